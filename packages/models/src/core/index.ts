@@ -1,0 +1,5 @@
+export * from "./matrix.ts";
+export * from "./random.ts";
+export * from "./id-index.ts";
+export * from "./errors.ts";
+export * from "./topk.ts";

@@ -1,0 +1,2 @@
+export * from "./split.ts";
+export * from "./metrics.ts";
