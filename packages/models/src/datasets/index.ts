@@ -1,1 +1,3 @@
 export * from "./shared-data.ts";
+export * from "./tsv.ts";
+export * from "./lastfm2k.ts";
