@@ -1,0 +1,17 @@
+import { resolve } from "node:path";
+
+/** Where the database lives, read once from the environment (the only place that reads it). */
+export interface DatabaseConfig {
+  /** postgresql://... of a real PostgreSQL server; null means the embedded PGlite database. */
+  databaseUrl: string | null;
+  /** Folder of the embedded database and other local state ($DEEPCUTS_HOME, default ./data). */
+  home: string;
+}
+
+export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const url = env.DATABASE_URL?.trim() || null;
+  if (url && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`DATABASE_URL must start with postgresql://, got '${url.replace(/\/\/[^@]*@/, "//***@")}'`);
+  }
+  return { databaseUrl: url, home: resolve(env.DEEPCUTS_HOME?.trim() || "data") };
+}

@@ -1,0 +1,148 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { join } from "node:path";
+import { PrismaClient } from "./generated/client.ts";
+import { databaseConfig, type DatabaseConfig } from "./config.ts";
+import { acquireLock, readLock } from "./lock.ts";
+
+export type DatabaseTarget = "embedded" | "embedded-server" | "postgres";
+
+/**
+ * An open database: the Prisma client for ordinary work, plus raw SQL for bulk paths and
+ * migrations (Prisma's createMany is 10-20x slower than a multi-row INSERT ... unnest).
+ */
+export interface Database {
+  prisma: PrismaClient;
+  target: DatabaseTarget;
+  /** Human-readable location (data directory or server address, password hidden). */
+  location: string;
+  /** Runs parameterised SQL and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements inside one transaction (all or nothing). */
+  execScript(sql: string): Promise<void>;
+  /** Runs `work` inside one transaction on a single connection. */
+  transaction<T>(work: (query: Database["query"]) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  config?: DatabaseConfig;
+  /** Label written into the lock file so a second opener learns who holds the database. */
+  command?: string;
+}
+
+/** Directory of the embedded database inside $DEEPCUTS_HOME. */
+export function embeddedDataDir(home: string): string {
+  return join(home, "pglite");
+}
+
+/**
+ * Opens the configured database: PostgreSQL when DATABASE_URL is set; otherwise the embedded
+ * PGlite directory, through the running server's socket when `deepcuts serve` owns it, or
+ * in-process (taking the lock) when nobody does.
+ */
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const config = options.config ?? databaseConfig();
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, "postgres");
+  const dataDir = embeddedDataDir(config.home);
+  const owner = readLock(dataDir);
+  if (owner?.mode === "server" && owner.port) {
+    return openPostgres(`postgresql://postgres@127.0.0.1:${owner.port}/postgres`, "embedded-server", dataDir, 1);
+  }
+  return openEmbedded(dataDir, options.command ?? process.argv.slice(1).join(" "));
+}
+
+/** Opens PGlite in this process; the lock makes a second opener fail with a clear error. */
+export async function openEmbedded(dataDir: string, command: string): Promise<Database> {
+  const release = acquireLock(dataDir, { mode: "in-process", command });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const query = async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows;
+  let closed = false;
+  return {
+    prisma,
+    target: "embedded",
+    location: dataDir,
+    query,
+    async execScript(sql) {
+      await pglite.transaction(async (tx) => void (await tx.exec(sql)));
+    },
+    async transaction(work) {
+      return pglite.transaction(async (tx) => work(async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pglite.query("CHECKPOINT");
+      await pglite.close();
+      release();
+    },
+  };
+}
+
+/** Opens a PostgreSQL server (a real one, or the embedded database's socket server). */
+export async function openPostgres(
+  url: string,
+  target: DatabaseTarget = "postgres",
+  location = url.replace(/\/\/([^:@/]*)(:[^@]*)?@/, "//$1@"),
+  maxConnections = 8,
+): Promise<Database> {
+  // pglite-socket resets connections beyond its limit instead of queueing them.
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+  pool.on("error", () => {}); // idle-client errors surface on the next query instead
+  const client = await pool.connect().catch((error: Error) => {
+    throw new Error(`cannot connect to the database at ${location}: ${error.message}`);
+  });
+  client.release();
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const query = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[];
+  let closed = false;
+  return {
+    prisma,
+    target,
+    location,
+    query,
+    async execScript(sql) {
+      const c = await pool.connect();
+      try {
+        await c.query("BEGIN");
+        await c.query(sql);
+        await c.query("COMMIT");
+      } catch (error) {
+        await c.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        c.release();
+      }
+    },
+    async transaction(work) {
+      const c = await pool.connect();
+      try {
+        await c.query("BEGIN");
+        const result = await work(async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[]);
+        await c.query("COMMIT");
+        return result;
+      } catch (error) {
+        await c.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        c.release();
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,223 @@
+import type { CnnKernels } from "./kernels.ts";
+
+/**
+ * Reference kernels over typed arrays. Loops are ordered so the innermost runs along
+ * contiguous frames, which V8 compiles to tight code; the gpu.js twins compute the same
+ * values one output element per thread.
+ */
+export function createCpuKernels(): CnnKernels {
+  return {
+    name: "cpu",
+    conv1dForward(x, w, b, n, cin, cout, t, k) {
+      const y = new Float32Array(n * cout * t);
+      const pad = (k - 1) >> 1;
+      for (let s = 0; s < n; s++) {
+        for (let o = 0; o < cout; o++) {
+          const yOff = (s * cout + o) * t;
+          y.fill(b[o], yOff, yOff + t);
+          for (let c = 0; c < cin; c++) {
+            const xOff = (s * cin + c) * t;
+            const wOff = (o * cin + c) * k;
+            for (let j = 0; j < k; j++) {
+              const wv = w[wOff + j];
+              const shift = j - pad;
+              const from = Math.max(0, -shift), to = Math.min(t, t - shift);
+              for (let f = from; f < to; f++) y[yOff + f] += wv * x[xOff + f + shift];
+            }
+          }
+        }
+      }
+      return y;
+    },
+    conv1dBackwardInput(dy, w, n, cin, cout, t, k) {
+      const dx = new Float32Array(n * cin * t);
+      const pad = (k - 1) >> 1;
+      for (let s = 0; s < n; s++) {
+        for (let o = 0; o < cout; o++) {
+          const dyOff = (s * cout + o) * t;
+          for (let c = 0; c < cin; c++) {
+            const dxOff = (s * cin + c) * t;
+            const wOff = (o * cin + c) * k;
+            for (let j = 0; j < k; j++) {
+              const wv = w[wOff + j];
+              const shift = j - pad;
+              // y[f] read x[f + shift], so x[g] receives dy[g - shift].
+              const from = Math.max(0, shift), to = Math.min(t, t + shift);
+              for (let g = from; g < to; g++) dx[dxOff + g] += wv * dy[dyOff + g - shift];
+            }
+          }
+        }
+      }
+      return dx;
+    },
+    conv1dBackwardWeights(x, dy, n, cin, cout, t, k) {
+      const dw = new Float32Array(cout * cin * k);
+      const pad = (k - 1) >> 1;
+      for (let o = 0; o < cout; o++) {
+        for (let c = 0; c < cin; c++) {
+          for (let j = 0; j < k; j++) {
+            const shift = j - pad;
+            const from = Math.max(0, -shift), to = Math.min(t, t - shift);
+            let sum = 0;
+            for (let s = 0; s < n; s++) {
+              const dyOff = (s * cout + o) * t, xOff = (s * cin + c) * t + shift;
+              for (let f = from; f < to; f++) sum += dy[dyOff + f] * x[xOff + f];
+            }
+            dw[(o * cin + c) * k + j] = sum;
+          }
+        }
+      }
+      return dw;
+    },
+    conv1dBackwardBias(dy, n, cout, t) {
+      const db = new Float32Array(cout);
+      for (let s = 0; s < n; s++) {
+        for (let o = 0; o < cout; o++) {
+          const off = (s * cout + o) * t;
+          let sum = 0;
+          for (let f = 0; f < t; f++) sum += dy[off + f];
+          db[o] += sum;
+        }
+      }
+      return db;
+    },
+    relu(x) {
+      const y = new Float32Array(x.length);
+      for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+      return y;
+    },
+    reluBackward(y, dy) {
+      const dx = new Float32Array(dy.length);
+      for (let i = 0; i < dy.length; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+      return dx;
+    },
+    maxPool(x, rows, t, p) {
+      const tOut = Math.floor(t / p);
+      const y = new Float32Array(rows * tOut);
+      for (let r = 0; r < rows; r++) {
+        for (let f = 0; f < tOut; f++) {
+          const start = r * t + f * p;
+          let best = x[start];
+          for (let j = 1; j < p; j++) if (x[start + j] > best) best = x[start + j];
+          y[r * tOut + f] = best;
+        }
+      }
+      return y;
+    },
+    maxPoolBackward(x, dy, rows, t, p) {
+      const tOut = Math.floor(t / p);
+      const dx = new Float32Array(rows * t);
+      for (let r = 0; r < rows; r++) {
+        for (let f = 0; f < tOut; f++) {
+          const start = r * t + f * p;
+          let at = start;
+          for (let j = 1; j < p; j++) if (x[start + j] > x[at]) at = start + j;
+          dx[at] = dy[r * tOut + f];
+        }
+      }
+      return dx;
+    },
+    globalPool(x, n, c, t) {
+      const y = new Float32Array(n * 3 * c);
+      for (let s = 0; s < n; s++) {
+        for (let ch = 0; ch < c; ch++) {
+          const off = (s * c + ch) * t;
+          let sum = 0, squares = 0, max = x[off];
+          for (let f = 0; f < t; f++) {
+            const v = x[off + f];
+            sum += v;
+            squares += v * v;
+            if (v > max) max = v;
+          }
+          y[s * 3 * c + ch] = sum / t;
+          y[s * 3 * c + c + ch] = max;
+          y[s * 3 * c + 2 * c + ch] = Math.sqrt(squares / t);
+        }
+      }
+      return y;
+    },
+    globalPoolBackward(x, pooled, dPooled, n, c, t) {
+      const dx = new Float32Array(n * c * t);
+      for (let s = 0; s < n; s++) {
+        for (let ch = 0; ch < c; ch++) {
+          const off = (s * c + ch) * t;
+          const base = s * 3 * c;
+          const dMean = dPooled[base + ch] / t;
+          const max = pooled[base + c + ch];
+          const rms = pooled[base + 2 * c + ch];
+          // d rms / d x_f = x_f / (t rms); zero where rms is 0 (all-zero channel).
+          const dRmsScale = rms > 0 ? dPooled[base + 2 * c + ch] / (t * rms) : 0;
+          let maxTaken = false;
+          for (let f = 0; f < t; f++) {
+            const v = x[off + f];
+            let g = dMean + dRmsScale * v;
+            if (!maxTaken && v === max) {
+              g += dPooled[base + c + ch];
+              maxTaken = true;
+            }
+            dx[off + f] = g;
+          }
+        }
+      }
+      return dx;
+    },
+    dense(x, w, b, n, inputs, outputs) {
+      const y = new Float32Array(n * outputs);
+      for (let s = 0; s < n; s++) {
+        const xOff = s * inputs;
+        for (let o = 0; o < outputs; o++) {
+          const wOff = o * inputs;
+          let sum = b[o];
+          for (let i = 0; i < inputs; i++) sum += w[wOff + i] * x[xOff + i];
+          y[s * outputs + o] = sum;
+        }
+      }
+      return y;
+    },
+    denseBackwardInput(dy, w, n, inputs, outputs) {
+      const dx = new Float32Array(n * inputs);
+      for (let s = 0; s < n; s++) {
+        const dxOff = s * inputs;
+        for (let o = 0; o < outputs; o++) {
+          const g = dy[s * outputs + o];
+          const wOff = o * inputs;
+          for (let i = 0; i < inputs; i++) dx[dxOff + i] += g * w[wOff + i];
+        }
+      }
+      return dx;
+    },
+    denseBackwardWeights(x, dy, n, inputs, outputs) {
+      const dw = new Float32Array(outputs * inputs);
+      for (let s = 0; s < n; s++) {
+        const xOff = s * inputs;
+        for (let o = 0; o < outputs; o++) {
+          const g = dy[s * outputs + o];
+          const wOff = o * inputs;
+          for (let i = 0; i < inputs; i++) dw[wOff + i] += g * x[xOff + i];
+        }
+      }
+      return dw;
+    },
+    denseBackwardBias(dy, n, outputs) {
+      const db = new Float32Array(outputs);
+      for (let s = 0; s < n; s++) for (let o = 0; o < outputs; o++) db[o] += dy[s * outputs + o];
+      return db;
+    },
+    squaredErrorRows(y, target, n, d) {
+      const rows = new Float32Array(n);
+      for (let s = 0; s < n; s++) {
+        let sum = 0;
+        for (let i = s * d; i < (s + 1) * d; i++) sum += (y[i] - target[i]) ** 2;
+        rows[s] = sum;
+      }
+      return rows;
+    },
+    mseGrad(y, target, n, d) {
+      const g = new Float32Array(n * d);
+      const scale = 2 / (n * d);
+      for (let i = 0; i < n * d; i++) g[i] = scale * (y[i] - target[i]);
+      return g;
+    },
+    dispose() {},
+  };
+}

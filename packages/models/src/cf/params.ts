@@ -1,0 +1,140 @@
+import type { Random } from "../core/random.ts";
+import { seededRandom } from "../core/random.ts";
+
+export type BackendKind = "auto" | "cpu" | "gpu";
+export type ConfidenceKind = "log1p" | "raw";
+
+/**
+ * Implicit-feedback ALS parameters. The defaults follow the `implicit` library's conventions,
+ * which the Last.fm quality bar was measured with.
+ */
+export interface AlsParams {
+  /** Latent dimensions (default 64). */
+  factors: number;
+  /** L2 penalty lambda, added unscaled to the diagonal of every normal equation (default 0.05). */
+  regularization: number;
+  /** Confidence slope: c = 1 + alpha * f(r) (default 1). */
+  alpha: number;
+  /** f in the confidence: "log1p" (default) or "raw" (Hu, Koren and Volinsky use raw counts). */
+  confidence: ConfidenceKind;
+  /** Alternating sweeps, users then items (default 15). */
+  iterations: number;
+  /** "cg": warm-started conjugate gradient (Takacs et al. 2011); "cholesky": exact solve (default "cg"). */
+  solver: "cg" | "cholesky";
+  /** Conjugate-gradient steps per row and sweep (default 3, as implicit). */
+  cgSteps: number;
+  /** Factors start uniform in [0, initScale) (default 0.01, as implicit). */
+  initScale: number;
+  /** Compute backend (default "auto": gpu.js only when it reports a real GPU). */
+  backend: BackendKind;
+  /** Threads for row solves; 1 solves in-process (default: available cores). */
+  threads: number;
+  /** Seed of the default random source (default 42). */
+  seed: number;
+  /** Injectable random source; overrides `seed` when given. */
+  random?: Random;
+}
+
+/** Logistic MF parameters (Johnson 2014); defaults as implicit's LogisticMatrixFactorization. */
+export interface LmfParams {
+  /** Latent dimensions (default 30). */
+  factors: number;
+  /** AdaGrad base step size (default 1). */
+  learningRate: number;
+  /** L2 penalty lambda on the factor vectors (default 0.6). */
+  regularization: number;
+  /** Confidence slope of the positive examples: weight alpha * f(r) (default 1). */
+  alpha: number;
+  /** f in the positive weight (default "log1p"). */
+  confidence: ConfidenceKind;
+  /** Alternating gradient-ascent sweeps (default 30). */
+  iterations: number;
+  /** Unobserved items sampled per observed one as negatives (default 30). */
+  negativeSamples: number;
+  /** Factors start normal with this standard deviation (default 0.01). */
+  initScale: number;
+  backend: BackendKind;
+  seed: number;
+  random?: Random;
+}
+
+export const alsDefaults: Readonly<AlsParams> = {
+  factors: 64,
+  regularization: 0.05,
+  alpha: 1,
+  confidence: "log1p",
+  iterations: 15,
+  solver: "cg",
+  cgSteps: 3,
+  initScale: 0.01,
+  backend: "auto",
+  threads: 0,
+  seed: 42,
+};
+
+export const lmfDefaults: Readonly<LmfParams> = {
+  factors: 30,
+  learningRate: 1,
+  regularization: 0.6,
+  alpha: 1,
+  confidence: "log1p",
+  iterations: 30,
+  negativeSamples: 30,
+  initScale: 0.01,
+  backend: "auto",
+  seed: 42,
+};
+
+function checkRange(name: string, value: number, min: number, max: number, integer: boolean): void {
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`${name} must be ${integer ? "an integer " : ""}in ${min}..${max}, got ${value}`);
+  }
+}
+
+function checkCommon(p: { confidence: string; backend: string }): void {
+  if (p.confidence !== "log1p" && p.confidence !== "raw") {
+    throw new RangeError(`confidence must be "log1p" or "raw", got "${p.confidence}"`);
+  }
+  if (p.backend !== "auto" && p.backend !== "cpu" && p.backend !== "gpu") {
+    throw new RangeError(`backend must be "auto", "cpu" or "gpu", got "${p.backend}"`);
+  }
+}
+
+/** Merges user options over the defaults and validates every field. */
+export function alsParams(options: Partial<AlsParams> = {}, availableCores = 1): AlsParams {
+  const p: AlsParams = { ...alsDefaults, ...options };
+  if (!options.threads) p.threads = availableCores;
+  checkRange("factors", p.factors, 1, 1024, true);
+  checkRange("regularization", p.regularization, 0, 1e6, false);
+  checkRange("alpha", p.alpha, 0, 1e6, false);
+  checkRange("iterations", p.iterations, 0, 10_000, true);
+  checkRange("cgSteps", p.cgSteps, 1, 1024, true);
+  checkRange("initScale", p.initScale, 0, 100, false);
+  checkRange("threads", p.threads, 1, 256, true);
+  if (p.solver !== "cg" && p.solver !== "cholesky") throw new RangeError(`solver must be "cg" or "cholesky", got "${p.solver}"`);
+  checkCommon(p);
+  return p;
+}
+
+export function lmfParams(options: Partial<LmfParams> = {}): LmfParams {
+  const p: LmfParams = { ...lmfDefaults, ...options };
+  checkRange("factors", p.factors, 1, 1024, true);
+  checkRange("learningRate", p.learningRate, 1e-9, 1e6, false);
+  checkRange("regularization", p.regularization, 0, 1e6, false);
+  checkRange("alpha", p.alpha, 0, 1e6, false);
+  checkRange("iterations", p.iterations, 0, 10_000, true);
+  checkRange("negativeSamples", p.negativeSamples, 0, 10_000, true);
+  checkRange("initScale", p.initScale, 0, 100, false);
+  checkCommon(p);
+  return p;
+}
+
+export function randomOf(p: { random?: Random; seed: number }): Random {
+  return p.random ?? seededRandom(p.seed);
+}
+
+/** The parameters that describe a trained model (what save() stores), without the random source. */
+export function storableParams<T extends { random?: Random }>(p: T): Omit<T, "random"> {
+  const { random: _random, ...rest } = p;
+  return rest;
+}
