@@ -64,8 +64,8 @@ export interface DemoTrack {
   releaseDate: Date;
   /** True tempo of the synthesized audio, integer BPM. */
   tempo: number;
-  /** True tonic of the synthesized audio. */
-  key: PitchClass;
+  /** True tonic of the synthesized audio ("key" is taken by the external id). */
+  musicalKey: PitchClass;
   mode: Mode;
   genre: string;
   /** Released in the 7 days before `now`: no events at all. */

@@ -1,2 +1,5 @@
 export * from "./split.ts";
 export * from "./metrics.ts";
+export * from "./evaluate-model.ts";
+export * from "./csv-export.ts";
+export * from "./cf-eval.ts";

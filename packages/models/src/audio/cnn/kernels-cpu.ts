@@ -1,71 +1,58 @@
+import { axpy, dot, fold, reorderWeights, unfold } from "./im2col.ts";
 import type { CnnKernels } from "./kernels.ts";
 
 /**
- * Reference kernels over typed arrays. Loops are ordered so the innermost runs along
- * contiguous frames, which V8 compiles to tight code; the gpu.js twins compute the same
- * values one output element per thread.
+ * Reference kernels over typed arrays. Convolutions unfold each clip (im2col.ts) so the inner
+ * loops are long contiguous dot products and axpys; the gpu.js twins compute the same values
+ * one output element per thread.
  */
 export function createCpuKernels(): CnnKernels {
   return {
     name: "cpu",
     conv1dForward(x, w, b, n, cin, cout, t, k) {
       const y = new Float32Array(n * cout * t);
-      const pad = (k - 1) >> 1;
+      const width = cin * k, wr = reorderWeights(w, cin, cout, k), col = new Float32Array(t * width);
       for (let s = 0; s < n; s++) {
+        unfold(x, s, cin, t, k, col);
         for (let o = 0; o < cout; o++) {
           const yOff = (s * cout + o) * t;
-          y.fill(b[o], yOff, yOff + t);
-          for (let c = 0; c < cin; c++) {
-            const xOff = (s * cin + c) * t;
-            const wOff = (o * cin + c) * k;
-            for (let j = 0; j < k; j++) {
-              const wv = w[wOff + j];
-              const shift = j - pad;
-              const from = Math.max(0, -shift), to = Math.min(t, t - shift);
-              for (let f = from; f < to; f++) y[yOff + f] += wv * x[xOff + f + shift];
-            }
-          }
+          for (let f = 0; f < t; f++) y[yOff + f] = b[o] + dot(wr, o * width, col, f * width, width);
         }
       }
       return y;
     },
     conv1dBackwardInput(dy, w, n, cin, cout, t, k) {
       const dx = new Float32Array(n * cin * t);
-      const pad = (k - 1) >> 1;
+      const width = cin * k, wr = reorderWeights(w, cin, cout, k), dcol = new Float32Array(t * width);
       for (let s = 0; s < n; s++) {
+        dcol.fill(0);
         for (let o = 0; o < cout; o++) {
           const dyOff = (s * cout + o) * t;
-          for (let c = 0; c < cin; c++) {
-            const dxOff = (s * cin + c) * t;
-            const wOff = (o * cin + c) * k;
-            for (let j = 0; j < k; j++) {
-              const wv = w[wOff + j];
-              const shift = j - pad;
-              // y[f] read x[f + shift], so x[g] receives dy[g - shift].
-              const from = Math.max(0, shift), to = Math.min(t, t + shift);
-              for (let g = from; g < to; g++) dx[dxOff + g] += wv * dy[dyOff + g - shift];
-            }
+          for (let f = 0; f < t; f++) {
+            const g = dy[dyOff + f];
+            if (g !== 0) axpy(g, wr, o * width, dcol, f * width, width);
           }
         }
+        fold(dcol, s, cin, t, k, dx);
       }
       return dx;
     },
     conv1dBackwardWeights(x, dy, n, cin, cout, t, k) {
-      const dw = new Float32Array(cout * cin * k);
-      const pad = (k - 1) >> 1;
-      for (let o = 0; o < cout; o++) {
-        for (let c = 0; c < cin; c++) {
-          for (let j = 0; j < k; j++) {
-            const shift = j - pad;
-            const from = Math.max(0, -shift), to = Math.min(t, t - shift);
-            let sum = 0;
-            for (let s = 0; s < n; s++) {
-              const dyOff = (s * cout + o) * t, xOff = (s * cin + c) * t + shift;
-              for (let f = from; f < to; f++) sum += dy[dyOff + f] * x[xOff + f];
-            }
-            dw[(o * cin + c) * k + j] = sum;
+      const width = cin * k, dwr = new Float32Array(cout * width), col = new Float32Array(t * width);
+      for (let s = 0; s < n; s++) {
+        unfold(x, s, cin, t, k, col);
+        for (let o = 0; o < cout; o++) {
+          const dyOff = (s * cout + o) * t;
+          // ReLU zeroes about half of dy, so skipping zeros saves real work.
+          for (let f = 0; f < t; f++) {
+            const g = dy[dyOff + f];
+            if (g !== 0) axpy(g, col, f * width, dwr, o * width, width);
           }
         }
+      }
+      const dw = new Float32Array(cout * cin * k);
+      for (let o = 0; o < cout; o++) {
+        for (let c = 0; c < cin; c++) for (let j = 0; j < k; j++) dw[(o * cin + c) * k + j] = dwr[o * width + j * cin + c];
       }
       return dw;
     },
@@ -167,9 +154,7 @@ export function createCpuKernels(): CnnKernels {
         const xOff = s * inputs;
         for (let o = 0; o < outputs; o++) {
           const wOff = o * inputs;
-          let sum = b[o];
-          for (let i = 0; i < inputs; i++) sum += w[wOff + i] * x[xOff + i];
-          y[s * outputs + o] = sum;
+          y[s * outputs + o] = b[o] + dot(w, wOff, x, xOff, inputs);
         }
       }
       return y;

@@ -211,9 +211,10 @@ export function createGpuKernels(options: GpuKernelOptions = {}): CnnKernels & {
   return {
     name: "gpu",
     get mode() {
-      // gpu.js settles its real backend when the first kernel is built.
+      // gpu.js settles its real backend when the first kernel runs; the kernel knows which.
       if (compiled.size === 0) run(relu, 1, [new Float32Array(1)]);
-      return String(gpu.mode);
+      const first = compiled.values().next().value as unknown as { kernel?: { constructor?: { mode?: string } } };
+      return String(first.kernel?.constructor?.mode ?? gpu.mode);
     },
     conv1dForward: (x, w, b, n, cin, cout, t, k) => run(conv1dForward, n * cout * t, [x, w, b, cin, cout, t, k]),
     conv1dBackwardInput: (dy, w, n, cin, cout, t, k) => run(conv1dBackwardInput, n * cin * t, [dy, w, cin, cout, t, k]),

@@ -15,7 +15,7 @@ export type CnnBackendKind = "auto" | "cpu" | "gpu";
 
 /** Every knob of the content network, with its default in `DEFAULT_CNN_PARAMS`. */
 export interface ContentNetworkParams {
-  /** Frames averaged into one before the network: 4 turns ~430 frames of 10 s into ~107. */
+  /** Frames averaged into one before the network: 4 turns ~430 frames (10 s at 43 frames/s) into ~108. */
   timeDownsample: number;
   /** Output channels of each 1-D convolution layer (one entry per layer). */
   convChannels: number[];
@@ -27,7 +27,7 @@ export interface ContentNetworkParams {
   denseSizes: number[];
   /** Output size; 0 means "the targets' column count" (the collaborative vector size). */
   outputDim: number;
-  /** Training window in downsampled frames: each epoch takes a random crop this long. */
+  /** Training window in downsampled frames (32 = 3 s at 43 frames/s / 4); each epoch takes a random crop. */
   cropFrames: number;
   learningRate: number;
   batchSize: number;
@@ -48,11 +48,11 @@ export interface ContentNetworkParams {
 export const DEFAULT_CNN_PARAMS: Readonly<ContentNetworkParams> = Object.freeze({
   timeDownsample: 4,
   convChannels: [32, 64],
-  kernelSizes: [5, 3],
+  kernelSizes: [3, 3],
   poolSizes: [2, 2],
   denseSizes: [128],
   outputDim: 0,
-  cropFrames: 64,
+  cropFrames: 32,
   learningRate: 0.002,
   batchSize: 32,
   maxEpochs: 40,

@@ -1,0 +1,64 @@
+import { migrate, openDatabase } from "@deepcuts/db";
+import { generateWorld } from "@deepcuts/demo";
+import { catalogCounts } from "../../services/catalog-stats.ts";
+import { loadDemoWorld } from "../../services/demo-loader.ts";
+import { ensureLocalCuratorKey } from "../../services/local-curator-key.ts";
+import { TRAINABLE, trainModels } from "../../services/training/train.ts";
+import { generateDuePlaylists } from "../../services/weekly/generate.ts";
+import { buildDashboard, dashboardIsBuilt } from "../../runtime/dashboard.ts";
+import { serveProduct, untilSignal } from "../../runtime/serve.ts";
+import { parse } from "../args.ts";
+import type { Command } from "../command.ts";
+import { ProgressBar } from "../progress.ts";
+
+export const startCommand: Command = {
+  name: "start",
+  summary: "the whole product in one go (npm start): migrate, load the demo world if empty, train, make this week's playlists, serve",
+  usage: "deepcuts start [--no-dashboard] [--no-serve] [--quiet]",
+  async run(argv, ctx) {
+    const { values } = parse(argv, { "no-dashboard": { type: "boolean" }, "no-serve": { type: "boolean" }, quiet: { type: "boolean" } }, false);
+    const withDashboard = !values["no-dashboard"] && !values["no-serve"];
+    const quiet = Boolean(values.quiet);
+    // The dashboard builds in a child process while the database work goes on here.
+    const dashboardBuild = withDashboard && !dashboardIsBuilt() ? buildDashboard() : undefined;
+    if (dashboardBuild) ctx.err("building the dashboard in the background (first start only)...");
+    dashboardBuild?.catch(() => {});
+
+    const db = await openDatabase({ config: ctx.config.database, command: "deepcuts start" });
+    let curatorKey: string;
+    try {
+      const migrated = await migrate(db);
+      if (migrated.applied.length) ctx.err(`database ${db.location}: applied ${migrated.applied.join(", ")}`);
+      const counts = await catalogCounts(db);
+      if (counts.tracks === 0 && counts.artists === 0 && counts.listeners === 0) {
+        const bar = new ProgressBar("demo world", !quiet);
+        const report = await loadDemoWorld(db, generateWorld({ scale: "default" }), bar.callback);
+        bar.done(`${report.listeners} listeners, ${report.tracks} tracks, ${report.events} events`);
+      }
+      const active = await db.prisma.modelVersion.findMany({ where: { isActive: true }, select: { kind: true } });
+      const missing = TRAINABLE.filter((m) => !active.some((a) => a.kind === m.toUpperCase()));
+      if (missing.length) await trainModels(db, missing, { threads: ctx.config.threads, progress: (name) => new ProgressBar(`train ${name}`, !quiet) });
+      const bar = new ProgressBar("weekly playlists", !quiet);
+      const generated = await generateDuePlaylists(db, { onProgress: bar.callback });
+      bar.done(`${generated.made} made, ${generated.alreadyMade} already made this week`);
+      curatorKey = await ensureLocalCuratorKey(db, ctx.config.database.home);
+    } finally {
+      await db.close();
+    }
+    if (values["no-serve"]) {
+      ctx.out(`ready. curator key: ${curatorKey}`);
+      return 0;
+    }
+    const product = await serveProduct(ctx.config, { dashboard: withDashboard, log: ctx.err, dashboardBuild });
+    ctx.out("");
+    ctx.out(`  GraphQL API:  ${product.apiUrl}`);
+    if (product.dashboardUrl) ctx.out(`  Dashboard:    ${product.dashboardUrl}`);
+    ctx.out(`  Curator key:  ${curatorKey}`);
+    ctx.out("");
+    ctx.out("press Ctrl+C to stop");
+    await untilSignal();
+    ctx.err("stopping...");
+    await product.stop();
+    return 0;
+  },
+};

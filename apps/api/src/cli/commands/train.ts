@@ -1,0 +1,28 @@
+import { trainModels, TRAINABLE } from "../../services/training/train.ts";
+import { parse, UsageError } from "../args.ts";
+import { emit, type Command } from "../command.ts";
+import { withDatabase } from "../db-session.ts";
+import { ProgressBar } from "../progress.ts";
+
+export const trainCommand: Command = {
+  name: "train",
+  summary: `train models from the database, evaluate them on a holdout and activate them (${TRAINABLE.join(", ")}, or all)`,
+  usage: `deepcuts train [--model ${TRAINABLE.join("|")}|all] [--json] [--quiet]`,
+  async run(argv, ctx) {
+    const { values } = parse(argv, { model: { type: "string", default: "all" }, json: { type: "boolean" }, quiet: { type: "boolean" } }, false);
+    const model = String(values.model);
+    if (model !== "all" && !TRAINABLE.includes(model as (typeof TRAINABLE)[number])) {
+      throw new UsageError(`--model must be one of ${TRAINABLE.join(", ")}, all; got '${model}'`);
+    }
+    const results = await withDatabase(ctx, (db) =>
+      trainModels(db, model === "all" ? [...TRAINABLE] : [model as (typeof TRAINABLE)[number]], {
+        threads: ctx.config.threads,
+        progress: (name) => new ProgressBar(`train ${name}`, !values.quiet),
+      }),
+    );
+    emit(ctx, Boolean(values.json), results, () =>
+      results.map((r) => `${r.model}: version ${r.versionId}${r.metrics ? `, recall@20 ${Number(r.metrics["recall@20"] ?? 0).toFixed(3)}, ndcg@10 ${Number(r.metrics["ndcg@10"] ?? 0).toFixed(3)}` : ""}${r.skipped ? ` skipped: ${r.skipped}` : ""}`).join("\n"),
+    );
+    return 0;
+  },
+};

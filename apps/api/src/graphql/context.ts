@@ -1,0 +1,23 @@
+import type { Database } from "@deepcuts/db";
+import { createLoaders, type Loaders } from "./loaders.ts";
+
+export type Role = "LISTENER" | "CURATOR" | "ADMIN";
+
+/** Who is calling: null when no (valid) key was sent. */
+export interface Viewer {
+  keyId: number;
+  role: Role;
+  /** The listener a LISTENER key belongs to. */
+  userId: number | null;
+}
+
+/** Per-request context: the database, the caller, and request-scoped DataLoaders. */
+export interface ApiContext {
+  db: Database;
+  viewer: Viewer | null;
+  loaders: Loaders;
+}
+
+export function createContext(db: Database, viewer: Viewer | null): ApiContext {
+  return { db, viewer, loaders: createLoaders(db) };
+}

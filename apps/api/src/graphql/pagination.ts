@@ -1,0 +1,22 @@
+import { badInput } from "./errors.ts";
+
+export const MAX_PAGE_SIZE = 100;
+
+/** Cursors are opaque to clients; inside they are the last row's id. */
+export function encodeCursor(id: number): string {
+  return Buffer.from(`id:${id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | null | undefined, field = "after"): number | null {
+  if (!cursor) return null;
+  const text = Buffer.from(cursor, "base64url").toString();
+  const match = /^id:(\d+)$/.exec(text);
+  if (!match) throw badInput(field, "is not a cursor returned by this API");
+  return Number(match[1]);
+}
+
+export function pageSize(first: number | null | undefined, field = "first"): number {
+  const n = first ?? 20;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw badInput(field, `must be 1..${MAX_PAGE_SIZE}, got ${n}`);
+  return n;
+}

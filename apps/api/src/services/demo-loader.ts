@@ -1,0 +1,92 @@
+import type { Database } from "@deepcuts/db";
+import { events, type DemoWorld } from "@deepcuts/demo";
+import { insertDocuments, insertEventsBulk, rebuildAggregates, upsertArtists, upsertTracks, upsertUsers, type EventRow } from "./ingest.ts";
+
+const KIND = { stream: "STREAM", save: "SAVE", artist_visit: "ARTIST_VISIT", skip: "SKIP" } as const;
+
+export interface DemoLoadReport {
+  artists: number;
+  tracks: number;
+  listeners: number;
+  documents: number;
+  events: number;
+  seconds: number;
+}
+
+/** Relative path (inside $DEEPCUTS_HOME) of a demo track's synthesized clip. */
+export function demoAudioPath(trackKey: string): string {
+  return `audio/demo/${trackKey}.wav`;
+}
+
+/**
+ * Writes a generated demo world into the database in one transaction: artists, tracks (with
+ * their true tempo, key and mode in `metadata`, and where their clip will be written),
+ * listeners with their seed artists, texts, and the year of listening events streamed in
+ * batches. Loading the same world twice changes nothing.
+ */
+export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: (m: string, d: number, t: number) => void = () => {}): Promise<DemoLoadReport> {
+  const started = Date.now();
+  const total = world.eventCount;
+  const inserted = await db.transaction(async (query) => {
+    onProgress("artists and tracks", 0, total);
+    const artists = await upsertArtists(query, world.artists.map((a) => ({ externalKey: a.key, name: a.name, genre: world.genres.find((g) => g.key === a.genre)?.name ?? a.genre })));
+    const genreName = new Map(world.genres.map((g) => [g.key, g.name]));
+    const tracks = await upsertTracks(query, world.tracks.map((t) => ({
+      externalKey: t.key,
+      title: t.title,
+      artistId: artists.get(t.artistKey)!,
+      durationMs: t.durationMs,
+      releaseDate: t.releaseDate,
+      audioPath: demoAudioPath(t.key),
+      genre: genreName.get(t.genre) ?? t.genre,
+      metadata: { demo: true, tempo: t.tempo, key: t.musicalKey, mode: t.mode, isColdStart: t.isColdStart, popularity: t.popularity },
+    })));
+    const artistOfTrack = new Map(world.tracks.map((t) => [t.key, artists.get(t.artistKey)!]));
+    onProgress("listeners", 0, total);
+    const users = await upsertUsers(query, world.users.map((u) => ({ externalKey: u.key, name: u.name, timeZone: u.timeZone })));
+    const seeds = world.users.flatMap((u) => u.seedArtistKeys.map((a) => [users.get(u.key)!, artists.get(a)!] as const));
+    await query(
+      `INSERT INTO user_seed_artists (user_id, artist_id) SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT DO NOTHING`,
+      [seeds.map((s) => s[0]), seeds.map((s) => s[1])],
+    );
+    await query(
+      `INSERT INTO audio_analyses (track_id, status) SELECT unnest($1::int[]), 'PENDING' ON CONFLICT (track_id) DO NOTHING`,
+      [[...tracks.values()]],
+    );
+    onProgress("texts", 0, total);
+    const documents = await insertDocuments(query, world.documents.map((d) => ({
+      externalKey: d.key,
+      entityKind: d.entityKind === "artist" ? "ARTIST" : "TRACK",
+      artistId: d.entityKind === "artist" ? artists.get(d.entityKey)! : null,
+      trackId: d.entityKind === "track" ? tracks.get(d.entityKey)! : null,
+      source: d.source.toUpperCase() as "BIO" | "REVIEW" | "BLOG" | "TAG",
+      text: d.text,
+    })));
+    let eventsInserted = 0, seen = 0;
+    let batch: EventRow[] = [];
+    const flush = async () => {
+      eventsInserted += await insertEventsBulk(query, batch);
+      seen += batch.length;
+      batch = [];
+      onProgress("listening events", seen, total);
+    };
+    for (const e of events(world)) {
+      const visit = e.kind === "artist_visit";
+      batch.push({
+        userId: users.get(e.userKey)!,
+        eventId: e.eventId,
+        kind: KIND[e.kind],
+        trackId: visit ? null : tracks.get(e.trackKey)!,
+        artistId: visit ? artistOfTrack.get(e.trackKey)! : null,
+        occurredAt: e.at,
+        msPlayed: e.msPlayed ?? null,
+      });
+      if (batch.length === 10_000) await flush();
+    }
+    if (batch.length) await flush();
+    onProgress("listening totals", total, total);
+    await rebuildAggregates(query, [...users.values()]);
+    return { artists: artists.size, tracks: tracks.size, listeners: users.size, documents, events: eventsInserted };
+  });
+  return { ...inserted, seconds: (Date.now() - started) / 1000 };
+}

@@ -1,0 +1,124 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Database } from "@deepcuts/db";
+import { insertEvents, upsertArtists, upsertTracks, upsertUsers, type EventKindName, type EventRow } from "../ingest.ts";
+import { parseCsv } from "./csv.ts";
+import { ImportError, type ImportReport } from "./import-error.ts";
+import type { Progress } from "./lastfm.ts";
+
+const KINDS: Record<string, EventKindName> = {
+  stream: "STREAM", play: "STREAM", save: "SAVE", artist_visit: "ARTIST_VISIT", visit: "ARTIST_VISIT", skip: "SKIP", dislike: "DISLIKE",
+};
+const REQUIRED = ["user", "kind", "occurred_at"] as const;
+const KNOWN = new Set(["event_id", "user", "user_name", "time_zone", "track", "track_title", "artist", "duration_ms", "kind", "occurred_at", "ms_played"]);
+
+interface ParsedEvent {
+  line: number;
+  eventId: string;
+  user: string;
+  userName: string;
+  timeZone: string;
+  track: string | null;
+  trackTitle: string | null;
+  artist: string | null;
+  durationMs: number;
+  kind: EventKindName;
+  occurredAt: Date;
+  msPlayed: number | null;
+}
+
+/**
+ * Imports a CSV of listening events. Columns (header row, any order): user, kind, occurred_at
+ * (ISO 8601) and track (or artist for artist visits and dislikes) are required; event_id,
+ * user_name, time_zone, track_title, artist, duration_ms and ms_played are optional. Unknown
+ * users are created; unknown tracks are created when the row names their artist. Every row is
+ * checked before anything is written; then all of it is written in one transaction.
+ */
+export async function importEventsCsv(db: Database, path: string, onProgress: Progress = () => {}): Promise<ImportReport> {
+  const started = Date.now();
+  const file = basename(path);
+  const rows = parseCsv(await readFile(path, "utf8"), file);
+  if (rows.length === 0) throw new ImportError(file, 1, "empty file: expected a header row");
+  const header = rows[0].cells.map((h) => h.trim().toLowerCase());
+  for (const h of header) if (!KNOWN.has(h)) throw new ImportError(file, 1, `unknown column '${h}' (known: ${[...KNOWN].join(", ")})`);
+  for (const r of REQUIRED) if (!header.includes(r)) throw new ImportError(file, 1, `missing required column '${r}'`);
+  if (!header.includes("track") && !header.includes("artist")) throw new ImportError(file, 1, "needs a 'track' or an 'artist' column");
+  const col = (name: string) => header.indexOf(name);
+  const events: ParsedEvent[] = [];
+  for (const { cells, line } of rows.slice(1)) {
+    if (cells.length !== header.length) throw new ImportError(file, line, `expected ${header.length} fields, got ${cells.length}`);
+    const get = (name: string) => (col(name) >= 0 ? cells[col(name)].trim() : "");
+    const user = get("user");
+    if (!user) throw new ImportError(file, line, "user is empty");
+    const kindRaw = get("kind").toLowerCase();
+    const kind = KINDS[kindRaw];
+    if (!kind) throw new ImportError(file, line, `kind must be one of ${Object.keys(KINDS).join(", ")}, got '${get("kind")}'`);
+    const occurredAt = new Date(get("occurred_at"));
+    if (Number.isNaN(occurredAt.getTime())) throw new ImportError(file, line, `occurred_at must be an ISO 8601 time, got '${get("occurred_at")}'`);
+    const track = get("track") || null;
+    const artist = get("artist") || null;
+    if (!track && (kind === "STREAM" || kind === "SAVE" || kind === "SKIP")) throw new ImportError(file, line, `a ${kindRaw} event needs a track`);
+    if (!track && !artist) throw new ImportError(file, line, "needs a track or an artist");
+    const numberOrNull = (name: string) => {
+      const v = get(name);
+      if (v === "") return null;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new ImportError(file, line, `${name} must be a non-negative integer, got '${v}'`);
+      return n;
+    };
+    const msPlayed = numberOrNull("ms_played");
+    const durationMs = numberOrNull("duration_ms") ?? 0;
+    const timeZone = get("time_zone") || "UTC";
+    try {
+      new Intl.DateTimeFormat("en", { timeZone });
+    } catch {
+      throw new ImportError(file, line, `time_zone must be an IANA time zone, got '${timeZone}'`);
+    }
+    const eventId = get("event_id") || createHash("sha1").update(`${user}|${track}|${artist}|${kind}|${occurredAt.toISOString()}`).digest("hex");
+    events.push({ line, eventId, user, userName: get("user_name") || user, timeZone, track, trackTitle: get("track_title") || null, artist, durationMs, kind, occurredAt, msPlayed });
+  }
+
+  const result = await db.transaction(async (query) => {
+    onProgress("users", 0, 3);
+    const users = await upsertUsers(query, [...new Map(events.map((e) => [e.user, { externalKey: e.user, name: e.userName, timeZone: e.timeZone }])).values()]);
+    const artistKeys = [...new Set(events.map((e) => e.artist).filter((a): a is string => a !== null))];
+    const existingArtists = await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM artists WHERE external_key = ANY($1::text[])`, [artistKeys]);
+    const artists = new Map(existingArtists.map((a) => [a.external_key, a.id]));
+    const missingArtists = artistKeys.filter((k) => !artists.has(k));
+    for (const [k, id] of await upsertArtists(query, missingArtists.map((k) => ({ externalKey: k, name: k })))) artists.set(k, id);
+    onProgress("tracks", 1, 3);
+    const trackKeys = [...new Set(events.map((e) => e.track).filter((t): t is string => t !== null))];
+    const existingTracks = await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`, [trackKeys]);
+    const tracks = new Map(existingTracks.map((t) => [t.external_key, t.id]));
+    const newTracks = new Map<string, ParsedEvent>();
+    for (const e of events) {
+      if (e.track && !tracks.has(e.track) && !newTracks.has(e.track)) {
+        if (!e.artist) throw new ImportError(file, e.line, `unknown track '${e.track}' and no artist to create it with`);
+        newTracks.set(e.track, e);
+      }
+    }
+    const createdTracks = await upsertTracks(query, [...newTracks.values()].map((e) => ({
+      externalKey: e.track!, title: e.trackTitle ?? e.track!, artistId: artists.get(e.artist!)!, durationMs: e.durationMs,
+    })));
+    for (const [k, id] of createdTracks) tracks.set(k, id);
+    onProgress("events", 2, 3);
+    let inserted = 0;
+    for (let i = 0; i < events.length; i += 20_000) {
+      const batch: EventRow[] = events.slice(i, i + 20_000).map((e) => ({
+        userId: users.get(e.user)!, eventId: e.eventId, kind: e.kind,
+        trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null,
+        occurredAt: e.occurredAt, msPlayed: e.msPlayed,
+      }));
+      inserted += await insertEvents(query, batch);
+    }
+    return { artists: missingArtists.length, tracks: newTracks.size, events: inserted };
+  });
+  onProgress("done", 3, 3);
+  return {
+    source: `csv:${path}`,
+    created: result,
+    skipped: { alreadyRecordedEvents: events.length - result.events },
+    seconds: (Date.now() - started) / 1000,
+  };
+}

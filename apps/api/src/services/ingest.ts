@@ -1,0 +1,269 @@
+import type { Database } from "@deepcuts/db";
+
+// Bulk paths write with multi-row INSERT ... SELECT FROM unnest(...): 10-20x faster than
+// Prisma's createMany. Every insert is keyed by an external id and ignores conflicts, so
+// running an import twice changes nothing.
+
+type Query = Database["query"];
+
+export interface UserRow { externalKey: string; name: string; timeZone?: string }
+export interface ArtistRow { externalKey: string; name: string; genre?: string | null; url?: string | null }
+export interface TrackRow {
+  externalKey: string;
+  title: string;
+  artistId: number;
+  durationMs: number;
+  releaseDate?: Date | null;
+  audioPath?: string | null;
+  genre?: string | null;
+  metadata?: unknown;
+}
+export interface DocumentRow {
+  externalKey: string;
+  entityKind: "ARTIST" | "TRACK";
+  artistId?: number | null;
+  trackId?: number | null;
+  source: "BIO" | "REVIEW" | "BLOG" | "TAG" | "OTHER";
+  text: string;
+}
+export type EventKindName = "STREAM" | "SAVE" | "ARTIST_VISIT" | "SKIP" | "DISLIKE";
+export interface EventRow {
+  userId: number;
+  eventId: string;
+  kind: EventKindName;
+  trackId?: number | null;
+  artistId?: number | null;
+  occurredAt: Date;
+  msPlayed?: number | null;
+}
+
+const BATCH = 20_000;
+
+/** Yields to the event loop: in-process PGlite otherwise starves timers during long imports. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function idsByKey(query: Query, table: string, keys: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < keys.length; i += BATCH) {
+    const rows = await query<{ id: number; external_key: string }>(
+      `SELECT id, external_key FROM ${table} WHERE external_key = ANY($1::text[])`,
+      [keys.slice(i, i + BATCH)],
+    );
+    for (const r of rows) out.set(r.external_key, r.id);
+  }
+  return out;
+}
+
+export async function upsertUsers(query: Query, rows: UserRow[]): Promise<Map<string, number>> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const b = rows.slice(i, i + BATCH);
+    await query(
+      `INSERT INTO users (external_key, name, time_zone)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT (external_key) DO NOTHING`,
+      [b.map((r) => r.externalKey), b.map((r) => r.name), b.map((r) => r.timeZone ?? "UTC")],
+    );
+    await yieldToLoop();
+  }
+  return idsByKey(query, "users", rows.map((r) => r.externalKey));
+}
+
+export async function upsertArtists(query: Query, rows: ArtistRow[]): Promise<Map<string, number>> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const b = rows.slice(i, i + BATCH);
+    await query(
+      `INSERT INTO artists (external_key, name, genre, url)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT (external_key) DO NOTHING`,
+      [b.map((r) => r.externalKey), b.map((r) => r.name), b.map((r) => r.genre ?? null), b.map((r) => r.url ?? null)],
+    );
+    await yieldToLoop();
+  }
+  return idsByKey(query, "artists", rows.map((r) => r.externalKey));
+}
+
+export async function upsertTracks(query: Query, rows: TrackRow[]): Promise<Map<string, number>> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const b = rows.slice(i, i + BATCH);
+    await query(
+      `INSERT INTO tracks (external_key, title, artist_id, duration_ms, release_date, audio_path, genre, metadata)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::date[], $6::text[], $7::text[], $8::jsonb[])
+       ON CONFLICT (external_key) DO NOTHING`,
+      [
+        b.map((r) => r.externalKey),
+        b.map((r) => r.title),
+        b.map((r) => r.artistId),
+        b.map((r) => r.durationMs),
+        b.map((r) => (r.releaseDate ? r.releaseDate.toISOString().slice(0, 10) : null)),
+        b.map((r) => r.audioPath ?? null),
+        b.map((r) => r.genre ?? null),
+        b.map((r) => (r.metadata === undefined ? null : JSON.stringify(r.metadata))),
+      ],
+    );
+    await yieldToLoop();
+  }
+  return idsByKey(query, "tracks", rows.map((r) => r.externalKey));
+}
+
+/** Inserts documents that are new (by external key); returns how many were new. */
+export async function insertDocuments(query: Query, rows: DocumentRow[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const b = rows.slice(i, i + BATCH);
+    const result = await query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO documents (external_key, entity_kind, artist_id, track_id, source, text)
+         SELECT * FROM unnest($1::text[], $2::text[]::"EntityKind"[], $3::int[], $4::int[], $5::text[]::"DocumentSource"[], $6::text[])
+         ON CONFLICT (external_key) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+      [
+        b.map((r) => r.externalKey),
+        b.map((r) => r.entityKind),
+        b.map((r) => r.artistId ?? null),
+        b.map((r) => r.trackId ?? null),
+        b.map((r) => r.source),
+        b.map((r) => r.text),
+      ],
+    );
+    inserted += result[0].n;
+    await yieldToLoop();
+  }
+  return inserted;
+}
+
+/**
+ * Records listening events and folds the new ones into the per-listener aggregates in one
+ * statement. An event whose (user, eventId) was seen before is ignored, so a retried batch
+ * counts once. Returns the number of events that were new.
+ */
+export async function insertEvents(query: Query, rows: EventRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await query<{ inserted: number }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[])
+         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
+     ), inserted AS (
+       INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
+       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played
+       FROM input e LEFT JOIN tracks t ON t.id = e.track_id
+       ON CONFLICT (user_id, event_id) DO NOTHING
+       RETURNING user_id, kind, track_id, artist_id, occurred_at, ms_played
+     ), track_stats AS (
+       INSERT INTO user_track_stats AS s (user_id, track_id, streams, saves, skips, dislikes, ms_played, last_at)
+       SELECT user_id, track_id,
+              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'SAVE'))::int,
+              (count(*) FILTER (WHERE kind = 'SKIP'))::int, (count(*) FILTER (WHERE kind = 'DISLIKE'))::int,
+              coalesce(sum(ms_played) FILTER (WHERE kind = 'STREAM'), 0), max(occurred_at)
+       FROM inserted WHERE track_id IS NOT NULL GROUP BY user_id, track_id
+       ON CONFLICT (user_id, track_id) DO UPDATE SET
+         streams = s.streams + excluded.streams, saves = s.saves + excluded.saves,
+         skips = s.skips + excluded.skips, dislikes = s.dislikes + excluded.dislikes,
+         ms_played = s.ms_played + excluded.ms_played, last_at = greatest(s.last_at, excluded.last_at)
+       RETURNING 1
+     ), artist_stats AS (
+       INSERT INTO user_artist_stats AS s (user_id, artist_id, plays, visits, dislikes, last_at)
+       SELECT user_id, artist_id,
+              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'ARTIST_VISIT'))::int,
+              (count(*) FILTER (WHERE kind = 'DISLIKE' AND track_id IS NULL))::int, max(occurred_at)
+       FROM inserted WHERE artist_id IS NOT NULL GROUP BY user_id, artist_id
+       ON CONFLICT (user_id, artist_id) DO UPDATE SET
+         plays = s.plays + excluded.plays, visits = s.visits + excluded.visits,
+         dislikes = s.dislikes + excluded.dislikes, last_at = greatest(s.last_at, excluded.last_at)
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM inserted)::int AS inserted,
+            (SELECT count(*) FROM track_stats)::int AS track_rows,
+            (SELECT count(*) FROM artist_stats)::int AS artist_rows`,
+    [
+      rows.map((r) => r.userId),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.trackId ?? null),
+      rows.map((r) => r.artistId ?? null),
+      rows.map((r) => r.occurredAt.toISOString()),
+      rows.map((r) => r.msPlayed ?? null),
+    ],
+  );
+  return result[0].inserted;
+}
+
+/** Artist-level play counts (Last.fm 2K); existing rows are left as they are. */
+export async function insertArtistPlays(query: Query, rows: { userId: number; artistId: number; plays: number }[], at: Date): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const b = rows.slice(i, i + BATCH);
+    const r = await query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO user_artist_stats (user_id, artist_id, plays, visits, dislikes, last_at)
+         SELECT u, a, p, 0, 0, $4::timestamptz FROM unnest($1::int[], $2::int[], $3::int[]) AS x(u, a, p)
+         ON CONFLICT (user_id, artist_id) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+      [b.map((x) => x.userId), b.map((x) => x.artistId), b.map((x) => x.plays), at.toISOString()],
+    );
+    inserted += r[0].n;
+    await yieldToLoop();
+  }
+  return inserted;
+}
+
+/**
+ * Bulk path for large loads: records events (ignoring ids seen before) without touching the
+ * aggregates; call `rebuildAggregates` for the affected listeners once at the end. Several
+ * times faster than `insertEvents` per row.
+ */
+export async function insertEventsBulk(query: Query, rows: EventRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await query<{ inserted: number }>(
+    `WITH ins AS (
+       INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
+       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played
+       FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[])
+         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
+       LEFT JOIN tracks t ON t.id = e.track_id
+       ON CONFLICT (user_id, event_id) DO NOTHING RETURNING 1)
+     SELECT count(*)::int AS inserted FROM ins`,
+    [
+      rows.map((r) => r.userId),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.trackId ?? null),
+      rows.map((r) => r.artistId ?? null),
+      rows.map((r) => r.occurredAt.toISOString()),
+      rows.map((r) => r.msPlayed ?? null),
+    ],
+  );
+  return result[0].inserted;
+}
+
+/**
+ * Recomputes the per-listener aggregates of the given listeners from their events (artist-level
+ * play counts imported without events are kept). Always consistent with listening_events.
+ */
+export async function rebuildAggregates(query: Query, userIds: number[]): Promise<void> {
+  for (let i = 0; i < userIds.length; i += 5_000) {
+    const users = userIds.slice(i, i + 5_000);
+    await query(`DELETE FROM user_track_stats WHERE user_id = ANY($1::int[])`, [users]);
+    await query(
+      `INSERT INTO user_track_stats (user_id, track_id, streams, saves, skips, dislikes, ms_played, last_at)
+       SELECT user_id, track_id,
+              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'SAVE'))::int,
+              (count(*) FILTER (WHERE kind = 'SKIP'))::int, (count(*) FILTER (WHERE kind = 'DISLIKE'))::int,
+              coalesce(sum(ms_played) FILTER (WHERE kind = 'STREAM'), 0), max(occurred_at)
+       FROM listening_events WHERE user_id = ANY($1::int[]) AND track_id IS NOT NULL
+       GROUP BY user_id, track_id`,
+      [users],
+    );
+    await query(
+      `INSERT INTO user_artist_stats AS s (user_id, artist_id, plays, visits, dislikes, last_at)
+       SELECT user_id, artist_id,
+              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'ARTIST_VISIT'))::int,
+              (count(*) FILTER (WHERE kind = 'DISLIKE' AND track_id IS NULL))::int, max(occurred_at)
+       FROM listening_events WHERE user_id = ANY($1::int[]) AND artist_id IS NOT NULL
+       GROUP BY user_id, artist_id
+       ON CONFLICT (user_id, artist_id) DO UPDATE SET
+         plays = excluded.plays, visits = excluded.visits, dislikes = excluded.dislikes, last_at = excluded.last_at`,
+      [users],
+    );
+    await yieldToLoop();
+  }
+}

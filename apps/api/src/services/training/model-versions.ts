@@ -1,0 +1,55 @@
+import type { Database } from "@deepcuts/db";
+
+export type ModelKindName = "POPULARITY" | "ALS" | "LMF" | "TEXT" | "AUDIO_FEATURES" | "AUDIO_CNN";
+
+/** Starts a model version in TRAINING state. */
+export async function beginModelVersion(db: Database, kind: ModelKindName, params: object): Promise<number> {
+  const row = await db.prisma.modelVersion.create({ data: { kind, params: params as object, status: "TRAINING" } });
+  return row.id;
+}
+
+/**
+ * Marks a version READY with its artifact and metrics and makes it the active one of its
+ * kind, in one transaction: at most one active version per kind at any moment.
+ */
+export async function finishModelVersion(
+  db: Database,
+  id: number,
+  result: { artifact?: Uint8Array<ArrayBuffer>; metrics?: object; history?: object; activate?: boolean },
+): Promise<void> {
+  await db.prisma.$transaction(async (tx) => {
+    const version = await tx.modelVersion.update({
+      where: { id },
+      data: {
+        status: "READY",
+        finishedAt: new Date(),
+        artifact: result.artifact,
+        metrics: result.metrics as object | undefined,
+        history: result.history as object | undefined,
+      },
+    });
+    if (result.activate ?? true) {
+      await tx.modelVersion.updateMany({ where: { kind: version.kind, isActive: true }, data: { isActive: false } });
+      await tx.modelVersion.update({ where: { id }, data: { isActive: true } });
+    }
+  });
+}
+
+export async function failModelVersion(db: Database, id: number, error: Error): Promise<void> {
+  await db.prisma.modelVersion.update({ where: { id }, data: { status: "FAILED", error: error.message, finishedAt: new Date() } });
+}
+
+/** Makes an existing READY version the active one of its kind. */
+export async function activateModelVersion(db: Database, id: number): Promise<void> {
+  await db.prisma.$transaction(async (tx) => {
+    const version = await tx.modelVersion.findUnique({ where: { id } });
+    if (!version) throw new Error(`model version ${id} does not exist`);
+    if (version.status !== "READY") throw new Error(`model version ${id} is ${version.status}, only READY versions can be activated`);
+    await tx.modelVersion.updateMany({ where: { kind: version.kind, isActive: true }, data: { isActive: false } });
+    await tx.modelVersion.update({ where: { id }, data: { isActive: true } });
+  });
+}
+
+export async function activeModelVersion(db: Database, kind: ModelKindName) {
+  return db.prisma.modelVersion.findFirst({ where: { kind, isActive: true, status: "READY" } });
+}

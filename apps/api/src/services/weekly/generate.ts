@@ -1,0 +1,134 @@
+import type { Database } from "@deepcuts/db";
+import { CancelledError } from "@deepcuts/models/core";
+import { activeBlendConfig, type BlendConstraints } from "./blend-config.ts";
+import { weekStartFor } from "./week.ts";
+import { loadCatalog, pickPlaylist, type Catalog, type ListenerHistory } from "./pick.ts";
+
+export interface GenerateOptions {
+  now?: Date;
+  /** Only these listeners (database ids); default every listener. */
+  userIds?: number[];
+  batchSize?: number;
+  onProgress?: (message: string, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface GenerateReport {
+  due: number;
+  made: number;
+  alreadyMade: number;
+  short: number;
+  coldStart: number;
+  blendConfigVersion: number;
+  seconds: number;
+}
+
+/**
+ * Makes every weekly playlist that is due: one per listener for the week that contains `now`
+ * in the listener's own time zone. Safe to run any time and as often as wanted: a (listener,
+ * week) playlist is written once, in the same transaction as its items, and never changed;
+ * each batch commits on its own, so a run that stops half way resumes where it stopped.
+ */
+export async function generateDuePlaylists(db: Database, options: GenerateOptions = {}): Promise<GenerateReport> {
+  const started = Date.now();
+  const now = options.now ?? new Date();
+  const onProgress = options.onProgress ?? (() => {});
+  const blend = await activeBlendConfig(db);
+  const constraints = blend.constraints as unknown as BlendConstraints;
+  const users = await db.query<{ id: number; time_zone: string }>(
+    options.userIds ? `SELECT id, time_zone FROM users WHERE id = ANY($1::int[]) ORDER BY id` : `SELECT id, time_zone FROM users ORDER BY id`,
+    options.userIds ? [options.userIds] : [],
+  );
+  const weekOf = new Map(users.map((u) => [u.id, weekStartFor(now, u.time_zone)]));
+  const weeks = [...new Set(weekOf.values())];
+  const existing = await db.query<{ user_id: number; week: string }>(
+    `SELECT user_id, to_char(week_start, 'YYYY-MM-DD') AS week FROM weekly_playlists WHERE week_start = ANY($1::date[])`,
+    [weeks],
+  );
+  const made = new Set(existing.map((e) => `${e.user_id}:${e.week}`));
+  const due = users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`));
+  const report: GenerateReport = { due: due.length, made: 0, alreadyMade: users.length - due.length, short: 0, coldStart: 0, blendConfigVersion: blend.version, seconds: 0 };
+  if (due.length === 0) {
+    report.seconds = (Date.now() - started) / 1000;
+    return report;
+  }
+  onProgress("loading catalogue and models", 0, due.length);
+  const catalog = await loadCatalog(db);
+  const batchSize = options.batchSize ?? 200;
+  for (let i = 0; i < due.length; i += batchSize) {
+    if (options.signal?.aborted) throw new CancelledError("weekly generation");
+    const batch = due.slice(i, i + batchSize);
+    const histories = await loadHistories(db, batch.map((u) => u.id));
+    const playlists = batch.map((u) => ({ userId: u.id, week: weekOf.get(u.id)!, ...pickPlaylist(catalog, histories.get(u.id)!, constraints) }));
+    await db.transaction(async (query) => {
+      const inserted = await query<{ id: number; user_id: number }>(
+        `INSERT INTO weekly_playlists (user_id, week_start, status, blend_config_id, model_versions)
+         SELECT * FROM unnest($1::int[], $2::date[], $3::text[]::"PlaylistStatus"[], $4::int[], $5::jsonb[])
+         ON CONFLICT (user_id, week_start) DO NOTHING
+         RETURNING id, user_id`,
+        [
+          playlists.map((p) => p.userId),
+          playlists.map((p) => p.week),
+          playlists.map((p) => p.status),
+          playlists.map(() => blend.id),
+          playlists.map(() => JSON.stringify(catalog.modelVersions)),
+        ],
+      );
+      const idOf = new Map(inserted.map((r) => [r.user_id, r.id]));
+      const items = playlists.filter((p) => idOf.has(p.userId)).flatMap((p) =>
+        p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })),
+      );
+      if (items.length) {
+        await query(
+          `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason)
+           SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::jsonb[], $6::text[])`,
+          [
+            items.map((x) => x.playlistId),
+            items.map((x) => x.position),
+            items.map((x) => x.trackId),
+            items.map((x) => x.score),
+            items.map((x) => JSON.stringify(x.scores)),
+            items.map((x) => x.reason),
+          ],
+        );
+      }
+      for (const p of playlists) {
+        if (!idOf.has(p.userId)) continue;
+        report.made++;
+        if (p.status === "SHORT") report.short++;
+        if (p.status === "COLD_START") report.coldStart++;
+      }
+    });
+    onProgress("generating playlists", Math.min(i + batchSize, due.length), due.length);
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  return report;
+}
+
+/** What each listener already heard, skipped or disliked, and their seed artists. */
+async function loadHistories(db: Database, userIds: number[]): Promise<Map<number, ListenerHistory>> {
+  const out = new Map<number, ListenerHistory>(userIds.map((id) => [id, { heard: new Set(), avoid: new Set(), avoidArtists: new Set(), knownArtists: new Map(), seedArtists: [] }]));
+  const tracks = await db.query<{ user_id: number; track_id: number; streams: number; saves: number; skips: number; dislikes: number }>(
+    `SELECT user_id, track_id, streams, saves, skips, dislikes FROM user_track_stats WHERE user_id = ANY($1::int[])`,
+    [userIds],
+  );
+  for (const t of tracks) {
+    const h = out.get(t.user_id)!;
+    if (t.streams > 0 || t.saves > 0) h.heard.add(t.track_id);
+    if (t.skips > 0 || t.dislikes > 0) h.avoid.add(t.track_id);
+  }
+  const artists = await db.query<{ user_id: number; artist_id: number; plays: number; dislikes: number }>(
+    `SELECT user_id, artist_id, plays, dislikes FROM user_artist_stats WHERE user_id = ANY($1::int[])`,
+    [userIds],
+  );
+  for (const a of artists) {
+    const h = out.get(a.user_id)!;
+    if (a.plays > 0) h.knownArtists.set(a.artist_id, a.plays);
+    if (a.dislikes > 0) h.avoidArtists.add(a.artist_id);
+  }
+  const seeds = await db.query<{ user_id: number; artist_id: number }>(`SELECT user_id, artist_id FROM user_seed_artists WHERE user_id = ANY($1::int[])`, [userIds]);
+  for (const s of seeds) out.get(s.user_id)!.seedArtists.push(s.artist_id);
+  return out;
+}
+
+export type { Catalog };

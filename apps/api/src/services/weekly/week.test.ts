@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { weekStartFor } from "./week.ts";
+
+describe("weekStartFor", () => {
+  it("is the local Monday", () => {
+    // Wednesday 2026-11-25 12:00 UTC.
+    expect(weekStartFor(new Date("2026-11-25T12:00:00Z"), "UTC")).toBe("2026-11-23");
+  });
+
+  it("follows the listener's time zone across the Sunday/Monday boundary", () => {
+    // Sunday 2026-11-29 23:30 UTC is already Monday 2026-11-30 in Tokyo, still Sunday in New York.
+    const instant = new Date("2026-11-29T23:30:00Z");
+    expect(weekStartFor(instant, "Asia/Tokyo")).toBe("2026-11-30");
+    expect(weekStartFor(instant, "America/New_York")).toBe("2026-11-23");
+    expect(weekStartFor(instant, "UTC")).toBe("2026-11-23");
+  });
+
+  it("treats Monday 00:00 local as the start of the new week", () => {
+    expect(weekStartFor(new Date("2026-11-30T00:00:00+09:00"), "Asia/Tokyo")).toBe("2026-11-30");
+    expect(weekStartFor(new Date("2026-11-29T23:59:59+09:00"), "Asia/Tokyo")).toBe("2026-11-23");
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Content network speed: seconds per training epoch and inference tracks per second, for the
+ * CPU reference kernels and the gpu.js kernels (WebAssembly SIMD when there is no GPU), on
+ * synthetic 96-band spectrograms with 64-d targets and the default network.
+ *
+ *   node --import tsx packages/models/bench/cnn.bench.ts [--tracks 2000] [--frames 256] [--epochs 2] [--backends cpu,gpu] [--out docs/bench-cnn.md]
+ *
+ * `npm run bench:audio` calls `benchContentNetwork` and `formatCnnBench` from here.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { seededRandom } from "../src/core/index.ts";
+import { ContentNetwork, DEFAULT_CNN_PARAMS, syntheticAudioSet } from "../src/audio/cnn/index.ts";
+
+export interface CnnBenchOptions {
+  tracks: number;
+  frames: number;
+  epochs: number;
+  backends: ("cpu" | "gpu")[];
+}
+
+export interface CnnBenchResult {
+  backend: string;
+  /** What gpu.js ran on, or "typed-array JS". */
+  device: string;
+  tracks: number;
+  frames: number;
+  secondsPerEpoch: number[];
+  inferenceTracksPerSecond: number;
+}
+
+export async function benchContentNetwork(options: Partial<CnnBenchOptions> = {}): Promise<CnnBenchResult[]> {
+  const { tracks = 2000, frames = 256, epochs = 2, backends = ["cpu", "gpu"] } = options;
+  const set = syntheticAudioSet({ count: tracks, bands: 96, frames, targetDim: 64, random: seededRandom(1) });
+  const results: CnnBenchResult[] = [];
+  for (const backend of backends) {
+    // Patience above the epoch count so every requested epoch runs.
+    const network = new ContentNetwork({ backend, maxEpochs: epochs, patience: epochs + 1 });
+    const device = backend === "gpu" ? `gpu.js ${(await import("../src/audio/cnn/kernels-gpu.ts")).createGpuKernels().mode}` : "typed-array JS";
+    const secondsPerEpoch: number[] = [];
+    let last = performance.now();
+    await network.fit(set.inputs, set.targets, {
+      onEpoch: () => {
+        const now = performance.now();
+        secondsPerEpoch.push((now - last) / 1000);
+        last = now;
+      },
+    });
+    const started = performance.now();
+    network.predict(set.inputs);
+    const inferenceTracksPerSecond = tracks / ((performance.now() - started) / 1000);
+    network.dispose();
+    results.push({ backend, device, tracks, frames, secondsPerEpoch, inferenceTracksPerSecond });
+  }
+  return results;
+}
+
+export function formatCnnBench(results: CnnBenchResult[]): string {
+  const p = DEFAULT_CNN_PARAMS;
+  const lines = [
+    `Machine: ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (the CPU is shared with other work).`,
+    `Network: default parameters (time downsample ${p.timeDownsample}, conv ${p.convChannels.join("/")} channels, kernels ${p.kernelSizes.join("/")}, pools ${p.poolSizes.join("/")}, dense ${p.denseSizes.join("/")}, crop ${p.cropFrames} frames, batch ${p.batchSize}); 96 bands, 64-d targets; epoch = 90% of the tracks (10% validation), including the validation pass.`,
+    "",
+    "| backend | runs on | tracks x frames | seconds per epoch | inference tracks/s (whole clips) |",
+    "|---|---|---|---|---|",
+    ...results.map((r) =>
+      `| ${r.backend} | ${r.device} | ${r.tracks} x ${r.frames} | ${r.secondsPerEpoch.map((s) => s.toFixed(2)).join(", ")} | ${r.inferenceTracksPerSecond.toFixed(0)} |`,
+    ),
+  ];
+  return lines.join("\n");
+}
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const results = await benchContentNetwork({
+    tracks: Number(argument("tracks") ?? 2000),
+    frames: Number(argument("frames") ?? 256),
+    epochs: Number(argument("epochs") ?? 2),
+    backends: (argument("backends") ?? "cpu,gpu").split(",") as ("cpu" | "gpu")[],
+  });
+  const table = formatCnnBench(results);
+  console.log(table);
+  const out = argument("out");
+  if (out) writeFileSync(out, `# Content network benchmark\n\nCommand: \`node --import tsx packages/models/bench/cnn.bench.ts${process.argv.slice(2).map((a) => " " + a).join("")}\`\n\n${table}\n`);
+}

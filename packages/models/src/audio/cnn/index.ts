@@ -1,0 +1,10 @@
+export { ContentNetwork, l2NormaliseRows, type ContentNetworkFitOptions, type EpochRecord } from "./content-network.ts";
+export { DEFAULT_CNN_PARAMS, resolveParams, minimumFrames, type ContentNetworkParams, type CnnBackendKind, type Spectrogram } from "./params.ts";
+export { LinearFeatureModel, DEFAULT_LINEAR_PARAMS, type LinearFeatureModelParams } from "./linear-feature-model.ts";
+export { coldStartAuc } from "./cold-start-auc.ts";
+export { createCnnKernels } from "./backend.ts";
+export { createCpuKernels } from "./kernels-cpu.ts";
+export { createGpuKernels, type GpuKernelOptions } from "./kernels-gpu.ts";
+export type { CnnKernels } from "./kernels.ts";
+export { CorruptModelError } from "./serialize.ts";
+export { syntheticAudioSet, type SyntheticAudioSet, type SyntheticAudioOptions } from "./synthetic.ts";

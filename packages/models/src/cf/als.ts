@@ -1,0 +1,199 @@
+import { availableParallelism } from "node:os";
+import { CancelledError, ModelFitError, NotFittedError } from "../core/errors.ts";
+import { transposeCsr, type Csr, type DenseMatrix } from "../core/matrix.ts";
+import { RowScratch, solveRowsCholesky, type RowProblem } from "./als-rows.ts";
+import { createBackend, type CfBackend } from "./backend.ts";
+import { solveRowsBatchedCg } from "./batched-cg.ts";
+import { cpuKernels } from "./kernels.ts";
+import { readModelFile, writeModelFile } from "./model-file.ts";
+import { alsParams, randomOf, storableParams, type AlsParams } from "./params.ts";
+import {
+  factorScoreBlock, mostSimilar, normalizedRows, recommendByScores,
+  type FitOptions, type Recommendations, type RecommendOptions, type Recommender,
+} from "./recommend.ts";
+import { checkCsr, confidenceMatrix } from "./signals.ts";
+import { RowSolvePool, sharedCsr, sharedFloat32, type SharedAlsState } from "./solve-pool.ts";
+
+/**
+ * Implicit-feedback ALS (Hu, Koren and Volinsky 2008) with the `implicit` library's API shape.
+ * `fit` takes interaction strengths (play counts, or `combineSignals` output) and turns them into
+ * confidence c = 1 + alpha * f(r) itself.
+ */
+export class ImplicitAls implements Recommender {
+  readonly params: AlsParams;
+  private users: DenseMatrix | null = null;
+  private items: DenseMatrix | null = null;
+  private normalizedUsers: DenseMatrix | null = null;
+  private normalizedItems: DenseMatrix | null = null;
+  private itemGram: Float64Array | null = null;
+  private scoringBackend: CfBackend | null = null;
+
+  constructor(options: Partial<AlsParams> = {}) {
+    this.params = alsParams(options, availableParallelism());
+  }
+
+  get userFactors(): DenseMatrix {
+    if (!this.users) throw new NotFittedError("ImplicitAls");
+    return this.users;
+  }
+
+  get itemFactors(): DenseMatrix {
+    if (!this.items) throw new NotFittedError("ImplicitAls");
+    return this.items;
+  }
+
+  /** Trains on a users x items matrix of interaction strengths (>= 0). Resolves to this model. */
+  async fit(userItems: Csr, options: FitOptions = {}): Promise<this> {
+    checkCsr(userItems, "userItems");
+    const p = this.params;
+    const k = p.factors;
+    const confUsers = confidenceMatrix(userItems, p.alpha, p.confidence);
+    const confItems = transposeCsr(confUsers);
+    const backend = createBackend(p.backend);
+    const threads = backend.kind === "cpu" ? Math.min(p.threads, Math.max(1, userItems.rows + userItems.cols)) : 1;
+    const shared = threads > 1;
+    const random = randomOf(p);
+    // Small uniform start, users then items, as implicit initialises (scaled by initScale).
+    const userFactors = shared ? sharedFloat32(userItems.rows * k) : new Float32Array(userItems.rows * k);
+    const itemFactors = shared ? sharedFloat32(userItems.cols * k) : new Float32Array(userItems.cols * k);
+    for (let i = 0; i < userFactors.length; i++) userFactors[i] = random() * p.initScale;
+    for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = random() * p.initScale;
+    const state: SharedAlsState = {
+      k, solver: p.solver, cgSteps: p.cgSteps, userFactors, itemFactors,
+      gram: shared ? new Float64Array(new SharedArrayBuffer(k * k * 8)) : new Float64Array(k * k),
+      userItems: shared ? sharedCsr(confUsers) : confUsers,
+      itemUsers: shared ? sharedCsr(confItems) : confItems,
+    };
+    const pool = backend.kind === "cpu" ? await RowSolvePool.start(state, threads) : null;
+    try {
+      for (let it = 1; it <= p.iterations; it++) {
+        const started = performance.now();
+        for (const side of ["users", "items"] as const) {
+          // Let timers and abort events run between half-sweeps.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (options.signal?.aborted) throw new CancelledError(`ImplicitAls.fit at iteration ${it}`);
+          const fixed = side === "users" ? itemFactors : userFactors;
+          const fixedRows = side === "users" ? userItems.cols : userItems.rows;
+          const g = backend.gram({ rows: fixedRows, cols: k, data: fixed });
+          for (let i = 0; i < k * k; i++) state.gram[i] = g[i];
+          for (let d = 0; d < k; d++) state.gram[d * k + d] += p.regularization;
+          if (pool) await pool.solve(side);
+          else this.solveOnBackend(backend, state, side);
+          checkFinite(side === "users" ? userFactors : itemFactors, k, side, it);
+        }
+        options.onIteration?.(it, p.iterations, { seconds: (performance.now() - started) / 1000, device: backend.device });
+      }
+    } finally {
+      await pool?.close();
+      backend.dispose();
+    }
+    this.setFactors({ rows: userItems.rows, cols: k, data: userFactors }, { rows: userItems.cols, cols: k, data: itemFactors });
+    return this;
+  }
+
+  private solveOnBackend(backend: CfBackend, s: SharedAlsState, side: "users" | "items"): void {
+    const csr = side === "users" ? s.userItems : s.itemUsers;
+    const pr: RowProblem = {
+      k: s.k, gram: s.gram, indptr: csr.indptr, indices: csr.indices, confidence: csr.data,
+      solving: side === "users" ? s.userFactors : s.itemFactors,
+      fixed: side === "users" ? s.itemFactors : s.userFactors,
+    };
+    if (s.solver === "cg") solveRowsBatchedCg(backend, pr, csr.rows, s.cgSteps);
+    else solveRowsCholesky(pr, 0, csr.rows, new RowScratch(s.k, true));
+  }
+
+  private setFactors(users: DenseMatrix, items: DenseMatrix): void {
+    this.users = users;
+    this.items = items;
+    this.normalizedUsers = null;
+    this.normalizedItems = null;
+    this.itemGram = null;
+  }
+
+  private get backend(): CfBackend {
+    this.scoringBackend ??= createBackend(this.params.backend);
+    return this.scoringBackend;
+  }
+
+  /** Top-n items per user (see `RecommendOptions`); userItems holds their histories. */
+  recommend(userIndices: Int32Array, userItems: Csr, options: RecommendOptions): Recommendations {
+    const users = this.userFactors, items = this.itemFactors;
+    const score = factorScoreBlock(this.backend, users, items, null);
+    return recommendByScores(score, userIndices, userItems, options, users.rows, items.rows);
+  }
+
+  /** The n items with the most similar factors (cosine), the item itself left out. */
+  similarItems(itemIndex: number, n: number): Recommendations {
+    this.normalizedItems ??= normalizedRows(this.itemFactors);
+    return mostSimilar(this.backend, this.normalizedItems, itemIndex, n, "itemIndex");
+  }
+
+  /** The n users with the most similar factors (cosine), the user left out. */
+  similarUsers(userIndex: number, n: number): Recommendations {
+    this.normalizedUsers ??= normalizedRows(this.userFactors);
+    return mostSimilar(this.backend, this.normalizedUsers, userIndex, n, "userIndex");
+  }
+
+  /**
+   * Factors of a listener the model was not trained on, from their history (item indices and
+   * interaction strengths), by the exact least-squares solve against the item factors.
+   */
+  recalculateUser(itemIndices: Int32Array, values: Float32Array): Float32Array {
+    const items = this.itemFactors;
+    const k = items.cols;
+    const history = mergedHistory(itemIndices, values, items.rows);
+    const conf = confidenceMatrix(history, this.params.alpha, this.params.confidence);
+    if (!this.itemGram) {
+      const g = cpuKernels.gram(items);
+      this.itemGram = Float64Array.from(g);
+      for (let d = 0; d < k; d++) this.itemGram[d * k + d] += this.params.regularization;
+    }
+    const out = new Float32Array(k);
+    solveRowsCholesky(
+      { k, solving: out, fixed: items.data, gram: this.itemGram, indptr: conf.indptr, indices: conf.indices, confidence: conf.data },
+      0, 1, new RowScratch(k, true),
+    );
+    return out;
+  }
+
+  /** Compact binary: parameters plus both factor matrices (see model-file.ts). */
+  save(): Uint8Array {
+    return writeModelFile("als", storableParams(this.params), [this.userFactors, this.itemFactors]);
+  }
+
+  static load(bytes: Uint8Array): ImplicitAls {
+    const file = readModelFile(bytes, "als");
+    const model = new ImplicitAls(file.params as Partial<AlsParams>);
+    const [users, items] = file.matrices;
+    if (file.matrices.length !== 2 || users.cols !== model.params.factors || items.cols !== model.params.factors) {
+      throw new RangeError(`ALS model file must hold two matrices of ${model.params.factors} columns`);
+    }
+    model.setFactors(users, items);
+    return model;
+  }
+}
+
+function checkFinite(f: Float32Array, k: number, side: string, iteration: number): void {
+  for (let i = 0; i < f.length; i++) {
+    if (!Number.isFinite(f[i])) {
+      throw new ModelFitError(`${side} factors became ${f[i]} at iteration ${iteration} (row ${Math.floor(i / k)}); lower alpha or raise regularization`);
+    }
+  }
+}
+
+/**
+ * One history as a 1-row CSR: indices checked against the catalogue, duplicates summed, sorted.
+ */
+export function mergedHistory(itemIndices: Int32Array, values: Float32Array, itemCount: number): Csr {
+  if (itemIndices.length !== values.length) {
+    throw new RangeError(`itemIndices and values must have equal lengths, got ${itemIndices.length} and ${values.length}`);
+  }
+  const sums = new Map<number, number>();
+  itemIndices.forEach((i, q) => {
+    if (!(i >= 0 && i < itemCount)) throw new RangeError(`itemIndices[${q}] = ${i} is outside 0..${itemCount - 1}`);
+    sums.set(i, (sums.get(i) ?? 0) + values[q]);
+  });
+  const indices = Int32Array.from([...sums.keys()].sort((a, b) => a - b));
+  const data = Float32Array.from(indices, (i) => sums.get(i)!);
+  return { rows: 1, cols: itemCount, indptr: Int32Array.from([0, indices.length]), indices, data };
+}

@@ -1,0 +1,14 @@
+export { ImplicitAls, mergedHistory } from "./als.ts";
+export { LogisticMf } from "./lmf.ts";
+export { PopularityModel } from "./popularity.ts";
+export { combineSignals, confidenceMatrix, signalWeightDefaults, checkCsr } from "./signals.ts";
+export type { SignalWeights, ListeningSignals } from "./signals.ts";
+export { alsDefaults, lmfDefaults, alsParams, lmfParams } from "./params.ts";
+export type { AlsParams, LmfParams, BackendKind, ConfidenceKind } from "./params.ts";
+export { createBackend, gpuAvailability } from "./backend.ts";
+export type { CfBackend } from "./backend.ts";
+export { cpuKernels } from "./kernels.ts";
+export type { CfKernels, CgProductBatch } from "./kernels.ts";
+export { GpuKernels } from "./gpu-kernels.ts";
+export { ModelFileError } from "./model-file.ts";
+export type { FitOptions, IterationInfo, Recommendations, RecommendOptions, Recommender } from "./recommend.ts";

@@ -1,0 +1,325 @@
+import { CancelledError, NotFittedError } from "../core/errors.ts";
+import type { Csr } from "../core/matrix.ts";
+import { seededRandom } from "../core/random.ts";
+import { TopK } from "../core/topk.ts";
+import { TermCorpus } from "./corpus.ts";
+import { splitTermKey, termExtractor, type DocumentTerms, type TermKind } from "./extract.ts";
+import { fitLsa, projectRows, type LsaSpace } from "./lsa.ts";
+import { loadNatural } from "./natural-lib.ts";
+import { resolveOptions, type CulturalDocument, type CulturalModelOptions, type EntityKind, type ResolvedOptions } from "./options.ts";
+import { buildVectors, sublinearTf, type CulturalVectors } from "./vectors.ts";
+
+export interface TopTerm {
+  term: string;
+  kind: TermKind;
+  /** tf-idf weight normalised over the entity's terms (of the kind asked, or all): reads as a probability. */
+  weight: number;
+  /** Occurrences in the entity's documents. */
+  count: number;
+}
+
+export interface TopTerms {
+  entityId: string;
+  /** True for a track without text that shows its artist's terms. */
+  inherited: boolean;
+  /** The entity whose text the terms come from (the artist when inherited). */
+  sourceEntityId: string;
+  terms: TopTerm[];
+}
+
+export interface CulturalVector {
+  entityId: string;
+  inherited: boolean;
+  sourceEntityId: string;
+  /** Term ids (see `term(id)`), ascending, with L2-normalised tf-idf weights. */
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+export interface SharedTerm {
+  term: string;
+  kind: TermKind;
+  /** This term's share of the sparse cosine (product of the two weights). */
+  weight: number;
+}
+
+export interface SimilarEntity {
+  entityId: string;
+  kind: EntityKind;
+  score: number;
+  /** The terms both share, largest contribution first: why they are near. */
+  sharedTerms: SharedTerm[];
+}
+
+/** Sparse tf-idf cosine, dense LSA cosine, or a weighted sum of the two. */
+export type SimilaritySpace = "sparse" | "dense" | "hybrid";
+
+export interface SimilarOptions {
+  n?: number;
+  kind?: EntityKind;
+  space?: SimilaritySpace;
+  /** Shared terms to return per result (default 5). */
+  explain?: number;
+}
+
+export interface DenseFitOptions {
+  /** Dimensions of the LSA space (default 200, capped by the data). */
+  dims?: number;
+  seed?: number;
+  oversample?: number;
+  powerIterations?: number;
+  signal?: AbortSignal;
+}
+
+export interface AddOptions {
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+interface Resolved {
+  index: number;
+  inherited: boolean;
+}
+
+/**
+ * Cultural vectors in the Echo Nest manner: documents about artists and tracks become weighted
+ * top terms per kind, a sparse tf-idf vector and, after `fitDense`, an LSA vector. Adding
+ * documents re-reads only the new text; vectors are rebuilt from the kept counts on demand.
+ */
+export class CulturalModel {
+  readonly options: ResolvedOptions;
+  private readonly artistOf?: (trackId: string) => string | undefined;
+  /** @internal the counts; exposed for serialisation. */
+  readonly corpus = new TermCorpus();
+  private extract: ((raw: string) => DocumentTerms) | null = null;
+  private vectorsCache: CulturalVectors | null = null;
+  private lsa: LsaSpace | null = null;
+  private denseCache: Float32Array | null = null;
+
+  constructor(options: CulturalModelOptions = {}) {
+    this.options = resolveOptions(options);
+    this.artistOf = options.artistOf;
+  }
+
+  get entityCount(): number {
+    return this.corpus.entities.size;
+  }
+
+  get termCount(): number {
+    return this.corpus.terms.size;
+  }
+
+  get documentCount(): number {
+    return this.corpus.documentCounts.reduce((a, b) => a + b, 0);
+  }
+
+  /** The fitted LSA space, or null before `fitDense`. */
+  get denseSpace(): LsaSpace | null {
+    return this.lsa;
+  }
+
+  /** Extracts terms from new documents and merges them into their entities (natural loads on first use). */
+  async addDocuments(documents: Iterable<CulturalDocument>, options: AddOptions = {}): Promise<{ documents: number; entities: number }> {
+    this.extract ??= termExtractor(await loadNatural());
+    const list = Array.from(documents);
+    const touched = new Set<number>();
+    for (let i = 0; i < list.length; i++) {
+      const doc = list[i];
+      if (typeof doc.entityId !== "string" || doc.entityId === "") throw new RangeError(`document ${i} has no entityId`);
+      if (doc.kind !== "artist" && doc.kind !== "track") throw new RangeError(`document ${i} kind must be "artist" or "track", got ${String(doc.kind)}`);
+      if (typeof doc.text !== "string") throw new RangeError(`document ${i} (entity '${doc.entityId}') text must be a string, got ${typeof doc.text}`);
+    }
+    for (let i = 0; i < list.length; i++) {
+      const doc = list[i];
+      const entity = this.corpus.entity(doc.entityId, doc.kind);
+      this.corpus.addDocument(entity, this.extract(doc.text));
+      touched.add(entity);
+      if (i % 256 === 255) {
+        options.onProgress?.(i + 1, list.length);
+        // Let timers and I/O run between batches; tagging is CPU-bound.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (options.signal?.aborted) throw new CancelledError(`adding documents (${i + 1} of ${list.length} done)`);
+      }
+    }
+    options.onProgress?.(list.length, list.length);
+    this.vectorsCache = null;
+    this.denseCache = null;
+    return { documents: list.length, entities: touched.size };
+  }
+
+  /** All sparse vectors, rebuilt from the counts when documents were added since the last call. */
+  vectors(): CulturalVectors {
+    this.vectorsCache ??= buildVectors(this.corpus, this.options);
+    return this.vectorsCache;
+  }
+
+  /** Entities x terms tf-idf matrix (rows L2-normalised) and the entity id of each row. */
+  culturalMatrix(): { matrix: Csr; entityIds: string[] } {
+    return { matrix: this.vectors().matrix, entityIds: this.corpus.entities.ids };
+  }
+
+  /** Fits the LSA space by randomized truncated SVD of the current sparse vectors. */
+  fitDense(options: DenseFitOptions = {}): { dims: number; singularValues: Float32Array } {
+    const dims = options.dims ?? 200;
+    if (!Number.isInteger(dims) || dims < 1 || dims > 2048) throw new RangeError(`dims must be 1..2048, got ${dims}`);
+    this.lsa = fitLsa(this.vectors().matrix, {
+      dims,
+      random: seededRandom(options.seed ?? 42),
+      oversample: options.oversample,
+      powerIterations: options.powerIterations,
+      signal: options.signal,
+    });
+    this.denseCache = null;
+    return { dims: this.lsa.dims, singularValues: this.lsa.singularValues };
+  }
+
+  /** Restores a saved LSA space (used by `fromJSON`). */
+  setDenseSpace(space: LsaSpace | null): void {
+    this.lsa = space;
+    this.denseCache = null;
+  }
+
+  /** Unit-length dense vectors of all entities (rows in entity order). */
+  denseMatrix(): Float32Array {
+    if (!this.lsa) throw new NotFittedError("dense cultural space (call fitDense())");
+    this.denseCache ??= projectRows(this.vectors().matrix, this.lsa);
+    return this.denseCache;
+  }
+
+  has(entityId: string): boolean {
+    return this.resolve(entityId) !== null;
+  }
+
+  entityIds(kind?: EntityKind): string[] {
+    return this.corpus.entities.ids.filter((_, e) => !kind || this.corpus.entityKinds[e] === kind);
+  }
+
+  /** Readable text and kind of a term id. */
+  term(id: number): { term: string; kind: TermKind } {
+    const key = this.corpus.terms.idAt(id);
+    return { term: this.corpus.surfaces[id] ?? splitTermKey(key).text, kind: this.corpus.termKinds[id] };
+  }
+
+  /** Top terms of an entity (all kinds, or one), weights normalised to sum to 1; null for an unknown entity. */
+  topTerms(entityId: string, options: { kind?: TermKind; n?: number } = {}): TopTerms | null {
+    const n = options.n ?? 10;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer >= 1, got ${n}`);
+    const found = this.resolve(entityId);
+    if (!found) return null;
+    const { corpus } = this;
+    const entities = corpus.entities.size;
+    const scored: TopTerm[] = [];
+    let total = 0;
+    for (const [t, count] of corpus.counts[found.index]) {
+      const kind = corpus.termKinds[t];
+      if (options.kind && kind !== options.kind) continue;
+      // Same smoothed idf as the vectors, without the df cuts: a phrase only this artist has is a fine description.
+      const weight = sublinearTf(count) * (Math.log((1 + entities) / (1 + corpus.df[t])) + 1);
+      scored.push({ term: corpus.surfaces[t], kind, weight, count });
+      total += weight;
+    }
+    scored.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1));
+    const terms = scored.slice(0, n).map((t) => ({ ...t, weight: total > 0 ? t.weight / total : 0 }));
+    return { entityId, inherited: found.inherited, sourceEntityId: corpus.entities.idAt(found.index), terms };
+  }
+
+  /** The sparse cultural vector; a track without text gets its artist's, marked inherited. */
+  vector(entityId: string): CulturalVector | null {
+    const found = this.resolve(entityId);
+    if (!found) return null;
+    const { matrix } = this.vectors();
+    const start = matrix.indptr[found.index], end = matrix.indptr[found.index + 1];
+    return {
+      entityId,
+      inherited: found.inherited,
+      sourceEntityId: this.corpus.entities.idAt(found.index),
+      indices: matrix.indices.slice(start, end),
+      values: matrix.data.slice(start, end),
+    };
+  }
+
+  /** The dense LSA vector (unit length), inherited like `vector`; null for an unknown entity. */
+  denseVector(entityId: string): { vector: Float32Array; inherited: boolean } | null {
+    const found = this.resolve(entityId);
+    if (!found) return null;
+    const dims = this.lsa?.dims ?? 0;
+    return { vector: this.denseMatrix().slice(found.index * dims, (found.index + 1) * dims), inherited: found.inherited };
+  }
+
+  /** Cosine scores of one entity against every entity (entity order); NaN-free, self included. */
+  scoresFor(entityId: string, space: SimilaritySpace = "sparse"): Float32Array | null {
+    const found = this.resolve(entityId);
+    if (!found) return null;
+    const scores = new Float32Array(this.corpus.entities.size);
+    if (space !== "dense") {
+      const { matrix, byTerm } = this.vectors();
+      const share = space === "hybrid" ? 1 - this.options.hybridWeight : 1;
+      for (let k = matrix.indptr[found.index]; k < matrix.indptr[found.index + 1]; k++) {
+        const t = matrix.indices[k], q = matrix.data[k] * share;
+        for (let j = byTerm.indptr[t]; j < byTerm.indptr[t + 1]; j++) scores[byTerm.indices[j]] += q * byTerm.data[j];
+      }
+    }
+    if (space !== "sparse") {
+      const dense = this.denseMatrix();
+      const dims = this.lsa!.dims;
+      const share = space === "hybrid" ? this.options.hybridWeight : 1;
+      const qo = found.index * dims;
+      for (let e = 0; e < scores.length; e++) {
+        let dot = 0;
+        const eo = e * dims;
+        for (let d = 0; d < dims; d++) dot += dense[qo + d] * dense[eo + d];
+        scores[e] += share * dot;
+      }
+    }
+    return scores;
+  }
+
+  /** Nearest entities by cultural vector, each with the shared terms that explain it. */
+  similar(entityId: string, options: SimilarOptions = {}): SimilarEntity[] {
+    const n = options.n ?? 10;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer >= 1, got ${n}`);
+    const scores = this.scoresFor(entityId, options.space ?? "sparse");
+    if (!scores) return [];
+    const self = this.corpus.entities.indexOf(entityId);
+    const top = new TopK(n);
+    for (let e = 0; e < scores.length; e++) {
+      if (e === self || scores[e] <= 0 || (options.kind && this.corpus.entityKinds[e] !== options.kind)) continue;
+      if (scores[e] > top.threshold) top.push(e, scores[e]);
+    }
+    const { ids, scores: best } = top.sorted();
+    const query = this.resolve(entityId)!.index;
+    return Array.from(ids, (e, i) => ({
+      entityId: this.corpus.entities.idAt(e),
+      kind: this.corpus.entityKinds[e],
+      score: best[i],
+      sharedTerms: this.sharedTerms(query, e, options.explain ?? 5),
+    }));
+  }
+
+  /** Terms in both vectors, by their product of weights (their share of the cosine). */
+  private sharedTerms(a: number, b: number, limit: number): SharedTerm[] {
+    const { matrix } = this.vectors();
+    const shared: SharedTerm[] = [];
+    let i = matrix.indptr[a], j = matrix.indptr[b];
+    const endA = matrix.indptr[a + 1], endB = matrix.indptr[b + 1];
+    while (i < endA && j < endB) {
+      const ta = matrix.indices[i], tb = matrix.indices[j];
+      if (ta === tb) {
+        shared.push({ ...this.term(ta), weight: matrix.data[i] * matrix.data[j] });
+        i++;
+        j++;
+      } else if (ta < tb) i++;
+      else j++;
+    }
+    return shared.sort((x, y) => y.weight - x.weight).slice(0, limit);
+  }
+
+  private resolve(entityId: string): Resolved | null {
+    const own = this.corpus.entities.indexOf(entityId);
+    if (own >= 0) return { index: own, inherited: false };
+    const artist = this.artistOf?.(entityId);
+    if (artist === undefined) return null;
+    const index = this.corpus.entities.indexOf(artist);
+    return index >= 0 && this.corpus.entityKinds[index] === "artist" ? { index, inherited: true } : null;
+  }
+}
