@@ -12,7 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { seededRandom } from "../src/core/index.ts";
-import { ContentNetwork, DEFAULT_CNN_PARAMS, syntheticAudioSet } from "../src/audio/cnn/index.ts";
+import { ContentNetwork, DEFAULT_CNN_PARAMS, createGpuKernels, syntheticAudioSet } from "../src/audio/cnn/index.ts";
 
 export interface CnnBenchOptions {
   tracks: number;
@@ -38,7 +38,7 @@ export async function benchContentNetwork(options: Partial<CnnBenchOptions> = {}
   for (const backend of backends) {
     // Patience above the epoch count so every requested epoch runs.
     const network = new ContentNetwork({ backend, maxEpochs: epochs, patience: epochs + 1 });
-    const device = backend === "gpu" ? `gpu.js ${(await import("../src/audio/cnn/kernels-gpu.ts")).createGpuKernels().mode}` : "typed-array JS";
+    const device = backend === "gpu" ? `gpu.js ${gpuMode()}` : "typed-array JS";
     const secondsPerEpoch: number[] = [];
     let last = performance.now();
     await network.fit(set.inputs, set.targets, {
@@ -55,6 +55,14 @@ export async function benchContentNetwork(options: Partial<CnnBenchOptions> = {}
     results.push({ backend, device, tracks, frames, secondsPerEpoch, inferenceTracksPerSecond });
   }
   return results;
+}
+
+/** The device gpu.js actually runs on here ("webasm" without a GPU). */
+function gpuMode(): string {
+  const probe = createGpuKernels();
+  const mode = probe.mode;
+  probe.dispose();
+  return mode;
 }
 
 export function formatCnnBench(results: CnnBenchResult[]): string {

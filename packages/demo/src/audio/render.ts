@@ -109,10 +109,11 @@ export function renderTrackAudio(track: DemoTrack, world: Pick<DemoWorld, "seed"
       for (const m of tones) renderNote(out, chordTable, note(0, 4, m, chordGain / 8, 0.05, Infinity), sampleRate);
     }
 
-    // A pure-tone lead outlines the key's triad on tonic bars and the chord elsewhere: the mode's
+    // A pure-tone lead outlines the key's triad on tonic bars and the chord (back to the tonic)
+    // elsewhere: the mode's
     // third sounds clearly (harmonics of the bass and chords otherwise favour the major third).
     const third = track.mode === "major" ? 4 : 3;
-    const lead = chord.root === 0 ? [0, third, 7, third] : [chord.root, chord.root + chord.tones[1], chord.root + 7, third + 12];
+    const lead = chord.root === 0 ? [0, third, 7, third] : [chord.root, chord.root + chord.tones[1], chord.root + 7, 12];
     for (let b = 0; b < 4; b++) {
       renderNote(out, leadTable, note(b, 0.9, chordBase + 12 + lead[b] - (lead[b] > 12 ? 12 : 0), chordGain / 2.5, 0.01, 0.8), sampleRate);
     }

@@ -1,11 +1,10 @@
 import type { MelSpectrogram } from "./mel.ts";
 
 /**
- * Onset strength per frame: the mean over bands of the positive change in log-mel energy
- * (spectral flux on a log-mel spectrogram, as in Boeck & Widmer 2013 without the max filter),
- * with its slow trend removed so that only rises in energy remain.
+ * Spectral flux per frame: the mean over bands of the positive change in log-mel energy
+ * (as in Boeck & Widmer 2013, without their maximum filter).
  */
-export function onsetEnvelope(logMel: MelSpectrogram): Float32Array {
+export function spectralFlux(logMel: MelSpectrogram): Float32Array {
   const { bands, frames, data } = logMel;
   const flux = new Float32Array(frames);
   for (let t = 1; t < frames; t++) {
@@ -18,6 +17,15 @@ export function onsetEnvelope(logMel: MelSpectrogram): Float32Array {
     }
     flux[t] = sum / bands;
   }
+  return flux;
+}
+
+/**
+ * Onset strength per frame: spectral flux with its slow trend removed, so that only rises in
+ * energy above the local level remain (for beat tracking and onset picking).
+ */
+export function onsetEnvelope(logMel: MelSpectrogram, flux = spectralFlux(logMel)): Float32Array {
+  const frames = flux.length;
   // Subtract a centred moving average of about 0.4 s and keep the positive part.
   const frameRate = logMel.sampleRate / logMel.hopSize;
   const half = Math.max(1, Math.round(0.2 * frameRate));

@@ -12,7 +12,9 @@ import {
   type FitOptions, type Recommendations, type RecommendOptions, type Recommender,
 } from "./recommend.ts";
 import { checkCsr, confidenceMatrix } from "./signals.ts";
+import { allocateSimdArena } from "./simd-rows.ts";
 import { RowSolvePool, sharedCsr, sharedFloat32, type SharedAlsState } from "./solve-pool.ts";
+import { simdSupported } from "./wasm-simd.ts";
 
 /**
  * Implicit-feedback ALS (Hu, Koren and Volinsky 2008) with the `implicit` library's API shape.
@@ -51,19 +53,25 @@ export class ImplicitAls implements Recommender {
     const confItems = transposeCsr(confUsers);
     const backend = createBackend(p.backend);
     const threads = backend.kind === "cpu" ? Math.min(p.threads, Math.max(1, userItems.rows + userItems.cols)) : 1;
-    const shared = threads > 1;
     const random = randomOf(p);
+    const useSimd = backend.kind === "cpu" && p.solver === "cg" && p.simd && k % 4 === 0 && simdSupported();
+    const arena = useSimd ? allocateSimdArena(confUsers, confItems, k, threads) : null;
+    const shared = threads > 1 && !arena;
+    const state: SharedAlsState = arena
+      ? { k, solver: p.solver, cgSteps: p.cgSteps, userFactors: arena.userFactors, itemFactors: arena.itemFactors,
+          gram: new Float64Array(k * k), userItems: arena.userItems, itemUsers: arena.itemUsers, simd: arena }
+      : {
+          k, solver: p.solver, cgSteps: p.cgSteps,
+          userFactors: shared ? sharedFloat32(userItems.rows * k) : new Float32Array(userItems.rows * k),
+          itemFactors: shared ? sharedFloat32(userItems.cols * k) : new Float32Array(userItems.cols * k),
+          gram: shared ? new Float64Array(new SharedArrayBuffer(k * k * 8)) : new Float64Array(k * k),
+          userItems: shared ? sharedCsr(confUsers) : confUsers,
+          itemUsers: shared ? sharedCsr(confItems) : confItems,
+        };
+    const { userFactors, itemFactors } = state;
     // Small uniform start, users then items, as implicit initialises (scaled by initScale).
-    const userFactors = shared ? sharedFloat32(userItems.rows * k) : new Float32Array(userItems.rows * k);
-    const itemFactors = shared ? sharedFloat32(userItems.cols * k) : new Float32Array(userItems.cols * k);
     for (let i = 0; i < userFactors.length; i++) userFactors[i] = random() * p.initScale;
     for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = random() * p.initScale;
-    const state: SharedAlsState = {
-      k, solver: p.solver, cgSteps: p.cgSteps, userFactors, itemFactors,
-      gram: shared ? new Float64Array(new SharedArrayBuffer(k * k * 8)) : new Float64Array(k * k),
-      userItems: shared ? sharedCsr(confUsers) : confUsers,
-      itemUsers: shared ? sharedCsr(confItems) : confItems,
-    };
     const pool = backend.kind === "cpu" ? await RowSolvePool.start(state, threads) : null;
     try {
       for (let it = 1; it <= p.iterations; it++) {
@@ -77,6 +85,7 @@ export class ImplicitAls implements Recommender {
           const g = backend.gram({ rows: fixedRows, cols: k, data: fixed });
           for (let i = 0; i < k * k; i++) state.gram[i] = g[i];
           for (let d = 0; d < k; d++) state.gram[d * k + d] += p.regularization;
+          state.simd?.gram.set(state.gram);
           if (pool) await pool.solve(side);
           else this.solveOnBackend(backend, state, side);
           checkFinite(side === "users" ? userFactors : itemFactors, k, side, it);
@@ -87,7 +96,8 @@ export class ImplicitAls implements Recommender {
       await pool?.close();
       backend.dispose();
     }
-    this.setFactors({ rows: userItems.rows, cols: k, data: userFactors }, { rows: userItems.cols, cols: k, data: itemFactors });
+    // Copies out of the shared arena, so the confidence matrices inside it can be collected.
+    this.setFactors({ rows: userItems.rows, cols: k, data: userFactors.slice() }, { rows: userItems.cols, cols: k, data: itemFactors.slice() });
     return this;
   }
 

@@ -47,20 +47,20 @@ function ascend(own: Side, other: Side, m: Csr, weights: Float32Array, k: number
     const xu = u * k;
     grad.fill(0);
     let gradBias = 0;
-    const addTerm = (i: number, coefficientOf: (sigma: number) => number) => {
+    const positives = end - start;
+    const terms = positives + Math.min(otherRows, positives * p.negativeSamples);
+    // Observed items first, then the sampled negatives, in one loop (no closure in the hot path).
+    for (let t = 0; t < terms; t++) {
+      const i = t < positives ? m.indices[start + t] : Math.floor(random() * otherRows);
       const yi = i * k;
       let s = own.bias[u] + other.bias[i];
       for (let b = 0; b < k; b++) s += own.factors[xu + b] * other.factors[yi + b];
-      const coef = coefficientOf(1 / (1 + Math.exp(-s)));
+      const sigma = 1 / (1 + Math.exp(-s));
+      const w = t < positives ? weights[start + t] : 0;
+      const coef = w - (1 + w) * sigma;
       gradBias += coef;
       for (let b = 0; b < k; b++) grad[b] += coef * other.factors[yi + b];
-    };
-    for (let q = start; q < end; q++) {
-      const w = weights[q];
-      addTerm(m.indices[q], (sigma) => w - (1 + w) * sigma);
     }
-    const negatives = Math.min(otherRows, (end - start) * p.negativeSamples);
-    for (let s = 0; s < negatives; s++) addTerm(Math.floor(random() * otherRows), (sigma) => -sigma);
     if (end === start) continue;
     for (let b = 0; b < k; b++) {
       const g = grad[b] - p.regularization * own.factors[xu + b];

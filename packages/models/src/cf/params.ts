@@ -25,6 +25,11 @@ export interface AlsParams {
   cgSteps: number;
   /** Factors start uniform in [0, initScale) (default 0.01, as implicit). */
   initScale: number;
+  /**
+   * CPU CG row solves in the WebAssembly SIMD kernels (float32) when the runtime has them and
+   * factors is a multiple of 4; false keeps the float64 TypeScript loops (default true).
+   */
+  simd: boolean;
   /** Compute backend (default "auto": gpu.js only when it reports a real GPU). */
   backend: BackendKind;
   /** Threads for row solves; 1 solves in-process (default: available cores). */
@@ -67,6 +72,7 @@ export const alsDefaults: Readonly<AlsParams> = {
   solver: "cg",
   cgSteps: 3,
   initScale: 0.01,
+  simd: true,
   backend: "auto",
   threads: 0,
   seed: 42,

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Csr } from "../core/matrix.ts";
 import { RowScratch, solveRowsCg, solveRowsCholesky, type RowProblem } from "./als-rows.ts";
+import { SimdSolver, type SimdArena } from "./simd-rows.ts";
 
 /** Everything the row solves read, in SharedArrayBuffers when threads > 1. */
 export interface SharedAlsState {
@@ -14,10 +15,12 @@ export interface SharedAlsState {
   /** Confidence matrices, users x items and its transpose. */
   userItems: Csr;
   itemUsers: Csr;
+  /** When set, everything above lives in this WebAssembly memory and CG runs the SIMD kernels. */
+  simd?: SimdArena;
 }
 
 export type PoolRequest =
-  | { type: "init"; state: SharedAlsState }
+  | { type: "init"; state: SharedAlsState; thread: number }
   | { type: "solve"; side: "users" | "items"; start: number; end: number };
 
 type PoolReply = { ok: true } | { ok: false; error: string };
@@ -36,6 +39,26 @@ export function sharedCsr(m: Csr): Csr {
   indices.set(m.indices.subarray(0, n));
   data.set(m.data.subarray(0, n));
   return { rows: m.rows, cols: m.cols, indptr, indices, data };
+}
+
+/** Solves rows [start, end) of one side on the calling thread, by whichever kernel the state names. */
+export function solveRange(s: SharedAlsState, side: "users" | "items", start: number, end: number, scratch: RowScratch, simd: SimdSolver | null, thread: number): void {
+  if (simd && s.solver === "cg") {
+    simd.solveCg(side, start, end, s.cgSteps, thread);
+    return;
+  }
+  const csr = side === "users" ? s.userItems : s.itemUsers;
+  const pr: RowProblem = {
+    k: s.k,
+    solving: side === "users" ? s.userFactors : s.itemFactors,
+    fixed: side === "users" ? s.itemFactors : s.userFactors,
+    gram: s.gram,
+    indptr: csr.indptr,
+    indices: csr.indices,
+    confidence: csr.data,
+  };
+  if (s.solver === "cg") solveRowsCg(pr, start, end, s.cgSteps, scratch);
+  else solveRowsCholesky(pr, start, end, scratch);
 }
 
 /**
@@ -61,6 +84,7 @@ export function balancedRanges(indptr: Int32Array, rows: number, parts: number, 
  */
 export class RowSolvePool {
   private readonly scratch: RowScratch;
+  private simd: SimdSolver | null = null;
 
   private constructor(
     private readonly state: SharedAlsState,
@@ -74,7 +98,9 @@ export class RowSolvePool {
     const pool = new RowSolvePool(state, workers);
     try {
       for (let t = 1; t < threads; t++) workers.push(new Worker(new URL("./solve-worker.mjs", import.meta.url)));
-      await Promise.all(workers.map((w) => pool.call(w, { type: "init", state })));
+      await Promise.all(workers.map((w, t) => pool.call(w, { type: "init", state, thread: t })));
+      // The calling thread uses the last scratch slot.
+      if (state.simd) pool.simd = new SimdSolver(state.simd, state.k);
     } catch (error) {
       await pool.close();
       throw error;
@@ -107,18 +133,8 @@ export class RowSolvePool {
     const pending = this.workers.map((w, t) => this.call(w, { type: "solve", side, start: bounds[t], end: bounds[t + 1] }));
     const last = this.workers.length;
     // The calling thread takes the last range itself rather than idling while the workers run.
-    const pr: RowProblem = {
-      k: s.k,
-      solving: side === "users" ? s.userFactors : s.itemFactors,
-      fixed: side === "users" ? s.itemFactors : s.userFactors,
-      gram: s.gram,
-      indptr: csr.indptr,
-      indices: csr.indices,
-      confidence: csr.data,
-    };
     try {
-      if (s.solver === "cg") solveRowsCg(pr, bounds[last], bounds[last + 1], s.cgSteps, this.scratch);
-      else solveRowsCholesky(pr, bounds[last], bounds[last + 1], this.scratch);
+      solveRange(s, side, bounds[last], bounds[last + 1], this.scratch, this.simd, last);
     } finally {
       await Promise.allSettled(pending);
     }

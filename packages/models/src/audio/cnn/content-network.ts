@@ -5,6 +5,7 @@ import type { CnnKernels } from "./kernels.ts";
 import { backward, forward, initParameters, mseLoss, type NetworkShape, type ParameterTensor } from "./network.ts";
 import { minimumFrames, resolveParams, type ContentNetworkParams, type Spectrogram } from "./params.ts";
 import { bandStats, cropBatch, downsampleFrames, normaliseBands, type BandStats } from "./preprocess.ts";
+import { l2NormaliseRows } from "./normalise.ts";
 import { CorruptModelError, decodeModel, encodeModel } from "./serialize.ts";
 
 export interface EpochRecord {
@@ -205,6 +206,12 @@ export class ContentNetwork {
     }
     const network = new ContentNetwork({ ...header.params, ...overrides });
     const shape = header.shape;
+    const same = (a: unknown, b: number[]) => Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
+    const p = network.params;
+    if (!same(shape.convChannels, p.convChannels) || !same(shape.kernelSizes, p.kernelSizes) || !same(shape.poolSizes, p.poolSizes) ||
+      !same(shape.denseSizes, p.denseSizes) || !Number.isInteger(shape.bands) || shape.bands < 1 || !Number.isInteger(shape.outputDim) || shape.outputDim < 1) {
+      throw new CorruptModelError(`layer shape ${JSON.stringify(shape)} does not match the saved parameters`);
+    }
     const expected = initParameters(shape, () => 0.5);
     if (arrays.length !== expected.length + 2) {
       throw new CorruptModelError(`expected ${expected.length + 2} arrays for this shape, got ${arrays.length}`);
@@ -283,19 +290,5 @@ export class ContentNetwork {
 function gatherRows(data: Float32Array, rows: number[], d: number): Float32Array {
   const out = new Float32Array(rows.length * d);
   rows.forEach((r, s) => out.set(data.subarray(r * d, (r + 1) * d), s * d));
-  return out;
-}
-
-/** Copy of m with every non-zero row scaled to unit length (zero rows stay zero). */
-export function l2NormaliseRows(m: DenseMatrix): DenseMatrix {
-  const out = denseMatrix(m.rows, m.cols, m.data.slice());
-  for (let r = 0; r < m.rows; r++) {
-    let norm = 0;
-    for (let c = r * m.cols; c < (r + 1) * m.cols; c++) norm += out.data[c] * out.data[c];
-    if (norm > 0) {
-      const scale = 1 / Math.sqrt(norm);
-      for (let c = r * m.cols; c < (r + 1) * m.cols; c++) out.data[c] *= scale;
-    }
-  }
   return out;
 }

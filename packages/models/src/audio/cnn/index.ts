@@ -1,4 +1,5 @@
-export { ContentNetwork, l2NormaliseRows, type ContentNetworkFitOptions, type EpochRecord } from "./content-network.ts";
+export { ContentNetwork, type ContentNetworkFitOptions, type EpochRecord } from "./content-network.ts";
+export { l2NormaliseRows } from "./normalise.ts";
 export { DEFAULT_CNN_PARAMS, resolveParams, minimumFrames, type ContentNetworkParams, type CnnBackendKind, type Spectrogram } from "./params.ts";
 export { LinearFeatureModel, DEFAULT_LINEAR_PARAMS, type LinearFeatureModelParams } from "./linear-feature-model.ts";
 export { coldStartAuc } from "./cold-start-auc.ts";

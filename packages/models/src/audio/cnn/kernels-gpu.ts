@@ -45,12 +45,14 @@ function conv1dBackwardWeights(this: This, x: Float32Array, dy: Float32Array, n:
   const c = Math.floor(this.thread.x / k) % cin;
   const o = Math.floor(this.thread.x / (k * cin));
   const shift = j - Math.floor((k - 1) / 2);
+  // Only frames whose window stays inside the clip contribute: no branch in the inner loop.
+  const from = Math.max(0, -shift);
+  const to = Math.min(t, t - shift);
   let sum = 0;
   for (let s = 0; s < n; s++) {
-    for (let f = 0; f < t; f++) {
-      const g = f + shift;
-      if (g >= 0 && g < t) sum += dy[(s * cout + o) * t + f] * x[(s * cin + c) * t + g];
-    }
+    const dyOff = (s * cout + o) * t;
+    const xOff = (s * cin + c) * t + shift;
+    for (let f = from; f < to; f++) sum += dy[dyOff + f] * x[xOff + f];
   }
   return sum;
 }

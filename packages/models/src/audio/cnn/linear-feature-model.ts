@@ -1,5 +1,5 @@
 import { NotFittedError, denseMatrix, type DenseMatrix } from "../../core/index.ts";
-import { l2NormaliseRows } from "./content-network.ts";
+import { l2NormaliseRows } from "./normalise.ts";
 import { CorruptModelError, decodeModel, encodeModel } from "./serialize.ts";
 
 export interface LinearFeatureModelParams {

@@ -1,0 +1,129 @@
+// `npm run bench:cf`: ALS iteration time on a synthetic 20,000 x 10,000 matrix (800,000 plays,
+// power-law popularity, 64 factors, CG) on 1 and 2 threads, GFLOP/s, gpu.js kernels beside the
+// CPU ones, and with --memory the peak RSS of training on 10 million plays.
+// Flags: --iterations N (default 5), --memory, --no-write (do not rewrite docs/bench-cf.md).
+import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ImplicitAls } from "../src/cf/als.ts";
+import { GpuKernels } from "../src/cf/gpu-kernels.ts";
+import { cpuKernels, type CfKernels } from "../src/cf/kernels.ts";
+import { confidenceMatrix } from "../src/cf/signals.ts";
+import type { Csr } from "../src/core/matrix.ts";
+import { seededRandom } from "../src/core/random.ts";
+import { repositoryRoot } from "../src/datasets/shared-data.ts";
+import { syntheticPlays } from "./synthetic.ts";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+
+/** FLOPs of one CG sweep (both sides) as solveRowsCg performs them, Gram matrices included. */
+function alsIterationFlops(m: Csr, k: number, steps: number): number {
+  const products = steps + 1;
+  const perSide = (rows: number, fixedRows: number) =>
+    rows * products * (2 * k * k + 10 * k) + m.indptr[m.rows] * products * 4 * k + fixedRows * k * (k + 1);
+  return perSide(m.rows, m.cols) + perSide(m.cols, m.rows);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function secondsPerIteration(m: Csr, threads: number, iterations: number, solver: "cg" | "cholesky" = "cg"): Promise<number> {
+  const seconds: number[] = [];
+  await new ImplicitAls({ factors: 64, iterations, threads, solver, backend: "cpu", seed: 42 }).fit(m, {
+    onIteration: (_it, _total, info) => seconds.push(info.seconds),
+  });
+  // The first sweep includes JIT warm-up and worker start; report the median of the rest.
+  return median(seconds.length > 1 ? seconds.slice(1) : seconds);
+}
+
+function timeKernel(run: () => void, repeats = 3): number {
+  run();
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t = performance.now();
+    run();
+    times.push((performance.now() - t) / 1000);
+  }
+  return median(times);
+}
+
+function kernelTimes(m: Csr, kernels: CfKernels): Record<string, number> {
+  const k = 64, random = seededRandom(1);
+  const items = { rows: m.cols, cols: k, data: Float32Array.from({ length: m.cols * k }, () => random() - 0.5) };
+  const users = { rows: 256, cols: k, data: Float32Array.from({ length: 256 * k }, () => random() - 0.5) };
+  const conf = confidenceMatrix(m, 1, "log1p");
+  const rows = 2048;
+  const gram = cpuKernels.gram(items);
+  const batch = {
+    k, gram, fixed: items.data, directions: Float32Array.from({ length: rows * k }, () => random()),
+    indptr: conf.indptr.slice(0, rows + 1), indices: conf.indices, confidence: conf.data,
+  };
+  return {
+    "gram Y^T Y (10,000 x 64)": timeKernel(() => kernels.gram(items)),
+    "CG products, 2,048 rows": timeKernel(() => kernels.cgProducts(batch)),
+    "scores 256 users x 10,000 items": timeKernel(() => kernels.scores(users, items, null)),
+  };
+}
+
+function memoryChild(): void {
+  // Runs in its own process so its peak RSS is not mixed with the rest of the bench.
+  const m = syntheticPlays(400_000, 100_000, 10_000_000, 7);
+  new ImplicitAls({ factors: 64, iterations: 1, threads: 2, backend: "cpu" }).fit(m).then(() => {
+    process.stdout.write(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  });
+}
+
+async function main(): Promise<void> {
+  const iterations = option("--iterations", 5);
+  const load = loadavg()[0];
+  const cpu = execFileSync("lscpu", { encoding: "utf8" }).match(/Model name:\s*(.+)/)?.[1]?.trim() ?? "unknown";
+  const lines: string[] = [];
+  const say = (s: string) => { console.log(s); lines.push(s); };
+  const started = performance.now();
+  const m = syntheticPlays(20_000, 10_000, 800_000, 42);
+  say(`synthetic matrix: ${m.rows} x ${m.cols}, ${m.indptr[m.rows]} plays (Zipf 0.8), generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const flops = alsIterationFlops(m, 64, 3);
+  say(`FLOPs per ALS iteration (64 factors, 3 CG steps, both sides, Gram included): ${(flops / 1e9).toFixed(2)} GFLOP`);
+  say("");
+  say("| ALS, CG, 64 factors | s / iteration | GFLOP/s |");
+  say("|---|---|---|");
+  for (const threads of [1, 2]) {
+    const s = await secondsPerIteration(m, threads, iterations);
+    say(`| ${threads} thread${threads > 1 ? "s" : ""} | ${s.toFixed(3)} | ${(flops / s / 1e9).toFixed(2)} |`);
+  }
+  say("");
+  const gpu = new GpuKernels();
+  const cpuTimes = kernelTimes(m, cpuKernels), gpuTimes = kernelTimes(m, gpu);
+  say(`| kernel (median of 3) | typed-array CPU s | gpu.js ${gpu.mode} s |`);
+  say("|---|---|---|");
+  for (const name of Object.keys(cpuTimes)) say(`| ${name} | ${cpuTimes[name].toFixed(4)} | ${gpuTimes[name].toFixed(4)} |`);
+  gpu.dispose();
+  if (flag("--memory")) {
+    const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--memory-child"], { encoding: "utf8" });
+    if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
+    const { maxRssMiB } = JSON.parse(child.stdout.trim().split("\n").pop()!);
+    say("");
+    say(`peak RSS training 10,000,000 plays (400,000 x 100,000), 64 factors, 2 threads, 1 iteration: ${maxRssMiB.toFixed(0)} MiB`);
+  }
+  const loadAfter = loadavg()[0];
+  const machine = `${cpu}, 2 cores, Node ${process.version}; load average ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after` +
+    (Math.max(load, loadAfter) > 1.5 ? " (the CPU was shared with other work, so times are inflated)" : "");
+  say("");
+  say(`machine: ${machine}`);
+  if (!flag("--no-write")) {
+    const doc = `# CF benchmark (\`npm run bench:cf\`)\n\nMeasured ${new Date().toISOString().slice(0, 16)}Z on ${machine}.\n\n${lines.slice(0, -2).join("\n")}\n`;
+    writeFileSync(join(repositoryRoot, "docs/bench-cf.md"), doc);
+  }
+}
+
+if (flag("--memory-child")) memoryChild();
+else await main();

@@ -1,0 +1,12 @@
+import { readLastfm2k, lastfmPlayMatrix } from "./src/datasets/lastfm2k.ts";
+import { holdoutSplit, validationSplit } from "./src/eval/split.ts";
+import { evaluateModelOnSplit } from "./src/eval/evaluate-model.ts";
+import { LogisticMf } from "./src/cf/lmf.ts";
+const { userItems } = lastfmPlayMatrix(await readLastfm2k("/work/shared/data/lastfm-2k"));
+const split = holdoutSplit(userItems, { seed: 42 });
+const val = validationSplit(split.train, { seed: 42 });
+const lr = Number(process.argv[2]), reg = Number(process.argv[3] ?? 0.6);
+const m = new LogisticMf({ factors: 64, iterations: 15, learningRate: lr, regularization: reg, seed: 42 });
+await m.fit(val.train);
+const r = evaluateModelOnSplit(m, val);
+console.log(lr, reg, r["recall@20"].toFixed(4), r["ndcg@10"].toFixed(4));

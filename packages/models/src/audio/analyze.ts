@@ -1,0 +1,183 @@
+import { decodeAudio } from "./decode.ts";
+import { essentiaHeapBytes, freeVectors, loadEssentia, withVector, type EssentiaInstance } from "./essentia-loader.ts";
+import { SilentAudioError, TooShortAudioError } from "./errors.ts";
+import { integratedLoudness, replayGainDb } from "./loudness.ts";
+import type { MelSpectrogram } from "./mel.ts";
+import { onsetEnvelope, pickOnsets, spectralFlux } from "./onset.ts";
+import { resample } from "./resample.ts";
+import { LOG_MEL_SETTINGS, logMelSpectrogram } from "./spectrogram.ts";
+import { chooseOctave, envelopeAutocorrelation, tempoConfidence, trackBeats } from "./tempo.ts";
+
+/** Analysis settings; every field has a default in DEFAULT_ANALYSIS_OPTIONS. */
+export interface AnalysisOptions {
+  /** Longer inputs are analysed over this many seconds from their middle. */
+  excerptSeconds: number;
+  /** Shorter inputs are rejected with TooShortAudioError. */
+  minSeconds: number;
+  /** An excerpt whose RMS level is below this (dBFS) is rejected with SilentAudioError. */
+  silenceDb: number;
+  /** Skip the log-mel spectrogram (features only). */
+  spectrogram: boolean;
+}
+
+export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
+  excerptSeconds: 30,
+  minSeconds: 2,
+  silenceDb: -60,
+  spectrogram: true,
+};
+
+/** Features of one track, computed over its excerpt; times are seconds from the input's start. */
+export interface AudioAnalysis {
+  durationSeconds: number;
+  excerpt: { startSeconds: number; seconds: number };
+  tempo: { bpm: number; confidence: number };
+  key: string;
+  mode: "major" | "minor";
+  keyStrength: number;
+  loudness: { integratedLufs: number; replayGainDb: number };
+  /** essentia's Danceability (detrended fluctuation analysis), about 0..3. */
+  danceability: number;
+  /** Mean square of the excerpt's samples (essentia's Energy divided by the sample count). */
+  energy: number;
+  /** essentia's DynamicComplexity: mean deviation from the global loudness, in dB. */
+  dynamicComplexity: number;
+  /** Detected onsets per second. */
+  onsetRate: number;
+  beats: number[];
+  /** 96-band log-mel spectrogram of the excerpt (settings in LOG_MEL_SETTINGS); null if disabled. */
+  melSpectrogram: MelSpectrogram | null;
+}
+
+const ANALYSIS_RATE = LOG_MEL_SETTINGS.sampleRate;
+
+/** Runs one essentia algorithm, turning its bare-number WASM exceptions into named errors. */
+function essentiaCall<T>(name: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof Error) throw error;
+    throw new Error(`essentia ${name} failed with a WASM exception (${String(error)})`);
+  }
+}
+
+function rmsDb(samples: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
+  return 10 * Math.log10(sum / samples.length || 1e-30);
+}
+
+/** Per-stage CPU milliseconds of the last analysis in this thread (for the benchmark). */
+export const lastStageMs: Record<string, number> = {};
+
+function timed<T>(stage: string, run: () => T): T {
+  const start = performance.now();
+  try {
+    return run();
+  } finally {
+    lastStageMs[stage] = performance.now() - start;
+  }
+}
+
+/**
+ * Analyses mono samples: tempo, key, loudness, danceability, energy, dynamic complexity, onset
+ * rate, beats and the log-mel spectrogram. `label` names the input in error messages.
+ */
+export function analyzeAudio(
+  samples: Float32Array,
+  sampleRate: number,
+  options: Partial<AnalysisOptions> = {},
+  label = "audio",
+): AudioAnalysis {
+  const o = { ...DEFAULT_ANALYSIS_OPTIONS, ...options };
+  if (!(o.excerptSeconds >= o.minSeconds && o.minSeconds > 0)) {
+    throw new RangeError(`excerptSeconds must be >= minSeconds > 0, got ${o.excerptSeconds} and ${o.minSeconds}`);
+  }
+  if (!Number.isInteger(sampleRate) || sampleRate < 4000) throw new RangeError(`sampleRate must be an integer >= 4000 Hz, got ${sampleRate}`);
+  const durationSeconds = samples.length / sampleRate;
+  if (durationSeconds < o.minSeconds) {
+    throw new TooShortAudioError(`${label}: ${durationSeconds.toFixed(2)} s of audio, at least ${o.minSeconds} s needed`);
+  }
+  const excerptLength = Math.min(samples.length, Math.round(o.excerptSeconds * sampleRate));
+  const excerptStart = Math.floor((samples.length - excerptLength) / 2);
+  const excerpt = samples.subarray(excerptStart, excerptStart + excerptLength);
+  const level = rmsDb(excerpt);
+  if (level < o.silenceDb) {
+    throw new SilentAudioError(`${label}: excerpt RMS level ${level.toFixed(1)} dBFS is below the ${o.silenceDb} dBFS silence threshold`);
+  }
+
+  const integratedLufs = timed("loudness", () => integratedLoudness(excerpt, sampleRate));
+  const audio = timed("resample", () => (sampleRate === ANALYSIS_RATE ? excerpt : resample(excerpt, sampleRate, ANALYSIS_RATE)));
+  const melSpectrogram = timed("spectrogram", () => logMelSpectrogram(audio));
+  const frameRate = ANALYSIS_RATE / LOG_MEL_SETTINGS.hopSize;
+  const flux = spectralFlux(melSpectrogram);
+  const envelope = onsetEnvelope(melSpectrogram, flux);
+  const acf = envelopeAutocorrelation(flux, Math.ceil((4 * 60 * frameRate) / 40));
+
+  const { essentia } = loadEssentia();
+  const features = withVector(essentia, audio, (signal) => essentiaFeatures(essentia, signal));
+  const bpm = timed("tempo", () => chooseOctave(features.percivalBpm, acf, frameRate));
+  const beats = timed("beats", () => trackBeats(envelope, frameRate, bpm));
+  const onsets = pickOnsets(envelope, frameRate);
+  const startSeconds = excerptStart / sampleRate;
+  return {
+    durationSeconds,
+    excerpt: { startSeconds, seconds: excerptLength / sampleRate },
+    tempo: { bpm, confidence: tempoConfidence(acf, frameRate, bpm) },
+    key: features.key,
+    mode: features.mode,
+    keyStrength: features.keyStrength,
+    loudness: { integratedLufs, replayGainDb: replayGainDb(integratedLufs) },
+    danceability: features.danceability,
+    energy: features.energy,
+    dynamicComplexity: features.dynamicComplexity,
+    onsetRate: onsets.length / (excerptLength / sampleRate),
+    beats: Array.from(beats, (t) => startSeconds + t),
+    melSpectrogram: o.spectrogram ? melSpectrogram : null,
+  };
+}
+
+/** The features essentia computes on the 16 kHz excerpt; every returned vector is freed. */
+function essentiaFeatures(essentia: EssentiaInstance, signal: Parameters<EssentiaInstance["Energy"]>[0]) {
+  // Percival & Tzanetakis 2014 with its 44.1 kHz frame and hop sizes scaled to 16 kHz.
+  const percivalBpm = timed("percival", () =>
+    essentiaCall("PercivalBpmEstimator", () => essentia.PercivalBpmEstimator(signal, 512, 512, 128, 128, 210, 50, ANALYSIS_RATE).bpm),
+  );
+  // Temperley's profile scored best on labels.csv (docs/audio.md); 4096-sample frames at 16 kHz
+  // resolve 3.9 Hz, enough for semitones above 65 Hz.
+  const key = timed("key", () =>
+    essentiaCall("KeyExtractor", () =>
+      essentia.KeyExtractor(signal, true, 4096, 4096, 12, 3500, 60, 25, 0.2, "temperley", ANALYSIS_RATE),
+    ),
+  );
+  const danceability = timed("danceability", () =>
+    essentiaCall("Danceability", () => {
+      const result = essentia.Danceability(signal, 8800, 310, ANALYSIS_RATE, 1.1);
+      freeVectors(result);
+      return result.danceability;
+    }),
+  );
+  const dynamics = timed("dynamicComplexity", () =>
+    essentiaCall("DynamicComplexity", () => essentia.DynamicComplexity(signal, 0.2, ANALYSIS_RATE)),
+  );
+  const energy = essentiaCall("Energy", () => essentia.Energy(signal).energy) / signal.size();
+  return {
+    percivalBpm,
+    key: key.key,
+    mode: key.scale === "minor" ? ("minor" as const) : ("major" as const),
+    keyStrength: key.strength,
+    danceability,
+    dynamicComplexity: dynamics.dynamicComplexity,
+    energy,
+  };
+}
+
+/** Decodes a file (WAV, OGG Vorbis, MP3, FLAC) and analyses it; errors name the path. */
+export async function analyzeFile(path: string, options: Partial<AnalysisOptions> = {}): Promise<AudioAnalysis> {
+  const start = performance.now();
+  const { samples, sampleRate } = await decodeAudio(path);
+  lastStageMs.decode = performance.now() - start;
+  return analyzeAudio(samples, sampleRate, options, path);
+}
+
+export { essentiaHeapBytes };

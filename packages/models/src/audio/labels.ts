@@ -1,0 +1,105 @@
+import { readFile } from "node:fs/promises";
+import { DataFormatError } from "../core/errors.ts";
+
+/** One row of an audio folder's labels.csv; null where the cell is empty (unknown). */
+export interface AudioLabel {
+  path: string;
+  tempoBpm: number | null;
+  key: string | null;
+  mode: "major" | "minor" | null;
+  meter: string | null;
+}
+
+/** Splits one CSV line, honouring double-quoted cells with commas and "" escapes. */
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      cells.push(cell);
+      cell = "";
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+const PITCH_CLASSES: Record<string, number> = {
+  C: 0, "C#": 1, Db: 1, D: 2, "D#": 3, Eb: 3, E: 4, F: 5, "F#": 6, Gb: 6, G: 7, "G#": 8, Ab: 8, A: 9, "A#": 10, Bb: 10, B: 11, Cb: 11,
+};
+
+/** Pitch class 0..11 of a key name such as "F#" or "Bb"; null if not a key name. */
+export function pitchClass(key: string): number | null {
+  return PITCH_CLASSES[key] ?? null;
+}
+
+/**
+ * Reads labels.csv (header: path, tempo_bpm, key, mode, meter[, ...]). Errors name the file and
+ * line of a malformed row.
+ */
+export async function readAudioLabels(file: string): Promise<AudioLabel[]> {
+  const lines = (await readFile(file, "utf8")).split(/\r?\n/);
+  const header = splitCsvLine(lines[0] ?? "");
+  const column = (name: string) => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new DataFormatError(file, 1, `header has no '${name}' column (got ${header.join(",")})`);
+    return index;
+  };
+  const [pathAt, tempoAt, keyAt, modeAt, meterAt] = ["path", "tempo_bpm", "key", "mode", "meter"].map(column);
+  const labels: AudioLabel[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (!lines[i].trim()) continue;
+    const cells = splitCsvLine(lines[i]);
+    const cell = (at: number) => (cells[at] ?? "").trim() || null;
+    const path = cell(pathAt);
+    if (!path) throw new DataFormatError(file, i + 1, "path is empty");
+    const tempoText = cell(tempoAt);
+    const tempoBpm = tempoText === null ? null : Number(tempoText);
+    if (tempoBpm !== null && !(tempoBpm > 0 && tempoBpm < 1000)) {
+      throw new DataFormatError(file, i + 1, `tempo_bpm must be a number in (0, 1000), got '${tempoText}'`);
+    }
+    const key = cell(keyAt);
+    if (key !== null && pitchClass(key) === null) throw new DataFormatError(file, i + 1, `key must be a pitch name like C, F# or Bb, got '${key}'`);
+    const mode = cell(modeAt);
+    if (mode !== null && mode !== "major" && mode !== "minor") {
+      throw new DataFormatError(file, i + 1, `mode must be major or minor, got '${mode}'`);
+    }
+    labels.push({ path, tempoBpm, key, mode, meter: cell(meterAt) });
+  }
+  return labels;
+}
+
+/** Tempo within `tolerance` (relative) of the label, and also allowing x1/3, 1/2, 2, 3 errors. */
+export function tempoMatch(estimate: number, label: number, tolerance = 0.04): { exact: boolean; withOctaveErrors: boolean } {
+  const within = (factor: number) => Math.abs(estimate / (label * factor) - 1) <= tolerance;
+  return { exact: within(1), withOctaveErrors: [1, 1 / 3, 1 / 2, 2, 3].some(within) };
+}
+
+/**
+ * MIREX weighted key score (as in mir_eval.key.weighted_score): 1 same key, 0.5 the estimate a
+ * perfect fifth above in the same mode, 0.3 relative major/minor, 0.2 parallel, else 0.
+ */
+export function mirexKeyScore(
+  reference: { key: string; mode: "major" | "minor" },
+  estimate: { key: string; mode: "major" | "minor" },
+): number {
+  const ref = pitchClass(reference.key);
+  const est = pitchClass(estimate.key);
+  if (ref === null || est === null) throw new RangeError(`unknown key name: ${ref === null ? reference.key : estimate.key}`);
+  const interval = (est - ref + 12) % 12;
+  if (interval === 0 && reference.mode === estimate.mode) return 1;
+  if (reference.mode === estimate.mode && interval === 7) return 0.5;
+  if (reference.mode === "major" && estimate.mode === "minor" && interval === 9) return 0.3;
+  if (reference.mode === "minor" && estimate.mode === "major" && interval === 3) return 0.3;
+  if (interval === 0) return 0.2;
+  return 0;
+}

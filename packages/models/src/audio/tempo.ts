@@ -1,0 +1,147 @@
+import { fft } from "./fft.ts";
+
+/** Tempo search range in BPM; the estimate is always inside it. */
+export const MIN_BPM = 40;
+export const MAX_BPM = 250;
+/**
+ * Octave prior: log-normal over BPM, centred at 130 with a standard deviation of 0.75 octave
+ * (the shape of librosa's tempo prior; centre and width chosen on labels.csv, see docs/audio.md).
+ */
+const PRIOR_CENTRE_BPM = 130;
+const PRIOR_OCTAVES = 0.75;
+
+/** Normalised autocorrelation of the onset envelope (mean removed), lags 0..maxLag frames. */
+export function envelopeAutocorrelation(envelope: Float32Array, maxLag: number): Float64Array {
+  const n = envelope.length;
+  let mean = 0;
+  for (const v of envelope) mean += v;
+  mean /= n || 1;
+  let size = 2;
+  while (size < 2 * n) size *= 2;
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  for (let i = 0; i < n; i++) re[i] = envelope[i] - mean;
+  // Wiener-Khinchin: the autocorrelation is the inverse DFT of the power spectrum; the power
+  // spectrum is real and even, so a forward transform gives the same result up to 1/size.
+  fft(re, im);
+  for (let k = 0; k < size; k++) {
+    re[k] = re[k] * re[k] + im[k] * im[k];
+    im[k] = 0;
+  }
+  fft(re, im);
+  const lags = Math.min(maxLag, n - 1);
+  const acf = new Float64Array(maxLag + 1);
+  const zero = re[0] / n;
+  if (!(zero > 0)) return acf;
+  for (let lag = 0; lag <= lags; lag++) acf[lag] = re[lag] / (n - lag) / zero; // unbiased, 1 at lag 0
+  return acf;
+}
+
+/** Linear interpolation of `acf` at a fractional lag; 0 beyond its end. */
+function acfAt(acf: Float64Array, lag: number): number {
+  const i = Math.floor(lag);
+  if (i + 1 >= acf.length) return 0;
+  const f = lag - i;
+  return acf[i] * (1 - f) + acf[i + 1] * f;
+}
+
+/**
+ * How strongly the envelope pulses at `bpm`: its autocorrelation at the beat period plus half
+ * of that at twice and at half the period (the bar-level and subdivision pulses).
+ */
+export function pulseSalience(acf: Float64Array, frameRate: number, bpm: number): number {
+  const period = (60 * frameRate) / bpm;
+  const positive = (lag: number) => Math.max(0, acfAt(acf, lag));
+  return positive(period) + 0.5 * positive(2 * period) + 0.5 * positive(period / 2);
+}
+
+function octavePrior(bpm: number): number {
+  return Math.exp(-0.5 * (Math.log2(bpm / PRIOR_CENTRE_BPM) / PRIOR_OCTAVES) ** 2);
+}
+
+/**
+ * Picks the metrical level of a tempo estimate: among `bpm` x 1/2, 1, 2 inside the search range,
+ * the one whose pulse salience times the octave prior is highest. Octave errors are the usual
+ * failure of tempo estimators (Percival & Tzanetakis 2014, section IV).
+ */
+export function chooseOctave(bpm: number, acf: Float64Array, frameRate: number): number {
+  let best = Math.min(MAX_BPM, Math.max(MIN_BPM, bpm));
+  let bestScore = -Infinity;
+  for (const factor of [0.5, 1, 2]) {
+    const candidate = bpm * factor;
+    if (candidate < MIN_BPM || candidate > MAX_BPM) continue;
+    const score = pulseSalience(acf, frameRate, candidate) * octavePrior(candidate);
+    if (score > bestScore) {
+      bestScore = score;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+/** The strongest tempo of the envelope alone (used when no other estimate is given). */
+export function envelopeTempo(acf: Float64Array, frameRate: number): number {
+  let best = 120;
+  let bestScore = -Infinity;
+  for (let bpm = MIN_BPM; bpm <= MAX_BPM; bpm *= 1.005) {
+    const score = pulseSalience(acf, frameRate, bpm) * octavePrior(bpm);
+    if (score > bestScore) {
+      bestScore = score;
+      best = bpm;
+    }
+  }
+  return best;
+}
+
+/**
+ * Tempo confidence in [0, 1]: the envelope's normalised autocorrelation at the beat period
+ * (near 1 for a steady click, near 0 when nothing repeats).
+ */
+export function tempoConfidence(acf: Float64Array, frameRate: number, bpm: number): number {
+  let best = 0;
+  // Search +-2% around the period: the estimate and the autocorrelation peak may differ slightly.
+  const period = (60 * frameRate) / bpm;
+  for (let lag = period * 0.98; lag <= period * 1.02; lag += 0.05) best = Math.max(best, acfAt(acf, lag));
+  return Math.min(1, Math.max(0, best));
+}
+
+/**
+ * Beat times (seconds) by dynamic programming (Ellis 2007, "Beat tracking by dynamic
+ * programming", eq. 2-3): each beat maximises onset strength plus the best previous beat's
+ * score minus tightness * log(interval / period)^2.
+ */
+export function trackBeats(envelope: Float32Array, frameRate: number, bpm: number, tightness = 100): Float64Array {
+  const n = envelope.length;
+  const period = (60 * frameRate) / bpm;
+  if (n < 2 || !(period >= 1)) return new Float64Array(0);
+  let std = 0;
+  let mean = 0;
+  for (const v of envelope) mean += v;
+  mean /= n;
+  for (const v of envelope) std += (v - mean) ** 2;
+  std = Math.sqrt(std / n) || 1;
+  const score = new Float64Array(n);
+  const from = new Int32Array(n).fill(-1);
+  const low = Math.max(1, Math.round(period / 2));
+  const high = Math.round(2 * period);
+  for (let t = 0; t < n; t++) {
+    const local = envelope[t] / std;
+    let best = 0;
+    let bestFrom = -1;
+    for (let gap = low; gap <= high && gap <= t; gap++) {
+      const candidate = score[t - gap] - tightness * Math.log(gap / period) ** 2;
+      if (bestFrom < 0 || candidate > best) {
+        best = candidate;
+        bestFrom = t - gap;
+      }
+    }
+    score[t] = local + (bestFrom >= 0 ? Math.max(0, best) : 0);
+    from[t] = bestFrom >= 0 && best > 0 ? bestFrom : -1;
+  }
+  // End on the best-scoring frame within the last period, then follow the back-pointers.
+  let end = n - 1;
+  for (let t = Math.max(0, n - Math.round(period)); t < n; t++) if (score[t] > score[end]) end = t;
+  const beats: number[] = [];
+  for (let t = end; t >= 0; t = from[t]) beats.push(t / frameRate);
+  return Float64Array.from(beats.reverse());
+}
