@@ -3,7 +3,7 @@ import { generateWorld } from "@deepcuts/demo";
 import { catalogCounts } from "../../services/catalog-stats.ts";
 import { loadDemoWorld } from "../../services/demo-loader.ts";
 import { ensureLocalCuratorKey } from "../../services/local-curator-key.ts";
-import { TRAINABLE, trainModels } from "../../services/training/train.ts";
+import { DEFAULT_MODELS, trainModels } from "../../services/training/train.ts";
 import { generateDuePlaylists } from "../../services/weekly/generate.ts";
 import { buildDashboard, dashboardIsBuilt } from "../../runtime/dashboard.ts";
 import { serveProduct, untilSignal } from "../../runtime/serve.ts";
@@ -36,7 +36,7 @@ export const startCommand: Command = {
         bar.done(`${report.listeners} listeners, ${report.tracks} tracks, ${report.events} events`);
       }
       const active = await db.prisma.modelVersion.findMany({ where: { isActive: true }, select: { kind: true } });
-      const missing = TRAINABLE.filter((m) => !active.some((a) => a.kind === m.toUpperCase()));
+      const missing = DEFAULT_MODELS.filter((m) => !active.some((a) => a.kind === m.toUpperCase()));
       if (missing.length) await trainModels(db, missing, { threads: ctx.config.threads, progress: (name) => new ProgressBar(`train ${name}`, !quiet) });
       const bar = new ProgressBar("weekly playlists", !quiet);
       const generated = await generateDuePlaylists(db, { onProgress: bar.callback });

@@ -1,4 +1,4 @@
-import { trainModels, TRAINABLE } from "../../services/training/train.ts";
+import { DEFAULT_MODELS, trainModels, TRAINABLE } from "../../services/training/train.ts";
 import { parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
@@ -6,7 +6,7 @@ import { ProgressBar } from "../progress.ts";
 
 export const trainCommand: Command = {
   name: "train",
-  summary: `train models from the database, evaluate them on a holdout and activate them (${TRAINABLE.join(", ")}, or all)`,
+  summary: `train models from the database, evaluate them on a holdout and activate them (${TRAINABLE.join(", ")}; all = ${DEFAULT_MODELS.join(", ")})`,
   usage: `deepcuts train [--model ${TRAINABLE.join("|")}|all] [--json] [--quiet]`,
   async run(argv, ctx) {
     const { values } = parse(argv, { model: { type: "string", default: "all" }, json: { type: "boolean" }, quiet: { type: "boolean" } }, false);
@@ -15,7 +15,7 @@ export const trainCommand: Command = {
       throw new UsageError(`--model must be one of ${TRAINABLE.join(", ")}, all; got '${model}'`);
     }
     const results = await withDatabase(ctx, (db) =>
-      trainModels(db, model === "all" ? [...TRAINABLE] : [model as (typeof TRAINABLE)[number]], {
+      trainModels(db, model === "all" ? DEFAULT_MODELS : [model as (typeof TRAINABLE)[number]], {
         threads: ctx.config.threads,
         progress: (name) => new ProgressBar(`train ${name}`, !values.quiet),
       }),

@@ -1,29 +1,50 @@
 import type { Database } from "@deepcuts/db";
+import { trainCollaborative } from "./collaborative.ts";
 import { trainPopularity } from "./popularity.ts";
 
-export const TRAINABLE = ["popularity"] as const;
+/** Models `deepcuts train` knows, in the order they are trained (later ones build on earlier ones). */
+export const TRAINABLE = ["popularity", "als", "lmf"] as const;
 export type Trainable = (typeof TRAINABLE)[number];
+/** What `--model all` and `npm start` train: LMF is trained on request only (it is reported beside ALS, not served). */
+export const DEFAULT_MODELS: Trainable[] = ["popularity", "als"];
 
 export interface TrainResult {
   model: Trainable;
   versionId: number | null;
-  metrics?: Record<string, number | string>;
+  metrics?: Record<string, unknown>;
   skipped?: string;
 }
 
-interface Bar {
+export interface ProgressBarLike {
   callback: (message: string, done: number, total: number) => void;
   done(message: string): void;
 }
 
+export interface TrainOptions {
+  threads: number;
+  progress: (name: string) => ProgressBarLike;
+  signal?: AbortSignal;
+}
+
 /** Trains the named models in dependency order, each as a new active model version. */
-export async function trainModels(db: Database, models: Trainable[], options: { threads: number; progress: (name: string) => Bar }): Promise<TrainResult[]> {
+export async function trainModels(db: Database, models: Trainable[], options: TrainOptions): Promise<TrainResult[]> {
   const results: TrainResult[] = [];
   for (const model of TRAINABLE.filter((m) => models.includes(m))) {
     const bar = options.progress(model);
-    const { id, metrics } = await trainPopularity(db, bar.callback);
-    bar.done(`version ${id}`);
-    results.push({ model, versionId: id, metrics: metrics as unknown as Record<string, number> });
+    let result: { id: number; metrics: unknown };
+    switch (model) {
+      case "popularity":
+        result = await trainPopularity(db, bar.callback);
+        break;
+      case "als":
+        result = await trainCollaborative(db, "ALS", { threads: options.threads, onProgress: bar.callback, signal: options.signal });
+        break;
+      case "lmf":
+        result = await trainCollaborative(db, "LMF", { threads: options.threads, onProgress: bar.callback, signal: options.signal });
+        break;
+    }
+    bar.done(`version ${result.id}`);
+    results.push({ model, versionId: result.id, metrics: result.metrics as Record<string, unknown> });
   }
   return results;
 }

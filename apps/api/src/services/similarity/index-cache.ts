@@ -1,0 +1,80 @@
+import type { Database } from "@deepcuts/db";
+import { buildNeighbourIndex, type BuildIndexOptions, type BuiltIndex } from "../../../../../packages/models/src/ann/index.ts";
+import type { ModelKindName } from "../training/model-versions.ts";
+import { notReady } from "../service-error.ts";
+import type { EntityKindName, SingleModel } from "./models.ts";
+import { activeVersionFor, loadVectorSet } from "./vector-source.ts";
+
+export interface ServedIndex extends BuiltIndex {
+  model: SingleModel;
+  entity: EntityKindName;
+  versionId: number;
+  versionKind: ModelKindName;
+  /** Artist vectors averaged from their tracks because the version stores none. */
+  derived: boolean;
+  builtAt: Date;
+}
+
+/**
+ * One in-memory nearest-neighbour index per (active model version, entity kind), so serving
+ * never scans the vectors table per request. Entries are keyed by version id: activating
+ * another version makes the next request build (once, shared by concurrent callers) and
+ * drops the old one.
+ */
+export class NeighbourIndexCache {
+  private readonly entries = new Map<string, Promise<ServedIndex | null>>();
+
+  constructor(private readonly db: Database, private readonly options: BuildIndexOptions = {}) {}
+
+  /** The served index, or MODEL_NOT_READY naming what is missing. */
+  async get(model: SingleModel, entity: EntityKindName): Promise<ServedIndex> {
+    const found = await this.find(model, entity);
+    if (!found) throw notReady(`the ${model} model has no active version with ${entity} vectors yet`);
+    return found;
+  }
+
+  /** The served index, or null when that model has no vectors of that kind. */
+  async find(model: SingleModel, entity: EntityKindName): Promise<ServedIndex | null> {
+    const version = await activeVersionFor(this.db, model);
+    if (!version) return null;
+    const key = `${model}:${entity}:${version.id}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      for (const k of [...this.entries.keys()]) if (k.startsWith(`${model}:${entity}:`)) this.entries.delete(k);
+      entry = this.build(model, entity, version.id, version.kind);
+      this.entries.set(key, entry);
+      entry.catch(() => this.entries.delete(key));
+    }
+    return entry;
+  }
+
+  private async build(model: SingleModel, entity: EntityKindName, versionId: number, versionKind: ModelKindName): Promise<ServedIndex | null> {
+    const loaded = await loadVectorSet(this.db, versionId, entity);
+    if (!loaded) return null;
+    const built = buildNeighbourIndex(loaded.set, this.options);
+    return { ...built, model, entity, versionId, versionKind, derived: loaded.derived, builtAt: new Date() };
+  }
+
+  /** Drops every index; the next request per model builds afresh (used on activation). */
+  invalidate(): void {
+    this.entries.clear();
+  }
+
+  /** The indexes built so far. */
+  async loaded(): Promise<ServedIndex[]> {
+    const all = await Promise.all([...this.entries.values()].map((p) => p.catch(() => null)));
+    return all.filter((x): x is ServedIndex => x !== null);
+  }
+}
+
+const caches = new WeakMap<Database, NeighbourIndexCache>();
+
+/** The process-wide cache of one database. */
+export function indexCacheFor(db: Database): NeighbourIndexCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new NeighbourIndexCache(db);
+    caches.set(db, cache);
+  }
+  return cache;
+}

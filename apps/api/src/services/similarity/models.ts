@@ -1,0 +1,21 @@
+import type { ModelKindName } from "../training/model-versions.ts";
+
+export type SimilarityModel = "COLLABORATIVE" | "TEXT" | "AUDIO" | "BLEND";
+export type SingleModel = Exclude<SimilarityModel, "BLEND">;
+export type EntityKindName = "USER" | "ARTIST" | "TRACK";
+
+/** The stored model kinds behind each similarity model, preferred first. */
+export const MODEL_KINDS: Record<SingleModel, ModelKindName[]> = {
+  COLLABORATIVE: ["ALS", "LMF"],
+  TEXT: ["TEXT"],
+  AUDIO: ["AUDIO_CNN", "AUDIO_FEATURES"],
+};
+
+export const SINGLE_MODELS: SingleModel[] = ["COLLABORATIVE", "TEXT", "AUDIO"];
+
+/** The blend weight that scales each model in BLEND similarity. */
+export const BLEND_WEIGHT_OF: Record<SingleModel, "collaborative" | "text" | "audio"> = {
+  COLLABORATIVE: "collaborative",
+  TEXT: "text",
+  AUDIO: "audio",
+};

@@ -1,0 +1,59 @@
+import type { Database } from "@deepcuts/db";
+import { ImplicitAls, LogisticMf, type AlsParams, type LmfParams } from "@deepcuts/models/cf";
+import { evaluateModelOnSplit, holdoutSplit } from "@deepcuts/models/eval";
+import { loadInteractions } from "./interactions.ts";
+import { beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
+import { storeVectors } from "./vector-store.ts";
+
+type Progress = (message: string, done: number, total: number) => void;
+
+/**
+ * Trains a collaborative model from the database: first on the standard 20% holdout to
+ * measure it (the metrics stored with the version), then on everything for serving. Stores
+ * listener and track vectors (rows of `vectors`), the saved model, and per-iteration history.
+ */
+export async function trainCollaborative(
+  db: Database,
+  kind: "ALS" | "LMF",
+  options: { params?: Partial<AlsParams> & Partial<LmfParams>; threads: number; onProgress?: Progress; signal?: AbortSignal },
+) {
+  const onProgress = options.onProgress ?? (() => {});
+  const params = { ...options.params, threads: options.threads };
+  const make = () => (kind === "ALS" ? new ImplicitAls(params) : new LogisticMf(params));
+  const id = await beginModelVersion(db, kind, { ...options.params, threads: options.threads });
+  try {
+    onProgress("loading interactions", 0, 1);
+    const interactions = await loadInteractions(db);
+    const split = holdoutSplit(interactions.userItems, { seed: 42 });
+    const history: { phase: string; iteration: number; seconds: number }[] = [];
+    const holdoutModel = make();
+    await holdoutModel.fit(split.train, {
+      signal: options.signal,
+      onIteration: (it, total, info) => {
+        history.push({ phase: "holdout", iteration: it, seconds: info.seconds });
+        onProgress(`holdout fit, iteration ${it}/${total}`, it, 2 * total);
+      },
+    });
+    const metrics = evaluateModelOnSplit(holdoutModel, split);
+    const model = make();
+    await model.fit(interactions.userItems, {
+      signal: options.signal,
+      onIteration: (it, total, info) => {
+        history.push({ phase: "full", iteration: it, seconds: info.seconds });
+        onProgress(`full fit, iteration ${it}/${total}`, total + it, 2 * total);
+      },
+    });
+    onProgress("storing vectors", 1, 1);
+    await storeVectors(db, id, "USER", interactions.users.ids, model.userFactors);
+    await storeVectors(db, id, interactions.level === "track" ? "TRACK" : "ARTIST", interactions.items.ids, model.itemFactors);
+    await finishModelVersion(db, id, {
+      artifact: model.save() as Uint8Array<ArrayBuffer>,
+      metrics: { ...metrics, level: interactions.level, listeners: interactions.users.size, items: interactions.items.size, nonzeros: interactions.userItems.indptr[interactions.userItems.rows] },
+      history,
+    });
+    return { id, metrics };
+  } catch (error) {
+    await failModelVersion(db, id, error as Error);
+    throw error;
+  }
+}
