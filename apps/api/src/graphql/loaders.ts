@@ -1,5 +1,7 @@
 import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
+import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "../services/catalog-details.ts";
+import { itemsOfPlaylists } from "../services/listener/playlists.ts";
 
 export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
 
@@ -11,6 +13,15 @@ export function createLoaders(db: Database) {
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    track: new DataLoader((ids: readonly number[]) => tracksById(db, ids)),
+    user: new DataLoader((ids: readonly number[]) => usersById(db, ids)),
+    playlistItems: new DataLoader((ids: readonly number[]) => itemsOfPlaylists(db, ids)),
+    audioFeatures: new DataLoader((ids: readonly number[]) => audioFeaturesOf(db, ids)),
+    trackTopTerms: new DataLoader((ids: readonly number[]) => topTermsOf(db, "TRACK", ids)),
+    artistTopTerms: new DataLoader((ids: readonly number[]) => topTermsOf(db, "ARTIST", ids)),
+    trackVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "TRACK", ids)),
+    artistVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "ARTIST", ids)),
+    userVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "USER", ids)),
   };
 }
 

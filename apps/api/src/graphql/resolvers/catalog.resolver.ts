@@ -1,8 +1,16 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { listTracks, listUsers } from "../../services/catalog.ts";
+import { listArtists } from "../../services/catalog-details.ts";
+import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
-import { decodeCursor, encodeCursor, pageSize } from "../pagination.ts";
-import { Artist, Health, Track, TrackConnection, UserConnection } from "../types/catalog.type.ts";
+import { badInput, notFound } from "../errors.ts";
+import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { Artist, AudioFeatures, Health, StoredVector, TopTerm, Track, User } from "../types/catalog.type.ts";
+import { ArtistConnection, TrackConnection, UserConnection } from "../types/connections.type.ts";
+import { Viewer } from "../types/listener.type.ts";
+import type { ApiRole } from "../types/curation.type.ts";
+
+const TERMS_MAX = 50;
 
 @Resolver()
 export class HealthResolver {
@@ -10,12 +18,18 @@ export class HealthResolver {
   health(@Ctx() ctx: ApiContext): Health {
     return { ok: true, version: "0.1.0", database: ctx.db.target };
   }
+
+  @Authorized("LISTENER")
+  @Query(() => Viewer, { description: "The role (and listener) of the key in use." })
+  me(@Ctx() ctx: ApiContext): Viewer {
+    return { role: ctx.viewer!.role as ApiRole, userId: ctx.viewer!.userId };
+  }
 }
 
 @Resolver(() => Track)
 export class TrackResolver {
   @Authorized("CURATOR")
-  @Query(() => TrackConnection, { description: "Catalogue tracks, searchable by title or artist name." })
+  @Query(() => TrackConnection, { description: "Catalogue tracks, searchable by title or artist name.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
   async tracks(
     @Ctx() ctx: ApiContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
@@ -23,24 +37,77 @@ export class TrackResolver {
     @Arg("search", () => String, { nullable: true }) search: string | null,
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
   ): Promise<TrackConnection> {
-    const page = await listTracks(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, artistId });
-    return {
-      edges: page.items.map((t) => ({ cursor: encodeCursor(t.id), node: t })),
-      pageInfo: { endCursor: page.items.length ? encodeCursor(page.items[page.items.length - 1].id) : null, hasNextPage: page.hasNextPage },
-      totalCount: page.totalCount,
-    };
+    return toConnection(await listTracks(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, artistId }));
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => Track, { description: "One track; NOT_FOUND when it does not exist." })
+  async track(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<Track> {
+    const track = await ctx.loaders.track.load(positiveId(id, "id"));
+    if (!track) throw notFound(`track ${id}`);
+    return track;
   }
 
   @FieldResolver(() => Artist)
   async artist(@Root() track: Track, @Ctx() ctx: ApiContext): Promise<Artist> {
     return (await ctx.loaders.artist.load(track.artistId))!;
   }
+
+  @FieldResolver(() => AudioFeatures, { nullable: true, description: "Null until the track's audio is analysed." })
+  audioFeatures(@Root() track: Track, @Ctx() ctx: ApiContext) {
+    return ctx.loaders.audioFeatures.load(track.id);
+  }
+
+  @FieldResolver(() => [TopTerm], { description: "Heaviest terms under the active TEXT model (empty before one is trained)." })
+  async topTerms(@Root() track: Track, @Ctx() ctx: ApiContext, @Arg("first", () => Int, { defaultValue: 10 }) first: number): Promise<TopTerm[]> {
+    if (!Number.isInteger(first) || first < 1 || first > TERMS_MAX) throw badInput("first", `must be 1..${TERMS_MAX}, got ${first}`);
+    return (await ctx.loaders.trackTopTerms.load(track.id)).slice(0, first);
+  }
+
+  @FieldResolver(() => [StoredVector], { description: "The track's vector under each active model version.", complexity: 10 })
+  async vectors(@Root() track: Track, @Ctx() ctx: ApiContext): Promise<StoredVector[]> {
+    return (await ctx.loaders.trackVectors.load(track.id)).map((v) => ({ ...v, dim: v.values.length }));
+  }
 }
 
-@Resolver()
+@Resolver(() => Artist)
+export class ArtistResolver {
+  @Authorized("CURATOR")
+  @Query(() => ArtistConnection, { description: "Artists, searchable by name, filtered by genre.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
+  async artists(
+    @Ctx() ctx: ApiContext,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Arg("genre", () => String, { nullable: true }) genre: string | null,
+  ): Promise<ArtistConnection> {
+    return toConnection(await listArtists(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, genre }));
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => Artist)
+  async artist(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<Artist> {
+    const artist = await ctx.loaders.artist.load(positiveId(id, "id"));
+    if (!artist) throw notFound(`artist ${id}`);
+    return artist;
+  }
+
+  @FieldResolver(() => [TopTerm])
+  async topTerms(@Root() artist: Artist, @Ctx() ctx: ApiContext, @Arg("first", () => Int, { defaultValue: 10 }) first: number): Promise<TopTerm[]> {
+    if (!Number.isInteger(first) || first < 1 || first > TERMS_MAX) throw badInput("first", `must be 1..${TERMS_MAX}, got ${first}`);
+    return (await ctx.loaders.artistTopTerms.load(artist.id)).slice(0, first);
+  }
+
+  @FieldResolver(() => [StoredVector], { complexity: 10 })
+  async vectors(@Root() artist: Artist, @Ctx() ctx: ApiContext): Promise<StoredVector[]> {
+    return (await ctx.loaders.artistVectors.load(artist.id)).map((v) => ({ ...v, dim: v.values.length }));
+  }
+}
+
+@Resolver(() => User)
 export class UserResolver {
   @Authorized("LISTENER")
-  @Query(() => UserConnection, { description: "Listeners; a listener key sees only its own listener." })
+  @Query(() => UserConnection, { description: "Listeners; a listener key sees only its own listener.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
   async users(
     @Ctx() ctx: ApiContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
@@ -48,11 +115,20 @@ export class UserResolver {
     @Arg("search", () => String, { nullable: true }) search: string | null,
   ): Promise<UserConnection> {
     const onlyId = ctx.viewer?.role === "LISTENER" ? ctx.viewer.userId : null;
-    const page = await listUsers(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, onlyId });
-    return {
-      edges: page.items.map((u) => ({ cursor: encodeCursor(u.id), node: u })),
-      pageInfo: { endCursor: page.items.length ? encodeCursor(page.items[page.items.length - 1].id) : null, hasNextPage: page.hasNextPage },
-      totalCount: page.totalCount,
-    };
+    return toConnection(await listUsers(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, onlyId }));
+  }
+
+  @Authorized("LISTENER")
+  @Query(() => User, { description: "One listener; a listener key may ask only for its own." })
+  async user(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<User> {
+    assertOwnListener(ctx, positiveId(id, "id"));
+    const user = await ctx.loaders.user.load(id);
+    if (!user) throw notFound(`listener ${id}`);
+    return user;
+  }
+
+  @FieldResolver(() => [StoredVector], { complexity: 10 })
+  async vectors(@Root() user: User, @Ctx() ctx: ApiContext): Promise<StoredVector[]> {
+    return (await ctx.loaders.userVectors.load(user.id)).map((v) => ({ ...v, dim: v.values.length }));
   }
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, Float, Int, ObjectType } from "type-graphql";
 
 @ObjectType({ description: "A performer or band." })
 export class Artist {
@@ -33,30 +33,33 @@ export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
 }
 
-@ObjectType()
-export class TrackEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => Track) node!: Track;
+@ObjectType({ description: "Essentia analysis of a track's audio." })
+export class AudioFeatures {
+  @Field(() => String, { description: "PENDING, OK or FAILED" }) status!: string;
+  @Field(() => Float, { nullable: true, description: "Beats per minute." }) tempo!: number | null;
+  @Field(() => String, { nullable: true }) key!: string | null;
+  @Field(() => String, { nullable: true, description: "major or minor" }) mode!: string | null;
+  @Field(() => Float, { nullable: true, description: "Integrated loudness, LUFS." }) loudness!: number | null;
+  @Field(() => Float, { nullable: true }) danceability!: number | null;
+  @Field(() => Float, { nullable: true }) energy!: number | null;
+  @Field(() => Float, { nullable: true }) dynamicComplexity!: number | null;
+  @Field(() => Float, { nullable: true, description: "Onsets per second." }) onsetRate!: number | null;
 }
 
-@ObjectType()
-export class TrackConnection {
-  @Field(() => [TrackEdge]) edges!: TrackEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
+@ObjectType({ description: "A weighted term from the texts about an artist or track (active TEXT model)." })
+export class TopTerm {
+  @Field(() => String, { description: "N2 (bigram), NP (noun phrase) or ADJ (adjective)" }) termKind!: string;
+  @Field(() => String) term!: string;
+  @Field(() => Float) weight!: number;
 }
 
-@ObjectType()
-export class UserEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => User) node!: User;
-}
-
-@ObjectType()
-export class UserConnection {
-  @Field(() => [UserEdge]) edges!: UserEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int) totalCount!: number;
+@ObjectType({ description: "An entity's vector under one active model version." })
+export class StoredVector {
+  @Field(() => Int) modelVersionId!: number;
+  @Field(() => String, { description: "ALS, LMF, TEXT, AUDIO_FEATURES or AUDIO_CNN" }) modelKind!: string;
+  @Field(() => Int) dim!: number;
+  @Field(() => [Float]) values!: number[];
+  @Field(() => Boolean, { description: "Taken from the artist because the track has no text of its own." }) inherited!: boolean;
 }
 
 @ObjectType()

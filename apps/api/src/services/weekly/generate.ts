@@ -1,8 +1,9 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
-import { activeBlendConfig, type BlendConstraints } from "./blend-config.ts";
+import { activeBlendConfig, type BlendConstraints, type BlendWeights } from "./blend-config.ts";
 import { weekStartFor } from "./week.ts";
-import { loadCatalog, pickPlaylist, type Catalog } from "./pick.ts";
+import { pickForListener } from "./engine.ts";
+import { loadModelState } from "./model-state.ts";
 import { loadHistories } from "./histories.ts";
 
 export interface GenerateOptions {
@@ -36,6 +37,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   const onProgress = options.onProgress ?? (() => {});
   const blend = await activeBlendConfig(db);
   const constraints = blend.constraints as unknown as BlendConstraints;
+  const weights = blend.weights as unknown as BlendWeights;
   const users = await db.query<{ id: number; time_zone: string }>(
     options.userIds ? `SELECT id, time_zone FROM users WHERE id = ANY($1::int[]) ORDER BY id` : `SELECT id, time_zone FROM users ORDER BY id`,
     options.userIds ? [options.userIds] : [],
@@ -54,13 +56,13 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
     return report;
   }
   onProgress("loading catalogue and models", 0, due.length);
-  const catalog = await loadCatalog(db);
+  const state = await loadModelState(db);
   const batchSize = options.batchSize ?? 200;
   for (let i = 0; i < due.length; i += batchSize) {
     if (options.signal?.aborted) throw new CancelledError("weekly generation");
     const batch = due.slice(i, i + batchSize);
     const histories = await loadHistories(db, batch.map((u) => u.id));
-    const playlists = batch.map((u) => ({ userId: u.id, week: weekOf.get(u.id)!, ...pickPlaylist(catalog, histories.get(u.id)!, constraints) }));
+    const playlists = batch.map((u) => ({ userId: u.id, week: weekOf.get(u.id)!, ...pickForListener(state, histories.get(u.id)!, weights, constraints) }));
     await db.transaction(async (query) => {
       const inserted = await query<{ id: number; user_id: number }>(
         `INSERT INTO weekly_playlists (user_id, week_start, status, blend_config_id, model_versions)
@@ -72,7 +74,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
           playlists.map((p) => p.week),
           playlists.map((p) => p.status),
           playlists.map(() => blend.id),
-          playlists.map(() => JSON.stringify(catalog.modelVersions)),
+          playlists.map(() => JSON.stringify(state.versions)),
         ],
       );
       const idOf = new Map(inserted.map((r) => [r.user_id, r.id]));
@@ -106,4 +108,3 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   return report;
 }
 
-export type { Catalog };

@@ -1,0 +1,62 @@
+import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+
+/** Deepest field nesting a query may have (introspection's own query is 13 deep). */
+export const MAX_DEPTH = 12;
+/** Largest estimated cost: each field 1, lists multiplied by their page size, heavy fields more. */
+export const MAX_COMPLEXITY = 5000;
+
+const limitError = (message: string) => new GraphQLError(message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+
+function selectionDepth(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
+  if (!set) return 0;
+  let deepest = 0;
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) {
+      if (sel.name.value.startsWith("__")) continue;
+      deepest = Math.max(deepest, 1 + selectionDepth(sel.selectionSet, fragments, seen));
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, selectionDepth(sel.selectionSet, fragments, seen));
+    } else {
+      const name = sel.name.value;
+      if (seen.has(name) || !fragments[name]) continue;
+      deepest = Math.max(deepest, selectionDepth(fragments[name].selectionSet, fragments, new Set([...seen, name])));
+    }
+  }
+  return deepest;
+}
+
+/** Depth of an operation, following fragment spreads (a cycle counts once). */
+export function operationDepth(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): number {
+  return selectionDepth(operation.selectionSet, fragments, new Set());
+}
+
+/** Validation rule: rejects operations nested deeper than `max`. */
+export function depthLimitRule(max = MAX_DEPTH) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+    return {
+      OperationDefinition(node) {
+        const depth = operationDepth(node, fragments);
+        if (depth > max) context.reportError(limitError(`query depth ${depth} exceeds the limit of ${max}`));
+      },
+    };
+  };
+}
+
+/** Cost of an operation: declared field complexities, else 1 per field. */
+export function operationComplexity(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
+  return getComplexity({ schema, query: document, operationName, variables, estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })] });
+}
+
+/**
+ * Checks one operation against both limits; throws GRAPHQL_VALIDATION_FAILED naming the
+ * figure. The schema's middleware calls it once per operation before any resolver runs.
+ */
+export function assertWithinLimits(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): void {
+  const depth = operationDepth(operation, fragments);
+  if (depth > MAX_DEPTH) throw limitError(`query depth ${depth} exceeds the limit of ${MAX_DEPTH}`);
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] };
+  const cost = operationComplexity(schema, document, operation.name?.value, variables);
+  if (cost > MAX_COMPLEXITY) throw limitError(`query complexity ${cost} exceeds the limit of ${MAX_COMPLEXITY}`);
+}

@@ -1,0 +1,36 @@
+import { GraphQLError, type OperationDefinitionNode } from "graphql";
+import type { MiddlewareFn } from "type-graphql";
+import { ServiceError } from "../services/service-error.ts";
+import type { ApiContext } from "./context.ts";
+import { assertWithinLimits } from "./limits.ts";
+
+const checked = new WeakMap<OperationDefinitionNode, GraphQLError | null>();
+
+/**
+ * Runs around every resolver. On a root field it first enforces the depth and complexity
+ * limits once per operation (so they hold whichever server hosts the schema); on every field
+ * it turns a service's ServiceError into the GraphQLError code it names.
+ */
+export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info }, next) => {
+  if (info.path.prev === undefined) {
+    let verdict = checked.get(info.operation);
+    if (verdict === undefined) {
+      try {
+        assertWithinLimits(info.schema, info.operation, info.fragments, info.variableValues);
+        verdict = null;
+      } catch (error) {
+        verdict = error as GraphQLError;
+      }
+      checked.set(info.operation, verdict);
+    }
+    if (verdict) throw verdict;
+  }
+  try {
+    return await next();
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } });
+    }
+    throw error;
+  }
+};

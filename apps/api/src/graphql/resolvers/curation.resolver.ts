@@ -1,0 +1,104 @@
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { activateBlendConfig, createBlendConfig, listBlendConfigs } from "../../services/curation/blends.ts";
+import { getJob, listJobs } from "../../services/curation/jobs.ts";
+import { activateVersion, listModelVersions } from "../../services/curation/model-catalog.ts";
+import { overview } from "../../services/curation/overview.ts";
+import { startTraining, startWeeklyGeneration } from "../../services/curation/work.ts";
+import { activeBlendConfig } from "../../services/weekly/blend-config.ts";
+import type { ApiContext } from "../context.ts";
+import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { BlendConfigConnection, JobConnection, ModelVersionConnection } from "../types/connections.type.ts";
+import { BlendConfig, BlendConstraintsInput, BlendWeightsInput, Job, JobKind, JobStatus, ModelKind, ModelVersion, Overview } from "../types/curation.type.ts";
+
+const pageComplexity = ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) => 1 + (args.first ?? 20) * childComplexity;
+
+@Resolver()
+export class CurationResolver {
+  @Authorized("CURATOR")
+  @Query(() => Overview, { description: "Catalogue counts, active models and blend, jobs in flight." })
+  overview(@Ctx() ctx: ApiContext) {
+    return overview(ctx.db);
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => BlendConfigConnection, { description: "Blend configurations, newest version first.", complexity: pageComplexity })
+  async blendConfigs(
+    @Ctx() ctx: ApiContext,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ) {
+    return toConnection(await listBlendConfigs(ctx.db, { first: pageSize(first), afterId: decodeCursor(after) }));
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => BlendConfig, { description: "The configuration the weekly generation uses." })
+  activeBlendConfig(@Ctx() ctx: ApiContext) {
+    return activeBlendConfig(ctx.db);
+  }
+
+  @Authorized("CURATOR")
+  @Mutation(() => BlendConfig, { description: "Stores a new blend version (inactive until activated); the author is the key's name." })
+  async createBlendConfig(
+    @Ctx() ctx: ApiContext,
+    @Arg("weights", () => BlendWeightsInput) weights: BlendWeightsInput,
+    @Arg("constraints", () => BlendConstraintsInput) constraints: BlendConstraintsInput,
+    @Arg("note", () => String, { defaultValue: "" }) note: string,
+  ) {
+    const key = await ctx.db.prisma.apiKey.findUnique({ where: { id: ctx.viewer!.keyId }, select: { name: true } });
+    return createBlendConfig(ctx.db, { weights: { ...weights }, constraints: { ...constraints }, note, author: key?.name ?? `key ${ctx.viewer!.keyId}` });
+  }
+
+  @Authorized("CURATOR")
+  @Mutation(() => BlendConfig, { description: "Makes this configuration the active one." })
+  activateBlendConfig(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
+    return activateBlendConfig(ctx.db, positiveId(id, "id"));
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => ModelVersionConnection, { description: "Trained model versions with their metrics, newest first.", complexity: pageComplexity })
+  async modelVersions(
+    @Ctx() ctx: ApiContext,
+    @Arg("kind", () => ModelKind, { nullable: true }) kind: ModelKind | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ) {
+    return toConnection(await listModelVersions(ctx.db, { kind: kind ?? null, first: pageSize(first), afterId: decodeCursor(after) }));
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => ModelVersion, { description: "Makes a READY version the active one of its kind; similarity indexes reload." })
+  async activateModelVersion(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
+    await activateVersion(ctx.db, positiveId(id, "id"));
+    return (await listModelVersions(ctx.db, { kind: null, first: 1, afterId: id + 1 })).items[0];
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => JobConnection, { description: "Training and generation jobs, newest first.", complexity: pageComplexity })
+  async jobs(
+    @Ctx() ctx: ApiContext,
+    @Arg("kind", () => JobKind, { nullable: true }) kind: JobKind | null,
+    @Arg("status", () => JobStatus, { nullable: true }) status: JobStatus | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ) {
+    return toConnection(await listJobs(ctx.db, { kind: kind ?? null, status: status ?? null, first: pageSize(first), afterId: decodeCursor(after) }));
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => Job, { description: "One job: poll it for progress (done/total/message) and result." })
+  job(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
+    return getJob(ctx.db, positiveId(id, "id"));
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Job, { description: "Starts training in the background; returns the job (or the one already running)." })
+  startTraining(@Ctx() ctx: ApiContext, @Arg("models", () => [String], { description: "Model names, e.g. [\"popularity\"]." }) models: string[]) {
+    return startTraining(ctx.db, models);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Job, { description: "Starts making the weekly playlists that are due, in the background." })
+  startWeeklyGeneration(@Ctx() ctx: ApiContext) {
+    return startWeeklyGeneration(ctx.db);
+  }
+}

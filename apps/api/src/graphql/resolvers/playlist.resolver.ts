@@ -1,0 +1,92 @@
+import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { listPlaylists, weeklyPlaylist } from "../../services/listener/playlists.ts";
+import { checkBlend } from "../../services/curation/blends.ts";
+import { previewPlaylist } from "../../services/weekly/preview.ts";
+import { assertOwnListener } from "../auth.ts";
+import type { ApiContext } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { Track, User } from "../types/catalog.type.ts";
+import { WeeklyPlaylistConnection } from "../types/connections.type.ts";
+import { BlendConstraintsInput, BlendWeightsInput } from "../types/curation.type.ts";
+import { PlaylistItem, PlaylistPreview, PlaylistStatus, PreviewItem, WeeklyPlaylist } from "../types/playlist.type.ts";
+
+const scoresOf = (s: Record<string, number>) => ({
+  collaborative: s.collaborative ?? null, text: s.text ?? null, audio: s.audio ?? null, popularity: s.popularity ?? null, novelty: s.novelty ?? null,
+});
+
+@Resolver(() => WeeklyPlaylist)
+export class PlaylistResolver {
+  @Authorized("LISTENER")
+  @Query(() => WeeklyPlaylist, { nullable: true, description: "A listener's playlist for one week (default: this week in their time zone); null when not made yet." })
+  async weeklyPlaylist(
+    @Ctx() ctx: ApiContext,
+    @Arg("userId", () => Int) userId: number,
+    @Arg("weekStart", () => String, { nullable: true, description: "A Monday, YYYY-MM-DD." }) weekStart: string | null,
+  ) {
+    assertOwnListener(ctx, positiveId(userId, "userId"));
+    return weeklyPlaylist(ctx.db, userId, weekStart ?? null);
+  }
+
+  @Authorized("LISTENER")
+  @Query(() => WeeklyPlaylistConnection, { description: "A listener's playlists, newest week first.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
+  async weeklyPlaylists(
+    @Ctx() ctx: ApiContext,
+    @Arg("userId", () => Int) userId: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ) {
+    assertOwnListener(ctx, positiveId(userId, "userId"));
+    return toConnection(await listPlaylists(ctx.db, { userId, first: pageSize(first), afterId: decodeCursor(after) }));
+  }
+
+  @FieldResolver(() => [PlaylistItem], { description: "In playlist order (at most 100).", complexity: ({ childComplexity }) => 1 + 100 * childComplexity })
+  async items(@Root() playlist: WeeklyPlaylist, @Ctx() ctx: ApiContext): Promise<PlaylistItem[]> {
+    return (await ctx.loaders.playlistItems.load(playlist.id)).map((i) => ({ ...i, scores: scoresOf(i.scores) }));
+  }
+
+  @FieldResolver(() => Int, { description: "Sum of the items' durations." })
+  async totalDurationMs(@Root() playlist: WeeklyPlaylist, @Ctx() ctx: ApiContext): Promise<number> {
+    return (await ctx.loaders.playlistItems.load(playlist.id)).reduce((sum, i) => sum + i.durationMs, 0);
+  }
+
+  @FieldResolver(() => User)
+  async user(@Root() playlist: WeeklyPlaylist, @Ctx() ctx: ApiContext) {
+    return ctx.loaders.user.load(playlist.userId);
+  }
+
+  @Authorized("CURATOR")
+  @Query(() => PlaylistPreview, { description: "What a listener would get under unsaved weights and constraints; nothing is stored.", complexity: 200 })
+  async previewPlaylist(
+    @Ctx() ctx: ApiContext,
+    @Arg("userId", () => Int) userId: number,
+    @Arg("weights", () => BlendWeightsInput) weights: BlendWeightsInput,
+    @Arg("constraints", () => BlendConstraintsInput) constraints: BlendConstraintsInput,
+  ): Promise<PlaylistPreview> {
+    positiveId(userId, "userId");
+    checkBlend({ ...weights }, { ...constraints });
+    if (!(await ctx.loaders.user.load(userId))) throw notFound(`listener ${userId}`);
+    const preview = await previewPlaylist(ctx.db, { userId, weights: { ...weights }, constraints: { ...constraints } });
+    return {
+      userId,
+      status: preview.status as PlaylistStatus,
+      items: preview.items.map((item, position) => ({ position, trackId: item.trackId, score: item.score, reason: item.reason, scores: scoresOf(item.scores) })),
+    };
+  }
+}
+
+@Resolver(() => PlaylistItem)
+export class PlaylistItemResolver {
+  @FieldResolver(() => Track)
+  async track(@Root() item: PlaylistItem, @Ctx() ctx: ApiContext) {
+    return ctx.loaders.track.load(item.trackId);
+  }
+}
+
+@Resolver(() => PreviewItem)
+export class PreviewItemResolver {
+  @FieldResolver(() => Track)
+  async track(@Root() item: PreviewItem, @Ctx() ctx: ApiContext) {
+    return ctx.loaders.track.load(item.trackId);
+  }
+}

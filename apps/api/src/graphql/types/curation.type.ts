@@ -1,0 +1,131 @@
+import { GraphQLJSON } from "graphql-scalars";
+import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+
+export enum ModelKind { POPULARITY = "POPULARITY", ALS = "ALS", LMF = "LMF", TEXT = "TEXT", AUDIO_FEATURES = "AUDIO_FEATURES", AUDIO_CNN = "AUDIO_CNN" }
+registerEnumType(ModelKind, { name: "ModelKind" });
+export enum JobKind { TRAIN = "TRAIN", GENERATE = "GENERATE", ANALYZE = "ANALYZE", IMPORT = "IMPORT" }
+registerEnumType(JobKind, { name: "JobKind" });
+export enum JobStatus { QUEUED = "QUEUED", RUNNING = "RUNNING", SUCCEEDED = "SUCCEEDED", FAILED = "FAILED", CANCELLED = "CANCELLED" }
+registerEnumType(JobStatus, { name: "JobStatus" });
+export enum ApiRole { LISTENER = "LISTENER", CURATOR = "CURATOR", ADMIN = "ADMIN" }
+registerEnumType(ApiRole, { name: "ApiRole", description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys." });
+
+@ObjectType({ description: "Weight of each source (0..10); a model not trained yet counts 0." })
+export class BlendWeights {
+  @Field(() => Float) collaborative!: number;
+  @Field(() => Float) text!: number;
+  @Field(() => Float) audio!: number;
+  @Field(() => Float) popularity!: number;
+  @Field(() => Float) novelty!: number;
+}
+
+@InputType()
+export class BlendWeightsInput {
+  @Field(() => Float) collaborative!: number;
+  @Field(() => Float) text!: number;
+  @Field(() => Float) audio!: number;
+  @Field(() => Float) popularity!: number;
+  @Field(() => Float) novelty!: number;
+}
+
+@ObjectType()
+export class BlendConstraints {
+  @Field(() => Int, { description: "1..100" }) playlistSize!: number;
+  @Field(() => Int, { description: "At most this many tracks by one artist, 1..30." }) artistCap!: number;
+  @Field(() => Float, { description: "Largest share by artists the listener already plays, 0..1." }) knownArtistShare!: number;
+  @Field(() => Float, { description: "0 = pure score, 1 = pure diversity." }) diversity!: number;
+  @Field(() => Boolean) excludeSkipped!: boolean;
+}
+
+@InputType()
+export class BlendConstraintsInput {
+  @Field(() => Int) playlistSize!: number;
+  @Field(() => Int) artistCap!: number;
+  @Field(() => Float) knownArtistShare!: number;
+  @Field(() => Float) diversity!: number;
+  @Field(() => Boolean) excludeSkipped!: boolean;
+}
+
+@ObjectType({ description: "A versioned set of blend weights and constraints; exactly one is active." })
+export class BlendConfig {
+  @Field(() => Int) id!: number;
+  @Field(() => Int) version!: number;
+  @Field(() => BlendWeights) weights!: BlendWeights;
+  @Field(() => BlendConstraints) constraints!: BlendConstraints;
+  @Field(() => String) author!: string;
+  @Field(() => String) note!: string;
+  @Field(() => Boolean) isActive!: boolean;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+}
+
+@ObjectType({ description: "A trained model with its parameters and offline metrics." })
+export class ModelVersion {
+  @Field(() => Int) id!: number;
+  @Field(() => ModelKind) kind!: ModelKind;
+  @Field(() => String, { description: "TRAINING, READY or FAILED" }) status!: string;
+  @Field(() => Boolean) isActive!: boolean;
+  @Field(() => GraphQLJSON) params!: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: "Offline metrics, e.g. recall@20, ndcg@10." }) metrics!: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: "Loss or metric per iteration." }) history!: unknown;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => Int) vectorCount!: number;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+}
+
+@ObjectType({ description: "Long work (training, weekly generation) running outside the request path." })
+export class Job {
+  @Field(() => Int) id!: number;
+  @Field(() => JobKind) kind!: JobKind;
+  @Field(() => JobStatus) status!: JobStatus;
+  @Field(() => GraphQLJSON) params!: unknown;
+  @Field(() => Int) done!: number;
+  @Field(() => Int) total!: number;
+  @Field(() => String) message!: string;
+  @Field(() => GraphQLJSON, { nullable: true }) result!: unknown;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) startedAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+}
+
+@ObjectType({ description: "An API key; the secret itself is never shown again after creation." })
+export class ApiKey {
+  @Field(() => Int) id!: number;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: "First characters of the key, to recognise it." }) prefix!: string;
+  @Field(() => ApiRole) role!: ApiRole;
+  @Field(() => Int, { nullable: true }) userId!: number | null;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) revokedAt!: Date | null;
+}
+
+@ObjectType()
+export class CreatedApiKey {
+  @Field(() => Int) id!: number;
+  @Field(() => String, { description: "The secret: shown once, store it now." }) key!: string;
+  @Field(() => String) prefix!: string;
+  @Field(() => ApiRole) role!: ApiRole;
+  @Field(() => Int, { nullable: true }) userId!: number | null;
+}
+
+@ObjectType({ description: "The active version of one model kind." })
+export class ActiveModel {
+  @Field(() => ModelKind) kind!: ModelKind;
+  @Field(() => Int) versionId!: number;
+  @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+}
+
+@ObjectType({ description: "The dashboard's front page: catalogue counts, active models and blend." })
+export class Overview {
+  @Field(() => Int) listeners!: number;
+  @Field(() => Int) artists!: number;
+  @Field(() => Int) tracks!: number;
+  @Field(() => Int) events!: number;
+  @Field(() => Int) documents!: number;
+  @Field(() => Int) analysedTracks!: number;
+  @Field(() => Int) playlists!: number;
+  @Field(() => [ActiveModel]) activeModels!: ActiveModel[];
+  @Field(() => Int, { nullable: true }) activeBlendVersion!: number | null;
+  @Field(() => Int, { description: "Jobs queued or running." }) jobsInFlight!: number;
+}

@@ -1,0 +1,104 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Artist, Track, User } from "./catalog.type.ts";
+
+export enum SimilarityModel { COLLABORATIVE = "COLLABORATIVE", TEXT = "TEXT", AUDIO = "AUDIO", BLEND = "BLEND" }
+registerEnumType(SimilarityModel, {
+  name: "SimilarityModel",
+  description: "COLLABORATIVE: ALS (else LMF) vectors; TEXT: cultural vectors; AUDIO: audio CNN (else plain features); BLEND: their weighted mean under the active blend.",
+});
+export enum EntityKind { USER = "USER", ARTIST = "ARTIST", TRACK = "TRACK" }
+registerEnumType(EntityKind, { name: "EntityKind" });
+export enum ProjectionMethod { PCA = "PCA", UMAP = "UMAP" }
+registerEnumType(ProjectionMethod, { name: "ProjectionMethod" });
+
+@ObjectType({ description: "Cosine similarity under each model (null: no vector there)." })
+export class SimilarityScores {
+  @Field(() => Float, { nullable: true }) collaborative!: number | null;
+  @Field(() => Float, { nullable: true }) text!: number | null;
+  @Field(() => Float, { nullable: true }) audio!: number | null;
+}
+
+@ObjectType()
+export class SimilarTrack {
+  @Field(() => Track) track!: Track;
+  @Field(() => Float) score!: number;
+  @Field(() => SimilarityScores) scores!: SimilarityScores;
+}
+
+@ObjectType()
+export class SimilarArtist {
+  @Field(() => Artist) artist!: Artist;
+  @Field(() => Float) score!: number;
+  @Field(() => SimilarityScores) scores!: SimilarityScores;
+}
+
+@ObjectType()
+export class SimilarUser {
+  @Field(() => User) user!: User;
+  @Field(() => Float) score!: number;
+  @Field(() => SimilarityScores) scores!: SimilarityScores;
+}
+
+@ObjectType()
+export class GraphNode {
+  @Field(() => Int) id!: number;
+  @Field(() => String) label!: string;
+  @Field(() => Int, { description: "Ring around the seeds: 0 for a seed." }) depth!: number;
+  @Field(() => Boolean) seed!: boolean;
+}
+
+@ObjectType({ description: "Undirected: source < target." })
+export class GraphEdge {
+  @Field(() => Int) source!: number;
+  @Field(() => Int) target!: number;
+  @Field(() => Float) score!: number;
+}
+
+@ObjectType({ description: "k-nearest-neighbour graph around seed nodes." })
+export class SimilarityGraph {
+  @Field(() => EntityKind) entity!: EntityKind;
+  @Field(() => SimilarityModel) model!: SimilarityModel;
+  @Field(() => [GraphNode]) nodes!: GraphNode[];
+  @Field(() => [GraphEdge]) edges!: GraphEdge[];
+}
+
+@ObjectType()
+export class ProjectedPoint {
+  @Field(() => Int) id!: number;
+  @Field(() => String) label!: string;
+  @Field(() => String, { nullable: true }) genre!: string | null;
+  @Field(() => Float) x!: number;
+  @Field(() => Float) y!: number;
+}
+
+@ObjectType({ description: "A sample of vectors projected to 2-D." })
+export class VectorProjection {
+  @Field(() => EntityKind) entity!: EntityKind;
+  @Field(() => SimilarityModel) model!: SimilarityModel;
+  @Field(() => ProjectionMethod) method!: ProjectionMethod;
+  @Field(() => Int) versionId!: number;
+  @Field(() => [ProjectedPoint]) points!: ProjectedPoint[];
+  @Field(() => [Float], { nullable: true, description: "PCA: share of variance of each axis." }) explainedVariance!: number[] | null;
+}
+
+@ObjectType({ description: "Files for projector.tensorflow.org: load vectorsTsv, then metadataTsv." })
+export class EmbeddingProjectorExport {
+  @Field(() => Int) rows!: number;
+  @Field(() => Int) dim!: number;
+  @Field(() => Int) versionId!: number;
+  @Field(() => String, { description: "vectors.tsv: unit-length vectors, one tab-separated row each, no header." }) vectorsTsv!: string;
+  @Field(() => String, { description: "metadata.tsv: header id, name, genre; rows in the same order." }) metadataTsv!: string;
+}
+
+@ObjectType({ description: "An in-memory nearest-neighbour index serving one model version." })
+export class NeighbourIndexStatus {
+  @Field(() => SimilarityModel) model!: SimilarityModel;
+  @Field(() => EntityKind) entity!: EntityKind;
+  @Field(() => Int) versionId!: number;
+  @Field(() => String, { description: "exact or hnsw" }) kind!: string;
+  @Field(() => Int) size!: number;
+  @Field(() => Int) dim!: number;
+  @Field(() => Float, { description: "Recall@10 against exact search (1 for exact)." }) recallAt10!: number;
+  @Field(() => Float) buildMs!: number;
+  @Field(() => Boolean, { description: "Artist vectors averaged from tracks." }) derived!: boolean;
+}

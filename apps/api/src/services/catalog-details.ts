@@ -1,0 +1,103 @@
+import type { Database } from "@deepcuts/db";
+import { bytesToFloat32 } from "@deepcuts/db";
+
+export interface AudioFeaturesRecord {
+  trackId: number;
+  status: string;
+  tempo: number | null;
+  key: string | null;
+  mode: string | null;
+  loudness: number | null;
+  danceability: number | null;
+  energy: number | null;
+  dynamicComplexity: number | null;
+  onsetRate: number | null;
+}
+
+export interface TopTermRecord { entityId: number; termKind: string; term: string; weight: number }
+export interface StoredVectorRecord { entityId: number; modelVersionId: number; modelKind: string; values: number[]; inherited: boolean }
+
+export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
+
+/** Artists in id order after a cursor, by name search and genre. */
+export async function listArtists(db: Database, input: { first: number; afterId: number | null; search?: string | null; genre?: string | null }) {
+  const search = input.search?.trim();
+  const where = {
+    ...(input.genre ? { genre: input.genre } : {}),
+    ...(search ? { name: { contains: search, mode: "insensitive" as const } } : {}),
+  };
+  const [rows, totalCount] = await Promise.all([
+    db.prisma.artist.findMany({
+      where: { ...where, ...(input.afterId ? { id: { gt: input.afterId } } : {}) },
+      orderBy: { id: "asc" },
+      take: input.first + 1,
+      select: { id: true, externalKey: true, name: true, genre: true },
+    }),
+    db.prisma.artist.count({ where }),
+  ]);
+  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount };
+}
+
+/** Essentia features of many tracks (DataLoader batch). */
+export async function audioFeaturesOf(db: Database, trackIds: readonly number[]): Promise<(AudioFeaturesRecord | null)[]> {
+  const rows = await db.query<AudioFeaturesRecord>(
+    `SELECT track_id AS "trackId", status::text AS status, tempo, key, mode, loudness, danceability, energy,
+            dynamic_complexity AS "dynamicComplexity", onset_rate AS "onsetRate"
+     FROM audio_analyses WHERE track_id = ANY($1::int[])`,
+    [[...trackIds]],
+  );
+  const by = new Map(rows.map((r) => [r.trackId, r]));
+  return trackIds.map((id) => by.get(id) ?? null);
+}
+
+/** Top terms of many entities under the active TEXT version, heaviest first (DataLoader batch). */
+export async function topTermsOf(db: Database, entity: "ARTIST" | "TRACK", ids: readonly number[]): Promise<TopTermRecord[][]> {
+  const rows = await db.query<TopTermRecord>(
+    `SELECT t.entity_id AS "entityId", t.term_kind::text AS "termKind", t.term, t.weight
+     FROM top_terms t JOIN model_versions m ON m.id = t.model_version_id AND m.is_active AND m.kind = 'TEXT'
+     WHERE t.entity_kind = $1::text::"EntityKind" AND t.entity_id = ANY($2::int[])
+     ORDER BY t.entity_id, t.weight DESC, t.term`,
+    [entity, [...ids]],
+  );
+  const by = new Map<number, TopTermRecord[]>(ids.map((id) => [id, []]));
+  for (const r of rows) by.get(r.entityId)?.push(r);
+  return ids.map((id) => by.get(id)!);
+}
+
+/** Stored vectors of many entities under every active model version (DataLoader batch). */
+export async function storedVectorsOf(db: Database, entity: "USER" | "ARTIST" | "TRACK", ids: readonly number[]): Promise<StoredVectorRecord[][]> {
+  const rows = await db.query<{ entityId: number; modelVersionId: number; modelKind: string; data: Uint8Array; inherited: boolean }>(
+    `SELECT v.entity_id AS "entityId", v.model_version_id AS "modelVersionId", m.kind::text AS "modelKind", v.data, v.inherited
+     FROM vectors v JOIN model_versions m ON m.id = v.model_version_id AND m.is_active
+     WHERE v.entity_kind = $1::text::"EntityKind" AND v.entity_id = ANY($2::int[])
+     ORDER BY v.entity_id, m.kind`,
+    [entity, [...ids]],
+  );
+  const by = new Map<number, StoredVectorRecord[]>(ids.map((id) => [id, []]));
+  for (const r of rows) {
+    by.get(r.entityId)?.push({ entityId: r.entityId, modelVersionId: r.modelVersionId, modelKind: r.modelKind, inherited: r.inherited, values: Array.from(bytesToFloat32(r.data)) });
+  }
+  return ids.map((id) => by.get(id)!);
+}
+
+/** Rows of many tracks (DataLoader batch). */
+export async function tracksById(db: Database, ids: readonly number[]) {
+  const rows = await db.query<{ id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null }>(
+    `SELECT id, external_key AS "externalKey", title, artist_id AS "artistId", duration_ms AS "durationMs",
+            to_char(release_date, 'YYYY-MM-DD') AS "releaseDate", genre
+     FROM tracks WHERE id = ANY($1::int[])`,
+    [[...ids]],
+  );
+  const by = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => by.get(id) ?? null);
+}
+
+/** Rows of many listeners (DataLoader batch). */
+export async function usersById(db: Database, ids: readonly number[]) {
+  const rows = await db.query<{ id: number; externalKey: string; name: string; timeZone: string }>(
+    `SELECT id, external_key AS "externalKey", name, time_zone AS "timeZone" FROM users WHERE id = ANY($1::int[])`,
+    [[...ids]],
+  );
+  const by = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => by.get(id) ?? null);
+}

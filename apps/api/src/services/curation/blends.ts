@@ -1,0 +1,69 @@
+import type { Database } from "@deepcuts/db";
+import { validateBlend, type BlendConstraints, type BlendWeights } from "../weekly/blend-config.ts";
+import { invalid, missing } from "../service-error.ts";
+
+export interface BlendConfigRecord {
+  id: number;
+  version: number;
+  weights: BlendWeights;
+  constraints: BlendConstraints;
+  author: string;
+  note: string;
+  isActive: boolean;
+  createdAt: Date;
+}
+
+const toRecord = (r: { weights: unknown; constraints: unknown } & Omit<BlendConfigRecord, "weights" | "constraints">): BlendConfigRecord => ({
+  ...r,
+  weights: r.weights as BlendWeights,
+  constraints: r.constraints as BlendConstraints,
+});
+
+/** validateBlend's RangeError ("weights.text must be ...") as BAD_USER_INPUT naming that field. */
+export function checkBlend(weights: BlendWeights, constraints: BlendConstraints, prefix = ""): void {
+  try {
+    validateBlend(weights, constraints);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const field = /^([\w.]+) /.exec(error.message)?.[1] ?? "weights";
+    throw invalid(prefix + field, error.message.slice(field.length + 1));
+  }
+}
+
+/** Blend configurations, newest version first. */
+export async function listBlendConfigs(db: Database, input: { first: number; afterId: number | null }) {
+  const after = input.afterId ? await db.prisma.blendConfig.findUnique({ where: { id: input.afterId }, select: { version: true } }) : null;
+  const [rows, totalCount] = await Promise.all([
+    db.prisma.blendConfig.findMany({ where: after ? { version: { lt: after.version } } : {}, orderBy: { version: "desc" }, take: input.first + 1 }),
+    db.prisma.blendConfig.count(),
+  ]);
+  return { items: rows.slice(0, input.first).map(toRecord), hasNextPage: rows.length > input.first, totalCount };
+}
+
+/** Stores a new version (not active until activated). Concurrent creators get distinct versions. */
+export async function createBlendConfig(db: Database, input: { weights: BlendWeights; constraints: BlendConstraints; author: string; note: string }): Promise<BlendConfigRecord> {
+  checkBlend(input.weights, input.constraints);
+  if (input.note.length > 500) throw invalid("note", `must be at most 500 characters, got ${input.note.length}`);
+  for (let attempt = 0; ; attempt++) {
+    const [{ next }] = await db.query<{ next: number }>(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM blend_configs`);
+    try {
+      const row = await db.prisma.blendConfig.create({
+        data: { version: next, weights: { ...input.weights }, constraints: { ...input.constraints }, author: input.author, note: input.note, isActive: false },
+      });
+      return toRecord(row);
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: string }).code !== "P2002") throw error;
+    }
+  }
+}
+
+/** Makes one configuration the active one (exactly one is active afterwards). */
+export async function activateBlendConfig(db: Database, id: number): Promise<BlendConfigRecord> {
+  const row = await db.prisma.$transaction(async (tx) => {
+    const found = await tx.blendConfig.findUnique({ where: { id } });
+    if (!found) throw missing(`blend configuration ${id}`);
+    await tx.blendConfig.updateMany({ where: { isActive: true }, data: { isActive: false } });
+    return tx.blendConfig.update({ where: { id }, data: { isActive: true } });
+  });
+  return toRecord(row);
+}

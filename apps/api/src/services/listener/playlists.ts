@@ -1,0 +1,70 @@
+import type { Database } from "@deepcuts/db";
+import { weekStartFor } from "../weekly/week.ts";
+import { invalid, missing } from "../service-error.ts";
+
+export interface PlaylistRecord {
+  id: number;
+  userId: number;
+  weekStart: string;
+  status: "COMPLETE" | "SHORT" | "COLD_START";
+  blendConfigId: number | null;
+  generatedAt: Date;
+}
+
+export interface PlaylistItemRecord {
+  playlistId: number;
+  position: number;
+  trackId: number;
+  score: number;
+  scores: Record<string, number>;
+  reason: string;
+  durationMs: number;
+}
+
+const PLAYLIST_COLUMNS = `id, user_id AS "userId", to_char(week_start, 'YYYY-MM-DD') AS "weekStart", status::text AS status,
+  blend_config_id AS "blendConfigId", generated_at AS "generatedAt"`;
+
+/** YYYY-MM-DD of a Monday, or a BAD_USER_INPUT naming the field. */
+export function assertWeekStart(weekStart: string, field = "weekStart"): void {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(weekStart);
+  const date = match ? new Date(`${weekStart}T00:00:00Z`) : null;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== weekStart) throw invalid(field, `must be a date YYYY-MM-DD, got '${weekStart}'`);
+  if (date.getUTCDay() !== 1) throw invalid(field, `must be a Monday (weeks start on Monday), got ${weekStart}`);
+}
+
+/** A listener's playlist for one week; this week (in their time zone) when weekStart is null. */
+export async function weeklyPlaylist(db: Database, userId: number, weekStart: string | null, now = new Date()): Promise<PlaylistRecord | null> {
+  if (weekStart !== null) assertWeekStart(weekStart);
+  else {
+    const [user] = await db.query<{ time_zone: string }>(`SELECT time_zone FROM users WHERE id = $1`, [userId]);
+    if (!user) throw missing(`listener ${userId}`);
+    weekStart = weekStartFor(now, user.time_zone);
+  }
+  const [row] = await db.query<PlaylistRecord>(`SELECT ${PLAYLIST_COLUMNS} FROM weekly_playlists WHERE user_id = $1 AND week_start = $2::date`, [userId, weekStart]);
+  return row ?? null;
+}
+
+/** A listener's playlists, newest week first, after the playlist id `afterId`. */
+export async function listPlaylists(db: Database, input: { userId: number; first: number; afterId: number | null }) {
+  const rows = await db.query<PlaylistRecord>(
+    `SELECT ${PLAYLIST_COLUMNS} FROM weekly_playlists
+     WHERE user_id = $1 AND ($2::int IS NULL OR week_start < (SELECT week_start FROM weekly_playlists WHERE id = $2))
+     ORDER BY week_start DESC LIMIT $3`,
+    [input.userId, input.afterId, input.first + 1],
+  );
+  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM weekly_playlists WHERE user_id = $1`, [input.userId]);
+  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: count.n };
+}
+
+/** Items of many playlists in one query (the DataLoader's batch), in position order. */
+export async function itemsOfPlaylists(db: Database, playlistIds: readonly number[]): Promise<PlaylistItemRecord[][]> {
+  const rows = await db.query<PlaylistItemRecord>(
+    `SELECT i.playlist_id AS "playlistId", i.position, i.track_id AS "trackId", i.score, i.scores, i.reason, t.duration_ms AS "durationMs"
+     FROM playlist_items i JOIN tracks t ON t.id = i.track_id
+     WHERE i.playlist_id = ANY($1::int[]) ORDER BY i.playlist_id, i.position`,
+    [[...playlistIds]],
+  );
+  const by = new Map<number, PlaylistItemRecord[]>(playlistIds.map((id) => [id, []]));
+  for (const r of rows) by.get(r.playlistId)?.push(r);
+  return playlistIds.map((id) => by.get(id)!);
+}

@@ -1,0 +1,210 @@
+import { blendZScores, mmrSelect } from "@deepcuts/models/blend";
+import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
+import type { ListenerHistory } from "./histories.ts";
+import { unitRows, type ModelState } from "./model-state.ts";
+
+export const SOURCES = ["collaborative", "text", "audio", "popularity", "novelty"] as const;
+export type SourceName = (typeof SOURCES)[number];
+
+export interface PlaylistItemPick {
+  trackId: number;
+  /** Blended score (sum of the weighted per-listener z-scores). */
+  score: number;
+  /** Each source's weighted z-score: what it contributed. */
+  scores: Record<SourceName, number>;
+  reason: string;
+}
+
+export interface PlaylistPick {
+  status: "COMPLETE" | "SHORT" | "COLD_START";
+  items: PlaylistItemPick[];
+  /** Weights actually used: a source whose model is not trained counts zero. */
+  effectiveWeights: Record<SourceName, number>;
+}
+
+function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, k: number): number {
+  let s = 0;
+  for (let c = 0; c < k; c++) s += a[aOff + c] * b[bOff + c];
+  return s;
+}
+
+/** Weighted mean of unit rows of `m` (by history strength), as a unit vector; null when empty. */
+function profile(m: { cols: number; data: Float32Array }, rows: [number, number][], has?: Uint8Array): Float32Array | null {
+  const k = m.cols;
+  const out = new Float32Array(k);
+  let any = false;
+  for (const [i, w] of rows) {
+    if (has && !has[i]) continue;
+    for (let c = 0; c < k; c++) out[c] += w * m.data[i * k + c];
+    any = true;
+  }
+  if (!any) return null;
+  const norm = Math.hypot(...out);
+  if (norm === 0) return null;
+  for (let c = 0; c < k; c++) out[c] /= norm;
+  return out;
+}
+
+/** Scores of every catalogue track against one query vector. */
+function scoreAll(m: { rows: number; cols: number; data: Float32Array }, query: Float32Array): Float32Array {
+  const out = new Float32Array(m.rows);
+  for (let i = 0; i < m.rows; i++) out[i] = dot(m.data, i * m.cols, query, 0, m.cols);
+  return out;
+}
+
+/**
+ * One listener's weekly playlist from the blend: candidates are every track the listener never
+ * played (nothing by an artist they disliked); each source scores them (collaborative
+ * x_u . y_i, with the audio-predicted vector standing in for tracks nobody has played; cultural
+ * and audio similarity to the listener's taste profile; popularity; novelty = an artist new to
+ * them), scores are z-normalised per listener, weighted, and the top of the blend is re-ranked
+ * by maximal marginal relevance under the artist cap and the known-artist share.
+ */
+export function pickForListener(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints): PlaylistPick {
+  const n = state.trackIds.length;
+  const played: [number, number][] = [];
+  for (const [trackId, strength] of history.heard) {
+    const i = state.indexOfTrack.get(trackId);
+    if (i !== undefined && strength > 0) played.push([i, Math.log1p(strength)]);
+  }
+  const cold = played.length === 0;
+  // A listener with no history but seed artists is profiled from those artists' most popular tracks.
+  const seeds = new Set(history.seedArtists);
+  const basis: [number, number][] = played.length
+    ? played
+    : Array.from({ length: n }, (_, i) => i).filter((i) => seeds.has(state.artistOf[i])).sort((a, b) => state.popularity[b] - state.popularity[a]).slice(0, 5 * Math.max(1, seeds.size)).map((i) => [i, 1]);
+
+  const eligible = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const artist = state.artistOf[i];
+    if (history.heard.has(state.trackIds[i]) || history.avoidArtists.has(artist)) continue;
+    if (c.excludeSkipped && history.skippedOnlyArtists.has(artist)) continue;
+    eligible[i] = 1;
+  }
+
+  const effectiveWeights: Record<SourceName, number> = { collaborative: 0, text: 0, audio: 0, popularity: weights.popularity, novelty: weights.novelty };
+  const sourceScores: Record<SourceName, Float32Array> = {
+    collaborative: new Float32Array(n),
+    text: new Float32Array(n),
+    audio: new Float32Array(n),
+    popularity: Float32Array.from(state.popularity, (p) => Math.log1p(p)),
+    novelty: Float32Array.from(state.artistOf, (a) => (history.knownArtists.has(a) ? 0 : 1)),
+  };
+  const cf = state.collaborative;
+  if (cf && basis.length) {
+    const row = cf.userRow.get(history.userId);
+    let userVector: Float32Array | null = null;
+    if (row !== undefined && played.length) {
+      const k = cf.model.userFactors.cols;
+      userVector = cf.model.userFactors.data.slice(row * k, row * k + k);
+    } else {
+      // Fold in a listener the model has not seen (or a cold one's seed tracks), without retraining.
+      const known = basis.filter(([i]) => cf.modelItem[i] >= 0);
+      if (known.length) {
+        userVector = cf.model.recalculateUser(Int32Array.from(known, ([i]) => cf.modelItem[i]), Float32Array.from(known, ([, w]) => Math.expm1(w)));
+      }
+    }
+    if (userVector) {
+      sourceScores.collaborative = scoreAll(cf.items, userVector);
+      effectiveWeights.collaborative = weights.collaborative;
+    }
+  }
+  const textProfile = state.text && basis.length ? profile(state.text.unitTracks, basis) : null;
+  if (state.text && textProfile) {
+    sourceScores.text = scoreAll(state.text.unitTracks, textProfile);
+    effectiveWeights.text = weights.text;
+  }
+  const audioProfile = state.audio && basis.length ? profile(state.audio.unitTracks, basis, state.audio.has) : null;
+  if (state.audio && audioProfile) {
+    sourceScores.audio = scoreAll(state.audio.unitTracks, audioProfile);
+    effectiveWeights.audio = weights.audio;
+  }
+  const { total, parts } = blendZScores(SOURCES.map((s) => ({ weight: effectiveWeights[s], scores: sourceScores[s] })), eligible, n);
+
+  // Re-rank the head of the blend for diversity under the hard constraints.
+  const pool = Array.from({ length: n }, (_, i) => i).filter((i) => eligible[i]).sort((a, b) => total[b] - total[a] || a - b).slice(0, Math.max(200, 10 * c.playlistSize));
+  const similarityRows = cf ? cf.unitItems : state.text ? state.text.unitTracks : state.audio ? state.audio.unitTracks : null;
+  const perArtist = new Map<number, number>();
+  const maxKnown = Math.floor(c.knownArtistShare * c.playlistSize);
+  let known = 0;
+  const picked = mmrSelect({
+    candidates: pool,
+    relevance: pool.map((i) => total[i]),
+    similarity: (a, b) => (similarityRows ? dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols) : 0),
+    diversity: similarityRows ? c.diversity : 0,
+    k: c.playlistSize,
+    accept: (i) => {
+      const artist = state.artistOf[i];
+      if ((perArtist.get(artist) ?? 0) >= c.artistCap) return false;
+      const isKnown = history.knownArtists.has(artist);
+      if (isKnown && !cold && known >= maxKnown) return false;
+      perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
+      if (isKnown) known++;
+      return true;
+    },
+  });
+
+  const items = picked.map((i) => {
+    const scores = Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>;
+    return { trackId: state.trackIds[i], score: total[i], scores, reason: explain(state, history, basis, i, scores, cold) };
+  });
+  const status = cold ? "COLD_START" : items.length < c.playlistSize ? "SHORT" : "COMPLETE";
+  return { status, items, effectiveWeights };
+}
+
+/** The listener's history item most similar to track i under `rows` (unit vectors), or -1. */
+function closestInHistory(rows: { cols: number; data: Float32Array } | null, basis: [number, number][], i: number, has?: Uint8Array): number {
+  if (!rows) return -1;
+  let best = -1, bestSim = -Infinity;
+  for (const [j, w] of basis) {
+    if (has && !has[j]) continue;
+    const sim = dot(rows.data, i * rows.cols, rows.data, j * rows.cols, rows.cols) * (1 + 0.1 * w);
+    if (sim > bestSim) {
+      bestSim = sim;
+      best = j;
+    }
+  }
+  return best;
+}
+
+/** A reason a person can read, naming real history: the source that contributed most decides. */
+function explain(state: ModelState, history: ListenerHistory, basis: [number, number][], i: number, scores: Record<SourceName, number>, cold: boolean): string {
+  const top = (Object.entries(scores) as [SourceName, number][]).sort((a, b) => b[1] - a[1])[0][0];
+  const artistOf = (j: number) => state.artistName.get(state.artistOf[j]) ?? "an artist you play";
+  const brandNew = state.coldTrack[i] ? "brand new, " : "";
+  if (cold && history.seedArtists.length) {
+    const j = closestInHistory(state.collaborative?.unitItems ?? state.text?.unitTracks ?? null, basis, i);
+    return `because you picked ${j >= 0 ? artistOf(j) : state.artistName.get(history.seedArtists[0])} when you joined`;
+  }
+  if (cold) return "popular with Deepcuts listeners: play a few songs and next week's list will be yours";
+  if (top === "audio" && state.audio) {
+    const j = closestInHistory(state.audio.unitTracks, basis, i, state.audio.has);
+    if (j >= 0) return `${brandNew}sounds like "${state.trackTitle[j]}" by ${artistOf(j)}`;
+  }
+  if (top === "text" && state.text) {
+    // The artist you play whose cultural vector is closest to this track's.
+    let bestArtist = -1, bestSim = -Infinity;
+    const k = state.text.unitTracks.cols;
+    for (const artist of history.knownArtists.keys()) {
+      const v = state.text.unitArtists.get(artist);
+      if (!v) continue;
+      const sim = dot(state.text.unitTracks.data, i * k, v, 0, k);
+      if (sim > bestSim) {
+        bestSim = sim;
+        bestArtist = artist;
+      }
+    }
+    if (bestArtist >= 0) return `${brandNew}described like ${state.artistName.get(bestArtist)}`;
+  }
+  if ((top === "collaborative" || top === "text" || top === "audio") && state.collaborative) {
+    const j = closestInHistory(state.collaborative.unitItems, basis, i);
+    if (j >= 0) {
+      if (state.collaborative.fromAudio[i]) return `brand new, and it sounds like what you play from ${artistOf(j)}`;
+      return `because you play ${artistOf(j)} a lot`;
+    }
+  }
+  if (top === "novelty") return `new to you: ${state.artistName.get(state.artistOf[i])}, popular with listeners like you`;
+  return "popular with Deepcuts listeners, and new to you";
+}
+
+export { unitRows };
