@@ -3,6 +3,7 @@ import { UsageError } from "./args.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { dbCommand } from "./commands/db.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { evalCommand } from "./commands/eval.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { importCommand } from "./commands/import.ts";
 import { keysCommand } from "./commands/keys.ts";
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   importCommand,
   trainCommand,
   generateCommand,
+  evalCommand,
   serveCommand,
   statusCommand,
   keysCommand,

@@ -1,0 +1,86 @@
+import { numberFlag, parse, UsageError } from "../args.ts";
+import { emit, type Command } from "../command.ts";
+import { withDatabase } from "../db-session.ts";
+import { ProgressBar } from "../progress.ts";
+import { evaluateDatabaseModels } from "../../services/training/evaluate-db.ts";
+
+const MODELS = ["als", "lmf", "popularity", "text", "audio-features", "blend"];
+
+function fmt(metrics: Record<string, unknown>): string {
+  return Object.entries(metrics)
+    .filter(([, v]) => typeof v === "number")
+    .map(([k, v]) => `${k} ${(v as number).toFixed(Number.isInteger(v) ? 0 : 4)}`)
+    .join("  ");
+}
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "offline evaluation, straight from files or on the database's data (popularity always reported beside)",
+  usage:
+    "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|db --model als,lmf,popularity|text|audio-features|blend " +
+    "[--factors 64] [--regularization 0.05] [--alpha 1] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
+    "[--split-out <dir>] [--factors-out <dir>] [--json] [--quiet]",
+  async run(argv, ctx) {
+    const { values } = parse(argv, {
+      dataset: { type: "string" }, model: { type: "string", default: "als" },
+      factors: { type: "string" }, regularization: { type: "string" }, alpha: { type: "string" }, confidence: { type: "string" },
+      iterations: { type: "string" }, solver: { type: "string" }, seed: { type: "string" }, threads: { type: "string" },
+      "split-out": { type: "string" }, "factors-out": { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" },
+    }, false);
+    const dataset = values.dataset ? String(values.dataset) : null;
+    if (!dataset) throw new UsageError("--dataset is required");
+    const models = String(values.model).split(",").map((m) => m.trim()).filter(Boolean);
+    for (const m of models) if (!MODELS.includes(m)) throw new UsageError(`--model must be among ${MODELS.join(", ")}, got '${m}'`);
+    const seed = numberFlag(values.seed, "seed", 42, { integer: true });
+    const confidence = values.confidence === undefined ? undefined : String(values.confidence);
+    if (confidence !== undefined && confidence !== "log1p" && confidence !== "raw") throw new UsageError(`--confidence must be log1p or raw, got '${confidence}'`);
+    const solver = values.solver === undefined ? undefined : String(values.solver);
+    if (solver !== undefined && solver !== "cg" && solver !== "cholesky") throw new UsageError(`--solver must be cg or cholesky, got '${solver}'`);
+    const cfOptions = {
+      factors: values.factors === undefined ? undefined : numberFlag(values.factors, "factors", 64, { min: 1, max: 1024, integer: true }),
+      regularization: values.regularization === undefined ? undefined : numberFlag(values.regularization, "regularization", 0.05, { min: 0 }),
+      alpha: values.alpha === undefined ? undefined : numberFlag(values.alpha, "alpha", 1, { min: 0 }),
+      confidence: confidence as "log1p" | "raw" | undefined,
+      iterations: values.iterations === undefined ? undefined : numberFlag(values.iterations, "iterations", 15, { min: 1, max: 1000, integer: true }),
+      solver: solver as "cg" | "cholesky" | undefined,
+      threads: values.threads === undefined ? ctx.config.threads : numberFlag(values.threads, "threads", 1, { min: 1, max: 256, integer: true }),
+      seed,
+    };
+    const bar = new ProgressBar("eval", !values.quiet);
+    const kind = dataset === "db" ? "db" : dataset.split(":")[0];
+    let result: unknown;
+    if (kind === "db") {
+      const cf = models.filter((m) => m === "als" || m === "lmf" || m === "popularity");
+      if (cf.length !== models.length) throw new UsageError("--dataset db evaluates als, lmf and popularity");
+      result = await withDatabase(ctx, (db) => evaluateDatabaseModels(db, cf as ("als" | "lmf" | "popularity")[], { ...cfOptions, onProgress: bar.callback }));
+    } else if (kind === "lastfm-2k" && models.every((m) => m === "als" || m === "lmf" || m === "popularity")) {
+      const { evaluateCf } = await import("@deepcuts/models/eval");
+      result = await evaluateCf({
+        dataset, models, ...cfOptions,
+        splitOut: values["split-out"] ? String(values["split-out"]) : undefined,
+        factorsOut: values["factors-out"] ? String(values["factors-out"]) : undefined,
+        onProgress: bar.callback,
+      });
+    } else if ((kind === "lastfm-2k" || kind === "artist-bios") && models.length === 1 && models[0] === "text") {
+      const { evaluateText } = await import("@deepcuts/models/text");
+      result = await evaluateText({ dataset, seed, onProgress: bar.callback });
+    } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
+      const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
+      result = await evaluateBlendLastfm({ dataset, seed, ...cfOptions, onProgress: bar.callback });
+    } else if (kind === "audio" && models.length === 1 && models[0] === "audio-features") {
+      const { evaluateAudioFeatures } = await import("@deepcuts/models/audio");
+      result = await evaluateAudioFeatures({ dataset, threads: cfOptions.threads, onProgress: (done, total, r) => bar.update(r.path.split("/").pop() ?? "", done, total) });
+    } else {
+      throw new UsageError(`cannot evaluate --model ${models.join(",")} on a ${kind} dataset (see deepcuts eval --help)`);
+    }
+    bar.done("finished");
+    emit(ctx, Boolean(values.json), result, () => {
+      const r = result as Record<string, unknown>;
+      if (r && typeof r === "object" && Object.values(r).every((v) => v && typeof v === "object" && "recall@20" in (v as object))) {
+        return Object.entries(r).map(([name, m]) => `${name.padEnd(12)} ${fmt(m as Record<string, unknown>)}`).join("\n");
+      }
+      return JSON.stringify(result, null, 2);
+    });
+    return 0;
+  },
+};

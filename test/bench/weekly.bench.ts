@@ -1,0 +1,65 @@
+// npm run bench:weekly [-- --target postgres|embedded] [--listeners N --tracks N --artists N --events N]
+// Whole weekly generation on a demo world (default the benchmark world: 100,000 listeners,
+// 50,000 tracks, 10 million events): listeners per second, the FLOPs of the scoring, and the
+// latency of one preview (median and 99th percentile). Loading and training are timed apart.
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { generateWorld } from "@deepcuts/demo";
+import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
+import { trainModels } from "../../apps/api/src/services/training/train.ts";
+import { generateDuePlaylists } from "../../apps/api/src/services/weekly/generate.ts";
+import { previewPlaylist } from "../../apps/api/src/services/weekly/preview.ts";
+import { loadModelState } from "../../apps/api/src/services/weekly/model-state.ts";
+import { defaultBlendConstraints, defaultBlendWeights } from "../../apps/api/src/services/weekly/blend-config.ts";
+import { createTestDatabase, type Target } from "../support/databases.ts";
+
+const { values } = parseArgs({
+  options: {
+    target: { type: "string", default: "postgres" },
+    listeners: { type: "string" }, tracks: { type: "string" }, artists: { type: "string" }, events: { type: "string" },
+    previews: { type: "string", default: "200" },
+  },
+});
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+const world = generateWorld({ scale: "benchmark", listeners: num(values.listeners), tracks: num(values.tracks), artists: num(values.artists), events: num(values.events) });
+const quiet = { callback: () => {}, done: () => {} };
+const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+
+console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; target ${values.target}`);
+console.log(`world: ${world.users.length} listeners, ${world.tracks.length} tracks, ${world.eventCount} events`);
+const t = await createTestDatabase(values.target as Target);
+try {
+  let started = process.hrtime.bigint();
+  await loadDemoWorld(t.db, world);
+  console.log(`load: ${seconds(started).toFixed(1)} s`);
+  started = process.hrtime.bigint();
+  await trainModels(t.db, ["popularity", "als"], { threads: cpus().length, progress: () => quiet });
+  console.log(`train popularity + ALS: ${seconds(started).toFixed(1)} s`);
+
+  const state = await loadModelState(t.db);
+  const dims = (state.collaborative?.items.cols ?? 0) + (state.text?.unitTracks.cols ?? 0) + (state.audio?.unitTracks.cols ?? 0);
+  const flopsPerListener = 2 * state.trackIds.length * dims;
+  started = process.hrtime.bigint();
+  const report = await generateDuePlaylists(t.db, { now: new Date(), batchSize: 500 });
+  const s = seconds(started);
+  console.log(
+    `weekly generation: ${report.made} playlists in ${s.toFixed(1)} s = ${(report.made / s).toFixed(0)} listeners/s; ` +
+      `scoring ${(flopsPerListener / 1e6).toFixed(1)} MFLOP per listener (${state.trackIds.length} tracks x ${dims} dims x 2), ` +
+      `${((flopsPerListener * report.made) / 1e9).toFixed(1)} GFLOP in all, ${((flopsPerListener * report.made) / 1e9 / s).toFixed(2)} GFLOP/s of the whole run`,
+  );
+
+  const users = await t.db.query<{ id: number }>(`SELECT user_id AS id FROM user_track_stats GROUP BY user_id ORDER BY random() LIMIT $1`, [Number(values.previews)]);
+  await previewPlaylist(t.db, { userId: users[0].id, weights: defaultBlendWeights, constraints: defaultBlendConstraints });
+  const latencies: number[] = [];
+  for (const [i, u] of users.entries()) {
+    const weights = { ...defaultBlendWeights, popularity: (i % 10) / 10, novelty: (i % 7) / 7 };
+    const from = process.hrtime.bigint();
+    await previewPlaylist(t.db, { userId: u.id, weights, constraints: defaultBlendConstraints });
+    latencies.push(seconds(from) * 1000);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  console.log(`preview: ${latencies.length} listeners, median ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${(flopsPerListener / 1e6).toFixed(1)} MFLOP of scoring each)`);
+} finally {
+  await t.drop();
+}
