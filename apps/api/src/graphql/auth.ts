@@ -22,3 +22,15 @@ export function assertOwnListener(context: ApiContext, userId: number): void {
   if (!viewer) throw unauthenticated();
   if (viewer.role === "LISTENER" && viewer.userId !== userId) throw forbidden("a listener key can only see its own listener");
 }
+
+/**
+ * Writing a listener's data (events, saves, not-for-me): that listener's own key or an admin.
+ * Curators read everything but do not act as listeners.
+ */
+export function assertWritesListener(context: ApiContext, userId: number): void {
+  const viewer = context.viewer;
+  if (!viewer) throw unauthenticated();
+  if (viewer.role === "ADMIN") return;
+  if (viewer.role === "LISTENER" && viewer.userId === userId) return;
+  throw forbidden(viewer.role === "CURATOR" ? "a curator key reads listeners' data but cannot write it" : "a listener key can only write its own listener's data");
+}

@@ -1,8 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { lexicographicSortSchema, printSchema } from "graphql";
+import { createRequire } from "node:module";
 import { apiSchema } from "./schema.ts";
+
+// graphql's CommonJS entry, the copy type-graphql builds the schema with (vitest would otherwise
+// hand this file the ESM copy, which refuses that schema's types).
+const { lexicographicSortSchema, printSchema } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
 /** Where the committed SDL lives: apps/api/schema.graphql. */
 export const schemaFile = resolve(dirname(fileURLToPath(import.meta.url)), "../../schema.graphql");

@@ -1,5 +1,9 @@
 import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { createRequire } from "node:module";
+
+// The CommonJS build on purpose: type-graphql builds the schema with graphql's CommonJS entry,
+// and the package's ESM build imports graphql/index.mjs, a second copy that rejects that schema.
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
 
 /** Deepest field nesting a query may have (introspection's own query is 13 deep). */
 export const MAX_DEPTH = 12;

@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import { events, type DemoWorld } from "@deepcuts/demo";
+import { events, generateWorld, type DemoWorld } from "@deepcuts/demo";
 import { insertDocuments, insertEventsBulk, rebuildAggregates, upsertArtists, upsertTracks, upsertUsers, type EventRow } from "./ingest.ts";
 
 const KIND = { stream: "STREAM", save: "SAVE", artist_visit: "ARTIST_VISIT", skip: "SKIP" } as const;
@@ -16,6 +16,21 @@ export interface DemoLoadReport {
 /** Relative path (inside $DEEPCUTS_HOME) of a demo track's synthesized clip. */
 export function demoAudioPath(trackKey: string): string {
   return `audio/demo/${trackKey}.wav`;
+}
+
+/** The generateWorld options that reproduce `world` exactly. */
+export function demoWorldOptions(world: DemoWorld) {
+  return { seed: world.seed, now: world.now.toISOString(), listeners: world.users.length, artists: world.artists.length, tracks: world.tracks.length, events: world.eventCount };
+}
+
+/** The demo world loaded into this database, regenerated from its recorded options; null if none was loaded. */
+export async function loadedDemoWorld(db: Database): Promise<DemoWorld | null> {
+  const [job] = await db.query<{ params: { world?: ReturnType<typeof demoWorldOptions> } }>(
+    `SELECT params FROM jobs WHERE kind = 'IMPORT' AND params->>'source' = 'demo' ORDER BY id DESC LIMIT 1`,
+  );
+  const o = job?.params.world;
+  if (!o) return null;
+  return generateWorld({ ...o, now: new Date(o.now) });
 }
 
 /**
@@ -86,6 +101,12 @@ export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: 
     if (batch.length) await flush();
     onProgress("listening totals", total, total);
     await rebuildAggregates(query, [...users.values()]);
+    // Provenance: enough to regenerate the same world later (the audio is synthesized from it).
+    await query(
+      `INSERT INTO jobs (kind, status, params, done, total, message, started_at, finished_at)
+       VALUES ('IMPORT', 'SUCCEEDED', $1::jsonb, $2, $2, 'demo world loaded', now(), now())`,
+      [JSON.stringify({ source: "demo", world: demoWorldOptions(world) }), eventsInserted],
+    );
     return { artists: artists.size, tracks: tracks.size, listeners: users.size, documents, events: eventsInserted };
   });
   return { ...inserted, seconds: (Date.now() - started) / 1000 };

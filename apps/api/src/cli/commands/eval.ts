@@ -66,7 +66,7 @@ export const evalCommand: Command = {
       result = await evaluateText({ dataset, seed, onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
-      result = await evaluateBlendLastfm({ dataset, seed, ...cfOptions, onProgress: bar.callback });
+      result = await evaluateBlendLastfm({ dataset, ...cfOptions, onProgress: bar.callback });
     } else if (kind === "audio" && models.length === 1 && models[0] === "audio-features") {
       const { evaluateAudioFeatures } = await import("@deepcuts/models/audio");
       result = await evaluateAudioFeatures({ dataset, threads: cfOptions.threads, onProgress: (done, total, r) => bar.update(r.path.split("/").pop() ?? "", done, total) });

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from "type-graphql";
 import { markNotForMe, recordEventBatch, saveTrack } from "../../services/listener/events.ts";
-import { assertOwnListener } from "../auth.ts";
+import { assertWritesListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { positiveId } from "../pagination.ts";
 import { EventBatchResult, EventInput } from "../types/listener.type.ts";
@@ -14,7 +14,7 @@ export class ListenerResolver {
     @Arg("userId", () => Int) userId: number,
     @Arg("events", () => [EventInput]) events: EventInput[],
   ): Promise<EventBatchResult> {
-    assertOwnListener(ctx, positiveId(userId, "userId"));
+    assertWritesListener(ctx, positiveId(userId, "userId"));
     return recordEventBatch(ctx.db, userId, events);
   }
 
@@ -26,7 +26,7 @@ export class ListenerResolver {
     @Arg("trackId", () => Int) trackId: number,
     @Arg("eventId", () => String, { nullable: true }) eventId: string | null,
   ): Promise<EventBatchResult> {
-    assertOwnListener(ctx, positiveId(userId, "userId"));
+    assertWritesListener(ctx, positiveId(userId, "userId"));
     return saveTrack(ctx.db, userId, positiveId(trackId, "trackId"), eventId);
   }
 
@@ -39,7 +39,7 @@ export class ListenerResolver {
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
     @Arg("eventId", () => String, { nullable: true }) eventId: string | null,
   ): Promise<EventBatchResult> {
-    assertOwnListener(ctx, positiveId(userId, "userId"));
+    assertWritesListener(ctx, positiveId(userId, "userId"));
     return markNotForMe(ctx.db, userId, { trackId, artistId }, eventId);
   }
 }
