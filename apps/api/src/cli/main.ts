@@ -1,6 +1,7 @@
 import { appConfig } from "../config.ts";
 import { UsageError } from "./args.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { analyzeCommand } from "./commands/analyze.ts";
 import { dbCommand } from "./commands/db.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   demoCommand,
   importCommand,
   trainCommand,
+  analyzeCommand,
   generateCommand,
   evalCommand,
   serveCommand,

@@ -7,7 +7,7 @@ export interface ArtistRecord { id: number; externalKey: string; name: string; g
 
 /** Batches relation lookups per request: a page of N items costs one query per relation. */
 export function createLoaders(db: Database) {
-  return {
+  const loaders = {
     artist: new DataLoader<number, ArtistRecord | null>(async (ids) => {
       const rows = await db.prisma.artist.findMany({ where: { id: { in: [...ids] } }, select: { id: true, externalKey: true, name: true, genre: true } });
       const byId = new Map(rows.map((r) => [r.id, r]));
@@ -15,7 +15,15 @@ export function createLoaders(db: Database) {
     }),
     track: new DataLoader((ids: readonly number[]) => tracksById(db, ids)),
     user: new DataLoader((ids: readonly number[]) => usersById(db, ids)),
-    playlistItems: new DataLoader((ids: readonly number[]) => itemsOfPlaylists(db, ids)),
+    playlistItems: new DataLoader(async (ids: readonly number[]) => {
+      const lists = await itemsOfPlaylists(db, ids);
+      // The items arrive with their tracks and artists: later .load()s of those cost nothing.
+      for (const item of lists.flat()) {
+        loaders.track.prime(item.trackId, item.track);
+        loaders.artist.prime(item.artist.id, item.artist);
+      }
+      return lists;
+    }),
     audioFeatures: new DataLoader((ids: readonly number[]) => audioFeaturesOf(db, ids)),
     trackTopTerms: new DataLoader((ids: readonly number[]) => topTermsOf(db, "TRACK", ids)),
     artistTopTerms: new DataLoader((ids: readonly number[]) => topTermsOf(db, "ARTIST", ids)),
@@ -23,6 +31,7 @@ export function createLoaders(db: Database) {
     artistVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "ARTIST", ids)),
     userVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "USER", ids)),
   };
+  return loaders;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

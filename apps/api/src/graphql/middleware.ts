@@ -8,23 +8,23 @@ const checked = new WeakMap<OperationDefinitionNode, GraphQLError | null>();
 
 /**
  * Runs around every resolver. On a root field it first enforces the depth and complexity
- * limits once per operation (so they hold whichever server hosts the schema); on every field
- * it turns a service's ServiceError into the GraphQLError code it names.
+ * limits once per operation (so they hold whichever server hosts the schema), and turns a
+ * service's ServiceError into the GraphQLError code it names.
  */
 export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info }, next) => {
-  if (info.path.prev === undefined) {
-    let verdict = checked.get(info.operation);
-    if (verdict === undefined) {
-      try {
-        assertWithinLimits(info.schema, info.operation, info.fragments, info.variableValues);
-        verdict = null;
-      } catch (error) {
-        verdict = error as GraphQLError;
-      }
-      checked.set(info.operation, verdict);
+  // Nested fields only read loaded rows; services (and their ServiceErrors) run at the root.
+  if (info.path.prev !== undefined) return next();
+  let verdict = checked.get(info.operation);
+  if (verdict === undefined) {
+    try {
+      assertWithinLimits(info.schema, info.operation, info.fragments, info.variableValues);
+      verdict = null;
+    } catch (error) {
+      verdict = error as GraphQLError;
     }
-    if (verdict) throw verdict;
+    checked.set(info.operation, verdict);
   }
+  if (verdict) throw verdict;
   try {
     return await next();
   } catch (error) {

@@ -3,6 +3,7 @@ import type { AppConfig } from "../config.ts";
 import { startApi, type RunningApi } from "../server.ts";
 import { buildDashboard, dashboardIsBuilt, startDashboard, type RunningDashboard } from "./dashboard.ts";
 import { WeeklyScheduler } from "./scheduler.ts";
+import { runBackgroundWork } from "./background.ts";
 
 export interface RunningProduct {
   db: Database;
@@ -16,7 +17,7 @@ export interface RunningProduct {
  * Brings up the serving side: the embedded database's socket server (unless DATABASE_URL
  * points at PostgreSQL), the GraphQL API, the weekly scheduler, and the dashboard.
  */
-export async function serveProduct(config: AppConfig, options: { dashboard: boolean; log: (line: string) => void; dashboardBuild?: Promise<void> }): Promise<RunningProduct> {
+export async function serveProduct(config: AppConfig, options: { dashboard: boolean; background?: boolean; log: (line: string) => void; dashboardBuild?: Promise<void> }): Promise<RunningProduct> {
   let embedded: EmbeddedServer | null = null;
   let db: Database;
   if (config.database.databaseUrl) {
@@ -43,6 +44,13 @@ export async function serveProduct(config: AppConfig, options: { dashboard: bool
       dashboard = await startDashboard(config.dashboardPort, api.url);
       stops.push(dashboard.stop);
     }
+    // Audio synthesis, analysis and the audio model go on in the background with visible progress.
+    const background = new AbortController();
+    const backgroundDone = options.background ? runBackgroundWork(db, config, options.log, background.signal) : Promise.resolve();
+    stops.unshift(async () => {
+      background.abort();
+      await backgroundDone;
+    });
     return {
       db,
       apiUrl: api.url,

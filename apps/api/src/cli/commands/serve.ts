@@ -8,7 +8,7 @@ export const serveCommand: Command = {
   usage: "deepcuts serve [--no-dashboard]",
   async run(argv, ctx) {
     const { values } = parse(argv, { "no-dashboard": { type: "boolean" } }, false);
-    const product = await serveProduct(ctx.config, { dashboard: !values["no-dashboard"], log: ctx.err });
+    const product = await serveProduct(ctx.config, { dashboard: !values["no-dashboard"], background: true, log: ctx.err });
     ctx.out(`GraphQL API: ${product.apiUrl}`);
     if (product.dashboardUrl) ctx.out(`Dashboard:   ${product.dashboardUrl}`);
     ctx.out("press Ctrl+C to stop");

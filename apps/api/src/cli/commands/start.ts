@@ -49,7 +49,7 @@ export const startCommand: Command = {
       ctx.out(`ready. curator key: ${curatorKey}`);
       return 0;
     }
-    const product = await serveProduct(ctx.config, { dashboard: withDashboard, log: ctx.err, dashboardBuild });
+    const product = await serveProduct(ctx.config, { dashboard: withDashboard, background: true, log: ctx.err, dashboardBuild });
     ctx.out("");
     ctx.out(`  GraphQL API:  ${product.apiUrl}`);
     if (product.dashboardUrl) ctx.out(`  Dashboard:    ${product.dashboardUrl}`);

@@ -20,8 +20,14 @@ export const trainCommand: Command = {
         progress: (name) => new ProgressBar(`train ${name}`, !values.quiet),
       }),
     );
+    const shown = ["recall@20", "ndcg@10", "unseenTrackAuc", "tracks"];
     emit(ctx, Boolean(values.json), results, () =>
-      results.map((r) => `${r.model}: version ${r.versionId}${r.metrics ? `, recall@20 ${Number(r.metrics["recall@20"] ?? 0).toFixed(3)}, ndcg@10 ${Number(r.metrics["ndcg@10"] ?? 0).toFixed(3)}` : ""}${r.skipped ? ` skipped: ${r.skipped}` : ""}`).join("\n"),
+      results
+        .map((r) => {
+          const metrics = Object.entries(r.metrics ?? {}).filter(([k, v]) => shown.includes(k) && typeof v === "number").map(([k, v]) => `${k} ${Number(v).toFixed(3)}`);
+          return `${r.model}: version ${r.versionId}${metrics.length ? `, ${metrics.join(", ")}` : ""}${r.skipped ? ` skipped: ${r.skipped}` : ""}`;
+        })
+        .join("\n"),
     );
     return 0;
   },

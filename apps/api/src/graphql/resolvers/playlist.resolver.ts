@@ -71,6 +71,7 @@ export class PlaylistResolver {
       userId,
       status: preview.status as PlaylistStatus,
       items: preview.items.map((item, position) => ({ position, trackId: item.trackId, score: item.score, reason: item.reason, scores: scoresOf(item.scores) })),
+      effectiveWeights: preview.effectiveWeights,
     };
   }
 }

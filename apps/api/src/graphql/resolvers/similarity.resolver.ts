@@ -101,7 +101,7 @@ export class SimilarityResolver {
   async neighbourIndexes(@Ctx() ctx: ApiContext): Promise<NeighbourIndexStatus[]> {
     return (await indexCacheFor(ctx.db).loaded()).map((s) => ({
       model: s.model as SimilarityModel, entity: s.entity as EntityKind, versionId: s.versionId, kind: s.index.kind, size: s.index.size, dim: s.index.dim,
-      recallAt10: s.recall.recall, buildMs: s.buildMs, derived: s.derived,
+      recallAt10: s.recall.recall, buildMs: s.buildMs, derived: s.derived, building: s.upgrading !== null,
     }));
   }
 }

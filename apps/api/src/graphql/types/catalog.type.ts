@@ -27,13 +27,13 @@ export class User {
   @Field(() => String, { description: "IANA time zone; the listener's week starts Monday 00:00 there." }) timeZone!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor!: string | null;
   @Field(() => Boolean) hasNextPage!: boolean;
 }
 
-@ObjectType({ description: "Essentia analysis of a track's audio." })
+@ObjectType({ simpleResolvers: true, description: "Essentia analysis of a track's audio." })
 export class AudioFeatures {
   @Field(() => String, { description: "PENDING, OK or FAILED" }) status!: string;
   @Field(() => Float, { nullable: true, description: "Beats per minute." }) tempo!: number | null;
@@ -46,14 +46,14 @@ export class AudioFeatures {
   @Field(() => Float, { nullable: true, description: "Onsets per second." }) onsetRate!: number | null;
 }
 
-@ObjectType({ description: "A weighted term from the texts about an artist or track (active TEXT model)." })
+@ObjectType({ simpleResolvers: true, description: "A weighted term from the texts about an artist or track (active TEXT model)." })
 export class TopTerm {
   @Field(() => String, { description: "N2 (bigram), NP (noun phrase) or ADJ (adjective)" }) termKind!: string;
   @Field(() => String) term!: string;
   @Field(() => Float) weight!: number;
 }
 
-@ObjectType({ description: "An entity's vector under one active model version." })
+@ObjectType({ simpleResolvers: true, description: "An entity's vector under one active model version." })
 export class StoredVector {
   @Field(() => Int) modelVersionId!: number;
   @Field(() => String, { description: "ALS, LMF, TEXT, AUDIO_FEATURES or AUDIO_CNN" }) modelKind!: string;
@@ -62,7 +62,7 @@ export class StoredVector {
   @Field(() => Boolean, { description: "Taken from the artist because the track has no text of its own." }) inherited!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Health {
   @Field(() => Boolean) ok!: boolean;
   @Field(() => String) version!: string;

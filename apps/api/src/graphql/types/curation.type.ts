@@ -10,7 +10,7 @@ registerEnumType(JobStatus, { name: "JobStatus" });
 export enum ApiRole { LISTENER = "LISTENER", CURATOR = "CURATOR", ADMIN = "ADMIN" }
 registerEnumType(ApiRole, { name: "ApiRole", description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys." });
 
-@ObjectType({ description: "Weight of each source (0..10); a model not trained yet counts 0." })
+@ObjectType({ simpleResolvers: true, description: "Weight of each source (0..10); a model not trained yet counts 0." })
 export class BlendWeights {
   @Field(() => Float) collaborative!: number;
   @Field(() => Float) text!: number;
@@ -28,7 +28,7 @@ export class BlendWeightsInput {
   @Field(() => Float) novelty!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class BlendConstraints {
   @Field(() => Int, { description: "1..100" }) playlistSize!: number;
   @Field(() => Int, { description: "At most this many tracks by one artist, 1..30." }) artistCap!: number;

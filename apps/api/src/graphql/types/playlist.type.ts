@@ -1,9 +1,10 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from "type-graphql";
+import { BlendWeights } from "./curation.type.ts";
 
 export enum PlaylistStatus { COMPLETE = "COMPLETE", SHORT = "SHORT", COLD_START = "COLD_START" }
 registerEnumType(PlaylistStatus, { name: "PlaylistStatus", description: "SHORT: the catalogue ran out; COLD_START: made from seed artists." });
 
-@ObjectType({ description: "Each model's normalised contribution to an item's score (null: not used)." })
+@ObjectType({ simpleResolvers: true, description: "Each model's normalised contribution to an item's score (null: not used)." })
 export class ModelScores {
   @Field(() => Float, { nullable: true }) collaborative!: number | null;
   @Field(() => Float, { nullable: true }) text!: number | null;
@@ -46,4 +47,5 @@ export class PlaylistPreview {
   @Field(() => Int) userId!: number;
   @Field(() => PlaylistStatus) status!: PlaylistStatus;
   @Field(() => [PreviewItem]) items!: PreviewItem[];
+  @Field(() => BlendWeights, { description: "The weights actually used: a source whose model is not trained counts 0." }) effectiveWeights!: BlendWeights;
 }

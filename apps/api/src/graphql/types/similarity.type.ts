@@ -11,7 +11,7 @@ registerEnumType(EntityKind, { name: "EntityKind" });
 export enum ProjectionMethod { PCA = "PCA", UMAP = "UMAP" }
 registerEnumType(ProjectionMethod, { name: "ProjectionMethod" });
 
-@ObjectType({ description: "Cosine similarity under each model (null: no vector there)." })
+@ObjectType({ simpleResolvers: true, description: "Cosine similarity under each model (null: no vector there)." })
 export class SimilarityScores {
   @Field(() => Float, { nullable: true }) collaborative!: number | null;
   @Field(() => Float, { nullable: true }) text!: number | null;
@@ -39,7 +39,7 @@ export class SimilarUser {
   @Field(() => SimilarityScores) scores!: SimilarityScores;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class GraphNode {
   @Field(() => Int) id!: number;
   @Field(() => String) label!: string;
@@ -47,7 +47,7 @@ export class GraphNode {
   @Field(() => Boolean) seed!: boolean;
 }
 
-@ObjectType({ description: "Undirected: source < target." })
+@ObjectType({ simpleResolvers: true, description: "Undirected: source < target." })
 export class GraphEdge {
   @Field(() => Int) source!: number;
   @Field(() => Int) target!: number;
@@ -62,7 +62,7 @@ export class SimilarityGraph {
   @Field(() => [GraphEdge]) edges!: GraphEdge[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProjectedPoint {
   @Field(() => Int) id!: number;
   @Field(() => String) label!: string;
@@ -101,4 +101,5 @@ export class NeighbourIndexStatus {
   @Field(() => Float, { description: "Recall@10 against exact search (1 for exact)." }) recallAt10!: number;
   @Field(() => Float) buildMs!: number;
   @Field(() => Boolean, { description: "Artist vectors averaged from tracks." }) derived!: boolean;
+  @Field(() => Boolean, { description: "An HNSW graph is being built; the exact index serves meanwhile." }) building!: boolean;
 }

@@ -19,6 +19,9 @@ export interface PlaylistItemRecord {
   scores: Record<string, number>;
   reason: string;
   durationMs: number;
+  /** The item's track and artist, read in the same query (the API primes its loaders with them). */
+  track: { id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null };
+  artist: { id: number; externalKey: string; name: string; genre: string | null };
 }
 
 const PLAYLIST_COLUMNS = `id, user_id AS "userId", to_char(week_start, 'YYYY-MM-DD') AS "weekStart", status::text AS status,
@@ -56,15 +59,29 @@ export async function listPlaylists(db: Database, input: { userId: number; first
   return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: count.n };
 }
 
-/** Items of many playlists in one query (the DataLoader's batch), in position order. */
+/**
+ * Items of many playlists in one query (the DataLoader's batch), in position order, each with
+ * its track and artist: a playlist page costs one round trip instead of three.
+ */
 export async function itemsOfPlaylists(db: Database, playlistIds: readonly number[]): Promise<PlaylistItemRecord[][]> {
-  const rows = await db.query<PlaylistItemRecord>(
-    `SELECT i.playlist_id AS "playlistId", i.position, i.track_id AS "trackId", i.score, i.scores, i.reason, t.duration_ms AS "durationMs"
-     FROM playlist_items i JOIN tracks t ON t.id = i.track_id
+  const rows = await db.query<Omit<PlaylistItemRecord, "track" | "artist"> & {
+    tKey: string; title: string; artistId: number; releaseDate: string | null; tGenre: string | null; aKey: string; aName: string; aGenre: string | null;
+  }>(
+    `SELECT i.playlist_id AS "playlistId", i.position, i.track_id AS "trackId", i.score, i.scores, i.reason,
+            t.duration_ms AS "durationMs", t.external_key AS "tKey", t.title, t.artist_id AS "artistId",
+            to_char(t.release_date, 'YYYY-MM-DD') AS "releaseDate", t.genre AS "tGenre",
+            a.external_key AS "aKey", a.name AS "aName", a.genre AS "aGenre"
+     FROM playlist_items i JOIN tracks t ON t.id = i.track_id JOIN artists a ON a.id = t.artist_id
      WHERE i.playlist_id = ANY($1::int[]) ORDER BY i.playlist_id, i.position`,
     [[...playlistIds]],
   );
   const by = new Map<number, PlaylistItemRecord[]>(playlistIds.map((id) => [id, []]));
-  for (const r of rows) by.get(r.playlistId)?.push(r);
+  for (const r of rows) {
+    by.get(r.playlistId)?.push({
+      playlistId: r.playlistId, position: r.position, trackId: r.trackId, score: r.score, scores: r.scores, reason: r.reason, durationMs: r.durationMs,
+      track: { id: r.trackId, externalKey: r.tKey, title: r.title, artistId: r.artistId, durationMs: r.durationMs, releaseDate: r.releaseDate, genre: r.tGenre },
+      artist: { id: r.artistId, externalKey: r.aKey, name: r.aName, genre: r.aGenre },
+    });
+  }
   return playlistIds.map((id) => by.get(id)!);
 }

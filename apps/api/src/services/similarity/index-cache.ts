@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import { buildNeighbourIndex, type BuildIndexOptions, type BuiltIndex } from "../../../../../packages/models/src/ann/index.ts";
+import { buildHnswAsync, buildNeighbourIndex, type BuildIndexOptions, type BuiltIndex } from "../../../../../packages/models/src/ann/index.ts";
 import type { ModelKindName } from "../training/model-versions.ts";
 import { notReady } from "../service-error.ts";
 import type { EntityKindName, SingleModel } from "./models.ts";
@@ -13,13 +13,17 @@ export interface ServedIndex extends BuiltIndex {
   /** Artist vectors averaged from their tracks because the version stores none. */
   derived: boolean;
   builtAt: Date;
+  /** Set while an HNSW graph is being built behind the exact index that serves meanwhile. */
+  upgrading: Promise<void> | null;
 }
 
 /**
  * One in-memory nearest-neighbour index per (active model version, entity kind), so serving
  * never scans the vectors table per request. Entries are keyed by version id: activating
  * another version makes the next request build (once, shared by concurrent callers) and
- * drops the old one.
+ * drops the old one. Above `exactUpTo` vectors the exact index serves at once while an HNSW
+ * graph is built in slices that yield to the event loop (minutes for 50k vectors on two
+ * cores); the entry switches to HNSW, with its measured recall, when the graph is done.
  */
 export class NeighbourIndexCache {
   private readonly entries = new Map<string, Promise<ServedIndex | null>>();
@@ -51,8 +55,16 @@ export class NeighbourIndexCache {
   private async build(model: SingleModel, entity: EntityKindName, versionId: number, versionKind: ModelKindName): Promise<ServedIndex | null> {
     const loaded = await loadVectorSet(this.db, versionId, entity);
     if (!loaded) return null;
-    const built = buildNeighbourIndex(loaded.set, this.options);
-    return { ...built, model, entity, versionId, versionKind, derived: loaded.derived, builtAt: new Date() };
+    const large = loaded.set.ids.length > (this.options.exactUpTo ?? 20_000);
+    const built = buildNeighbourIndex(loaded.set, { ...this.options, exactUpTo: Infinity });
+    const served: ServedIndex = { ...built, model, entity, versionId, versionKind, derived: loaded.derived, builtAt: new Date(), upgrading: null };
+    if (large) {
+      served.upgrading = buildHnswAsync(loaded.set, this.options)
+        .then((hnsw) => Object.assign(served, hnsw, { builtAt: new Date() }))
+        .catch(() => {}) // a failed build leaves the exact index serving
+        .finally(() => (served.upgrading = null));
+    }
+    return served;
   }
 
   /** Drops every index; the next request per model builds afresh (used on activation). */

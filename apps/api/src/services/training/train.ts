@@ -1,11 +1,15 @@
 import type { Database } from "@deepcuts/db";
 import { trainCollaborative } from "./collaborative.ts";
 import { trainPopularity } from "./popularity.ts";
+import { trainAudioFeatures, trainAudioNetwork } from "./audio.ts";
 
 /** Models `deepcuts train` knows, in the order they are trained (later ones build on earlier ones). */
-export const TRAINABLE = ["popularity", "als", "lmf"] as const;
+export const TRAINABLE = ["popularity", "als", "lmf", "audio"] as const;
 export type Trainable = (typeof TRAINABLE)[number];
-/** What `--model all` and `npm start` train: LMF is trained on request only (it is reported beside ALS, not served). */
+/**
+ * What `--model all` and `npm start` train first: LMF is trained on request only (it is reported
+ * beside ALS, not served); audio needs the clips analysed, so `npm start` trains it in the background.
+ */
 export const DEFAULT_MODELS: Trainable[] = ["popularity", "als"];
 
 export interface TrainResult {
@@ -42,6 +46,13 @@ export async function trainModels(db: Database, models: Trainable[], options: Tr
       case "lmf":
         result = await trainCollaborative(db, "LMF", { threads: options.threads, onProgress: bar.callback, signal: options.signal });
         break;
+      case "audio": {
+        // Needs analysed audio and an active ALS version (the network learns its vectors).
+        const features = await trainAudioFeatures(db, bar.callback);
+        const network = await trainAudioNetwork(db, { onProgress: bar.callback, signal: options.signal });
+        result = { id: network.id, metrics: { ...network.metrics, featuresVersion: features.id } };
+        break;
+      }
     }
     bar.done(`version ${result.id}`);
     results.push({ model, versionId: result.id, metrics: result.metrics as Record<string, unknown> });

@@ -1,0 +1,93 @@
+import { isAbsolute, join } from "node:path";
+import type { Database } from "@deepcuts/db";
+import { float32ToBytes, quantizeToBytes } from "@deepcuts/db";
+import type { AudioAnalysis, FileAnalysisResult } from "@deepcuts/models/audio";
+
+/** Log-mel values are log10(1 + 10^4 m), within [0, 8] for any real signal; stored as bytes. */
+export const MEL_RANGE = { min: 0, max: 8 } as const;
+
+export interface AnalyzeReport {
+  analysed: number;
+  failed: number;
+  errors: { trackId: number; path: string; error: string }[];
+  seconds: number;
+}
+
+/** Where a track's audio_path points: absolute, or relative to $DEEPCUTS_HOME. */
+export function resolveAudioPath(home: string, audioPath: string): string {
+  return isAbsolute(audioPath) ? audioPath : join(home, audioPath);
+}
+
+async function storeResult(db: Database, trackId: number, result: FileAnalysisResult): Promise<void> {
+  if (!result.ok) {
+    await db.query(
+      `INSERT INTO audio_analyses (track_id, status, error, analyzed_at) VALUES ($1, 'FAILED', $2, now())
+       ON CONFLICT (track_id) DO UPDATE SET status = 'FAILED', error = excluded.error, analyzed_at = now()`,
+      [trackId, result.error],
+    );
+    return;
+  }
+  const a: AudioAnalysis = result.analysis;
+  const mel = a.melSpectrogram;
+  await db.query(
+    `INSERT INTO audio_analyses (track_id, status, error, tempo, tempo_confidence, key, mode, key_strength, loudness, danceability, energy,
+                                 dynamic_complexity, onset_rate, beats, mel_spectrogram, mel_bands, mel_frames, analyzed_at)
+     VALUES ($1, 'OK', NULL, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+     ON CONFLICT (track_id) DO UPDATE SET status = 'OK', error = NULL, tempo = excluded.tempo, tempo_confidence = excluded.tempo_confidence,
+       key = excluded.key, mode = excluded.mode, key_strength = excluded.key_strength, loudness = excluded.loudness,
+       danceability = excluded.danceability, energy = excluded.energy, dynamic_complexity = excluded.dynamic_complexity,
+       onset_rate = excluded.onset_rate, beats = excluded.beats, mel_spectrogram = excluded.mel_spectrogram,
+       mel_bands = excluded.mel_bands, mel_frames = excluded.mel_frames, analyzed_at = now()`,
+    [
+      trackId, a.tempo.bpm, a.tempo.confidence, a.key, a.mode, a.keyStrength, a.loudness.integratedLufs, a.danceability, a.energy,
+      a.dynamicComplexity, a.onsetRate, float32ToBytes(Float32Array.from(a.beats)),
+      mel ? quantizeToBytes(mel.data, MEL_RANGE.min, MEL_RANGE.max) : null, mel?.bands ?? null, mel?.frames ?? null,
+    ],
+  );
+}
+
+/**
+ * Analyses every track whose analysis is pending (or all tracks with audio when `redo`), on a
+ * pool of worker threads, storing each result as it arrives: features and the quantised log-mel
+ * spectrogram with status OK, or status FAILED with the error. A bad file never stops the batch.
+ */
+export async function analyzePendingTracks(
+  db: Database,
+  home: string,
+  options: { threads: number; redo?: boolean; onProgress?: (m: string, d: number, t: number) => void; signal?: AbortSignal },
+): Promise<AnalyzeReport> {
+  const started = Date.now();
+  const tracks = await db.query<{ id: number; audio_path: string }>(
+    options.redo
+      ? `SELECT id, audio_path FROM tracks WHERE audio_path IS NOT NULL ORDER BY id`
+      : `SELECT t.id, t.audio_path FROM tracks t LEFT JOIN audio_analyses a ON a.track_id = t.id
+         WHERE t.audio_path IS NOT NULL AND (a.track_id IS NULL OR a.status = 'PENDING') ORDER BY t.id`,
+  );
+  const report: AnalyzeReport = { analysed: 0, failed: 0, errors: [], seconds: 0 };
+  if (tracks.length === 0) return report;
+  const { AnalysisPool } = await import("@deepcuts/models/audio");
+  const pool = new AnalysisPool({ threads: options.threads });
+  try {
+    const chunk = 64;
+    for (let i = 0; i < tracks.length; i += chunk) {
+      const part = tracks.slice(i, i + chunk);
+      const paths = part.map((t) => resolveAudioPath(home, t.audio_path));
+      const results = await pool.analyzeFiles(paths, {
+        signal: options.signal,
+        onProgress: (done) => options.onProgress?.("analysing audio", i + done, tracks.length),
+      });
+      for (const [k, result] of results.entries()) {
+        await storeResult(db, part[k].id, result);
+        if (result.ok) report.analysed++;
+        else {
+          report.failed++;
+          report.errors.push({ trackId: part[k].id, path: result.path, error: result.error });
+        }
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  return report;
+}
