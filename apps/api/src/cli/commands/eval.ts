@@ -4,7 +4,7 @@ import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
 import { evaluateDatabaseModels } from "../../services/training/evaluate-db.ts";
 
-const MODELS = ["als", "lmf", "popularity", "text", "audio-features", "blend"];
+const MODELS = ["als", "lmf", "popularity", "text", "audio", "audio-features", "blend"];
 
 function fmt(metrics: Record<string, unknown>): string {
   return Object.entries(metrics)
@@ -17,7 +17,7 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "offline evaluation, straight from files or on the database's data (popularity always reported beside)",
   usage:
-    "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|db --model als,lmf,popularity|text|audio-features|blend " +
+    "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend " +
     "[--factors 64] [--regularization 0.05] [--alpha 1] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
     "[--split-out <dir>] [--factors-out <dir>] [--json] [--quiet]",
   async run(argv, ctx) {
@@ -67,6 +67,10 @@ export const evalCommand: Command = {
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
       result = await evaluateBlendLastfm({ dataset, ...cfOptions, onProgress: bar.callback });
+    } else if (kind === "demo" && models.length === 1 && models[0] === "audio") {
+      const { evaluateColdStart } = await import("../../services/eval/cold-start.ts");
+      const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;
+      result = await evaluateColdStart({ seed: demoSeed, threads: cfOptions.threads, onProgress: bar.callback });
     } else if (kind === "audio" && models.length === 1 && models[0] === "audio-features") {
       const { evaluateAudioFeatures } = await import("@deepcuts/models/audio");
       result = await evaluateAudioFeatures({ dataset, threads: cfOptions.threads, onProgress: (done, total, r) => bar.update(r.path.split("/").pop() ?? "", done, total) });

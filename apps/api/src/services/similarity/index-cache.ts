@@ -60,7 +60,7 @@ export class NeighbourIndexCache {
     const served: ServedIndex = { ...built, model, entity, versionId, versionKind, derived: loaded.derived, builtAt: new Date(), upgrading: null };
     if (large) {
       served.upgrading = buildHnswAsync(loaded.set, this.options)
-        .then((hnsw) => Object.assign(served, hnsw, { builtAt: new Date() }))
+        .then((hnsw) => void Object.assign(served, hnsw, { builtAt: new Date() }))
         .catch(() => {}) // a failed build leaves the exact index serving
         .finally(() => (served.upgrading = null));
     }
