@@ -30,6 +30,7 @@ export const WORLD_SCALES = {
 } as const;
 
 const DAY_MS = 86_400_000;
+const MAX_MEAN_EVENTS_PER_LISTENER = 2_000;
 
 function checkCount(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -53,6 +54,7 @@ export function resolveWorldSize(options: GenerateWorldOptions, genreCount: numb
   const tracks = checkCount("tracks", options.tracks ?? preset.tracks, genreCount, 5_000_000);
   // Every genre gets an artist and every artist a track.
   const artists = checkCount("artists", options.artists ?? preset.artists, genreCount, tracks);
-  const events = checkCount("events", options.events ?? preset.events, 0, 2_000_000_000);
+  // A year holds about 150,000 plays of 3.5 minutes; keep even the heaviest listener plausible.
+  const events = checkCount("events", options.events ?? preset.events, 0, Math.min(2_000_000_000, listeners * MAX_MEAN_EVENTS_PER_LISTENER));
   return { seed, listeners, artists, tracks, events, now };
 }

@@ -1,10 +1,12 @@
-import { GraphQLError, type OperationDefinitionNode } from "graphql";
+import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
 import { ServiceError } from "../services/service-error.ts";
 import type { ApiContext } from "./context.ts";
 import { assertWithinLimits } from "./limits.ts";
 
-const checked = new WeakMap<OperationDefinitionNode, GraphQLError | null>();
+// Keyed by the execution's variables object: one per request (Apollo reuses a parsed
+// operation across requests, and the cost depends on variables such as `first`).
+const checked = new WeakMap<object, GraphQLError | null>();
 
 /**
  * Runs around every resolver. On a root field it first enforces the depth and complexity
@@ -14,7 +16,7 @@ const checked = new WeakMap<OperationDefinitionNode, GraphQLError | null>();
 export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info }, next) => {
   // Nested fields only read loaded rows; services (and their ServiceErrors) run at the root.
   if (info.path.prev !== undefined) return next();
-  let verdict = checked.get(info.operation);
+  let verdict = checked.get(info.variableValues);
   if (verdict === undefined) {
     try {
       assertWithinLimits(info.schema, info.operation, info.fragments, info.variableValues);
@@ -22,7 +24,7 @@ export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info }, next) =>
     } catch (error) {
       verdict = error as GraphQLError;
     }
-    checked.set(info.operation, verdict);
+    checked.set(info.variableValues, verdict);
   }
   if (verdict) throw verdict;
   try {

@@ -7,14 +7,15 @@ export interface DrumKit {
   hat: Float32Array;
 }
 
-/** Kick: a sine whose pitch falls fast from ~135 Hz to ~45 Hz; snare: a tone under a burst of
- * noise (tuned by the caller); hat: differenced (high-passed) noise with a very short decay. */
-export function buildDrumKit(sampleRate: number, random: Random, brightness: number, snareHz: number): DrumKit {
+/** Kick: a sine whose pitch falls fast to `kickHz`; snare: a tone at `snareHz` under a burst of
+ * noise; hat: differenced (high-passed) noise with a very short decay. The caller tunes kick and
+ * snare to the key, as producers do, so the drums add no foreign pitch. */
+export function buildDrumKit(sampleRate: number, random: Random, brightness: number, kickHz: number, snareHz: number): DrumKit {
   const kick = new Float32Array(Math.floor(0.25 * sampleRate));
   let phase = 0;
   for (let i = 0; i < kick.length; i++) {
     const t = i / sampleRate;
-    const hz = 45 + 90 * Math.exp(-t / 0.025);
+    const hz = kickHz * (1 + 2 * Math.exp(-t / 0.025));
     phase += (2 * Math.PI * hz) / sampleRate;
     kick[i] = Math.sin(phase) * Math.exp(-t / 0.12);
   }

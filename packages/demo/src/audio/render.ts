@@ -71,8 +71,8 @@ export function renderTrackAudio(track: DemoTrack, world: Pick<DemoWorld, "seed"
   const chordTable = buildWavetable(timbre.wave, brightness, midiToHz(chordBase + 7 + 7 + 12), sampleRate);
   const bassTable = buildWavetable(bassWave(timbre.bassWave), brightness * 0.7, midiToHz(bassBase + 19), sampleRate);
   const leadTable = buildWavetable({ sine: 1, saw: 0, square: 0 }, 0, midiToHz(chordBase + 26), sampleRate);
-  // The snare's tone is tuned to the key's fifth, as producers tune drums, so it adds no foreign pitch.
-  const kit = buildDrumKit(sampleRate, random, brightness, midiToHz(bassBase + 19));
+  // Kick on the tonic (E1..D#2), snare on the key's fifth.
+  const kit = buildDrumKit(sampleRate, random, brightness, midiToHz(bassBase - 12 + (tonic < 4 ? 12 : 0)), midiToHz(bassBase + 19));
   const at = (beats: number) => offset + Math.round(beats * beat);
   const swung = (step: Step) => step / 4 + (step % 4 === 2 ? timbre.swing * 0.5 : step % 2 === 1 ? timbre.swing * 0.25 : 0);
   const seconds2samples = (s: number) => Math.max(1, Math.round(s * sampleRate));
@@ -110,8 +110,7 @@ export function renderTrackAudio(track: DemoTrack, world: Pick<DemoWorld, "seed"
     }
 
     // A pure-tone lead outlines the key's triad on tonic bars and the chord (back to the tonic)
-    // elsewhere: the mode's
-    // third sounds clearly (harmonics of the bass and chords otherwise favour the major third).
+    // elsewhere, so the mode's third sounds clearly.
     const third = track.mode === "major" ? 4 : 3;
     const lead = chord.root === 0 ? [0, third, 7, third] : [chord.root, chord.root + chord.tones[1], chord.root + 7, 12];
     for (let b = 0; b < 4; b++) {

@@ -7,13 +7,15 @@ const MAX_HARMONICS = 32;
 /**
  * Additive table of harmonics 1..K, K chosen so the highest note played stays below Nyquist
  * (no aliasing). Saw partials fall as 1/k, square as 1/k on odd k (Fourier series); darker
- * timbres roll off faster.
+ * timbres roll off faster. Multiples of the 5th harmonic (a major third above the note) are left
+ * out: in a minor key they would blur the mode that the clip must convey.
  */
 export function buildWavetable(wave: DemoTimbre["wave"], brightness: number, maxHz: number, sampleRate: number): Float32Array {
   const harmonics = Math.max(1, Math.min(MAX_HARMONICS, Math.floor((0.45 * sampleRate) / maxHz)));
   const rolloff = 0.15 + (1 - brightness) * 0.6;
   const table = new Float32Array(TABLE_SIZE + 1);
   for (let k = 1; k <= harmonics; k++) {
+    if (k % 5 === 0) continue;
     const amplitude = ((k === 1 ? wave.sine : 0) + wave.saw / k + (k % 2 === 1 ? wave.square / k : 0))
       * Math.exp(-(k - 1) * rolloff);
     if (amplitude < 1e-4) continue;

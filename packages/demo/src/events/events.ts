@@ -32,7 +32,8 @@ export interface EventRange {
   toUser?: number;
 }
 
-/** An explicit state machine rather than a generator: about three times faster in V8 here. */
+/** An explicit state machine rather than a generator function: the generator version ran at
+ * about half this speed (0.46 vs 1.05 M events/s, same machine). */
 class EventStream implements IterableIterator<DemoEvent> {
   private readonly ring = new Int32Array(RING_SIZE);
   /** savedBy[track] = user index + 1 once that user saved it: no repeated saves. */

@@ -7,8 +7,12 @@ export function fft(re: Float64Array, im: Float64Array): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
+      const r = re[i];
+      re[i] = re[j];
+      re[j] = r;
+      const m = im[i];
+      im[i] = im[j];
+      im[j] = m;
     }
   }
   for (let size = 2; size <= n; size <<= 1) {
@@ -48,7 +52,7 @@ export function spectra(samples: Float32Array, frameSize: number, hop: number,
       im[i] = 0;
     }
     fft(re, im);
-    for (let k = 0; k < magnitudes.length; k++) magnitudes[k] = Math.hypot(re[k], im[k]);
+    for (let k = 0; k < magnitudes.length; k++) magnitudes[k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
     visit(frame, magnitudes);
   }
 }

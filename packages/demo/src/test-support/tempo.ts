@@ -4,20 +4,20 @@
 import { spectra } from "./fft.ts";
 
 const FRAME = 512;
-const HOP = 32;
+const HOP = 64;
 
 export function onsetEnvelope(samples: Float32Array): Float64Array {
   const frames = Math.max(0, Math.floor((samples.length - FRAME) / HOP) + 1);
   const envelope = new Float64Array(frames);
-  let previous: Float64Array | null = null;
+  const previous = new Float64Array(FRAME / 2 + 1);
   spectra(samples, FRAME, HOP, (frame, magnitudes) => {
-    const logMag = magnitudes.map((m) => Math.log1p(100 * m));
-    if (previous) {
-      let flux = 0;
-      for (let k = 0; k < logMag.length; k++) flux += Math.max(0, logMag[k] - previous[k]);
-      envelope[frame] = flux;
+    let flux = 0;
+    for (let k = 0; k < magnitudes.length; k++) {
+      const logMagnitude = Math.log1p(100 * magnitudes[k]);
+      flux += Math.max(0, logMagnitude - previous[k]);
+      previous[k] = logMagnitude;
     }
-    previous = logMag;
+    envelope[frame] = frame > 0 ? flux : 0;
   });
   let mean = 0;
   for (const v of envelope) mean += v / frames;

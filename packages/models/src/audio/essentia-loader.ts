@@ -19,8 +19,9 @@ let loaded: Loaded | null = null;
  */
 export function loadEssentia(): Loaded {
   if (loaded) return loaded;
-  const events = ["uncaughtException", "unhandledRejection"] as const;
-  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
+  // Typed as one event name: the overloads for these two differ only in the listener type.
+  const events = ["uncaughtException", "unhandledRejection"] as "uncaughtException"[];
+  const before = new Map(events.map((event) => [event, new Set<unknown>(process.listeners(event))]));
   const require = createRequire(import.meta.url);
   try {
     const wasm = require("essentia.js/dist/essentia-wasm.umd.js") as Loaded["wasm"];

@@ -4,11 +4,14 @@ import { fft } from "./fft.ts";
 export const MIN_BPM = 40;
 export const MAX_BPM = 250;
 /**
- * Octave prior: log-normal over BPM, centred at 130 with a standard deviation of 0.75 octave
- * (the shape of librosa's tempo prior; centre and width chosen on labels.csv, see docs/audio.md).
+ * Octave prior: log-normal over BPM, centred at 150 with a standard deviation of one octave
+ * (the shape of librosa's tempo prior; centre and width were chosen on labels.csv and on
+ * synthetic drum loops, see docs/audio.md).
  */
-const PRIOR_CENTRE_BPM = 130;
-const PRIOR_OCTAVES = 0.75;
+const PRIOR_CENTRE_BPM = 150;
+const PRIOR_OCTAVES = 1;
+
+const BINOMIAL = [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16];
 
 /** Normalised autocorrelation of the onset envelope (mean removed), lags 0..maxLag frames. */
 export function envelopeAutocorrelation(envelope: Float32Array, maxLag: number): Float64Array {
@@ -20,7 +23,13 @@ export function envelopeAutocorrelation(envelope: Float32Array, maxLag: number):
   while (size < 2 * n) size *= 2;
   const re = new Float64Array(size);
   const im = new Float64Array(size);
-  for (let i = 0; i < n; i++) re[i] = envelope[i] - mean;
+  // Smoothing with a 5-tap binomial kernel [1 4 6 4 1]/16 spreads one-frame impulses (clicks,
+  // drums), so a period that is not a whole number of frames still gives one clear peak.
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = -2; j <= 2; j++) sum += BINOMIAL[j + 2] * (envelope[Math.min(n - 1, Math.max(0, i + j))] - mean);
+    re[i] = sum;
+  }
   // Wiener-Khinchin: the autocorrelation is the inverse DFT of the power spectrum; the power
   // spectrum is real and even, so a forward transform gives the same result up to 1/size.
   fft(re, im);
@@ -46,13 +55,42 @@ function acfAt(acf: Float64Array, lag: number): number {
 }
 
 /**
- * How strongly the envelope pulses at `bpm`: its autocorrelation at the beat period plus half
- * of that at twice and at half the period (the bar-level and subdivision pulses).
+ * How strongly the envelope pulses at `bpm`: its autocorrelation at the beat period plus a
+ * quarter of that at half the period (the subdivision pulse).
  */
 export function pulseSalience(acf: Float64Array, frameRate: number, bpm: number): number {
   const period = (60 * frameRate) / bpm;
-  const positive = (lag: number) => Math.max(0, acfAt(acf, lag));
-  return positive(period) + 0.5 * positive(2 * period) + 0.5 * positive(period / 2);
+  return peakNear(acf, period) + 0.25 * peakNear(acf, period / 2);
+}
+
+/**
+ * Largest autocorrelation within 3% of `lag` (at least one frame either side), at least 0: a
+ * period that is not a whole number of frames splits its peak between neighbouring lags.
+ */
+function peakNear(acf: Float64Array, lag: number): number {
+  const reach = Math.max(1, 0.03 * lag);
+  let best = 0;
+  for (let l = Math.max(1, Math.floor(lag - reach)); l <= Math.ceil(lag + reach) && l < acf.length; l++) best = Math.max(best, acf[l]);
+  return best;
+}
+
+/**
+ * Refines a tempo to within 1.5% of `bpm` (about the resolution of the estimators) by the comb of its first four period multiples in the
+ * autocorrelation: the fourth multiple resolves the period four times finer than one frame.
+ */
+export function refineTempo(bpm: number, acf: Float64Array, frameRate: number): number {
+  let best = bpm;
+  let bestScore = -Infinity;
+  for (let candidate = bpm * 0.985; candidate <= bpm * 1.015; candidate *= 1.0005) {
+    const period = (60 * frameRate) / candidate;
+    let score = 0;
+    for (let k = 1; k <= 4; k++) score += acfAt(acf, k * period);
+    if (score > bestScore) {
+      bestScore = score;
+      best = candidate;
+    }
+  }
+  return best;
 }
 
 function octavePrior(bpm: number): number {
@@ -79,30 +117,12 @@ export function chooseOctave(bpm: number, acf: Float64Array, frameRate: number):
   return best;
 }
 
-/** The strongest tempo of the envelope alone (used when no other estimate is given). */
-export function envelopeTempo(acf: Float64Array, frameRate: number): number {
-  let best = 120;
-  let bestScore = -Infinity;
-  for (let bpm = MIN_BPM; bpm <= MAX_BPM; bpm *= 1.005) {
-    const score = pulseSalience(acf, frameRate, bpm) * octavePrior(bpm);
-    if (score > bestScore) {
-      bestScore = score;
-      best = bpm;
-    }
-  }
-  return best;
-}
-
 /**
  * Tempo confidence in [0, 1]: the envelope's normalised autocorrelation at the beat period
  * (near 1 for a steady click, near 0 when nothing repeats).
  */
 export function tempoConfidence(acf: Float64Array, frameRate: number, bpm: number): number {
-  let best = 0;
-  // Search +-2% around the period: the estimate and the autocorrelation peak may differ slightly.
-  const period = (60 * frameRate) / bpm;
-  for (let lag = period * 0.98; lag <= period * 1.02; lag += 0.05) best = Math.max(best, acfAt(acf, lag));
-  return Math.min(1, Math.max(0, best));
+  return Math.min(1, peakNear(acf, (60 * frameRate) / bpm));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError } from "../core/errors.ts";
 import { seededRandom } from "../core/random.ts";
+import { transposeCsr } from "../core/matrix.ts";
 import { RowScratch, solveRowsCg, solveRowsCholesky } from "./als-rows.ts";
 import { ImplicitAls } from "./als.ts";
 import { solveRowsBatchedCg } from "./batched-cg.ts";
@@ -45,6 +46,22 @@ describe("row solvers", () => {
     }
   });
 
+  it("the Woodbury path for short rows gives the same solution as forming A_u", () => {
+    // Item side of a sparse matrix: most rows hold 0 to 3 entries, where Woodbury is cheaper.
+    const wide = 24;
+    const items = confidenceMatrix(transposeCsr(randomPlays(60, 200, 4, 77)), 1, "log1p");
+    const random = seededRandom(6);
+    const fixed = Float32Array.from({ length: 60 * wide }, () => random() - 0.5);
+    const gram = Float64Array.from(cpuKernels.gram({ rows: 60, cols: wide, data: fixed }));
+    for (let d = 0; d < wide; d++) gram[d * wide + d] += 0.05;
+    const problem = () => ({ k: wide, solving: new Float32Array(200 * wide), fixed, gram, indptr: items.indptr, indices: items.indices, confidence: items.data });
+    const viaWoodbury = problem(), direct = problem();
+    solveRowsCholesky(viaWoodbury, 0, 200, new RowScratch(wide, true), true);
+    solveRowsCholesky(direct, 0, 200, new RowScratch(wide, true), false);
+    expect(maxAbsDiff(viaWoodbury.solving, direct.solving)).toBeLessThan(1e-4);
+    expect(direct.solving.some((v) => Math.abs(v) > 0.1)).toBe(true);
+  });
+
   it("batched CG over kernel calls matches the fused per-row CG", () => {
     const fused = rowProblem(3), batched = rowProblem(3);
     solveRowsCg(fused, 0, plays.rows, 3, new RowScratch(k, false));
@@ -54,11 +71,21 @@ describe("row solvers", () => {
 });
 
 describe("ImplicitAls.fit", () => {
-  it("gives identical factors on 1 and 2 threads", async () => {
-    const one = await new ImplicitAls({ factors: k, iterations: 4, threads: 1, seed: 9 }).fit(plays);
-    const two = await new ImplicitAls({ factors: k, iterations: 4, threads: 2, seed: 9 }).fit(plays);
-    expect(Array.from(two.userFactors.data)).toEqual(Array.from(one.userFactors.data));
-    expect(Array.from(two.itemFactors.data)).toEqual(Array.from(one.itemFactors.data));
+  for (const simd of [true, false]) {
+    it(`gives identical factors on 1 and 2 threads (${simd ? "SIMD" : "float64"} kernels)`, async () => {
+      const one = await new ImplicitAls({ factors: k, iterations: 4, threads: 1, seed: 9, simd }).fit(plays);
+      const two = await new ImplicitAls({ factors: k, iterations: 4, threads: 2, seed: 9, simd }).fit(plays);
+      expect(Array.from(two.userFactors.data)).toEqual(Array.from(one.userFactors.data));
+      expect(Array.from(two.itemFactors.data)).toEqual(Array.from(one.itemFactors.data));
+    });
+  }
+
+  it("trains the same model with the SIMD float32 kernels as with the float64 loops", async () => {
+    const simd = await new ImplicitAls({ factors: k, iterations: 2, threads: 1, seed: 12, simd: true }).fit(plays);
+    const plain = await new ImplicitAls({ factors: k, iterations: 2, threads: 1, seed: 12, simd: false }).fit(plays);
+    expect(maxAbsDiff(simd.userFactors.data, plain.userFactors.data)).toBeLessThan(2e-3);
+    expect(maxAbsDiff(simd.itemFactors.data, plain.itemFactors.data)).toBeLessThan(2e-3);
+    expect(simd.itemFactors.data.some((v) => Math.abs(v) > 0.05)).toBe(true);
   });
 
   it("reports progress per iteration and stops when aborted", async () => {

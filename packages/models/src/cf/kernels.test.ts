@@ -53,6 +53,15 @@ describe("gpu.js kernels agree with their CPU twins", () => {
     expect(expected.length).toBe(7 * 300);
     expect(maxAbsDiff(gpu.scores(users, items, bias), expected)).toBeLessThan(1e-4);
     expect(maxAbsDiff(gpu.scores(users, items, null), cpuKernels.scores(users, items, null))).toBeLessThan(1e-4);
+    // Widths of 4n take the SIMD kernel, others the plain loops: both against a direct sum.
+    for (const width of [16, 5]) {
+      const q = matrix(3, width), y = matrix(20, width);
+      const s = cpuKernels.scores(q, y, bias);
+      let direct = bias[17];
+      for (let b = 0; b < width; b++) direct += q.data[2 * width + b] * y.data[17 * width + b];
+      expect(s[2 * 20 + 17]).toBeCloseTo(direct, 5);
+      expect(maxAbsDiff(gpu.scores(q, y, bias), s)).toBeLessThan(1e-4);
+    }
   });
 
   it("handles a transposed (item-side) problem of another width", () => {

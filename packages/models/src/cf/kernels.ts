@@ -1,4 +1,7 @@
 import type { DenseMatrix } from "../core/matrix.ts";
+import { simdGram, simdScores, simdSupported } from "./wasm-simd.ts";
+
+let simd: boolean | undefined;
 
 /**
  * Inputs of the batched conjugate-gradient product A_u p_u for a batch of rows u, where
@@ -28,10 +31,15 @@ export interface CfKernels {
   scores(queries: DenseMatrix, items: DenseMatrix, itemBias?: Float32Array | null): Float32Array;
 }
 
-/** Typed-array kernels: double accumulation, four-way unrolled inner loops. */
+/** Typed-array kernels: double accumulation, four-way unrolled inner loops; scores use WebAssembly SIMD. */
 export const cpuKernels: CfKernels = {
   gram(factors) {
     const { rows: m, cols: k, data: y } = factors;
+    simd ??= simdSupported();
+    if (simd && k % 4 === 0) {
+      const fast = simdGram(y, m, k);
+      if (fast) return fast;
+    }
     const acc = new Float64Array(k * k);
     // Accumulate the upper triangle of the outer products row by row (cache friendly), mirror at the end.
     for (let r = 0; r < m; r++) {
@@ -82,6 +90,12 @@ export const cpuKernels: CfKernels = {
     const k = queries.cols;
     if (items.cols !== k) throw new RangeError(`queries have ${k} factors but items have ${items.cols}`);
     const x = queries.data, y = items.data, m = items.rows;
+    // The SIMD kernel when the width allows (float32 sums); the loops below otherwise.
+    simd ??= simdSupported();
+    if (simd && k % 4 === 0) {
+      const fast = simdScores(x, y, itemBias ?? null, queries.rows, m, k);
+      if (fast) return fast;
+    }
     const out = new Float32Array(queries.rows * m);
     const k4 = k - (k % 4);
     for (let u = 0; u < queries.rows; u++) {

@@ -40,11 +40,14 @@ export interface AlsParams {
   random?: Random;
 }
 
-/** Logistic MF parameters (Johnson 2014); defaults as implicit's LogisticMatrixFactorization. */
+/** Logistic MF parameters (Johnson 2014); defaults as implicit's LogisticMatrixFactorization except the step size. */
 export interface LmfParams {
   /** Latent dimensions (default 30). */
   factors: number;
-  /** AdaGrad base step size (default 1). */
+  /**
+   * AdaGrad base step size (default 0.2: on a validation split carved from Last.fm 2K training
+   * data it beat implicit's 1.0, which overshoots on the first AdaGrad steps).
+   */
   learningRate: number;
   /** L2 penalty lambda on the factor vectors (default 0.6). */
   regularization: number;
@@ -80,7 +83,7 @@ export const alsDefaults: Readonly<AlsParams> = {
 
 export const lmfDefaults: Readonly<LmfParams> = {
   factors: 30,
-  learningRate: 1,
+  learningRate: 0.2,
   regularization: 0.6,
   alpha: 1,
   confidence: "log1p",

@@ -55,7 +55,7 @@ export function historyRowOf(userIndices: Int32Array, userItems: Csr, userCount:
   );
 }
 
-/** Marks filtered items, scores nothing, and keeps the top n of a score row. */
+/** Keeps the top n of one score row, skipping excluded items; pads the output with -1 / -Infinity. */
 export function selectTopN(
   scores: Float32Array, offset: number, itemCount: number, n: number, excluded: Uint8Array,
   outIds: Int32Array, outScores: Float32Array, outOffset: number,

@@ -70,47 +70,35 @@ export class SimdSolver {
     const solving = side === "users" ? arena.userFactors : arena.itemFactors;
     const fixed = side === "users" ? arena.itemFactors : arena.userFactors;
     const csr = side === "users" ? arena.userItems : arena.itemUsers;
-    const f = new Float32Array(arena.memory.buffer);
-    const xOff = arena.scratch.byteOffset / 4 + thread * 4 * k;
-    const rOff = xOff + k, pOff = rOff + k, apOff = pOff + k;
-    const [xPtr, rPtr, pPtr, apPtr] = [xOff * 4, rOff * 4, pOff * 4, apOff * 4];
+    const xPtr = arena.scratch.byteOffset + thread * 16 * k;
+    const rPtr = xPtr + 4 * k, pPtr = rPtr + 4 * k, apPtr = pPtr + 4 * k;
     const gramPtr = arena.gram.byteOffset, fixedPtr = fixed.byteOffset;
     const idxPtr = csr.indices.byteOffset, confPtr = csr.data.byteOffset;
-    const solvingBase = solving.byteOffset / 4;
     for (let u = start; u < end; u++) {
-      const base = solvingBase + u * k;
-      for (let b = 0; b < k; b++) f[xOff + b] = f[base + b];
+      const rowPtr = solving.byteOffset + u * 4 * k;
+      kernels.combine(xPtr, rowPtr, k, 1, 0);
       const q0 = csr.indptr[u], q1 = csr.indptr[u + 1];
+      // r = b - A x, accumulated as -(G x) plus the sparse residual terms.
       kernels.gemv(gramPtr, xPtr, rPtr, k);
-      for (let b = 0; b < k; b++) f[rOff + b] = -f[rOff + b];
+      kernels.combine(rPtr, rPtr, k, 0, -1);
       kernels.sparse(fixedPtr, idxPtr, confPtr, q0, q1, xPtr, rPtr, k, 1);
-      let rsOld = 0;
-      for (let b = 0; b < k; b++) {
-        const rb = f[rOff + b];
-        f[pOff + b] = rb;
-        rsOld += rb * rb;
-      }
+      kernels.combine(pPtr, rPtr, k, 1, 0);
+      let rsOld = kernels.dot(rPtr, rPtr, k);
       if (rsOld < 1e-20) continue;
       for (let it = 0; it < steps; it++) {
         kernels.gemv(gramPtr, pPtr, apPtr, k);
         kernels.sparse(fixedPtr, idxPtr, confPtr, q0, q1, pPtr, apPtr, k, 0);
-        let pap = 0;
-        for (let b = 0; b < k; b++) pap += f[pOff + b] * f[apOff + b];
+        const pap = kernels.dot(pPtr, apPtr, k);
         if (!(pap > 0)) break;
         const alpha = rsOld / pap;
-        let rsNew = 0;
-        for (let b = 0; b < k; b++) {
-          f[xOff + b] += alpha * f[pOff + b];
-          const rb = f[rOff + b] - alpha * f[apOff + b];
-          f[rOff + b] = rb;
-          rsNew += rb * rb;
-        }
+        kernels.combine(xPtr, pPtr, k, alpha, 1);
+        kernels.combine(rPtr, apPtr, k, -alpha, 1);
+        const rsNew = kernels.dot(rPtr, rPtr, k);
         if (rsNew < 1e-20) break;
-        const beta = rsNew / rsOld;
-        for (let b = 0; b < k; b++) f[pOff + b] = f[rOff + b] + beta * f[pOff + b];
+        kernels.combine(pPtr, rPtr, k, 1, rsNew / rsOld);
         rsOld = rsNew;
       }
-      for (let b = 0; b < k; b++) f[base + b] = f[xOff + b];
+      kernels.combine(rowPtr, xPtr, k, 1, 0);
     }
   }
 }

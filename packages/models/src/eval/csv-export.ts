@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { DenseMatrix } from "../core/matrix.ts";
 import type { HoldoutSplit } from "./split.ts";
 
-/** Writes a CSV through a string buffer flushed every few thousand lines (files reach many MB). */
+/** Writes a CSV built in memory: a header and one line per row. */
 async function writeCsv(path: string, header: string, rows: number, line: (r: number) => string): Promise<void> {
   const parts: string[] = [header];
   for (let r = 0; r < rows; r++) parts.push(line(r));

@@ -29,7 +29,9 @@ export function decodeEntities(text: string): string {
 
 /** Plain text with one sentence per line, boilerplate sentences removed. */
 export function cleanText(raw: string): string {
+  // Runs of spaces are paragraph breaks in Last.fm bios; mark them before removals leave gaps of their own.
   let text = raw
+    .replace(/[ \t\u00a0]{3,}/g, "\n")
     .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ")
     .replace(/<!--[\s\S]*?-->/g, " ")
     .replace(/<\/?(?:p|div|br|li|h[1-6]|tr|blockquote)\b[^>]*>/gi, "\n")
@@ -44,10 +46,10 @@ export function cleanText(raw: string): string {
   return sentences.join("\n");
 }
 
-/** Sentence boundaries: . ! ? ; followed by space, line breaks, runs of spaces left by bios' paragraph breaks. */
+/** Sentence boundaries: . ! ? ; followed by space, and line breaks. */
 export function splitSentences(text: string): string[] {
   return text
-    .split(/(?<=[.!?;])\s+|\n+|\s{3,}/)
+    .split(/(?<=[.!?;])\s+|\n+/)
     .map((s) => s.replace(/\s+/g, " ").trim())
     .filter((s) => s.length > 0);
 }

@@ -8,6 +8,7 @@ import { fitLsa, projectRows, type LsaSpace } from "./lsa.ts";
 import { loadNatural } from "./natural-lib.ts";
 import { resolveOptions, type CulturalDocument, type CulturalModelOptions, type EntityKind, type ResolvedOptions } from "./options.ts";
 import { buildVectors, sublinearTf, type CulturalVectors } from "./vectors.ts";
+import { culturalModelFromBytes, culturalModelFromJson, culturalModelToBytes, culturalModelToJson, type CulturalModelJson } from "./serialize.ts";
 
 export interface TopTerm {
   term: string;
@@ -76,6 +77,8 @@ export interface AddOptions {
   signal?: AbortSignal;
 }
 
+const SHORT_TEXT = 64;
+
 interface Resolved {
   index: number;
   inherited: boolean;
@@ -92,6 +95,8 @@ export class CulturalModel {
   /** @internal the counts; exposed for serialisation. */
   readonly corpus = new TermCorpus();
   private extract: ((raw: string) => DocumentTerms) | null = null;
+  /** Terms of short texts already seen: user tags repeat ("rock" thousands of times), tagging them once is enough. */
+  private readonly shortTextTerms = new Map<string, DocumentTerms>();
   private vectorsCache: CulturalVectors | null = null;
   private lsa: LsaSpace | null = null;
   private denseCache: Float32Array | null = null;
@@ -132,7 +137,7 @@ export class CulturalModel {
     for (let i = 0; i < list.length; i++) {
       const doc = list[i];
       const entity = this.corpus.entity(doc.entityId, doc.kind);
-      this.corpus.addDocument(entity, this.extract(doc.text));
+      this.corpus.addDocument(entity, this.termsOf(doc.text));
       touched.add(entity);
       if (i % 256 === 255) {
         options.onProgress?.(i + 1, list.length);
@@ -147,10 +152,27 @@ export class CulturalModel {
     return { documents: list.length, entities: touched.size };
   }
 
+  private termsOf(text: string): DocumentTerms {
+    if (text.length > SHORT_TEXT) return this.extract!(text);
+    let terms = this.shortTextTerms.get(text);
+    if (!terms) {
+      terms = this.extract!(text);
+      if (this.shortTextTerms.size < 100_000) this.shortTextTerms.set(text, terms);
+    }
+    return terms;
+  }
+
   /** All sparse vectors, rebuilt from the counts when documents were added since the last call. */
   vectors(): CulturalVectors {
     this.vectorsCache ??= buildVectors(this.corpus, this.options);
     return this.vectorsCache;
+  }
+
+  /** Rebuilds every vector from the kept counts now (what an add does lazily), e.g. to time it. */
+  rebuildVectors(): CulturalVectors {
+    this.vectorsCache = null;
+    this.denseCache = null;
+    return this.vectors();
   }
 
   /** Entities x terms tf-idf matrix (rows L2-normalised) and the entity id of each row. */
@@ -312,6 +334,23 @@ export class CulturalModel {
       else j++;
     }
     return shared.sort((x, y) => y.weight - x.weight).slice(0, limit);
+  }
+
+  toJSON(): CulturalModelJson {
+    return culturalModelToJson(this);
+  }
+
+  static fromJSON(json: CulturalModelJson, extra: Pick<CulturalModelOptions, "artistOf"> = {}): CulturalModel {
+    return culturalModelFromJson(json, extra);
+  }
+
+  /** Gzipped JSON, for storing as a model version. */
+  save(): Uint8Array {
+    return culturalModelToBytes(this);
+  }
+
+  static load(bytes: Uint8Array, extra: Pick<CulturalModelOptions, "artistOf"> = {}): CulturalModel {
+    return culturalModelFromBytes(bytes, extra);
   }
 
   private resolve(entityId: string): Resolved | null {

@@ -111,7 +111,7 @@ export class ContentNetwork {
     const stats = bandStats(training.map((i) => clips[i]), bands);
     for (const clip of clips) normaliseBands(clip, stats);
     const framesOf = (i: number) => clips[i].length / bands;
-    const cropLength = Math.min(p.cropFrames, ...training.map(framesOf));
+    const cropLength = training.reduce((shortest, i) => Math.min(shortest, framesOf(i)), p.cropFrames);
 
     const shape: NetworkShape = {
       bands,

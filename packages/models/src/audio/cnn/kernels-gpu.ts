@@ -16,10 +16,11 @@ function conv1dForward(this: This, x: Float32Array, w: Float32Array, b: Float32A
   const s = Math.floor(this.thread.x / (t * cout));
   const pad = Math.floor((k - 1) / 2);
   let sum = b[o];
-  for (let c = 0; c < cin; c++) {
-    for (let j = 0; j < k; j++) {
-      const g = f + j - pad;
-      if (g >= 0 && g < t) sum += w[(o * cin + c) * k + j] * x[(s * cin + c) * t + g];
+  // Taps outer, channels inner: the edge test runs k times per thread, not k * cin.
+  for (let j = 0; j < k; j++) {
+    const g = f + j - pad;
+    if (g >= 0 && g < t) {
+      for (let c = 0; c < cin; c++) sum += w[(o * cin + c) * k + j] * x[(s * cin + c) * t + g];
     }
   }
   return sum;
@@ -31,10 +32,10 @@ function conv1dBackwardInput(this: This, dy: Float32Array, w: Float32Array, cin:
   const s = Math.floor(this.thread.x / (t * cin));
   const pad = Math.floor((k - 1) / 2);
   let sum = 0;
-  for (let o = 0; o < cout; o++) {
-    for (let j = 0; j < k; j++) {
-      const f = g - j + pad;
-      if (f >= 0 && f < t) sum += w[(o * cin + c) * k + j] * dy[(s * cout + o) * t + f];
+  for (let j = 0; j < k; j++) {
+    const f = g - j + pad;
+    if (f >= 0 && f < t) {
+      for (let o = 0; o < cout; o++) sum += w[(o * cin + c) * k + j] * dy[(s * cout + o) * t + f];
     }
   }
   return sum;

@@ -1,9 +1,10 @@
 import type { Random } from "../../core/index.ts";
 
 /**
- * A log-mel spectrogram as the analysis step produces it: `data` is row-major bands x frames,
- * so band b's frames are `data[b * frames .. (b + 1) * frames)`. The mel bands become the
- * channels of the first 1-D convolution, the frames its time axis.
+ * A log-mel spectrogram as the analysis step produces it (`MelSpectrogram` from
+ * audio/spectrogram.ts fits): `data` is row-major frames x bands, one row of `bands` values per
+ * frame, so frame f's band b is `data[f * bands + b]`. The mel bands become the channels of the
+ * first 1-D convolution, the frames its time axis (preprocess.ts transposes).
  */
 export interface Spectrogram {
   bands: number;
@@ -15,7 +16,7 @@ export type CnnBackendKind = "auto" | "cpu" | "gpu";
 
 /** Every knob of the content network, with its default in `DEFAULT_CNN_PARAMS`. */
 export interface ContentNetworkParams {
-  /** Frames averaged into one before the network: 4 turns ~430 frames (10 s at 43 frames/s) into ~108. */
+  /** Frames averaged into one before the network: 4 turns 625 frames (10 s at 62.5 frames/s) into 157. */
   timeDownsample: number;
   /** Output channels of each 1-D convolution layer (one entry per layer). */
   convChannels: number[];
@@ -27,7 +28,7 @@ export interface ContentNetworkParams {
   denseSizes: number[];
   /** Output size; 0 means "the targets' column count" (the collaborative vector size). */
   outputDim: number;
-  /** Training window in downsampled frames (32 = 3 s at 43 frames/s / 4); each epoch takes a random crop. */
+  /** Training window in downsampled frames (32 = 2 s at 62.5 / 4 frames/s); each epoch takes a random crop. */
   cropFrames: number;
   learningRate: number;
   batchSize: number;

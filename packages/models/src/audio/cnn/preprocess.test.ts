@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { bandStats, cropBatch, downsampleFrames, normaliseBands } from "./preprocess.ts";
 
 describe("spectrogram preprocessing", () => {
-  it("averages frames in windows, the last window holding the remainder", () => {
-    // Two bands x five frames, factor 2: windows [0,1], [2,3], [4].
-    const data = Float32Array.from([1, 3, 5, 7, 9, 0, 2, 4, 6, 8]);
+  it("averages frames in windows, the last holding the remainder, and turns frames x bands into bands x frames", () => {
+    // Five frames of two bands (band 0: 1 3 5 7 9, band 1: 0 2 4 6 8), factor 2: windows [0,1], [2,3], [4].
+    const data = Float32Array.from([1, 0, 3, 2, 5, 4, 7, 6, 9, 8]);
     expect(Array.from(downsampleFrames({ bands: 2, frames: 5, data }, 2, 0))).toEqual([2, 6, 9, 1, 5, 8]);
+    expect(Array.from(downsampleFrames({ bands: 2, frames: 5, data }, 1, 0))).toEqual([1, 3, 5, 7, 9, 0, 2, 4, 6, 8]);
   });
 
   it("names the bad spectrogram and what is wrong with it", () => {

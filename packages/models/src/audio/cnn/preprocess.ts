@@ -1,9 +1,9 @@
 import type { Spectrogram } from "./params.ts";
 
 /**
- * Averages every `factor` consecutive frames into one (the last window may be shorter), so the
- * network sees ~25 frames per second instead of ~100 and an epoch stays in seconds on 2 cores.
- * Returns [bands][ceil(frames / factor)].
+ * Averages every `factor` consecutive frames into one (the last window may be shorter), so an
+ * epoch stays in seconds on 2 cores, and transposes the frames x bands input into the
+ * channel-major [bands][ceil(frames / factor)] layout the convolutions read.
  */
 export function downsampleFrames(spectrogram: Spectrogram, factor: number, index: number): Float32Array {
   const { bands, frames, data } = spectrogram;
@@ -17,9 +17,9 @@ export function downsampleFrames(spectrogram: Spectrogram, factor: number, index
   const out = new Float32Array(bands * outFrames);
   for (let b = 0; b < bands; b++) {
     for (let f = 0; f < outFrames; f++) {
-      const start = b * frames + f * factor, end = b * frames + Math.min(frames, (f + 1) * factor);
+      const start = f * factor, end = Math.min(frames, (f + 1) * factor);
       let sum = 0;
-      for (let i = start; i < end; i++) sum += data[i];
+      for (let i = start; i < end; i++) sum += data[i * bands + b];
       const value = sum / (end - start);
       if (!Number.isFinite(value)) throw new RangeError(`spectrogram ${index} band ${b} has a non-finite value near frame ${f * factor}`);
       out[b * outFrames + f] = value;

@@ -60,7 +60,7 @@ export function syntheticAudioSet(options: SyntheticAudioOptions): SyntheticAudi
       for (let b = k * groupSize; b < Math.min(bands, (k + 1) * groupSize); b++) {
         for (let f = 0; f < frames; f++) {
           const pulse = pulsing ? (((f + phase) % period) < period / 2 ? 1.6 : 0.4) : 1;
-          data[b * frames + f] = amplitude * pulse;
+          data[f * bands + b] = amplitude * pulse;
         }
       }
     }

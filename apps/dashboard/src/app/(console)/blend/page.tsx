@@ -1,0 +1,55 @@
+import type { Metadata } from "next";
+import { ApiProblem } from "../../../components/api-problem.tsx";
+import { BlendEditor } from "../../../components/blend-editor.tsx";
+import { BlendHistory } from "../../../components/blend-history.tsx";
+import { PlannedFeature } from "../../../components/missing-operations.tsx";
+import { BLEND_CONFIG_FIELDS, type BlendConfig } from "../../../lib/blend.ts";
+import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
+import { gql } from "../../../lib/graphql.ts";
+import { load } from "../../../lib/load.ts";
+import { requireSessionKey } from "../../../lib/session.ts";
+
+export const metadata: Metadata = { title: "Blend" };
+
+const NEEDED = ["Query.activeBlendConfig", "Query.blendConfigs", "Query.previewPlaylist", "Mutation.createBlendConfig", "Mutation.activateBlendConfig"];
+
+interface BlendPageData {
+  activeBlendConfig: BlendConfig;
+  blendConfigs: { totalCount: number; edges: { node: BlendConfig }[] };
+  users: { edges: { node: { id: number; name: string } }[] };
+}
+
+const QUERY = `{
+  activeBlendConfig { ${BLEND_CONFIG_FIELDS} }
+  blendConfigs(first: 20) { totalCount edges { node { ${BLEND_CONFIG_FIELDS} } } }
+  users(first: 100) { edges { node { id name } } }
+}`;
+
+export default async function BlendPage({ searchParams }: { searchParams: Promise<{ saved?: string; activated?: string; error?: string }> }) {
+  const key = await requireSessionKey();
+  const { saved, activated, error } = await searchParams;
+  const result = await load(async () => {
+    const missing = missingOperations(await capabilities(key), NEEDED);
+    return { missing, data: missing.length ? null : await gql<BlendPageData>(QUERY, {}, key) };
+  });
+  if (!result.ok) return <ApiProblem problem={result.problem} />;
+  const { missing, data } = result.value;
+  if (!data) {
+    return (
+      <>
+        <h1>Blend</h1>
+        <PlannedFeature feature="Blend" needed={NEEDED} missing={missing} />
+      </>
+    );
+  }
+  return (
+    <>
+      <h1>Blend</h1>
+      {saved ? <p className="panel ok" role="status" data-testid="blend-message">Saved as version {saved}; activate it below to use it for the weekly playlists.</p> : null}
+      {activated ? <p className="panel ok" role="status" data-testid="blend-message">Version {activated} is now active.</p> : null}
+      {error ? <p className="panel problem" role="alert" data-testid="blend-message">{error}</p> : null}
+      <BlendEditor active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} />
+      <BlendHistory configs={data.blendConfigs.edges.map((e) => e.node)} total={data.blendConfigs.totalCount} />
+    </>
+  );
+}

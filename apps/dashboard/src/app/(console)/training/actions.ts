@@ -1,0 +1,30 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { ApiError } from "../../../lib/api-error.ts";
+import { gql } from "../../../lib/graphql.ts";
+import { requireSessionKey } from "../../../lib/session.ts";
+
+/** Starting work needs an ADMIN key; the API says FORBIDDEN otherwise and the page explains. */
+async function start(mutation: string, variables: Record<string, unknown>): Promise<never> {
+  const key = await requireSessionKey();
+  let jobId: number;
+  try {
+    const data = await gql<Record<string, { id: number }>>(mutation, variables, key);
+    jobId = Object.values(data)[0].id;
+  } catch (error) {
+    if (error instanceof ApiError) redirect(`/training?${new URLSearchParams({ error: error.code, message: error.message })}`);
+    throw error;
+  }
+  redirect(`/training?started=${jobId}`);
+}
+
+export async function startTraining(form: FormData): Promise<void> {
+  const models = form.getAll("model").map(String).filter((m) => /^[a-z_]+$/.test(m));
+  if (models.length === 0) redirect(`/training?${new URLSearchParams({ error: "BAD_USER_INPUT", message: "tick at least one model to train" })}`);
+  await start(`mutation Train($models: [String!]!) { startTraining(models: $models) { id } }`, { models });
+}
+
+export async function startWeeklyGeneration(): Promise<void> {
+  await start(`mutation { startWeeklyGeneration { id } }`, {});
+}

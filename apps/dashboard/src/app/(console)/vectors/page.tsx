@@ -1,0 +1,115 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { ApiProblem } from "../../../components/api-problem.tsx";
+import { PlannedFeature } from "../../../components/missing-operations.tsx";
+import { ProjectionMap, type ProjectedPoint } from "../../../components/projection-map.tsx";
+import { TrackDetail } from "../../../components/track-detail.tsx";
+import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
+import { gql } from "../../../lib/graphql.ts";
+import { load } from "../../../lib/load.ts";
+import { requireSessionKey } from "../../../lib/session.ts";
+import { PROJECTION_METHODS, SIMILARITY_MODELS, pickModel, type ProjectionMethod, type SimilarityModel } from "../../../lib/vectors.ts";
+
+export const metadata: Metadata = { title: "Vectors" };
+
+const NEEDED = ["Query.vectorProjection", "Query.similarTracks", "Query.track"];
+
+const PROJECTION = `query Projection($model: SimilarityModel!, $method: ProjectionMethod!, $sample: Int!) {
+  vectorProjection(model: $model, method: $method, sample: $sample, entity: TRACK) { versionId explainedVariance points { id label genre x y } }
+}`;
+
+interface Params {
+  model?: string;
+  method?: string;
+  q?: string;
+  track?: string;
+}
+
+/** The map streams in on its own: the projection is the slowest call on this page. */
+async function ProjectionSection({ apiKey, model, method, search, trackId, hrefFor }: { apiKey: string; model: SimilarityModel; method: ProjectionMethod; search: string; trackId: number | null; hrefFor: (id: number) => string }) {
+  const projection = await load(() => gql<{ vectorProjection: { versionId: number; explainedVariance: number[] | null; points: ProjectedPoint[] } }>(PROJECTION, { model, method, sample: method === "UMAP" ? 400 : 1000 }, apiKey));
+  if (!projection.ok) return <ApiProblem problem={projection.problem} />;
+  const { points, versionId, explainedVariance } = projection.value.vectorProjection;
+  const matches = search ? points.filter((p) => p.label.toLowerCase().includes(search.toLowerCase())) : [];
+  return (
+    <>
+      <p className="muted small">
+        {points.length} tracks, model version {versionId}, coloured by genre
+        {explainedVariance ? `; axes explain ${explainedVariance.map((v) => `${(100 * v).toFixed(1)}%`).join(" and ")} of the variance` : ""}. Tag, tempo, key and cold-start colourings need those fields on the API&apos;s projected points, which it does not offer yet.
+      </p>
+      <ProjectionMap points={points} search={search} selected={trackId} hrefFor={hrefFor} />
+      {search ? (
+        <p className="small" data-testid="map-matches">
+          {matches.length} on the map match “{search}”
+          {matches.slice(0, 8).map((m) => (
+            <span key={m.id}>
+              {" · "}
+              <Link href={hrefFor(m.id)}>{m.label}</Link>
+            </span>
+          ))}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export default async function VectorsPage({ searchParams }: { searchParams: Promise<Params> }) {
+  const key = await requireSessionKey();
+  const params = await searchParams;
+  const model = pickModel(params.model, "COLLABORATIVE");
+  const method: ProjectionMethod = PROJECTION_METHODS.find((m) => m === params.method?.toUpperCase()) ?? "PCA";
+  const search = (params.q ?? "").trim();
+  const trackId = params.track && /^\d+$/.test(params.track) ? Number(params.track) : null;
+  const href = (over: Partial<Record<keyof Params, string | null>>) => {
+    const merged: Record<string, string> = { model, method, ...(search ? { q: search } : {}), ...(trackId ? { track: String(trackId) } : {}) };
+    for (const [k, v] of Object.entries(over)) if (v === null) delete merged[k]; else if (v !== undefined) merged[k] = v;
+    return `/vectors?${new URLSearchParams(merged)}`;
+  };
+  const caps = await load(() => capabilities(key));
+  if (!caps.ok) return <ApiProblem problem={caps.problem} />;
+  const missing = missingOperations(caps.value, NEEDED);
+  if (missing.length) {
+    return (
+      <>
+        <h1>Vectors</h1>
+        <PlannedFeature feature="Vectors" needed={NEEDED} missing={missing} />
+      </>
+    );
+  }
+  return (
+    <>
+      <h1>Vectors</h1>
+      <nav className="toolbar" aria-label="Projection settings">
+        <span className="muted small">Model</span>
+        {SIMILARITY_MODELS.map((m) => (
+          <Link key={m} href={href({ model: m })} className={m === model ? "week picked" : "week"}>
+            {m.toLowerCase()}
+          </Link>
+        ))}
+        <span className="muted small">Method</span>
+        {PROJECTION_METHODS.map((m) => (
+          <Link key={m} href={href({ method: m })} className={m === method ? "week picked" : "week"}>
+            {m}
+          </Link>
+        ))}
+        <form action="/vectors" role="search" className="search inline">
+          <input type="hidden" name="model" value={model} />
+          <input type="hidden" name="method" value={method} />
+          <input name="q" type="search" defaultValue={search} placeholder="Find a track on the map" aria-label="Find a track on the map" />
+          <button type="submit">Find</button>
+        </form>
+      </nav>
+      <Suspense fallback={<div className="skeleton map-skeleton" aria-busy="true" />}>
+        <ProjectionSection apiKey={key} model={model} method={method} search={search} trackId={trackId} hrefFor={(id) => href({ track: String(id) })} />
+      </Suspense>
+      {trackId !== null ? (
+        <Suspense fallback={<div className="skeleton skeleton-block" aria-busy="true" />}>
+          <TrackDetail trackId={trackId} apiKey={key} hrefFor={(id) => href({ track: String(id) })} />
+        </Suspense>
+      ) : (
+        <p className="muted">Click a point, or a track in the Catalogue, to see its neighbours under each model.</p>
+      )}
+    </>
+  );
+}

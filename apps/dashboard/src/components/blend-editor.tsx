@@ -1,0 +1,117 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+import { saveBlendConfig } from "../app/(console)/blend/actions.ts";
+import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../lib/blend.ts";
+import { browserGql, BrowserApiError } from "../lib/browser-graphql.ts";
+import { PLAYLIST_SONG_FIELDS } from "./playlist-items.tsx";
+import { PlaylistPreview, type PreviewResult } from "./playlist-preview.tsx";
+
+const PREVIEW = `query Preview($userId: Int!, $weights: BlendWeightsInput!, $constraints: BlendConstraintsInput!) {
+  previewPlaylist(userId: $userId, weights: $weights, constraints: $constraints) {
+    status
+    items { ${PLAYLIST_SONG_FIELDS} }
+  }
+}`;
+
+// Wait for the slider to rest before asking the API: one preview per pause, not per pixel.
+const DEBOUNCE_MS = 250;
+
+function usePreview(userId: number | null, weights: BlendWeights, constraints: BlendConstraints, debounceMs: number) {
+  const [state, setState] = useState<{ result: PreviewResult | null; error: string | null; loading: boolean }>({ result: null, error: null, loading: false });
+  const settings = JSON.stringify({ weights, constraints });
+  useEffect(() => {
+    if (userId === null) return;
+    const controller = new AbortController();
+    setState((s) => ({ ...s, loading: true }));
+    const timer = setTimeout(() => {
+      browserGql<{ previewPlaylist: PreviewResult }>(PREVIEW, { userId, ...JSON.parse(settings) }, controller.signal)
+        .then((data) => setState({ result: data.previewPlaylist, error: null, loading: false }))
+        .catch((error: unknown) => {
+          if (controller.signal.aborted) return;
+          const message = error instanceof BrowserApiError ? `${error.code}: ${error.message}` : String(error);
+          setState({ result: null, error: message, loading: false });
+        });
+    }, debounceMs);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [userId, settings, debounceMs]);
+  return state;
+}
+
+function Slider({ label, name, value, min, max, step, onChange, colour }: { label: string; name: string; value: number; min: number; max: number; step: number; onChange: (v: number) => void; colour?: string }) {
+  return (
+    <label className="slider">
+      <span className="slider-label">
+        {colour ? <span className="swatch" style={{ background: colour }} /> : null}
+        {label}
+      </span>
+      <input type="range" name={name} aria-label={label} data-testid={name} min={min} max={max} step={step} value={value} onChange={(e) => onChange(Number(e.target.value))} />
+      <output className="slider-value">{value}</output>
+    </label>
+  );
+}
+
+/**
+ * Sliders for every weight and constraint, and the playlist the chosen listener would get
+ * under them, compared with the playlist under the active configuration.
+ */
+export function BlendEditor({ active, listeners }: { active: BlendConfig; listeners: { id: number; name: string }[] }) {
+  const [weights, setWeights] = useState<BlendWeights>(active.weights);
+  const [constraints, setConstraints] = useState<BlendConstraints>(active.constraints);
+  const [userId, setUserId] = useState<number | null>(listeners[0]?.id ?? null);
+  const current = usePreview(userId, weights, constraints, DEBOUNCE_MS);
+  const baseline = usePreview(userId, active.weights, active.constraints, 0);
+  const changed = useMemo(() => JSON.stringify({ weights, constraints }) !== JSON.stringify({ weights: active.weights, constraints: active.constraints }), [weights, constraints, active]);
+  const activeTrackIds = useMemo(() => new Set(baseline.result?.items.map((i) => i.track.id) ?? []), [baseline.result]);
+  const setConstraint = <K extends keyof BlendConstraints>(name: K, value: BlendConstraints[K]) => setConstraints((c) => ({ ...c, [name]: value }));
+
+  return (
+    <div className="blend">
+      <section className="panel blend-controls">
+        <h2>Weights</h2>
+        {WEIGHT_NAMES.map((n) => (
+          <Slider key={n} label={n} name={`weights.${n}`} value={weights[n]} min={0} max={10} step={0.1} onChange={(v) => setWeights((w) => ({ ...w, [n]: v }))} />
+        ))}
+        <h2>Constraints</h2>
+        <Slider label="artist cap" name="constraints.artistCap" value={constraints.artistCap} min={1} max={10} step={1} onChange={(v) => setConstraint("artistCap", v)} />
+        <Slider label="known-artist share" name="constraints.knownArtistShare" value={constraints.knownArtistShare} min={0} max={1} step={0.05} onChange={(v) => setConstraint("knownArtistShare", v)} />
+        <Slider label="diversity" name="constraints.diversity" value={constraints.diversity} min={0} max={1} step={0.05} onChange={(v) => setConstraint("diversity", v)} />
+        <Slider label="playlist size" name="constraints.playlistSize" value={constraints.playlistSize} min={5} max={100} step={1} onChange={(v) => setConstraint("playlistSize", v)} />
+        <label className="checkbox">
+          <input type="checkbox" checked={constraints.excludeSkipped} onChange={(e) => setConstraint("excludeSkipped", e.target.checked)} /> leave out skipped and disliked
+        </label>
+        <button type="button" className="link-button" onClick={() => (setWeights(active.weights), setConstraints(active.constraints))} disabled={!changed}>
+          Reset to active (v{active.version})
+        </button>
+        <form action={saveBlendConfig} className="save-form">
+          {WEIGHT_NAMES.map((n) => (
+            <input key={n} type="hidden" name={`weights.${n}`} value={weights[n]} />
+          ))}
+          {(Object.keys(constraints) as (keyof BlendConstraints)[]).map((n) => (
+            <input key={n} type="hidden" name={`constraints.${n}`} value={String(constraints[n])} />
+          ))}
+          <input name="note" placeholder="What changed and why" aria-label="Note for this version" maxLength={500} required />
+          <button type="submit" disabled={!changed}>
+            Save as new version
+          </button>
+        </form>
+      </section>
+      <section className="blend-preview">
+        <label className="listener-pick">
+          Preview for{" "}
+          <select value={userId ?? ""} onChange={(e) => setUserId(Number(e.target.value))} aria-label="Listener to preview" data-testid="preview-listener">
+            {listeners.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <PlaylistPreview current={current} activeTrackIds={changed ? activeTrackIds : null} />
+      </section>
+    </div>
+  );
+}

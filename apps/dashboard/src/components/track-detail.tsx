@@ -1,0 +1,98 @@
+import Link from "next/link";
+import { gql } from "../lib/graphql.ts";
+import { load, type Loaded } from "../lib/load.ts";
+import { SIMILARITY_MODELS, type SimilarityModel } from "../lib/vectors.ts";
+import { ApiProblem } from "./api-problem.tsx";
+
+interface TrackInfo {
+  id: number;
+  title: string;
+  genre: string | null;
+  artist: { name: string };
+  audioFeatures: { status: string; tempo: number | null; key: string | null; mode: string | null; loudness: number | null; energy: number | null; danceability: number | null } | null;
+  topTerms: { term: string; termKind: string; weight: number }[];
+}
+
+interface Neighbour {
+  score: number;
+  track: { id: number; title: string; artist: { name: string } };
+}
+
+const TRACK = `query Track($id: Int!) {
+  track(id: $id) { id title genre artist { name } audioFeatures { status tempo key mode loudness energy danceability } topTerms(first: 10) { term termKind weight } }
+}`;
+
+const NEIGHBOURS = `query Neighbours($id: Int!, $model: SimilarityModel!) {
+  similarTracks(trackId: $id, model: $model, first: 10) { score track { id title artist { name } } }
+}`;
+
+function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; result: Loaded<{ similarTracks: Neighbour[] }>; hrefFor: (id: number) => string }) {
+  return (
+    <section className="neighbours" data-testid={`neighbours-${model}`}>
+      <h3>{model.toLowerCase()}</h3>
+      {!result.ok ? (
+        result.problem.code === "MODEL_NOT_READY" ? (
+          <p className="muted small" data-testid="model-not-ready">Not trained yet: {result.problem.message}.</p>
+        ) : (
+          <ApiProblem problem={result.problem} />
+        )
+      ) : result.value.similarTracks.length === 0 ? (
+        <p className="muted small">No neighbours.</p>
+      ) : (
+        <ol>
+          {result.value.similarTracks.map((n) => (
+            <li key={n.track.id}>
+              <Link href={hrefFor(n.track.id)}>{n.track.title}</Link> <span className="muted small">{n.track.artist.name}</span> <span className="num small">{n.score.toFixed(3)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+/** A track's audio features, top terms, and its nearest neighbours under every model side by side. */
+export async function TrackDetail({ trackId, apiKey, hrefFor }: { trackId: number; apiKey: string; hrefFor: (id: number) => string }) {
+  const [track, ...neighbours] = await Promise.all([
+    load(() => gql<{ track: TrackInfo }>(TRACK, { id: trackId }, apiKey)),
+    ...SIMILARITY_MODELS.map((model) => load(() => gql<{ similarTracks: Neighbour[] }>(NEIGHBOURS, { id: trackId, model }, apiKey))),
+  ]);
+  if (!track.ok) return <ApiProblem problem={track.problem} />;
+  const t = track.value.track;
+  const f = t.audioFeatures;
+  return (
+    <section className="panel" data-testid="track-detail">
+      <h2>
+        {t.title} <span className="muted">· {t.artist.name}</span>
+      </h2>
+      <div className="track-facts">
+        <div>
+          <h3>Audio features</h3>
+          {f && f.status === "OK" ? (
+            <p className="small" data-testid="audio-features">
+              {f.tempo !== null ? `${f.tempo.toFixed(1)} BPM` : "tempo unknown"} · {f.key ? `${f.key} ${f.mode ?? ""}` : "key unknown"}
+              {f.loudness !== null ? ` · ${f.loudness.toFixed(1)} LUFS` : ""}
+              {f.energy !== null ? ` · energy ${f.energy.toFixed(2)}` : ""}
+              {f.danceability !== null ? ` · danceability ${f.danceability.toFixed(2)}` : ""}
+            </p>
+          ) : (
+            <p className="muted small">{f ? `Analysis ${f.status.toLowerCase()}.` : "Not analysed yet (deepcuts analyse)."}</p>
+          )}
+        </div>
+        <div>
+          <h3>Top terms</h3>
+          {t.topTerms.length ? (
+            <p className="small">{t.topTerms.map((term) => term.term).join(", ")}</p>
+          ) : (
+            <p className="muted small">None yet: the text model is not trained.</p>
+          )}
+        </div>
+      </div>
+      <div className="neighbour-grid">
+        {SIMILARITY_MODELS.map((model, i) => (
+          <NeighbourList key={model} model={model} result={neighbours[i]} hrefFor={hrefFor} />
+        ))}
+      </div>
+    </section>
+  );
+}

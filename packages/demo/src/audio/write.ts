@@ -1,0 +1,40 @@
+/** writeWorldAudio: renders clips to WAV files with a labels.csv of their true tempo and key,
+ * one track at a time, yielding between tracks so it can run in the background of a server. */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CancelledError } from "@deepcuts/models/core";
+import type { DemoTrack, DemoWorld } from "../types.ts";
+import { DEFAULT_CLIP_SECONDS, DEFAULT_SAMPLE_RATE, renderTrackAudio, type RenderOptions } from "./render.ts";
+import { encodeWav } from "./wav.ts";
+
+export interface WriteAudioOptions extends RenderOptions {
+  /** Which tracks (default: all of the world's). */
+  tracks?: DemoTrack[];
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Writes `<dir>/<track key>.wav` per track and `<dir>/labels.csv`
+ * (path,tempo_bpm,key,mode,genre); returns the bytes written. */
+export async function writeWorldAudio(world: DemoWorld, dir: string, options: WriteAudioOptions = {}): Promise<number> {
+  const sampleRate = options.sampleRate ?? DEFAULT_SAMPLE_RATE;
+  const seconds = options.seconds ?? DEFAULT_CLIP_SECONDS;
+  const tracks = options.tracks ?? world.tracks;
+  await mkdir(dir, { recursive: true });
+  const labels = ["path,tempo_bpm,key,mode,genre"];
+  let bytes = 0;
+  for (let i = 0; i < tracks.length; i++) {
+    if (options.signal?.aborted) throw new CancelledError(`writing demo audio (${i} of ${tracks.length} done)`);
+    const track = tracks[i];
+    const wav = encodeWav(renderTrackAudio(track, world, { sampleRate, seconds }), sampleRate);
+    const file = `${track.key}.wav`;
+    await writeFile(join(dir, file), wav);
+    bytes += wav.length;
+    labels.push(`${file},${track.tempo},${track.musicalKey},${track.mode},${track.genre}`);
+    options.onProgress?.(i + 1, tracks.length);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const csv = `${labels.join("\n")}\n`;
+  await writeFile(join(dir, "labels.csv"), csv);
+  return bytes + Buffer.byteLength(csv);
+}

@@ -1,0 +1,39 @@
+/** A set of equal-length vectors, row-major, with the database id of each row. */
+export interface VectorSet {
+  ids: Int32Array;
+  dim: number;
+  /** ids.length x dim, row-major. */
+  data: Float32Array;
+}
+
+/** Checks shapes and names what is wrong: `data.length must be ids.length * dim`. */
+export function assertVectorSet(set: VectorSet): void {
+  if (!Number.isInteger(set.dim) || set.dim < 1 || set.dim > 65536) throw new RangeError(`dim must be 1..65536, got ${set.dim}`);
+  if (set.data.length !== set.ids.length * set.dim) {
+    throw new RangeError(`data.length must be ids.length * dim = ${set.ids.length * set.dim}, got ${set.data.length}`);
+  }
+}
+
+/**
+ * Copies the rows scaled to unit length, so cosine similarity becomes a plain dot product.
+ * A zero row stays zero (similarity 0 to everything).
+ */
+export function normalizeRows(data: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let off = 0; off < data.length; off += dim) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) norm += data[off + j] * data[off + j];
+    if (norm === 0) continue;
+    const inv = 1 / Math.sqrt(norm);
+    for (let j = 0; j < dim; j++) out[off + j] = data[off + j] * inv;
+  }
+  return out;
+}
+
+/** Dot product of row `a` of `x` with row `b` of `y`. */
+export function dotRows(x: Float32Array, a: number, y: Float32Array, b: number, dim: number): number {
+  let s = 0;
+  const ao = a * dim, bo = b * dim;
+  for (let j = 0; j < dim; j++) s += x[ao + j] * y[bo + j];
+  return s;
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { settleJobs } from "../../apps/api/src/services/curation/jobs.ts";
+import { postgresUnavailable, type Target } from "../support/databases.ts";
+import { codesOf, gql, startApiWorld, type ApiWorld } from "./support.ts";
+
+const skipPostgres = await postgresUnavailable();
+type Role = "none" | "listener" | "otherListener" | "curator" | "admin";
+const ROLES: Role[] = ["none", "listener", "otherListener", "curator", "admin"];
+const RANK = { none: 0, listener: 1, otherListener: 1, curator: 2, admin: 3 } as const;
+
+interface Operation {
+  name: string;
+  /** Lowest role allowed. */
+  min: "none" | "listener" | "curator" | "admin";
+  /** Touches listener 0's data: the other listener's key is refused. */
+  own?: boolean;
+  /** Writes listener 0's data: curators are refused too (they read, they do not act as listeners). */
+  write?: boolean;
+  query: (w: ApiWorld) => [string, Record<string, unknown>];
+}
+
+const weights = { collaborative: 1, text: 0.5, audio: 0, popularity: 0.1, novelty: 0 };
+const constraints = { playlistSize: 10, artistCap: 3, knownArtistShare: 0.5, diversity: 0.2, excludeSkipped: true };
+let serial = 0;
+
+const OPERATIONS: Operation[] = [
+  { name: "health", min: "none", query: () => [`{ health { ok } }`, {}] },
+  { name: "me", min: "listener", query: () => [`{ me { role } }`, {}] },
+  { name: "user", min: "listener", own: true, query: (w) => [`query($id:Int!){ user(id:$id){ name } }`, { id: w.userIds[0] }] },
+  { name: "weeklyPlaylist", min: "listener", own: true, query: (w) => [`query($u:Int!){ weeklyPlaylist(userId:$u){ id } }`, { u: w.userIds[0] }] },
+  { name: "weeklyPlaylists", min: "listener", own: true, query: (w) => [`query($u:Int!){ weeklyPlaylists(userId:$u){ totalCount } }`, { u: w.userIds[0] }] },
+  { name: "recordEvents", min: "listener", own: true, write: true, query: (w) => [`mutation($u:Int!,$e:[EventInput!]!){ recordEvents(userId:$u, events:$e){ recorded } }`, { u: w.userIds[0], e: [{ eventId: `roles-${serial++}`, kind: "STREAM", trackId: w.trackIds[110], occurredAt: new Date().toISOString() }] }] },
+  { name: "saveTrack", min: "listener", own: true, write: true, query: (w) => [`mutation($u:Int!,$t:Int!){ saveTrack(userId:$u, trackId:$t){ received } }`, { u: w.userIds[0], t: w.trackIds[111] }] },
+  { name: "markNotForMe", min: "listener", own: true, write: true, query: (w) => [`mutation($u:Int!,$a:Int!){ markNotForMe(userId:$u, artistId:$a){ received } }`, { u: w.userIds[0], a: w.artistIds[3] }] },
+  { name: "tracks", min: "curator", query: () => [`{ tracks(first:5){ totalCount } }`, {}] },
+  { name: "track", min: "curator", query: (w) => [`query($id:Int!){ track(id:$id){ title audioFeatures{ tempo } topTerms{ term } vectors{ dim } } }`, { id: w.trackIds[0] }] },
+  { name: "artists", min: "curator", query: () => [`{ artists(search:"artist"){ totalCount } }`, {}] },
+  { name: "artist", min: "curator", query: (w) => [`query($id:Int!){ artist(id:$id){ name } }`, { id: w.artistIds[0] }] },
+  { name: "similarTracks", min: "curator", query: (w) => [`query($id:Int!){ similarTracks(trackId:$id, model:COLLABORATIVE){ score } }`, { id: w.trackIds[0] }] },
+  { name: "similarArtists", min: "curator", query: (w) => [`query($id:Int!){ similarArtists(artistId:$id, model:TEXT){ score } }`, { id: w.artistIds[0] }] },
+  { name: "similarUsers", min: "curator", query: (w) => [`query($id:Int!){ similarUsers(userId:$id){ score } }`, { id: w.userIds[0] }] },
+  { name: "similarityGraph", min: "curator", query: (w) => [`query($id:Int!){ similarityGraph(seeds:[$id], k:2, depth:1){ nodes{ id } } }`, { id: w.trackIds[0] }] },
+  { name: "vectorProjection", min: "curator", query: () => [`{ vectorProjection(model:COLLABORATIVE, sample:20){ points{ x } } }`, {}] },
+  { name: "embeddingProjectorExport", min: "curator", query: () => [`{ embeddingProjectorExport(model:TEXT, sample:5){ rows } }`, {}] },
+  { name: "neighbourIndexes", min: "curator", query: () => [`{ neighbourIndexes{ kind } }`, {}] },
+  { name: "overview", min: "curator", query: () => [`{ overview{ tracks } }`, {}] },
+  { name: "blendConfigs", min: "curator", query: () => [`{ blendConfigs{ totalCount } }`, {}] },
+  { name: "activeBlendConfig", min: "curator", query: () => [`{ activeBlendConfig{ version } }`, {}] },
+  { name: "previewPlaylist", min: "curator", query: (w) => [`query($u:Int!,$w:BlendWeightsInput!,$c:BlendConstraintsInput!){ previewPlaylist(userId:$u, weights:$w, constraints:$c){ status effectiveWeights{ collaborative } items{ track{ title } } } }`, { u: w.userIds[2], w: weights, c: constraints }] },
+  { name: "createBlendConfig", min: "curator", query: () => [`mutation($w:BlendWeightsInput!,$c:BlendConstraintsInput!){ createBlendConfig(weights:$w, constraints:$c, note:"matrix"){ id } }`, { w: weights, c: constraints }] },
+  { name: "activateBlendConfig", min: "curator", query: () => [`mutation{ activateBlendConfig(id:1){ isActive } }`, {}] },
+  { name: "modelVersions", min: "curator", query: () => [`{ modelVersions{ totalCount edges{ node{ kind metrics } } } }`, {}] },
+  { name: "jobs", min: "curator", query: () => [`{ jobs{ totalCount } }`, {}] },
+  { name: "activateModelVersion", min: "admin", query: (w) => [`mutation($id:Int!){ activateModelVersion(id:$id){ isActive } }`, { id: w.alsVersionId }] },
+  { name: "startTraining", min: "admin", query: () => [`mutation{ startTraining(models:["popularity"]){ id status } }`, {}] },
+  { name: "startWeeklyGeneration", min: "admin", query: () => [`mutation{ startWeeklyGeneration{ id } }`, {}] },
+  { name: "apiKeys", min: "admin", query: () => [`{ apiKeys{ totalCount } }`, {}] },
+  { name: "createApiKey", min: "admin", query: () => [`mutation{ createApiKey(name:"matrix", role:CURATOR){ key } }`, {}] },
+  { name: "revokeApiKey", min: "admin", query: () => [`mutation{ revokeApiKey(id:999999) }`, {}] },
+];
+
+function allowed(op: Operation, role: Role): boolean {
+  if (role === "none") return op.min === "none";
+  if (op.min === "none") return true;
+  if (role === "otherListener" && op.own) return false;
+  if (role === "curator" && op.write) return false;
+  return RANK[role] >= RANK[op.min];
+}
+
+describe.each<Target>(["embedded", "postgres"])("role x operation matrix on %s", (target) => {
+  const skip = target === "postgres" && skipPostgres !== null;
+  let w: ApiWorld;
+  beforeAll(async () => {
+    if (!skip) w = await startApiWorld(target);
+  });
+  afterAll(async () => {
+    await settleJobs();
+    await w?.stop();
+  });
+
+  it.skipIf(skip)(`every role gets exactly the operations it may use, and a denial leaks nothing ${skip ? skipPostgres : ""}`, async () => {
+    const outcomes: string[] = [];
+    for (const op of OPERATIONS) {
+      for (const role of ROLES) {
+        const [query, variables] = op.query(w);
+        const key = role === "none" ? undefined : w.keys[role];
+        const r = await gql(w.api.url, query, variables, key);
+        const codes = codesOf(r);
+        const expectAllowed = allowed(op, role);
+        const denied = codes.includes("FORBIDDEN") || codes.includes("UNAUTHENTICATED");
+        const wrong = expectAllowed ? codes.length > 0 && !(op.name === "revokeApiKey" && codes[0] === "NOT_FOUND") : !denied;
+        if (wrong) outcomes.push(`${op.name} as ${role}: expected ${expectAllowed ? "allowed" : "denied"}, got ${JSON.stringify(r.body.errors ?? r.body.data)}`);
+        if (!expectAllowed) {
+          expect(codes).toContain(role === "none" ? "UNAUTHENTICATED" : "FORBIDDEN");
+          const data = r.body.data as Record<string, unknown> | null | undefined;
+          expect(data == null || Object.values(data).every((v) => v === null)).toBe(true);
+        }
+      }
+    }
+    expect(outcomes).toEqual([]);
+  });
+
+  it.skipIf(skip)("an unknown key is UNAUTHENTICATED even for health; a listener's user list holds only itself", async () => {
+    const r = await gql(w.api.url, `{ health { ok } }`, {}, "dc_nope");
+    expect(codesOf(r)).toEqual(["UNAUTHENTICATED"]);
+    const own = await gql(w.api.url, `{ users { totalCount edges { node { id } } } }`, {}, w.keys.listener);
+    expect(own.body.data).toEqual({ users: { totalCount: 1, edges: [{ node: { id: w.userIds[0] } }] } });
+  });
+
+  it.skipIf(skip)("admin jobs run in the background and finish: training makes a READY popularity version", async () => {
+    const started = await gql(w.api.url, `mutation{ startTraining(models:["popularity"]){ id status } }`, {}, w.keys.admin);
+    const id = (started.body.data!.startTraining as { id: number }).id;
+    await settleJobs();
+    const job = await gql(w.api.url, `query($id:Int!){ job(id:$id){ status done total error result } }`, { id }, w.keys.curator);
+    expect(job.body.data!.job).toMatchObject({ status: "SUCCEEDED", error: null });
+    const versions = await gql(w.api.url, `{ modelVersions(kind:POPULARITY){ edges{ node{ status isActive metrics } } } }`, {}, w.keys.curator);
+    const nodes = (versions.body.data!.modelVersions as { edges: { node: { status: string; isActive: boolean } }[] }).edges.map((e) => e.node);
+    expect(nodes.some((n) => n.status === "READY" && n.isActive)).toBe(true);
+  });
+});

@@ -1,0 +1,244 @@
+import { readFile } from "node:fs/promises";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumMissing, launchChromium, screenshot } from "./browser.ts";
+import { startDemoStack, type DemoStack } from "./demo-stack.ts";
+
+const title = chromiumMissing ? `dashboard in Chromium (skipped: ${chromiumMissing})` : "dashboard in Chromium";
+
+describe.skipIf(chromiumMissing !== null)(title, () => {
+  let stack: DemoStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  /** Operation names ("Query.x") the API offers, asked of the API itself. */
+  async function apiOperations(): Promise<Set<string>> {
+    const response = await fetch(stack.api.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${stack.curatorKey}` },
+      body: JSON.stringify({ query: "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }" }),
+    });
+    const { data } = (await response.json()) as { data: { __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } | null } } };
+    return new Set([...data.__schema.queryType.fields.map((f) => `Query.${f.name}`), ...(data.__schema.mutationType?.fields ?? []).map((f) => `Mutation.${f.name}`)]);
+  }
+
+  /** Asks the API directly, with the curator key: the answer the dashboard must agree with. */
+  async function api<T>(query: string): Promise<T> {
+    const response = await fetch(stack.api.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${stack.curatorKey}` }, body: JSON.stringify({ query }) });
+    const body = (await response.json()) as { data: T; errors?: { message: string }[] };
+    if (body.errors?.length) throw new Error(body.errors[0].message);
+    return body.data;
+  }
+
+  async function signIn(target: Page, key: string): Promise<void> {
+    await target.goto(`${stack.dashboard.url}/sign-in`);
+    await target.fill("#key", key);
+    await Promise.all([target.waitForURL((url) => url.pathname === "/" || url.searchParams.has("error")), target.click("button[type=submit]")]);
+  }
+
+  beforeAll(async () => {
+    stack = await startDemoStack();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("sends a visitor without a session to sign in", async () => {
+    await page.goto(`${stack.dashboard.url}/catalogue`);
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+  });
+
+  it("refuses a listener key with a clear message", async () => {
+    await signIn(page, stack.listenerKey);
+    expect(new URL(page.url()).searchParams.get("error")).toBe("listener");
+    await expect.poll(() => page.textContent("[data-testid=sign-in-error]")).toContain("This is a listener key");
+    expect((await context.cookies()).find((c) => c.name === "deepcuts_session")).toBeUndefined();
+    await screenshot(page, "sign-in-listener-refused");
+  });
+
+  it("refuses a key the API does not know", async () => {
+    await signIn(page, "dc_curator_not-a-real-key");
+    expect(new URL(page.url()).searchParams.get("error")).toBe("unknown");
+    expect(await page.textContent("[data-testid=sign-in-error]")).toContain("does not know this key");
+  });
+
+  it("signs a curator in, keeps the key in an HTTP-only cookie, and shows the overview counts", async () => {
+    await signIn(page, stack.curatorKey);
+    expect(new URL(page.url()).pathname).toBe("/");
+    const session = (await context.cookies()).find((c) => c.name === "deepcuts_session");
+    expect(session?.httpOnly).toBe(true);
+    expect(await page.evaluate(() => document.cookie)).not.toContain(stack.curatorKey.slice(0, 12));
+    const [{ events }] = await stack.database.db.query<{ events: number }>(`SELECT count(*)::int AS events FROM listening_events`);
+    expect(await page.textContent("[data-testid=count-listeners] .card-value")).toBe(String(stack.world.users.length));
+    expect(await page.textContent("[data-testid=count-tracks] .card-value")).toBe(String(stack.world.tracks.length));
+    expect(await page.textContent("[data-testid=count-events] .card-value")).toBe(events.toLocaleString("en-US"));
+    const active = await page.textContent("[data-testid=active-models]");
+    expect(active).toContain("ALS");
+    expect(active).toContain("POPULARITY");
+    await screenshot(page, "overview");
+  });
+
+  it("lists the catalogue 25 tracks a page, pages forward, and searches by title", async () => {
+    await page.goto(`${stack.dashboard.url}/catalogue`);
+    expect(await page.textContent("[data-testid=track-count]")).toContain(`${stack.world.tracks.length} tracks in the catalogue`);
+    const firstPage = await page.$$eval("[data-testid=tracks] tbody tr td:first-child", (cells) => cells.map((c) => c.textContent));
+    expect(firstPage).toHaveLength(25);
+    await screenshot(page, "catalogue");
+    await Promise.all([page.waitForURL(/after=/), page.click("text=Next page")]);
+    const secondPage = await page.$$eval("[data-testid=tracks] tbody tr td:first-child", (cells) => cells.map((c) => c.textContent));
+    expect(secondPage).toHaveLength(25);
+    expect(secondPage).not.toEqual(firstPage);
+    const titles = new Set(stack.world.tracks.map((t) => t.title));
+    expect([...firstPage, ...secondPage].every((t) => titles.has(t ?? ""))).toBe(true);
+
+    const wanted = stack.world.tracks[7];
+    await page.fill("input[name=q]", wanted.title);
+    await Promise.all([page.waitForURL(/q=/), page.press("input[name=q]", "Enter")]);
+    const found = await page.$$eval("[data-testid=tracks] tbody tr td:first-child", (cells) => cells.map((c) => c.textContent ?? ""));
+    expect(found).toContain(wanted.title);
+    // The API matches title or artist name, case-insensitively: count the same in the world.
+    const needle = wanted.title.toLowerCase();
+    const artistName = new Map(stack.world.artists.map((a) => [a.key, a.name.toLowerCase()]));
+    const expected = stack.world.tracks.filter((t) => t.title.toLowerCase().includes(needle) || artistName.get(t.artistKey)!.includes(needle)).length;
+    expect(await page.textContent("[data-testid=track-count]")).toContain(`${expected} ${expected === 1 ? "track" : "tracks"} matching`);
+    expect(found).toHaveLength(Math.min(expected, 25));
+    await screenshot(page, "catalogue-search");
+  });
+
+  it("forwards the browser's GraphQL calls to the API with the session key, and refuses them without one", async () => {
+    const query = JSON.stringify({ query: "{ tracks(first: 1) { totalCount } }" });
+    const signedIn = await page.evaluate(async (body) => {
+      const r = await fetch("/api/graphql", { method: "POST", headers: { "content-type": "application/json" }, body });
+      return { status: r.status, body: await r.json() };
+    }, query);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.data.tracks.totalCount).toBe(stack.world.tracks.length);
+    const anonymous = await fetch(`${stack.dashboard.url}/api/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: query });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("opens a track's neighbours from the catalogue, the same ones the API gives", async () => {
+    await page.goto(`${stack.dashboard.url}/catalogue`);
+    const link = page.locator("[data-testid=tracks] tbody tr:nth-child(4) a");
+    const title = await link.textContent();
+    await Promise.all([page.waitForURL(/\/vectors\?track=/), link.click()]);
+    const trackId = Number(new URL(page.url()).searchParams.get("track"));
+    expect(await page.textContent("[data-testid=track-detail] h2")).toContain(title);
+    const shown = await page.$$eval("[data-testid=neighbours-COLLABORATIVE] li a", (as) => as.map((a) => a.textContent));
+    const { similarTracks } = await api<{ similarTracks: { track: { id: number; title: string } }[] }>(`{ similarTracks(trackId: ${trackId}, model: COLLABORATIVE, first: 10) { track { id title } } }`);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual(similarTracks.map((s) => s.track.title));
+    expect(similarTracks.some((s) => s.track.id === trackId)).toBe(false);
+    expect(await page.$$("[data-testid=projection] circle")).not.toHaveLength(0);
+    await screenshot(page, "vectors-track");
+  });
+
+  it("explains a model that is not trained yet", async () => {
+    await page.goto(`${stack.dashboard.url}/vectors?model=TEXT`);
+    expect(await page.textContent("[data-testid=model-not-ready] h2")).toBe("A model is not trained yet");
+  });
+
+  it("moves a weight and sees the preview change, then saves and activates the configuration", async () => {
+    await page.goto(`${stack.dashboard.url}/blend`);
+    const preview = page.locator("[data-testid=preview]");
+    await expect.poll(async () => (await preview.getAttribute("data-tracks")) ?? "", { timeout: 15_000 }).not.toBe("");
+    const before = await preview.getAttribute("data-tracks");
+    expect(await page.textContent("[data-testid=preview-diff]")).toContain("active configuration's settings");
+    await page.locator("[data-testid='constraints.artistCap']").fill("1");
+    await page.locator("[data-testid='weights.popularity']").fill("0");
+    await expect.poll(async () => preview.getAttribute("data-tracks"), { timeout: 15_000 }).not.toBe(before);
+    await expect.poll(async () => page.textContent("[data-testid=preview-diff]")).toMatch(/Against the active configuration: [1-9]\d* new/);
+    await screenshot(page, "blend-moved");
+
+    await page.fill("input[name=note]", "browser test: artist cap 1");
+    await Promise.all([page.waitForURL(/saved=/), page.click("text=Save as new version")]);
+    const version = Number(new URL(page.url()).searchParams.get("saved"));
+    const row = page.locator(`[data-testid=blend-history] tr[data-version="${version}"]`);
+    expect(await row.textContent()).toContain("browser test: artist cap 1");
+    expect(await row.textContent()).toContain("browser test curator");
+    await Promise.all([page.waitForURL(/activated=/), row.locator("button", { hasText: "Activate" }).click()]);
+    expect(await page.locator(`[data-testid=blend-history] tr[data-version="${version}"]`).textContent()).toContain("active");
+    const { activeBlendConfig } = await api<{ activeBlendConfig: { version: number; constraints: { artistCap: number } } }>(`{ activeBlendConfig { version constraints { artistCap } } }`);
+    expect(activeBlendConfig).toEqual({ version, constraints: { artistCap: 1 } });
+    await screenshot(page, "blend-activated");
+  });
+
+  it("shows a listener's weekly playlist formatted like the real thing", async () => {
+    await page.goto(`${stack.dashboard.url}/playlists`);
+    expect(await page.textContent("[data-testid=listener-count]")).toContain(`${stack.world.users.length} listeners`);
+    const name = (await page.textContent(".pick-list li:nth-child(3) a"))!;
+    await Promise.all([page.waitForURL(/user=/), page.click(".pick-list li:nth-child(3) a")]);
+    expect(await page.textContent("[data-testid=picked-listener]")).toBe(name);
+    const userId = Number(new URL(page.url()).searchParams.get("user"));
+    const { weeklyPlaylist } = await api<{ weeklyPlaylist: { totalDurationMs: number; items: { track: { title: string } }[] } }>(`{ weeklyPlaylist(userId: ${userId}) { totalDurationMs items { track { title } } } }`);
+    const songs = weeklyPlaylist.items.length;
+    const minutes = Math.round(weeklyPlaylist.totalDurationMs / 60_000);
+    const length = minutes >= 60 ? `${Math.floor(minutes / 60)} hr ${minutes % 60} min` : `${minutes} min`;
+    expect(await page.textContent("[data-testid=playlist-summary]")).toBe(`${songs} songs, ${length}`);
+    expect(await page.$$eval("[data-testid=playlist-items] .title", (t) => t.map((e) => e.textContent))).toEqual(weeklyPlaylist.items.map((i) => i.track.title));
+    await screenshot(page, "playlists");
+  });
+
+  it("draws a track's similarity graph, expands a node, and exports GEXF", async () => {
+    const seed = (await api<{ tracks: { edges: { node: { id: number } }[] } }>(`{ tracks(first: 1) { edges { node { id } } } }`)).tracks.edges[0].node.id;
+    await page.goto(`${stack.dashboard.url}/graph?entity=TRACK&model=COLLABORATIVE&k=5&seed=${seed}`);
+    const graph = page.locator("[data-testid=graph]");
+    await graph.waitFor();
+    await page.locator("[data-testid=graph] canvas").first().waitFor();
+    const nodesBefore = Number(await graph.getAttribute("data-nodes"));
+    expect(nodesBefore).toBeGreaterThan(1);
+    // Expand neighbours until the graph grows (a neighbour's neighbours may all be known already).
+    for (let i = 0; i < 5 && Number(await graph.getAttribute("data-nodes")) === nodesBefore; i++) {
+      await page.locator("[data-testid=graph] button[data-node-id]").first().click();
+      await expect.poll(async () => Number(await graph.getAttribute("data-expanded"))).toBe(i + 2);
+    }
+    expect(Number(await graph.getAttribute("data-nodes"))).toBeGreaterThan(nodesBefore);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=export-gexf]")]);
+    const gexf = await readFile((await download.path())!, "utf8");
+    expect(gexf).toContain("<gexf");
+    expect(gexf).toContain(`id="${seed}"`);
+    await screenshot(page, "graph");
+  });
+
+  it("refuses to start work for a curator, and runs a weekly generation for an admin", async () => {
+    await page.goto(`${stack.dashboard.url}/training`);
+    await Promise.all([page.waitForURL(/error=/), page.click("text=Start weekly generation")]);
+    expect(await page.textContent("[data-testid=training-message]")).toContain("needs an admin key");
+
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, stack.adminKey);
+    expect(new URL(adminPage.url()).pathname).toBe("/");
+    await adminPage.goto(`${stack.dashboard.url}/training`);
+    await Promise.all([adminPage.waitForURL(/started=/), adminPage.click("text=Start weekly generation")]);
+    const jobId = new URL(adminPage.url()).searchParams.get("started");
+    const row = adminPage.locator(`[data-testid=jobs] tr[data-job-id="${jobId}"]`);
+    await expect.poll(async () => row.getAttribute("data-status"), { timeout: 30_000 }).toBe("SUCCEEDED");
+    await screenshot(adminPage, "training");
+    await Promise.all([adminPage.waitForURL(/\/sign-in/), adminPage.click("text=Sign out")]);
+    expect((await adminContext.cookies()).find((c) => c.name === "deepcuts_session")).toBeUndefined();
+    await adminContext.close();
+  });
+
+  it.each(["/", "/catalogue", "/vectors", "/blend", "/playlists", "/graph", "/training"])("%s loads without an API refusal and names only operations the API really lacks", async (path) => {
+    const offered = await apiOperations();
+    await page.goto(`${stack.dashboard.url}${path}`);
+    expect(await page.$$("[data-testid=api-refused]"), `${path} shows an API refusal`).toHaveLength(0);
+    const missing = await page.$$eval("[data-testid=not-available] li code", (codes) => codes.map((c) => c.textContent ?? ""));
+    for (const op of missing) expect(offered.has(op), `${op} is offered by the API but ${path} calls it missing`).toBe(false);
+  });
+
+  it("says plainly when the API is down", async () => {
+    await stack.api.stop();
+    await page.goto(`${stack.dashboard.url}/`);
+    expect(await page.textContent("[data-testid=api-down] h2")).toBe("The Deepcuts API is not answering");
+    expect(await page.textContent("[data-testid=api-down]")).toContain(stack.api.url);
+    await screenshot(page, "api-down");
+  });
+});
