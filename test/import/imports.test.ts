@@ -19,7 +19,7 @@ const file = (name: string, text: string) => {
 
 /** Row counts of every table an import writes: "nothing written" means these do not move. */
 async function tableCounts(t: TestDatabase) {
-  const [row] = await t.db.query(`SELECT
+  const [row] = await t.db.query<Record<string, number>>(`SELECT
     (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM artists)::int AS artists,
     (SELECT count(*) FROM tracks)::int AS tracks, (SELECT count(*) FROM listening_events)::int AS events,
     (SELECT count(*) FROM user_track_stats)::int AS track_stats, (SELECT count(*) FROM user_artist_stats)::int AS artist_stats,
