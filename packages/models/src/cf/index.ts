@@ -12,3 +12,4 @@ export type { CfKernels, CgProductBatch } from "./kernels.ts";
 export { GpuKernels } from "./gpu-kernels.ts";
 export { ModelFileError } from "./model-file.ts";
 export type { FitOptions, IterationInfo, Recommendations, RecommendOptions, Recommender } from "./recommend.ts";
+export { normalizedRows } from "./recommend.ts";

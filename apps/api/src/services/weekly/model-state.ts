@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import { ImplicitAls } from "@deepcuts/models/cf";
+import { ImplicitAls, normalizedRows } from "@deepcuts/models/cf";
 import type { DenseMatrix } from "@deepcuts/models/core";
 import { activeModelVersion } from "../training/model-versions.ts";
 import { decodeItemScores } from "../training/popularity.ts";
@@ -24,16 +24,8 @@ function align(ids: Int32Array, source: DenseMatrix, order: Map<number, number>,
   return { matrix: { rows: size, cols: k, data }, has };
 }
 
-export function unitRows(m: DenseMatrix): DenseMatrix {
-  const out = new Float32Array(m.data.length);
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let c = 0; c < m.cols; c++) s += m.data[r * m.cols + c] ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let c = 0; c < m.cols; c++) out[r * m.cols + c] = m.data[r * m.cols + c] * inv;
-  }
-  return { rows: m.rows, cols: m.cols, data: out };
-}
+/** Rows scaled to unit length, for cosine similarity (shared with the CF package). */
+export const unitRows = normalizedRows;
 
 /**
  * Everything the blend reads, loaded once from the active model versions: the catalogue in id
