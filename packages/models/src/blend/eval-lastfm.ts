@@ -6,7 +6,7 @@ import { lastfmPlayMatrix, readLastfm2k } from "../datasets/lastfm2k.ts";
 import { rankingMetrics, type RankingMetrics, type UserRanking } from "../eval/metrics.ts";
 import { holdoutSplit, validationSplit, type HoldoutSplit } from "../eval/split.ts";
 import { blendZScores } from "./normalize.ts";
-import { TagScorer } from "./tag-scores.ts";
+import { TagScorer } from "../text/tag-scores.ts";
 
 export interface BlendEvalOptions extends Partial<Pick<AlsParams, "factors" | "regularization" | "alpha" | "confidence" | "iterations" | "solver" | "threads">> {
   /** "lastfm-2k:<folder>". */

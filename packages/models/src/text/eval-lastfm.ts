@@ -3,8 +3,8 @@ import { TopK } from "../core/topk.ts";
 import { lastfmPlayMatrix, readLastfm2k } from "../datasets/lastfm2k.ts";
 import { rankingMetrics, type RankingMetrics, type UserRanking } from "../eval/metrics.ts";
 import { holdoutSplit } from "../eval/split.ts";
-import { CulturalModel } from "./model.ts";
-import type { CulturalDocument, CulturalModelOptions } from "./options.ts";
+import type { CulturalModelOptions } from "./options.ts";
+import { TagScorer } from "./tag-scores.ts";
 
 export interface TagRecommenderResult {
   model: "text";
@@ -37,55 +37,18 @@ export async function evaluateTagRecommender(options: TagRecommenderOptions): Pr
   const data = await readLastfm2k(options.folder);
   const { userItems, users, items } = lastfmPlayMatrix(data);
   const split = holdoutSplit(userItems, { seed: options.seed, fraction: 0.2 });
-  const heldOut = split.test.map((t) => new Set(t));
-  const documents: CulturalDocument[] = [];
-  let leftOut = 0;
-  for (const tagging of data.taggings) {
-    const item = items.indexOf(tagging.artistId);
-    const tag = data.tags.get(tagging.tagId);
-    if (item < 0 || tag === undefined) continue;
-    const user = users.indexOf(tagging.userId);
-    if (user >= 0 && heldOut[user].has(item)) {
-      leftOut++;
-      continue;
-    }
-    documents.push({ entityId: String(tagging.artistId), kind: "artist", text: tag, source: "tag" });
-  }
-  const model = new CulturalModel(options.model);
-  await model.addDocuments(documents, {
+  const scorer = await TagScorer.build(data, users, items, split.test.map((t) => new Set(t)), {
+    shrinkage: options.shrinkage,
+    model: options.model,
     signal: options.signal,
     onProgress: (done, total) => options.onProgress?.("extracting terms from tags", done, total),
   });
-  const { matrix, entityIds } = model.culturalMatrix();
-  // Model rows back to play-matrix columns, and each artist's support (its number of tag documents).
-  const itemOfRow = Int32Array.from(entityIds, (id) => items.indexOf(Number(id)));
-  const rowOfItem = new Int32Array(items.size).fill(-1);
-  itemOfRow.forEach((item, row) => (rowOfItem[item] = row));
-  const shrink = Float32Array.from(entityIds, (_, row) => {
-    const n = model.corpus.documentCounts[row];
-    return n / (n + options.shrinkage);
-  });
-
   const rankings: UserRanking[] = [];
   const { train } = split;
-  const profile = new Float32Array(matrix.cols);
   const scores = new Float32Array(items.size);
   for (let u = 0; u < train.rows; u++) {
     if (split.test[u].length === 0) continue;
-    // Sum of cosines to the listener's artists = dot product with the sum of their vectors.
-    profile.fill(0);
-    for (let k = train.indptr[u]; k < train.indptr[u + 1]; k++) {
-      const row = rowOfItem[train.indices[k]];
-      if (row < 0) continue;
-      for (let q = matrix.indptr[row]; q < matrix.indptr[row + 1]; q++) profile[matrix.indices[q]] += matrix.data[q];
-    }
-    scores.fill(0);
-    for (let row = 0; row < matrix.rows; row++) {
-      let dot = 0;
-      for (let q = matrix.indptr[row]; q < matrix.indptr[row + 1]; q++) dot += profile[matrix.indices[q]] * matrix.data[q];
-      // Shrunk similarity n / (n + lambda) (Koren 2010, "Factor in the neighbors", shrunk correlation): thinly tagged artists count less.
-      scores[itemOfRow[row]] = dot * shrink[row];
-    }
+    scorer.scores(train, u, scores);
     for (let k = train.indptr[u]; k < train.indptr[u + 1]; k++) scores[train.indices[k]] = -Infinity;
     const top = new TopK(20);
     for (let j = 0; j < scores.length; j++) if (scores[j] > 0 && scores[j] > top.threshold) top.push(j, scores[j]);
@@ -99,8 +62,8 @@ export async function evaluateTagRecommender(options: TagRecommenderOptions): Pr
   return {
     model: "text",
     dataset: "lastfm-2k",
-    taggings: { used: documents.length, leftOut },
-    taggedArtists: matrix.rows,
+    taggings: { used: scorer.documents, leftOut: scorer.leftOut },
+    taggedArtists: scorer.taggedArtists,
     shrinkage: options.shrinkage,
     metrics: { "precision@10": m["precision@10"], "recall@20": m["recall@20"], "ndcg@10": m["ndcg@10"], "map@10": m["map@10"], coverage: m.coverage, users: m.users },
   };

@@ -8,3 +8,4 @@ export { cleanText } from "./clean.ts";
 export { randomizedSvd, type TruncatedSvd } from "./svd.ts";
 export { evaluateText, type TextEvalOptions, type TextEvalResult } from "./eval.ts";
 export { readArtistBios, type ArtistBio } from "./artist-bios.ts";
+export { TagScorer } from "./tag-scores.ts";

@@ -25,7 +25,7 @@ export const trainCommand: Command = {
       results
         .map((r) => {
           const metrics = Object.entries(r.metrics ?? {}).filter(([k, v]) => shown.includes(k) && typeof v === "number").map(([k, v]) => `${k} ${Number(v).toFixed(3)}`);
-          return `${r.model}: version ${r.versionId}${metrics.length ? `, ${metrics.join(", ")}` : ""}${r.skipped ? ` skipped: ${r.skipped}` : ""}`;
+          return `${r.model}: version ${r.versionId}${metrics.length ? `, ${metrics.join(", ")}` : ""}`;
         })
         .join("\n"),
     );

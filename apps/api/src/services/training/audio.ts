@@ -109,11 +109,13 @@ export async function trainAudioNetwork(db: Database, options: { minListeners?: 
     // AUC on the unseen tracks: do the predicted vectors rank each track's real listeners first?
     const users = await loadVectors(db, als.id, "USER");
     const userRow = new Map(Array.from(users.ids, (uid, r) => [uid, r]));
-    const positives: Int32Array[] = [];
-    for (const r of unseen) {
-      const listeners = await db.query<{ user_id: number }>(`SELECT user_id FROM user_track_stats WHERE track_id = $1 AND streams > 0`, [r.track_id]);
-      positives.push(Int32Array.from(listeners.map((l) => userRow.get(l.user_id) ?? -1).filter((x) => x >= 0)));
-    }
+    const listenersOf = new Map<number, number[]>(unseen.map((r) => [r.track_id, []]));
+    const listened = await db.query<{ track_id: number; user_id: number }>(
+      `SELECT track_id, user_id FROM user_track_stats WHERE track_id = ANY($1::int[]) AND streams > 0`,
+      [unseen.map((r) => r.track_id)],
+    );
+    for (const l of listened) if (userRow.has(l.user_id)) listenersOf.get(l.track_id)!.push(userRow.get(l.user_id)!);
+    const positives = unseen.map((r) => Int32Array.from(listenersOf.get(r.track_id)!));
     const auc = unseen.length ? coldStartAuc(network.predict(unseen.map(spectrogram)), users.matrix, positives) : NaN;
     onProgress("predicting every track", 1, 1);
     const predicted = network.predict(analysed.map(spectrogram));

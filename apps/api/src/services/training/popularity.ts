@@ -1,34 +1,9 @@
 import type { Database } from "@deepcuts/db";
 import { float32ToBytes } from "@deepcuts/db";
-import type { Csr } from "@deepcuts/models/core";
-import { holdoutSplit, rankingMetrics } from "@deepcuts/models/eval";
-import { loadInteractions, type Interactions } from "./interactions.ts";
+import { PopularityModel } from "@deepcuts/models/cf";
+import { evaluateModelOnSplit, holdoutSplit } from "@deepcuts/models/eval";
+import { loadInteractions } from "./interactions.ts";
 import { beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
-
-/** Listeners per item: the baseline every model is reported beside. */
-export function popularityScores(userItems: Csr): Float32Array {
-  const scores = new Float32Array(userItems.cols);
-  for (let k = 0; k < userItems.indptr[userItems.rows]; k++) if (userItems.data[k] > 0) scores[userItems.indices[k]]++;
-  return scores;
-}
-
-/** Offline metrics of the popularity ranking on the standard 20% holdout. */
-export function evaluatePopularity(interactions: Interactions, seed = 42) {
-  const split = holdoutSplit(interactions.userItems, { seed });
-  const scores = popularityScores(split.train);
-  const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b);
-  const rankings = split.test.map((relevant, u) => {
-    if (relevant.length === 0) return { ranked: [], relevant };
-    const heard = new Set(split.train.indices.subarray(split.train.indptr[u], split.train.indptr[u + 1]));
-    const ranked: number[] = [];
-    for (const i of order) {
-      if (!heard.has(i)) ranked.push(i);
-      if (ranked.length === 20) break;
-    }
-    return { ranked, relevant };
-  });
-  return rankingMetrics(rankings, interactions.userItems.cols);
-}
 
 /** Encodes (database id, score) pairs: the popularity model's artifact. */
 export function encodeItemScores(ids: number[], scores: Float32Array): Uint8Array<ArrayBuffer> {
@@ -63,10 +38,11 @@ export async function trainPopularity(db: Database, onProgress: (m: string, d: n
     onProgress("loading interactions", 0, 3);
     const interactions = await loadInteractions(db);
     onProgress("evaluating", 1, 3);
-    const metrics = evaluatePopularity(interactions);
+    const split = holdoutSplit(interactions.userItems, { seed: 42 });
+    const metrics = evaluateModelOnSplit(await new PopularityModel().fit(split.train), split);
     onProgress("storing", 2, 3);
-    const scores = popularityScores(interactions.userItems);
-    await finishModelVersion(db, id, { artifact: encodeItemScores(interactions.items.ids, scores), metrics: { ...metrics, level: interactions.level } });
+    const model = await new PopularityModel().fit(interactions.userItems);
+    await finishModelVersion(db, id, { artifact: encodeItemScores(interactions.items.ids, model.itemPopularity), metrics: { ...metrics, level: interactions.level } });
     onProgress("done", 3, 3);
     return { id, metrics };
   } catch (error) {

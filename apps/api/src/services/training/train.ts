@@ -16,7 +16,6 @@ export interface TrainResult {
   model: Trainable;
   versionId: number | null;
   metrics?: Record<string, unknown>;
-  skipped?: string;
 }
 
 export interface ProgressBarLike {

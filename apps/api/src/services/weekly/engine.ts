@@ -1,7 +1,7 @@
 import { blendZScores, mmrSelect } from "@deepcuts/models/blend";
 import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
 import type { ListenerHistory } from "./histories.ts";
-import { unitRows, type ModelState } from "./model-state.ts";
+import type { ModelState } from "./model-state.ts";
 
 export const SOURCES = ["collaborative", "text", "audio", "popularity", "novelty"] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -207,4 +207,3 @@ function explain(state: ModelState, history: ListenerHistory, basis: [number, nu
   return "popular with Deepcuts listeners, and new to you";
 }
 
-export { unitRows };

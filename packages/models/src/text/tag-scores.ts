@@ -1,8 +1,8 @@
 import type { Csr } from "../core/matrix.ts";
 import type { Lastfm2k } from "../datasets/lastfm2k.ts";
 import type { IdIndex } from "../core/id-index.ts";
-import { CulturalModel } from "../text/model.ts";
-import type { CulturalDocument, CulturalModelOptions } from "../text/options.ts";
+import { CulturalModel } from "./model.ts";
+import type { CulturalDocument, CulturalModelOptions } from "./options.ts";
 
 /**
  * Scores listeners' affinity to artists from user tags: a listener's score for an artist is
@@ -17,6 +17,8 @@ export class TagScorer {
     private readonly rowOfItem: Int32Array,
     private readonly shrink: Float32Array,
     readonly documents: number,
+    /** Artists with at least one tag document. */
+    readonly taggedArtists: number,
     readonly leftOut: number,
   ) {}
 
@@ -25,7 +27,7 @@ export class TagScorer {
     users: IdIndex<number>,
     items: IdIndex<number>,
     hidden: Set<number>[],
-    options: { shrinkage?: number; model?: Omit<CulturalModelOptions, "artistOf">; onProgress?: (done: number, total: number) => void } = {},
+    options: { shrinkage?: number; model?: Omit<CulturalModelOptions, "artistOf">; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
   ): Promise<TagScorer> {
     const documents: CulturalDocument[] = [];
     let leftOut = 0;
@@ -41,7 +43,7 @@ export class TagScorer {
       documents.push({ entityId: String(tagging.artistId), kind: "artist", text: tag, source: "tag" });
     }
     const model = new CulturalModel(options.model ?? {});
-    await model.addDocuments(documents, { onProgress: options.onProgress });
+    await model.addDocuments(documents, { onProgress: options.onProgress, signal: options.signal });
     const { matrix, entityIds } = model.culturalMatrix();
     const itemOfRow = Int32Array.from(entityIds, (id) => items.indexOf(Number(id)));
     const rowOfItem = new Int32Array(items.size).fill(-1);
@@ -51,7 +53,7 @@ export class TagScorer {
       const n = model.corpus.documentCounts[row];
       return n / (n + shrinkage);
     });
-    return new TagScorer(matrix, itemOfRow, rowOfItem, shrink, documents.length, leftOut);
+    return new TagScorer(matrix, itemOfRow, rowOfItem, shrink, documents.length, matrix.rows, leftOut);
   }
 
   /** Scores of every artist for listener `user` of `train` (0 for artists without tags). */
