@@ -116,6 +116,10 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
     expect(d.track.vectors.map((v: { modelKind: string }) => v.modelKind).sort()).toEqual(["ALS", "TEXT"]);
     expect(d.track.vectors[0].values).toHaveLength(8);
     expect(d.track.topTerms).toEqual([{ term: "dreamy", termKind: "ADJ", weight: 0.9 }]);
+    // Track 4 (artist 0's, no text of its own) shows its artist's terms, marked inherited; track 0 keeps its own.
+    const e = await ask(`query($a:Int!,$b:Int!){ a: track(id:$a){ topTerms{ term inherited } } b: track(id:$b){ topTerms{ term inherited } } }`, { a: w.trackIds[4], b: w.trackIds[0] });
+    expect(e.a.topTerms).toEqual([{ term: "ambient drone", inherited: true }]);
+    expect(e.b.topTerms.map((x: { term: string; inherited: boolean }) => [x.term, x.inherited])).toEqual([["dreamy", false], ["slow synth", false]]);
   });
 
   it("a large catalogue is served by HNSW, which reports its recall against exact search", async () => {

@@ -110,7 +110,7 @@ export async function startApiWorld(target: Target): Promise<ApiWorld> {
     ...trackIds.map((id, i) => ({ kind: "TRACK", id, v: clusterVector((i + 1) % 4, i) })),
     ...artistIds.map((id, i) => ({ kind: "ARTIST", id, v: clusterVector((i + 1) % 4, i) })),
   ]);
-  await q(`INSERT INTO top_terms (model_version_id, entity_kind, entity_id, term_kind, term, weight) VALUES ($1, 'TRACK', $2, 'ADJ', 'dreamy', 0.9), ($1, 'TRACK', $2, 'NP', 'slow synth', 0.7)`, [textVersionId, trackIds[0]]);
+  await q(`INSERT INTO top_terms (model_version_id, entity_kind, entity_id, term_kind, term, weight) VALUES ($1, 'TRACK', $2, 'ADJ', 'dreamy', 0.9), ($1, 'TRACK', $2, 'NP', 'slow synth', 0.7), ($1, 'ARTIST', $3, 'N2', 'ambient drone', 0.6)`, [textVersionId, trackIds[0], artistIds[0]]);
   const keys = {
     admin: (await createApiKey(t.db, { name: "test admin", role: "ADMIN" })).key,
     curator: (await createApiKey(t.db, { name: "test curator", role: "CURATOR" })).key,

@@ -11,6 +11,7 @@ import { keysCommand } from "./commands/keys.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { startCommand } from "./commands/start.ts";
 import { statusCommand } from "./commands/status.ts";
+import { termsCommand } from "./commands/terms.ts";
 import { trainCommand } from "./commands/train.ts";
 
 export const commands: Command[] = [
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   analyzeCommand,
   generateCommand,
   evalCommand,
+  termsCommand,
   serveCommand,
   statusCommand,
   keysCommand,

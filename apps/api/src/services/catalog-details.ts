@@ -14,7 +14,7 @@ export interface AudioFeaturesRecord {
   onsetRate: number | null;
 }
 
-export interface TopTermRecord { entityId: number; termKind: string; term: string; weight: number }
+export interface TopTermRecord { entityId: number; termKind: string; term: string; weight: number; inherited: boolean }
 export interface StoredVectorRecord { entityId: number; modelVersionId: number; modelKind: string; values: number[]; inherited: boolean }
 
 export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
@@ -50,14 +50,31 @@ export async function audioFeaturesOf(db: Database, trackIds: readonly number[])
   return trackIds.map((id) => by.get(id) ?? null);
 }
 
-/** Top terms of many entities under the active TEXT version, heaviest first (DataLoader batch). */
+/**
+ * Top terms of many entities under the active TEXT version, heaviest first (DataLoader batch).
+ * A track without text of its own shows its artist's terms, marked inherited, as its vector is.
+ */
 export async function topTermsOf(db: Database, entity: "ARTIST" | "TRACK", ids: readonly number[]): Promise<TopTermRecord[][]> {
   const rows = await db.query<TopTermRecord>(
-    `SELECT t.entity_id AS "entityId", t.term_kind::text AS "termKind", t.term, t.weight
-     FROM top_terms t JOIN model_versions m ON m.id = t.model_version_id AND m.is_active AND m.kind = 'TEXT'
-     WHERE t.entity_kind = $1::text::"EntityKind" AND t.entity_id = ANY($2::int[])
-     ORDER BY t.entity_id, t.weight DESC, t.term`,
-    [entity, [...ids]],
+    entity === "ARTIST"
+      ? `SELECT t.entity_id AS "entityId", t.term_kind::text AS "termKind", t.term, t.weight, false AS inherited
+         FROM top_terms t JOIN model_versions m ON m.id = t.model_version_id AND m.is_active AND m.kind = 'TEXT'
+         WHERE t.entity_kind = 'ARTIST' AND t.entity_id = ANY($1::int[])
+         ORDER BY t.entity_id, t.weight DESC, t.term`
+      : `WITH own AS (
+           SELECT t.entity_id AS track_id, t.term_kind, t.term, t.weight, false AS inherited
+           FROM top_terms t JOIN model_versions m ON m.id = t.model_version_id AND m.is_active AND m.kind = 'TEXT'
+           WHERE t.entity_kind = 'TRACK' AND t.entity_id = ANY($1::int[])),
+         inherited AS (
+           SELECT tr.id AS track_id, t.term_kind, t.term, t.weight, true AS inherited
+           FROM tracks tr
+           JOIN top_terms t ON t.entity_kind = 'ARTIST' AND t.entity_id = tr.artist_id
+           JOIN model_versions m ON m.id = t.model_version_id AND m.is_active AND m.kind = 'TEXT'
+           WHERE tr.id = ANY($1::int[]) AND tr.id NOT IN (SELECT track_id FROM own))
+         SELECT track_id AS "entityId", term_kind::text AS "termKind", term, weight, inherited
+         FROM (SELECT * FROM own UNION ALL SELECT * FROM inherited) x
+         ORDER BY track_id, weight DESC, term`,
+    [[...ids]],
   );
   const by = new Map<number, TopTermRecord[]>(ids.map((id) => [id, []]));
   for (const r of rows) by.get(r.entityId)?.push(r);

@@ -10,7 +10,7 @@ interface TrackInfo {
   genre: string | null;
   artist: { name: string };
   audioFeatures: { status: string; tempo: number | null; key: string | null; mode: string | null; loudness: number | null; energy: number | null; danceability: number | null } | null;
-  topTerms: { term: string; termKind: string; weight: number }[];
+  topTerms: { term: string; termKind: string; weight: number; inherited: boolean }[];
 }
 
 interface Neighbour {
@@ -19,7 +19,7 @@ interface Neighbour {
 }
 
 const TRACK = `query Track($id: Int!) {
-  track(id: $id) { id title genre artist { name } audioFeatures { status tempo key mode loudness energy danceability } topTerms(first: 10) { term termKind weight } }
+  track(id: $id) { id title genre artist { name } audioFeatures { status tempo key mode loudness energy danceability } topTerms(first: 10) { term termKind weight inherited } }
 }`;
 
 const NEIGHBOURS = `query Neighbours($id: Int!, $model: SimilarityModel!) {
@@ -82,9 +82,12 @@ export async function TrackDetail({ trackId, apiKey, hrefFor }: { trackId: numbe
         <div>
           <h3>Top terms</h3>
           {t.topTerms.length ? (
-            <p className="small">{t.topTerms.map((term) => term.term).join(", ")}</p>
+            <p className="small">
+              {t.topTerms.map((term) => term.term).join(", ")}
+              {t.topTerms[0].inherited ? <span className="muted"> (the artist's: no text about this track)</span> : null}
+            </p>
           ) : (
-            <p className="muted small">None yet: the text model is not trained.</p>
+            <p className="muted small">None: the text model is not trained, or nothing is written about this track or its artist.</p>
           )}
         </div>
       </div>

@@ -37,7 +37,7 @@ export const startCommand: Command = {
       }
       const active = await db.prisma.modelVersion.findMany({ where: { isActive: true }, select: { kind: true } });
       const missing = DEFAULT_MODELS.filter((m) => !active.some((a) => a.kind === m.toUpperCase()));
-      if (missing.length) await trainModels(db, missing, { threads: ctx.config.threads, progress: (name) => new ProgressBar(`train ${name}`, !quiet) });
+      if (missing.length) await trainModels(db, missing, { threads: ctx.config.threads, skipWithoutData: true, progress: (name) => new ProgressBar(`train ${name}`, !quiet) });
       const bar = new ProgressBar("weekly playlists", !quiet);
       const generated = await generateDuePlaylists(db, { onProgress: bar.callback });
       bar.done(`${generated.made} made, ${generated.alreadyMade} already made this week`);

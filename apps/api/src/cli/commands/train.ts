@@ -17,14 +17,16 @@ export const trainCommand: Command = {
     const results = await withDatabase(ctx, (db) =>
       trainModels(db, model === "all" ? DEFAULT_MODELS : [model as (typeof TRAINABLE)[number]], {
         threads: ctx.config.threads,
+        skipWithoutData: model === "all",
         progress: (name) => new ProgressBar(`train ${name}`, !values.quiet),
       }),
     );
-    const shown = ["recall@20", "ndcg@10", "unseenTrackAuc", "tracks"];
+    const shown = ["recall@20", "ndcg@10", "unseenTrackAuc", "tracks", "documents", "terms"];
     emit(ctx, Boolean(values.json), results, () =>
       results
         .map((r) => {
-          const metrics = Object.entries(r.metrics ?? {}).filter(([k, v]) => shown.includes(k) && typeof v === "number").map(([k, v]) => `${k} ${Number(v).toFixed(3)}`);
+          const metrics = Object.entries(r.metrics ?? {}).filter(([k, v]) => shown.includes(k) && typeof v === "number").map(([k, v]) => `${k} ${Number.isInteger(v) ? v : Number(v).toFixed(3)}`);
+          if (r.skipped) return `${r.model}: skipped (${r.skipped})`;
           return `${r.model}: version ${r.versionId}${metrics.length ? `, ${metrics.join(", ")}` : ""}`;
         })
         .join("\n"),

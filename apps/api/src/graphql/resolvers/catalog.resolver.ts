@@ -58,7 +58,7 @@ export class TrackResolver {
     return ctx.loaders.audioFeatures.load(track.id);
   }
 
-  @FieldResolver(() => [TopTerm], { description: "Heaviest terms under the active TEXT model (empty before one is trained)." })
+  @FieldResolver(() => [TopTerm], { description: "Heaviest terms under the active TEXT model (empty before one is trained); a track without text shows its artist's, marked inherited." })
   async topTerms(@Root() track: Track, @Ctx() ctx: ApiContext, @Arg("first", () => Int, { defaultValue: 10 }) first: number): Promise<TopTerm[]> {
     if (!Number.isInteger(first) || first < 1 || first > TERMS_MAX) throw badInput("first", `must be 1..${TERMS_MAX}, got ${first}`);
     return (await ctx.loaders.trackTopTerms.load(track.id)).slice(0, first);

@@ -51,6 +51,7 @@ export class TopTerm {
   @Field(() => String, { description: "N2 (bigram), NP (noun phrase) or ADJ (adjective)" }) termKind!: string;
   @Field(() => String) term!: string;
   @Field(() => Float) weight!: number;
+  @Field(() => Boolean, { description: "True for a track without text of its own: the term is its artist's." }) inherited!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: "An entity's vector under one active model version." })

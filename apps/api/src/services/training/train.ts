@@ -2,20 +2,23 @@ import type { Database } from "@deepcuts/db";
 import { trainCollaborative } from "./collaborative.ts";
 import { trainPopularity } from "./popularity.ts";
 import { trainAudioFeatures, trainAudioNetwork } from "./audio.ts";
+import { trainText } from "./text.ts";
 
 /** Models `deepcuts train` knows, in the order they are trained (later ones build on earlier ones). */
-export const TRAINABLE = ["popularity", "als", "lmf", "audio"] as const;
+export const TRAINABLE = ["popularity", "als", "lmf", "text", "audio"] as const;
 export type Trainable = (typeof TRAINABLE)[number];
 /**
  * What `--model all` and `npm start` train first: LMF is trained on request only (it is reported
  * beside ALS, not served); audio needs the clips analysed, so `npm start` trains it in the background.
  */
-export const DEFAULT_MODELS: Trainable[] = ["popularity", "als"];
+export const DEFAULT_MODELS: Trainable[] = ["popularity", "als", "text"];
 
 export interface TrainResult {
   model: Trainable;
   versionId: number | null;
   metrics?: Record<string, unknown>;
+  /** Why a model was not trained (only with `skipWithoutData`). */
+  skipped?: string;
 }
 
 export interface ProgressBarLike {
@@ -27,12 +30,18 @@ export interface TrainOptions {
   threads: number;
   progress: (name: string) => ProgressBarLike;
   signal?: AbortSignal;
+  /** Skip, instead of failing, a model whose data is not there (text without documents): for `all` and `npm start`. */
+  skipWithoutData?: boolean;
 }
 
 /** Trains the named models in dependency order, each as a new active model version. */
 export async function trainModels(db: Database, models: Trainable[], options: TrainOptions): Promise<TrainResult[]> {
   const results: TrainResult[] = [];
   for (const model of TRAINABLE.filter((m) => models.includes(m))) {
+    if (model === "text" && options.skipWithoutData && !(await hasDocuments(db))) {
+      results.push({ model, versionId: null, skipped: "no documents about artists or tracks" });
+      continue;
+    }
     const bar = options.progress(model);
     let result: { id: number; metrics: unknown };
     switch (model) {
@@ -44,6 +53,9 @@ export async function trainModels(db: Database, models: Trainable[], options: Tr
         break;
       case "lmf":
         result = await trainCollaborative(db, "LMF", { threads: options.threads, onProgress: bar.callback, signal: options.signal });
+        break;
+      case "text":
+        result = await trainText(db, { onProgress: bar.callback, signal: options.signal });
         break;
       case "audio": {
         // Needs analysed audio and an active ALS version (the network learns its vectors).
@@ -57,4 +69,9 @@ export async function trainModels(db: Database, models: Trainable[], options: Tr
     results.push({ model, versionId: result.id, metrics: result.metrics as Record<string, unknown> });
   }
   return results;
+}
+
+async function hasDocuments(db: Database): Promise<boolean> {
+  const rows = await db.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM documents) AS found`);
+  return rows[0].found;
 }

@@ -11,16 +11,16 @@ export interface AlignedVectors {
   has: Uint8Array;
 }
 
-function align(ids: Int32Array, source: DenseMatrix, order: Map<number, number>, size: number): AlignedVectors {
+function align(ids: ArrayLike<number>, source: DenseMatrix, order: Map<number, number>, size: number): AlignedVectors {
   const k = source.cols;
   const data = new Float32Array(size * k);
   const has = new Uint8Array(size);
-  ids.forEach((id, r) => {
-    const i = order.get(id);
-    if (i === undefined) return;
+  for (let r = 0; r < ids.length; r++) {
+    const i = order.get(ids[r]);
+    if (i === undefined) continue;
     data.set(source.data.subarray(r * k, r * k + k), i * k);
     has[i] = 1;
-  });
+  }
   return { matrix: { rows: size, cols: k, data }, has };
 }
 
@@ -58,48 +58,81 @@ export interface ModelState {
   versions: Record<string, number>;
 }
 
+/** Loaded vectors: entity ids and the matching matrix rows. */
+export interface IdVectors {
+  ids: ArrayLike<number>;
+  matrix: DenseMatrix;
+}
+
+/** What `assembleModelState` needs: the catalogue and each trained source, however it was obtained. */
+export interface ModelStateInput {
+  tracks: { id: number; artist_id: number; title: string }[];
+  artists: { id: number; name: string }[];
+  /** Popularity per track id (streams or the popularity model's score). */
+  popularity: Map<number, number>;
+  popularityVersionId?: number;
+  collaborative: null | { versionId: number; model: ImplicitAls; userIds: ArrayLike<number>; itemTrackIds: ArrayLike<number> };
+  text: null | { versionId: number; tracks: IdVectors; artists: IdVectors };
+  audio: null | { versionId: number; tracks: IdVectors };
+}
+
 export async function loadModelState(db: Database): Promise<ModelState> {
   const tracks = await db.query<{ id: number; artist_id: number; title: string }>(`SELECT id, artist_id, title FROM tracks ORDER BY id`);
   const artists = await db.query<{ id: number; name: string }>(`SELECT id, name FROM artists`);
-  const n = tracks.length;
-  const indexOfTrack = new Map(tracks.map((t, i) => [t.id, i]));
-  const versions: Record<string, number> = {};
-  const popularity = new Float32Array(n);
+  const input: ModelStateInput = { tracks, artists, popularity: new Map(), collaborative: null, text: null, audio: null };
   const pop = await activeModelVersion(db, "POPULARITY");
   if (pop?.artifact) {
     const { ids, scores } = decodeItemScores(pop.artifact);
-    ids.forEach((id, r) => {
-      const i = indexOfTrack.get(id);
-      if (i !== undefined) popularity[i] = scores[r];
-    });
-    versions.POPULARITY = pop.id;
+    ids.forEach((id, r) => input.popularity.set(id, scores[r]));
+    input.popularityVersionId = pop.id;
   } else {
     for (const r of await db.query<{ track_id: number; n: number }>(`SELECT track_id, count(*)::int AS n FROM user_track_stats WHERE streams > 0 GROUP BY track_id`)) {
-      const i = indexOfTrack.get(r.track_id);
-      if (i !== undefined) popularity[i] = r.n;
+      input.popularity.set(r.track_id, r.n);
     }
   }
+  const audioVersion = await activeModelVersion(db, "AUDIO_CNN");
+  if (audioVersion) input.audio = { versionId: audioVersion.id, tracks: await loadVectors(db, audioVersion.id, "TRACK") };
+  const als = await activeModelVersion(db, "ALS");
+  if (als?.artifact) {
+    const entityIds = async (kind: string) =>
+      Int32Array.from(await db.query<{ entity_id: number }>(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = $2::text::"EntityKind" ORDER BY entity_id`, [als.id, kind]), (r) => r.entity_id);
+    input.collaborative = { versionId: als.id, model: ImplicitAls.load(als.artifact), userIds: await entityIds("USER"), itemTrackIds: await entityIds("TRACK") };
+  }
+  const textVersion = await activeModelVersion(db, "TEXT");
+  if (textVersion) {
+    input.text = { versionId: textVersion.id, tracks: await loadVectors(db, textVersion.id, "TRACK"), artists: await loadVectors(db, textVersion.id, "ARTIST") };
+  }
+  return assembleModelState(input);
+}
+
+/**
+ * Lays every source out in catalogue order. A track the collaborative model saw with no listens
+ * (a factor vector near zero) or never saw is cold; with an audio model, cold tracks take their
+ * audio-predicted collaborative vector, scaled to a typical item's length.
+ */
+export function assembleModelState(input: ModelStateInput): ModelState {
+  const { tracks, artists } = input;
+  const n = tracks.length;
+  const indexOfTrack = new Map(tracks.map((t, i) => [t.id, i]));
+  const versions: Record<string, number> = {};
+  if (input.popularityVersionId !== undefined) versions.POPULARITY = input.popularityVersionId;
+  const popularity = Float32Array.from(tracks, (t) => input.popularity.get(t.id) ?? 0);
 
   let audio: ModelState["audio"] = null;
-  const audioVersion = await activeModelVersion(db, "AUDIO_CNN");
-  if (audioVersion) {
-    const v = await loadVectors(db, audioVersion.id, "TRACK");
-    const aligned = align(v.ids, v.matrix, indexOfTrack, n);
-    audio = { versionId: audioVersion.id, unitTracks: unitRows(aligned.matrix), has: aligned.has };
-    versions.AUDIO_CNN = audioVersion.id;
+  if (input.audio) {
+    const aligned = align(input.audio.tracks.ids, input.audio.tracks.matrix, indexOfTrack, n);
+    audio = { versionId: input.audio.versionId, unitTracks: unitRows(aligned.matrix), has: aligned.has };
+    versions.AUDIO_CNN = input.audio.versionId;
   }
 
   let collaborative: ModelState["collaborative"] = null;
   // Without a collaborative model, a track nobody streamed counts as cold.
   const coldTrack = Uint8Array.from(popularity, (p) => (p > 0 ? 0 : 1));
-  const als = await activeModelVersion(db, "ALS");
-  if (als?.artifact) {
-    const model = ImplicitAls.load(als.artifact);
-    const users = await db.query<{ entity_id: number }>(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER' ORDER BY entity_id`, [als.id]);
-    const trackRows = await db.query<{ entity_id: number }>(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'TRACK' ORDER BY entity_id`, [als.id]);
+  if (input.collaborative) {
+    const { model, versionId } = input.collaborative;
     const modelItem = new Int32Array(n).fill(-1);
-    trackRows.forEach((t, r) => {
-      const i = indexOfTrack.get(t.entity_id);
+    Array.from(input.collaborative.itemTrackIds).forEach((id, r) => {
+      const i = indexOfTrack.get(id);
       if (i !== undefined) modelItem[i] = r;
     });
     const factors = model.itemFactors;
@@ -133,21 +166,19 @@ export async function loadModelState(db: Database): Promise<ModelState> {
       }
     }
     const matrix = { rows: n, cols: k, data: items };
-    collaborative = { versionId: als.id, model, userRow: new Map(users.map((u, r) => [u.entity_id, r])), modelItem, items: matrix, unitItems: unitRows(matrix), fromAudio };
-    versions.ALS = als.id;
+    const userRow = new Map(Array.from(input.collaborative.userIds, (id, r) => [id, r]));
+    collaborative = { versionId, model, userRow, modelItem, items: matrix, unitItems: unitRows(matrix), fromAudio };
+    versions.ALS = versionId;
   }
 
   let text: ModelState["text"] = null;
-  const textVersion = await activeModelVersion(db, "TEXT");
-  if (textVersion) {
-    const t = await loadVectors(db, textVersion.id, "TRACK");
-    const aligned = align(t.ids, t.matrix, indexOfTrack, n);
-    const a = await loadVectors(db, textVersion.id, "ARTIST");
-    const unitA = unitRows(a.matrix);
+  if (input.text) {
+    const aligned = align(input.text.tracks.ids, input.text.tracks.matrix, indexOfTrack, n);
+    const unitA = unitRows(input.text.artists.matrix);
     const unitArtists = new Map<number, Float32Array>();
-    a.ids.forEach((id, r) => unitArtists.set(id, unitA.data.slice(r * unitA.cols, (r + 1) * unitA.cols)));
-    text = { versionId: textVersion.id, unitTracks: unitRows(aligned.matrix), unitArtists };
-    versions.TEXT = textVersion.id;
+    Array.from(input.text.artists.ids).forEach((id, r) => unitArtists.set(id, unitA.data.slice(r * unitA.cols, (r + 1) * unitA.cols)));
+    text = { versionId: input.text.versionId, unitTracks: unitRows(aligned.matrix), unitArtists };
+    versions.TEXT = input.text.versionId;
   }
 
   return {
