@@ -71,6 +71,10 @@ export const evalCommand: Command = {
       const { evaluateColdStart } = await import("../../services/eval/cold-start.ts");
       const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;
       result = await evaluateColdStart({ seed: demoSeed, threads: cfOptions.threads, onProgress: bar.callback });
+    } else if (kind === "demo" && models.length === 1 && models[0] === "blend") {
+      const { evaluateDemoBlend } = await import("../../services/eval/demo-blend.ts");
+      const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;
+      result = await evaluateDemoBlend({ seed: demoSeed, threads: cfOptions.threads, onProgress: bar.callback });
     } else if (kind === "audio" && models.length === 1 && models[0] === "audio-features") {
       const { evaluateAudioFeatures } = await import("@deepcuts/models/audio");
       result = await evaluateAudioFeatures({ dataset, threads: cfOptions.threads, onProgress: (done, total, r) => bar.update(r.path.split("/").pop() ?? "", done, total) });

@@ -1,13 +1,9 @@
-import { events, generateWorld, renderTrackAudio, type DemoWorld } from "@deepcuts/demo";
+import type { DemoWorld } from "@deepcuts/demo";
 import { ImplicitAls } from "@deepcuts/models/cf";
-import { csrFromTriples, IdIndex, seededRandom, type DenseMatrix } from "@deepcuts/models/core";
+import { csrFromTriples, seededRandom, type DenseMatrix } from "@deepcuts/models/core";
+import { demoEvalWorld, demoSpectrograms, demoStreams, type DemoEvalWorldOptions } from "./demo-data.ts";
 
-export interface ColdStartOptions {
-  seed?: number;
-  listeners?: number;
-  artists?: number;
-  tracks?: number;
-  events?: number;
+export interface ColdStartOptions extends DemoEvalWorldOptions {
   /** Clip length synthesized per track (default 8 s, as npm start). */
   seconds?: number;
   maxEpochs?: number;
@@ -47,17 +43,8 @@ function trueFeatures(world: DemoWorld, tracks: number[]): DenseMatrix {
 export async function evaluateColdStart(options: ColdStartOptions = {}): Promise<ColdStartResult> {
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
-  const world = generateWorld({ seed: options.seed ?? 42, listeners: options.listeners ?? 1000, artists: options.artists ?? 100, tracks: options.tracks ?? 1000, events: options.events ?? 100_000 });
-  const users = new IdIndex<string>(world.users.map((u) => u.key));
-  const trackIndex = new IdIndex<string>(world.tracks.map((t) => t.key));
-  const streams = new Map<number, number>();
-  for (const e of events(world)) {
-    if (e.kind !== "stream") continue;
-    const key = users.indexOf(e.userKey) * trackIndex.size + trackIndex.indexOf(e.trackKey);
-    streams.set(key, (streams.get(key) ?? 0) + 1);
-  }
-  const listenersOf: number[][] = world.tracks.map(() => []);
-  for (const key of streams.keys()) listenersOf[key % trackIndex.size].push(Math.floor(key / trackIndex.size));
+  const world = demoEvalWorld(options);
+  const { users, tracks: trackIndex, streams, listenersOf } = demoStreams(world);
   const random = seededRandom(options.seed ?? 42);
   const withListeners = world.tracks.map((_, t) => t).filter((t) => listenersOf[t].length > 0);
   const heldOut = new Set(withListeners.filter(() => random() < 0.1));
@@ -71,16 +58,10 @@ export async function evaluateColdStart(options: ColdStartOptions = {}): Promise
   });
   progress("collaborative model without the held-out tracks", 0, 3);
   const als = await new ImplicitAls({ factors: 64, threads: options.threads, seed: options.seed ?? 42 }).fit(train);
-  const { resample, logMelSpectrogram } = await import("@deepcuts/models/audio");
   const { ContentNetwork, LinearFeatureModel, coldStartAuc } = await import("@deepcuts/models/audio/cnn");
   const trainable = withListeners.filter((t) => !heldOut.has(t) && listenersOf[t].length >= 5);
   const needed = [...trainable, ...heldOut];
-  const spectrograms = new Map<number, ReturnType<typeof logMelSpectrogram>>();
-  for (const [i, t] of needed.entries()) {
-    const clip = renderTrackAudio(world.tracks[t], world, { seconds: options.seconds ?? 8 });
-    spectrograms.set(t, logMelSpectrogram(resample(clip, 11_025, 16_000)));
-    if (i % 50 === 0) progress("synthesizing and transforming audio", i, needed.length);
-  }
+  const spectrograms = await demoSpectrograms(world, needed, { seconds: options.seconds, onProgress: (done, total) => progress("synthesizing and transforming audio", done, total) });
   const k = als.itemFactors.cols;
   const targets = { rows: trainable.length, cols: k, data: new Float32Array(trainable.length * k) };
   trainable.forEach((t, i) => targets.data.set(als.itemFactors.data.subarray(t * k, t * k + k), i * k));

@@ -98,31 +98,18 @@ export async function trainText(db: Database, options: TrainTextOptions = {}) {
     onProgress("fitting the dense space", culturalDocuments.length, culturalDocuments.length + 2);
     const dense = model.fitDense({ dims, signal: options.signal });
 
-    const artistIds = model.entityIds("artist").map(idOf);
-    const trackRows = tracks.filter((t) => model.has(trackKey(t.id)));
-    const denseOf = (key: string) => model.denseVector(key)!;
-    const matrixOf = (keys: string[]) => {
-      const data = new Float32Array(keys.length * dense.dims);
-      const inherited = keys.map((key, r) => {
-        const v = denseOf(key);
-        data.set(v.vector, r * dense.dims);
-        return v.inherited;
-      });
-      return { matrix: { rows: keys.length, cols: dense.dims, data }, inherited };
-    };
     onProgress("storing vectors and top terms", culturalDocuments.length + 1, culturalDocuments.length + 2);
-    const artists = matrixOf(artistIds.map(artistKey));
-    await storeVectors(db, id, "ARTIST", artistIds, artists.matrix, artists.inherited);
-    const trackVectors = matrixOf(trackRows.map((t) => trackKey(t.id)));
-    await storeVectors(db, id, "TRACK", trackRows.map((t) => t.id), trackVectors.matrix, trackVectors.inherited);
+    const { artists, tracks: trackVectors } = culturalVectors(model, tracks.map((t) => t.id));
+    await storeVectors(db, id, "ARTIST", artists.ids, artists.matrix);
+    await storeVectors(db, id, "TRACK", trackVectors.ids, trackVectors.matrix, trackVectors.inherited);
     const topTermRows = await storeTopTerms(db, id, model, termsPerKind);
 
     const inheriting = trackVectors.inherited.filter(Boolean).length;
     const metrics: TextTrainingMetrics = {
       documents: model.documentCount,
       newDocuments: documents.length,
-      artists: artistIds.length,
-      tracksWithText: trackRows.length - inheriting,
+      artists: artists.ids.length,
+      tracksWithText: trackVectors.ids.length - inheriting,
       tracksInheriting: inheriting,
       terms: model.termCount,
       dims: dense.dims,
@@ -137,6 +124,29 @@ export async function trainText(db: Database, options: TrainTextOptions = {}) {
     await failModelVersion(db, id, error as Error);
     throw error;
   }
+}
+
+/**
+ * Dense (LSA) vectors of a fitted model with database ids: every artist with text, and each of
+ * `trackIds` that has text or an artist with text (then inherited, flagged).
+ */
+export function culturalVectors(model: CulturalModel, trackIds: number[]) {
+  const dims = model.denseSpace?.dims ?? 0;
+  const matrixOf = (keys: string[]) => {
+    const data = new Float32Array(keys.length * dims);
+    const inherited = keys.map((key, r) => {
+      const v = model.denseVector(key)!;
+      data.set(v.vector, r * dims);
+      return v.inherited;
+    });
+    return { matrix: { rows: keys.length, cols: dims, data }, inherited };
+  };
+  const artistIds = model.entityIds("artist").map(idOf);
+  const withText = trackIds.filter((id) => model.has(trackKey(id)));
+  return {
+    artists: { ids: artistIds, ...matrixOf(artistIds.map(artistKey)) },
+    tracks: { ids: withText, ...matrixOf(withText.map(trackKey)) },
+  };
 }
 
 /** The top terms of each stored kind for every entity with its own text, in batches of one statement each. */
