@@ -1,7 +1,8 @@
-// npm run bench:ingest [-- --target embedded|postgres|both] [--events N] [--full]
+// npm run bench:ingest [-- --target embedded|postgres|both] [--events N] [--full] [--keep]
 // Bulk listening-event import speed (raw multi-row INSERT ... unnest, not createMany), on the
 // embedded database and on PostgreSQL, and with --full the time to load the whole benchmark
-// world (100,000 listeners, 50,000 tracks, 10 million events).
+// world (100,000 listeners, 50,000 tracks, 10 million events). --keep leaves the PostgreSQL
+// database in place and prints its URL, for `npm run bench:weekly -- --database-url <url>`.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";
@@ -9,7 +10,7 @@ import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
 import { createTestDatabase, postgresUnavailable, type Target } from "../support/databases.ts";
 
 const { values } = parseArgs({
-  options: { target: { type: "string", default: "both" }, events: { type: "string", default: "1000000" }, full: { type: "boolean" } },
+  options: { target: { type: "string", default: "both" }, events: { type: "string", default: "1000000" }, full: { type: "boolean" }, keep: { type: "boolean" } },
 });
 const targets: Target[] = values.target === "both" ? ["embedded", "postgres"] : [values.target as Target];
 const events = values.full ? undefined : Number(values.events);
@@ -40,6 +41,11 @@ for (const target of targets) {
         `loaded in ${seconds.toFixed(1)} s: ${Math.round(report.events / seconds).toLocaleString("en")} events/s overall (incl. catalogue, texts and aggregates); peak RSS ${rss.toFixed(0)} MiB`,
     );
   } finally {
-    await t.drop();
+    if (values.keep && t.url) {
+      await t.db.close();
+      console.log(`${target}: kept the loaded database at ${t.url}`);
+    } else {
+      await t.drop();
+    }
   }
 }

@@ -1,7 +1,10 @@
 // npm run bench:weekly [-- --target postgres|embedded] [--listeners N --tracks N --artists N --events N]
+//                      [--database-url <url of a loaded world>] [--sample N]
 // Whole weekly generation on a demo world (default the benchmark world: 100,000 listeners,
 // 50,000 tracks, 10 million events): listeners per second, the FLOPs of the scoring, and the
 // latency of one preview (median and 99th percentile). Loading and training are timed apart.
+// --database-url reuses a world already loaded (e.g. by `bench:ingest -- --full --keep`);
+// --sample N generates for N random listeners only and says so (the rate is per listener).
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";
@@ -11,39 +14,54 @@ import { generateDuePlaylists } from "../../apps/api/src/services/weekly/generat
 import { previewPlaylist } from "../../apps/api/src/services/weekly/preview.ts";
 import { loadModelState } from "../../apps/api/src/services/weekly/model-state.ts";
 import { defaultBlendConstraints, defaultBlendWeights } from "../../apps/api/src/services/weekly/blend-config.ts";
-import { createTestDatabase, type Target } from "../support/databases.ts";
+import { openPostgres } from "@deepcuts/db";
+import { createTestDatabase, type Target, type TestDatabase } from "../support/databases.ts";
 
 const { values } = parseArgs({
   options: {
     target: { type: "string", default: "postgres" },
     listeners: { type: "string" }, tracks: { type: "string" }, artists: { type: "string" }, events: { type: "string" },
     previews: { type: "string", default: "200" },
+    "database-url": { type: "string" }, sample: { type: "string" },
   },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-const world = generateWorld({ scale: "benchmark", listeners: num(values.listeners), tracks: num(values.tracks), artists: num(values.artists), events: num(values.events) });
+const reuse = values["database-url"];
+const world = reuse ? null : generateWorld({ scale: "benchmark", listeners: num(values.listeners), tracks: num(values.tracks), artists: num(values.artists), events: num(values.events) });
 const quiet = { callback: () => {}, done: () => {} };
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
-console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; target ${values.target}`);
-console.log(`world: ${world.users.length} listeners, ${world.tracks.length} tracks, ${world.eventCount} events`);
-const t = await createTestDatabase(values.target as Target);
+console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; target ${reuse ? reuse : values.target}`);
+const t: TestDatabase = reuse
+  ? { db: await openPostgres(reuse), url: reuse, home: null, drop: async () => t.db.close() }
+  : await createTestDatabase(values.target as Target);
 try {
   let started = process.hrtime.bigint();
-  await loadDemoWorld(t.db, world);
-  console.log(`load: ${seconds(started).toFixed(1)} s`);
+  if (world) {
+    console.log(`world: ${world.users.length} listeners, ${world.tracks.length} tracks, ${world.eventCount} events`);
+    await loadDemoWorld(t.db, world);
+    console.log(`load: ${seconds(started).toFixed(1)} s`);
+  }
+  const [counts] = await t.db.query<{ listeners: number; tracks: number; events: number }>(
+    `SELECT (SELECT count(*) FROM users)::int AS listeners, (SELECT count(*) FROM tracks)::int AS tracks, (SELECT count(*) FROM listening_events)::int AS events`,
+  );
+  console.log(`database: ${counts.listeners} listeners, ${counts.tracks} tracks, ${counts.events} events`);
   started = process.hrtime.bigint();
-  await trainModels(t.db, ["popularity", "als"], { threads: cpus().length, progress: () => quiet });
-  console.log(`train popularity + ALS: ${seconds(started).toFixed(1)} s`);
+  await trainModels(t.db, ["popularity", "als", "text"], { threads: cpus().length, skipWithoutData: true, progress: () => quiet });
+  console.log(`train popularity + ALS + text: ${seconds(started).toFixed(1)} s`);
 
   const state = await loadModelState(t.db);
   const dims = (state.collaborative?.items.cols ?? 0) + (state.text?.unitTracks.cols ?? 0) + (state.audio?.unitTracks.cols ?? 0);
   const flopsPerListener = 2 * state.trackIds.length * dims;
   started = process.hrtime.bigint();
-  const report = await generateDuePlaylists(t.db, { now: new Date(), batchSize: 500 });
+  const sample = num(values.sample);
+  const userIds = sample
+    ? (await t.db.query<{ id: number }>(`SELECT id FROM users ORDER BY md5(id::text) LIMIT $1`, [sample])).map((r) => r.id)
+    : undefined;
+  const report = await generateDuePlaylists(t.db, { now: new Date(), batchSize: 500, userIds });
   const s = seconds(started);
   console.log(
-    `weekly generation: ${report.made} playlists in ${s.toFixed(1)} s = ${(report.made / s).toFixed(0)} listeners/s; ` +
+    `weekly generation${sample ? ` (a sample of ${sample} of ${counts.listeners} listeners)` : ""}: ${report.made} playlists in ${s.toFixed(1)} s = ${(report.made / s).toFixed(0)} listeners/s; ` +
       `scoring ${(flopsPerListener / 1e6).toFixed(1)} MFLOP per listener (${state.trackIds.length} tracks x ${dims} dims x 2), ` +
       `${((flopsPerListener * report.made) / 1e9).toFixed(1)} GFLOP in all, ${((flopsPerListener * report.made) / 1e9 / s).toFixed(2)} GFLOP/s of the whole run`,
   );
