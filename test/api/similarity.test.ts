@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NeighbourIndexCache } from "../../apps/api/src/services/similarity/index-cache.ts";
+import { insertEvents } from "../../apps/api/src/services/ingest.ts";
 import { codesOf, gql, insertVersion, startApiWorld, type ApiWorld } from "./support.ts";
 
 interface Similar { score: number; scores: { collaborative: number | null; text: number | null }; track: { id: number; artistId: number } }
@@ -109,6 +110,35 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
     const meta = d.e.metadataTsv.trimEnd().split("\n");
     expect(meta[0]).toBe("id\tname\tgenre");
     expect(meta).toHaveLength(13);
+  });
+
+  it("projected points carry tempo, key, mode, cold-start status and top tag, for colouring the map", async () => {
+    const q = w.t.db.query;
+    await q(`INSERT INTO audio_analyses (track_id, status, tempo, key, mode) VALUES ($1, 'OK', 121.5, 'A', 'minor'), ($2, 'OK', 90, 'C', 'major'), ($3, 'PENDING', NULL, NULL, NULL)`, [w.trackIds[0], w.trackIds[1], w.trackIds[2]]);
+    // Track 1 is streamed; track 2 only skipped, which is not a listen.
+    await insertEvents(q, [
+      { userId: w.userIds[3], eventId: "p1", kind: "STREAM", trackId: w.trackIds[1], occurredAt: new Date(), msPlayed: 60_000 },
+      { userId: w.userIds[3], eventId: "p2", kind: "SKIP", trackId: w.trackIds[2], occurredAt: new Date() },
+    ]);
+    // A heavier term under an inactive TEXT version must not win.
+    const stale = await insertVersion(w.t.db, "TEXT", [], false);
+    await q(`INSERT INTO top_terms (model_version_id, entity_kind, entity_id, term_kind, term, weight) VALUES ($1, 'TRACK', $2, 'ADJ', 'stale', 5)`, [stale, w.trackIds[0]]);
+    const d = await ask(`{ vectorProjection(model:COLLABORATIVE, sample:120){ points{ id tempo key mode coldStart topTag } } }`);
+    const points = d.vectorProjection.points as { id: number; tempo: number | null; key: string | null; mode: string | null; coldStart: boolean; topTag: string | null }[];
+    expect(points).toHaveLength(120);
+    const of = (i: number) => points.find((p) => p.id === w.trackIds[i]);
+    expect(of(0)).toMatchObject({ tempo: 121.5, key: "A", mode: "minor", coldStart: true, topTag: "dreamy" });
+    expect(of(1)).toMatchObject({ tempo: 90, key: "C", mode: "major", coldStart: false, topTag: null });
+    expect(of(2)).toMatchObject({ tempo: null, key: null, mode: null, coldStart: true, topTag: null });
+    // Artist 0's other tracks have no terms of their own: they take the artist's.
+    expect(of(4)).toMatchObject({ tempo: null, coldStart: true, topTag: "ambient drone" });
+    expect(points.filter((p) => !p.coldStart).map((p) => p.id)).toEqual([w.trackIds[1]]);
+    expect(points.filter((p) => p.tempo !== null)).toHaveLength(2);
+    expect(points.filter((p) => p.topTag === "ambient drone")).toHaveLength(29);
+    const artists = await ask(`{ vectorProjection(model:TEXT, sample:4, entity:ARTIST){ points{ id coldStart topTag tempo } } }`);
+    const artistPoints = artists.vectorProjection.points as { id: number; coldStart: boolean; topTag: string | null; tempo: number | null }[];
+    expect(artistPoints.find((p) => p.id === w.artistIds[0])).toEqual({ id: w.artistIds[0], coldStart: true, topTag: "ambient drone", tempo: null });
+    expect(artistPoints.find((p) => p.id === w.artistIds[1])).toMatchObject({ coldStart: false, topTag: null });
   });
 
   it("the track's vectors and top terms come from the active versions", async () => {

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CancelledError } from "@deepcuts/models/core";
+import { startJob } from "../../apps/api/src/services/curation/jobs.ts";
 import { chromiumMissing, launchChromium, screenshot } from "./browser.ts";
 import { startDemoStack, type DemoStack } from "./demo-stack.ts";
 
@@ -139,8 +141,56 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await screenshot(page, "vectors-track");
   });
 
+  it("colours the vector map by cold start, tag, tempo and key, with legends that count the API's points", async () => {
+    // A few analysed tracks on the map with known tempos and keys (the demo stack does not analyse audio).
+    const onMap = await api<{ vectorProjection: { points: { id: number }[] } }>(`{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { id } } }`);
+    await stack.database.db.query(
+      `INSERT INTO audio_analyses (track_id, status, tempo, key, mode)
+       SELECT id, 'OK', 80 + 10 * (n - 1), (ARRAY['A', 'C', 'E'])[1 + n % 3], 'minor' FROM unnest($1::int[]) WITH ORDINALITY AS t(id, n)
+       ON CONFLICT (track_id) DO UPDATE SET status = 'OK', tempo = excluded.tempo, key = excluded.key, mode = excluded.mode`,
+      [onMap.vectorProjection.points.slice(0, 6).map((p) => p.id)],
+    );
+    type Point = { coldStart: boolean; tempo: number | null; key: string | null; mode: string | null; topTag: string | null };
+    const { vectorProjection } = await api<{ vectorProjection: { points: Point[] } }>(`{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { coldStart tempo key mode topTag } } }`);
+    const points = vectorProjection.points;
+    const legendOf = async (colour: string) => {
+      await page.goto(`${stack.dashboard.url}/vectors?model=COLLABORATIVE&method=PCA&colour=${colour}`);
+      await page.locator("[data-testid=map-legend]").waitFor();
+      expect(await page.getAttribute("[data-testid=projection]", "data-colour-by")).toBe(colour);
+      const legend = await page.$$eval("[data-testid=map-legend] [data-legend-label]", (es) => es.map((e) => ({ label: e.getAttribute("data-legend-label")!, count: Number(e.getAttribute("data-count")), colour: e.getAttribute("data-colour")! })));
+      const circles = await page.$$eval("[data-testid=projection] circle", (cs) => cs.map((c) => c.getAttribute("data-colour")!));
+      // Every point is counted once in the legend, and as many points wear each colour as its entry says.
+      expect(circles).toHaveLength(points.length);
+      for (const entry of legend) expect(circles.filter((c) => c === entry.colour).length, entry.label).toBe(entry.count);
+      return legend;
+    };
+    const cold = points.filter((p) => p.coldStart).length;
+    expect((await legendOf("coldStart")).map((e) => [e.label, e.count])).toEqual([["listened to", points.length - cold], ["cold start (no listens)", cold]]);
+    expect(await page.$$eval("[data-colour-option]", (as) => as.map((a) => a.getAttribute("data-colour-option")))).toEqual(["genre", "tag", "tempo", "key", "coldStart"]);
+    await screenshot(page, "vectors-cold-start");
+
+    const tags = new Map<string, number>();
+    for (const p of points) if (p.topTag) tags.set(p.topTag, (tags.get(p.topTag) ?? 0) + 1);
+    const tagLegend = await legendOf("tag");
+    const ranked = [...tags].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    expect(tagLegend.slice(0, Math.min(10, ranked.length)).map((e) => [e.label, e.count])).toEqual(ranked.slice(0, 10));
+    expect(tagLegend.length).toBeLessThanOrEqual(12); // ten tags, "other", "no terms"
+    await screenshot(page, "vectors-tag");
+
+    const tempos = points.map((p) => p.tempo).filter((t): t is number => t !== null);
+    expect(tempos.length).toBeGreaterThanOrEqual(6);
+    const tempoLegend = await legendOf("tempo");
+    expect(Number(await page.getAttribute("[data-testid=map-scale]", "data-min"))).toBe(Math.min(...tempos));
+    expect(Number(await page.getAttribute("[data-testid=map-scale]", "data-max"))).toBe(Math.max(...tempos));
+    expect(tempoLegend).toEqual(points.length > tempos.length ? [expect.objectContaining({ label: "not analysed", count: points.length - tempos.length })] : []);
+    await screenshot(page, "vectors-tempo");
+
+    const keyLegend = await legendOf("key");
+    expect(keyLegend.filter((e) => e.label.endsWith("minor")).reduce((n, e) => n + e.count, 0)).toBe(points.filter((p) => p.mode === "minor").length);
+  });
+
   it("explains a model that is not trained yet", async () => {
-    await page.goto(`${stack.dashboard.url}/vectors?model=TEXT`);
+    await page.goto(`${stack.dashboard.url}/vectors?model=AUDIO`);
     expect(await page.textContent("[data-testid=model-not-ready] h2")).toBe("A model is not trained yet");
   });
 
@@ -185,6 +235,30 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await screenshot(page, "playlists");
   });
 
+  it("shows the listener's top artists and listening history as the API gives them, and pages back through the history", async () => {
+    // A listener with more than a page of history (some demo listeners are cold starts).
+    const [{ userId }] = await stack.database.db.query<{ userId: number }>(
+      `SELECT user_id AS "userId" FROM listening_events GROUP BY user_id HAVING count(*) > 60 ORDER BY user_id LIMIT 1`,
+    );
+    await page.goto(`${stack.dashboard.url}/playlists?user=${userId}`);
+    const data = await api<{
+      topArtists: { totalPlays: number; totalArtists: number; artists: { artist: { name: string }; plays: number }[] };
+      listeningHistory: { totalCount: number; edges: { node: { kind: string; track: { title: string } | null } }[] };
+    }>(`{ topArtists(userId: ${userId}, first: 10) { totalPlays totalArtists artists { artist { name } plays } }
+         listeningHistory(userId: ${userId}, first: 50) { totalCount edges { node { kind track { title } } } } }`);
+    expect(data.topArtists.artists.length).toBeGreaterThan(0);
+    expect(await page.$$eval("[data-testid=top-artists] .artist-name", (e) => e.map((x) => x.textContent))).toEqual(data.topArtists.artists.map((a) => a.artist.name));
+    expect(await page.$$eval("[data-testid=top-artists] .plays", (e) => e.map((x) => x.textContent))).toEqual(data.topArtists.artists.map((a) => a.plays.toLocaleString("en-US")));
+    expect(await page.textContent("[data-testid=top-artists-summary]")).toContain(`${data.topArtists.totalPlays.toLocaleString("en-US")} plays of ${data.topArtists.totalArtists} artists`);
+    expect(await page.textContent("[data-testid=history-count]")).toContain(`${data.listeningHistory.totalCount.toLocaleString("en-US")} events`);
+    const rows = () => page.$$eval("[data-testid=listening-history] tbody tr", (trs) => trs.map((tr) => [tr.getAttribute("data-kind"), tr.querySelector(".title")?.textContent ?? null]));
+    const expected = data.listeningHistory.edges.map((e) => [e.node.kind, e.node.track?.title ?? null]);
+    expect(await rows()).toEqual(expected.slice(0, 25));
+    await screenshot(page, "playlists-listening");
+    await Promise.all([page.waitForURL(/history=/), page.click("[data-testid=history-older]")]);
+    expect(await rows()).toEqual(expected.slice(25, 50));
+  });
+
   it("draws a track's similarity graph, expands a node, and exports GEXF", async () => {
     const seed = (await api<{ tracks: { edges: { node: { id: number } }[] } }>(`{ tracks(first: 1) { edges { node { id } } } }`)).tracks.edges[0].node.id;
     await page.goto(`${stack.dashboard.url}/graph?entity=TRACK&model=COLLABORATIVE&k=5&seed=${seed}`);
@@ -223,6 +297,34 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await screenshot(adminPage, "training");
     await Promise.all([adminPage.waitForURL(/\/sign-in/), adminPage.click("text=Sign out")]);
     expect((await adminContext.cookies()).find((c) => c.name === "deepcuts_session")).toBeUndefined();
+    await adminContext.close();
+  });
+
+  it("cancels a running job from the Training page with an admin key; a curator gets no Cancel button", async () => {
+    const seen = { aborted: false };
+    // In-process work that runs until cancelled, as a long training checking its signal does.
+    const job = await startJob(stack.database.db, "TRAIN", { models: ["browser test"] }, (_progress, signal) =>
+      new Promise<never>((_, reject) => signal.addEventListener("abort", () => ((seen.aborted = true), reject(new CancelledError("browser test work"))))),
+    );
+    await page.goto(`${stack.dashboard.url}/training`);
+    const curatorRow = page.locator(`[data-testid=jobs] tr[data-job-id="${job.id}"]`);
+    await curatorRow.waitFor();
+    expect(await curatorRow.locator("[data-testid=cancel-job]").count()).toBe(0);
+
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, stack.adminKey);
+    await adminPage.goto(`${stack.dashboard.url}/training`);
+    const row = adminPage.locator(`[data-testid=jobs] tr[data-job-id="${job.id}"]`);
+    expect(await row.getAttribute("data-status")).toBe("RUNNING");
+    expect(seen.aborted).toBe(false);
+    await row.locator("[data-testid=cancel-job]").click();
+    await expect.poll(async () => row.getAttribute("data-status"), { timeout: 15_000 }).toBe("CANCELLED");
+    expect(seen.aborted).toBe(true);
+    expect(await row.locator("[data-testid=cancel-job]").count()).toBe(0);
+    const { job: stored } = await api<{ job: { status: string } }>(`{ job(id: ${job.id}) { status } }`);
+    expect(stored.status).toBe("CANCELLED");
+    await screenshot(adminPage, "training-cancelled");
     await adminContext.close();
   });
 

@@ -4,15 +4,8 @@ import { useEffect, useMemo, useState } from "react";
 import { saveBlendConfig } from "../app/(console)/blend/actions.ts";
 import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../lib/blend.ts";
 import { browserGql, BrowserApiError } from "../lib/browser-graphql.ts";
-import { PLAYLIST_SONG_FIELDS } from "./playlist-items.tsx";
+import { PreviewDocument, type PreviewQuery } from "../lib/generated/graphql.ts";
 import { PlaylistPreview, type PreviewResult } from "./playlist-preview.tsx";
-
-const PREVIEW = `query Preview($userId: Int!, $weights: BlendWeightsInput!, $constraints: BlendConstraintsInput!) {
-  previewPlaylist(userId: $userId, weights: $weights, constraints: $constraints) {
-    status
-    items { ${PLAYLIST_SONG_FIELDS} }
-  }
-}`;
 
 // Wait for the slider to rest before asking the API: one preview per pause, not per pixel.
 const DEBOUNCE_MS = 250;
@@ -25,7 +18,7 @@ function usePreview(userId: number | null, weights: BlendWeights, constraints: B
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(() => {
-      browserGql<{ previewPlaylist: PreviewResult }>(PREVIEW, { userId, ...JSON.parse(settings) }, controller.signal)
+      browserGql<PreviewQuery>(PreviewDocument, { userId, ...JSON.parse(settings) }, controller.signal)
         .then((data) => setState({ result: data.previewPlaylist, error: null, loading: false }))
         .catch((error: unknown) => {
           if (controller.signal.aborted) return;

@@ -3,7 +3,8 @@
 import dynamic from "next/dynamic";
 import { useMemo, useRef, useState } from "react";
 import { browserGql, BrowserApiError } from "../lib/browser-graphql.ts";
-import { GEXF_QUERY, GRAPH_QUERY, mergeGraphs, type GraphEdge, type GraphNode, type GraphSettings } from "../lib/graph.ts";
+import { GexfDocument, GraphDocument, type GexfQuery, type GexfVariables, type GraphQuery, type GraphVariables } from "../lib/generated/graphql.ts";
+import { mergeGraphs, type GraphEdge, type GraphNode, type GraphSettings } from "../lib/graph.ts";
 
 // The force layout draws on a canvas and touches `window` on import: browser only.
 const ForceGraph2D = dynamic(() => import("react-force-graph-2d"), { ssr: false, loading: () => <div className="skeleton graph-skeleton" /> });
@@ -38,7 +39,7 @@ export function GraphCanvas({ initial, settings, seed }: { initial: { nodes: Gra
     setBusy(true);
     setError(null);
     try {
-      const data = await browserGql<{ similarityGraph: { nodes: GraphNode[]; edges: GraphEdge[] } }>(GRAPH_QUERY, { ...settings, seeds: [id], depth: 1 });
+      const data = await browserGql<GraphQuery>(GraphDocument, { ...settings, seeds: [id], depth: 1 } satisfies GraphVariables);
       setGraph((g) => mergeGraphs(g.nodes, g.edges, data.similarityGraph));
       setExpanded((e) => [...e, id]);
     } catch (e) {
@@ -51,7 +52,7 @@ export function GraphCanvas({ initial, settings, seed }: { initial: { nodes: Gra
   async function exportGexf() {
     setError(null);
     try {
-      const data = await browserGql<{ similarityGraph: { gexf: string } }>(GEXF_QUERY, { ...settings, seeds: expanded.slice(0, MAX_SEEDS) });
+      const data = await browserGql<GexfQuery>(GexfDocument, { ...settings, seeds: expanded.slice(0, MAX_SEEDS) } satisfies GexfVariables);
       const url = URL.createObjectURL(new Blob([data.similarityGraph.gexf], { type: "application/gexf+xml" }));
       const a = document.createElement("a");
       a.href = url;

@@ -1,15 +1,9 @@
 import { MODEL_COLOURS, WEIGHT_NAMES } from "../lib/blend.ts";
 import { trackLength } from "../lib/format.ts";
+import type { PlaylistSongFragment, PreviewSongFragment } from "../lib/generated/graphql.ts";
 
-/** One song of a stored or previewed playlist, with each model's share of its score. */
-export interface PlaylistSong {
-  position: number;
-  reason: string;
-  scores: Record<(typeof WEIGHT_NAMES)[number], number | null>;
-  track: { id: number; title: string; durationMs: number; artist: { name: string } };
-}
-
-export const PLAYLIST_SONG_FIELDS = `position reason scores { collaborative text audio popularity novelty } track { id title durationMs artist { name } }`;
+/** One song of a stored or previewed playlist, with each model's share of its score (the two fragments ask the same fields). */
+export type PlaylistSong = PlaylistSongFragment | PreviewSongFragment;
 
 /** Each model's share of the item's score, as one small stacked bar. */
 function ContributionBar({ scores }: { scores: PlaylistSong["scores"] }) {

@@ -1,12 +1,11 @@
 "use client";
 
 import { playlistSummary, statusNote } from "../lib/format.ts";
-import { ModelLegend, PlaylistItems, type PlaylistSong } from "./playlist-items.tsx";
+import type { PreviewQuery } from "../lib/generated/graphql.ts";
+import { ModelLegend, PlaylistItems } from "./playlist-items.tsx";
 
-export interface PreviewResult {
-  status: "COMPLETE" | "SHORT" | "COLD_START";
-  items: PlaylistSong[];
-}
+/** A preview as the API answers it (generated from src/graphql/blend.graphql). */
+export type PreviewResult = PreviewQuery["previewPlaylist"];
 
 /** The previewed playlist; with `activeTrackIds`, marks what differs from the active blend. */
 export function PlaylistPreview({ current, activeTrackIds }: { current: { result: PreviewResult | null; error: string | null; loading: boolean }; activeTrackIds: Set<number> | null }) {

@@ -1,32 +1,11 @@
 import Link from "next/link";
+import { NeighboursDocument, TrackDocument, type NeighboursQuery, type NeighboursVariables, type TrackQuery, type TrackVariables } from "../lib/generated/graphql.ts";
 import { gql } from "../lib/graphql.ts";
 import { load, type Loaded } from "../lib/load.ts";
 import { SIMILARITY_MODELS, type SimilarityModel } from "../lib/vectors.ts";
 import { ApiProblem } from "./api-problem.tsx";
 
-interface TrackInfo {
-  id: number;
-  title: string;
-  genre: string | null;
-  artist: { name: string };
-  audioFeatures: { status: string; tempo: number | null; key: string | null; mode: string | null; loudness: number | null; energy: number | null; danceability: number | null } | null;
-  topTerms: { term: string; termKind: string; weight: number; inherited: boolean }[];
-}
-
-interface Neighbour {
-  score: number;
-  track: { id: number; title: string; artist: { name: string } };
-}
-
-const TRACK = `query Track($id: Int!) {
-  track(id: $id) { id title genre artist { name } audioFeatures { status tempo key mode loudness energy danceability } topTerms(first: 10) { term termKind weight inherited } }
-}`;
-
-const NEIGHBOURS = `query Neighbours($id: Int!, $model: SimilarityModel!) {
-  similarTracks(trackId: $id, model: $model, first: 10) { score track { id title artist { name } } }
-}`;
-
-function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; result: Loaded<{ similarTracks: Neighbour[] }>; hrefFor: (id: number) => string }) {
+function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; result: Loaded<NeighboursQuery>; hrefFor: (id: number) => string }) {
   return (
     <section className="neighbours" data-testid={`neighbours-${model}`}>
       <h3>{model.toLowerCase()}</h3>
@@ -54,8 +33,8 @@ function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; res
 /** A track's audio features, top terms, and its nearest neighbours under every model side by side. */
 export async function TrackDetail({ trackId, apiKey, hrefFor }: { trackId: number; apiKey: string; hrefFor: (id: number) => string }) {
   const [track, ...neighbours] = await Promise.all([
-    load(() => gql<{ track: TrackInfo }>(TRACK, { id: trackId }, apiKey)),
-    ...SIMILARITY_MODELS.map((model) => load(() => gql<{ similarTracks: Neighbour[] }>(NEIGHBOURS, { id: trackId, model }, apiKey))),
+    load(() => gql<TrackQuery>(TrackDocument, { id: trackId } satisfies TrackVariables, apiKey)),
+    ...SIMILARITY_MODELS.map((model) => load(() => gql<NeighboursQuery>(NeighboursDocument, { id: trackId, model } satisfies NeighboursVariables, apiKey))),
   ]);
   if (!track.ok) return <ApiProblem problem={track.problem} />;
   const t = track.value.track;

@@ -4,10 +4,16 @@ import { gql } from "./graphql.ts";
 export interface Capabilities {
   queries: ReadonlySet<string>;
   mutations: ReadonlySet<string>;
+  /** Fields of the other object types, by type name (a page may need a field newer than its query). */
+  fields: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 interface Introspection {
-  __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } | null };
+  __schema: {
+    queryType: { fields: { name: string }[] };
+    mutationType: { fields: { name: string }[] } | null;
+    types: { name: string; fields: { name: string }[] | null }[];
+  };
 }
 
 // The schema changes only when the API is upgraded: asking once a minute saves an
@@ -21,19 +27,21 @@ let remembered: { at: number; value: Capabilities } | null = null;
  */
 export const capabilities = cache(async (key: string): Promise<Capabilities> => {
   if (remembered && Date.now() - remembered.at < TTL_MS) return remembered.value;
-  const data = await gql<Introspection>(`{ __schema { queryType { fields { name } } mutationType { fields { name } } } }`, {}, key);
+  const data = await gql<Introspection>(`{ __schema { queryType { fields { name } } mutationType { fields { name } } types { name fields { name } } } }`, {}, key);
   const value = {
     queries: new Set(data.__schema.queryType.fields.map((f) => f.name)),
     mutations: new Set(data.__schema.mutationType?.fields.map((f) => f.name) ?? []),
+    fields: new Map(data.__schema.types.filter((t) => t.fields && !t.name.startsWith("__")).map((t) => [t.name, new Set(t.fields!.map((f) => f.name))])),
   };
   remembered = { at: Date.now(), value };
   return value;
 });
 
-/** The operations in `needed` ("Query.x" / "Mutation.y") that the API does not offer. */
+/** The operations or fields in `needed` ("Query.x", "Mutation.y", "Type.field") that the API does not offer. */
 export function missingOperations(caps: Capabilities, needed: readonly string[]): string[] {
   return needed.filter((op) => {
     const [kind, name] = op.split(".");
-    return !(kind === "Mutation" ? caps.mutations : caps.queries).has(name);
+    const offered = kind === "Query" ? caps.queries : kind === "Mutation" ? caps.mutations : caps.fields.get(kind);
+    return !offered?.has(name);
   });
 }

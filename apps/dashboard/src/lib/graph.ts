@@ -1,34 +1,15 @@
-/** The similarity graph as the API returns it (SimilarityGraph without gexf). */
-export interface GraphNode {
-  id: number;
-  label: string;
-  depth: number;
-  seed: boolean;
-}
+import type { EntityKind, GraphQuery, SimilarityModel } from "./generated/graphql.ts";
 
-export interface GraphEdge {
-  source: number;
-  target: number;
-  score: number;
-}
+/** The similarity graph as the API returns it (generated from src/graphql/graph.graphql). */
+export type GraphNode = GraphQuery["similarityGraph"]["nodes"][number];
+export type GraphEdge = GraphQuery["similarityGraph"]["edges"][number];
 
 export interface GraphSettings {
-  entity: "TRACK" | "ARTIST" | "USER";
-  model: string;
+  entity: EntityKind;
+  model: SimilarityModel;
   k: number;
   minScore: number;
 }
-
-export const GRAPH_QUERY = `query Graph($seeds: [Int!]!, $entity: EntityKind!, $model: SimilarityModel!, $k: Int!, $minScore: Float!, $depth: Int!) {
-  similarityGraph(seeds: $seeds, entity: $entity, model: $model, k: $k, minScore: $minScore, depth: $depth, maxNodes: 200) {
-    nodes { id label depth seed }
-    edges { source target score }
-  }
-}`;
-
-export const GEXF_QUERY = `query Gexf($seeds: [Int!]!, $entity: EntityKind!, $model: SimilarityModel!, $k: Int!, $minScore: Float!) {
-  similarityGraph(seeds: $seeds, entity: $entity, model: $model, k: $k, minScore: $minScore, depth: 1, maxNodes: 500) { gexf }
-}`;
 
 /** Adds `extra` to a graph: nodes by id, edges by unordered pair (the best score kept). */
 export function mergeGraphs(nodes: GraphNode[], edges: GraphEdge[], extra: { nodes: GraphNode[]; edges: GraphEdge[] }): { nodes: GraphNode[]; edges: GraphEdge[] } {

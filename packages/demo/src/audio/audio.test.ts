@@ -124,8 +124,8 @@ describe("renderTrackAudio and encodeWav", () => {
       expect((await readdir(dir)).sort()).toEqual([...tracks.map((t) => `${t.key}.wav`), "labels.csv"].sort());
       expect((await stat(join(dir, `${tracks[0].key}.wav`))).size).toBe(wavByteLength(SR, 2));
       const labels = (await readFile(join(dir, "labels.csv"), "utf8")).trim().split("\n");
-      expect(labels[0]).toBe("path,tempo_bpm,key,mode,genre");
-      expect(labels[1]).toBe(`${tracks[0].key}.wav,${tracks[0].tempo},${tracks[0].musicalKey},${tracks[0].mode},${tracks[0].genre}`);
+      expect(labels[0]).toBe("path,tempo_bpm,key,mode,meter,genre");
+      expect(labels[1]).toBe(`${tracks[0].key}.wav,${tracks[0].tempo},${tracks[0].musicalKey},${tracks[0].mode},4/4,${tracks[0].genre}`);
       expect(bytes).toBe(3 * wavByteLength(SR, 2) + Buffer.byteLength(`${labels.join("\n")}\n`));
       const controller = new AbortController();
       controller.abort();

@@ -15,13 +15,14 @@ export interface WriteAudioOptions extends RenderOptions {
 }
 
 /** Writes `<dir>/<track key>.wav` per track and `<dir>/labels.csv`
- * (path,tempo_bpm,key,mode,genre); returns the bytes written. */
+ * (path,tempo_bpm,key,mode,meter,genre: the columns `deepcuts eval --model audio-features
+ * --dataset audio:<dir>` reads; every demo track is in 4/4); returns the bytes written. */
 export async function writeWorldAudio(world: DemoWorld, dir: string, options: WriteAudioOptions = {}): Promise<number> {
   const sampleRate = options.sampleRate ?? DEFAULT_SAMPLE_RATE;
   const seconds = options.seconds ?? DEFAULT_CLIP_SECONDS;
   const tracks = options.tracks ?? world.tracks;
   await mkdir(dir, { recursive: true });
-  const labels = ["path,tempo_bpm,key,mode,genre"];
+  const labels = ["path,tempo_bpm,key,mode,meter,genre"];
   let bytes = 0;
   for (let i = 0; i < tracks.length; i++) {
     if (options.signal?.aborted) throw new CancelledError(`writing demo audio (${i} of ${tracks.length} done)`);
@@ -30,7 +31,7 @@ export async function writeWorldAudio(world: DemoWorld, dir: string, options: Wr
     const file = `${track.key}.wav`;
     await writeFile(join(dir, file), wav);
     bytes += wav.length;
-    labels.push(`${file},${track.tempo},${track.musicalKey},${track.mode},${track.genre}`);
+    labels.push(`${file},${track.tempo},${track.musicalKey},${track.mode},4/4,${track.genre}`);
     options.onProgress?.(i + 1, tracks.length);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

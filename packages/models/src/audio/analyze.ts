@@ -129,9 +129,10 @@ export function analyzeAudio(
   const features = withVector(essentia, audio, (signal) =>
     withVector(essentia, audio.subarray(coreStart, coreStart + coreLength), (core) => essentiaFeatures(essentia, signal, core)),
   );
-  const bpm = timed("tempo", () => refineTempo(chooseOctave(features.percivalBpm, acf, frameRate), acf, frameRate));
-  const beats = timed("beats", () => trackBeats(envelope, frameRate, bpm));
   const onsets = pickOnsets(envelope, frameRate);
+  const onsetRate = onsets.length / (excerptLength / sampleRate);
+  const bpm = timed("tempo", () => refineTempo(chooseOctave(features.percivalBpm, acf, frameRate, onsetRate), acf, frameRate));
+  const beats = timed("beats", () => trackBeats(envelope, frameRate, bpm));
   // Envelope frame t describes the window centred half a frame after its start.
   const startSeconds = excerptStart / sampleRate + LOG_MEL_SETTINGS.frameSize / 2 / ANALYSIS_RATE;
   return {
@@ -145,7 +146,7 @@ export function analyzeAudio(
     danceability: features.danceability,
     energy: features.energy,
     dynamicComplexity: features.dynamicComplexity,
-    onsetRate: onsets.length / (excerptLength / sampleRate),
+    onsetRate,
     beats: Array.from(beats, (t) => startSeconds + t),
     melSpectrogram: o.spectrogram ? melSpectrogram : null,
   };

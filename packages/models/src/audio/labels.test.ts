@@ -13,6 +13,8 @@ describe("audio labels", () => {
       { path: "a.ogg", tempoBpm: 120, key: "G", mode: "major", meter: "4/4" },
       { path: "b.wav", tempoBpm: null, key: null, mode: null, meter: null },
     ]);
+    writeFileSync(file, "path,tempo_bpm,key,mode,genre\nc.wav,92,A,minor,lo-fi\n");
+    expect(await readAudioLabels(file)).toEqual([{ path: "c.wav", tempoBpm: 92, key: "A", mode: "minor", meter: null }]);
     writeFileSync(file, "path,tempo_bpm,key,mode,meter\na.ogg,fast,G,major,\n");
     await expect(readAudioLabels(file)).rejects.toThrow(`${file}:2: tempo_bpm must be a number in (0, 1000), got 'fast'`);
   });

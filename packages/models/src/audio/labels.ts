@@ -43,7 +43,7 @@ export function pitchClass(key: string): number | null {
 }
 
 /**
- * Reads labels.csv (header: path, tempo_bpm, key, mode, meter[, ...]). Errors name the file and
+ * Reads labels.csv (header: path, tempo_bpm, key, mode[, meter, ...]). Errors name the file and
  * line of a malformed row.
  */
 export async function readAudioLabels(file: string): Promise<AudioLabel[]> {
@@ -54,7 +54,9 @@ export async function readAudioLabels(file: string): Promise<AudioLabel[]> {
     if (index < 0) throw new DataFormatError(file, 1, `header has no '${name}' column (got ${header.join(",")})`);
     return index;
   };
-  const [pathAt, tempoAt, keyAt, modeAt, meterAt] = ["path", "tempo_bpm", "key", "mode", "meter"].map(column);
+  const [pathAt, tempoAt, keyAt, modeAt] = ["path", "tempo_bpm", "key", "mode"].map(column);
+  // meter is optional: demo folders written before it was added have none.
+  const meterAt = header.indexOf("meter");
   const labels: AudioLabel[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
@@ -73,7 +75,7 @@ export async function readAudioLabels(file: string): Promise<AudioLabel[]> {
     if (mode !== null && mode !== "major" && mode !== "minor") {
       throw new DataFormatError(file, i + 1, `mode must be major or minor, got '${mode}'`);
     }
-    labels.push({ path, tempoBpm, key, mode, meter: cell(meterAt) });
+    labels.push({ path, tempoBpm, key, mode, meter: meterAt < 0 ? null : cell(meterAt) });
   }
   return labels;
 }

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { activateBlendConfig, createBlendConfig, listBlendConfigs } from "../../services/curation/blends.ts";
-import { getJob, listJobs } from "../../services/curation/jobs.ts";
+import { cancelJob, getJob, listJobs } from "../../services/curation/jobs.ts";
 import { activateVersion, listModelVersions } from "../../services/curation/model-catalog.ts";
 import { overview } from "../../services/curation/overview.ts";
 import { startTraining, startWeeklyGeneration } from "../../services/curation/work.ts";
@@ -94,6 +94,14 @@ export class CurationResolver {
   @Mutation(() => Job, { description: "Starts training in the background; returns the job (or the one already running)." })
   startTraining(@Ctx() ctx: ApiContext, @Arg("models", () => [String], { description: "Model names, e.g. [\"popularity\"]." }) models: string[]) {
     return startTraining(ctx.db, models);
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Job, {
+    description: "Stops a queued or running job started through this API: returns it CANCELLED once its work has stopped (waits up to 10 s; poll `job` after that). BAD_USER_INPUT for an unknown or finished job.",
+  })
+  cancelJob(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
+    return cancelJob(ctx.db, positiveId(id, "id"));
   }
 
   @Authorized("ADMIN")

@@ -1,12 +1,65 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { markNotForMe, recordEventBatch, saveTrack } from "../../services/listener/events.ts";
-import { assertWritesListener } from "../auth.ts";
+import { listeningHistory, topArtists } from "../../services/listener/history.ts";
+import { assertOwnListener, assertWritesListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
-import { positiveId } from "../pagination.ts";
-import { EventBatchResult, EventInput } from "../types/listener.type.ts";
+import { badInput, notFound } from "../errors.ts";
+import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { ListeningEventConnection } from "../types/connections.type.ts";
+import { EventBatchResult, EventInput, TopArtists } from "../types/listener.type.ts";
+
+const TOP_ARTISTS_MAX = 100;
+
+/** An unknown listener is NOT_FOUND (the user loader shares its query with `user(id)` in the same request). */
+async function assertListenerExists(ctx: ApiContext, userId: number): Promise<void> {
+  if (!(await ctx.loaders.user.load(userId))) throw notFound(`listener ${userId}`);
+}
 
 @Resolver()
 export class ListenerResolver {
+  @Authorized("LISTENER")
+  @Query(() => ListeningEventConnection, {
+    description: "A listener's events (streams, saves, skips, visits, dislikes), newest first; a listener key sees only its own.",
+    complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity,
+  })
+  async listeningHistory(
+    @Ctx() ctx: ApiContext,
+    @Arg("userId", () => Int) userId: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ) {
+    assertOwnListener(ctx, positiveId(userId, "userId"));
+    const size = pageSize(first);
+    const afterId = decodeCursor(after);
+    await assertListenerExists(ctx, userId);
+    const page = await listeningHistory(ctx.db, { userId, first: size, afterId });
+    // The events arrive with their tracks and artists: nested fields load nothing more.
+    for (const e of page.items) {
+      if (e.track) ctx.loaders.track.prime(e.track.id, e.track);
+      if (e.artist) ctx.loaders.artist.prime(e.artist.id, e.artist);
+    }
+    return toConnection(page);
+  }
+
+  @Authorized("LISTENER")
+  @Query(() => TopArtists, {
+    description: "A listener's most played artists with their share of all plays; a listener key sees only its own.",
+    complexity: ({ args, childComplexity }) => 1 + (args.first ?? 10) * childComplexity,
+  })
+  async topArtists(
+    @Ctx() ctx: ApiContext,
+    @Arg("userId", () => Int) userId: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 10, description: `1..${TOP_ARTISTS_MAX}` }) first: number,
+  ): Promise<TopArtists> {
+    assertOwnListener(ctx, positiveId(userId, "userId"));
+    const n = first ?? 10;
+    if (!Number.isInteger(n) || n < 1 || n > TOP_ARTISTS_MAX) throw badInput("first", `must be 1..${TOP_ARTISTS_MAX}, got ${n}`);
+    await assertListenerExists(ctx, userId);
+    const top = await topArtists(ctx.db, userId, n);
+    for (const a of top.artists) ctx.loaders.artist.prime(a.artist.id, a.artist);
+    return top;
+  }
+
   @Authorized("LISTENER")
   @Mutation(() => EventBatchResult, { description: "Records up to 500 events. Idempotent by eventId: resend a batch after a timeout safely." })
   recordEvents(

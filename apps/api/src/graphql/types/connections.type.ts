@@ -3,6 +3,7 @@ import { Artist, Track, User } from "./catalog.type.ts";
 import { Connection } from "./connection.ts";
 import { WeeklyPlaylist } from "./playlist.type.ts";
 import { BlendConfig, Job, ModelVersion, ApiKey } from "./curation.type.ts";
+import { ListeningEvent } from "./listener.type.ts";
 
 @ObjectType() export class TrackConnection extends Connection("Track", Track) {}
 @ObjectType() export class ArtistConnection extends Connection("Artist", Artist) {}
@@ -12,3 +13,4 @@ import { BlendConfig, Job, ModelVersion, ApiKey } from "./curation.type.ts";
 @ObjectType() export class ModelVersionConnection extends Connection("ModelVersion", ModelVersion) {}
 @ObjectType() export class JobConnection extends Connection("Job", Job) {}
 @ObjectType() export class ApiKeyConnection extends Connection("ApiKey", ApiKey) {}
+@ObjectType() export class ListeningEventConnection extends Connection("ListeningEvent", ListeningEvent) {}

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Artist, Track } from "./catalog.type.ts";
 import { ApiRole } from "./curation.type.ts";
 
 export enum EventKind { STREAM = "STREAM", SAVE = "SAVE", ARTIST_VISIT = "ARTIST_VISIT", SKIP = "SKIP", DISLIKE = "DISLIKE" }
@@ -25,4 +26,30 @@ export class EventBatchResult {
 export class Viewer {
   @Field(() => ApiRole) role!: ApiRole;
   @Field(() => Int, { nullable: true, description: "The listener of a LISTENER key." }) userId!: number | null;
+}
+
+@ObjectType({ description: "One thing a listener did, as recorded." })
+export class ListeningEvent {
+  @Field(() => String, { description: "The client's id of the event." }) eventId!: string;
+  @Field(() => EventKind) kind!: EventKind;
+  @Field(() => GraphQLISODateTime) occurredAt!: Date;
+  @Field(() => Int, { nullable: true }) msPlayed!: number | null;
+  @Field(() => Track, { nullable: true, description: "Null for an event about an artist only." }) track!: Track | null;
+  @Field(() => Artist, { nullable: true, description: "The event's artist, or its track's." }) artist!: Artist | null;
+}
+
+@ObjectType({ description: "One of a listener's most played artists." })
+export class TopArtist {
+  @Field(() => Artist) artist!: Artist;
+  @Field(() => Int, { description: "Streams of the artist's tracks (and imported artist-level play counts)." }) plays!: number;
+  @Field(() => Float, { description: "plays / the listener's plays of all artists, 0..1." }) share!: number;
+  @Field(() => Int, { description: "Distinct tracks of this artist the listener has streamed." }) tracksPlayed!: number;
+  @Field(() => GraphQLISODateTime) lastPlayedAt!: Date;
+}
+
+@ObjectType({ description: "A listener's most played artists, heaviest first, with the totals their shares are of." })
+export class TopArtists {
+  @Field(() => Int, { description: "Plays of all the listener's artists." }) totalPlays!: number;
+  @Field(() => Int, { description: "Artists the listener has played at all." }) totalArtists!: number;
+  @Field(() => [TopArtist]) artists!: TopArtist[];
 }

@@ -67,6 +67,11 @@ export class ProjectedPoint {
   @Field(() => Int) id!: number;
   @Field(() => String) label!: string;
   @Field(() => String, { nullable: true }) genre!: string | null;
+  @Field(() => Float, { nullable: true, description: "Beats per minute (tracks); null until the audio is analysed." }) tempo!: number | null;
+  @Field(() => String, { nullable: true, description: "Musical key, e.g. A (tracks); null until analysed." }) key!: string | null;
+  @Field(() => String, { nullable: true, description: "major or minor (tracks); null until analysed." }) mode!: string | null;
+  @Field(() => Boolean, { description: "No listens yet: a track nobody streamed, an artist nobody played, a listener who streamed nothing." }) coldStart!: boolean;
+  @Field(() => String, { nullable: true, description: "Heaviest top term under the active TEXT model (a track without terms of its own: its artist's); null without one." }) topTag!: string | null;
   @Field(() => Float) x!: number;
   @Field(() => Float) y!: number;
 }

@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import { CancelledError } from "@deepcuts/models/core";
 import { appConfig } from "../../config.ts";
 import { trainModels, TRAINABLE, type Trainable } from "../training/train.ts";
 import { generateDuePlaylists } from "../weekly/generate.ts";
@@ -15,13 +16,21 @@ export async function startTraining(db: Database, models: string[]): Promise<Job
   const busy = await jobInFlight(db, "TRAIN");
   if (busy) return busy;
   const threads = appConfig().threads;
-  return startJob(db, "TRAIN", { models }, async (progress) => {
-    const results = await trainModels(db, models as Trainable[], {
-      threads,
-      progress: (name) => ({ callback: (m, d, t) => progress(`${name}: ${m}`, d, t), done: (m) => progress(`${name}: ${m}`, 1, 1) }),
-    });
-    indexCacheFor(db).invalidate();
-    return results;
+  return startJob(db, "TRAIN", { models }, async (progress, signal) => {
+    try {
+      return await trainModels(db, models as Trainable[], {
+        threads,
+        signal,
+        progress: (name) => {
+          // Between models: a cancelled job trains no further model (popularity has no signal of its own).
+          if (signal.aborted) throw new CancelledError(`training before ${name}`);
+          return { callback: (m, d, t) => progress(`${name}: ${m}`, d, t), done: (m) => progress(`${name}: ${m}`, 1, 1) };
+        },
+      });
+    } finally {
+      // Models finished before a cancellation or failure are active: serve them.
+      indexCacheFor(db).invalidate();
+    }
   });
 }
 
@@ -29,5 +38,5 @@ export async function startTraining(db: Database, models: string[]): Promise<Job
 export async function startWeeklyGeneration(db: Database): Promise<JobRecord> {
   const busy = await jobInFlight(db, "GENERATE");
   if (busy) return busy;
-  return startJob(db, "GENERATE", {}, (progress) => generateDuePlaylists(db, { onProgress: progress }));
+  return startJob(db, "GENERATE", {}, (progress, signal) => generateDuePlaylists(db, { onProgress: progress, signal }));
 }

@@ -5,12 +5,13 @@ import { seededRandom, shuffle } from "@deepcuts/models/core";
 import { invalid } from "../service-error.ts";
 import { indexCacheFor, type ServedIndex } from "./index-cache.ts";
 import { entityGenres, entityLabels } from "./labels.ts";
+import { pointAttributes, type PointAttributes } from "./point-attributes.ts";
 import type { EntityKindName, SimilarityModel, SingleModel } from "./models.ts";
 
 export type ProjectionMethod = "PCA" | "UMAP";
 export const PROJECTION_LIMITS = { PCA: 5000, UMAP: 1000 } as const;
 
-export interface ProjectedPoint { id: number; label: string; genre: string | null; x: number; y: number }
+export interface ProjectedPoint extends PointAttributes { id: number; label: string; genre: string | null; x: number; y: number }
 export interface Projection {
   entity: EntityKindName;
   model: SingleModel;
@@ -51,8 +52,11 @@ export async function vectorProjection(db: Database, input: { entity: EntityKind
     const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, matrix.length - 1), random: seededRandom(input.seed) });
     coords = umap.fit(matrix);
   }
-  const [labels, genres] = await Promise.all([entityLabels(db, input.entity, ids), entityGenres(db, input.entity, ids)]);
-  const points = ids.map((id, i) => ({ id, label: labels.get(id) ?? String(id), genre: genres.get(id) ?? null, x: coords[i][0] ?? 0, y: coords[i][1] ?? 0 }));
+  const [labels, genres, attributes] = await Promise.all([entityLabels(db, input.entity, ids), entityGenres(db, input.entity, ids), pointAttributes(db, input.entity, ids)]);
+  const none: PointAttributes = { tempo: null, key: null, mode: null, coldStart: true, topTag: null };
+  const points = ids.map((id, i) => ({
+    id, label: labels.get(id) ?? String(id), genre: genres.get(id) ?? null, ...(attributes.get(id) ?? none), x: coords[i][0] ?? 0, y: coords[i][1] ?? 0,
+  }));
   return { entity: input.entity, model, method: input.method, versionId: served.versionId, points, explainedVariance };
 }
 

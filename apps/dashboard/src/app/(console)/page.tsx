@@ -4,6 +4,7 @@ import { MetricChart } from "../../components/metric-chart.tsx";
 import { PlannedFeature } from "../../components/missing-operations.tsx";
 import { capabilities, missingOperations } from "../../lib/capabilities.ts";
 import { count } from "../../lib/format.ts";
+import { OverviewDocument, type OverviewQuery } from "../../lib/generated/graphql.ts";
 import { gql } from "../../lib/graphql.ts";
 import { load } from "../../lib/load.ts";
 import { requireSessionKey } from "../../lib/session.ts";
@@ -12,30 +13,7 @@ export const metadata: Metadata = { title: "Overview" };
 
 const NEEDED = ["Query.overview", "Query.modelVersions", "Query.jobs", "Query.activeBlendConfig"];
 
-interface ModelVersionRow {
-  id: number;
-  kind: string;
-  status: string;
-  isActive: boolean;
-  metrics: Record<string, unknown> | null;
-  createdAt: string;
-}
-
-interface OverviewData {
-  health: { version: string; database: string };
-  overview: { listeners: number; artists: number; tracks: number; events: number; documents: number; analysedTracks: number; playlists: number; jobsInFlight: number; activeBlendVersion: number | null; activeModels: { kind: string; versionId: number; finishedAt: string | null }[] };
-  activeBlendConfig: { version: number; note: string; author: string; weights: Record<string, number> };
-  modelVersions: { edges: { node: ModelVersionRow }[] };
-  jobs: { edges: { node: { id: number; status: string; message: string; createdAt: string; finishedAt: string | null; result: unknown } }[] };
-}
-
-const QUERY = `{
-  health { version database }
-  overview { listeners artists tracks events documents analysedTracks playlists jobsInFlight activeBlendVersion activeModels { kind versionId finishedAt } }
-  activeBlendConfig { version note author weights { collaborative text audio popularity novelty } }
-  modelVersions(first: 100) { edges { node { id kind status isActive metrics createdAt } } }
-  jobs(kind: GENERATE, first: 1) { edges { node { id status message createdAt finishedAt result } } }
-}`;
+type ModelVersionRow = OverviewQuery["modelVersions"]["edges"][number]["node"];
 
 const when = (iso: string | null) => (iso ? `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC` : "–");
 
@@ -43,7 +21,7 @@ const when = (iso: string | null) => (iso ? `${new Date(iso).toISOString().slice
 function metricSeries(versions: ModelVersionRow[]): { kind: string; metric: string; points: { at: number; value: number }[] }[] {
   const series = new Map<string, { kind: string; metric: string; points: { at: number; value: number }[] }>();
   for (const v of [...versions].sort((a, b) => a.id - b.id)) {
-    for (const [metric, value] of Object.entries(v.metrics ?? {})) {
+    for (const [metric, value] of Object.entries(v.metrics && typeof v.metrics === "object" ? v.metrics : {})) {
       if (typeof value !== "number" || !Number.isFinite(value)) continue;
       const id = `${v.kind} ${metric}`;
       if (!series.has(id)) series.set(id, { kind: v.kind, metric, points: [] });
@@ -57,7 +35,7 @@ export default async function OverviewPage() {
   const key = await requireSessionKey();
   const result = await load(async () => {
     const missing = missingOperations(await capabilities(key), NEEDED);
-    return { missing, data: missing.length ? null : await gql<OverviewData>(QUERY, {}, key) };
+    return { missing, data: missing.length ? null : await gql<OverviewQuery>(OverviewDocument, {}, key) };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
   const { missing, data } = result.value;

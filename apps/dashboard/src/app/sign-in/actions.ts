@@ -3,6 +3,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { ApiError } from "../../lib/api-error.ts";
+import { MeDocument, type MeQuery } from "../../lib/generated/graphql.ts";
 import { gql } from "../../lib/graphql.ts";
 import { SESSION_COOKIE, SESSION_MAX_AGE_S } from "../../lib/session.ts";
 
@@ -25,7 +26,7 @@ export async function signIn(form: FormData): Promise<void> {
   if (!key) redirect("/sign-in?error=empty");
   let reason: SignInError | null = null;
   try {
-    const { me } = await gql<{ me: { role: "LISTENER" | "CURATOR" | "ADMIN" } }>(`{ me { role } }`, {}, key);
+    const { me } = await gql<MeQuery>(MeDocument, {}, key);
     if (me.role === "LISTENER") reason = "listener";
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

@@ -2,7 +2,11 @@
 
 import { redirect } from "next/navigation";
 import { ApiError } from "../../../lib/api-error.ts";
-import { BLEND_CONFIG_FIELDS, WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../../../lib/blend.ts";
+import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../../../lib/blend.ts";
+import {
+  ActivateBlendConfigDocument, SaveBlendConfigDocument,
+  type ActivateBlendConfigMutation, type ActivateBlendConfigVariables, type SaveBlendConfigMutation, type SaveBlendConfigVariables,
+} from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 
@@ -32,13 +36,7 @@ export async function saveBlendConfig(form: FormData): Promise<void> {
   const note = String(form.get("note") ?? "").trim().slice(0, 500);
   let saved: BlendConfig;
   try {
-    ({ createBlendConfig: saved } = await gql<{ createBlendConfig: BlendConfig }>(
-      `mutation Save($weights: BlendWeightsInput!, $constraints: BlendConstraintsInput!, $note: String!) {
-        createBlendConfig(weights: $weights, constraints: $constraints, note: $note) { ${BLEND_CONFIG_FIELDS} }
-      }`,
-      { weights, constraints, note },
-      key,
-    ));
+    ({ createBlendConfig: saved } = await gql<SaveBlendConfigMutation>(SaveBlendConfigDocument, { weights, constraints, note } satisfies SaveBlendConfigVariables, key));
   } catch (error) {
     if (error instanceof ApiError) back({ error: `${error.code}: ${error.message}` });
     throw error;
@@ -51,7 +49,7 @@ export async function activateBlendConfig(form: FormData): Promise<void> {
   const id = numberField(form, "id");
   let activated: { version: number };
   try {
-    ({ activateBlendConfig: activated } = await gql<{ activateBlendConfig: { version: number } }>(`mutation Activate($id: Int!) { activateBlendConfig(id: $id) { version } }`, { id }, key));
+    ({ activateBlendConfig: activated } = await gql<ActivateBlendConfigMutation>(ActivateBlendConfigDocument, { id } satisfies ActivateBlendConfigVariables, key));
   } catch (error) {
     if (error instanceof ApiError) back({ error: `${error.code}: ${error.message}` });
     throw error;

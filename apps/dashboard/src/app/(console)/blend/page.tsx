@@ -3,8 +3,8 @@ import { ApiProblem } from "../../../components/api-problem.tsx";
 import { BlendEditor } from "../../../components/blend-editor.tsx";
 import { BlendHistory } from "../../../components/blend-history.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
-import { BLEND_CONFIG_FIELDS, type BlendConfig } from "../../../lib/blend.ts";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
+import { BlendPageDocument, type BlendPageQuery } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -13,24 +13,12 @@ export const metadata: Metadata = { title: "Blend" };
 
 const NEEDED = ["Query.activeBlendConfig", "Query.blendConfigs", "Query.previewPlaylist", "Mutation.createBlendConfig", "Mutation.activateBlendConfig"];
 
-interface BlendPageData {
-  activeBlendConfig: BlendConfig;
-  blendConfigs: { totalCount: number; edges: { node: BlendConfig }[] };
-  users: { edges: { node: { id: number; name: string } }[] };
-}
-
-const QUERY = `{
-  activeBlendConfig { ${BLEND_CONFIG_FIELDS} }
-  blendConfigs(first: 20) { totalCount edges { node { ${BLEND_CONFIG_FIELDS} } } }
-  users(first: 100) { edges { node { id name } } }
-}`;
-
 export default async function BlendPage({ searchParams }: { searchParams: Promise<{ saved?: string; activated?: string; error?: string }> }) {
   const key = await requireSessionKey();
   const { saved, activated, error } = await searchParams;
   const result = await load(async () => {
     const missing = missingOperations(await capabilities(key), NEEDED);
-    return { missing, data: missing.length ? null : await gql<BlendPageData>(QUERY, {}, key) };
+    return { missing, data: missing.length ? null : await gql<BlendPageQuery>(BlendPageDocument, {}, key) };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
   const { missing, data } = result.value;

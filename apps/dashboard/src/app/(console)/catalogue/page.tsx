@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { count, trackLength } from "../../../lib/format.ts";
+import { TracksDocument, type TracksQuery, type TracksVariables } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -9,22 +10,6 @@ import { requireSessionKey } from "../../../lib/session.ts";
 export const metadata: Metadata = { title: "Catalogue" };
 
 const PAGE_SIZE = 25;
-
-interface TracksPage {
-  tracks: {
-    totalCount: number;
-    pageInfo: { endCursor: string | null; hasNextPage: boolean };
-    edges: { node: { id: number; title: string; durationMs: number; releaseDate: string | null; genre: string | null; artist: { name: string; genre: string | null } } }[];
-  };
-}
-
-const TRACKS = `query Tracks($first: Int!, $after: String, $search: String) {
-  tracks(first: $first, after: $after, search: $search) {
-    totalCount
-    pageInfo { endCursor hasNextPage }
-    edges { node { id title durationMs releaseDate genre artist { name genre } } }
-  }
-}`;
 
 function href(q: string, after: string | null): string {
   const params = new URLSearchParams();
@@ -38,7 +23,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   const key = await requireSessionKey();
   const { q = "", after } = await searchParams;
   const search = q.trim();
-  const result = await load(() => gql<TracksPage>(TRACKS, { first: PAGE_SIZE, after: after ?? null, search: search || null }, key));
+  const result = await load(() => gql<TracksQuery>(TracksDocument, { first: PAGE_SIZE, after: after ?? null, search: search || null } satisfies TracksVariables, key));
   return (
     <>
       <h1>Catalogue</h1>

@@ -4,7 +4,11 @@ import { ApiProblem } from "../../../components/api-problem.tsx";
 import { GraphCanvas } from "../../../components/graph-canvas.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
-import { GRAPH_QUERY, type GraphEdge, type GraphNode, type GraphSettings } from "../../../lib/graph.ts";
+import {
+  GraphDocument, SeedArtistsDocument, SeedListenersDocument, SeedTracksDocument,
+  type GraphQuery, type GraphVariables, type SeedArtistsQuery, type SeedListenersQuery, type SeedTracksQuery, type SeedTracksVariables,
+} from "../../../lib/generated/graphql.ts";
+import type { GraphSettings } from "../../../lib/graph.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -25,11 +29,7 @@ interface Params {
 }
 
 /** Seed candidates for a search: tracks, artists or listeners by name. */
-const SEARCH: Record<(typeof ENTITIES)[number], string> = {
-  TRACK: `query($q: String) { list: tracks(first: 15, search: $q) { edges { node { id label: title } } } }`,
-  ARTIST: `query($q: String) { list: artists(first: 15, search: $q) { edges { node { id label: name } } } }`,
-  USER: `query($q: String) { list: users(first: 15, search: $q) { edges { node { id label: name } } } }`,
-};
+const SEARCH: Record<(typeof ENTITIES)[number], string> = { TRACK: SeedTracksDocument, ARTIST: SeedArtistsDocument, USER: SeedListenersDocument };
 
 function clampNumber(raw: string | undefined, fallback: number, lo: number, hi: number): number {
   const n = Number(raw);
@@ -49,8 +49,8 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
     const missing = missingOperations(await capabilities(key), NEEDED);
     if (missing.length) return { missing, candidates: [], graph: null };
     const [candidates, graph] = await Promise.all([
-      gql<{ list: { edges: { node: { id: number; label: string } }[] } }>(SEARCH[entity], { q: search || null }, key),
-      seed !== null ? gql<{ similarityGraph: { nodes: GraphNode[]; edges: GraphEdge[] } }>(GRAPH_QUERY, { ...settings, seeds: [seed], depth: 1 }, key) : null,
+      gql<SeedTracksQuery | SeedArtistsQuery | SeedListenersQuery>(SEARCH[entity], { q: search || null } satisfies SeedTracksVariables, key),
+      seed !== null ? gql<GraphQuery>(GraphDocument, { ...settings, seeds: [seed], depth: 1 } satisfies GraphVariables, key) : null,
     ]);
     return { missing, candidates: candidates.list.edges.map((e) => e.node), graph: graph?.similarityGraph ?? null };
   });

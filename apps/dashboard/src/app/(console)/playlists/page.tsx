@@ -2,67 +2,46 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { MissingOperations } from "../../../components/missing-operations.tsx";
-import { ModelLegend, PLAYLIST_SONG_FIELDS, PlaylistItems, type PlaylistSong } from "../../../components/playlist-items.tsx";
+import { Listening } from "../../../components/listening.tsx";
+import { ModelLegend, PlaylistItems } from "../../../components/playlist-items.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { count, playlistSummary, statusNote } from "../../../lib/format.ts";
 import { gql } from "../../../lib/graphql.ts";
+import {
+  ListenersDocument, ListeningDocument, PlaylistsDocument,
+  type ListenersQuery, type ListenersVariables, type ListeningQuery, type ListeningVariables, type PlaylistsQuery, type PlaylistsVariables,
+} from "../../../lib/generated/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 
 export const metadata: Metadata = { title: "Playlists" };
 
 const PLAYLIST_OPERATIONS = ["Query.weeklyPlaylists", "Query.weeklyPlaylist"];
-// The API has no listening-history or top-artist query yet; named so the panel can say so.
 const HISTORY_OPERATIONS = ["Query.listeningHistory", "Query.topArtists"];
+const HISTORY_PAGE = 25;
 
-interface Listener {
-  id: number;
-  name: string;
-  timeZone: string;
+function listenerHref(search: string, user: number, week?: string | null, history?: string | null): string {
+  return `/playlists?${new URLSearchParams({ ...(search ? { q: search } : {}), user: String(user), ...(week ? { week } : {}), ...(history ? { history } : {}) })}`;
 }
 
-interface Week {
-  id: number;
-  weekStart: string;
-  status: string;
-  totalDurationMs: number;
-  generatedAt: string;
-}
-
-const USERS = `query Users($first: Int!, $search: String) {
-  users(first: $first, search: $search) { totalCount edges { node { id name timeZone } } }
-}`;
-
-const PLAYLISTS = `query Playlists($userId: Int!, $weekStart: String) {
-  user(id: $userId) { id name timeZone }
-  weeklyPlaylists(userId: $userId, first: 20) { totalCount edges { node { id weekStart status totalDurationMs generatedAt } } }
-  weeklyPlaylist(userId: $userId, weekStart: $weekStart) { id weekStart status totalDurationMs generatedAt items { ${PLAYLIST_SONG_FIELDS} } }
-}`;
-
-interface PlaylistsData {
-  user: Listener;
-  weeklyPlaylists: { totalCount: number; edges: { node: Week }[] };
-  weeklyPlaylist: (Week & { items: PlaylistSong[] }) | null;
-}
-
-function listenerHref(search: string, user: number, week?: string): string {
-  return `/playlists?${new URLSearchParams({ ...(search ? { q: search } : {}), user: String(user), ...(week ? { week } : {}) })}`;
-}
-
-export default async function PlaylistsPage({ searchParams }: { searchParams: Promise<{ q?: string; user?: string; week?: string }> }) {
+export default async function PlaylistsPage({ searchParams }: { searchParams: Promise<{ q?: string; user?: string; week?: string; history?: string }> }) {
   const key = await requireSessionKey();
-  const { q = "", user, week } = await searchParams;
+  const { q = "", user, week, history: historyCursor } = await searchParams;
   const search = q.trim();
   const userId = user && /^\d+$/.test(user) ? Number(user) : null;
   const weekStart = week && /^\d{4}-\d{2}-\d{2}$/.test(week) ? week : null;
   const result = await load(async () => {
-    const [users, caps] = await Promise.all([gql<{ users: { totalCount: number; edges: { node: Listener }[] } }>(USERS, { first: 50, search: search || null }, key), capabilities(key)]);
+    const [users, caps] = await Promise.all([gql<ListenersQuery>(ListenersDocument, { first: 50, search: search || null } satisfies ListenersVariables, key), capabilities(key)]);
     const missing = missingOperations(caps, PLAYLIST_OPERATIONS);
-    const playlists = userId !== null && missing.length === 0 ? await gql<PlaylistsData>(PLAYLISTS, { userId, weekStart }, key) : null;
-    return { users: users.users, missing, history: missingOperations(caps, HISTORY_OPERATIONS), playlists };
+    const history = missingOperations(caps, HISTORY_OPERATIONS);
+    const [playlists, listening] = await Promise.all([
+      userId !== null && missing.length === 0 ? gql<PlaylistsQuery>(PlaylistsDocument, { userId, weekStart } satisfies PlaylistsVariables, key) : null,
+      userId !== null && history.length === 0 ? gql<ListeningQuery>(ListeningDocument, { userId, first: HISTORY_PAGE, after: historyCursor || null } satisfies ListeningVariables, key) : null,
+    ]);
+    return { users: users.users, missing, history, playlists, listening };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { users, missing, history, playlists } = result.value;
+  const { users, missing, history, playlists, listening } = result.value;
   const shown = playlists?.weeklyPlaylist ?? null;
   const note = shown ? statusNote(shown.status) : null;
   return (
@@ -117,12 +96,9 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
               )}
             </>
           ) : null}
-          {userId !== null ? (
-            history.length > 0 ? (
-              <MissingOperations feature="Listening history and top artists" missing={history} />
-            ) : (
-              <p className="panel">The API now offers listening history; this dashboard version does not draw it yet.</p>
-            )
+          {userId !== null && history.length > 0 ? <MissingOperations feature="Listening history and top artists" missing={history} /> : null}
+          {userId !== null && listening ? (
+            <Listening data={listening} olderHref={(cursor) => listenerHref(search, userId, weekStart, cursor)} newest={!historyCursor} />
           ) : null}
         </section>
       </div>

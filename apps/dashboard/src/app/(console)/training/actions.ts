@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { ApiError } from "../../../lib/api-error.ts";
+import { StartTrainingDocument, StartWeeklyGenerationDocument, type StartTrainingVariables } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 
@@ -22,9 +23,9 @@ async function start(mutation: string, variables: Record<string, unknown>): Prom
 export async function startTraining(form: FormData): Promise<void> {
   const models = form.getAll("model").map(String).filter((m) => /^[a-z_]+$/.test(m));
   if (models.length === 0) redirect(`/training?${new URLSearchParams({ error: "BAD_USER_INPUT", message: "tick at least one model to train" })}`);
-  await start(`mutation Train($models: [String!]!) { startTraining(models: $models) { id } }`, { models });
+  await start(StartTrainingDocument, { models } satisfies StartTrainingVariables);
 }
 
 export async function startWeeklyGeneration(): Promise<void> {
-  await start(`mutation { startWeeklyGeneration { id } }`, {});
+  await start(StartWeeklyGenerationDocument, {});
 }

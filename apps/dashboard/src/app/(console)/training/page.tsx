@@ -5,7 +5,7 @@ import { MetricChart } from "../../../components/metric-chart.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { gql } from "../../../lib/graphql.ts";
-import { JOB_FIELDS, type JobRow } from "../../../lib/jobs.ts";
+import { TrainingDocument, type TrainingQuery } from "../../../lib/generated/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 import { startTraining, startWeeklyGeneration } from "./actions.ts";
@@ -14,23 +14,9 @@ export const metadata: Metadata = { title: "Training" };
 
 const NEEDED = ["Query.jobs", "Query.modelVersions", "Mutation.startTraining", "Mutation.startWeeklyGeneration"];
 // What `deepcuts train` accepts; the API's startTraining takes the same names.
-const MODELS = ["popularity", "als", "lmf"];
-
-interface VersionRow {
-  id: number;
-  kind: string;
-  status: string;
-  isActive: boolean;
-  metrics: Record<string, unknown> | null;
-  history: unknown;
-  error: string | null;
-  createdAt: string;
-}
-
-const QUERY = `{
-  jobs(first: 10) { edges { node { ${JOB_FIELDS} } } }
-  modelVersions(first: 20) { edges { node { id kind status isActive metrics history error createdAt } } }
-}`;
+/** What the API's startTraining accepts; checked by default: what npm start trains (audio needs the clips analysed). */
+const MODELS = ["popularity", "als", "lmf", "text", "audio"];
+const CHECKED = new Set(["popularity", "als", "text"]);
 
 /** Numeric fields of a per-iteration history (an array of objects), one series per phase and field. */
 function historySeries(history: unknown): { name: string; points: { at: number; value: number }[] }[] {
@@ -54,11 +40,13 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
   const key = await requireSessionKey();
   const { started, error, message } = await searchParams;
   const result = await load(async () => {
-    const missing = missingOperations(await capabilities(key), NEEDED);
-    return { missing, data: missing.length ? null : await gql<{ jobs: { edges: { node: JobRow }[] }; modelVersions: { edges: { node: VersionRow }[] } }>(QUERY, {}, key) };
+    const caps = await capabilities(key);
+    const missing = missingOperations(caps, NEEDED);
+    const offersCancel = missingOperations(caps, ["Mutation.cancelJob"]).length === 0;
+    return { missing, offersCancel, data: missing.length ? null : await gql<TrainingQuery>(TrainingDocument, {}, key) };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { missing, data } = result.value;
+  const { missing, offersCancel, data } = result.value;
   if (!data) {
     return (
       <>
@@ -81,7 +69,7 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
           <h2>Train</h2>
           {MODELS.map((m) => (
             <label key={m} className="checkbox">
-              <input type="checkbox" name="model" value={m} defaultChecked={m !== "lmf"} /> {m}
+              <input type="checkbox" name="model" value={m} defaultChecked={CHECKED.has(m)} /> {m}
             </label>
           ))}
           <button type="submit">Start training</button>
@@ -94,14 +82,14 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
       </div>
       <section className="panel">
         <h2>Jobs</h2>
-        <JobList initial={data.jobs.edges.map((e) => e.node)} />
+        <JobList initial={data.jobs.edges.map((e) => e.node)} canCancel={offersCancel && data.me.role === "ADMIN"} />
       </section>
       <section className="panel">
         <h2>Model versions</h2>
         {data.modelVersions.edges.length === 0 ? <p className="muted">No model trained yet.</p> : null}
         {data.modelVersions.edges.map(({ node: v }) => {
           const series = historySeries(v.history);
-          const metrics = Object.entries(v.metrics ?? {}).filter(([, value]) => typeof value === "number");
+          const metrics = Object.entries(v.metrics && typeof v.metrics === "object" ? v.metrics : {}).filter(([, value]) => typeof value === "number");
           return (
             <div key={v.id} className="version" data-testid="model-version">
               <h3>

@@ -9,14 +9,16 @@ import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
+import { COLOUR_BY, COLOUR_BY_LABEL, COLOUR_FIELDS, pickColourBy, type ColourBy } from "../../../lib/map-colours.ts";
 import { PROJECTION_METHODS, SIMILARITY_MODELS, pickModel, type ProjectionMethod, type SimilarityModel } from "../../../lib/vectors.ts";
 
 export const metadata: Metadata = { title: "Vectors" };
 
 const NEEDED = ["Query.vectorProjection", "Query.similarTracks", "Query.track"];
 
-const PROJECTION = `query Projection($model: SimilarityModel!, $method: ProjectionMethod!, $sample: Int!) {
-  vectorProjection(model: $model, method: $method, sample: $sample, entity: TRACK) { versionId explainedVariance points { id label genre x y } }
+/** The projection, asking only for the colouring fields this API offers. */
+const projectionQuery = (extraFields: string[]) => `query Projection($model: SimilarityModel!, $method: ProjectionMethod!, $sample: Int!) {
+  vectorProjection(model: $model, method: $method, sample: $sample, entity: TRACK) { versionId explainedVariance points { id label genre ${extraFields.join(" ")} x y } }
 }`;
 
 interface Params {
@@ -24,21 +26,24 @@ interface Params {
   method?: string;
   q?: string;
   track?: string;
+  colour?: string;
 }
 
 /** The map streams in on its own: the projection is the slowest call on this page. */
-async function ProjectionSection({ apiKey, model, method, search, trackId, hrefFor }: { apiKey: string; model: SimilarityModel; method: ProjectionMethod; search: string; trackId: number | null; hrefFor: (id: number) => string }) {
-  const projection = await load(() => gql<{ vectorProjection: { versionId: number; explainedVariance: number[] | null; points: ProjectedPoint[] } }>(PROJECTION, { model, method, sample: method === "UMAP" ? 400 : 1000 }, apiKey));
+async function ProjectionSection({ apiKey, model, method, colourBy, colourFields, search, trackId, hrefFor }: {
+  apiKey: string; model: SimilarityModel; method: ProjectionMethod; colourBy: ColourBy; colourFields: string[]; search: string; trackId: number | null; hrefFor: (id: number) => string;
+}) {
+  const projection = await load(() => gql<{ vectorProjection: { versionId: number; explainedVariance: number[] | null; points: ProjectedPoint[] } }>(projectionQuery(colourFields), { model, method, sample: method === "UMAP" ? 400 : 1000 }, apiKey));
   if (!projection.ok) return <ApiProblem problem={projection.problem} />;
   const { points, versionId, explainedVariance } = projection.value.vectorProjection;
   const matches = search ? points.filter((p) => p.label.toLowerCase().includes(search.toLowerCase())) : [];
   return (
     <>
       <p className="muted small">
-        {points.length} tracks, model version {versionId}, coloured by genre
-        {explainedVariance ? `; axes explain ${explainedVariance.map((v) => `${(100 * v).toFixed(1)}%`).join(" and ")} of the variance` : ""}. Tag, tempo, key and cold-start colourings need those fields on the API&apos;s projected points, which it does not offer yet.
+        {points.length} tracks, model version {versionId}, coloured by {COLOUR_BY_LABEL[colourBy]}
+        {explainedVariance ? `; axes explain ${explainedVariance.map((v) => `${(100 * v).toFixed(1)}%`).join(" and ")} of the variance` : ""}.
       </p>
-      <ProjectionMap points={points} search={search} selected={trackId} hrefFor={hrefFor} />
+      <ProjectionMap points={points} colourBy={colourBy} search={search} selected={trackId} hrefFor={hrefFor} />
       {search ? (
         <p className="small" data-testid="map-matches">
           {matches.length} on the map match “{search}”
@@ -61,14 +66,20 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
   const method: ProjectionMethod = PROJECTION_METHODS.find((m) => m === params.method?.toUpperCase()) ?? "PCA";
   const search = (params.q ?? "").trim();
   const trackId = params.track && /^\d+$/.test(params.track) ? Number(params.track) : null;
+  const requestedColour = pickColourBy(params.colour);
   const href = (over: Partial<Record<keyof Params, string | null>>) => {
-    const merged: Record<string, string> = { model, method, ...(search ? { q: search } : {}), ...(trackId ? { track: String(trackId) } : {}) };
+    const merged: Record<string, string> = { model, method, colour: requestedColour, ...(search ? { q: search } : {}), ...(trackId ? { track: String(trackId) } : {}) };
     for (const [k, v] of Object.entries(over)) if (v === null) delete merged[k]; else if (v !== undefined) merged[k] = v;
     return `/vectors?${new URLSearchParams(merged)}`;
   };
   const caps = await load(() => capabilities(key));
   if (!caps.ok) return <ApiProblem problem={caps.problem} />;
   const missing = missingOperations(caps.value, NEEDED);
+  // Colourings whose fields this API does not offer yet are left out of the control.
+  const offeredColours = COLOUR_BY.filter((c) => missingOperations(caps.value, COLOUR_FIELDS[c]).length === 0);
+  const colourBy = offeredColours.includes(requestedColour) ? requestedColour : "genre";
+  const colourFields = [...new Set(offeredColours.flatMap((c) => COLOUR_FIELDS[c]).map((f) => f.split(".")[1]))];
+  const unavailableColours = COLOUR_BY.filter((c) => !offeredColours.includes(c));
   if (missing.length) {
     return (
       <>
@@ -93,15 +104,27 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
             {m}
           </Link>
         ))}
+        <span className="muted small">Colour by</span>
+        {offeredColours.map((c) => (
+          <Link key={c} href={href({ colour: c })} className={c === colourBy ? "week picked" : "week"} data-colour-option={c}>
+            {COLOUR_BY_LABEL[c]}
+          </Link>
+        ))}
         <form action="/vectors" role="search" className="search inline">
           <input type="hidden" name="model" value={model} />
           <input type="hidden" name="method" value={method} />
+          <input type="hidden" name="colour" value={colourBy} />
           <input name="q" type="search" defaultValue={search} placeholder="Find a track on the map" aria-label="Find a track on the map" />
           <button type="submit">Find</button>
         </form>
       </nav>
+      {unavailableColours.length ? (
+        <p className="muted small" data-testid="colourings-unavailable">
+          Colouring by {unavailableColours.map((c) => COLOUR_BY_LABEL[c]).join(", ")} needs {unavailableColours.flatMap((c) => COLOUR_FIELDS[c]).join(", ")}, which this API version does not offer.
+        </p>
+      ) : null}
       <Suspense fallback={<div className="skeleton map-skeleton" aria-busy="true" />}>
-        <ProjectionSection apiKey={key} model={model} method={method} search={search} trackId={trackId} hrefFor={(id) => href({ track: String(id) })} />
+        <ProjectionSection apiKey={key} model={model} method={method} colourBy={colourBy} colourFields={colourFields} search={search} trackId={trackId} hrefFor={(id) => href({ track: String(id) })} />
       </Suspense>
       {trackId !== null ? (
         <Suspense fallback={<div className="skeleton skeleton-block" aria-busy="true" />}>
