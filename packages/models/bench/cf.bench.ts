@@ -1,7 +1,8 @@
 // `npm run bench:cf`: ALS iteration time on a synthetic 20,000 x 10,000 matrix (800,000 plays,
 // power-law popularity, 64 factors, CG) on 1 and 2 threads, GFLOP/s, gpu.js kernels beside the
 // CPU ones, and with --memory the peak RSS of training on 10 million plays.
-// Flags: --iterations N (default 5), --memory, --no-write (do not rewrite docs/bench-cf.md).
+// Flags: --iterations N (default 5), --memory, --no-write (do not rewrite docs/bench-cf.md),
+// --als-only (only the ALS iteration table; implies --no-write).
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -23,7 +24,13 @@ const option = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 
-/** FLOPs of one CG sweep (both sides) as solveRowsCg performs them, Gram matrices included. */
+/**
+ * FLOPs of one CG sweep (both sides) as solveRowsCg and the WebAssembly kernels perform them: per
+ * row and CG product (the residual's and each step's), G p (2k^2) and the vector updates (10k);
+ * per stored play and product, a dot product and an update (4k); per row of the fixed side, the
+ * Gram matrix's upper triangle (k(k+1); the SIMD kernel's 4 x 8 tiles along the diagonal also
+ * compute about 10% of the lower one, not counted).
+ */
 function alsIterationFlops(m: Csr, k: number, steps: number): number {
   const products = steps + 1;
   const perSide = (rows: number, fixedRows: number) =>
@@ -110,14 +117,17 @@ async function main(): Promise<void> {
     const s = await secondsPerIteration(m, threads, iterations);
     say(`| ${threads} thread${threads > 1 ? "s" : ""} | ${s.wall.toFixed(3)} | ${(flops / s.wall / 1e9).toFixed(2)} | ${s.cpu.toFixed(3)} | ${(flops / s.cpu / 1e9).toFixed(2)} |`);
   }
-  say("");
-  const gpu = new GpuKernels();
-  const cpuTimes = kernelTimes(m, cpuKernels), gpuTimes = kernelTimes(m, gpu);
-  say(`| kernel (median of 3, wall) | cpuKernels s (WebAssembly SIMD for gram and scores) | gpu.js ${gpu.mode} s |`);
-  say("|---|---|---|");
-  for (const name of Object.keys(cpuTimes)) say(`| ${name} | ${cpuTimes[name].toFixed(4)} | ${gpuTimes[name].toFixed(4)} |`);
-  gpu.dispose();
-  if (flag("--memory")) {
+  const alsOnly = flag("--als-only");
+  if (!alsOnly) {
+    say("");
+    const gpu = new GpuKernels();
+    const cpuTimes = kernelTimes(m, cpuKernels), gpuTimes = kernelTimes(m, gpu);
+    say(`| kernel (median of 3, wall) | cpuKernels s (WebAssembly SIMD for gram and scores) | gpu.js ${gpu.mode} s |`);
+    say("|---|---|---|");
+    for (const name of Object.keys(cpuTimes)) say(`| ${name} | ${cpuTimes[name].toFixed(4)} | ${gpuTimes[name].toFixed(4)} |`);
+    gpu.dispose();
+  }
+  if (flag("--memory") && !alsOnly) {
     const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--memory-child"], { encoding: "utf8" });
     if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
     const { maxRssMiB } = JSON.parse(child.stdout.trim().split("\n").pop()!);
@@ -129,7 +139,7 @@ async function main(): Promise<void> {
     (Math.max(load, loadAfter) > 1.5 ? " (the CPU was shared with other work, so times are inflated)" : "");
   say("");
   say(`machine: ${machine}`);
-  if (!flag("--no-write")) {
+  if (!flag("--no-write") && !alsOnly) {
     const doc = `# CF benchmark (\`npm run bench:cf\`)\n\nMeasured ${new Date().toISOString().slice(0, 16)}Z on ${machine}.\n\n${lines.slice(0, -2).join("\n")}\n`;
     writeFileSync(join(repositoryRoot, "docs/bench-cf.md"), doc);
   }

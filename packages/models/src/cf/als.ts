@@ -12,7 +12,7 @@ import {
   type FitOptions, type Recommendations, type RecommendOptions, type Recommender,
 } from "./recommend.ts";
 import { checkCsr, confidenceMatrix } from "./signals.ts";
-import { allocateSimdArena } from "./simd-rows.ts";
+import { allocateSimdArena, SimdSolver } from "./simd-rows.ts";
 import { RowSolvePool, sharedCsr, sharedFloat32, type SharedAlsState } from "./solve-pool.ts";
 import { simdSupported } from "./wasm-simd.ts";
 
@@ -72,7 +72,9 @@ export class ImplicitAls implements Recommender {
     // Small uniform start, users then items, as implicit initialises (scaled by initScale).
     for (let i = 0; i < userFactors.length; i++) userFactors[i] = random() * p.initScale;
     for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = random() * p.initScale;
-    const pool = backend.kind === "cpu" ? await RowSolvePool.start(state, threads) : null;
+    // The main thread's kernels over the arena: its Gram matrices and finiteness checks, and its share of the rows.
+    const simd = arena ? new SimdSolver(arena, k) : null;
+    const pool = backend.kind === "cpu" ? await RowSolvePool.start(state, threads, simd) : null;
     try {
       for (let it = 1; it <= p.iterations; it++) {
         const started = performance.now();
@@ -80,15 +82,18 @@ export class ImplicitAls implements Recommender {
           // Let timers and abort events run between half-sweeps.
           await new Promise((resolve) => setImmediate(resolve));
           if (options.signal?.aborted) throw new CancelledError(`ImplicitAls.fit at iteration ${it}`);
-          const fixed = side === "users" ? itemFactors : userFactors;
-          const fixedRows = side === "users" ? userItems.cols : userItems.rows;
-          const g = backend.gram({ rows: fixedRows, cols: k, data: fixed });
-          for (let i = 0; i < k * k; i++) state.gram[i] = g[i];
-          for (let d = 0; d < k; d++) state.gram[d * k + d] += p.regularization;
-          state.simd?.gram.set(state.gram);
+          if (simd) {
+            simd.gram(side === "users" ? "items" : "users", p.regularization);
+          } else {
+            const fixed = side === "users" ? itemFactors : userFactors;
+            const fixedRows = side === "users" ? userItems.cols : userItems.rows;
+            const g = backend.gram({ rows: fixedRows, cols: k, data: fixed });
+            for (let i = 0; i < k * k; i++) state.gram[i] = g[i];
+            for (let d = 0; d < k; d++) state.gram[d * k + d] += p.regularization;
+          }
           if (pool) await pool.solve(side);
           else this.solveOnBackend(backend, state, side);
-          checkFinite(side === "users" ? userFactors : itemFactors, k, side, it);
+          checkFinite(side === "users" ? userFactors : itemFactors, k, side, it, simd?.firstNonFinite(side));
         }
         options.onIteration?.(it, p.iterations, { seconds: (performance.now() - started) / 1000, device: backend.device });
       }
@@ -183,8 +188,10 @@ export class ImplicitAls implements Recommender {
   }
 }
 
-function checkFinite(f: Float32Array, k: number, side: string, iteration: number): void {
-  for (let i = 0; i < f.length; i++) {
+/** Throws on the first NaN or infinity of f, looking from `from` (a SIMD scan's answer, -1 for none) when given. */
+function checkFinite(f: Float32Array, k: number, side: string, iteration: number, from = 0): void {
+  if (from < 0) return;
+  for (let i = from; i < f.length; i++) {
     if (!Number.isFinite(f[i])) {
       throw new ModelFitError(`${side} factors became ${f[i]} at iteration ${iteration} (row ${Math.floor(i / k)}); lower alpha or raise regularization`);
     }

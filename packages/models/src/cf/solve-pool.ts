@@ -10,7 +10,7 @@ export interface SharedAlsState {
   cgSteps: number;
   userFactors: Float32Array;
   itemFactors: Float32Array;
-  /** Y^T Y + lambda I of the side held fixed in the current half-sweep. */
+  /** Y^T Y + lambda I of the side held fixed in the current half-sweep (with `simd`, in `simd.gram` instead). */
   gram: Float64Array;
   /** Confidence matrices, users x items and its transpose. */
   userItems: Csr;
@@ -93,14 +93,15 @@ export class RowSolvePool {
     this.scratch = new RowScratch(state.k, state.solver === "cholesky");
   }
 
-  static async start(state: SharedAlsState, threads: number): Promise<RowSolvePool> {
+  /** `simd`, when given, is the calling thread's solver over `state.simd` (else one is made). */
+  static async start(state: SharedAlsState, threads: number, simd: SimdSolver | null = null): Promise<RowSolvePool> {
     const workers: Worker[] = [];
     const pool = new RowSolvePool(state, workers);
     try {
       for (let t = 1; t < threads; t++) workers.push(new Worker(new URL("./solve-worker.mjs", import.meta.url)));
       await Promise.all(workers.map((w, t) => pool.call(w, { type: "init", state, thread: t })));
       // The calling thread uses the last scratch slot.
-      if (state.simd) pool.simd = new SimdSolver(state.simd, state.k);
+      if (state.simd) pool.simd = simd ?? new SimdSolver(state.simd, state.k);
     } catch (error) {
       await pool.close();
       throw error;

@@ -10,29 +10,26 @@ export async function beginModelVersion(db: Database, kind: ModelKindName, param
 
 /**
  * Marks a version READY with its artifact and metrics and makes it the active one of its
- * kind, in one transaction: at most one active version per kind at any moment.
+ * kind: at most one active version per kind at any moment. The artifact (tens of MB for a
+ * large catalogue) is written first while the version is still TRAINING, so the transaction
+ * that flips the status and the active flag stays short.
  */
 export async function finishModelVersion(
   db: Database,
   id: number,
   result: { artifact?: Uint8Array<ArrayBuffer>; metrics?: object; history?: object; activate?: boolean },
 ): Promise<void> {
+  await db.prisma.modelVersion.update({
+    where: { id },
+    data: { artifact: result.artifact, metrics: result.metrics as object | undefined, history: result.history as object | undefined },
+  });
   await db.prisma.$transaction(async (tx) => {
-    const version = await tx.modelVersion.update({
-      where: { id },
-      data: {
-        status: "READY",
-        finishedAt: new Date(),
-        artifact: result.artifact,
-        metrics: result.metrics as object | undefined,
-        history: result.history as object | undefined,
-      },
-    });
+    const version = await tx.modelVersion.update({ where: { id }, data: { status: "READY", finishedAt: new Date() } });
     if (result.activate ?? true) {
       await tx.modelVersion.updateMany({ where: { kind: version.kind, isActive: true }, data: { isActive: false } });
       await tx.modelVersion.update({ where: { id }, data: { isActive: true } });
     }
-  });
+  }, { timeout: 30_000 });
 }
 
 export async function failModelVersion(db: Database, id: number, error: Error): Promise<void> {

@@ -1,0 +1,148 @@
+/**
+ * A few helpers to write WebAssembly modules by hand: LEB128 numbers, sections, named locals and
+ * the instructions the CF kernels use (opcodes from the WebAssembly core and SIMD specifications).
+ * Every instruction helper returns its bytes, so a function body is a concatenation of arrays.
+ */
+
+export type Code = number[];
+
+/** Value types. */
+export const i32 = 0x7f, f32 = 0x7d, f64 = 0x7c, v128 = 0x7b;
+export type ValueType = typeof i32 | typeof f32 | typeof f64 | typeof v128;
+
+export function uleb(n: number): Code {
+  const out: Code = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): Code {
+  const out: Code = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** A length-prefixed byte vector. */
+export const vec = (bytes: Code): Code => [...uleb(bytes.length), ...bytes];
+export const utf8Name = (s: string): Code => vec([...new TextEncoder().encode(s)]);
+export const section = (id: number, items: Code[]): Code => [id, ...vec([...uleb(items.length), ...items.flat()])];
+
+// Locals, constants and scalar arithmetic.
+export const get = (i: number): Code => [0x20, ...uleb(i)];
+export const set = (i: number): Code => [0x21, ...uleb(i)];
+export const tee = (i: number): Code => [0x22, ...uleb(i)];
+export const i32c = (n: number): Code => [0x41, ...sleb(n)];
+export const f32c = (x: number): Code => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
+export const f64c = (x: number): Code => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
+export const i32add = [0x6a], i32sub = [0x6b], i32mul = [0x6c], i32and = [0x71], i32shl = [0x74], i32shrU = [0x76];
+export const i32ltU = [0x49], i32geU = [0x4f], i32gtS = [0x4a], i32eqz = [0x45];
+export const f32add = [0x92];
+export const f64lt = [0x63], f64gt = [0x64], f64div = [0xa3];
+export const f64promote = [0xbb], f32demote = [0xb6];
+export const i32load = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
+export const f32load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
+export const f32store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
+
+// Control flow. Branch depths count enclosing blocks outwards from 0.
+export const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
+export const loop = (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b];
+export const ifThen = (...body: Code[]): Code => [0x04, 0x40, ...body.flat(), 0x0b];
+export const br = (depth: number): Code => [0x0c, ...uleb(depth)];
+export const brIf = (depth: number): Code => [0x0d, ...uleb(depth)];
+export const ret = [0x0f];
+export const call = (fn: number): Code => [0x10, ...uleb(fn)];
+/** Pops c, b, a and pushes c ? a : b. */
+export const select = [0x1b];
+
+/** `for (counter = from; counter < limit; counter += step) body` (unsigned compare). */
+export function forLoop(counter: number, from: Code, limit: Code, step: number, ...body: Code[]): Code {
+  return [
+    ...from, ...set(counter),
+    ...block(loop(
+      get(counter), limit, i32geU, brIf(1),
+      ...body,
+      get(counter), i32c(step), i32add, set(counter),
+      br(0),
+    )),
+  ];
+}
+
+// 128-bit SIMD, f32x4 lanes.
+const simd = (op: number, ...rest: number[]): Code => [0xfd, ...uleb(op), ...rest];
+/** v128 load/store at the address on the stack plus a constant byte offset. */
+export const load = (offset = 0): Code => simd(0, 4, ...uleb(offset));
+export const store = (offset = 0): Code => simd(11, 4, ...uleb(offset));
+/** Loads one f32 and repeats it in all four lanes. */
+export const loadSplat = (offset = 0): Code => simd(9, 2, ...uleb(offset));
+export const zero = simd(12, ...new Array(16).fill(0));
+export const splat = simd(19);
+export const lane = (l: number): Code => simd(31, l);
+export const add = simd(228), sub = simd(229), mul = simd(230), neg = simd(225);
+export const ne = simd(66), or = simd(80), anyTrue = simd(83);
+/** Picks f32 lanes from two vectors: 0..3 name the first, 4..7 the second. */
+export const shuffle = (lanes: [number, number, number, number]): Code =>
+  simd(13, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+
+/** One function of a module: its signature, named locals and body. */
+export class WasmFunction {
+  private readonly types: ValueType[] = [];
+  private readonly names = new Map<string, number>();
+  private readonly paramCount: number;
+  body: Code = [];
+
+  constructor(readonly name: string, params: [string, ValueType][], readonly results: ValueType[] = []) {
+    for (const [n, t] of params) this.local(n, t);
+    this.paramCount = params.length;
+  }
+
+  /** The index of local `name`, declared on first use with type `type`. */
+  local(name: string, type: ValueType = i32): number {
+    let i = this.names.get(name);
+    if (i === undefined) {
+      i = this.types.length;
+      this.types.push(type);
+      this.names.set(name, i);
+    } else if (this.types[i] !== type) {
+      throw new TypeError(`local ${name} declared twice with different types`);
+    }
+    return i;
+  }
+
+  signature(): Code {
+    const params = this.types.slice(0, this.paramCount);
+    return [0x60, ...vec(params), ...vec(this.results)];
+  }
+
+  code(): Code {
+    const locals = this.types.slice(this.paramCount).map((t) => [...uleb(1), t]);
+    return vec([...uleb(locals.length), ...locals.flat(), ...this.body, 0x0b]);
+  }
+}
+
+/**
+ * A module importing `env.memory` (shared, of minPages to maxPages 64 KiB pages) and exporting
+ * every function under its name.
+ */
+export function moduleBytes(functions: WasmFunction[], minPages: number, maxPages = minPages): Uint8Array<ArrayBuffer> {
+  const memoryImport = [...utf8Name("env"), ...utf8Name("memory"), 0x02, 0x03, ...uleb(minPages), ...uleb(maxPages)];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, functions.map((f) => f.signature())),
+    ...section(2, [memoryImport]),
+    ...section(3, functions.map((_, i) => uleb(i))),
+    ...section(7, functions.map((f, i) => [...utf8Name(f.name), 0x00, ...uleb(i)])),
+    ...section(10, functions.map((f) => f.code())),
+  ]);
+}
