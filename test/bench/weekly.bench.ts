@@ -4,7 +4,8 @@
 // 50,000 tracks, 10 million events): listeners per second, the FLOPs of the scoring, and the
 // latency of one preview (median and 99th percentile). Loading and training are timed apart.
 // --database-url reuses a world already loaded (e.g. by `bench:ingest -- --full --keep`);
-// --sample N generates for N random listeners only and says so (the rate is per listener).
+// --sample N generates for N random listeners only and says so (the rate is per listener);
+// --skip-training uses the database's active model versions as they are.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     target: { type: "string", default: "postgres" },
     listeners: { type: "string" }, tracks: { type: "string" }, artists: { type: "string" }, events: { type: "string" },
     previews: { type: "string", default: "200" },
-    "database-url": { type: "string" }, sample: { type: "string" },
+    "database-url": { type: "string" }, sample: { type: "string" }, "skip-training": { type: "boolean" },
   },
 });
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -47,8 +48,12 @@ try {
   );
   console.log(`database: ${counts.listeners} listeners, ${counts.tracks} tracks, ${counts.events} events`);
   started = process.hrtime.bigint();
-  await trainModels(t.db, ["popularity", "als", "text"], { threads: cpus().length, skipWithoutData: true, progress: () => quiet });
-  console.log(`train popularity + ALS + text: ${seconds(started).toFixed(1)} s`);
+  if (values["skip-training"]) {
+    console.log("training skipped (--skip-training): the database's active model versions are used");
+  } else {
+    await trainModels(t.db, ["popularity", "als", "text"], { threads: cpus().length, skipWithoutData: true, progress: () => quiet });
+    console.log(`train popularity + ALS + text: ${seconds(started).toFixed(1)} s`);
+  }
 
   const state = await loadModelState(t.db);
   const dims = (state.collaborative?.items.cols ?? 0) + (state.text?.unitTracks.cols ?? 0) + (state.audio?.unitTracks.cols ?? 0);
@@ -58,7 +63,11 @@ try {
   const userIds = sample
     ? (await t.db.query<{ id: number }>(`SELECT id FROM users ORDER BY md5(id::text) LIMIT $1`, [sample])).map((r) => r.id)
     : undefined;
-  const report = await generateDuePlaylists(t.db, { now: new Date(), batchSize: 500, userIds });
+  // A reused database may hold this week's playlists from an earlier run: generate for the week after its last.
+  const [{ last }] = await t.db.query<{ last: Date | null }>(`SELECT max(week_start) AS last FROM weekly_playlists`);
+  const now = last ? new Date(new Date(last).getTime() + 9 * 86_400_000) : new Date();
+  if (last) console.log(`playlists exist up to the week of ${new Date(last).toISOString().slice(0, 10)}: generating for ${now.toISOString().slice(0, 10)}`);
+  const report = await generateDuePlaylists(t.db, { now, batchSize: 500, userIds });
   const s = seconds(started);
   console.log(
     `weekly generation${sample ? ` (a sample of ${sample} of ${counts.listeners} listeners)` : ""}: ${report.made} playlists in ${s.toFixed(1)} s = ${(report.made / s).toFixed(0)} listeners/s; ` +

@@ -41,6 +41,8 @@ export interface ModelState {
   /** Track had no listens when its collaborative model was trained (brand new or never played). */
   coldTrack: Uint8Array;
   popularity: Float32Array;
+  /** log1p(popularity): the popularity source's scores, the same for every listener. */
+  logPopularity: Float32Array;
   collaborative: null | {
     versionId: number;
     model: ImplicitAls;
@@ -189,6 +191,7 @@ export function assembleModelState(input: ModelStateInput): ModelState {
     artistName: new Map(artists.map((a) => [a.id, a.name])),
     coldTrack,
     popularity,
+    logPopularity: popularity.map((p) => Math.log1p(p)),
     collaborative,
     text,
     audio,
