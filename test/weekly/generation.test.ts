@@ -17,7 +17,7 @@ beforeAll(async () => {
   t = await createTestDatabase("embedded");
   const world = generateWorld({ seed: 7, listeners: 150, artists: 40, tracks: 600, events: 25_000, now: new Date("2026-11-25T00:00:00Z") });
   await loadDemoWorld(t.db, world);
-  await trainModels(t.db, ["popularity", "als"], { threads: 1, progress: quietBar });
+  await trainModels(t.db, ["popularity", "als", "text"], { threads: 1, progress: quietBar });
 });
 
 afterAll(async () => {
@@ -81,13 +81,26 @@ describe("weekly generation", () => {
     const knownBy = new Map<number, Set<string>>();
     for (const k of known) (knownBy.get(k.user_id) ?? knownBy.set(k.user_id, new Set()).get(k.user_id)!).add(k.name);
     let named = 0;
+    let described = 0;
     for (const r of rows) {
-      const m = /because you play (.+) a lot/.exec(r.reason);
+      const m = /because you play (.+) a lot/.exec(r.reason) ?? /described like (.+)$/.exec(r.reason);
       if (!m) continue;
       named++;
+      if (r.reason.includes("described like")) described++;
       expect(knownBy.get(r.user_id)?.has(m[1]), `${m[1]} is not in listener ${r.user_id}'s history`).toBe(true);
     }
     expect(named).toBeGreaterThan(rows.length / 4);
+    // The text model is trained: some picks are there mostly for how they are written about.
+    expect(described).toBeGreaterThan(0);
+  });
+
+  it("records the text model in every playlist and its contribution in the items", async () => {
+    const [text] = await t.db.query<{ id: number }>(`SELECT id FROM model_versions WHERE kind = 'TEXT' AND is_active`);
+    const playlists = await t.db.query<{ versions: Record<string, number> }>(`SELECT model_versions AS versions FROM weekly_playlists WHERE status = 'COMPLETE'`);
+    expect(playlists.length).toBeGreaterThan(0);
+    for (const p of playlists) expect(p.versions.TEXT).toBe(text.id);
+    const [{ withText }] = await t.db.query<{ withText: number }>(`SELECT count(*)::int AS "withText" FROM playlist_items WHERE (scores->>'text')::float <> 0`);
+    expect(withText).toBeGreaterThan(0);
   });
 
   it("gives a listener with no history a cold-start playlist from the artists they picked", async () => {
