@@ -5,4 +5,4 @@ export { WORLD_SCALES, type GenerateWorldOptions } from "./options.ts";
 export { events, type EventRange } from "./events/events.ts";
 export { renderTrackAudio, DEFAULT_SAMPLE_RATE, DEFAULT_CLIP_SECONDS, type RenderOptions } from "./audio/render.ts";
 export { encodeWav, wavByteLength, WAV_HEADER_BYTES } from "./audio/wav.ts";
-export { writeWorldAudio, type WriteAudioOptions } from "./audio/write.ts";
+export { writeWorldAudio, writeWorldLabels, labelsCsv, type WriteAudioOptions } from "./audio/write.ts";

@@ -14,6 +14,17 @@ export interface WriteAudioOptions extends RenderOptions {
   signal?: AbortSignal;
 }
 
+/** labels.csv of the given tracks' clips (`<track key>.wav`): their true tempo, key, mode, meter and genre. */
+export function labelsCsv(tracks: DemoTrack[]): string {
+  const rows = tracks.map((t) => `${t.key}.wav,${t.tempo},${t.musicalKey},${t.mode},4/4,${t.genre}`);
+  return `${["path,tempo_bpm,key,mode,meter,genre", ...rows].join("\n")}\n`;
+}
+
+/** Writes `<dir>/labels.csv` for these tracks' clips (e.g. every clip in the folder after a resumed run). */
+export async function writeWorldLabels(dir: string, tracks: DemoTrack[]): Promise<void> {
+  await writeFile(join(dir, "labels.csv"), labelsCsv(tracks));
+}
+
 /** Writes `<dir>/<track key>.wav` per track and `<dir>/labels.csv`
  * (path,tempo_bpm,key,mode,meter,genre: the columns `deepcuts eval --model audio-features
  * --dataset audio:<dir>` reads; every demo track is in 4/4); returns the bytes written. */
@@ -22,7 +33,6 @@ export async function writeWorldAudio(world: DemoWorld, dir: string, options: Wr
   const seconds = options.seconds ?? DEFAULT_CLIP_SECONDS;
   const tracks = options.tracks ?? world.tracks;
   await mkdir(dir, { recursive: true });
-  const labels = ["path,tempo_bpm,key,mode,meter,genre"];
   let bytes = 0;
   for (let i = 0; i < tracks.length; i++) {
     if (options.signal?.aborted) throw new CancelledError(`writing demo audio (${i} of ${tracks.length} done)`);
@@ -31,11 +41,10 @@ export async function writeWorldAudio(world: DemoWorld, dir: string, options: Wr
     const file = `${track.key}.wav`;
     await writeFile(join(dir, file), wav);
     bytes += wav.length;
-    labels.push(`${file},${track.tempo},${track.musicalKey},${track.mode},4/4,${track.genre}`);
     options.onProgress?.(i + 1, tracks.length);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  const csv = `${labels.join("\n")}\n`;
+  const csv = labelsCsv(tracks);
   await writeFile(join(dir, "labels.csv"), csv);
   return bytes + Buffer.byteLength(csv);
 }
