@@ -11,6 +11,7 @@ const send = (message: object) => process.send?.(message);
 async function main() {
   acquireLock(dataDir, { mode: "server", command: "deepcuts database server" });
   const db = await PGlite.create({ dataDir });
+  keepProtocolSequencesTogether(db);
   // Each client pool may hold a few connections; the socket server resets any beyond this.
   const server = new PGLiteSocketServer({ db, port: Number(portArg) || 0, host: "127.0.0.1", maxConnections: 32 });
   await server.start();
@@ -33,6 +34,29 @@ async function main() {
   process.on("SIGINT", stop);
   process.on("disconnect", stop);
   send({ ready: true, port });
+}
+
+/**
+ * pglite-socket queues the messages of all connections one by one and only keeps a connection
+ * to itself while a transaction is open. A query in the extended protocol is several messages
+ * (Parse, Bind, Describe, Execute, then Sync) that share the session's unnamed statement, so
+ * another connection's Parse landing between them makes the Bind run the wrong statement (seen
+ * as "bind message supplies 6 parameters, but prepared statement requires 4", and silently
+ * wrong when the counts match). The queue asks `isInTransaction()` to decide whether to stay
+ * with the last connection: answer yes also from a Parse/Bind/Execute until that connection's
+ * Sync (or a simple Query), so each sequence runs whole.
+ */
+function keepProtocolSequencesTogether(db: PGlite): void {
+  const SEQUENCE_ENDS = new Set([0x53 /* Sync */, 0x51 /* Query */, 0x58 /* Terminate */]);
+  let midSequence = false;
+  const execProtocolRawStream = db.execProtocolRawStream.bind(db);
+  const isInTransaction = db.isInTransaction.bind(db);
+  db.execProtocolRawStream = (message, options) => {
+    // A startup packet starts with its length (first byte 0): it belongs to no sequence.
+    midSequence = message.length > 0 && message[0] !== 0 && !SEQUENCE_ENDS.has(message[0]);
+    return execProtocolRawStream(message, options);
+  };
+  db.isInTransaction = () => midSequence || isInTransaction();
 }
 
 main().catch((error: Error) => {
