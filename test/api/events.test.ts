@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seededRandom, shuffle } from "@deepcuts/models/core";
 import { createApiKey } from "../../apps/api/src/services/keys.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
-import { codesOf, gql, startApiWorld, type ApiWorld } from "./support.ts";
+import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 const EVENTS = `mutation($u:Int!,$e:[EventInput!]!){ recordEvents(userId:$u, events:$e){ received recorded duplicates } }`;
@@ -11,12 +11,7 @@ const PER_USER = 150, BATCH = 30, CLIENTS_PER_USER = 3;
 describe.each<Target>(["embedded", "postgres"])("concurrent event batches on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
   let w: ApiWorld;
-  beforeAll(async () => {
-    if (!skip) w = await startApiWorld(target);
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
+  useApiWorld(target, skip, (world) => (w = world));
 
   it.skipIf(skip)(`many clients resending the same batches lose nothing and double nothing ${skip ? skipPostgres : ""}`, async () => {
     const random = seededRandom(11);

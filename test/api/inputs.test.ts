@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
-import { codesOf, gql, startApiWorld, type ApiWorld } from "./support.ts";
+import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 const weights = { collaborative: 1, text: 0.5, audio: 0, popularity: 0.1, novelty: 0 };
@@ -56,12 +56,7 @@ const CASES: BadInput[] = [
 describe.each<Target>(["embedded", "postgres"])("bad inputs on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
   let w: ApiWorld;
-  beforeAll(async () => {
-    if (!skip) w = await startApiWorld(target);
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
+  useApiWorld(target, skip, (world) => (w = world));
 
   it.skipIf(skip)(`each argument type rejects bad values with a coded error naming the field, and writes nothing ${skip ? skipPostgres : ""}`, async () => {
     const [before] = await w.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events`);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CancelledError } from "@deepcuts/models/core";
 import { cancelJob, settleJobs, startJob } from "../../apps/api/src/services/curation/jobs.ts";
 import { startTraining, startWeeklyGeneration } from "../../apps/api/src/services/curation/work.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
-import { codesOf, gql, startApiWorld, type ApiWorld } from "./support.ts";
+import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 const CANCEL = `mutation($id:Int!){ cancelJob(id:$id){ id status message error finishedAt } }`;
@@ -22,13 +22,7 @@ function untilCancelled(seen: { aborted: boolean }) {
 describe.each<Target>(["embedded", "postgres"])("cancelling jobs on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
   let w: ApiWorld;
-  beforeAll(async () => {
-    if (!skip) w = await startApiWorld(target);
-  });
-  afterAll(async () => {
-    await settleJobs();
-    await w?.stop();
-  });
+  useApiWorld(target, skip, (world) => (w = world));
 
   const status = async (id: number) => (await gql(w.api.url, `query($id:Int!){ job(id:$id){ status message error finishedAt } }`, { id }, w.keys.curator)).body.data!.job as Record<string, unknown>;
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { insertEvents, type EventRow } from "../../apps/api/src/services/ingest.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
-import { codesOf, gql, startApiWorld, type ApiWorld } from "./support.ts";
+import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 
@@ -18,9 +18,9 @@ describe.each<Target>(["embedded", "postgres"])("listening history and top artis
   let listener: number;
   /** The fixture's events, newest first (ties: the later-inserted first). */
   let expectedOrder: string[];
+  useApiWorld(target, skip, (world) => (w = world));
   beforeAll(async () => {
     if (skip) return;
-    w = await startApiWorld(target);
     listener = w.userIds[2];
     // Artist i % 4 owns track i. Streams: artist 1 seven times over two tracks, artist 2 three
     // times, artist 3 once; a skip and an artist visit are events but not plays.
@@ -41,9 +41,6 @@ describe.each<Target>(["embedded", "postgres"])("listening history and top artis
     expectedOrder = [...rows]
       .sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || insertedAt.get(b.eventId)! - insertedAt.get(a.eventId)!)
       .map((r) => r.eventId);
-  });
-  afterAll(async () => {
-    await w?.stop();
   });
 
   it.skipIf(skip)(`top artists are ranked by plays, with shares of all plays and the tracks streamed ${skip ? skipPostgres : ""}`, async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
-import { codesOf, gql, startApiWorld, type ApiWorld } from "./support.ts";
+import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 
@@ -10,12 +10,7 @@ const PLAYLIST = `query($u:Int!, $week:String){ weeklyPlaylist(userId:$u, weekSt
 describe.each<Target>(["embedded", "postgres"])("N+1 and limits on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
   let w: ApiWorld;
-  beforeAll(async () => {
-    if (!skip) w = await startApiWorld(target);
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
+  useApiWorld(target, skip, (world) => (w = world));
 
   it.skipIf(skip)(`a page of 100 playlist items costs the same number of queries as a page of 10 ${skip ? skipPostgres : ""}`, async () => {
     const lastWeek = new Date(Date.parse(`${w.weekStart}T00:00:00Z`) - 7 * 86400_000).toISOString().slice(0, 10);

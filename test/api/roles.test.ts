@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { settleJobs } from "../../apps/api/src/services/curation/jobs.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
-import { codesOf, gql, startApiWorld, type ApiWorld } from "./support.ts";
+import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 type Role = "none" | "listener" | "otherListener" | "curator" | "admin";
@@ -77,13 +77,7 @@ function allowed(op: Operation, role: Role): boolean {
 describe.each<Target>(["embedded", "postgres"])("role x operation matrix on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
   let w: ApiWorld;
-  beforeAll(async () => {
-    if (!skip) w = await startApiWorld(target);
-  });
-  afterAll(async () => {
-    await settleJobs();
-    await w?.stop();
-  });
+  useApiWorld(target, skip, (world) => (w = world));
 
   it.skipIf(skip)(`every role gets exactly the operations it may use, and a denial leaks nothing ${skip ? skipPostgres : ""}`, async () => {
     const outcomes: string[] = [];

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NeighbourIndexCache } from "../../apps/api/src/services/similarity/index-cache.ts";
 import { insertEvents } from "../../apps/api/src/services/ingest.ts";
-import { codesOf, gql, insertVersion, startApiWorld, type ApiWorld } from "./support.ts";
+import { codesOf, gql, insertVersion, useApiWorld, type ApiWorld } from "./support.ts";
 
 interface Similar { score: number; scores: { collaborative: number | null; text: number | null }; track: { id: number; artistId: number } }
 
@@ -12,12 +12,7 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
     expect(codesOf(r)).toEqual([]);
     return r.body.data as Record<string, any>;
   };
-  beforeAll(async () => {
-    w = await startApiWorld("embedded");
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
+  useApiWorld("embedded", false, (world) => (w = world));
 
   it("similar tracks are the seed's own cluster, best first, without the seed", async () => {
     const d = await ask(`query($t:Int!){ c: similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ score scores{ collaborative text } track{ id artistId } }

@@ -1,6 +1,8 @@
+import { afterAll, beforeAll } from "vitest";
 import type { Database } from "@deepcuts/db";
 import { float32ToBytes } from "@deepcuts/db";
 import { startApi, type RunningApi } from "../../apps/api/src/server.ts";
+import { settleJobs } from "../../apps/api/src/services/curation/jobs.ts";
 import { createApiKey } from "../../apps/api/src/services/keys.ts";
 import { upsertArtists, upsertTracks, upsertUsers } from "../../apps/api/src/services/ingest.ts";
 import { weekStartFor } from "../../apps/api/src/services/weekly/week.ts";
@@ -61,6 +63,23 @@ export interface ApiWorld {
   alsVersionId: number;
   textVersionId: number;
   stop(): Promise<void>;
+}
+
+/**
+ * Starts an API world before a describe block's tests and stops it after them (jobs the tests
+ * started are settled first); nothing starts when `skip` (PostgreSQL unreachable).
+ */
+export function useApiWorld(target: Target, skip: boolean, set: (world: ApiWorld) => void): void {
+  let world: ApiWorld | undefined;
+  beforeAll(async () => {
+    if (skip) return;
+    world = await startApiWorld(target);
+    set(world);
+  });
+  afterAll(async () => {
+    await settleJobs();
+    await world?.stop();
+  });
 }
 
 /**

@@ -26,7 +26,8 @@ export interface DocumentRow {
   source: "BIO" | "REVIEW" | "BLOG" | "TAG" | "OTHER";
   text: string;
 }
-export type EventKindName = "STREAM" | "SAVE" | "ARTIST_VISIT" | "SKIP" | "DISLIKE";
+export const EVENT_KINDS = ["STREAM", "SAVE", "ARTIST_VISIT", "SKIP", "DISLIKE"] as const;
+export type EventKindName = (typeof EVENT_KINDS)[number];
 export interface EventRow {
   userId: number;
   eventId: string;

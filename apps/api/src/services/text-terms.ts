@@ -1,6 +1,6 @@
 import type { Database } from "@deepcuts/db";
 import { activeModelVersion } from "./training/model-versions.ts";
-import { artistKey } from "./training/text.ts";
+import { artistKey, entityIdOf } from "./training/text.ts";
 
 export type StoredTermKind = "N2" | "NP" | "ADJ";
 
@@ -63,7 +63,7 @@ export async function artistTerms(db: Database, artist: ArtistRef, options: { li
     const { CulturalModel } = await import("@deepcuts/models/text");
     const model = CulturalModel.load(version.artifact);
     const near = model.similar(artistKey(artist.id), { n: similar, kind: "artist", explain: 3 });
-    const ids = near.map((s) => Number(s.entityId.slice("artist:".length)));
+    const ids = near.map((s) => entityIdOf(s.entityId));
     const names = new Map((await db.query<ArtistRef>(`SELECT id, name FROM artists WHERE id = ANY($1::int[])`, [ids])).map((a) => [a.id, a.name]));
     describedLike = near.map((s, i) => ({ artist: { id: ids[i], name: names.get(ids[i]) ?? `artist ${ids[i]}` }, score: s.score, sharedTerms: s.sharedTerms.map((t) => t.term) }));
   }

@@ -8,9 +8,9 @@ describe("audio labels", () => {
   it("reads quoted cells and empty (unknown) cells", async () => {
     const dir = mkdtempSync(join(tmpdir(), "labels-"));
     const file = join(dir, "labels.csv");
-    writeFileSync(file, 'path,tempo_bpm,key,mode,meter,source\na.ogg,120,G,major,4/4,"MIDI, exact"\nb.wav,,,,,\n');
+    writeFileSync(file, 'path,tempo_bpm,key,mode,meter,note\na.ogg,97,D,minor,3/4,"tapped, twice"\nb.wav,,,,,\n');
     expect(await readAudioLabels(file)).toEqual([
-      { path: "a.ogg", tempoBpm: 120, key: "G", mode: "major", meter: "4/4" },
+      { path: "a.ogg", tempoBpm: 97, key: "D", mode: "minor", meter: "3/4" },
       { path: "b.wav", tempoBpm: null, key: null, mode: null, meter: null },
     ]);
     writeFileSync(file, "path,tempo_bpm,key,mode,genre\nc.wav,92,A,minor,lo-fi\n");

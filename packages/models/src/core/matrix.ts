@@ -95,6 +95,23 @@ export function transposeCsr(m: Csr): Csr {
   return { rows: m.cols, cols: m.rows, indptr: counts, indices, data };
 }
 
+/** The same matrix keeping only the stored entries `keep(column, position)` accepts (position: index into indices/data). */
+export function filterCsr(m: Csr, keep: (column: number, position: number) => boolean): Csr {
+  const indptr = new Int32Array(m.rows + 1);
+  const indices = new Int32Array(m.indices.length);
+  const data = new Float32Array(m.indices.length);
+  let out = 0;
+  for (let r = 0; r < m.rows; r++) {
+    for (let k = m.indptr[r]; k < m.indptr[r + 1]; k++) {
+      if (!keep(m.indices[k], k)) continue;
+      indices[out] = m.indices[k];
+      data[out++] = m.data[k];
+    }
+    indptr[r + 1] = out;
+  }
+  return { rows: m.rows, cols: m.cols, indptr, indices: indices.slice(0, out), data: data.slice(0, out) };
+}
+
 export function nnz(m: Csr): number {
   return m.indptr[m.rows];
 }

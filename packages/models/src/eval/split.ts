@@ -1,4 +1,4 @@
-import type { Csr } from "../core/matrix.ts";
+import { filterCsr, type Csr } from "../core/matrix.ts";
 import { seededRandom, shuffle } from "../core/random.ts";
 
 export interface HoldoutSplit {
@@ -43,20 +43,8 @@ export function holdoutSplit(userItems: Csr, options: HoldoutOptions = {}): Hold
     for (const p of held) keep[p] = 0;
     test.push(Int32Array.from(held, (p) => userItems.indices[p]).sort());
   }
-  const indptr = new Int32Array(userItems.rows + 1);
-  const indices: number[] = [];
-  const data: number[] = [];
-  for (let u = 0; u < userItems.rows; u++) {
-    for (let k = userItems.indptr[u]; k < userItems.indptr[u + 1]; k++) {
-      if (keep[k]) {
-        indices.push(userItems.indices[k]);
-        data.push(userItems.data[k]);
-      }
-    }
-    indptr[u + 1] = indices.length;
-  }
   return {
-    train: { rows: userItems.rows, cols: userItems.cols, indptr, indices: Int32Array.from(indices), data: Float32Array.from(data) },
+    train: filterCsr(userItems, (_column, position) => keep[position] === 1),
     test,
   };
 }

@@ -16,6 +16,7 @@ export const startCommand: Command = {
   summary: "the whole product in one go (npm start): migrate, load the demo world if empty, train, make this week's playlists, serve",
   usage: "deepcuts start [--no-dashboard] [--no-serve] [--quiet]",
   async run(argv, ctx) {
+    const started = Date.now();
     const { values } = parse(argv, { "no-dashboard": { type: "boolean" }, "no-serve": { type: "boolean" }, quiet: { type: "boolean" } }, false);
     const withDashboard = !values["no-dashboard"] && !values["no-serve"];
     const quiet = Boolean(values.quiet);
@@ -51,6 +52,7 @@ export const startCommand: Command = {
     }
     const product = await serveProduct(ctx.config, { dashboard: withDashboard, background: true, log: ctx.err, dashboardBuild });
     ctx.out("");
+    ctx.out(`  ready in ${Math.round((Date.now() - started) / 1000)} s`);
     ctx.out(`  GraphQL API:  ${product.apiUrl}`);
     if (product.dashboardUrl) ctx.out(`  Dashboard:    ${product.dashboardUrl}`);
     ctx.out(`  Curator key:  ${curatorKey}`);

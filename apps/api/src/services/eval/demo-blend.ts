@@ -1,7 +1,7 @@
 import { ImplicitAls } from "@deepcuts/models/cf";
-import { csrFromTriples, seededRandom, shuffle, type Csr } from "@deepcuts/models/core";
+import { csrFromTriples, filterCsr, seededRandom, shuffle, type Csr } from "@deepcuts/models/core";
 import { holdoutSplit, validationSplit } from "@deepcuts/models/eval";
-import { artistKey, culturalVectors, trackKey } from "../training/text.ts";
+import { artistKey, culturalArtistOf, culturalVectors, trackKey } from "../training/text.ts";
 import { defaultBlendConstraints, type BlendWeights } from "../weekly/blend-config.ts";
 import { pickForListener } from "../weekly/engine.ts";
 import type { ListenerHistory } from "../weekly/histories.ts";
@@ -56,22 +56,6 @@ export interface DemoBlendResult {
 
 const SIZE = defaultBlendConstraints.playlistSize;
 const cfOnly = (w: Partial<BlendWeights>): BlendWeights => ({ collaborative: 0, text: 0, audio: 0, popularity: 0, novelty: 0, ...w });
-
-/** The matrix without the given columns' entries. */
-function withoutColumns(m: Csr, columns: Set<number>): Csr {
-  const indptr = new Int32Array(m.rows + 1);
-  const indices: number[] = [];
-  const data: number[] = [];
-  for (let u = 0; u < m.rows; u++) {
-    for (let p = m.indptr[u]; p < m.indptr[u + 1]; p++) {
-      if (columns.has(m.indices[p])) continue;
-      indices.push(m.indices[p]);
-      data.push(m.data[p]);
-    }
-    indptr[u + 1] = indices.length;
-  }
-  return { rows: m.rows, cols: m.cols, indptr, indices: Int32Array.from(indices), data: Float32Array.from(data) };
-}
 
 /** Rows of a listener x track matrix as the weekly engine's listener history (track id = index + 1). */
 function histories(matrix: Csr, artistOfTrack: Int32Array): ListenerHistory[] {
@@ -139,7 +123,7 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
   split.test.forEach((items, u) => items.forEach((t) => relevant[u].add(t)));
   // Validation mirrors the test: another 10% of tracks new to the collaborative model, then 20% per listener.
   const newToCfValidation = new Set(world.tracks.map((_, t) => t).filter((t) => !newToCf.has(t) && listenersOf[t].length > 0 && random() < 0.1));
-  const validation = validationSplit(withoutColumns(split.train, newToCfValidation), { seed });
+  const validation = validationSplit(filterCsr(split.train, (track) => !newToCfValidation.has(track)), { seed });
   const validationRelevant = validation.test.map((items) => new Set(items));
   for (let u = 0; u < split.train.rows; u++) {
     for (let p = split.train.indptr[u]; p < split.train.indptr[u + 1]; p++) if (newToCfValidation.has(split.train.indices[p])) validationRelevant[u].add(split.train.indices[p]);
@@ -153,7 +137,7 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
   const artistOfTrack = Int32Array.from(world.tracks, (t) => artistIndex.get(t.artistKey)!);
   const trackNumber = new Map(world.tracks.map((t, i) => [t.key, i + 1]));
   const { CulturalModel } = await import("@deepcuts/models/text");
-  const text = new CulturalModel({ artistOf: (key) => (key.startsWith("track:") ? artistKey(artistOfTrack[Number(key.slice(6)) - 1]) : undefined) });
+  const text = new CulturalModel({ artistOf: culturalArtistOf((id) => artistOfTrack[id - 1]) });
   await text.addDocuments(world.documents.map((d) => ({
     entityId: d.entityKind === "artist" ? artistKey(artistIndex.get(d.entityKey)!) : trackKey(trackNumber.get(d.entityKey)!),
     kind: d.entityKind,

@@ -1,18 +1,11 @@
 import type { Database } from "@deepcuts/db";
-import { insertEvents, type EventKindName, type EventRow } from "../ingest.ts";
+import { EVENT_KINDS, insertEvents, type EventRow } from "../ingest.ts";
 import { invalid, missing } from "../service-error.ts";
 
 export const MAX_EVENT_BATCH = 500;
-const KINDS: EventKindName[] = ["STREAM", "SAVE", "ARTIST_VISIT", "SKIP", "DISLIKE"];
 
-export interface EventInput {
-  eventId: string;
-  kind: EventKindName;
-  trackId?: number | null;
-  artistId?: number | null;
-  occurredAt: Date;
-  msPlayed?: number | null;
-}
+/** An event as a listener's app sends it: the listener comes from the request. */
+export type EventInput = Omit<EventRow, "userId">;
 
 export interface BatchResult {
   received: number;
@@ -31,7 +24,7 @@ async function validateEvents(db: Database, events: EventInput[], now: Date): Pr
     if (!/^[\w.:-]{1,100}$/.test(e.eventId)) throw invalid(`${at}.eventId`, `must be 1..100 letters, digits or . _ : -, got '${e.eventId.slice(0, 40)}'`);
     if (seen.has(e.eventId)) throw invalid(`${at}.eventId`, `repeats events[${seen.get(e.eventId)}].eventId '${e.eventId}' in the same batch`);
     seen.set(e.eventId, i);
-    if (!KINDS.includes(e.kind)) throw invalid(`${at}.kind`, `must be one of ${KINDS.join(", ")}, got '${e.kind}'`);
+    if (!EVENT_KINDS.includes(e.kind)) throw invalid(`${at}.kind`, `must be one of ${EVENT_KINDS.join(", ")}, got '${e.kind}'`);
     const needsTrack = e.kind === "STREAM" || e.kind === "SAVE" || e.kind === "SKIP";
     if (needsTrack && e.trackId == null) throw invalid(`${at}.trackId`, `is required for a ${e.kind} event`);
     if (!needsTrack && e.trackId == null && e.artistId == null) throw invalid(`${at}.artistId`, `a ${e.kind} event names a track or an artist`);

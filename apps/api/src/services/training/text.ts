@@ -39,7 +39,16 @@ export interface TextTrainingMetrics {
 /** Entity ids inside the cultural model: database ids with their kind, so artist 7 and track 7 stay apart. */
 export const artistKey = (id: number) => `artist:${id}`;
 export const trackKey = (id: number) => `track:${id}`;
-const idOf = (key: string) => Number(key.slice(key.indexOf(":") + 1));
+/** The database id inside a cultural model entity id. */
+export const entityIdOf = (key: string) => Number(key.slice(key.indexOf(":") + 1));
+
+/** The cultural model's `artistOf` for database ids: a track without text inherits its artist's vector. */
+export function culturalArtistOf(artistOfTrack: (trackId: number) => number | undefined): (key: string) => string | undefined {
+  return (key) => {
+    const artist = key.startsWith("track:") ? artistOfTrack(entityIdOf(key)) : undefined;
+    return artist === undefined ? undefined : artistKey(artist);
+  };
+}
 
 interface DocumentRow {
   id: number;
@@ -64,10 +73,7 @@ export async function trainText(db: Database, options: TrainTextOptions = {}) {
   const { CulturalModel } = await import("@deepcuts/models/text");
   const tracks = await db.query<{ id: number; artist_id: number }>(`SELECT id, artist_id FROM tracks ORDER BY id`);
   const artistOfTrack = new Map(tracks.map((t) => [t.id, t.artist_id]));
-  const artistOf = (key: string) => {
-    const artist = key.startsWith("track:") ? artistOfTrack.get(idOf(key)) : undefined;
-    return artist === undefined ? undefined : artistKey(artist);
-  };
+  const artistOf = culturalArtistOf((id) => artistOfTrack.get(id));
 
   const previous = options.rebuild ? null : await activeModelVersion(db, "TEXT");
   const previousParams = (previous?.params ?? {}) as { lastDocumentId?: number };
@@ -141,7 +147,7 @@ export function culturalVectors(model: CulturalModel, trackIds: number[]) {
     });
     return { matrix: { rows: keys.length, cols: dims, data }, inherited };
   };
-  const artistIds = model.entityIds("artist").map(idOf);
+  const artistIds = model.entityIds("artist").map(entityIdOf);
   const withText = trackIds.filter((id) => model.has(trackKey(id)));
   return {
     artists: { ids: artistIds, ...matrixOf(artistIds.map(artistKey)) },
@@ -156,7 +162,7 @@ async function storeTopTerms(db: Database, versionId: number, model: CulturalMod
     const kind = key.startsWith("artist:") ? "ARTIST" : "TRACK";
     for (const { kind: termKind, db: dbKind } of STORED_KINDS) {
       const top = model.topTerms(key, { kind: termKind, n: perKind });
-      for (const t of top?.terms ?? []) rows.push({ kind, entity: idOf(key), termKind: dbKind, term: t.term, weight: t.weight });
+      for (const t of top?.terms ?? []) rows.push({ kind, entity: entityIdOf(key), termKind: dbKind, term: t.term, weight: t.weight });
     }
   }
   for (let start = 0; start < rows.length; start += 20_000) {
