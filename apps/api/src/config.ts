@@ -13,6 +13,8 @@ export interface AppConfig {
   dataDir: string;
   /** Worker threads for training and analysis (DEEPCUTS_THREADS, default: CPU count). */
   threads: number;
+  /** Signs the API's page cursors (DEEPCUTS_CURSOR_SECRET, at least 16 characters); API replicas must share it. Random per process when unset. */
+  cursorSecret: string | null;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -21,6 +23,13 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number 0..65535, got '${raw}'`);
   return n;
+}
+
+function cursorSecret(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.DEEPCUTS_CURSOR_SECRET;
+  if (raw === undefined || raw === "") return null;
+  if (raw.length < 16) throw new Error(`DEEPCUTS_CURSOR_SECRET must be at least 16 characters, got ${raw.length}`);
+  return raw;
 }
 
 export function appConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -35,5 +44,6 @@ export function appConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dashboardPort: port(env, "DEEPCUTS_DASHBOARD_PORT", 3000),
     dataDir: resolve(env.DEEPCUTS_DATA_DIR ?? "../shared/data"),
     threads,
+    cursorSecret: cursorSecret(env),
   };
 }

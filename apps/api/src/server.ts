@@ -4,6 +4,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Database } from "@deepcuts/db";
 import { createContext, type ApiContext, type Viewer } from "./graphql/context.ts";
+import { CursorCodec } from "./graphql/pagination.ts";
 import { apiSchema } from "./graphql/schema.ts";
 import { findApiKey } from "./services/keys.ts";
 
@@ -43,12 +44,16 @@ export async function createApolloServer(): Promise<ApolloServer<ApiContext>> {
   return new ApolloServer<ApiContext>({ schema: await apiSchema(), formatError, introspection: true, includeStacktraceInErrorResponses: false });
 }
 
-/** Starts the GraphQL API over `db` on `port` (0 picks a free port). */
-export async function startApi(db: Database, port: number): Promise<RunningApi> {
+/**
+ * Starts the GraphQL API over `db` on `port` (0 picks a free port). `cursorSecret` signs the
+ * connections' cursors; replicas behind one address must share it (random per process when null).
+ */
+export async function startApi(db: Database, port: number, options: { cursorSecret?: string | null } = {}): Promise<RunningApi> {
   const server = await createApolloServer();
+  const cursors = new CursorCodec(options.cursorSecret ?? null);
   const { url } = await startStandaloneServer(server, {
     listen: { port, host: "127.0.0.1" },
-    context: async ({ req }) => createContext(db, await viewerFromHeaders(db, req.headers)),
+    context: async ({ req }) => createContext(db, await viewerFromHeaders(db, req.headers), cursors),
   });
   return { url, stop: () => server.stop() };
 }

@@ -1,5 +1,6 @@
 import type { Database } from "@deepcuts/db";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import type { CursorCodec } from "./pagination.ts";
 
 export type Role = "LISTENER" | "CURATOR" | "ADMIN";
 
@@ -16,8 +17,10 @@ export interface ApiContext {
   db: Database;
   viewer: Viewer | null;
   loaders: Loaders;
+  /** Signs and checks the connections' cursors (one codec per server: its secret is shared by replicas). */
+  cursors: CursorCodec;
 }
 
-export function createContext(db: Database, viewer: Viewer | null): ApiContext {
-  return { db, viewer, loaders: createLoaders(db) };
+export function createContext(db: Database, viewer: Viewer | null, cursors: CursorCodec): ApiContext {
+  return { db, viewer, loaders: createLoaders(db), cursors };
 }

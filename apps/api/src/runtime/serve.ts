@@ -29,7 +29,7 @@ export async function serveProduct(config: AppConfig, options: { dashboard: bool
   const stops: (() => Promise<void>)[] = [];
   try {
     await migrate(db);
-    const api: RunningApi = await startApi(db, config.apiPort);
+    const api: RunningApi = await startApi(db, config.apiPort, { cursorSecret: config.cursorSecret });
     stops.push(api.stop);
     const scheduler = new WeeklyScheduler(db);
     scheduler.start();

@@ -27,15 +27,19 @@ export async function listTracks(db: Database, input: { first: number; afterId: 
   };
 }
 
+/** Listeners in id order after a cursor; `onlyId` (a listener key's own id) restricts every page. */
 export async function listUsers(db: Database, input: { first: number; afterId: number | null; search?: string | null; onlyId?: number | null }) {
   const search = input.search?.trim();
+  // Each condition is its own AND term: the cursor's id can never replace the listener scope.
   const where = {
-    ...(input.onlyId ? { id: input.onlyId } : {}),
-    ...(search ? { OR: [{ name: { contains: search, mode: "insensitive" as const } }, { externalKey: { contains: search, mode: "insensitive" as const } }] } : {}),
+    AND: [
+      ...(input.onlyId !== null && input.onlyId !== undefined ? [{ id: input.onlyId }] : []),
+      ...(search ? [{ OR: [{ name: { contains: search, mode: "insensitive" as const } }, { externalKey: { contains: search, mode: "insensitive" as const } }] }] : []),
+    ],
   };
   const [rows, totalCount] = await Promise.all([
     db.prisma.user.findMany({
-      where: { ...where, ...(input.afterId ? { id: { gt: input.afterId } } : {}) },
+      where: { AND: [...where.AND, ...(input.afterId ? [{ id: { gt: input.afterId } }] : [])] },
       orderBy: { id: "asc" },
       take: input.first + 1,
       select: { id: true, externalKey: true, name: true, timeZone: true },

@@ -4,7 +4,7 @@ import { listArtists } from "../../services/catalog-details.ts";
 import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";
-import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { openPage, positiveId } from "../pagination.ts";
 import { Artist, AudioFeatures, Health, StoredVector, TopTerm, Track, User } from "../types/catalog.type.ts";
 import { ArtistConnection, TrackConnection, UserConnection } from "../types/connections.type.ts";
 import { Viewer } from "../types/listener.type.ts";
@@ -37,7 +37,8 @@ export class TrackResolver {
     @Arg("search", () => String, { nullable: true }) search: string | null,
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
   ): Promise<TrackConnection> {
-    return toConnection(await listTracks(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, artistId }));
+    const page = openPage(ctx, "tracks", { search, artistId }, first, after);
+    return page.connect(await listTracks(ctx.db, { first: page.size, afterId: page.afterId, search, artistId }));
   }
 
   @Authorized("CURATOR")
@@ -81,7 +82,8 @@ export class ArtistResolver {
     @Arg("search", () => String, { nullable: true }) search: string | null,
     @Arg("genre", () => String, { nullable: true }) genre: string | null,
   ): Promise<ArtistConnection> {
-    return toConnection(await listArtists(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, genre }));
+    const page = openPage(ctx, "artists", { search, genre }, first, after);
+    return page.connect(await listArtists(ctx.db, { first: page.size, afterId: page.afterId, search, genre }));
   }
 
   @Authorized("CURATOR")
@@ -114,8 +116,10 @@ export class UserResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("search", () => String, { nullable: true }) search: string | null,
   ): Promise<UserConnection> {
-    const onlyId = ctx.viewer?.role === "LISTENER" ? ctx.viewer.userId : null;
-    return toConnection(await listUsers(ctx.db, { first: pageSize(first), afterId: decodeCursor(after), search, onlyId }));
+    // A listener key's scope is part of the query's condition, whatever the cursor says.
+    const onlyId = ctx.viewer?.role === "LISTENER" ? ctx.viewer.userId ?? 0 : null;
+    const page = openPage(ctx, "users", { search, onlyId }, first, after);
+    return page.connect(await listUsers(ctx.db, { first: page.size, afterId: page.afterId, search, onlyId }));
   }
 
   @Authorized("LISTENER")

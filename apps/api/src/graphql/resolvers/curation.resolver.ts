@@ -6,7 +6,7 @@ import { overview } from "../../services/curation/overview.ts";
 import { startTraining, startWeeklyGeneration } from "../../services/curation/work.ts";
 import { activeBlendConfig } from "../../services/weekly/blend-config.ts";
 import type { ApiContext } from "../context.ts";
-import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { openPage, positiveId } from "../pagination.ts";
 import { BlendConfigConnection, JobConnection, ModelVersionConnection } from "../types/connections.type.ts";
 import { BlendConfig, BlendConstraintsInput, BlendWeightsInput, Job, JobKind, JobStatus, ModelKind, ModelVersion, Overview } from "../types/curation.type.ts";
 
@@ -27,7 +27,8 @@ export class CurationResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {
-    return toConnection(await listBlendConfigs(ctx.db, { first: pageSize(first), afterId: decodeCursor(after) }));
+    const page = openPage(ctx, "blendConfigs", {}, first, after);
+    return page.connect(await listBlendConfigs(ctx.db, { first: page.size, afterId: page.afterId }));
   }
 
   @Authorized("CURATOR")
@@ -62,7 +63,8 @@ export class CurationResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {
-    return toConnection(await listModelVersions(ctx.db, { kind: kind ?? null, first: pageSize(first), afterId: decodeCursor(after) }));
+    const page = openPage(ctx, "modelVersions", { kind }, first, after);
+    return page.connect(await listModelVersions(ctx.db, { kind: kind ?? null, first: page.size, afterId: page.afterId }));
   }
 
   @Authorized("ADMIN")
@@ -81,7 +83,8 @@ export class CurationResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {
-    return toConnection(await listJobs(ctx.db, { kind: kind ?? null, status: status ?? null, first: pageSize(first), afterId: decodeCursor(after) }));
+    const page = openPage(ctx, "jobs", { kind, status }, first, after);
+    return page.connect(await listJobs(ctx.db, { kind: kind ?? null, status: status ?? null, first: page.size, afterId: page.afterId }));
   }
 
   @Authorized("CURATOR")

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { issueApiKey, listApiKeys, revokeKey } from "../../services/curation/keys-admin.ts";
 import type { ApiContext } from "../context.ts";
-import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { openPage, positiveId } from "../pagination.ts";
 import { ApiKeyConnection } from "../types/connections.type.ts";
 import { ApiRole, CreatedApiKey } from "../types/curation.type.ts";
 
@@ -14,7 +14,8 @@ export class KeysResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {
-    return toConnection(await listApiKeys(ctx.db, { first: pageSize(first), afterId: decodeCursor(after) }));
+    const page = openPage(ctx, "apiKeys", {}, first, after);
+    return page.connect(await listApiKeys(ctx.db, { first: page.size, afterId: page.afterId }));
   }
 
   @Authorized("ADMIN")

@@ -4,7 +4,7 @@ import { listeningHistory, topArtists } from "../../services/listener/history.ts
 import { assertOwnListener, assertWritesListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";
-import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { openPage, positiveId } from "../pagination.ts";
 import { ListeningEventConnection } from "../types/connections.type.ts";
 import { EventBatchResult, EventInput, TopArtists } from "../types/listener.type.ts";
 
@@ -29,16 +29,15 @@ export class ListenerResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
-    const size = pageSize(first);
-    const afterId = decodeCursor(after);
+    const paging = openPage(ctx, "listeningHistory", { userId }, first, after);
     await assertListenerExists(ctx, userId);
-    const page = await listeningHistory(ctx.db, { userId, first: size, afterId });
+    const page = await listeningHistory(ctx.db, { userId, first: paging.size, afterId: paging.afterId });
     // The events arrive with their tracks and artists: nested fields load nothing more.
     for (const e of page.items) {
       if (e.track) ctx.loaders.track.prime(e.track.id, e.track);
       if (e.artist) ctx.loaders.artist.prime(e.artist.id, e.artist);
     }
-    return toConnection(page);
+    return paging.connect(page);
   }
 
   @Authorized("LISTENER")

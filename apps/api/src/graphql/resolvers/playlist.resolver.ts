@@ -5,7 +5,7 @@ import { previewPlaylist } from "../../services/weekly/preview.ts";
 import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { decodeCursor, pageSize, positiveId, toConnection } from "../pagination.ts";
+import { openPage, positiveId } from "../pagination.ts";
 import { Track, User } from "../types/catalog.type.ts";
 import { WeeklyPlaylistConnection } from "../types/connections.type.ts";
 import { BlendConstraintsInput, BlendWeightsInput } from "../types/curation.type.ts";
@@ -37,7 +37,8 @@ export class PlaylistResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
-    return toConnection(await listPlaylists(ctx.db, { userId, first: pageSize(first), afterId: decodeCursor(after) }));
+    const page = openPage(ctx, "weeklyPlaylists", { userId }, first, after);
+    return page.connect(await listPlaylists(ctx.db, { userId, first: page.size, afterId: page.afterId }));
   }
 
   @FieldResolver(() => [PlaylistItem], { description: "In playlist order (at most 100).", complexity: ({ childComplexity }) => 1 + 100 * childComplexity })

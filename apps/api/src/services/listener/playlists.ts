@@ -51,7 +51,7 @@ export async function weeklyPlaylist(db: Database, userId: number, weekStart: st
 export async function listPlaylists(db: Database, input: { userId: number; first: number; afterId: number | null }) {
   const rows = await db.query<PlaylistRecord>(
     `SELECT ${PLAYLIST_COLUMNS} FROM weekly_playlists
-     WHERE user_id = $1 AND ($2::int IS NULL OR week_start < (SELECT week_start FROM weekly_playlists WHERE id = $2))
+     WHERE user_id = $1 AND ($2::int IS NULL OR week_start < (SELECT week_start FROM weekly_playlists WHERE id = $2 AND user_id = $1))
      ORDER BY week_start DESC LIMIT $3`,
     [input.userId, input.afterId, input.first + 1],
   );
