@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom, shuffle } from "@deepcuts/models/core";
-import { createApiKey } from "../../apps/api/src/services/keys.ts";
+import { createApiKey } from "@deepcuts/engine/keys.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
 import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError } from "@deepcuts/models/core";
-import { cancelJob, settleJobs, startJob } from "../../apps/api/src/services/curation/jobs.ts";
-import { startTraining, startWeeklyGeneration } from "../../apps/api/src/services/curation/work.ts";
+import { cancelJob, settleJobs, startJob } from "@deepcuts/engine/curation/jobs.ts";
+import { startTraining, startWeeklyGeneration } from "@deepcuts/engine/curation/work.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
 import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
@@ -77,11 +77,11 @@ describe.each<Target>(["embedded", "postgres"])("cancelling jobs on %s", (target
 
   it.skipIf(skip)("training cancelled before its first model trains none, and the next training is not blocked", async () => {
     const versions = async () => (await w.t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM model_versions WHERE kind = 'POPULARITY'`))[0].n;
-    const job = await startTraining(w.t.db, ["popularity"]);
+    const job = await startTraining(w.t.db, ["popularity"], 1);
     const cancelled = await cancelJob(w.t.db, job.id);
     expect(cancelled.status).toBe("CANCELLED");
     expect(await versions()).toBe(0);
-    const next = await startTraining(w.t.db, ["popularity"]);
+    const next = await startTraining(w.t.db, ["popularity"], 1);
     expect(next.id).not.toBe(job.id);
     await settleJobs();
     expect((await status(next.id)).status).toBe("SUCCEEDED");

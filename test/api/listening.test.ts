@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { insertEvents, type EventRow } from "../../apps/api/src/services/ingest.ts";
+import { insertEvents, type EventRow } from "@deepcuts/engine/ingest.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
 import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 

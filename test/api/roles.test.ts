@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { settleJobs } from "../../apps/api/src/services/curation/jobs.ts";
+import { settleJobs } from "@deepcuts/engine/curation/jobs.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
 import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { NeighbourIndexCache } from "../../apps/api/src/services/similarity/index-cache.ts";
-import { insertEvents } from "../../apps/api/src/services/ingest.ts";
+import { NeighbourIndexCache } from "@deepcuts/engine/similarity/index-cache.ts";
+import { insertEvents } from "@deepcuts/engine/ingest.ts";
 import { codesOf, gql, insertVersion, useApiWorld, type ApiWorld } from "./support.ts";
 
 interface Similar { score: number; scores: { collaborative: number | null; text: number | null }; track: { id: number; artistId: number } }

@@ -2,10 +2,10 @@ import { afterAll, beforeAll } from "vitest";
 import type { Database } from "@deepcuts/db";
 import { float32ToBytes } from "@deepcuts/db";
 import { startApi, type RunningApi } from "../../apps/api/src/server.ts";
-import { settleJobs } from "../../apps/api/src/services/curation/jobs.ts";
-import { createApiKey } from "../../apps/api/src/services/keys.ts";
-import { upsertArtists, upsertTracks, upsertUsers } from "../../apps/api/src/services/ingest.ts";
-import { weekStartFor } from "../../apps/api/src/services/weekly/week.ts";
+import { settleJobs } from "@deepcuts/engine/curation/jobs.ts";
+import { createApiKey } from "@deepcuts/engine/keys.ts";
+import { upsertArtists, upsertTracks, upsertUsers } from "@deepcuts/engine/ingest.ts";
+import { weekStartFor } from "@deepcuts/engine/weekly/week.ts";
 import { createTestDatabase, type Target, type TestDatabase } from "../support/databases.ts";
 
 /** A Database whose every raw SQL call and Prisma operation is counted (for N+1 checks). */

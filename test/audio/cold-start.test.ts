@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateColdStart } from "../../apps/api/src/services/eval/cold-start.ts";
+import { evaluateColdStart } from "@deepcuts/engine/eval/cold-start.ts";
 
 describe("audio cold start on a demo world", () => {
   it("ranks the real listeners of tracks held out of collaborative training from their audio alone", async () => {

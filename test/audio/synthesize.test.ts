@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateWorld, type DemoWorld } from "@deepcuts/demo";
 import { CancelledError } from "@deepcuts/models/core";
-import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
-import { synthesizeDemoAudio } from "../../apps/api/src/services/audio/synthesize.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
+import { synthesizeDemoAudio } from "@deepcuts/engine/audio/synthesize.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 
 let t: TestDatabase;

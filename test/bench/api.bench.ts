@@ -13,9 +13,9 @@ import { generateWorld } from "@deepcuts/demo";
 import { gaussian, seededRandom } from "@deepcuts/models/core";
 import { ExactIndex, HnswIndex, measureRecall } from "../../packages/models/src/ann/index.ts";
 import { startApi } from "../../apps/api/src/server.ts";
-import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
-import { createApiKey } from "../../apps/api/src/services/keys.ts";
-import { generateDuePlaylists } from "../../apps/api/src/services/weekly/generate.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
+import { createApiKey } from "@deepcuts/engine/keys.ts";
+import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { createTestDatabase, type Target } from "../support/databases.ts";
 import type { LoadJob, LoadResult } from "./api-load-worker.ts";
 

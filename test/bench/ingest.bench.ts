@@ -6,7 +6,7 @@
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";
-import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { createTestDatabase, postgresUnavailable, type Target } from "../support/databases.ts";
 
 const { values } = parseArgs({

@@ -9,12 +9,12 @@
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";
-import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
-import { trainModels } from "../../apps/api/src/services/training/train.ts";
-import { generateDuePlaylists } from "../../apps/api/src/services/weekly/generate.ts";
-import { previewPlaylist } from "../../apps/api/src/services/weekly/preview.ts";
-import { loadModelState } from "../../apps/api/src/services/weekly/model-state.ts";
-import { defaultBlendConstraints, defaultBlendWeights } from "../../apps/api/src/services/weekly/blend-config.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
+import { trainModels } from "@deepcuts/engine/training/train.ts";
+import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
+import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
+import { loadModelState } from "@deepcuts/engine/weekly/model-state.ts";
+import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/engine/weekly/blend-config.ts";
 import { openPostgres } from "@deepcuts/db";
 import { createTestDatabase, type Target, type TestDatabase } from "../support/databases.ts";
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "@deepcuts/models/core";
-import { startJob } from "../../apps/api/src/services/curation/jobs.ts";
+import { startJob } from "@deepcuts/engine/curation/jobs.ts";
 import { chromiumMissing, launchChromium, screenshot } from "./browser.ts";
 import { startDemoStack, type DemoStack } from "./demo-stack.ts";
 

@@ -1,10 +1,10 @@
 import { generateWorld, type DemoWorld } from "@deepcuts/demo";
 import { startApi, type RunningApi } from "../../apps/api/src/server.ts";
 import { buildDashboard, dashboardIsBuilt, startDashboard, type RunningDashboard } from "../../apps/api/src/runtime/dashboard.ts";
-import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
-import { createApiKey } from "../../apps/api/src/services/keys.ts";
-import { DEFAULT_MODELS, trainModels } from "../../apps/api/src/services/training/train.ts";
-import { generateDuePlaylists } from "../../apps/api/src/services/weekly/generate.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
+import { createApiKey } from "@deepcuts/engine/keys.ts";
+import { DEFAULT_MODELS, trainModels } from "@deepcuts/engine/training/train.ts";
+import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 import { freePort } from "./browser.ts";
 

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSharedDataset } from "@deepcuts/models/datasets";
-import { importEventsCsv } from "../../apps/api/src/services/importers/csv-events.ts";
-import { importTextsJsonl } from "../../apps/api/src/services/importers/jsonl-texts.ts";
-import { importLastfm } from "../../apps/api/src/services/importers/lastfm.ts";
-import { insertEvents, upsertArtists, upsertTracks, upsertUsers } from "../../apps/api/src/services/ingest.ts";
+import { importEventsCsv } from "@deepcuts/engine/importers/csv-events.ts";
+import { importTextsJsonl } from "@deepcuts/engine/importers/jsonl-texts.ts";
+import { importLastfm } from "@deepcuts/engine/importers/lastfm.ts";
+import { insertEvents, upsertArtists, upsertTracks, upsertUsers } from "@deepcuts/engine/ingest.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
 const lastfm = findSharedDataset("lastfm-2k");

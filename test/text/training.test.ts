@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesToFloat32 } from "@deepcuts/db";
-import { insertDocuments, upsertArtists, upsertTracks, type DocumentRow } from "../../apps/api/src/services/ingest.ts";
-import { trainModels } from "../../apps/api/src/services/training/train.ts";
-import { trainText } from "../../apps/api/src/services/training/text.ts";
-import { artistTerms, resolveArtist } from "../../apps/api/src/services/text-terms.ts";
+import { insertDocuments, upsertArtists, upsertTracks, type DocumentRow } from "@deepcuts/engine/ingest.ts";
+import { trainModels } from "@deepcuts/engine/training/train.ts";
+import { trainText } from "@deepcuts/engine/training/text.ts";
+import { artistTerms, resolveArtist } from "@deepcuts/engine/text-terms.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
 const skipPostgres = await postgresUnavailable();

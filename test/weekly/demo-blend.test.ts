@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateDemoBlend } from "../../apps/api/src/services/eval/demo-blend.ts";
+import { evaluateDemoBlend } from "@deepcuts/engine/eval/demo-blend.ts";
 
 describe("the weekly blend on a demo world's held-out listening", () => {
   it("beats collaborative filtering alone, with audio doing its part, and puts brand-new tracks before listeners whose taste they fit", async () => {

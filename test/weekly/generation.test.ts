@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateWorld } from "@deepcuts/demo";
 import { CancelledError } from "@deepcuts/models/core";
-import { loadDemoWorld } from "../../apps/api/src/services/demo-loader.ts";
-import { trainModels } from "../../apps/api/src/services/training/train.ts";
-import { generateDuePlaylists } from "../../apps/api/src/services/weekly/generate.ts";
-import { previewPlaylist } from "../../apps/api/src/services/weekly/preview.ts";
-import { defaultBlendConstraints, defaultBlendWeights } from "../../apps/api/src/services/weekly/blend-config.ts";
-import { weekStartFor } from "../../apps/api/src/services/weekly/week.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
+import { trainModels } from "@deepcuts/engine/training/train.ts";
+import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
+import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
+import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/engine/weekly/blend-config.ts";
+import { weekStartFor } from "@deepcuts/engine/weekly/week.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 
 const quietBar = () => ({ callback: () => {}, done: () => {} });

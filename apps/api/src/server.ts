@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { unwrapResolverError } from "@apollo/server/errors";
@@ -6,7 +7,7 @@ import type { Database } from "@deepcuts/db";
 import { createContext, type ApiContext, type Viewer } from "./graphql/context.ts";
 import { CursorCodec } from "./graphql/pagination.ts";
 import { apiSchema } from "./graphql/schema.ts";
-import { findApiKey } from "./services/keys.ts";
+import { findApiKey } from "@deepcuts/engine/keys.ts";
 
 const PUBLIC_CODES = new Set(["BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "MODEL_NOT_READY", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
 
@@ -48,12 +49,12 @@ export async function createApolloServer(): Promise<ApolloServer<ApiContext>> {
  * Starts the GraphQL API over `db` on `port` (0 picks a free port). `cursorSecret` signs the
  * connections' cursors; replicas behind one address must share it (random per process when null).
  */
-export async function startApi(db: Database, port: number, options: { cursorSecret?: string | null } = {}): Promise<RunningApi> {
+export async function startApi(db: Database, port: number, options: { cursorSecret?: string | null; threads?: number } = {}): Promise<RunningApi> {
   const server = await createApolloServer();
-  const cursors = new CursorCodec(options.cursorSecret ?? null);
+  const settings = { cursors: new CursorCodec(options.cursorSecret ?? null), threads: options.threads ?? availableParallelism() };
   const { url } = await startStandaloneServer(server, {
     listen: { port, host: "127.0.0.1" },
-    context: async ({ req }) => createContext(db, await viewerFromHeaders(db, req.headers), cursors),
+    context: async ({ req }) => createContext(db, await viewerFromHeaders(db, req.headers), settings),
   });
   return { url, stop: () => server.stop() };
 }

@@ -19,8 +19,10 @@ export interface ApiContext {
   loaders: Loaders;
   /** Signs and checks the connections' cursors (one codec per server: its secret is shared by replicas). */
   cursors: CursorCodec;
+  /** Worker threads that jobs started from this API may use (the app's configuration). */
+  threads: number;
 }
 
-export function createContext(db: Database, viewer: Viewer | null, cursors: CursorCodec): ApiContext {
-  return { db, viewer, loaders: createLoaders(db), cursors };
+export function createContext(db: Database, viewer: Viewer | null, settings: { cursors: CursorCodec; threads: number }): ApiContext {
+  return { db, viewer, loaders: createLoaders(db), ...settings };
 }

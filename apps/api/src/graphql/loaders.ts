@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
-import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "../services/catalog-details.ts";
-import { itemsOfPlaylists } from "../services/listener/playlists.ts";
+import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "@deepcuts/engine/catalog-details.ts";
+import { itemsOfPlaylists } from "@deepcuts/engine/listener/playlists.ts";
 
 export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
 

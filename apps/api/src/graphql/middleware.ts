@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
-import { ServiceError } from "../services/service-error.ts";
+import { ServiceError } from "@deepcuts/engine/service-error.ts";
 import type { ApiContext } from "./context.ts";
 import { assertWithinLimits } from "./limits.ts";
 

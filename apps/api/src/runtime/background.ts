@@ -1,11 +1,11 @@
 import type { Database } from "@deepcuts/db";
 import type { AppConfig } from "../config.ts";
 import { ProgressBar } from "../cli/progress.ts";
-import { analyzePendingTracks } from "../services/audio/analyze-tracks.ts";
-import { synthesizeDemoAudio } from "../services/audio/synthesize.ts";
-import { runRecordedJob } from "../services/jobs-progress.ts";
-import { activeModelVersion } from "../services/training/model-versions.ts";
-import { trainModels } from "../services/training/train.ts";
+import { analyzePendingTracks } from "@deepcuts/engine/audio/analyze-tracks.ts";
+import { synthesizeDemoAudio } from "@deepcuts/engine/audio/synthesize.ts";
+import { runRecordedJob } from "@deepcuts/engine/jobs-progress.ts";
+import { activeModelVersion } from "@deepcuts/engine/training/model-versions.ts";
+import { trainModels } from "@deepcuts/engine/training/train.ts";
 
 /**
  * The long work `npm start` leaves for after the product is up: synthesize the demo clips,

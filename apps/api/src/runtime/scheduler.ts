@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import { generateDuePlaylists, type GenerateReport } from "../services/weekly/generate.ts";
+import { generateDuePlaylists, type GenerateReport } from "@deepcuts/engine/weekly/generate.ts";
 
 /**
  * Runs the weekly generation on its own schedule: every `intervalMs` it makes whatever

@@ -29,7 +29,7 @@ export async function serveProduct(config: AppConfig, options: { dashboard: bool
   const stops: (() => Promise<void>)[] = [];
   try {
     await migrate(db);
-    const api: RunningApi = await startApi(db, config.apiPort, { cursorSecret: config.cursorSecret });
+    const api: RunningApi = await startApi(db, config.apiPort, { cursorSecret: config.cursorSecret, threads: config.threads });
     stops.push(api.stop);
     const scheduler = new WeeklyScheduler(db);
     scheduler.start();

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { analyzePendingTracks } from "../../services/audio/analyze-tracks.ts";
-import { synthesizeDemoAudio } from "../../services/audio/synthesize.ts";
-import { importAudioFolder } from "../../services/importers/audio-folder.ts";
+import { analyzePendingTracks } from "@deepcuts/engine/audio/analyze-tracks.ts";
+import { synthesizeDemoAudio } from "@deepcuts/engine/audio/synthesize.ts";
+import { importAudioFolder } from "@deepcuts/engine/importers/audio-folder.ts";
 import { parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

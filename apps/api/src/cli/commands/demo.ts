@@ -1,5 +1,5 @@
 import { generateWorld, WORLD_SCALES } from "@deepcuts/demo";
-import { loadDemoWorld } from "../../services/demo-loader.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { numberFlag, parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

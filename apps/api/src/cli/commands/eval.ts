@@ -2,7 +2,7 @@ import { numberFlag, parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
-import { evaluateDatabaseModels } from "../../services/training/evaluate-db.ts";
+import { evaluateDatabaseModels } from "@deepcuts/engine/training/evaluate-db.ts";
 
 const MODELS = ["als", "lmf", "popularity", "text", "audio", "audio-features", "blend"];
 
@@ -68,11 +68,11 @@ export const evalCommand: Command = {
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
       result = await evaluateBlendLastfm({ dataset, ...cfOptions, onProgress: bar.callback });
     } else if (kind === "demo" && models.length === 1 && models[0] === "audio") {
-      const { evaluateColdStart } = await import("../../services/eval/cold-start.ts");
+      const { evaluateColdStart } = await import("@deepcuts/engine/eval/cold-start.ts");
       const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;
       result = await evaluateColdStart({ seed: demoSeed, threads: cfOptions.threads, onProgress: bar.callback });
     } else if (kind === "demo" && models.length === 1 && models[0] === "blend") {
-      const { evaluateDemoBlend } = await import("../../services/eval/demo-blend.ts");
+      const { evaluateDemoBlend } = await import("@deepcuts/engine/eval/demo-blend.ts");
       const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;
       result = await evaluateDemoBlend({ seed: demoSeed, threads: cfOptions.threads, onProgress: bar.callback });
     } else if (kind === "audio" && models.length === 1 && models[0] === "audio-features") {

@@ -1,4 +1,4 @@
-import { generateDuePlaylists } from "../../services/weekly/generate.ts";
+import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

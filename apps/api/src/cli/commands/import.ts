@@ -1,9 +1,9 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { importEventsCsv } from "../../services/importers/csv-events.ts";
-import { importTextsJsonl } from "../../services/importers/jsonl-texts.ts";
-import { importLastfm } from "../../services/importers/lastfm.ts";
-import { importAudioFolder } from "../../services/importers/audio-folder.ts";
+import { importEventsCsv } from "@deepcuts/engine/importers/csv-events.ts";
+import { importTextsJsonl } from "@deepcuts/engine/importers/jsonl-texts.ts";
+import { importLastfm } from "@deepcuts/engine/importers/lastfm.ts";
+import { importAudioFolder } from "@deepcuts/engine/importers/audio-folder.ts";
 import { parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

@@ -1,4 +1,4 @@
-import { createApiKey, revokeApiKey, type Role } from "../../services/keys.ts";
+import { createApiKey, revokeApiKey, type Role } from "@deepcuts/engine/keys.ts";
 import { numberFlag, parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

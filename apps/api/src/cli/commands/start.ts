@@ -1,10 +1,10 @@
 import { migrate, openDatabase } from "@deepcuts/db";
 import { generateWorld } from "@deepcuts/demo";
-import { catalogCounts } from "../../services/catalog-stats.ts";
-import { loadDemoWorld } from "../../services/demo-loader.ts";
-import { ensureLocalCuratorKey } from "../../services/local-curator-key.ts";
-import { DEFAULT_MODELS, trainModels } from "../../services/training/train.ts";
-import { generateDuePlaylists } from "../../services/weekly/generate.ts";
+import { catalogCounts } from "@deepcuts/engine/catalog-stats.ts";
+import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
+import { ensureLocalCuratorKey } from "@deepcuts/engine/local-curator-key.ts";
+import { DEFAULT_MODELS, trainModels } from "@deepcuts/engine/training/train.ts";
+import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { buildDashboard, dashboardIsBuilt } from "../../runtime/dashboard.ts";
 import { serveProduct, untilSignal } from "../../runtime/serve.ts";
 import { parse } from "../args.ts";

@@ -1,5 +1,5 @@
 import { pendingMigrations } from "@deepcuts/db";
-import { catalogCounts } from "../../services/catalog-stats.ts";
+import { catalogCounts } from "@deepcuts/engine/catalog-stats.ts";
 import { parse } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

@@ -1,4 +1,4 @@
-import { artistTerms, resolveArtist } from "../../services/text-terms.ts";
+import { artistTerms, resolveArtist } from "@deepcuts/engine/text-terms.ts";
 import { numberFlag, parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

@@ -1,4 +1,4 @@
-import { DEFAULT_MODELS, trainModels, TRAINABLE } from "../../services/training/train.ts";
+import { DEFAULT_MODELS, trainModels, TRAINABLE } from "@deepcuts/engine/training/train.ts";
 import { parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { listTracks, listUsers } from "../../services/catalog.ts";
-import { listArtists } from "../../services/catalog-details.ts";
+import { listTracks, listUsers } from "@deepcuts/engine/catalog.ts";
+import { listArtists } from "@deepcuts/engine/catalog-details.ts";
 import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";

@@ -1,10 +1,10 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
-import { activateBlendConfig, createBlendConfig, listBlendConfigs } from "../../services/curation/blends.ts";
-import { cancelJob, getJob, listJobs } from "../../services/curation/jobs.ts";
-import { activateVersion, listModelVersions } from "../../services/curation/model-catalog.ts";
-import { overview } from "../../services/curation/overview.ts";
-import { startTraining, startWeeklyGeneration } from "../../services/curation/work.ts";
-import { activeBlendConfig } from "../../services/weekly/blend-config.ts";
+import { activateBlendConfig, createBlendConfig, listBlendConfigs } from "@deepcuts/engine/curation/blends.ts";
+import { cancelJob, getJob, listJobs } from "@deepcuts/engine/curation/jobs.ts";
+import { activateVersion, listModelVersions } from "@deepcuts/engine/curation/model-catalog.ts";
+import { overview } from "@deepcuts/engine/curation/overview.ts";
+import { startTraining, startWeeklyGeneration } from "@deepcuts/engine/curation/work.ts";
+import { activeBlendConfig } from "@deepcuts/engine/weekly/blend-config.ts";
 import type { ApiContext } from "../context.ts";
 import { openPage, positiveId } from "../pagination.ts";
 import { BlendConfigConnection, JobConnection, ModelVersionConnection } from "../types/connections.type.ts";
@@ -96,7 +96,7 @@ export class CurationResolver {
   @Authorized("ADMIN")
   @Mutation(() => Job, { description: "Starts training in the background; returns the job (or the one already running)." })
   startTraining(@Ctx() ctx: ApiContext, @Arg("models", () => [String], { description: "Model names, e.g. [\"popularity\"]." }) models: string[]) {
-    return startTraining(ctx.db, models);
+    return startTraining(ctx.db, models, ctx.threads);
   }
 
   @Authorized("ADMIN")

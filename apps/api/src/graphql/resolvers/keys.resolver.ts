@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
-import { issueApiKey, listApiKeys, revokeKey } from "../../services/curation/keys-admin.ts";
+import { issueApiKey, listApiKeys, revokeKey } from "@deepcuts/engine/curation/keys-admin.ts";
 import type { ApiContext } from "../context.ts";
 import { openPage, positiveId } from "../pagination.ts";
 import { ApiKeyConnection } from "../types/connections.type.ts";

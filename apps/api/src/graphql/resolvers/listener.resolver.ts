@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
-import { markNotForMe, recordEventBatch, saveTrack } from "../../services/listener/events.ts";
-import { listeningHistory, topArtists } from "../../services/listener/history.ts";
+import { markNotForMe, recordEventBatch, saveTrack } from "@deepcuts/engine/listener/events.ts";
+import { listeningHistory, topArtists } from "@deepcuts/engine/listener/history.ts";
 import { assertOwnListener, assertWritesListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { listPlaylists, weeklyPlaylist } from "../../services/listener/playlists.ts";
-import { checkBlend } from "../../services/curation/blends.ts";
-import { previewPlaylist } from "../../services/weekly/preview.ts";
+import { listPlaylists, weeklyPlaylist } from "@deepcuts/engine/listener/playlists.ts";
+import { checkBlend } from "@deepcuts/engine/curation/blends.ts";
+import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
 import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { notFound } from "../errors.ts";

@@ -1,9 +1,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from "type-graphql";
-import { similarEntities, type SimilarEntity } from "../../services/similarity/similar.ts";
-import { similarityGraph } from "../../services/similarity/graph.ts";
-import { toGexf } from "../../services/similarity/gexf.ts";
-import { embeddingProjectorExport, vectorProjection } from "../../services/similarity/projection.ts";
-import { indexCacheFor } from "../../services/similarity/index-cache.ts";
+import { similarEntities, type SimilarEntity } from "@deepcuts/engine/similarity/similar.ts";
+import { similarityGraph } from "@deepcuts/engine/similarity/graph.ts";
+import { toGexf } from "@deepcuts/engine/similarity/gexf.ts";
+import { embeddingProjectorExport, vectorProjection } from "@deepcuts/engine/similarity/projection.ts";
+import { indexCacheFor } from "@deepcuts/engine/similarity/index-cache.ts";
 import type { ApiContext } from "../context.ts";
 import { positiveId } from "../pagination.ts";
 import {

@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import type { VectorSet } from "../../../../../packages/models/src/ann/index.ts";
+import type { VectorSet } from "@deepcuts/models/ann";
 import type { ModelKindName } from "../training/model-versions.ts";
 import { MODEL_KINDS, type EntityKindName, type SingleModel } from "./models.ts";
 

@@ -1,21 +1,19 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
-import { appConfig } from "../../config.ts";
 import { trainModels, TRAINABLE, type Trainable } from "../training/train.ts";
 import { generateDuePlaylists } from "../weekly/generate.ts";
 import { indexCacheFor } from "../similarity/index-cache.ts";
 import { invalid } from "../service-error.ts";
 import { jobInFlight, startJob, type JobRecord } from "./jobs.ts";
 
-/** Starts training of the named models as a background job (one training at a time). */
-export async function startTraining(db: Database, models: string[]): Promise<JobRecord> {
+/** Starts training of the named models on `threads` worker threads as a background job (one training at a time). */
+export async function startTraining(db: Database, models: string[], threads: number): Promise<JobRecord> {
   if (models.length === 0) throw invalid("models", `name at least one of ${TRAINABLE.join(", ")}`);
   models.forEach((m, i) => {
     if (!(TRAINABLE as readonly string[]).includes(m)) throw invalid(`models[${i}]`, `must be one of ${TRAINABLE.join(", ")}, got '${m}'`);
   });
   const busy = await jobInFlight(db, "TRAIN");
   if (busy) return busy;
-  const threads = appConfig().threads;
   return startJob(db, "TRAIN", { models }, async (progress, signal) => {
     try {
       return await trainModels(db, models as Trainable[], {

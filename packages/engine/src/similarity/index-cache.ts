@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import { buildHnswAsync, buildNeighbourIndex, type BuildIndexOptions, type BuiltIndex } from "../../../../../packages/models/src/ann/index.ts";
+import { buildHnswAsync, buildNeighbourIndex, type BuildIndexOptions, type BuiltIndex } from "@deepcuts/models/ann";
 import type { ModelKindName } from "../training/model-versions.ts";
 import { notReady } from "../service-error.ts";
 import type { EntityKindName, SingleModel } from "./models.ts";
