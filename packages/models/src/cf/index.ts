@@ -1,10 +1,12 @@
 export { ImplicitAls, mergedHistory } from "./als.ts";
 export { LogisticMf } from "./lmf.ts";
 export { PopularityModel } from "./popularity.ts";
+export { Ease } from "./ease.ts";
+export { invertSpdInPlace } from "./spd-inverse.ts";
 export { combineSignals, confidenceMatrix, signalWeightDefaults, checkCsr } from "./signals.ts";
 export type { SignalWeights, ListeningSignals } from "./signals.ts";
-export { alsDefaults, lmfDefaults, alsParams, lmfParams } from "./params.ts";
-export type { AlsParams, LmfParams, BackendKind, ConfidenceKind } from "./params.ts";
+export { alsDefaults, lmfDefaults, easeDefaults, alsParams, lmfParams, easeParams } from "./params.ts";
+export type { AlsParams, LmfParams, EaseParams, BackendKind, ConfidenceKind } from "./params.ts";
 export { createBackend, gpuAvailability } from "./backend.ts";
 export type { CfBackend } from "./backend.ts";
 export { cpuKernels } from "./kernels.ts";

@@ -8,11 +8,11 @@ export class ModelFileError extends Error {
   }
 }
 
-export type ModelKind = "als" | "lmf" | "popularity";
+export type ModelKind = "als" | "lmf" | "popularity" | "ease";
 
 const magic = [0x44, 0x43, 0x43, 0x46]; // "DCCF": Deepcuts collaborative filtering
 const formatVersion = 1;
-const kindCodes: Record<ModelKind, number> = { als: 1, lmf: 2, popularity: 3 };
+const kindCodes: Record<ModelKind, number> = { als: 1, lmf: 2, popularity: 3, ease: 4 };
 
 let crcTable: Uint32Array | undefined;
 

@@ -1,4 +1,5 @@
 import { ImplicitAls } from "./als.ts";
+import { Ease } from "./ease.ts";
 import { LogisticMf } from "./lmf.ts";
 import { PopularityModel } from "./popularity.ts";
 import { recommenderSuite } from "./recommender-suite.ts";
@@ -12,3 +13,4 @@ recommenderSuite("ImplicitAls cg on 2 threads", () => new ImplicitAls({ factors:
 recommenderSuite("ImplicitAls on gpu.js kernels", () => new ImplicitAls({ factors: 2, backend: "gpu", seed: 11 }), (b) => ImplicitAls.load(b), { learnsTaste: true });
 recommenderSuite("LogisticMf", () => new LogisticMf({ factors: 2, iterations: 40, negativeSamples: 3, seed: 1 }), (b) => LogisticMf.load(b), { learnsTaste: true });
 recommenderSuite("PopularityModel", () => new PopularityModel(), (b) => PopularityModel.load(b), { learnsTaste: false });
+recommenderSuite("Ease", () => new Ease({ lambda: 1 }), (b) => Ease.load(b), { learnsTaste: true, userFactors: false });

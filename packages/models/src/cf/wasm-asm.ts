@@ -91,9 +91,76 @@ export const splat = simd(19);
 export const lane = (l: number): Code => simd(31, l);
 export const add = simd(228), sub = simd(229), mul = simd(230), neg = simd(225);
 export const ne = simd(66), or = simd(80), anyTrue = simd(83);
+/**
+ * Relaxed SIMD (in WebAssembly 3.0; V8 11.4 and later, so Node 22 and 24, not Node 20): pops a, b,
+ * c and pushes a * b + c (relaxedMadd) or -(a * b) + c (relaxedNmadd), fused into one rounding
+ * where the CPU has FMA (x86-64 with FMA3: one vfmadd instead of a multiply and an add).
+ */
+export const relaxedMadd = simd(0x105), relaxedNmadd = simd(0x106);
+
+/**
+ * c + a * b for f32x4 operands (code that pushes one vector each, without side effects): one
+ * relaxed_madd when `fused`, else a multiply and an add (c pushed first, the plain SIMD bytes).
+ */
+export const madd = (fused: boolean, a: Code, b: Code, c: Code): Code =>
+  fused ? [...a, ...b, ...c, ...relaxedMadd] : [...c, ...a, ...b, ...mul, ...add];
+
+/** c - a * b, like `madd`. */
+export const nmadd = (fused: boolean, a: Code, b: Code, c: Code): Code =>
+  fused ? [...a, ...b, ...c, ...relaxedNmadd] : [...c, ...a, ...b, ...mul, ...sub];
+
+/**
+ * c + a_0 b_0 + a_1 b_1 + ... for the (a_i, b_i) pairs. Plain: the products summed pairwise as a
+ * tree, then added to c (`c + ((p0 + p1) + (p2 + p3))`, the code the kernels had before relaxed
+ * SIMD). Fused: nested relaxed_madds, the last pair's first; when c is an accumulator carried
+ * from one loop turn to the next (`carried`), the madds run on the last product and one add
+ * joins c, so the carried chain waits on one add per turn, not on a madd per pair.
+ */
+export function maddSum(fused: boolean, pairs: [Code, Code][], c: Code, carried = false): Code {
+  const operands = pairs.flatMap(([a, b]) => [...a, ...b]);
+  const madds = (n: number) => Array.from({ length: n }, () => relaxedMadd).flat();
+  if (fused && !carried) return [...operands, ...c, ...madds(pairs.length)];
+  if (fused) return [...c, ...operands, ...mul, ...madds(pairs.length - 1), ...add];
+  const product = ([a, b]: [Code, Code]): Code => [...a, ...b, ...mul];
+  const tree = (from: number, to: number): Code => to - from === 1
+    ? product(pairs[from])
+    : [...tree(from, from + ((to - from) >> 1)), ...tree(from + ((to - from) >> 1), to), ...add];
+  return [...c, ...tree(0, pairs.length), ...add];
+}
+
 /** Picks f32 lanes from two vectors: 0..3 name the first, 4..7 the second. */
 export const shuffle = (lanes: [number, number, number, number]): Code =>
   simd(13, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+
+/** A module exporting `f(a, b, c: v128): v128 = f32x4.relaxed_madd(a, b, c)`, for feature checks. */
+export function relaxedSimdProbeBytes(): Uint8Array<ArrayBuffer> {
+  const body = [...get(0), ...get(1), ...get(2), ...relaxedMadd];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [[0x60, ...vec([v128, v128, v128]), ...vec([v128])]]),
+    ...section(3, [uleb(0)]),
+    ...section(10, [vec([0x00, ...body, 0x0b])]),
+  ]);
+}
+
+let relaxed: boolean | undefined;
+
+/**
+ * Whether the generated kernels use relaxed SIMD's fused multiply-add: when this runtime
+ * validates a module using f32x4.relaxed_madd (Node 22 and later; not Node 20), unless
+ * DEEPCUTS_WASM_RELAXED_SIMD=0 asks for the plain SIMD kernels. Checked once per thread.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === undefined) {
+    const setting = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DEEPCUTS_WASM_RELAXED_SIMD;
+    try {
+      relaxed = setting !== "0" && WebAssembly.validate(relaxedSimdProbeBytes());
+    } catch {
+      relaxed = false;
+    }
+  }
+  return relaxed;
+}
 
 /** One function of a module: its signature, named locals and body. */
 export class WasmFunction {

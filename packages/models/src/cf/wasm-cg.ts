@@ -14,12 +14,15 @@
  *   firstNonFinite(ptr, n):          index of the first NaN or infinity among n floats, or -1
  * where y_q is row idx[q] of y, c_q = conf[q], and pointers are byte offsets into the memory.
  * All sums are float32; scalars of the CG recurrence (alpha, beta) are divided in float64.
+ * Where the runtime has relaxed SIMD (Node 22 and later, see `relaxedSimdSupported`), every
+ * multiply-then-add is one f32x4.relaxed_madd (fused on CPUs with FMA); on Node 20 the module is
+ * the plain SIMD one.
  */
 import {
   add, anyTrue, block, br, brIf, call, f32, f32add, f32c, f32demote, f32load, f32store, f64, f64c, f64div, f64gt, f64lt,
   f64promote, forLoop, get, i32, i32add, i32c, i32eqz, i32gtS, i32load, i32ltU, i32mul, i32shl, i32shrU, i32sub,
-  ifThen, lane, load, loadSplat, loop, moduleBytes, mul, ne, neg, ret, select, set, shuffle, splat, store, sub, tee,
-  v128, WasmFunction, zero, type Code,
+  ifThen, lane, load, loadSplat, loop, madd, maddSum, moduleBytes, mul, ne, neg, nmadd, relaxedSimdSupported, ret,
+  select, set, shuffle, splat, store, sub, tee, v128, WasmFunction, zero, type Code,
 } from "./wasm-asm.ts";
 
 const GEMV = 0, SPARSE_STEP = 1, SPARSE_RESIDUAL = 2;
@@ -48,14 +51,15 @@ function horizontalSum(accs: number[]): Code {
 }
 
 /**
- * `acc[j % 4] += term(j)` for the k/4 vectors j (the first use of an accumulator sets it),
- * leaving the lane sum as f32: four chains so the adds do not wait on each other.
+ * `acc[j % 4] += a(j) b(j)` for the k/4 vectors j, after `before(j)` (the first use of an
+ * accumulator sets it), leaving the lane sum as f32: four chains so the adds do not wait on each
+ * other.
  */
-function sumOverVectors(f: WasmFunction, vectors: number, term: (j: number) => Code): Code {
+function sumOverVectors(f: WasmFunction, fused: boolean, vectors: number, before: (j: number) => Code, a: (j: number) => Code, b: (j: number) => Code): Code {
   const accs = range(Math.min(4, vectors)).map((i) => f.local(`sum${i}`, v128));
   const body = range(vectors).flatMap((j) => {
     const acc = accs[j % 4];
-    return j < 4 ? [...term(j), ...set(acc)] : [...get(acc), ...term(j), ...add, ...set(acc)];
+    return [...before(j), ...(j < 4 ? [...a(j), ...b(j), ...mul] : madd(fused, a(j), b(j), get(acc))), ...set(acc)];
   });
   return [...body, ...horizontalSum(accs)];
 }
@@ -66,7 +70,7 @@ function sumOverVectors(f: WasmFunction, vectors: number, term: (j: number) => C
  * issues a turn's loads before its arithmetic, so a turn loads no more than the registers hold:
  * 8 vectors of G, 2 of v and 4 accumulators; fully unrolled loops would spill.)
  */
-function gemvFunction(k: number): WasmFunction {
+function gemvFunction(k: number, fused: boolean): WasmFunction {
   const f = new WasmFunction("gemv", [["g", i32], ["v", i32], ["out", i32]]);
   const [g, v, out] = [0, 1, 2];
   const row = f.local("row"), vb = f.local("vb"), vEnd = f.local("vEnd");
@@ -75,10 +79,10 @@ function gemvFunction(k: number): WasmFunction {
   const body: Code = [...get(v), ...i32c(rowBytes), ...i32add, ...set(vEnd)];
   for (let c0 = 0; c0 < vectors; c0 += width) {
     const acc = range(Math.min(width, vectors - c0)).map((j) => f.local(`acc${j}`, v128));
-    const term = (i: number, j: number) => [...get(row), ...load(i * rowBytes + 16 * (c0 + j)), ...get(s[i]), ...mul];
+    const term = (i: number, j: number): [Code, Code] => [[...get(row), ...load(i * rowBytes + 16 * (c0 + j))], get(s[i])];
     const turn = [
       ...s.flatMap((si, i) => [...get(vb), ...loadSplat(4 * i), ...set(si)]),
-      ...acc.flatMap((a, j) => [...get(a), ...range(rowsPerTurn).flatMap((i) => [...term(i, j), ...(i > 0 ? add : [])]), ...add, ...set(a)]),
+      ...acc.flatMap((a, j) => [...maddSum(fused, range(rowsPerTurn).map((i) => term(i, j)), get(a), true), ...set(a)]),
     ];
     body.push(
       ...acc.flatMap((a) => [...zero, ...set(a)]),
@@ -96,7 +100,7 @@ function gemvFunction(k: number): WasmFunction {
  * one accumulator per row, two vectors per loop turn at constant offsets from pointers that
  * move along (and are rewound at the end). Leaves four-lane partial sums in `acc`.
  */
-function dotLoop(f: WasmFunction, k: number, v: number, rows: number[], acc: number[]): Code {
+function dotLoop(f: WasmFunction, fused: boolean, k: number, v: number, rows: number[], acc: number[]): Code {
   const per = 2;
   const vp = f.local("vp"), vEnd = f.local("vEnd");
   const vj = range(per).map((i) => f.local(`vj${i}`, v128));
@@ -105,9 +109,8 @@ function dotLoop(f: WasmFunction, k: number, v: number, rows: number[], acc: num
   const turn = (count: number) => [
     ...vj.slice(0, count).flatMap((x, i) => [...get(vp), ...load(16 * i), ...set(x)]),
     ...rows.flatMap((r, l) => [
-      ...get(acc[l]),
-      ...range(count).flatMap((i) => [...get(r), ...load(16 * i), ...get(vj[i]), ...mul, ...(i > 0 ? add : [])]),
-      ...add, ...set(acc[l]),
+      ...maddSum(fused, range(count).map((i): [Code, Code] => [[...get(r), ...load(16 * i)], get(vj[i])]), get(acc[l]), true),
+      ...set(acc[l]),
     ]),
   ];
   const advance = (bytes: number) => [...rows, vp].flatMap((r) => [...get(r), ...i32c(bytes), ...i32add, ...set(r)]);
@@ -127,7 +130,7 @@ function dotLoop(f: WasmFunction, k: number, v: number, rows: number[], acc: num
  * vector [t0 t1 t2 t3]; then out += sum_l coef_l y_l shares each load and store of out. The
  * remaining 0 to 3 plays go one at a time.
  */
-function sparseFunction(k: number, residual: boolean): WasmFunction {
+function sparseFunction(k: number, residual: boolean, fused: boolean): WasmFunction {
   const f = new WasmFunction(residual ? "sparseResidual" : "sparseStep", [
     ["y", i32], ["idx", i32], ["conf", i32], ["q0", i32], ["q1", i32], ["v", i32], ["out", i32],
   ]);
@@ -144,7 +147,7 @@ function sparseFunction(k: number, residual: boolean): WasmFunction {
 
   // Four plays: one dot-product accumulator each.
   const acc = range(4).map((l) => f.local(`acc${l}`, v128));
-  const dots = dotLoop(f, k, v, rows, acc);
+  const dots = dotLoop(f, fused, k, v, rows, acc);
   // [a0 a1 a2 a3] lane sums -> t = [t0 t1 t2 t3]: pairwise folds of lanes (0,2) and (1,3).
   const fold = (a: number, b: number, lo: [number, number, number, number], hi: [number, number, number, number], into: number) =>
     [...get(a), ...get(b), ...shuffle(lo), ...get(a), ...get(b), ...shuffle(hi), ...add, ...set(into)];
@@ -154,8 +157,8 @@ function sparseFunction(k: number, residual: boolean): WasmFunction {
     ...fold(acc[0], acc[2], [0, 2, 4, 6], [1, 3, 5, 7], t),
   ];
   const axpy4 = range(vectors).flatMap((j) => {
-    const term = (l: number) => [...get(coefs[l]), ...get(rows[l]), ...load(16 * j), ...mul];
-    return [...get(out), ...get(out), ...load(16 * j), ...term(0), ...term(1), ...add, ...term(2), ...term(3), ...add, ...add, ...add, ...store(16 * j)];
+    const term = (l: number): [Code, Code] => [get(coefs[l]), [...get(rows[l]), ...load(16 * j)]];
+    return [...get(out), ...maddSum(fused, range(4).map(term), [...get(out), ...load(16 * j)]), ...store(16 * j)];
   });
   const group = [
     ...rows.flatMap((yl, l) => [...rowOf(l), ...set(yl)]),
@@ -170,10 +173,10 @@ function sparseFunction(k: number, residual: boolean): WasmFunction {
   const y0 = rows[0];
   const single = [
     ...rowOf(0), ...set(y0),
-    ...dotLoop(f, k, v, [y0], [t]), ...foldLanes(t), ...set(t),
+    ...dotLoop(f, fused, k, v, [y0], [t]), ...foldLanes(t), ...set(t),
     ...get(conf), ...get(q), ...i32c(2), ...i32shl, ...i32add, ...loadSplat(0), ...set(c),
     ...coefficient(c, t), ...set(c),
-    ...range(vectors).flatMap((j) => [...get(out), ...get(out), ...load(16 * j), ...get(c), ...get(y0), ...load(16 * j), ...mul, ...add, ...store(16 * j)]),
+    ...range(vectors).flatMap((j) => [...get(out), ...madd(fused, get(c), [...get(y0), ...load(16 * j)], [...get(out), ...load(16 * j)]), ...store(16 * j)]),
   ];
   f.body = [
     ...f32c(1), ...splat, ...set(one),
@@ -189,7 +192,7 @@ function sparseFunction(k: number, residual: boolean): WasmFunction {
  * [start, end) of x against fixed factors y and G = Y^T Y + lambda I: the same recurrence as
  * `solveRowsCg`, on float32 vectors, with `work` holding this thread's r, p and A p (3k floats).
  */
-function solveFunction(k: number): WasmFunction {
+function solveFunction(k: number, fused: boolean): WasmFunction {
   const names = ["indptr", "idx", "conf", "y", "x", "g", "work", "start", "end", "steps"] as const;
   const f = new WasmFunction("solve", names.map((n) => [n, i32]));
   const [indptr, idx, conf, y, xs, g, work, start, end, steps] = range(names.length);
@@ -208,18 +211,18 @@ function solveFunction(k: number): WasmFunction {
   const step = [
     ...get(g), ...get(p), ...get(ap), ...call(GEMV),
     ...sparse(SPARSE_STEP, p, ap),
-    ...sumOverVectors(f, vectors, (j) => [...at(p, j), ...at(ap, j), ...mul]), ...f64promote, ...set(pap),
+    ...sumOverVectors(f, fused, vectors, () => [], (j) => at(p, j), (j) => at(ap, j)), ...f64promote, ...set(pap),
     // Depths: 0 this loop, 1 the loop's block, 2 the row's block.
     ...get(pap), ...f64c(0), ...f64gt, ...i32eqz, ...brIf(2),
     ...ratio(rsOld, pap), ...set(alpha),
     // x += alpha p; r -= alpha A p; rsNew = r . r, in one pass.
-    ...each((j) => [...get(x), ...at(x, j), ...get(alpha), ...at(p, j), ...mul, ...add, ...store(16 * j)]),
-    ...sumOverVectors(f, vectors, (j) => [
-      ...get(r), ...at(r, j), ...get(alpha), ...at(ap, j), ...mul, ...sub, ...tee(tmp), ...store(16 * j), ...get(tmp), ...get(tmp), ...mul,
-    ]), ...f64promote, ...set(rsNew),
+    ...each((j) => [...get(x), ...madd(fused, get(alpha), at(p, j), at(x, j)), ...store(16 * j)]),
+    ...sumOverVectors(f, fused, vectors,
+      (j) => [...get(r), ...nmadd(fused, get(alpha), at(ap, j), at(r, j)), ...tee(tmp), ...store(16 * j)],
+      () => get(tmp), () => get(tmp)), ...f64promote, ...set(rsNew),
     ...get(rsNew), ...f64c(1e-20), ...f64lt, ...brIf(2),
     ...ratio(rsNew, rsOld), ...set(beta),
-    ...each((j) => [...get(p), ...at(r, j), ...get(beta), ...at(p, j), ...mul, ...add, ...store(16 * j)]),
+    ...each((j) => [...get(p), ...madd(fused, get(beta), at(p, j), at(r, j)), ...store(16 * j)]),
     ...get(rsNew), ...set(rsOld),
   ];
   const row = [
@@ -231,7 +234,7 @@ function solveFunction(k: number): WasmFunction {
     ...each((j) => [...get(r), ...at(r, j), ...neg, ...store(16 * j)]),
     ...sparse(SPARSE_RESIDUAL, x, r),
     // p = r; rsOld = r . r
-    ...sumOverVectors(f, vectors, (j) => [...get(p), ...at(r, j), ...tee(tmp), ...store(16 * j), ...get(tmp), ...get(tmp), ...mul]),
+    ...sumOverVectors(f, fused, vectors, (j) => [...get(p), ...at(r, j), ...tee(tmp), ...store(16 * j)], () => get(tmp), () => get(tmp)),
     ...f64promote, ...set(rsOld),
     ...block(
       get(rsOld), f64c(1e-20), f64lt, brIf(0),
@@ -252,7 +255,7 @@ function solveFunction(k: number): WasmFunction {
  * block, tiles of 4 rows x 8 columns of the upper triangle of out accumulate in registers
  * (8 vectors) while the block's rows stream past. The lower triangle is mirrored at the end.
  */
-function gramFunction(k: number): WasmFunction {
+function gramFunction(k: number, fused: boolean): WasmFunction {
   const f = new WasmFunction("gram", [["y", i32], ["m", i32], ["out", i32], ["reg", f32]]);
   const [y, m, out, reg] = [0, 1, 2, 3];
   const yb = f.local("yb"), ye = f.local("ye"), yAll = f.local("yAll"), a0 = f.local("a0"), c = f.local("c");
@@ -268,7 +271,7 @@ function gramFunction(k: number): WasmFunction {
       ...range(width).flatMap((h) => [...get(yc), ...load(16 * h), ...set(yv[h])]),
       ...range(4).flatMap((r) => [
         ...get(ya), ...loadSplat(4 * r), ...set(s),
-        ...range(width).flatMap((h) => [...get(acc[r][h]), ...get(s), ...get(yv[h]), ...mul, ...add, ...set(acc[r][h])]),
+        ...range(width).flatMap((h) => [...madd(fused, get(s), get(yv[h]), get(acc[r][h])), ...set(acc[r][h])]),
       ]),
     ];
     return [
@@ -324,10 +327,16 @@ function firstNonFiniteFunction(): WasmFunction {
   return f;
 }
 
-/** The module for k factors; it imports `env.memory`, shared, of any size up to 4 GiB. */
-export function cgModuleBytes(k: number): Uint8Array<ArrayBuffer> {
+/**
+ * The module for k factors; it imports `env.memory`, shared, of any size up to 4 GiB. With
+ * `relaxed` (default: when the runtime has it) its multiply-adds are relaxed_madd.
+ */
+export function cgModuleBytes(k: number, relaxed = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
   if (!(k >= 4 && k % 4 === 0)) throw new RangeError(`the CG kernels need a multiple of 4 factors, got ${k}`);
-  const functions = [gemvFunction(k), sparseFunction(k, false), sparseFunction(k, true), solveFunction(k), gramFunction(k), firstNonFiniteFunction()];
+  const functions = [
+    gemvFunction(k, relaxed), sparseFunction(k, false, relaxed), sparseFunction(k, true, relaxed), solveFunction(k, relaxed),
+    gramFunction(k, relaxed), firstNonFiniteFunction(),
+  ];
   return moduleBytes(functions, 1, 65_536);
 }
 
@@ -340,14 +349,18 @@ export interface CgKernels {
   firstNonFinite(ptr: number, n: number): number;
 }
 
-const compiled = new Map<number, WebAssembly.Module>();
+const compiled = new Map<string, WebAssembly.Module>();
 
-/** The kernels for k factors over a shared memory (the module is compiled once per k and thread). */
-export function instantiateCg(memory: WebAssembly.Memory, k: number): CgKernels {
-  let module = compiled.get(k);
+/**
+ * The kernels for k factors over a shared memory (the module is compiled once per k, variant and
+ * thread); `relaxed` as in `cgModuleBytes`.
+ */
+export function instantiateCg(memory: WebAssembly.Memory, k: number, relaxed = relaxedSimdSupported()): CgKernels {
+  const key = `${k}${relaxed ? "r" : ""}`;
+  let module = compiled.get(key);
   if (!module) {
-    module = new WebAssembly.Module(cgModuleBytes(k));
-    compiled.set(k, module);
+    module = new WebAssembly.Module(cgModuleBytes(k, relaxed));
+    compiled.set(key, module);
   }
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as CgKernels;
 }

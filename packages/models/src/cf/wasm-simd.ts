@@ -3,11 +3,12 @@
  * scratch memory that inputs are copied into:
  *   scores(x, y, bias, out, n, m, k):   out[u][i] = x_u . y_i + bias[i] for n queries, m items
  * Pointers are byte offsets; k must be a multiple of 4. The Gram matrix Y^T Y goes through the
- * k-specific module of wasm-cg.ts over the same scratch memory.
+ * k-specific module of wasm-cg.ts over the same scratch memory. Where the runtime has relaxed
+ * SIMD (Node 22 and later), the multiply-adds are f32x4.relaxed_madd, as in wasm-cg.ts.
  */
 import {
-  add, block, f32, f32add, f32load, f32store, forLoop, get, i32, i32add, i32and, i32c, i32mul, i32shl, lane, load,
-  loop, moduleBytes, mul, set, store, v128, WasmFunction, zero, type Code,
+  add, f32add, f32load, f32store, forLoop, get, i32, i32add, i32and, i32c, i32mul, i32shl, lane, load, madd,
+  moduleBytes, relaxedSimdSupported, set, v128, WasmFunction, zero, type Code,
 } from "./wasm-asm.ts";
 import { cgModuleBytes, instantiateCg, type CgKernels } from "./wasm-cg.ts";
 
@@ -18,11 +19,11 @@ const at = (base: Code, index: number): Code => [...base, ...get(index), ...i32c
  * Leaves a . b (k floats at byte addresses in locals `pa`, `pb`) on the stack: four independent
  * accumulators over 16-float blocks so the adds do not wait on each other, then 4-float blocks.
  */
-function dotProduct(f: WasmFunction, pa: number, pb: number, k: number): Code {
+function dotProduct(f: WasmFunction, fused: boolean, pa: number, pb: number, k: number): Code {
   const b = f.local("b"), ta = f.local("ta"), tb = f.local("tb");
   const acc = [0, 1, 2, 3].map((i) => f.local(`acc${i}`, v128));
-  const blockOf = (a: number, offset: number) => [...get(a), ...get(ta), ...load(offset), ...get(tb), ...load(offset), ...mul, ...add, ...set(a)];
-  const tail = [...get(acc[0]), ...at(get(pa), b), ...load(), ...at(get(pb), b), ...load(), ...mul, ...add, ...set(acc[0])];
+  const blockOf = (a: number, offset: number) => [...madd(fused, [...get(ta), ...load(offset)], [...get(tb), ...load(offset)], get(a)), ...set(a)];
+  const tail = [...madd(fused, [...at(get(pa), b), ...load()], [...at(get(pb), b), ...load()], get(acc[0])), ...set(acc[0])];
   return [
     ...acc.flatMap((a) => [...zero, ...set(a)]),
     ...forLoop(b, i32c(0), [...get(k), ...i32c(-16), ...i32and], 16,
@@ -34,14 +35,14 @@ function dotProduct(f: WasmFunction, pa: number, pb: number, k: number): Code {
   ];
 }
 
-function scoresFunction(): WasmFunction {
+function scoresFunction(fused: boolean): WasmFunction {
   const f = new WasmFunction("scores", [["x", i32], ["y", i32], ["bias", i32], ["out", i32], ["n", i32], ["m", i32], ["k", i32]]);
   const [x, y, bias, out, n, m, k] = [0, 1, 2, 3, 4, 5, 6];
   const u = f.local("u"), i = f.local("i"), xu = f.local("xu"), yi = f.local("yi"), o = f.local("o");
   const rowAt = (base: number, index: number, width: number) => [...get(base), ...get(index), ...get(width), ...i32mul, ...i32c(2), ...i32shl, ...i32add];
   const perItem = [
     ...rowAt(y, i, k), ...set(yi),
-    ...at(get(o), i), ...dotProduct(f, xu, yi, k), ...at(get(bias), i), ...f32load(), ...f32add, ...f32store(),
+    ...at(get(o), i), ...dotProduct(f, fused, xu, yi, k), ...at(get(bias), i), ...f32load(), ...f32add, ...f32store(),
   ];
   f.body = forLoop(u, i32c(0), get(n), 1,
     rowAt(x, u, k), set(xu),
@@ -51,9 +52,12 @@ function scoresFunction(): WasmFunction {
   return f;
 }
 
-/** The module's bytes; it imports `env.memory` (shared, `pages` 64 KiB pages, fixed size). */
-export function simdModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
-  return moduleBytes([scoresFunction()], pages);
+/**
+ * The module's bytes; it imports `env.memory` (shared, `pages` 64 KiB pages, fixed size). With
+ * `relaxed` (default: when the runtime has it) its multiply-adds are relaxed_madd.
+ */
+export function simdModuleBytes(pages: number, relaxed = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
+  return moduleBytes([scoresFunction(relaxed)], pages);
 }
 
 export interface SimdKernels {
@@ -110,18 +114,21 @@ export function simdGram(y: Float32Array, m: number, k: number): Float32Array | 
 }
 
 /** Instantiates the scores kernel over a shared memory (synchronously: the module is tiny). */
-export function instantiateSimd(memory: WebAssembly.Memory, pages: number): SimdKernels {
-  const module = new WebAssembly.Module(simdModuleBytes(pages));
+export function instantiateSimd(memory: WebAssembly.Memory, pages: number, relaxed = relaxedSimdSupported()): SimdKernels {
+  const module = new WebAssembly.Module(simdModuleBytes(pages, relaxed));
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
 }
 
 let supported: boolean | undefined;
 
-/** Whether this runtime runs WebAssembly SIMD with shared memory (checked once). */
+/**
+ * Whether this runtime runs WebAssembly SIMD with shared memory (checked once, on the plain SIMD
+ * modules; relaxed SIMD is checked apart, by `relaxedSimdSupported`).
+ */
 export function simdSupported(): boolean {
   if (supported === undefined) {
     try {
-      supported = WebAssembly.validate(simdModuleBytes(1)) && WebAssembly.validate(cgModuleBytes(4));
+      supported = WebAssembly.validate(simdModuleBytes(1, false)) && WebAssembly.validate(cgModuleBytes(4, false));
     } catch {
       supported = false;
     }

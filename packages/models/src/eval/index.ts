@@ -3,3 +3,4 @@ export * from "./metrics.ts";
 export * from "./evaluate-model.ts";
 export * from "./csv-export.ts";
 export * from "./cf-eval.ts";
+export * from "./ease-eval.ts";

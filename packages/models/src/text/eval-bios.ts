@@ -12,6 +12,23 @@ export interface SimilarityListMetrics {
   artists: number;
   /** The same figures for a random ranking (mean of 20 seeded draws). */
   random: { "precision@10": number; "recall@10": number; "map@10": number };
+  /**
+   * precision@10 on two fixed halves of the list's artists, for each split seed: settings were
+   * chosen on the validation half of split 7 and are reported on its test half (docs/text.md).
+   */
+  halves: { splitSeed: number; validation: number; test: number }[];
+}
+
+/** Seeds of the fixed half splits of each list's artists that the evaluation reports. */
+export const BIOS_SPLIT_SEEDS = [7, 11] as const;
+
+/** True for the artists (by position in the list) in the validation half of split `seed`. */
+export function validationHalf(count: number, seed: number): boolean[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  shuffle(order, seededRandom(seed));
+  const inHalf = new Array<boolean>(count).fill(false);
+  for (const i of order.slice(0, Math.floor(count / 2))) inHalf[i] = true;
+  return inHalf;
 }
 
 export interface BiosEvalResult {
@@ -75,8 +92,9 @@ function listMetrics(model: CulturalModel, artists: ArtistBio[], options: BiosEv
   const random = seededRandom(options.seed);
   const sums = { p: 0, r: 0, ap: 0, rp: 0, rr: 0, rap: 0 };
   const draws = 20;
+  const halves = BIOS_SPLIT_SEEDS.map((seed) => ({ seed, inValidation: validationHalf(artists.length, seed), sums: [0, 0], counts: [0, 0] }));
   let evaluated = 0;
-  for (const artist of artists) {
+  for (const [position, artist] of artists.entries()) {
     const relevant = artist.similar.map((id) => rowOf.get(id) ?? -1).filter((e) => e >= 0);
     if (relevant.length === 0) continue;
     evaluated++;
@@ -88,6 +106,11 @@ function listMetrics(model: CulturalModel, artists: ArtistBio[], options: BiosEv
     sums.p += at10.precision;
     sums.r += at10.recall;
     sums.ap += at10.ap;
+    for (const half of halves) {
+      const part = half.inValidation[position] ? 0 : 1;
+      half.sums[part] += at10.precision;
+      half.counts[part]++;
+    }
     for (let d = 0; d < draws; d++) {
       shuffle(others, random);
       const chance = userMetricsAt(others.slice(0, 10), relevant, 10);
@@ -103,5 +126,10 @@ function listMetrics(model: CulturalModel, artists: ArtistBio[], options: BiosEv
     "map@10": mean(sums.ap),
     artists: evaluated,
     random: { "precision@10": mean(sums.rp), "recall@10": mean(sums.rr), "map@10": mean(sums.rap) },
+    halves: halves.map((h) => ({
+      splitSeed: h.seed,
+      validation: h.counts[0] ? h.sums[0] / h.counts[0] : 0,
+      test: h.counts[1] ? h.sums[1] / h.counts[1] : 0,
+    })),
   };
 }

@@ -10,7 +10,7 @@ export interface TextEvalOptions {
   seed?: number;
   onProgress?: (message: string, done: number, total: number) => void;
   signal?: AbortSignal;
-  /** artist-bios: similarity space (default "hybrid": sparse tf-idf and LSA cosines, half each). */
+  /** artist-bios: similarity space (default "hybrid": sparse tf-idf and LSA cosines, weighted by the model's hybridWeight). */
   space?: SimilaritySpace;
   /** artist-bios: LSA dimensions (default 100). */
   dims?: number;

@@ -14,6 +14,12 @@ export interface LsaSpace {
   termIds: Int32Array;
   /** termIds.length x dims, row-major. */
   loadings: Float32Array;
+  /**
+   * Mean of the fitted rows' projections (dims), subtracted from every projection before it is
+   * normalised: the direction all documents share says nothing about which are alike (the
+   * common-component removal of Arora, Liang & Ma 2017, as a mean). Zeros leave vectors as they are.
+   */
+  center: Float32Array;
 }
 
 export interface LsaFitOptions {
@@ -40,26 +46,38 @@ export function fitLsa(matrix: Csr, options: LsaFitOptions): LsaSpace {
   const dims = Math.min(options.dims, compact.rows, compact.cols);
   if (dims < 1) throw new RangeError(`LSA needs at least one entity with weighted terms, got ${compact.rows} entities and ${compact.cols} terms`);
   const svd = randomizedSvd(compact, dims, options);
-  return { dims, singularValues: svd.s, termIds: Int32Array.from(termIds), loadings: svd.v.data };
+  const space: LsaSpace = { dims, singularValues: svd.s, termIds: Int32Array.from(termIds), loadings: svd.v.data, center: new Float32Array(dims) };
+  // The mean projection is the projection of the mean row: (1/n) sum_e x_e V = ((1/n) sum_e x_e) V.
+  const center = new Float64Array(dims);
+  for (let k = 0; k < compact.indices.length; k++) {
+    const w = compact.data[k], o = compact.indices[k] * dims;
+    for (let d = 0; d < dims; d++) center[d] += w * space.loadings[o + d];
+  }
+  for (let d = 0; d < dims; d++) space.center[d] = center[d] / Math.max(1, compact.rows);
+  return space;
 }
 
-/** Dense vectors x V_k of every row of a sparse matrix, each L2-normalised (rows x dims). */
+/** Dense vectors x V_k - center of every row of a sparse matrix, each L2-normalised (rows x dims); a row without loaded terms stays zero. */
 export function projectRows(matrix: Csr, space: LsaSpace): Float32Array {
   const rowOf = new Int32Array(matrix.cols).fill(-1);
   space.termIds.forEach((t, r) => {
     if (t < rowOf.length) rowOf[t] = r;
   });
-  const { dims, loadings } = space;
+  const { dims, loadings, center } = space;
   const out = new Float32Array(matrix.rows * dims);
   const acc = new Float64Array(dims);
   for (let e = 0; e < matrix.rows; e++) {
     acc.fill(0);
+    let loaded = false;
     for (let k = matrix.indptr[e]; k < matrix.indptr[e + 1]; k++) {
       const r = rowOf[matrix.indices[k]];
       if (r < 0) continue;
+      loaded = true;
       const w = matrix.data[k], o = r * dims;
       for (let d = 0; d < dims; d++) acc[d] += w * loadings[o + d];
     }
+    if (!loaded) continue;
+    for (let d = 0; d < dims; d++) acc[d] -= center[d];
     let norm = 0;
     for (let d = 0; d < dims; d++) norm += acc[d] * acc[d];
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;

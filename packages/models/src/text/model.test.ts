@@ -72,8 +72,12 @@ describe("CulturalModel", () => {
     expect(inherited).toMatchObject({ inherited: true, sourceEntityId: "abba" });
     expect(Array.from(inherited.values)).toEqual(Array.from(own.values));
     expect(m.topTerms("waterloo")!.inherited).toBe(true);
-    // The inherited vector is the artist's own, so the artist comes first, then its neighbours.
-    expect(m.similar("waterloo", { n: 2 }).map((s) => [s.entityId, s.score.toFixed(4)])).toEqual([["abba", "1.0000"], ["roxette", expect.any(String)]]);
+    // The inherited vector is the artist's own, so the artist comes first, then its neighbours;
+    // without query expansion its score is the plain cosine, 1.
+    expect(m.similar("waterloo", { n: 2 }).map((s) => s.entityId)).toEqual(["abba", "roxette"]);
+    const plain = new CulturalModel({ artistOf, expansionNeighbours: 0 });
+    await plain.addDocuments(docs);
+    expect(plain.similar("waterloo", { n: 2 }).map((s) => [s.entityId, s.score.toFixed(4)])).toEqual([["abba", "1.0000"], ["roxette", expect.any(String)]]);
     expect(m.vector("dancing-queen")!.inherited).toBe(false);
     expect(m.vector("orphan")).toBeNull();
     expect(m.topTerms("unknown")).toBeNull();
@@ -92,6 +96,38 @@ describe("CulturalModel", () => {
     }
     expect(loaded.vector("waterloo")!.inherited).toBe(true);
     expect(() => CulturalModel.fromJSON({ format: "other" } as never)).toThrow(/expected format deepcuts-cultural-model/);
+  });
+
+  it("query expansion adds the nearest neighbours' cosines and keeps scores at most 1", async () => {
+    const expanded = new CulturalModel({ minDf: 1, expansionNeighbours: 1, expansionWeight: 1 });
+    const plain = new CulturalModel({ minDf: 1, expansionNeighbours: 0 });
+    await expanded.addDocuments(docs);
+    await plain.addDocuments(docs);
+    const self = expanded.culturalMatrix().entityIds.indexOf("abba");
+    const cos = plain.scoresFor("abba")!;
+    // abba's one nearest neighbour (by plain cosine) is roxette: each score is half abba's cosine, half roxette's.
+    const nearest = plain.similar("abba", { n: 1 })[0].entityId;
+    expect(nearest).toBe("roxette");
+    const theirs = plain.scoresFor("roxette")!;
+    const scores = expanded.scoresFor("abba")!;
+    for (let e = 0; e < scores.length; e++) expect(scores[e]).toBeCloseTo((cos[e] + theirs[e]) / 2, 5);
+    expect(scores[self]).toBeLessThanOrEqual(1);
+    expect(() => new CulturalModel({ expansionNeighbours: -1 })).toThrow("expansionNeighbours must be an integer in 0..100, got -1");
+  });
+
+  it("loads a model saved before idf, expansion and centring were options with the behaviour it was saved with", async () => {
+    const m = new CulturalModel({ minDf: 1, idf: "smooth", expansionNeighbours: 0 });
+    await m.addDocuments(docs);
+    m.fitDense({ dims: 3, seed: 5 });
+    const json = JSON.parse(JSON.stringify(m.toJSON()));
+    delete json.options.idf;
+    delete json.options.expansionNeighbours;
+    delete json.options.expansionWeight;
+    delete json.dense.center;
+    const old = CulturalModel.fromJSON(json);
+    expect(old.options).toMatchObject({ idf: "smooth", expansionNeighbours: 0 });
+    expect(Array.from(old.denseSpace!.center)).toEqual([0, 0, 0]);
+    expect(old.similar("abba").map((s) => s.entityId)).toEqual(m.similar("abba").map((s) => s.entityId));
   });
 
   it("dense vectors are unit length and need fitDense first", async () => {

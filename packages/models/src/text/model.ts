@@ -8,7 +8,14 @@ import { fitLsa, projectRows, type LsaSpace } from "./lsa.ts";
 import { loadNatural } from "./natural-lib.ts";
 import { resolveOptions, type CulturalDocument, type CulturalModelOptions, type EntityKind, type ResolvedOptions } from "./options.ts";
 import { buildVectors, sublinearTf, type CulturalVectors } from "./vectors.ts";
-import { culturalModelFromBytes, culturalModelFromJson, culturalModelToBytes, culturalModelToJson, type CulturalModelJson } from "./serialize.ts";
+import {
+  culturalModelJsonFromBytes,
+  culturalModelJsonOptions,
+  culturalModelToBytes,
+  culturalModelToJson,
+  restoreCulturalModel,
+  type CulturalModelJson,
+} from "./serialize.ts";
 
 export interface TopTerm {
   term: string;
@@ -268,15 +275,41 @@ export class CulturalModel {
     return { vector: this.denseMatrix().slice(found.index * dims, (found.index + 1) * dims), inherited: found.inherited };
   }
 
-  /** Cosine scores of one entity against every entity (entity order); NaN-free, self included. */
+  /**
+   * Similarity scores of one entity against every entity (entity order), self included: the
+   * cosine in `space` and, with expansion on, the mean cosine of the query's
+   * `expansionNeighbours` nearest entities weighted `expansionWeight`, divided by
+   * 1 + expansionWeight so scores stay in [-1, 1] (pseudo-relevance feedback, Rocchio 1971:
+   * what the query's nearest neighbours resemble is likely near the query too).
+   */
   scoresFor(entityId: string, space: SimilaritySpace = "sparse"): Float32Array | null {
     const found = this.resolve(entityId);
     if (!found) return null;
+    const scores = this.cosines(found.index, space);
+    const { expansionNeighbours, expansionWeight } = this.options;
+    if (expansionNeighbours === 0 || expansionWeight === 0) return scores;
+    const nearest = new TopK(expansionNeighbours);
+    for (let e = 0; e < scores.length; e++) {
+      if (e !== found.index && scores[e] > 0 && scores[e] > nearest.threshold) nearest.push(e, scores[e]);
+    }
+    const neighbours = nearest.sorted().ids;
+    if (neighbours.length === 0) return scores;
+    const own = 1 / (1 + expansionWeight), each = expansionWeight / neighbours.length / (1 + expansionWeight);
+    const expanded = Float32Array.from(scores, (s) => own * s);
+    for (const e of neighbours) {
+      const theirs = this.cosines(e, space);
+      for (let j = 0; j < expanded.length; j++) expanded[j] += each * theirs[j];
+    }
+    return expanded;
+  }
+
+  /** Cosine scores of the entity in row `index` against every entity; NaN-free, self included. */
+  private cosines(index: number, space: SimilaritySpace): Float32Array {
     const scores = new Float32Array(this.corpus.entities.size);
     if (space !== "dense") {
       const { matrix, byTerm } = this.vectors();
       const share = space === "hybrid" ? 1 - this.options.hybridWeight : 1;
-      for (let k = matrix.indptr[found.index]; k < matrix.indptr[found.index + 1]; k++) {
+      for (let k = matrix.indptr[index]; k < matrix.indptr[index + 1]; k++) {
         const t = matrix.indices[k], q = matrix.data[k] * share;
         for (let j = byTerm.indptr[t]; j < byTerm.indptr[t + 1]; j++) scores[byTerm.indices[j]] += q * byTerm.data[j];
       }
@@ -285,7 +318,7 @@ export class CulturalModel {
       const dense = this.denseMatrix();
       const dims = this.lsa!.dims;
       const share = space === "hybrid" ? this.options.hybridWeight : 1;
-      const qo = found.index * dims;
+      const qo = index * dims;
       for (let e = 0; e < scores.length; e++) {
         let dot = 0;
         const eo = e * dims;
@@ -341,7 +374,9 @@ export class CulturalModel {
   }
 
   static fromJSON(json: CulturalModelJson, extra: Pick<CulturalModelOptions, "artistOf"> = {}): CulturalModel {
-    return culturalModelFromJson(json, extra);
+    const model = new CulturalModel({ ...culturalModelJsonOptions(json), artistOf: extra.artistOf });
+    restoreCulturalModel(json, model);
+    return model;
   }
 
   /** Gzipped JSON, for storing as a model version. */
@@ -350,7 +385,7 @@ export class CulturalModel {
   }
 
   static load(bytes: Uint8Array, extra: Pick<CulturalModelOptions, "artistOf"> = {}): CulturalModel {
-    return culturalModelFromBytes(bytes, extra);
+    return CulturalModel.fromJSON(culturalModelJsonFromBytes(bytes), extra);
   }
 
   private resolve(entityId: string): Resolved | null {

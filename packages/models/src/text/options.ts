@@ -19,33 +19,55 @@ export interface CulturalModelOptions {
   maxDfRatio?: number;
   /** Multiplier of each kind's weights in the vector; 0 leaves the kind out (defaults below). */
   kindWeights?: Partial<Record<TermKind, number>>;
-  /** Weight of the dense LSA cosine in "hybrid" similarity (default 0.5). */
+  /** Weight of the dense LSA cosine in "hybrid" similarity (default 0.3). */
   hybridWeight?: number;
+  /** Inverse document frequency: "plain" ln(N / df) (default) or "smooth" ln((1 + N) / (1 + df)) + 1. */
+  idf?: IdfKind;
+  /**
+   * Query expansion: a similarity query adds the scores of its this many nearest entities
+   * (default 5; 0 turns it off), each weighted `expansionWeight / expansionNeighbours`.
+   */
+  expansionNeighbours?: number;
+  /** Total weight of the expansion neighbours' scores beside the query's own (default 1.5). */
+  expansionWeight?: number;
   /** The artist of a track, so a track without text inherits its artist's vector. */
   artistOf?: (trackId: string) => string | undefined;
 }
 
-// Noun phrases and adjectives are for reading: in the vectors they double-count words n1 and n2 already hold,
-// and leaving them out raised precision@10 on both artist-bios lists (docs/text.md).
-export const DEFAULT_KIND_WEIGHTS: Record<TermKind, number> = { n1: 1, n2: 1, np: 0, adj: 0 };
+// Noun phrases and adjectives double-count words n1 and n2 already hold, so they enter at half weight: chosen on
+// the validation half of the artist-bios lists together with plain idf and query expansion (docs/text.md).
+export const DEFAULT_KIND_WEIGHTS: Record<TermKind, number> = { n1: 1, n2: 1, np: 0.5, adj: 0.5 };
+
+export type IdfKind = "plain" | "smooth";
 
 export interface ResolvedOptions {
   minDf: number;
   maxDfRatio: number;
   kindWeights: Record<TermKind, number>;
   hybridWeight: number;
+  idf: IdfKind;
+  expansionNeighbours: number;
+  expansionWeight: number;
 }
 
 export function resolveOptions(options: CulturalModelOptions): ResolvedOptions {
   const minDf = options.minDf ?? 2;
   const maxDfRatio = options.maxDfRatio ?? 0.5;
-  const hybridWeight = options.hybridWeight ?? 0.5;
+  const hybridWeight = options.hybridWeight ?? 0.3;
   if (!Number.isInteger(minDf) || minDf < 1) throw new RangeError(`minDf must be an integer >= 1, got ${minDf}`);
   if (!(maxDfRatio > 0 && maxDfRatio <= 1)) throw new RangeError(`maxDfRatio must be in (0, 1], got ${maxDfRatio}`);
   if (!(hybridWeight >= 0 && hybridWeight <= 1)) throw new RangeError(`hybridWeight must be in [0, 1], got ${hybridWeight}`);
+  const idf = options.idf ?? "plain";
+  const expansionNeighbours = options.expansionNeighbours ?? 5;
+  const expansionWeight = options.expansionWeight ?? 1.5;
+  if (idf !== "plain" && idf !== "smooth") throw new RangeError(`idf must be "plain" or "smooth", got ${String(idf)}`);
+  if (!Number.isInteger(expansionNeighbours) || expansionNeighbours < 0 || expansionNeighbours > 100) {
+    throw new RangeError(`expansionNeighbours must be an integer in 0..100, got ${expansionNeighbours}`);
+  }
+  if (!(expansionWeight >= 0 && Number.isFinite(expansionWeight))) throw new RangeError(`expansionWeight must be a finite number >= 0, got ${expansionWeight}`);
   const kindWeights = { ...DEFAULT_KIND_WEIGHTS, ...options.kindWeights };
   for (const [kind, w] of Object.entries(kindWeights)) {
     if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`kindWeights.${kind} must be a finite number >= 0, got ${w}`);
   }
-  return { minDf, maxDfRatio, kindWeights, hybridWeight };
+  return { minDf, maxDfRatio, kindWeights, hybridWeight, idf, expansionNeighbours, expansionWeight };
 }

@@ -17,8 +17,9 @@ export interface CulturalVectors {
 const MAX_DF_FROM = 20;
 
 /**
- * Per-term weight factor: smoothed idf, ln((1 + N) / (1 + df)) + 1 (scikit-learn's smooth_idf,
- * after Sparck Jones 1972), times the kind weight; 0 when the term is filtered out.
+ * Per-term weight factor: idf (Sparck Jones 1972), plain ln(N / df) or scikit-learn's smooth_idf
+ * ln((1 + N) / (1 + df)) + 1, times the kind weight; 0 when the term is filtered out. Plain idf
+ * weighs rare terms (names, scenes) more against common ones and scored higher on artist-bios.
  */
 export function termWeights(corpus: TermCorpus, options: ResolvedOptions): Float32Array {
   const n = corpus.entities.size;
@@ -28,7 +29,7 @@ export function termWeights(corpus: TermCorpus, options: ResolvedOptions): Float
     const df = corpus.df[t];
     const kindWeight = options.kindWeights[corpus.termKinds[t]];
     if (df < options.minDf || df > maxDf || kindWeight === 0) continue;
-    idf[t] = kindWeight * (Math.log((1 + n) / (1 + df)) + 1);
+    idf[t] = kindWeight * (options.idf === "plain" ? Math.log(n / df) : Math.log((1 + n) / (1 + df)) + 1);
   }
   return idf;
 }
