@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { PrismaClient } from "./generated/client.ts";
 import { databaseConfig, type DatabaseConfig } from "./config.ts";
 import { acquireLock, readLock } from "./lock.ts";
+import { pgliteExtensions } from "./extensions.ts";
 
 export type DatabaseTarget = "embedded" | "embedded-server" | "postgres";
 
@@ -20,10 +21,25 @@ export interface Database {
   location: string;
   /** Runs parameterised SQL and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * pg-boss's database contract (`{ rows }`): with no parameters the text may hold several
+   * statements (its schema scripts), which PGlite runs only through `exec`.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   /** Runs a script of several statements inside one transaction (all or nothing). */
   execScript(sql: string): Promise<void>;
   /** Runs `work` inside one transaction on a single connection. */
   transaction<T>(work: (query: Database["query"]) => Promise<T>): Promise<T>;
+  /**
+   * The same database with every statement limited to `ms` (PostgreSQL's statement_timeout),
+   * for work done on behalf of one request. On PostgreSQL it is a second pool of connections
+   * opened on first use and closed with this one; PGlite cannot cancel a running statement, so
+   * the embedded targets return this database unchanged (their bound comes from bounded inputs
+   * and indexes). 0 turns the limit off.
+   */
+  withStatementTimeout(ms: number): Promise<Database>;
+  /** The statement_timeout of this database's connections in ms, or null when none is set. */
+  statementTimeoutMs: number | null;
   close(): Promise<void>;
 }
 
@@ -59,7 +75,7 @@ export async function openEmbedded(dataDir: string, command: string): Promise<Da
   const release = acquireLock(dataDir, { mode: "in-process", command });
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir });
+    pglite = await PGlite.create({ dataDir, extensions: pgliteExtensions });
   } catch (error) {
     release();
     throw error;
@@ -67,11 +83,18 @@ export async function openEmbedded(dataDir: string, command: string): Promise<Da
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const query = async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows;
   let closed = false;
-  return {
+  const db: Database = {
     prisma,
     target: "embedded",
     location: dataDir,
     query,
+    statementTimeoutMs: null,
+    withStatementTimeout: async () => db,
+    async executeSql(text, values) {
+      if (values && values.length) return { rows: (await pglite.query(text, values)).rows };
+      const results = await pglite.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
     async execScript(sql) {
       await pglite.transaction(async (tx) => void (await tx.exec(sql)));
     },
@@ -87,6 +110,7 @@ export async function openEmbedded(dataDir: string, command: string): Promise<Da
       release();
     },
   };
+  return db;
 }
 
 /** Opens a PostgreSQL server (a real one, or the embedded database's socket server). */
@@ -95,9 +119,11 @@ export async function openPostgres(
   target: DatabaseTarget = "postgres",
   location = url.replace(/\/\/([^:@/]*)(:[^@]*)?@/, "//$1@"),
   maxConnections = 8,
+  options: { statementTimeoutMs?: number } = {},
 ): Promise<Database> {
+  const statementTimeoutMs = options.statementTimeoutMs || null;
   // pglite-socket resets connections beyond its limit instead of queueing them.
-  const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections, ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}) });
   pool.on("error", () => {}); // idle-client errors surface on the next query instead
   const client = await pool.connect().catch((error: Error) => {
     throw new Error(`cannot connect to the database at ${location}: ${error.message}`);
@@ -106,11 +132,27 @@ export async function openPostgres(
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const query = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[];
   let closed = false;
-  return {
+  const budgeted = new Map<number, Promise<Database>>();
+  const db: Database = {
     prisma,
     target,
     location,
     query,
+    statementTimeoutMs,
+    withStatementTimeout(ms) {
+      // PGlite behind its socket ignores statement_timeout: nothing to gain from more connections.
+      if (closed) return Promise.reject(new Error("the database is closed"));
+      if (target === "embedded-server" || (ms || null) === statementTimeoutMs) return Promise.resolve(db);
+      let opening = budgeted.get(ms);
+      if (!opening) {
+        opening = openPostgres(url, target, location, maxConnections, { statementTimeoutMs: ms });
+        budgeted.set(ms, opening);
+      }
+      return opening;
+    },
+    async executeSql(text, values) {
+      return { rows: (await pool.query(text, values)).rows };
+    },
     async execScript(sql) {
       const c = await pool.connect();
       try {
@@ -141,8 +183,10 @@ export async function openPostgres(
     async close() {
       if (closed) return;
       closed = true;
+      for (const opening of budgeted.values()) await (await opening.catch(() => null))?.close();
       await prisma.$disconnect();
       await pool.end();
     },
   };
+  return db;
 }

@@ -1,5 +1,6 @@
 export * from "./config.ts";
 export * from "./database.ts";
+export * from "./extensions.ts";
 export * from "./lock.ts";
 export * from "./migrate.ts";
 export * from "./migrations.ts";

@@ -1,8 +1,9 @@
 // Child process that owns the embedded database and serves it over the PostgreSQL protocol.
-// Started by startEmbeddedServer(); stops cleanly (checkpoint, close, unlock) on SIGTERM/SIGINT
-// or when its parent goes away.
+// Started by startEmbeddedServer(); stops cleanly (checkpoint, close, unlock) when its parent asks
+// or goes away, or on SIGTERM/SIGINT (after a grace period while the parent lives).
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { pgliteExtensions } from "./extensions.ts";
 import { acquireLock, releaseLock, updateLock } from "./lock.ts";
 
 const [dataDir, portArg] = process.argv.slice(2);
@@ -10,7 +11,7 @@ const send = (message: object) => process.send?.(message);
 
 async function main() {
   acquireLock(dataDir, { mode: "server", command: "deepcuts database server" });
-  const db = await PGlite.create({ dataDir });
+  const db = await PGlite.create({ dataDir, extensions: pgliteExtensions });
   keepProtocolSequencesTogether(db);
   // Each client pool may hold a few connections; the socket server resets any beyond this.
   const server = new PGLiteSocketServer({ db, port: Number(portArg) || 0, host: "127.0.0.1", maxConnections: 32 });
@@ -30,8 +31,16 @@ async function main() {
     releaseLock(dataDir);
     process.exit(0);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  // Ctrl+C (or a TERM to the process group) reaches this child and its parent together; the
+  // parent still has work to finish on the database (interrupting jobs), then stops this server
+  // itself. So with a live parent a signal only starts a grace period; alone it stops at once.
+  const onSignal = () => {
+    if (process.connected) setTimeout(() => void stop(), 30_000);
+    else void stop();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("message", (m: { stop?: boolean }) => void (m?.stop && stop()));
   process.on("disconnect", stop);
   send({ ready: true, port });
 }

@@ -42,7 +42,8 @@ export async function startEmbeddedServer(home: string, options: { port?: number
       stopped ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
-        child.kill("SIGTERM");
+        if (child.connected) child.send({ stop: true });
+        else child.kill("SIGTERM");
       });
       return stopped;
     },
