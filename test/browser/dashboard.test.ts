@@ -1,9 +1,14 @@
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "@deepcuts/models/core";
 import { startJob } from "@deepcuts/engine/curation/jobs.ts";
-import { chromiumMissing, launchChromium, screenshot } from "./browser.ts";
+import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
+import { startDashboard } from "../../apps/api/src/runtime/dashboard.ts";
+import { chromiumMissing, freePort, launchChromium, screenshot } from "./browser.ts";
 import { startDemoStack, type DemoStack } from "./demo-stack.ts";
 
 const title = chromiumMissing ? `dashboard in Chromium (skipped: ${chromiumMissing})` : "dashboard in Chromium";
@@ -31,6 +36,22 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const body = (await response.json()) as { data: T; errors?: { message: string }[] };
     if (body.errors?.length) throw new Error(body.errors[0].message);
     return body.data;
+  }
+
+  /** axe-core run inside the page: the serious and critical violations, each with where it is. */
+  async function accessibilityProblems(target: Page): Promise<string[]> {
+    await target.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+    const violations = await target.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      return (await axe.run(document, { resultTypes: ["violations"] })).violations;
+    });
+    return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  }
+
+  /** Clicks a download button and returns the file's bytes. */
+  async function download(target: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
+    const [file] = await Promise.all([target.waitForEvent("download"), target.click(selector)]);
+    return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
   }
 
   async function signIn(target: Page, key: string): Promise<void> {
@@ -83,6 +104,18 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const active = await page.textContent("[data-testid=active-models]");
     expect(active).toContain("ALS");
     expect(active).toContain("POPULARITY");
+    // Metrics as the API holds them, to 3 significant digits; every version here finished this week.
+    const { modelVersions } = await api<{ modelVersions: { edges: { node: { id: number; kind: string; isActive: boolean; metrics: Record<string, number> } }[] } }>(`{ modelVersions(first: 100) { edges { node { id kind isActive metrics } } } }`);
+    const als = modelVersions.edges.map((e) => e.node).find((v) => v.kind === "ALS" && v.isActive)!;
+    const shown = await page.$$eval("[data-testid=active-models] tbody[data-kind=ALS] [data-metric-value]", (cells) => cells.map((c) => [c.getAttribute("data-metric-value"), c.textContent]));
+    expect(shown.map(([name]) => name)).toEqual(["recall@20", "ndcg@20", "coverage"]);
+    const sig3 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
+    const pct = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
+    for (const [name, text] of shown) expect(text).toBe(name === "coverage" ? pct.format(als.metrics[name]) : sig3.format(als.metrics[name!]));
+    expect(await page.$$eval("[data-testid=this-week] li[data-version-id]", (li) => li.map((l) => Number(l.getAttribute("data-version-id"))).sort((a, b) => a - b))).toEqual(modelVersions.edges.map((e) => e.node.id).sort((a, b) => a - b));
+    // One version per kind: no trend to draw, so no sparkline.
+    expect(await page.$$("[data-testid=active-models] svg.sparkline")).toHaveLength(0);
+    expect(await page.textContent("body")).not.toMatch(/\d\.\d{4}\b/);
     await screenshot(page, "overview");
   });
 
@@ -137,7 +170,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(shown.length).toBeGreaterThan(0);
     expect(shown).toEqual(similarTracks.map((s) => s.track.title));
     expect(similarTracks.some((s) => s.track.id === trackId)).toBe(false);
-    expect(await page.$$("[data-testid=projection] circle")).not.toHaveLength(0);
+    expect(Number(await page.getAttribute("[data-testid=projection]", "data-points"))).toBeGreaterThan(0);
     await screenshot(page, "vectors-track");
   });
 
@@ -156,12 +189,14 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const legendOf = async (colour: string) => {
       await page.goto(`${stack.dashboard.url}/vectors?model=COLLABORATIVE&method=PCA&colour=${colour}`);
       await page.locator("[data-testid=map-legend]").waitFor();
-      expect(await page.getAttribute("[data-testid=projection]", "data-colour-by")).toBe(colour);
+      expect(await page.getAttribute("[data-colour-by]", "data-colour-by")).toBe(colour);
       const legend = await page.$$eval("[data-testid=map-legend] [data-legend-label]", (es) => es.map((e) => ({ label: e.getAttribute("data-legend-label")!, count: Number(e.getAttribute("data-count")), colour: e.getAttribute("data-colour")! })));
-      const circles = await page.$$eval("[data-testid=projection] circle", (cs) => cs.map((c) => c.getAttribute("data-colour")!));
-      // Every point is counted once in the legend, and as many points wear each colour as its entry says.
-      expect(circles).toHaveLength(points.length);
-      for (const entry of legend) expect(circles.filter((c) => c === entry.colour).length, entry.label).toBe(entry.count);
+      // The canvas reports how many points it draws in each colour: every point is counted once in
+      // the legend, and as many points wear each colour as its entry says.
+      expect(Number(await page.getAttribute("[data-testid=projection]", "data-points"))).toBe(points.length);
+      const drawn = JSON.parse((await page.getAttribute("[data-testid=projection]", "data-colour-counts"))!) as Record<string, number>;
+      expect(Object.values(drawn).reduce((a, b) => a + b, 0)).toBe(points.length);
+      for (const entry of legend) expect(drawn[entry.colour] ?? 0, entry.label).toBe(entry.count);
       return legend;
     };
     const cold = points.filter((p) => p.coldStart).length;
@@ -192,6 +227,61 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
   it("explains a model that is not trained yet", async () => {
     await page.goto(`${stack.dashboard.url}/vectors?model=AUDIO`);
     expect(await page.textContent("[data-testid=model-not-ready] h2")).toBe("A model is not trained yet");
+  });
+
+  it("walks the vector map with the keyboard from one tab stop, finds a track by name, and downloads what it shows", async () => {
+    type Point = { id: number; label: string; x: number; y: number };
+    const { vectorProjection } = await api<{ vectorProjection: { points: Point[] } }>(`{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { id label x y } } }`);
+    const points = vectorProjection.points;
+    await page.goto(`${stack.dashboard.url}/vectors?model=COLLABORATIVE&method=PCA&colour=genre`);
+    const map = page.locator("[data-testid=projection]");
+    await map.waitFor();
+    // One tab stop for the whole map: from the search box, Tab lands on the canvas, not on a point.
+    await page.focus("[data-testid=map-search]");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("projection");
+    expect(await page.$$("[data-testid=projection] a, .map a[data-track-id]")).toHaveLength(0);
+    await page.keyboard.press("ArrowRight");
+    const first = Number(await map.getAttribute("data-focused-id"));
+    expect(points.some((p) => p.id === first)).toBe(true);
+    await page.keyboard.press("ArrowRight");
+    const second = Number(await map.getAttribute("data-focused-id"));
+    expect(second).not.toBe(first);
+    // ArrowRight moves right on the map (larger x), and the status line names the focused track.
+    const at = (id: number) => points.find((p) => p.id === id)!;
+    expect(at(second).x).toBeGreaterThan(at(first).x);
+    expect(await page.textContent("[data-testid=map-status]")).toContain(at(second).label);
+    await page.keyboard.press("ArrowLeft");
+    expect(Number(await map.getAttribute("data-focused-id"))).not.toBe(second);
+    await page.keyboard.press("ArrowRight");
+    const chosen = Number(await map.getAttribute("data-focused-id"));
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("track") === String(chosen)), page.keyboard.press("Enter")]);
+    await page.locator("[data-testid=track-detail]").waitFor();
+    expect(await page.textContent("[data-testid=track-detail] h2")).toContain(at(chosen).label.split(" - ").pop()!);
+
+    const needle = points[3].label.slice(-5).trim().toLowerCase();
+    await page.fill("[data-testid=map-search]", needle);
+    const expected = points.filter((p) => p.label.toLowerCase().includes(needle)).length;
+    await expect.poll(async () => Number(await page.getAttribute("[data-testid=map-matches]", "data-count"))).toBe(expected);
+    await screenshot(page, "vectors-search");
+    await page.press("[data-testid=map-search]", "Enter");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("projection");
+    const found = Number(await map.getAttribute("data-focused-id"));
+    expect(at(found).label.toLowerCase()).toContain(needle);
+
+    const tsv = (await download(page, "[data-testid=download-tsv]")).bytes.toString("utf8").trimEnd().split("\n");
+    expect(tsv[0]).toBe("id\tlabel\tx\ty\tvalue\tcolour");
+    expect(tsv.slice(1).map((row) => Number(row.split("\t")[0]))).toEqual(points.map((p) => p.id));
+    expect(tsv.slice(1).map((row) => Number(row.split("\t")[2]))).toEqual(points.map((p) => p.x));
+    const gexf = (await download(page, "[data-testid=download-gexf]")).bytes.toString("utf8");
+    expect(gexf.match(/<node /g)).toHaveLength(points.length);
+    expect(gexf).toContain(`<node id="${points[0].id}"`);
+    const png = await download(page, "[data-testid=download-png]");
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
   });
 
   it("moves a weight and sees the preview change, then saves and activates the configuration", async () => {
@@ -232,6 +322,10 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const length = minutes >= 60 ? `${Math.floor(minutes / 60)} hr ${minutes % 60} min` : `${minutes} min`;
     expect(await page.textContent("[data-testid=playlist-summary]")).toBe(`${songs} songs, ${length}`);
     expect(await page.$$eval("[data-testid=playlist-items] .title", (t) => t.map((e) => e.textContent))).toEqual(weeklyPlaylist.items.map((i) => i.track.title));
+    // Each song's explanation: one bar per model, carrying the API's score for that model.
+    const { weeklyPlaylist: scored } = await api<{ weeklyPlaylist: { items: { scores: Record<string, number | null> }[] } }>(`{ weeklyPlaylist(userId: ${userId}) { items { scores { collaborative text audio popularity novelty } } } }`);
+    const bars = await page.$$eval("[data-testid=playlist-items] li", (lis) => lis.map((li) => Object.fromEntries(Array.from(li.querySelectorAll("[data-model]")).map((b) => [b.getAttribute("data-model"), b.hasAttribute("data-score") ? Number(b.getAttribute("data-score")) : null]))));
+    expect(bars).toEqual(scored.items.map((i) => i.scores));
     await screenshot(page, "playlists");
   });
 
@@ -259,6 +353,33 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(await rows()).toEqual(expected.slice(25, 50));
   });
 
+  it("shows the listener's taste profile from their top artists, and compares two weeks' playlists", async () => {
+    const [{ userId }] = await stack.database.db.query<{ userId: number }>(
+      `SELECT user_id AS "userId" FROM listening_events GROUP BY user_id HAVING count(*) > 60 ORDER BY user_id LIMIT 1`,
+    );
+    const { topArtists } = await api<{ topArtists: { artists: { share: number; artist: { genre: string | null } }[] } }>(`{ topArtists(userId: ${userId}, first: 25) { artists { share artist { genre } } } }`);
+    const genres = new Map<string, number>();
+    for (const a of topArtists.artists) genres.set(a.artist.genre ?? "no genre", (genres.get(a.artist.genre ?? "no genre") ?? 0) + a.share);
+    const ranked = [...genres].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
+    // Last week's playlists too, so there are two weeks to compare.
+    await generateDuePlaylists(stack.database.db, { now: new Date(Date.now() - 7 * 24 * 3600 * 1000) });
+    await page.goto(`${stack.dashboard.url}/playlists?user=${userId}`);
+    const shown = await page.$$eval("[data-testid=taste-genres] li", (li) => li.map((l) => [l.getAttribute("data-label"), Number(l.getAttribute("data-share"))]));
+    expect(shown.map(([g]) => g)).toEqual(ranked.map(([g]) => g));
+    shown.forEach(([, share], i) => expect(share).toBeCloseTo(ranked[i][1], 9));
+
+    const { weeklyPlaylists } = await api<{ weeklyPlaylists: { edges: { node: { weekStart: string } }[] } }>(`{ weeklyPlaylists(userId: ${userId}) { edges { node { weekStart } } } }`);
+    expect(weeklyPlaylists.edges.length).toBeGreaterThanOrEqual(2);
+    const [thisWeek, lastWeek] = weeklyPlaylists.edges.map((e) => e.node.weekStart);
+    await Promise.all([page.waitForURL(/compare=/), page.click(`[data-compare-week="${lastWeek}"]`)]);
+    const titles = async (week: string) => (await api<{ weeklyPlaylist: { items: { track: { title: string; id: number } }[] } }>(`{ weeklyPlaylist(userId: ${userId}, weekStart: "${week}") { items { track { id title } } } }`)).weeklyPlaylist.items.map((i) => i.track);
+    const [a, b] = [await titles(thisWeek), await titles(lastWeek)];
+    const kept = a.filter((t) => b.some((u) => u.id === t.id)).length;
+    expect(await page.textContent("[data-testid=week-comparison-summary]")).toContain(`${kept} songs in both, ${a.length - kept} only in ${thisWeek}, ${b.length - kept} only in ${lastWeek}`);
+    expect(await page.$$eval("[data-testid=only-other] li", (li) => li.length)).toBe(b.length - kept);
+    await screenshot(page, "playlists-compare");
+  });
+
   it("draws a track's similarity graph, expands a node, and exports GEXF", async () => {
     const seed = (await api<{ tracks: { edges: { node: { id: number } }[] } }>(`{ tracks(first: 1) { edges { node { id } } } }`)).tracks.edges[0].node.id;
     await page.goto(`${stack.dashboard.url}/graph?entity=TRACK&model=COLLABORATIVE&k=5&seed=${seed}`);
@@ -268,16 +389,66 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const nodesBefore = Number(await graph.getAttribute("data-nodes"));
     expect(nodesBefore).toBeGreaterThan(1);
     // Expand neighbours until the graph grows (a neighbour's neighbours may all be known already).
+    // The node list is one tab stop: arrow keys move, Enter expands.
+    const list = page.locator("[data-testid=node-list]");
+    expect(await list.getAttribute("tabindex")).toBe("0");
+    expect(await page.$$("[data-testid=node-list] button, [data-testid=node-list] a")).toHaveLength(0);
+    await list.focus();
+    await page.keyboard.press("ArrowDown");
+    const activeId = (await list.getAttribute("aria-activedescendant"))!;
+    expect(await page.getAttribute(`#${activeId}`, "data-expanded")).toBe("false");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => Number(await graph.getAttribute("data-expanded"))).toBe(2);
+    expect(await page.getAttribute(`#${activeId}`, "data-expanded")).toBe("true");
+    // Expand neighbours until the graph grows (a neighbour's neighbours may all be known already).
     for (let i = 0; i < 5 && Number(await graph.getAttribute("data-nodes")) === nodesBefore; i++) {
-      await page.locator("[data-testid=graph] button[data-node-id]").first().click();
-      await expect.poll(async () => Number(await graph.getAttribute("data-expanded"))).toBe(i + 2);
+      await page.locator("[data-testid=node-list] li[data-expanded=false]").first().click();
+      await expect.poll(async () => Number(await graph.getAttribute("data-expanded"))).toBe(i + 3);
     }
     expect(Number(await graph.getAttribute("data-nodes"))).toBeGreaterThan(nodesBefore);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=export-gexf]")]);
-    const gexf = await readFile((await download.path())!, "utf8");
+    const gexf = (await download(page, "[data-testid=export-gexf]")).bytes.toString("utf8");
     expect(gexf).toContain("<gexf");
     expect(gexf).toContain(`id="${seed}"`);
+    expect(gexf.match(/<node /g)).toHaveLength(Number(await graph.getAttribute("data-nodes")));
+    expect(gexf.match(/<edge /g)).toHaveLength(Number(await graph.getAttribute("data-edges")));
+    const tsv = (await download(page, "[data-testid=export-tsv]")).bytes.toString("utf8").trimEnd().split("\n");
+    expect(tsv[0]).toBe("source\tsource_label\ttarget\ttarget_label\tscore");
+    expect(tsv).toHaveLength(1 + Number(await graph.getAttribute("data-edges")));
+    const { similarityGraph } = await api<{ similarityGraph: { edges: { source: number; target: number; score: number }[] } }>(`{ similarityGraph(seeds: [${seed}], entity: TRACK, model: COLLABORATIVE, k: 5, minScore: 0, depth: 1) { edges { source target score } } }`);
+    for (const e of similarityGraph.edges) expect(tsv.some((row) => { const [s, , t, , score] = row.split("\t"); return ((Number(s) === e.source && Number(t) === e.target) || (Number(s) === e.target && Number(t) === e.source)) && Number(score) >= e.score - 1e-9; })).toBe(true);
+    const png = await download(page, "[data-testid=export-png]");
+    expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
     await screenshot(page, "graph");
+  });
+
+  it("compares model versions side by side, with ALS's validation curve per iteration", async () => {
+    type Version = { id: number; kind: string; metrics: Record<string, number>; history: Record<string, number | string>[] };
+    const { modelVersions } = await api<{ modelVersions: { edges: { node: Version }[] } }>(`{ modelVersions(first: 50) { edges { node { id kind metrics history } } } }`);
+    const versions = modelVersions.edges.map((e) => e.node);
+    const als = versions.find((v) => v.kind === "ALS")!;
+    const popularity = versions.find((v) => v.kind === "POPULARITY")!;
+    // The trainer's curve: validation points after 1, 2, 4, 8 sweeps and at the end, the last one the stored metrics.
+    const validation = als.history.filter((r) => r.phase === "validation");
+    expect(validation.map((r) => r.iteration)).toEqual([1, 2, 4, 8, 15]);
+    expect(validation[validation.length - 1]["recall@20"]).toBeCloseTo(als.metrics["recall@20"], 12);
+
+    await page.goto(`${stack.dashboard.url}/training`);
+    const comparison = page.locator("[data-testid=version-comparison]");
+    expect(await comparison.getAttribute("data-versions")).toBe(String(als.id));
+    const curve = page.locator("[data-testid='curve-validation recall@20'] g[data-series]");
+    expect(Number(await curve.getAttribute("data-count"))).toBe(5);
+    expect(Number(await curve.getAttribute("data-last"))).toBeCloseTo(als.metrics["recall@20"], 12);
+    expect(await page.$$("[data-testid=curve-loss] g[data-series]")).toHaveLength(1);
+
+    await page.check(`input[name=compare][value="${popularity.id}"]`);
+    await Promise.all([page.waitForURL(/compare=/), page.click("[data-testid=compare-versions]")]);
+    expect(new Set((await comparison.getAttribute("data-versions"))!.split(",").map(Number))).toEqual(new Set([als.id, popularity.id]));
+    for (const v of [als, popularity]) {
+      for (const metric of ["recall@20", "ndcg@20", "coverage"]) {
+        expect(Number(await page.getAttribute(`[data-testid=comparison-metrics] tr[data-metric="${metric}"] td[data-version-id="${v.id}"]`, "data-value"))).toBe(v.metrics[metric]);
+      }
+    }
+    await screenshot(page, "training-compare");
   });
 
   it("refuses to start work for a curator, and runs a weekly generation for an admin", async () => {
@@ -328,12 +499,69 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await adminContext.close();
   });
 
-  it.each(["/", "/catalogue", "/vectors", "/blend", "/playlists", "/graph", "/training"])("%s loads without an API refusal and names only operations the API really lacks", async (path) => {
-    const offered = await apiOperations();
-    await page.goto(`${stack.dashboard.url}${path}`);
-    expect(await page.$$("[data-testid=api-refused]"), `${path} shows an API refusal`).toHaveLength(0);
-    const missing = await page.$$eval("[data-testid=not-available] li code", (codes) => codes.map((c) => c.textContent ?? ""));
-    for (const op of missing) expect(offered.has(op), `${op} is offered by the API but ${path} calls it missing`).toBe(false);
+  it.each(["/", "/catalogue", "/vectors", "/vectors?track=first", "/blend", "/playlists", "/playlists?user=first", "/graph", "/graph?seed=first", "/training"])(
+    "%s loads without an API refusal, names only operations the API really lacks, and has no serious accessibility problem",
+    async (path) => {
+      const offered = await apiOperations();
+      const [{ track }] = await stack.database.db.query<{ track: number }>(`SELECT min(id) AS track FROM tracks`);
+      const [{ listener }] = await stack.database.db.query<{ listener: number }>(`SELECT min(user_id) AS listener FROM weekly_playlists`);
+      const url = path.replace("track=first", `track=${track}`).replace("seed=first", `seed=${track}`).replace("user=first", `user=${listener}`);
+      await page.goto(`${stack.dashboard.url}${url}`, { waitUntil: "load" });
+      // Streamed sections (the map, a track's detail, the graph canvas) finish before axe looks.
+      await page.waitForFunction(() => document.querySelectorAll("[aria-busy=true]").length === 0, null, { timeout: 30_000 });
+      expect(await page.$$("[data-testid=api-refused]"), `${path} shows an API refusal`).toHaveLength(0);
+      expect(await page.$$("[data-testid=page-error]"), `${path} failed to render`).toHaveLength(0);
+      const missing = await page.$$eval("[data-testid=not-available] li code", (codes) => codes.map((c) => c.textContent ?? ""));
+      for (const op of missing) expect(offered.has(op), `${op} is offered by the API but ${path} calls it missing`).toBe(false);
+      expect(await accessibilityProblems(page), `${path}`).toEqual([]);
+    },
+  );
+
+  it("says so when a track does not exist, and when a page does not", async () => {
+    await page.goto(`${stack.dashboard.url}/vectors?track=987654321`);
+    await page.locator("[data-testid=not-found]").waitFor();
+    expect(await page.textContent("[data-testid=not-found]")).toContain("Not found");
+    const response = await page.goto(`${stack.dashboard.url}/no-such-page`);
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent("h1")).toBe("Page not found");
+  });
+
+  it("shows the error page, not a blank one, when a page cannot read the API's answer", async () => {
+    // An API that signs the key in and lists the Overview's operations, then answers every query with empty data.
+    const fake = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        const query = String((JSON.parse(body) as { query: string }).query);
+        const data = query.includes("__schema")
+          ? { __schema: { queryType: { fields: ["overview", "modelVersions", "jobs", "activeBlendConfig", "health"].map((name) => ({ name })) }, mutationType: null, types: [] } }
+          : query.includes("me {") || query.includes("me{")
+            ? { me: { role: "CURATOR" } }
+            : {};
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data }));
+      });
+    });
+    await new Promise<void>((r) => fake.listen(0, "127.0.0.1", r));
+    const fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/`;
+    const dashboard = await startDashboard(await freePort(), fakeUrl);
+    const fakeContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const fakePage = await fakeContext.newPage();
+      await fakePage.goto(`${dashboard.url}/sign-in`);
+      await fakePage.fill("#key", "dc_curator_anything");
+      await Promise.all([fakePage.waitForURL((u) => u.pathname === "/"), fakePage.click("button[type=submit]")]);
+      await fakePage.locator("[data-testid=page-error]").waitFor();
+      expect(await fakePage.textContent("[data-testid=page-error] h1")).toBe("This page failed to load");
+      // Still inside the shell: the curator can go elsewhere.
+      expect(await fakePage.$$("nav.sidebar a")).not.toHaveLength(0);
+      await fakePage.click("text=Try again");
+      await fakePage.locator("[data-testid=page-error]").waitFor();
+      await screenshot(fakePage, "page-error");
+    } finally {
+      await fakeContext.close();
+      await dashboard.stop();
+      fake.close();
+    }
   });
 
   it("says plainly when the API is down", async () => {

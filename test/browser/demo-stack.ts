@@ -1,8 +1,10 @@
+import { tmpdir } from "node:os";
 import { generateWorld, type DemoWorld } from "@deepcuts/demo";
 import { startApi, type RunningApi } from "../../apps/api/src/server.ts";
 import { buildDashboard, dashboardIsBuilt, startDashboard, type RunningDashboard } from "../../apps/api/src/runtime/dashboard.ts";
 import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { createApiKey } from "@deepcuts/engine/keys.ts";
+import { startWorker } from "@deepcuts/engine/jobs/worker.ts";
 import { DEFAULT_MODELS, trainModels } from "@deepcuts/engine/training/train.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
@@ -34,6 +36,8 @@ export async function startDemoStack(): Promise<DemoStack> {
   const admin = await createApiKey(db, { name: "browser test admin", role: "ADMIN" });
   const listenerKey = await createApiKey(db, { name: "browser test listener", role: "LISTENER", userId: listener.id });
   const api = await startApi(db, 0);
+  // One in-process job worker, as `deepcuts serve` runs (no weekly cron: the tests start runs themselves).
+  const worker = await startWorker(db, { threads: 1, home: database.home ?? tmpdir(), schedule: false });
   // Building takes 45-90 s on two cores: only when no build exists yet.
   if (!dashboardIsBuilt()) await buildDashboard();
   const dashboard = await startDashboard(await freePort(), api.url);
@@ -49,6 +53,7 @@ export async function startDemoStack(): Promise<DemoStack> {
     async stop() {
       await dashboard.stop();
       if (!apiStopped) await api.stop();
+      await worker.stop();
       await database.drop();
     },
   };

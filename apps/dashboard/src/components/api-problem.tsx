@@ -28,6 +28,14 @@ export function ApiProblem({ problem }: { problem: ApiProblemInfo }) {
       </section>
     );
   }
+  if (problem.code === "NOT_FOUND") {
+    return (
+      <section className="panel notice" role="alert" data-testid="not-found">
+        <h2>Not found</h2>
+        <p>{problem.message}. It may have been removed, or the link is wrong: <a href="/">back to the overview</a>.</p>
+      </section>
+    );
+  }
   return (
     <section className="panel problem" role="alert" data-testid="api-refused">
       <h2>The API refused this request</h2>

@@ -5,9 +5,10 @@ import { browserGql } from "../lib/browser-graphql.ts";
 import { CancelJobDocument, RecentJobsDocument, type CancelJobMutation, type CancelJobVariables, type JobRowFragment as JobRow, type RecentJobsQuery } from "../lib/generated/graphql.ts";
 const POLL_MS = 1500;
 
-const inFlight = (jobs: JobRow[]) => jobs.some((j) => j.status === "QUEUED" || j.status === "RUNNING");
+// INTERRUPTED: its worker went away; the job queue runs it again, so it is still in flight.
+const inFlight = (jobs: JobRow[]) => jobs.some((j) => j.status === "QUEUED" || j.status === "RUNNING" || j.status === "INTERRUPTED");
 
-const cancellable = (j: JobRow) => j.status === "QUEUED" || j.status === "RUNNING";
+const cancellable = (j: JobRow) => j.status === "QUEUED" || j.status === "RUNNING" || j.status === "INTERRUPTED";
 
 /**
  * Recent jobs; while one is queued or running, polls the API for progress. With `canCancel`
@@ -58,7 +59,7 @@ export function JobList({ initial, canCancel = false }: { initial: JobRow[]; can
             <tr key={j.id} data-job-id={j.id} data-status={j.status}>
               <td>{j.id}</td>
               <td>{j.kind.toLowerCase()}</td>
-              <td>{j.status.toLowerCase()}</td>
+              <td>{j.status.toLowerCase().replace("_", " ")}</td>
               <td>
                 <progress max={Math.max(1, j.total)} value={j.status === "SUCCEEDED" ? Math.max(1, j.total) : j.done} /> <span className="small muted">{j.total ? `${j.done}/${j.total}` : ""}</span>
               </td>

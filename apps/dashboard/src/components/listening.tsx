@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { count, trackLength } from "../lib/format.ts";
+import { count, percent, trackLength } from "../lib/format.ts";
 import type { EventKind, ListeningQuery } from "../lib/generated/graphql.ts";
 
 /** What the Playlists page asks about a listener's listening (generated from src/graphql/playlists.graphql). */
@@ -46,9 +46,9 @@ export function Listening({ data, olderHref, newest }: { data: ListeningData; ol
                     <td className="num plays">{count(a.plays)}</td>
                     <td className="share small">
                       <span className="share-bar" style={{ width: `${widest > 0 ? (70 * a.share) / widest : 0}%` }} />
-                      {(100 * a.share).toFixed(1)}%
+                      {percent(a.share)}
                     </td>
-                    <td className="num">{a.tracksPlayed}</td>
+                    <td className="num">{count(a.tracksPlayed)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,19 +1,24 @@
 import { MODEL_COLOURS, WEIGHT_NAMES } from "../lib/blend.ts";
-import { trackLength } from "../lib/format.ts";
+import { metric, trackLength } from "../lib/format.ts";
 import type { PlaylistSongFragment, PreviewSongFragment } from "../lib/generated/graphql.ts";
 
 /** One song of a stored or previewed playlist, with each model's share of its score (the two fragments ask the same fields). */
 export type PlaylistSong = PlaylistSongFragment | PreviewSongFragment;
 
-/** Each model's share of the item's score, as one small stacked bar. */
-function ContributionBar({ scores }: { scores: PlaylistSong["scores"] }) {
-  const parts = WEIGHT_NAMES.map((n) => ({ n, v: Math.abs(scores[n] ?? 0) })).filter((p) => p.v > 0);
-  const total = parts.reduce((s, p) => s + p.v, 0);
-  const title = WEIGHT_NAMES.filter((n) => scores[n] !== null).map((n) => `${n} ${scores[n]!.toFixed(3)}`).join(", ");
+/**
+ * Why a song is here: one small bar per model, as long as that model's normalised contribution to
+ * the score (the largest possible contribution fills the bar). Models not used show no bar.
+ */
+function ContributionBars({ scores }: { scores: PlaylistSong["scores"] }) {
+  const used = WEIGHT_NAMES.filter((n) => scores[n] !== null && scores[n] !== undefined);
+  const label = used.length ? used.map((n) => `${n} ${metric(scores[n]!)}`).join(", ") : "no model contributed";
+  const widest = Math.max(1e-9, ...used.map((n) => Math.abs(scores[n]!)));
   return (
-    <div className="contrib" title={title || "no model contributed"} aria-label={title || "no model contributed"}>
-      {parts.map((p) => (
-        <span key={p.n} style={{ width: `${(100 * p.v) / total}%`, background: MODEL_COLOURS[p.n] }} />
+    <div className="contrib" role="img" aria-label={`Contributions: ${label}`} title={label}>
+      {WEIGHT_NAMES.map((n) => (
+        <span key={n} className="contrib-row" data-model={n} data-score={scores[n] ?? undefined}>
+          <span className="contrib-bar" style={{ width: `${scores[n] ? (100 * Math.abs(scores[n]!)) / widest : 0}%`, background: MODEL_COLOURS[n] }} />
+        </span>
       ))}
     </div>
   );
@@ -46,7 +51,7 @@ export function PlaylistItems({ items, baseline, testId }: { items: PlaylistSong
               <span className="muted small"> {item.track.artist.name}</span>
               <span className="reason small">{item.reason}</span>
             </span>
-            <ContributionBar scores={item.scores} />
+            <ContributionBars scores={item.scores} />
             <span className="num muted small">{trackLength(item.track.durationMs)}</span>
           </li>
         );

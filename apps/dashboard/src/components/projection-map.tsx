@@ -1,5 +1,6 @@
-import Link from "next/link";
+import { count } from "../lib/format.ts";
 import { COLOUR_BY_LABEL, MISSING, colouring, type ColourablePoint, type ColourBy } from "../lib/map-colours.ts";
+import { VectorMap, type MapData } from "./vector-map.tsx";
 
 export interface ProjectedPoint extends ColourablePoint {
   id: number;
@@ -9,40 +10,33 @@ export interface ProjectedPoint extends ColourablePoint {
 }
 
 /**
- * The 2-D projection as server-drawn SVG: each point links to its track, so the map needs no
- * client code. Points are coloured by `colourBy` with a legend below; points whose label
- * matches `search` are drawn larger and outlined.
+ * The 2-D projection: colours and the legend are worked out here on the server, the points go to
+ * the canvas (VectorMap) as parallel arrays, so the page sends no markup per point.
  */
-export function ProjectionMap({ points, colourBy, search, selected, hrefFor }: { points: ProjectedPoint[]; colourBy: ColourBy; search: string; selected: number | null; hrefFor: (id: number) => string }) {
-  const width = 720;
-  const height = 460;
-  const pad = 16;
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const sx = (x: number) => pad + ((width - 2 * pad) * (x - x0)) / (x1 - x0 || 1);
-  const sy = (y: number) => height - pad - ((height - 2 * pad) * (y - y0)) / (y1 - y0 || 1);
+export function ProjectionMap({ points, colourBy, search, selected, trackHref, fileStem }: {
+  points: ProjectedPoint[]; colourBy: ColourBy; search: string; selected: number | null; trackHref: string; fileStem: string;
+}) {
   const colours = colouring(points, colourBy);
-  const needle = search.toLowerCase();
-  const hit = (p: ProjectedPoint) => needle !== "" && p.label.toLowerCase().includes(needle);
-  // Points without a value go underneath; matches and the selected track on top of the crowd.
-  const layer = (p: ProjectedPoint) => (hit(p) || p.id === selected ? 2 : colours.colourOf(p) === MISSING ? 0 : 1);
-  const ordered = [...points].sort((a, b) => layer(a) - layer(b));
+  const palette: string[] = [];
+  const index = new Map<string, number>();
+  const colourIndex = points.map((p) => {
+    const c = colours.colourOf(p);
+    if (!index.has(c)) (index.set(c, palette.length), palette.push(c));
+    return index.get(c)!;
+  });
+  const data: MapData = {
+    ids: points.map((p) => p.id),
+    labels: points.map((p) => p.label),
+    xs: points.map((p) => p.x),
+    ys: points.map((p) => p.y),
+    colours: colourIndex,
+    palette,
+    underneath: index.has(MISSING) ? [index.get(MISSING)!] : [],
+    values: points.map((p) => colours.valueOf(p)),
+  };
   return (
-    <div className="map">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${points.length} tracks projected to two dimensions, coloured by ${COLOUR_BY_LABEL[colourBy]}`} data-testid="projection" data-colour-by={colourBy}>
-        {ordered.map((p) => {
-          const emphasised = hit(p) || p.id === selected;
-          const colour = colours.colourOf(p);
-          return (
-            <Link key={p.id} href={hrefFor(p.id)} data-track-id={p.id} className={hit(p) ? "point hit" : "point"}>
-              <circle cx={sx(p.x)} cy={sy(p.y)} r={emphasised ? 6 : 3.5} fill={colour} data-colour={colour} fillOpacity={needle && !emphasised ? 0.35 : 0.85} stroke={emphasised ? "#1b1f24" : "none"} strokeWidth={1.5}>
-                <title>{`${p.label} (${colours.valueOf(p)})`}</title>
-              </circle>
-            </Link>
-          );
-        })}
-      </svg>
+    <div className="map" data-colour-by={colourBy}>
+      <VectorMap data={data} selectedId={selected} initialSearch={search} trackHref={trackHref} description={`${count(points.length)} tracks projected to two dimensions, coloured by ${COLOUR_BY_LABEL[colourBy]}`} fileStem={fileStem} />
       <div className="legend small" data-testid="map-legend">
         {colours.scale ? (
           <span className="scale" data-testid="map-scale" data-min={colours.scale.min} data-max={colours.scale.max}>
@@ -51,7 +45,7 @@ export function ProjectionMap({ points, colourBy, search, selected, hrefFor }: {
         ) : null}
         {colours.legend.map((entry) => (
           <span key={entry.label} data-legend-label={entry.label} data-count={entry.count} data-colour={entry.colour}>
-            <span className="swatch" style={{ background: entry.colour }} /> {entry.label} <span className="muted">{entry.count}</span>
+            <span className="swatch" style={{ background: entry.colour }} /> {entry.label} <span className="muted">{count(entry.count)}</span>
           </span>
         ))}
       </div>

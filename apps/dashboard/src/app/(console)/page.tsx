@@ -1,34 +1,55 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ApiProblem } from "../../components/api-problem.tsx";
-import { MetricChart } from "../../components/metric-chart.tsx";
 import { PlannedFeature } from "../../components/missing-operations.tsx";
+import { Sparkline } from "../../components/sparkline.tsx";
 import { capabilities, missingOperations } from "../../lib/capabilities.ts";
-import { count } from "../../lib/format.ts";
+import { count, delta, metricValue, percent, when } from "../../lib/format.ts";
 import { OverviewDocument, type OverviewQuery } from "../../lib/generated/graphql.ts";
 import { gql } from "../../lib/graphql.ts";
 import { load } from "../../lib/load.ts";
+import { METRIC_LABEL, formatMetric, headlineMetrics, metricOf, previousVersion, versionSeries } from "../../lib/model-metrics.ts";
 import { requireSessionKey } from "../../lib/session.ts";
 
 export const metadata: Metadata = { title: "Overview" };
 
 const NEEDED = ["Query.overview", "Query.modelVersions", "Query.jobs", "Query.activeBlendConfig"];
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 type ModelVersionRow = OverviewQuery["modelVersions"]["edges"][number]["node"];
 
-const when = (iso: string | null) => (iso ? `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC` : "–");
+/** What the weekly generation job reports in its result (engine GenerateReport); fields may be absent. */
+interface GenerateResult {
+  due?: number;
+  made?: number;
+  alreadyMade?: number;
+  short?: number;
+  coldStart?: number;
+  blendConfigVersion?: number;
+}
 
-/** Numeric metrics of each model kind across its versions, oldest first. */
-function metricSeries(versions: ModelVersionRow[]): { kind: string; metric: string; points: { at: number; value: number }[] }[] {
-  const series = new Map<string, { kind: string; metric: string; points: { at: number; value: number }[] }>();
-  for (const v of [...versions].sort((a, b) => a.id - b.id)) {
-    for (const [metric, value] of Object.entries(v.metrics && typeof v.metrics === "object" ? v.metrics : {})) {
-      if (typeof value !== "number" || !Number.isFinite(value)) continue;
-      const id = `${v.kind} ${metric}`;
-      if (!series.has(id)) series.set(id, { kind: v.kind, metric, points: [] });
-      series.get(id)!.points.push({ at: v.id, value });
-    }
-  }
-  return [...series.values()];
+/** One version's headline metrics against the previous READY version of its kind. */
+function MetricDeltas({ v, versions }: { v: ModelVersionRow; versions: ModelVersionRow[] }) {
+  const before = previousVersion(versions, v);
+  const names = headlineMetrics(v);
+  if (!names.length) return <span className="muted">no metrics recorded</span>;
+  return (
+    <>
+      {names.map((name, i) => {
+        const now = metricOf(v, name)!;
+        const then = before ? metricOf(before, name) : null;
+        const change = then === null ? null : now - then;
+        return (
+          <span key={name} className="metric-delta" data-metric={name}>
+            {i > 0 ? " · " : ""}
+            {METRIC_LABEL[name] ?? name} <strong>{formatMetric(name, now)}</strong>
+            {change !== null ? <span className={change > 0 ? "up" : change < 0 ? "down" : "muted"}> ({delta(change)})</span> : null}
+          </span>
+        );
+      })}
+      <span className="muted small"> {before ? `vs v${before.id}` : "first version of its kind"}</span>
+    </>
+  );
 }
 
 export default async function OverviewPage() {
@@ -48,43 +69,123 @@ export default async function OverviewPage() {
     );
   }
   const o = data.overview;
-  const cards: [string, number, string][] = [
-    ["listeners", o.listeners, "count-listeners"],
-    ["tracks", o.tracks, "count-tracks"],
-    ["listening events", o.events, "count-events"],
-    ["artists", o.artists, "count-artists"],
-    ["weekly playlists", o.playlists, "count-playlists"],
-    ["tracks with audio analysed", o.analysedTracks, "count-analysed"],
+  const cards: [string, string, string][] = [
+    ["listeners", count(o.listeners), "count-listeners"],
+    ["tracks", count(o.tracks), "count-tracks"],
+    ["listening events", count(o.events), "count-events"],
+    ["artists", count(o.artists), "count-artists"],
+    ["weekly playlists", count(o.playlists), "count-playlists"],
+    ["tracks with audio analysed", `${count(o.analysedTracks)} (${percent(o.tracks ? o.analysedTracks / o.tracks : 0)})`, "count-analysed"],
   ];
+  const versions = data.modelVersions.edges.map((e) => e.node);
+  const now = Date.now();
+  const thisWeek = versions.filter((v) => v.status === "READY" && v.finishedAt && now - Date.parse(v.finishedAt) < WEEK_MS);
+  const failed = versions.filter((v) => v.status === "FAILED" && now - Date.parse(v.createdAt) < WEEK_MS);
   const lastRun = data.jobs.edges[0]?.node ?? null;
-  const series = metricSeries(data.modelVersions.edges.map((e) => e.node));
+  const report = (lastRun?.status === "SUCCEEDED" && lastRun.result && typeof lastRun.result === "object" ? lastRun.result : null) as GenerateResult | null;
+  const active = versions.filter((v) => v.isActive).sort((a, b) => a.kind.localeCompare(b.kind));
   return (
     <>
       <h1>Overview</h1>
       <div className="cards">
         {cards.map(([label, value, testId]) => (
           <div className="card" data-testid={testId} key={testId}>
-            <div className="card-value">{count(value)}</div>
+            <div className="card-value">{value}</div>
             <div className="card-label">{label}</div>
           </div>
         ))}
       </div>
+      <section className="panel this-week" data-testid="this-week">
+        <h2>What changed this week</h2>
+        {thisWeek.length === 0 ? (
+          <p className="muted">No model version finished in the last 7 days.</p>
+        ) : (
+          <ul className="changes">
+            {thisWeek.map((v) => (
+              <li key={v.id} data-version-id={v.id}>
+                <strong>
+                  {v.kind} v{v.id}
+                </strong>
+                {v.isActive ? <span className="active-badge"> active</span> : null} <span className="muted small">{when(v.finishedAt)}</span>
+                <br />
+                <MetricDeltas v={v} versions={versions} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {failed.length ? (
+          <p className="error small">
+            {failed.length} training {failed.length === 1 ? "run" : "runs"} failed this week: {failed.map((v) => `${v.kind} v${v.id}`).join(", ")} (see <Link href="/training">Training</Link>).
+          </p>
+        ) : null}
+        <h3>Weekly playlists</h3>
+        {report ? (
+          <p data-testid="last-generation">
+            The last weekly generation (job {lastRun!.id}, {when(lastRun!.finishedAt)}) made <strong>{count(report.made ?? 0)}</strong> playlists
+            {report.alreadyMade ? `; ${count(report.alreadyMade)} were already made` : ""}
+            {report.coldStart ? `; ${count(report.coldStart)} for cold-start listeners (from seed artists)` : ""}
+            {report.short ? `; ${count(report.short)} short (the catalogue ran out)` : ""}
+            {report.blendConfigVersion ? `, with blend v${report.blendConfigVersion}` : ""}.
+          </p>
+        ) : lastRun ? (
+          <p data-testid="last-generation">
+            Job {lastRun.id}: {lastRun.status.toLowerCase()}, {when(lastRun.finishedAt ?? lastRun.createdAt)}. {lastRun.message}
+          </p>
+        ) : (
+          <p className="muted" data-testid="last-generation">
+            No generation has run through the API yet ({count(o.playlists)} playlists exist, made by the command line or the scheduler).
+          </p>
+        )}
+        <p className="muted small">
+          Catalogue coverage of this week&apos;s playlists, the share of artists new to each listener and the cold-start tracks placed need a weekly report the API
+          does not offer yet; the models&apos; offline catalogue coverage is below.
+        </p>
+      </section>
       <div className="two-columns">
         <section className="panel">
           <h2>Active models</h2>
-          {o.activeModels.length === 0 ? (
-            <p className="muted" data-testid="no-models">No model is trained yet: start a training run on the Training page or run <code>deepcuts train</code>.</p>
+          {active.length === 0 ? (
+            <p className="muted" data-testid="no-models">
+              No model is trained yet: start a training run on the Training page or run <code>deepcuts train</code>.
+            </p>
           ) : (
             <table className="table" data-testid="active-models">
-              <tbody>
-                {o.activeModels.map((m) => (
-                  <tr key={m.kind}>
-                    <td>{m.kind}</td>
-                    <td>version {m.versionId}</td>
-                    <td className="muted">{when(m.finishedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
+              <thead>
+                <tr>
+                  <th>Model</th>
+                  <th>Measure</th>
+                  <th className="num">Value</th>
+                  <th className="num">Change</th>
+                  <th>Across versions</th>
+                </tr>
+              </thead>
+              {active.map((v) => {
+                const before = previousVersion(versions, v);
+                const names = headlineMetrics(v);
+                return (
+                  <tbody key={v.kind} data-kind={v.kind}>
+                    {(names.length ? names : [null]).map((name, i) => {
+                      const value = name ? metricOf(v, name) : null;
+                      const then = name && before ? metricOf(before, name) : null;
+                      return (
+                        <tr key={name ?? "none"}>
+                          {i === 0 ? (
+                            <td rowSpan={Math.max(1, names.length)}>
+                              {v.kind} <span className="muted small">v{v.id}</span>
+                            </td>
+                          ) : null}
+                          <td>{name ? (METRIC_LABEL[name] ?? name) : <span className="muted">no metrics</span>}</td>
+                          <td className="num" data-metric-value={name ?? undefined}>
+                            {value !== null && name ? formatMetric(name, value) : ""}
+                          </td>
+                          <td className="num small">{value !== null && then !== null ? delta(value - then) : ""}</td>
+                          <td>{name ? <Sparkline points={versionSeries(versions, v.kind, name)} label={`${v.kind} ${name}`} /> : null}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                );
+              })}
             </table>
           )}
         </section>
@@ -94,32 +195,17 @@ export default async function OverviewPage() {
             Version {data.activeBlendConfig.version} by {data.activeBlendConfig.author}
             {data.activeBlendConfig.note ? ` (“${data.activeBlendConfig.note}”)` : ""}
           </p>
-          <p className="muted small">{Object.entries(data.activeBlendConfig.weights).map(([n, w]) => `${n} ${w}`).join(" · ")}</p>
-          <h2>Last weekly generation</h2>
-          {lastRun ? (
-            <p data-testid="last-generation">
-              Job {lastRun.id}: {lastRun.status.toLowerCase()}, {when(lastRun.finishedAt ?? lastRun.createdAt)}. {lastRun.message}
-            </p>
-          ) : (
-            <p className="muted" data-testid="last-generation">No generation has run through the API yet ({count(o.playlists)} playlists exist, made by the command line or the scheduler).</p>
-          )}
           <p className="muted small">
-            API {data.health.version}, {data.health.database} database, {o.jobsInFlight} {o.jobsInFlight === 1 ? "job" : "jobs"} in flight.
+            {Object.entries(data.activeBlendConfig.weights)
+              .filter(([n]) => n !== "__typename")
+              .map(([n, w]) => `${n} ${metricValue(w as number)}`)
+              .join(" · ")}
+          </p>
+          <p className="muted small">
+            API {data.health.version}, {data.health.database} database, {count(o.jobsInFlight)} {o.jobsInFlight === 1 ? "job" : "jobs"} in flight.
           </p>
         </section>
       </div>
-      <section className="panel">
-        <h2>Offline metrics by model version</h2>
-        {series.length === 0 ? (
-          <p className="muted">No model version has recorded metrics yet.</p>
-        ) : (
-          <div className="charts" data-testid="metric-charts">
-            {series.map((s) => (
-              <MetricChart key={`${s.kind} ${s.metric}`} name={`${s.kind} ${s.metric}`} points={s.points} />
-            ))}
-          </div>
-        )}
-      </section>
     </>
   );
 }

@@ -10,7 +10,7 @@ export type EventKind = "ARTIST_VISIT" | "DISLIKE" | "SAVE" | "SKIP" | "STREAM";
 
 export type JobKind = "ANALYZE" | "GENERATE" | "IMPORT" | "TRAIN";
 
-export type JobStatus = "CANCELLED" | "FAILED" | "QUEUED" | "RUNNING" | "SUCCEEDED";
+export type JobStatus = "CANCELLED" | "DEAD_LETTER" | "FAILED" | "INTERRUPTED" | "QUEUED" | "RUNNING" | "SUCCEEDED";
 
 export type ModelKind = "ALS" | "AUDIO_CNN" | "AUDIO_FEATURES" | "LMF" | "POPULARITY" | "TEXT";
 
@@ -629,34 +629,6 @@ export interface GraphVariables {
   depth: number;
 }
 
-export const GexfDocument = `query Gexf($seeds: [Int!]!, $entity: EntityKind!, $model: SimilarityModel!, $k: Int!, $minScore: Float!) {
-  similarityGraph(
-    seeds: $seeds
-    entity: $entity
-    model: $model
-    k: $k
-    minScore: $minScore
-    depth: 1
-    maxNodes: 500
-  ) {
-    gexf
-  }
-}`;
-
-export interface GexfQuery {
-  similarityGraph: {
-    gexf: string;
-  };
-}
-
-export interface GexfVariables {
-  seeds: Array<number>;
-  entity: EntityKind;
-  model: SimilarityModel;
-  k: number;
-  minScore: number;
-}
-
 export const OverviewDocument = `query Overview {
   health {
     version
@@ -699,6 +671,7 @@ export const OverviewDocument = `query Overview {
         isActive
         metrics
         createdAt
+        finishedAt
       }
     }
   }
@@ -758,6 +731,7 @@ export interface OverviewQuery {
         isActive: boolean;
         metrics: unknown | null;
         createdAt: string;
+        finishedAt: string | null;
       };
     }>;
   };
@@ -995,6 +969,109 @@ export interface ListeningVariables {
   after?: string | null;
 }
 
+export const TasteProfileDocument = `query TasteProfile($userId: Int!) {
+  topArtists(userId: $userId, first: 25) {
+    totalPlays
+    artists {
+      share
+      artist {
+        id
+        genre
+        topTerms(first: 5) {
+          term
+          weight
+        }
+      }
+    }
+  }
+}`;
+
+export interface TasteProfileQuery {
+  topArtists: {
+    totalPlays: number;
+    artists: Array<{
+      share: number;
+      artist: {
+        id: number;
+        genre: string | null;
+        topTerms: Array<{
+          term: string;
+          weight: number;
+        }>;
+      };
+    }>;
+  };
+}
+
+export interface TasteProfileVariables {
+  userId: number;
+}
+
+export const ComparedWeekDocument = `query ComparedWeek($userId: Int!, $weekStart: String!) {
+  weeklyPlaylist(userId: $userId, weekStart: $weekStart) {
+    id
+    weekStart
+    status
+    totalDurationMs
+    items {
+      ...PlaylistSong
+    }
+  }
+}
+
+fragment PlaylistSong on PlaylistItem {
+  position
+  reason
+  scores {
+    collaborative
+    text
+    audio
+    popularity
+    novelty
+  }
+  track {
+    id
+    title
+    durationMs
+    artist {
+      name
+    }
+  }
+}`;
+
+export interface ComparedWeekQuery {
+  weeklyPlaylist: {
+    id: number;
+    weekStart: string;
+    status: PlaylistStatus;
+    totalDurationMs: number;
+    items: Array<{
+      position: number;
+      reason: string;
+      scores: {
+        collaborative: number | null;
+        text: number | null;
+        audio: number | null;
+        popularity: number | null;
+        novelty: number | null;
+      };
+      track: {
+        id: number;
+        title: string;
+        durationMs: number;
+        artist: {
+          name: string;
+        };
+      };
+    }>;
+  } | null;
+}
+
+export interface ComparedWeekVariables {
+  userId: number;
+  weekStart: string;
+}
+
 export const MeDocument = `query Me {
   me {
     role
@@ -1020,7 +1097,7 @@ export const TrainingDocument = `query Training {
       }
     }
   }
-  modelVersions(first: 20) {
+  modelVersions(first: 50) {
     edges {
       node {
         id
@@ -1031,6 +1108,8 @@ export const TrainingDocument = `query Training {
         history
         error
         createdAt
+        finishedAt
+        vectorCount
       }
     }
   }
@@ -1078,6 +1157,8 @@ export interface TrainingQuery {
         history: unknown | null;
         error: string | null;
         createdAt: string;
+        finishedAt: string | null;
+        vectorCount: number;
       };
     }>;
   };

@@ -5,11 +5,13 @@ import { MissingOperations } from "../../../components/missing-operations.tsx";
 import { Listening } from "../../../components/listening.tsx";
 import { ModelLegend, PlaylistItems } from "../../../components/playlist-items.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
-import { count, playlistSummary, statusNote } from "../../../lib/format.ts";
+import { count, percent, playlistSummary, statusNote } from "../../../lib/format.ts";
+import { compareWeeks, tasteProfile, type Weighted } from "../../../lib/taste.ts";
 import { gql } from "../../../lib/graphql.ts";
 import {
-  ListenersDocument, ListeningDocument, PlaylistsDocument,
-  type ListenersQuery, type ListenersVariables, type ListeningQuery, type ListeningVariables, type PlaylistsQuery, type PlaylistsVariables,
+  ComparedWeekDocument, ListenersDocument, ListeningDocument, PlaylistsDocument, TasteProfileDocument,
+  type ComparedWeekQuery, type ComparedWeekVariables, type ListenersQuery, type ListenersVariables, type ListeningQuery, type ListeningVariables,
+  type PlaylistsQuery, type PlaylistsVariables, type TasteProfileQuery, type TasteProfileVariables,
 } from "../../../lib/generated/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -20,28 +22,58 @@ const PLAYLIST_OPERATIONS = ["Query.weeklyPlaylists", "Query.weeklyPlaylist"];
 const HISTORY_OPERATIONS = ["Query.listeningHistory", "Query.topArtists"];
 const HISTORY_PAGE = 25;
 
-function listenerHref(search: string, user: number, week?: string | null, history?: string | null): string {
-  return `/playlists?${new URLSearchParams({ ...(search ? { q: search } : {}), user: String(user), ...(week ? { week } : {}), ...(history ? { history } : {}) })}`;
+function listenerHref(search: string, user: number, week?: string | null, history?: string | null, compare?: string | null): string {
+  return `/playlists?${new URLSearchParams({ ...(search ? { q: search } : {}), user: String(user), ...(week ? { week } : {}), ...(history ? { history } : {}), ...(compare ? { compare } : {}) })}`;
 }
 
-export default async function PlaylistsPage({ searchParams }: { searchParams: Promise<{ q?: string; user?: string; week?: string; history?: string }> }) {
+const WEEK = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Genres or terms as labelled bars: share of plays behind each. */
+function WeightedBars({ title, rows, testId, relative }: { title: string; rows: Weighted[]; testId: string; relative?: boolean }) {
+  return (
+    <div data-testid={testId}>
+      <h3>{title}</h3>
+      {rows.length === 0 ? (
+        <p className="muted small">None recorded.</p>
+      ) : (
+        <ul className="bars">
+          {rows.map((r) => (
+            <li key={r.label} data-label={r.label} data-share={r.share}>
+              <span className="bar-label">{r.label}</span>
+              <span className="bar-track">
+                <span className="share-bar" style={{ width: `${Math.max(2, 100 * (relative ? r.share : r.share / Math.max(...rows.map((x) => x.share))))}%` }} />
+              </span>
+              <span className="num small muted">{relative ? "" : percent(r.share)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export default async function PlaylistsPage({ searchParams }: { searchParams: Promise<{ q?: string; user?: string; week?: string; history?: string; compare?: string }> }) {
   const key = await requireSessionKey();
-  const { q = "", user, week, history: historyCursor } = await searchParams;
+  const { q = "", user, week, history: historyCursor, compare } = await searchParams;
+  const compareWeek = compare && WEEK.test(compare) ? compare : null;
   const search = q.trim();
   const userId = user && /^\d+$/.test(user) ? Number(user) : null;
-  const weekStart = week && /^\d{4}-\d{2}-\d{2}$/.test(week) ? week : null;
+  const weekStart = week && WEEK.test(week) ? week : null;
   const result = await load(async () => {
     const [users, caps] = await Promise.all([gql<ListenersQuery>(ListenersDocument, { first: 50, search: search || null } satisfies ListenersVariables, key), capabilities(key)]);
     const missing = missingOperations(caps, PLAYLIST_OPERATIONS);
     const history = missingOperations(caps, HISTORY_OPERATIONS);
-    const [playlists, listening] = await Promise.all([
+    const [playlists, listening, taste, compared] = await Promise.all([
       userId !== null && missing.length === 0 ? gql<PlaylistsQuery>(PlaylistsDocument, { userId, weekStart } satisfies PlaylistsVariables, key) : null,
       userId !== null && history.length === 0 ? gql<ListeningQuery>(ListeningDocument, { userId, first: HISTORY_PAGE, after: historyCursor || null } satisfies ListeningVariables, key) : null,
+      userId !== null && history.length === 0 ? gql<TasteProfileQuery>(TasteProfileDocument, { userId } satisfies TasteProfileVariables, key) : null,
+      userId !== null && missing.length === 0 && compareWeek ? gql<ComparedWeekQuery>(ComparedWeekDocument, { userId, weekStart: compareWeek } satisfies ComparedWeekVariables, key) : null,
     ]);
-    return { users: users.users, missing, history, playlists, listening };
+    return { users: users.users, missing, history, playlists, listening, taste, compared: compared?.weeklyPlaylist ?? null };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { users, missing, history, playlists, listening } = result.value;
+  const { users, missing, history, playlists, listening, taste, compared } = result.value;
+  const profile = taste ? tasteProfile(taste) : null;
   const shown = playlists?.weeklyPlaylist ?? null;
   const note = shown ? statusNote(shown.status) : null;
   return (
@@ -76,11 +108,25 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
               <h2 data-testid="picked-listener">{playlists.user.name}</h2>
               <nav className="weeks" aria-label="Weeks">
                 {playlists.weeklyPlaylists.edges.map(({ node }, i) => (
-                  <Link key={node.id} href={listenerHref(search, playlists.user.id, node.weekStart)} className={shown?.id === node.id ? "week picked" : "week"}>
+                  <Link key={node.id} href={listenerHref(search, playlists.user.id, node.weekStart, null, compareWeek)} className={shown?.id === node.id ? "week picked" : "week"} aria-current={shown?.id === node.id ? "page" : undefined}>
                     {i === 0 ? "Latest" : "Week of"} {node.weekStart}
                   </Link>
                 ))}
               </nav>
+              {shown && playlists.weeklyPlaylists.edges.length > 1 ? (
+                <nav className="weeks" aria-label="Compare with another week">
+                  <span className="muted small">Compare with</span>
+                  {playlists.weeklyPlaylists.edges
+                    .filter(({ node }) => node.id !== shown.id)
+                    .map(({ node }) => (
+                      <Link key={node.id} href={listenerHref(search, playlists.user.id, shown.weekStart, null, node.weekStart)} className={compareWeek === node.weekStart ? "week picked" : "week"} data-compare-week={node.weekStart}>
+                        {node.weekStart}
+                      </Link>
+                    ))}
+                  {compareWeek ? <Link href={listenerHref(search, playlists.user.id, shown.weekStart)} className="small">stop comparing</Link> : null}
+                </nav>
+              ) : null}
+              {shown && compareWeek ? <WeekComparison shown={shown} other={compared} otherWeek={compareWeek} /> : null}
               {shown ? (
                 <div className="preview" data-testid="weekly-playlist">
                   <p className="muted small">Discover Weekly · week of {shown.weekStart} ({playlists.user.timeZone})</p>
@@ -97,11 +143,58 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
             </>
           ) : null}
           {userId !== null && history.length > 0 ? <MissingOperations feature="Listening history and top artists" missing={history} /> : null}
+          {profile ? (
+            <section className="panel taste" data-testid="taste-profile">
+              <h2>Taste profile</h2>
+              <p className="muted small">From the listener&apos;s 25 most played artists: each genre&apos;s share of their plays, and the terms written about those artists, weighted by plays.</p>
+              <div className="two-columns">
+                <WeightedBars title="Genres" rows={profile.genres} testId="taste-genres" />
+                <WeightedBars title="Terms" rows={profile.terms} testId="taste-terms" relative />
+              </div>
+            </section>
+          ) : null}
           {userId !== null && listening ? (
             <Listening data={listening} olderHref={(cursor) => listenerHref(search, userId, weekStart, cursor)} newest={!historyCursor} />
           ) : null}
         </section>
       </div>
     </>
+  );
+}
+
+type ShownPlaylist = Pick<NonNullable<PlaylistsQuery["weeklyPlaylist"]>, "weekStart" | "items">;
+
+/** The shown week beside another: songs kept, new this week, gone since, and artists in common. */
+function WeekComparison({ shown, other, otherWeek }: { shown: ShownPlaylist; other: ShownPlaylist | null; otherWeek: string }) {
+  if (!other) return <p className="panel">No playlist for the week of {otherWeek}.</p>;
+  const diff = compareWeeks(shown.items, other.items);
+  const list = (items: ShownPlaylist["items"], testId: string) => (
+    <ol className="compact" data-testid={testId}>
+      {items.map((i) => (
+        <li key={i.track.id}>
+          {i.track.title} <span className="muted small">{i.track.artist.name}</span>
+        </li>
+      ))}
+    </ol>
+  );
+  return (
+    <section className="panel week-comparison" data-testid="week-comparison">
+      <h3>
+        Week of {shown.weekStart} against the week of {other.weekStart}
+      </h3>
+      <p className="small" data-testid="week-comparison-summary">
+        {count(diff.kept.length)} songs in both, {count(diff.onlyShown.length)} only in {shown.weekStart}, {count(diff.onlyOther.length)} only in {other.weekStart}; {count(diff.sharedArtists)} artists in both.
+      </p>
+      <div className="two-columns">
+        <div>
+          <h3>Only in {shown.weekStart}</h3>
+          {list(diff.onlyShown, "only-shown")}
+        </div>
+        <div>
+          <h3>Only in {other.weekStart}</h3>
+          {list(diff.onlyOther, "only-other")}
+        </div>
+      </div>
+    </section>
   );
 }

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { JobList } from "../../../components/job-list.tsx";
-import { MetricChart } from "../../../components/metric-chart.tsx";
+import { VersionComparison } from "../../../components/version-comparison.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { TrainingDocument, type TrainingQuery } from "../../../lib/generated/graphql.ts";
+import { count, when } from "../../../lib/format.ts";
 import { load } from "../../../lib/load.ts";
+import { formatMetric, headlineMetrics, METRIC_LABEL, metricOf, previousVersion } from "../../../lib/model-metrics.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 import { startTraining, startWeeklyGeneration } from "./actions.ts";
 
@@ -18,27 +20,26 @@ const NEEDED = ["Query.jobs", "Query.modelVersions", "Mutation.startTraining", "
 const MODELS = ["popularity", "als", "lmf", "text", "audio"];
 const CHECKED = new Set(["popularity", "als", "text"]);
 
-/** Numeric fields of a per-iteration history (an array of objects), one series per phase and field. */
-function historySeries(history: unknown): { name: string; points: { at: number; value: number }[] }[] {
-  if (!Array.isArray(history)) return [];
-  const series = new Map<string, { at: number; value: number }[]>();
-  history.forEach((row, i) => {
-    if (!row || typeof row !== "object") return;
-    const r = row as Record<string, unknown>;
-    const at = typeof r.iteration === "number" ? r.iteration : i;
-    for (const [field, value] of Object.entries(r)) {
-      if (field === "iteration" || typeof value !== "number" || !Number.isFinite(value)) continue;
-      const name = typeof r.phase === "string" ? `${r.phase} ${field}` : field;
-      if (!series.has(name)) series.set(name, []);
-      series.get(name)!.push({ at, value });
-    }
-  });
-  return [...series].map(([name, points]) => ({ name, points }));
+type VersionRow = TrainingQuery["modelVersions"]["edges"][number]["node"];
+
+/**
+ * Versions to compare: those asked for (`?compare=3&compare=7`, at most 4), else the active
+ * version of the newest kind that records a learning curve, beside the version before it.
+ */
+function pickCompared(versions: VersionRow[], asked: string | string[] | undefined): VersionRow[] {
+  const ids = [asked ?? []].flat().flatMap((a) => a.split(",")).filter((a) => /^\d+$/.test(a)).map(Number);
+  if (ids.length) return ids.flatMap((id) => versions.filter((v) => v.id === id)).slice(0, 4);
+  const ready = versions.filter((v) => v.status === "READY");
+  const newest = ready.find((v) => Array.isArray(v.history) && v.history.length > 0) ?? ready[0];
+  if (!newest) return [];
+  const active = versions.find((v) => v.kind === newest.kind && v.isActive) ?? newest;
+  const before = previousVersion(versions, active);
+  return before ? [before, active] : [active];
 }
 
-export default async function TrainingPage({ searchParams }: { searchParams: Promise<{ started?: string; error?: string; message?: string }> }) {
+export default async function TrainingPage({ searchParams }: { searchParams: Promise<{ started?: string; error?: string; message?: string; compare?: string | string[] }> }) {
   const key = await requireSessionKey();
-  const { started, error, message } = await searchParams;
+  const { started, error, message, compare } = await searchParams;
   const result = await load(async () => {
     const caps = await capabilities(key);
     const missing = missingOperations(caps, NEEDED);
@@ -84,30 +85,77 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
         <h2>Jobs</h2>
         <JobList initial={data.jobs.edges.map((e) => e.node)} canCancel={offersCancel && data.me.role === "ADMIN"} />
       </section>
+      <ModelVersions versions={data.modelVersions.edges.map((e) => e.node)} compare={compare} />
+    </>
+  );
+}
+
+function ModelVersions({ versions, compare }: { versions: VersionRow[]; compare: string | string[] | undefined }) {
+  if (versions.length === 0) {
+    return (
       <section className="panel">
         <h2>Model versions</h2>
-        {data.modelVersions.edges.length === 0 ? <p className="muted">No model trained yet.</p> : null}
-        {data.modelVersions.edges.map(({ node: v }) => {
-          const series = historySeries(v.history);
-          const metrics = Object.entries(v.metrics && typeof v.metrics === "object" ? v.metrics : {}).filter(([, value]) => typeof value === "number");
-          return (
-            <div key={v.id} className="version" data-testid="model-version">
-              <h3>
-                {v.kind.toLowerCase()} v{v.id} · {v.status.toLowerCase()}
-                {v.isActive ? " · active" : ""}
-              </h3>
-              {v.error ? <p className="error small">{v.error}</p> : null}
-              {metrics.length ? <p className="small">{metrics.map(([n, value]) => `${n} ${(value as number).toFixed(4)}`).join(" · ")}</p> : null}
-              {series.length ? (
-                <div className="charts">
-                  {series.map((s) => (
-                    <MetricChart key={s.name} name={s.name} points={s.points} unit="it " />
-                  ))}
-                </div>
-              ) : null}
-            </div>
-          );
-        })}
+        <p className="muted">No model trained yet.</p>
+      </section>
+    );
+  }
+  const compared = pickCompared(versions, compare);
+  const chosen = new Set(compared.map((v) => v.id));
+  return (
+    <>
+      <section className="panel">
+        <h2>Compare versions</h2>
+        {compared.length ? (
+          <>
+            <p className="muted small">
+              {compared.map((v) => `${v.kind.toLowerCase()} v${v.id}`).join(" beside ")}; changes are against the first. Tick others in the list below to compare them.
+            </p>
+            <VersionComparison versions={compared} />
+          </>
+        ) : (
+          <p className="muted">No version has finished training yet.</p>
+        )}
+      </section>
+      <section className="panel">
+        <h2>Model versions</h2>
+        <form action="/training" className="versions-form">
+          <table className="table" data-testid="model-versions">
+            <thead>
+              <tr>
+                <th>
+                  <span className="sr-only">Compare</span>
+                </th>
+                <th>Version</th>
+                <th>Status</th>
+                <th>Finished</th>
+                <th>Headline measures</th>
+                <th className="num">Vectors</th>
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.id} data-testid="model-version" data-version-id={v.id}>
+                  <td>
+                    <input type="checkbox" name="compare" value={v.id} defaultChecked={chosen.has(v.id)} aria-label={`Compare ${v.kind.toLowerCase()} v${v.id}`} disabled={v.status !== "READY"} />
+                  </td>
+                  <td>
+                    {v.kind.toLowerCase()} v{v.id}
+                    {v.isActive ? <span className="active-badge"> active</span> : null}
+                  </td>
+                  <td>{v.status.toLowerCase()}</td>
+                  <td className="small muted">{when(v.finishedAt)}</td>
+                  <td className="small">
+                    {v.error ? <span className="error">{v.error}</span> : headlineMetrics(v).map((n) => `${METRIC_LABEL[n] ?? n} ${formatMetric(n, metricOf(v, n)!)}`).join(" · ")}
+                  </td>
+                  <td className="num">{count(v.vectorCount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="submit" className="small-button" data-testid="compare-versions">
+            Compare selected
+          </button>
+        </form>
       </section>
     </>
   );

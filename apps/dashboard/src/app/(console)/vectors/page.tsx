@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { count, percent } from "../../../lib/format.ts";
 import { Suspense } from "react";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
@@ -30,31 +31,19 @@ interface Params {
 }
 
 /** The map streams in on its own: the projection is the slowest call on this page. */
-async function ProjectionSection({ apiKey, model, method, colourBy, colourFields, search, trackId, hrefFor }: {
-  apiKey: string; model: SimilarityModel; method: ProjectionMethod; colourBy: ColourBy; colourFields: string[]; search: string; trackId: number | null; hrefFor: (id: number) => string;
+async function ProjectionSection({ apiKey, model, method, colourBy, colourFields, search, trackId, trackHref }: {
+  apiKey: string; model: SimilarityModel; method: ProjectionMethod; colourBy: ColourBy; colourFields: string[]; search: string; trackId: number | null; trackHref: string;
 }) {
   const projection = await load(() => gql<{ vectorProjection: { versionId: number; explainedVariance: number[] | null; points: ProjectedPoint[] } }>(projectionQuery(colourFields), { model, method, sample: method === "UMAP" ? 400 : 1000 }, apiKey));
   if (!projection.ok) return <ApiProblem problem={projection.problem} />;
   const { points, versionId, explainedVariance } = projection.value.vectorProjection;
-  const matches = search ? points.filter((p) => p.label.toLowerCase().includes(search.toLowerCase())) : [];
   return (
     <>
       <p className="muted small">
-        {points.length} tracks, model version {versionId}, coloured by {COLOUR_BY_LABEL[colourBy]}
-        {explainedVariance ? `; axes explain ${explainedVariance.map((v) => `${(100 * v).toFixed(1)}%`).join(" and ")} of the variance` : ""}.
+        {count(points.length)} tracks, model version {versionId}, coloured by {COLOUR_BY_LABEL[colourBy]}
+        {explainedVariance ? `; axes explain ${explainedVariance.map((v) => percent(v)).join(" and ")} of the variance` : ""}.
       </p>
-      <ProjectionMap points={points} colourBy={colourBy} search={search} selected={trackId} hrefFor={hrefFor} />
-      {search ? (
-        <p className="small" data-testid="map-matches">
-          {matches.length} on the map match “{search}”
-          {matches.slice(0, 8).map((m) => (
-            <span key={m.id}>
-              {" · "}
-              <Link href={hrefFor(m.id)}>{m.label}</Link>
-            </span>
-          ))}
-        </p>
-      ) : null}
+      <ProjectionMap points={points} colourBy={colourBy} search={search} selected={trackId} trackHref={trackHref} fileStem={`deepcuts-${model.toLowerCase()}-${method.toLowerCase()}-v${versionId}`} />
     </>
   );
 }
@@ -94,7 +83,7 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
       <nav className="toolbar" aria-label="Projection settings">
         <span className="muted small">Model</span>
         {SIMILARITY_MODELS.map((m) => (
-          <Link key={m} href={href({ model: m })} className={m === model ? "week picked" : "week"}>
+          <Link key={m} href={href({ model: m })} className={m === model ? "week picked" : "week"} aria-current={m === model ? "true" : undefined}>
             {m.toLowerCase()}
           </Link>
         ))}
@@ -110,13 +99,6 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
             {COLOUR_BY_LABEL[c]}
           </Link>
         ))}
-        <form action="/vectors" role="search" className="search inline">
-          <input type="hidden" name="model" value={model} />
-          <input type="hidden" name="method" value={method} />
-          <input type="hidden" name="colour" value={colourBy} />
-          <input name="q" type="search" defaultValue={search} placeholder="Find a track on the map" aria-label="Find a track on the map" />
-          <button type="submit">Find</button>
-        </form>
       </nav>
       {unavailableColours.length ? (
         <p className="muted small" data-testid="colourings-unavailable">
@@ -124,14 +106,14 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
       <Suspense fallback={<div className="skeleton map-skeleton" aria-busy="true" />}>
-        <ProjectionSection apiKey={key} model={model} method={method} colourBy={colourBy} colourFields={colourFields} search={search} trackId={trackId} hrefFor={(id) => href({ track: String(id) })} />
+        <ProjectionSection apiKey={key} model={model} method={method} colourBy={colourBy} colourFields={colourFields} search={search} trackId={trackId} trackHref={`${href({ track: null })}&track=`} />
       </Suspense>
       {trackId !== null ? (
         <Suspense fallback={<div className="skeleton skeleton-block" aria-busy="true" />}>
           <TrackDetail trackId={trackId} apiKey={key} hrefFor={(id) => href({ track: String(id) })} />
         </Suspense>
       ) : (
-        <p className="muted">Click a point, or a track in the Catalogue, to see its neighbours under each model.</p>
+        <p className="muted">Click a point (or focus the map, move with the arrow keys and press Enter), or a track in the Catalogue, to see its neighbours under each model.</p>
       )}
     </>
   );

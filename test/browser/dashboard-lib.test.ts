@@ -1,0 +1,123 @@
+// The dashboard's pure helpers (no browser): number formats, the map's geometry, downloads, taste and history.
+import { describe, expect, it } from "vitest";
+import { count, delta, duration, metric, metricValue, percent, playlistSummary } from "../../apps/dashboard/src/lib/format.ts";
+import { compareWeeks, tasteProfile } from "../../apps/dashboard/src/lib/taste.ts";
+import { historyCurves } from "../../apps/dashboard/src/lib/history.ts";
+import { headlineMetrics, previousVersion, versionSeries } from "../../apps/dashboard/src/lib/model-metrics.ts";
+import { toGexf, toTsv } from "../../apps/dashboard/src/lib/downloads.ts";
+import { bucketsByColour, closestTo, fitTransform, PointGrid, project, step } from "../../apps/dashboard/src/lib/map-draw.ts";
+
+describe("numbers for people", () => {
+  it("writes integers without decimals and measures to 3 significant digits", () => {
+    expect(count(3000)).toBe("3,000");
+    expect(count(2.6)).toBe("3");
+    expect(metric(0.123456)).toBe("0.123");
+    expect(metric(0.000123456)).toBe("0.000123");
+    expect(metricValue(3000)).toBe("3,000");
+    expect(metricValue(0.26649)).toBe("0.266");
+    expect(percent(0.1234)).toBe("12.3%");
+    expect(delta(0.0123)).toBe("+0.0123");
+    expect(delta(-0.5)).toBe("-0.5");
+    expect(delta(0)).toBe("0");
+  });
+
+  it("writes durations as people say them", () => {
+    expect(duration(350)).toBe("0.35 s");
+    expect(duration(42_000)).toBe("42 s");
+    expect(duration(14 * 60_000)).toBe("14 min");
+    expect(duration(123 * 60_000)).toBe("2 hr 3 min");
+    expect(playlistSummary(30, 123 * 60_000)).toBe("30 songs, 2 hr 3 min");
+  });
+});
+
+describe("the map's geometry", () => {
+  const xs = Float32Array.from([0, 1, 2, 1, 1]);
+  const ys = Float32Array.from([0, 0, 0, 1, -1]);
+  const t = fitTransform(xs, ys, 220, 220, 10);
+  const { sx, sy } = project(xs, ys, t);
+
+  it("fits the points into the canvas, y up", () => {
+    expect([sx[0], sx[2]]).toEqual([10, 210]);
+    expect(sy[3]).toBeLessThan(sy[4]);
+  });
+
+  it("steps to the nearest point in the arrow's direction, and stays at the edge", () => {
+    expect(step(sx, sy, 0, "right")).toBe(1);
+    expect(step(sx, sy, 1, "right")).toBe(2);
+    expect(step(sx, sy, 1, "up")).toBe(3);
+    expect(step(sx, sy, 1, "down")).toBe(4);
+    expect(step(sx, sy, 0, "left")).toBe(0);
+    expect(closestTo(sx, sy, 110, 110)).toBe(1);
+  });
+
+  it("finds the point under the pointer, and none too far away", () => {
+    const grid = new PointGrid(sx, sy, 220, 220);
+    expect(grid.nearest(sx[3] + 3, sy[3] - 2, 8)).toBe(3);
+    expect(grid.nearest(60, 60, 8)).toBe(-1);
+  });
+
+  it("buckets points by colour, the ones without a value first", () => {
+    expect(bucketsByColour([1, 0, 1, 2], 3, [2]).map((b) => Array.from(b))).toEqual([[3], [1], [0, 2]]);
+  });
+});
+
+describe("downloads", () => {
+  it("keeps TSV rows in their columns", () => {
+    expect(toTsv(["id", "label"], [[1, "a\tb\nc"], [2, null]])).toBe("id\tlabel\n1\ta b c\n2\t\n");
+  });
+
+  it("writes GEXF with escaped labels, positions and colours", () => {
+    const gexf = toGexf([{ id: 1, label: `Rock & "Roll" <live>`, x: 0.5, y: -1, colour: "#1f6f5c" }, { id: 2, label: "b" }], [{ source: 1, target: 2, score: 0.5 }], "test");
+    expect(gexf).toContain(`label="Rock &amp; &quot;Roll&quot; &lt;live&gt;"`);
+    expect(gexf).toContain(`<viz:position x="0.5" y="-1" z="0"/><viz:color r="31" g="111" b="92"/>`);
+    expect(gexf).toContain(`<edge id="0" source="1" target="2" weight="0.5"/>`);
+  });
+});
+
+describe("taste and weeks", () => {
+  const artist = (id: number, genre: string | null, terms: [string, number][]) => ({ id, genre, topTerms: terms.map(([term, weight]) => ({ term, weight })) });
+  it("sums genre shares and weights terms by plays", () => {
+    const profile = tasteProfile({ topArtists: { totalPlays: 10, artists: [
+      { share: 0.5, artist: artist(1, "techno", [["dark", 1], ["warm", 0.2]]) },
+      { share: 0.3, artist: artist(2, "techno", [["warm", 1]]) },
+      { share: 0.2, artist: artist(3, null, []) },
+    ] } } as never);
+    expect(profile.genres).toEqual([{ label: "techno", share: 0.8 }, { label: "no genre", share: 0.2 }]);
+    expect(profile.terms.map((t) => t.label)).toEqual(["dark", "warm"]);
+    expect(profile.terms[1].share).toBeCloseTo(0.4 / 0.5, 12);
+  });
+
+  it("compares two weeks by track", () => {
+    const item = (id: number, artist: string) => ({ track: { id, artist: { name: artist } } });
+    const diff = compareWeeks([item(1, "a"), item(2, "b"), item(3, "c")], [item(2, "b"), item(4, "a")]);
+    expect([diff.kept.length, diff.onlyShown.length, diff.onlyOther.length, diff.sharedArtists]).toEqual([1, 2, 1, 2]);
+  });
+});
+
+describe("model versions", () => {
+  const versions = [
+    { id: 1, kind: "ALS", status: "READY", metrics: { "recall@20": 0.2, "ndcg@20": 0.1, coverage: 0.5, items: 3000 } },
+    { id: 2, kind: "ALS", status: "FAILED", metrics: null },
+    { id: 3, kind: "ALS", status: "READY", metrics: { "recall@20": 0.25, "ndcg@20": 0.12, coverage: 0.4, items: 3000 } },
+    { id: 4, kind: "TEXT", status: "READY", metrics: { dims: 200, documents: 10, terms: 50, tracksWithText: 7 } },
+  ];
+  it("compares with the previous READY version of the same kind, and draws a series only from two", () => {
+    expect(previousVersion(versions, versions[2])?.id).toBe(1);
+    expect(previousVersion(versions, versions[0])).toBeNull();
+    expect(versionSeries(versions, "ALS", "recall@20")).toEqual([{ at: 1, value: 0.2 }, { at: 3, value: 0.25 }]);
+    expect(headlineMetrics(versions[2])).toEqual(["recall@20", "ndcg@20", "coverage"]);
+    expect(headlineMetrics(versions[3])).toEqual(["documents", "tracksWithText", "terms"]);
+  });
+
+  it("reads ALS and audio histories as named curves, measures first", () => {
+    const als = historyCurves([
+      { phase: "holdout", iteration: 1, seconds: 0.1 },
+      { phase: "validation", iteration: 1, loss: 0.3, "recall@20": 0.1, "ndcg@20": 0.05 },
+      { phase: "validation", iteration: 2, loss: 0.2, "recall@20": 0.2, "ndcg@20": 0.07 },
+    ]);
+    expect(als.map((c) => c.id)).toEqual(["validation recall@20", "validation ndcg@20", "loss", "holdout seconds"]);
+    expect(als[0].points).toEqual([{ at: 1, value: 0.1 }, { at: 2, value: 0.2 }]);
+    const audio = historyCurves([{ epoch: 1, trainLoss: 1, valLoss: 2 }, { epoch: 2, trainLoss: 0.5, valLoss: Number.NaN }]);
+    expect(audio.map((c) => [c.id, c.step, c.points.length])).toEqual([["loss", "epoch", 2], ["validation loss", "epoch", 1]]);
+  });
+});
