@@ -1,43 +1,32 @@
 import type { Database } from "@deepcuts/db";
-import type { AppConfig } from "../config.ts";
+import { startAudioAnalysis } from "@deepcuts/engine/curation/work.ts";
+import { getJob } from "@deepcuts/engine/curation/jobs.ts";
 import { ProgressBar } from "../cli/progress.ts";
-import { analyzePendingTracks } from "@deepcuts/engine/audio/analyze-tracks.ts";
-import { synthesizeDemoAudio } from "@deepcuts/engine/audio/synthesize.ts";
-import { runRecordedJob } from "@deepcuts/engine/jobs-progress.ts";
-import { activeModelVersion } from "@deepcuts/engine/training/model-versions.ts";
-import { trainModels } from "@deepcuts/engine/training/train.ts";
+
+const FINISHED = ["SUCCEEDED", "FAILED", "CANCELLED", "DEAD_LETTER"];
 
 /**
- * The long work `npm start` leaves for after the product is up: synthesize the demo clips,
- * analyse the audio, then train the models that need it. Each step is a recorded job with
- * progress (dashboard, `deepcuts status`) and a progress line on the console. Stops between
- * steps (and inside them) when `signal` fires.
+ * The long work `npm start` leaves for after the product is up, queued as one job for the
+ * workers: synthesize the demo clips, analyse the audio, then train the audio model when it
+ * needs it (each step resumes where a stopped one left off). Its progress is followed on the
+ * console until it ends or `signal` fires; the job itself belongs to the job queue.
  */
-export async function runBackgroundWork(db: Database, config: AppConfig, log: (line: string) => void, signal: AbortSignal): Promise<void> {
-  const step = async <T>(label: string, kind: "ANALYZE" | "TRAIN", work: (progress: (m: string, d: number, t: number) => void) => Promise<T>) => {
-    if (signal.aborted) return null;
-    const bar = new ProgressBar(label, true);
-    const result = await runRecordedJob(db, kind, { step: label, background: true }, (progress) =>
-      work((m, d, t) => {
-        progress(m, d, t);
-        bar.update(m, d, t);
-      }),
-    );
-    bar.done("done");
-    return result;
-  };
+export async function queueBackgroundWork(db: Database, log: (line: string) => void, signal: AbortSignal): Promise<void> {
   try {
-    await step("demo audio", "ANALYZE", (p) => synthesizeDemoAudio(db, config.database.home, { onProgress: p, signal }));
-    const analysed = await step("audio analysis", "ANALYZE", (p) => analyzePendingTracks(db, config.database.home, { threads: config.threads, onProgress: p, signal }));
-    const needAudioModel = (analysed?.analysed ?? 0) > 0 || !(await activeModelVersion(db, "AUDIO_CNN"));
-    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audio_analyses WHERE status = 'OK'`);
-    if (needAudioModel && n > 0 && (await activeModelVersion(db, "ALS"))) {
-      await step("audio model", "TRAIN", (p) =>
-        trainModels(db, ["audio"], { threads: config.threads, signal, progress: () => ({ callback: p, done: () => {} }) }),
-      );
+    const job = await startAudioAnalysis(db, { demoAudio: true, trainAudioAfter: true });
+    const bar = new ProgressBar(`audio (job ${job.id})`, true);
+    while (!signal.aborted) {
+      const now = await getJob(db, job.id);
+      if (FINISHED.includes(now.status)) {
+        bar.done(now.status.toLowerCase());
+        if (now.status === "SUCCEEDED") log("background work finished: next week's playlists will use the audio model");
+        else log(`background work ${now.status.toLowerCase()}: ${now.error ?? now.message}`);
+        return;
+      }
+      if (now.total > 0) bar.update(now.message, now.done, now.total);
+      await new Promise((r) => setTimeout(r, 1000));
     }
-    if (!signal.aborted) log("background work finished: next week's playlists will use the audio model");
   } catch (error) {
-    if ((error as Error).name !== "CancelledError") log(`background work stopped: ${(error as Error).message}`);
+    if (!signal.aborted) log(`background work stopped: ${(error as Error).message}`);
   }
 }

@@ -1,0 +1,158 @@
+import type { Database } from "@deepcuts/db";
+
+export type JobKindName = "TRAIN" | "GENERATE" | "ANALYZE" | "IMPORT";
+export type JobStatusName = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED" | "DEAD_LETTER";
+
+/** Statuses a job never leaves. */
+export const FINISHED: readonly JobStatusName[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DEAD_LETTER"];
+
+/**
+ * The visible record of a job (`jobs` table, GraphQL `Job`): what the dashboard and the CLI
+ * read. pg-boss carries the work; this row carries what people see (progress, result, owner).
+ * A run fanned out into shards reports the sum of its shards' progress.
+ */
+export interface JobRecord {
+  id: number;
+  kind: JobKindName;
+  status: JobStatusName;
+  params: unknown;
+  done: number;
+  total: number;
+  message: string;
+  result: unknown;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  parentId: number | null;
+  owner: string | null;
+  heartbeatAt: Date | null;
+  cancelRequested: boolean;
+  attempts: number;
+  queueName: string | null;
+  queueJobId: string | null;
+  /** Number of shards (listener-range jobs) of a fanned-out run; 0 otherwise. */
+  shards: number;
+}
+
+export const RECORD_SELECT = `
+  SELECT j.id, j.kind::text AS kind, j.status::text AS status, j.params,
+    CASE WHEN s.n > 0 THEN s.done ELSE j.done END AS done,
+    CASE WHEN s.n > 0 THEN s.total ELSE j.total END AS total,
+    j.message, j.result, j.error, j.created_at AS "createdAt", j.started_at AS "startedAt",
+    j.finished_at AS "finishedAt", j.parent_id AS "parentId", j.owner, j.heartbeat_at AS "heartbeatAt",
+    j.cancel_requested AS "cancelRequested", j.attempts, j.queue_name AS "queueName",
+    j.queue_job_id AS "queueJobId", s.n AS shards
+  FROM jobs j
+  LEFT JOIN LATERAL (SELECT count(*)::int AS n, coalesce(sum(c.done), 0)::int AS done, coalesce(sum(c.total), 0)::int AS total
+                     FROM jobs c WHERE c.parent_id = j.id) s ON true`;
+
+export async function readRecord(db: Database, id: number): Promise<JobRecord | null> {
+  const [row] = await db.query<JobRecord>(`${RECORD_SELECT} WHERE j.id = $1`, [id]);
+  return row ?? null;
+}
+
+export async function createRecord(
+  db: Database,
+  input: { kind: JobKindName; params: object; parentId?: number | null; queueName?: string | null; total?: number; status?: JobStatusName },
+): Promise<number> {
+  const [{ id }] = await db.query<{ id: number }>(
+    `INSERT INTO jobs (kind, status, params, parent_id, queue_name, total) VALUES ($1::text::"JobKind", $2::text::"JobStatus", $3::jsonb, $4, $5, $6) RETURNING id`,
+    [input.kind, input.status ?? "QUEUED", JSON.stringify(input.params), input.parentId ?? null, input.queueName ?? null, input.total ?? 0],
+  );
+  return id;
+}
+
+/**
+ * Takes the record for `owner`: RUNNING, one more attempt, a fresh heartbeat. Null when it may
+ * not run: finished already, or cancelled while it waited (then it is marked CANCELLED here).
+ */
+export async function claimRecord(db: Database, id: number, owner: string): Promise<JobRecord | null> {
+  const claimed = await db.query<{ id: number }>(
+    `UPDATE jobs SET status = 'RUNNING', owner = $2, heartbeat_at = now(), attempts = attempts + 1,
+       started_at = coalesce(started_at, now()), message = CASE WHEN attempts > 0 THEN 'resumed (attempt ' || (attempts + 1) || ')' ELSE 'started' END
+     WHERE id = $1 AND NOT cancel_requested AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER')
+       AND owner IS DISTINCT FROM 'shards'
+       AND NOT (status = 'RUNNING' AND owner IS DISTINCT FROM $2 AND heartbeat_at > now() - interval '30 seconds')
+     RETURNING id`,
+    [id, owner],
+  );
+  if (claimed.length) return readRecord(db, id);
+  await db.query(
+    `UPDATE jobs SET status = 'CANCELLED', message = 'cancelled before it started', finished_at = now()
+     WHERE id = $1 AND cancel_requested AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER')`,
+    [id],
+  );
+  const row = await readRecord(db, id);
+  if (row?.parentId) await settleParent(db, row.parentId);
+  return null;
+}
+
+/** Writes progress, only while `owner` still holds the record. */
+export async function writeProgress(db: Database, id: number, owner: string, message: string, done: number, total: number): Promise<void> {
+  await db.query(`UPDATE jobs SET message = $4, done = $5, total = $6 WHERE id = $1 AND owner = $2 AND status = $3`, [id, owner, "RUNNING", message, done, total]);
+}
+
+/**
+ * Ends a record `owner` holds (a process that lost it, declared gone by reconciliation, changes
+ * nothing), then settles its run when it is a shard.
+ */
+export async function finishRecord(
+  db: Database,
+  id: number,
+  owner: string,
+  end: { status: JobStatusName; message: string; result?: unknown; error?: string | null },
+): Promise<boolean> {
+  const final = FINISHED.includes(end.status);
+  const rows = await db.query<{ parent_id: number | null }>(
+    `UPDATE jobs SET status = $3::text::"JobStatus", message = $4, result = coalesce($5::jsonb, result), error = $6,
+       finished_at = CASE WHEN $7 THEN now() ELSE NULL END,
+       done = CASE WHEN $3 = 'SUCCEEDED' THEN greatest(done, total) ELSE done END
+     WHERE id = $1 AND owner = $2 AND status = 'RUNNING' RETURNING parent_id`,
+    [id, owner, end.status, end.message, end.result === undefined ? null : JSON.stringify(end.result ?? null), end.error ?? null, final],
+  );
+  if (rows[0]?.parent_id) await settleParent(db, rows[0].parent_id);
+  return rows.length > 0;
+}
+
+/** Marks a record finished whoever holds it (dead-letter queue, cancel of a waiting job). */
+export async function forceFinish(db: Database, id: number, status: JobStatusName, message: string, error: string | null = null): Promise<void> {
+  const rows = await db.query<{ parent_id: number | null }>(
+    `UPDATE jobs SET status = $2::text::"JobStatus", message = $3, error = coalesce($4, error), finished_at = now()
+     WHERE id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER') RETURNING parent_id`,
+    [id, status, message, error],
+  );
+  if (rows[0]?.parent_id) await settleParent(db, rows[0].parent_id);
+}
+
+/**
+ * A run (a fanned-out weekly generation) ends once every shard has: SUCCEEDED when all did,
+ * CANCELLED when any was cancelled, DEAD_LETTER when any exhausted its retries. The run row is
+ * locked so that two shards finishing at once cannot both miss the last one.
+ */
+export async function settleParent(db: Database, parentId: number): Promise<void> {
+  await db.transaction(async (query) => {
+    const [run] = await query<{ status: string }>(`SELECT status::text AS status FROM jobs WHERE id = $1 FOR UPDATE`, [parentId]);
+    if (!run || FINISHED.includes(run.status as JobStatusName)) return;
+    const [c] = await query<{ open: number; cancelled: number; dead: number; failed: number; n: number }>(
+      `SELECT count(*) FILTER (WHERE status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'))::int AS open,
+              count(*) FILTER (WHERE status = 'CANCELLED')::int AS cancelled,
+              count(*) FILTER (WHERE status = 'DEAD_LETTER')::int AS dead,
+              count(*) FILTER (WHERE status = 'FAILED')::int AS failed, count(*)::int AS n
+       FROM jobs WHERE parent_id = $1`,
+      [parentId],
+    );
+    if (c.n === 0 || c.open > 0) return;
+    const status = c.dead > 0 ? "DEAD_LETTER" : c.failed > 0 ? "FAILED" : c.cancelled > 0 ? "CANCELLED" : "SUCCEEDED";
+    const [sum] = await query<{ made: number }>(
+      `SELECT coalesce(sum((result->>'made')::int), 0)::int AS made FROM jobs WHERE parent_id = $1 AND result IS NOT NULL`,
+      [parentId],
+    );
+    const message = status === "SUCCEEDED" ? "done" : `${status.toLowerCase().replace("_", " ")}: ${c.cancelled} cancelled, ${c.dead} dead-lettered, ${c.failed} failed of ${c.n} shards`;
+    await query(
+      `UPDATE jobs SET status = $2::text::"JobStatus", message = $3, finished_at = now(),
+         result = jsonb_build_object('shards', $4::int, 'made', $5::int) WHERE id = $1`,
+      [parentId, status, message, c.n, sum.made],
+    );
+  });
+}

@@ -1,0 +1,121 @@
+import type { Database } from "@deepcuts/db";
+import type PgBoss from "pg-boss";
+import { dueListenerIds } from "../weekly/generate.ts";
+import { enqueueJob, type QueuePayload } from "./enqueue.ts";
+import { workFor, type WorkContext } from "./handlers.ts";
+import { thisOwner } from "./owner.ts";
+import { closeJobQueue, jobQueueFor, QUEUES, WEEKLY_CRON } from "./queue.ts";
+import { reconcileJobs, STALE_AFTER_SECONDS } from "./reconcile.ts";
+import { forceFinish, readRecord } from "./records.ts";
+import { interruptLiveJobs, runOwnedJob } from "./run.ts";
+
+export interface WorkerOptions extends Partial<WorkContext> {
+  threads: number;
+  home: string;
+  /** Shards this process works on at once (each scores listeners on the main thread: 1 per core). */
+  shardConcurrency?: number;
+  /** Take long jobs (training, analysis, imports, runs): default yes. */
+  longJobs?: boolean;
+  /** How often to reconcile job records (ms). */
+  reconcileEveryMs?: number;
+  staleAfterSeconds?: number;
+  /** Register the weekly cron (every listener's Monday): default yes. */
+  schedule?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningWorker {
+  owner: string;
+  /** Stops taking jobs, interrupts the running ones (pg-boss retries them) and stops pg-boss. */
+  stop(): Promise<void>;
+}
+
+const working = new Set<Database>();
+
+/** Databases this process works jobs of (tests wait on them). */
+export function workedDatabases(): Database[] {
+  return [...working];
+}
+
+/**
+ * A worker: takes jobs from pg-boss over `db` (long jobs one at a time, weekly-generation shards
+ * `shardConcurrency` at a time), runs each as the owner of its record, reconciles records at
+ * start and every few seconds, works the dead-letter queue, and keeps the weekly cron.
+ */
+export async function startWorker(db: Database, options: WorkerOptions): Promise<RunningWorker> {
+  const log = options.log ?? (() => {});
+  const ctx: WorkContext = { threads: options.threads, home: options.home, shardSize: options.shardSize ?? 500 };
+  const stale = options.staleAfterSeconds ?? STALE_AFTER_SECONDS;
+  const boss = await jobQueueFor(db, { supervise: true });
+  await reconcileJobs(db, boss, stale);
+  working.add(db);
+
+  const handle = async ([job]: PgBoss.JobWithMetadata<QueuePayload>[]) => {
+    const record = await readRecord(db, job.data.recordId);
+    if (!record) return;
+    const last = job.retryCount >= job.retryLimit;
+    const outcome = await runOwnedJob(db, record.id, workFor(db, record, ctx), {
+      failureStatus: last ? "DEAD_LETTER" : "QUEUED",
+      resumeNote: "the job queue runs it again",
+      handsOff: (result) => typeof result === "object" && result !== null && "fannedOut" in result,
+    });
+    if (outcome.status === "QUEUED" || outcome.status === "DEAD_LETTER" || outcome.status === "INTERRUPTED") {
+      if (outcome.status !== "INTERRUPTED") log(`job ${record.id} (${record.kind}) failed: ${outcome.error?.message}`);
+      throw outcome.error ?? new Error("job did not finish"); // pg-boss retries with backoff, or dead-letters
+    }
+  };
+  const workIds: string[] = [];
+  const work = async (queue: string, handler: (jobs: PgBoss.JobWithMetadata<QueuePayload>[]) => Promise<void>) => {
+    workIds.push(await boss.work<QueuePayload>(queue, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 }, handler));
+  };
+  if (options.longJobs ?? true) await work(QUEUES.jobs, handle);
+  for (let i = 0; i < (options.shardConcurrency ?? 1); i++) await work(QUEUES.shards, handle);
+  await work(QUEUES.dead, async ([job]) => {
+    await forceFinish(db, job.data.recordId, "DEAD_LETTER", "dead letter: every attempt failed or its owner went away each time");
+  });
+  if (options.schedule ?? true) {
+    await boss.schedule(QUEUES.weeklyTick, WEEKLY_CRON);
+    await work(QUEUES.weeklyTick, async () => {
+      await startDueGeneration(db, new Date());
+    });
+  }
+
+  let reconciling = false;
+  const timer = setInterval(() => {
+    if (reconciling) return;
+    reconciling = true;
+    void reconcileJobs(db, boss, stale)
+      .catch((error: Error) => log(`job reconciliation failed: ${error.message}`))
+      .finally(() => (reconciling = false));
+  }, options.reconcileEveryMs ?? 5000);
+  timer.unref();
+
+  let stopped: Promise<void> | null = null;
+  return {
+    owner: thisOwner,
+    stop() {
+      stopped ??= (async () => {
+        clearInterval(timer);
+        for (const id of workIds) await boss.offWork({ id }).catch(() => {});
+        await interruptLiveJobs();
+        working.delete(db);
+        await closeJobQueue(db);
+      })();
+      return stopped;
+    },
+  };
+}
+
+/**
+ * The weekly cron's tick: queues a generation run when some listener's Monday has begun and
+ * their playlist is not made, unless a run is queued or running already.
+ */
+export async function startDueGeneration(db: Database, now: Date): Promise<number | null> {
+  const inFlight = await db.query<{ id: number }>(
+    `SELECT id FROM jobs WHERE kind = 'GENERATE' AND parent_id IS NULL AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
+  );
+  if (inFlight.length) return null;
+  const due = await dueListenerIds(db, now);
+  if (due.length === 0) return null;
+  return (await enqueueJob(db, "GENERATE", { now: now.toISOString(), source: "schedule" })).id;
+}
