@@ -89,7 +89,14 @@ describe.each<Target>(["embedded", "postgres"])("imports on %s", (target) => {
       "x1,csv-carl,csv-t9,csv-artist-c,stream,2026-11-01T10:00:00Z",
       "x2,csv-carl,csv-t9,csv-artist-c,stream,yesterday",
     ].join("\n"));
-    await expect(importEventsCsv(t.db, bad)).rejects.toThrow("3: occurred_at must be an ISO 8601 time, got 'yesterday'");
+    await expect(importEventsCsv(t.db, bad)).rejects.toThrow("3: occurred_at: must be an ISO 8601 date-time with a zone");
+    // The shared instant rule: no impossible calendar dates, nothing before 2000, nothing days ahead.
+    for (const [when, problem] of [["2026-02-30T00:00:00Z", "is not a calendar date"], ["0001-01-01T00:00:00Z", "must be on or after 2000-01-01"], ["2999-01-01T00:00:00Z", "must be no later than a day from now"]]) {
+      const impossible = file(`impossible-${target}.csv`, ["event_id,user,track,artist,kind,occurred_at", `y1,csv-dan,csv-t9,csv-artist-c,stream,${when}`].join("\n"));
+      await expect(importEventsCsv(t.db, impossible)).rejects.toThrow(`2: occurred_at: ${problem}`);
+    }
+    const control = file(`control-${target}.csv`, ["event_id,user,track,artist,kind,occurred_at", "y2,csv-\u0000dan,csv-t9,csv-artist-c,stream,2026-11-01T10:00:00Z"].join("\n"));
+    await expect(importEventsCsv(t.db, control)).rejects.toThrow("2: user: must not contain control characters");
     expect(await tableCounts(t)).toEqual(after);
   });
 

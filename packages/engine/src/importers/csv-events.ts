@@ -1,16 +1,23 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Database } from "@deepcuts/db";
 import { insertEvents, upsertArtists, upsertTracks, upsertUsers, type EventKindName, type EventRow } from "../ingest.ts";
-import { parseCsv } from "./csv.ts";
+import { readCsvRows } from "./csv.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
 import type { Progress } from "./lastfm.ts";
+import { InstantError, parseIsoInstant } from "../validation/instant.ts";
+import { checkText, TEXT_LIMITS, TextError, type TextRule } from "../validation/text.ts";
 
 const KINDS: Record<string, EventKindName> = {
   stream: "STREAM", play: "STREAM", save: "SAVE", artist_visit: "ARTIST_VISIT", visit: "ARTIST_VISIT", skip: "SKIP", dislike: "DISLIKE",
 };
 const REQUIRED = ["user", "kind", "occurred_at"] as const;
+/** Free-text columns and their rule (empty optional cells are allowed: `required` is checked above). */
+const TEXT_COLUMNS: [string, TextRule][] = [
+  ["event_id", { ...TEXT_LIMITS.key, required: false }], ["user", TEXT_LIMITS.key], ["user_name", { ...TEXT_LIMITS.name, required: false }],
+  ["time_zone", { maxLength: 64 }], ["track", { ...TEXT_LIMITS.key, required: false }], ["track_title", { ...TEXT_LIMITS.name, required: false }],
+  ["artist", { ...TEXT_LIMITS.key, required: false }],
+];
 const KNOWN = new Set(["event_id", "user", "user_name", "time_zone", "track", "track_title", "artist", "duration_ms", "kind", "occurred_at", "ms_played"]);
 
 interface ParsedEvent {
@@ -38,15 +45,17 @@ interface ParsedEvent {
 export async function importEventsCsv(db: Database, path: string, onProgress: Progress = () => {}): Promise<ImportReport> {
   const started = Date.now();
   const file = basename(path);
-  const rows = parseCsv(await readFile(path, "utf8"), file);
-  if (rows.length === 0) throw new ImportError(file, 1, "empty file: expected a header row");
-  const header = rows[0].cells.map((h) => h.trim().toLowerCase());
+  const rows = readCsvRows(path, file);
+  const first = await rows.next();
+  if (first.done) throw new ImportError(file, 1, "empty file: expected a header row");
+  const header = first.value.cells.map((h) => h.trim().toLowerCase());
   for (const h of header) if (!KNOWN.has(h)) throw new ImportError(file, 1, `unknown column '${h}' (known: ${[...KNOWN].join(", ")})`);
   for (const r of REQUIRED) if (!header.includes(r)) throw new ImportError(file, 1, `missing required column '${r}'`);
   if (!header.includes("track") && !header.includes("artist")) throw new ImportError(file, 1, "needs a 'track' or an 'artist' column");
   const col = (name: string) => header.indexOf(name);
   const events: ParsedEvent[] = [];
-  for (const { cells, line } of rows.slice(1)) {
+  const now = new Date();
+  for await (const { cells, line } of rows) {
     if (cells.length !== header.length) throw new ImportError(file, line, `expected ${header.length} fields, got ${cells.length}`);
     const get = (name: string) => (col(name) >= 0 ? cells[col(name)].trim() : "");
     const user = get("user");
@@ -54,8 +63,21 @@ export async function importEventsCsv(db: Database, path: string, onProgress: Pr
     const kindRaw = get("kind").toLowerCase();
     const kind = KINDS[kindRaw];
     if (!kind) throw new ImportError(file, line, `kind must be one of ${Object.keys(KINDS).join(", ")}, got '${get("kind")}'`);
-    const occurredAt = new Date(get("occurred_at"));
-    if (Number.isNaN(occurredAt.getTime())) throw new ImportError(file, line, `occurred_at must be an ISO 8601 time, got '${get("occurred_at")}'`);
+    let occurredAt: Date;
+    try {
+      occurredAt = parseIsoInstant(get("occurred_at"), "occurred_at", now);
+    } catch (error) {
+      if (error instanceof InstantError) throw new ImportError(file, line, error.message);
+      throw error;
+    }
+    for (const [name, rule] of TEXT_COLUMNS) {
+      try {
+        checkText(get(name), name, rule);
+      } catch (error) {
+        if (error instanceof TextError) throw new ImportError(file, line, error.message);
+        throw error;
+      }
+    }
     const track = get("track") || null;
     const artist = get("artist") || null;
     if (!track && (kind === "STREAM" || kind === "SAVE" || kind === "SKIP")) throw new ImportError(file, line, `a ${kindRaw} event needs a track`);

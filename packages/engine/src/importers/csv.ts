@@ -1,46 +1,68 @@
+import { createReadStream } from "node:fs";
+import { Transform, type TransformCallback } from "node:stream";
+import { CsvError, parse } from "csv-parse";
 import { ImportError } from "./import-error.ts";
 
+export interface CsvRow {
+  cells: string[];
+  /** 1-based line where the row starts (a quoted cell may span lines). */
+  line: number;
+}
+
+/** csv-parse reports the line where a record ends; its raw text says how many lines it spans. */
+function startLine(endLine: number, raw: string | undefined): number {
+  if (!raw) return endLine;
+  const body = raw.replace(/^[\r\n]+/, "").replace(/\r?\n$/, "");
+  let breaks = 0;
+  for (let i = body.indexOf("\n"); i >= 0; i = body.indexOf("\n", i + 1)) breaks++;
+  return endLine - breaks;
+}
+
 /**
- * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows with their 1-based line
- * numbers. An unterminated quote is reported at the line where the field started.
+ * CRLF to LF before parsing: csv-parse's line count drifts on CRLF inside quoted cells, and the
+ * line numbers of errors must be right. Works on bytes (latin1 keeps them as they are).
  */
-export function parseCsv(text: string, file: string): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let field = "";
-  let line = 1;
-  let rowLine = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  let fieldStarted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else {
-        if (ch === "\n") line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && !fieldStarted) { quoted = true; quoteLine = line; fieldStarted = true; continue; }
-    if (ch === ",") { cells.push(field); field = ""; fieldStarted = false; continue; }
-    if (ch === "\r" && text[i + 1] === "\n") continue;
-    if (ch === "\n") {
-      cells.push(field);
-      if (!(cells.length === 1 && cells[0] === "")) rows.push({ cells, line: rowLine });
-      cells = []; field = ""; fieldStarted = false;
-      line++; rowLine = line;
-      continue;
-    }
-    field += ch;
-    fieldStarted = true;
+class CrlfToLf extends Transform {
+  private pendingCr = false;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    let bytes = this.pendingCr ? Buffer.concat([Buffer.from([13]), chunk]) : chunk;
+    this.pendingCr = bytes.length > 0 && bytes[bytes.length - 1] === 13;
+    if (this.pendingCr) bytes = bytes.subarray(0, bytes.length - 1);
+    done(null, Buffer.from(bytes.toString("latin1").replace(/\r\n/g, "\n"), "latin1"));
   }
-  if (quoted) throw new ImportError(file, quoteLine, "unterminated quoted field");
-  if (fieldStarted || cells.length > 0) {
-    cells.push(field);
-    rows.push({ cells, line: rowLine });
+  override _flush(done: TransformCallback): void {
+    done(null, this.pendingCr ? Buffer.from([13]) : null);
   }
-  return rows;
+}
+
+/**
+ * Streams an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF or LF, a UTF-8 byte order
+ * mark; a CRLF inside a quoted cell is read as LF) row by row with csv-parse, so a file of any
+ * size is read in constant memory. Empty lines are skipped; rows may differ in length (the caller checks). A malformed file throws an
+ * ImportError at the line where the broken row starts.
+ */
+export async function* readCsvRows(path: string, file: string, options: { delimiter?: string; onBytes?: (bytesRead: number) => void } = {}): AsyncGenerator<CsvRow> {
+  const input = createReadStream(path);
+  let rows = 0;
+  const parser = input.pipe(new CrlfToLf()).pipe(parse({
+    bom: true, info: true, raw: true, relax_column_count: true, skip_empty_lines: true,
+    delimiter: options.delimiter ?? ",", record_delimiter: "\n",
+  }));
+  try {
+    for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+      yield { cells: record, line: startLine(info.lines, raw) };
+      if (options.onBytes && ++rows % 2000 === 0) options.onBytes(input.bytesRead);
+    }
+    options.onBytes?.(input.bytesRead);
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const e = error as CsvError & { lines?: number; raw?: string };
+      const problem = e.code === "CSV_QUOTE_NOT_CLOSED" ? "unterminated quoted field" : e.message.replace(/ at line \d+/, "");
+      throw new ImportError(file, startLine(e.lines ?? 1, e.raw), problem);
+    }
+    throw error;
+  } finally {
+    parser.destroy();
+    input.destroy();
+  }
 }

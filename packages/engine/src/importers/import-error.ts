@@ -11,6 +11,8 @@ export interface ImportReport {
   source: string;
   created: Record<string, number>;
   skipped: Record<string, number>;
+  /** What was read, where an importer counts it (plays, and how many were streams or skips). */
+  read?: Record<string, number>;
   seconds: number;
   /** Per-item problems that did not stop the import (for example files that did not decode). */
   errors?: string[];

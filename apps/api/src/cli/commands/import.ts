@@ -1,27 +1,51 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { importEventsCsv } from "@deepcuts/engine/importers/csv-events.ts";
 import { importTextsJsonl } from "@deepcuts/engine/importers/jsonl-texts.ts";
 import { importLastfm } from "@deepcuts/engine/importers/lastfm.ts";
 import { importAudioFolder } from "@deepcuts/engine/importers/audio-folder.ts";
+import { historyFiles, type HistoryFormat } from "@deepcuts/engine/importers/history-files.ts";
+import type { ImportReport } from "@deepcuts/engine/importers/import-error.ts";
+import { importLastfmScrobbles } from "@deepcuts/engine/importers/lastfm-scrobbles.ts";
+import { importListenBrainz } from "@deepcuts/engine/importers/listenbrainz.ts";
+import type { PlayImportOptions } from "@deepcuts/engine/importers/plays.ts";
+import { importSpotifyHistory } from "@deepcuts/engine/importers/spotify.ts";
+import type { Database } from "@deepcuts/db";
 import { parse, UsageError } from "../args.ts";
-import { emit, type Command } from "../command.ts";
+import { emit, type Command, type CommandContext } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
 
-const KINDS = ["lastfm-2k", "events", "texts", "audio"] as const;
+const KINDS = ["lastfm-2k", "events", "texts", "audio", "spotify", "lastfm-scrobbles", "listenbrainz"] as const;
+const HISTORY: Record<HistoryFormat, (db: Database, path: string, options: PlayImportOptions) => Promise<ImportReport>> = {
+  spotify: importSpotifyHistory,
+  "lastfm-scrobbles": importLastfmScrobbles,
+  listenbrainz: importListenBrainz,
+};
+
+const summary = (report: ImportReport) => {
+  const created = Object.entries(report.created).map(([k, v]) => `${v} ${k}`).join(", ");
+  const read = report.read ? ` (read ${Object.entries(report.read).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
+  const skipped = Object.entries(report.skipped).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`).join(", ");
+  return `imported ${report.source}: ${created}${read}${skipped ? `; skipped ${skipped}` : ""} in ${report.seconds.toFixed(1)} s`;
+};
 
 export const importCommand: Command = {
   name: "import",
-  summary: "import real data: a Last.fm 2K folder, a CSV of listening events, JSON lines of texts, a folder of audio",
-  usage: "deepcuts import lastfm-2k <folder> | events <file.csv> | texts <file.jsonl> | audio <folder> [--json] [--quiet]",
+  summary: "import real data: a Last.fm 2K folder, a CSV of listening events, JSON lines of texts, a folder of audio, a listener's Spotify, Last.fm or ListenBrainz history",
+  usage: "deepcuts import lastfm-2k <folder> | events <file.csv> | texts <file.jsonl> | audio <folder> | " +
+    "spotify|lastfm-scrobbles|listenbrainz <file|folder> --user <key> [--user-name <name>] [--time-zone <IANA zone>]  [--json] [--quiet]",
   async run(argv, ctx) {
-    const { values, positionals } = parse(argv, { json: { type: "boolean" }, quiet: { type: "boolean" } });
+    const { values, positionals } = parse(argv, {
+      json: { type: "boolean" }, quiet: { type: "boolean" }, user: { type: "string" }, "user-name": { type: "string" }, "time-zone": { type: "string" },
+    });
     const [kind, target] = positionals;
     if (!KINDS.includes(kind as (typeof KINDS)[number])) throw new UsageError(`the first argument must be one of ${KINDS.join(", ")}, got '${kind ?? ""}'`);
     if (!target) throw new UsageError(`import ${kind} needs a path`);
     const path = resolve(target);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
+    if (kind in HISTORY) return importHistory(kind as HistoryFormat, path, values, ctx);
+    if (values.user !== undefined) throw new UsageError(`--user applies to spotify, lastfm-scrobbles and listenbrainz imports, not ${kind}`);
     const wantsFolder = kind === "lastfm-2k" || kind === "audio";
     if (statSync(path).isDirectory() !== wantsFolder) throw new UsageError(`import ${kind} needs a ${wantsFolder ? "folder" : "file"}, got ${path}`);
     const bar = new ProgressBar(`import ${kind}`, !values.quiet);
@@ -34,11 +58,38 @@ export const importCommand: Command = {
       }
     });
     bar.done("finished");
-    emit(ctx, Boolean(values.json), report, () => {
-      const created = Object.entries(report.created).map(([k, v]) => `${v} ${k}`).join(", ");
-      const skipped = Object.entries(report.skipped).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`).join(", ");
-      return `imported ${report.source}: ${created}${skipped ? `; skipped ${skipped}` : ""} in ${report.seconds.toFixed(1)} s`;
-    });
+    emit(ctx, Boolean(values.json), report, () => summary(report));
     return 0;
   },
 };
+
+/**
+ * A listener's history: each file is its own all-or-nothing import, in name order; the first
+ * bad file stops the run (the files before it stay imported, and re-running skips them).
+ */
+async function importHistory(format: HistoryFormat, path: string, values: Record<string, string | boolean | undefined>, ctx: CommandContext): Promise<number> {
+  if (typeof values.user !== "string" || values.user.trim() === "") throw new UsageError(`import ${format} needs --user <key>: the listener the history belongs to (created when new)`);
+  const timeZone = typeof values["time-zone"] === "string" ? values["time-zone"] : undefined;
+  if (timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone });
+    } catch {
+      throw new UsageError(`--time-zone must be an IANA time zone, got '${timeZone}'`);
+    }
+  }
+  const user = { externalKey: values.user.trim(), name: typeof values["user-name"] === "string" ? values["user-name"] : undefined, timeZone };
+  const { files, ignored } = await historyFiles(path, format);
+  if (files.length === 0) throw new UsageError(`no ${format} history files in ${path}`);
+  const reports = await withDatabase(ctx, async (db) => {
+    const out: ImportReport[] = [];
+    for (const [i, file] of files.entries()) {
+      const bar = new ProgressBar(`import ${format} ${i + 1}/${files.length}`, !values.quiet);
+      out.push(await HISTORY[format](db, file, { user, onProgress: bar.callback }));
+      bar.done(basename(file));
+    }
+    return out;
+  });
+  emit(ctx, Boolean(values.json), { files: reports, ignoredFiles: ignored }, () =>
+    [...reports.map(summary), ...(ignored.length ? [`not song plays, not read: ${ignored.map((f) => basename(f)).join(", ")}`] : [])].join("\n"));
+  return 0;
+}
