@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
 import { ServiceError } from "@deepcuts/engine/service-error.ts";
 import type { ApiContext } from "./context.ts";
+import { checkArgumentValues } from "./input-limits.ts";
 import { assertWithinLimits } from "./limits.ts";
 
 // Keyed by the execution's variables object: one per request (Apollo reuses a parsed
@@ -9,11 +10,14 @@ import { assertWithinLimits } from "./limits.ts";
 const checked = new WeakMap<object, GraphQLError | null>();
 
 /**
- * Runs around every resolver. On a root field it first enforces the depth and complexity
+ * Runs around every resolver. It checks every argument against its stated limit (length,
+ * control characters, list size) before anything else. On a root field it enforces the depth and complexity
  * limits once per operation (so they hold whichever server hosts the schema), and turns a
  * service's ServiceError into the GraphQLError code it names.
  */
-export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info }, next) => {
+export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info, args }, next) => {
+  const fieldArgs = info.parentType.getFields()[info.fieldName]?.args;
+  if (fieldArgs?.length) checkArgumentValues(fieldArgs, args);
   // Nested fields only read loaded rows; services (and their ServiceErrors) run at the root.
   if (info.path.prev !== undefined) return next();
   let verdict = checked.get(info.variableValues);

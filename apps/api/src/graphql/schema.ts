@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { buildSchema } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./auth.ts";
+import { assertEveryInputBounded, describeInputLimits } from "./input-limits.ts";
 import { apiMiddleware } from "./middleware.ts";
 import { ArtistResolver, HealthResolver, TrackResolver, UserResolver } from "./resolvers/catalog.resolver.ts";
 import { CurationResolver } from "./resolvers/curation.resolver.ts";
@@ -18,8 +19,12 @@ export const resolvers = [
 
 let cached: Promise<GraphQLSchema> | null = null;
 
-/** The executable schema (built once per process). */
+/** The executable schema (built once per process); every argument's limit is in its description. */
 export function apiSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...resolvers], authChecker, validate: false, globalMiddlewares: [apiMiddleware] });
+  cached ??= buildSchema({ resolvers: [...resolvers], authChecker, validate: false, globalMiddlewares: [apiMiddleware] }).then((schema) => {
+    assertEveryInputBounded(schema);
+    describeInputLimits(schema);
+    return schema;
+  });
   return cached;
 }

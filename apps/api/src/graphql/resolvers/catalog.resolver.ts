@@ -34,7 +34,7 @@ export class TrackResolver {
     @Ctx() ctx: ApiContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the title or the artist's name, ignoring case (one or two characters: the start of a word)." }) search: string | null,
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
   ): Promise<TrackConnection> {
     const page = openPage(ctx, "tracks", { search, artistId }, first, after);
@@ -79,8 +79,8 @@ export class ArtistResolver {
     @Ctx() ctx: ApiContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("search", () => String, { nullable: true }) search: string | null,
-    @Arg("genre", () => String, { nullable: true }) genre: string | null,
+    @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the name, ignoring case (one or two characters: the start of a word)." }) search: string | null,
+    @Arg("genre", () => String, { nullable: true, description: "Exact genre, e.g. techno." }) genre: string | null,
   ): Promise<ArtistConnection> {
     const page = openPage(ctx, "artists", { search, genre }, first, after);
     return page.connect(await listArtists(ctx.db, { first: page.size, afterId: page.afterId, search, genre }));
@@ -114,7 +114,7 @@ export class UserResolver {
     @Ctx() ctx: ApiContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the name or external key, ignoring case (one or two characters: the start of a word)." }) search: string | null,
   ): Promise<UserConnection> {
     // A listener key's scope is part of the query's condition, whatever the cursor says.
     const onlyId = ctx.viewer?.role === "LISTENER" ? ctx.viewer.userId ?? 0 : null;

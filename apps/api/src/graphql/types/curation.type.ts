@@ -5,8 +5,11 @@ export enum ModelKind { POPULARITY = "POPULARITY", ALS = "ALS", LMF = "LMF", TEX
 registerEnumType(ModelKind, { name: "ModelKind" });
 export enum JobKind { TRAIN = "TRAIN", GENERATE = "GENERATE", ANALYZE = "ANALYZE", IMPORT = "IMPORT" }
 registerEnumType(JobKind, { name: "JobKind" });
-export enum JobStatus { QUEUED = "QUEUED", RUNNING = "RUNNING", SUCCEEDED = "SUCCEEDED", FAILED = "FAILED", CANCELLED = "CANCELLED" }
-registerEnumType(JobStatus, { name: "JobStatus" });
+export enum JobStatus { QUEUED = "QUEUED", RUNNING = "RUNNING", SUCCEEDED = "SUCCEEDED", FAILED = "FAILED", CANCELLED = "CANCELLED", INTERRUPTED = "INTERRUPTED", DEAD_LETTER = "DEAD_LETTER" }
+registerEnumType(JobStatus, {
+  name: "JobStatus",
+  description: "INTERRUPTED: its worker went away mid-run; the job queue runs it again (resumes). DEAD_LETTER: every attempt failed (retries with backoff exhausted).",
+});
 export enum ApiRole { LISTENER = "LISTENER", CURATOR = "CURATOR", ADMIN = "ADMIN" }
 registerEnumType(ApiRole, { name: "ApiRole", description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys." });
 
@@ -73,7 +76,7 @@ export class ModelVersion {
   @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
 }
 
-@ObjectType({ description: "Long work (training, weekly generation) running outside the request path." })
+@ObjectType({ description: "Long work (training, analysis, imports, weekly generation) run by a worker process outside the request path; a weekly generation's progress is the sum of its shards'." })
 export class Job {
   @Field(() => Int) id!: number;
   @Field(() => JobKind) kind!: JobKind;
@@ -87,6 +90,9 @@ export class Job {
   @Field(() => GraphQLISODateTime) createdAt!: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) startedAt!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => Int, { description: "Attempts so far (retries after a failure or an interrupted worker count)." }) attempts!: number;
+  @Field(() => String, { nullable: true, description: "The worker process running it (host:pid), or 'shards' for a run its shards carry." }) owner!: string | null;
+  @Field(() => Int, { description: "Listener-range shards of a weekly generation run (0 for other jobs)." }) shards!: number;
 }
 
 @ObjectType({ description: "An API key; the secret itself is never shown again after creation." })

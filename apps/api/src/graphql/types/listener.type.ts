@@ -7,11 +7,11 @@ registerEnumType(EventKind, { name: "EventKind", description: "STREAM, SAVE and 
 
 @InputType({ description: "One thing a listener did. eventId is the client's id: a retried batch is counted once." })
 export class EventInput {
-  @Field(() => String) eventId!: string;
+  @Field(() => String, { description: "Letters, digits and . _ : - only." }) eventId!: string;
   @Field(() => EventKind) kind!: EventKind;
   @Field(() => Int, { nullable: true }) trackId?: number | null;
   @Field(() => Int, { nullable: true }) artistId?: number | null;
-  @Field(() => GraphQLISODateTime) occurredAt!: Date;
+  @Field(() => GraphQLISODateTime, { description: "A real date and time with a zone, from 2000-01-01T00:00:00Z to a day after now." }) occurredAt!: Date;
   @Field(() => Int, { nullable: true }) msPlayed?: number | null;
 }
 

@@ -1,0 +1,41 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { apiSchema } from "./schema.ts";
+import { assertEveryInputBounded, checkArgumentValues, describeInputLimits } from "./input-limits.ts";
+
+// The CommonJS copy of graphql, as type-graphql uses (see input-limits.ts).
+const { buildSchema } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+
+describe("input limits", () => {
+  it("refuses a schema with a String or list argument that has no stated limit", () => {
+    expect(() => assertEveryInputBounded(buildSchema(`type Query { find(text: String): Int }`))).toThrow(/Query\.text/);
+    expect(() => assertEveryInputBounded(buildSchema(`input I { comment: String } type Query { put(i: I): Int }`))).toThrow(/I\.comment/);
+    expect(() => assertEveryInputBounded(buildSchema(`type Query { many(ids: [Int!]): Int }`))).toThrow(/Query\.ids/);
+    expect(() => assertEveryInputBounded(buildSchema(`type Query { tracks(search: String, after: String): Int }`))).not.toThrow();
+  });
+
+  it("states each limit in the live schema's descriptions", async () => {
+    const schema = await apiSchema();
+    const args = (field: string) => Object.fromEntries(schema.getQueryType()!.getFields()[field].args.map((a) => [a.name, a.description ?? ""]));
+    expect(args("tracks").search).toContain("At most 200 characters, one line, no control characters.");
+    expect(args("tracks").after).toContain("At most 200 characters");
+    const mutations = schema.getMutationType()!.getFields();
+    expect(mutations.recordEvents.args.find((a) => a.name === "events")!.description).toContain("At most 500 items.");
+    expect(mutations.createBlendConfig.args.find((a) => a.name === "note")!.description).toContain("At most 2000 characters; no control characters but tab and line breaks.");
+    // Describing twice adds nothing (the schema is built once, but emit-schema may run after tests).
+    const before = args("tracks").search;
+    describeInputLimits(schema);
+    expect(args("tracks").search).toBe(before);
+  });
+
+  it("names the first bad value by its path, inside lists and input objects", async () => {
+    const schema = await apiSchema();
+    const events = schema.getMutationType()!.getFields().recordEvents.args;
+    const event = { eventId: "ok", kind: "STREAM", occurredAt: new Date() };
+    expect(() => checkArgumentValues(events, { userId: 1, events: [event, { ...event, eventId: "bad\u0000id" }] })).toThrow(/^events\[1\]\.eventId: must not contain control characters/);
+    expect(() => checkArgumentValues(events, { userId: 1, events: Array.from({ length: 501 }, () => event) })).toThrow(/^events: must hold at most 500 items, got 501/);
+    const train = schema.getMutationType()!.getFields().startTraining.args;
+    expect(() => checkArgumentValues(train, { models: ["popularity", "x".repeat(21)] })).toThrow(/^models\[1\]: must be at most 20 characters/);
+    expect(() => checkArgumentValues(train, { models: ["popularity"] })).not.toThrow();
+  });
+});

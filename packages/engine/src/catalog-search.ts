@@ -1,0 +1,74 @@
+import { TEXT_LIMITS } from "./validation/text.ts";
+
+/** Longest search the catalogue accepts (the API states it; a search costs index lookups, not a scan). */
+export const SEARCH_MAX_LENGTH = TEXT_LIMITS.search.maxLength;
+
+/** Searches shorter than this match the start of a word: a trigram index needs three characters. */
+const SUBSTRING_MIN_LENGTH = 3;
+
+/** `text` with ILIKE's wildcards and escape character taken literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * An ILIKE condition matching `search` in any of `columns`, with its parameters numbered from
+ * `firstParam`. Three characters or more match anywhere (served by the trigram GIN indexes of
+ * migration search_trigram_indexes); one or two match the start of any word (the trigram
+ * index still serves those: pg_trgm pads each word's start).
+ */
+export function searchCondition(columns: string[], search: string, firstParam: number): { sql: string; params: string[] } {
+  const text = escapeLike(search);
+  const params = search.length >= SUBSTRING_MIN_LENGTH ? [`%${text}%`] : [`${text}%`, `% ${text}%`];
+  const terms = columns.flatMap((column) => params.map((_, i) => `${column} ILIKE $${firstParam + i}`));
+  return { sql: `(${terms.join(" OR ")})`, params };
+}
+
+/**
+ * Most row ids one search statement looks at. A search whose trigrams are all common (or that
+ * has none, such as punctuation) rechecks every row in range; reading the table in id ranges
+ * of this size keeps each statement short, so on the embedded database, which runs one
+ * statement at a time for everyone, other requests' statements run between them.
+ */
+export const SEARCH_CHUNK_IDS = 2500;
+
+export interface ChunkedMatch {
+  /** Ids of the first `first + 1` matching rows after `afterId`, in id order. */
+  ids: number[];
+  /** How many rows match in all. */
+  total: number;
+}
+
+/**
+ * Finds the rows of `table` (aliased `alias`) matching `where` (with `params`), in id ranges of
+ * SEARCH_CHUNK_IDS: one statement per range returns the range's count and its first ids after
+ * the cursor. `where` may use $1..$n; the range and cursor parameters follow them.
+ */
+export async function matchInChunks(
+  query: <T>(sql: string, params?: unknown[]) => Promise<T[]>,
+  input: { table: string; alias: string; where: string; params: unknown[]; afterId: number | null; first: number },
+): Promise<ChunkedMatch> {
+  const { table, alias, where, params } = input;
+  const [{ top }] = await query<{ top: number }>(`SELECT coalesce(max(id), 0)::int AS top FROM ${table}`);
+  const n = params.length;
+  const sql = `SELECT count(*)::int AS matched,
+                      (array_agg(${alias}.id ORDER BY ${alias}.id) FILTER (WHERE ${alias}.id > $${n + 3}))[1:$${n + 4}] AS ids
+               FROM ${table} ${alias}
+               WHERE ${alias}.id > $${n + 1} AND ${alias}.id <= $${n + 2} AND ${where}`;
+  const ids: number[] = [];
+  let total = 0;
+  for (let low = 0; low < top; low += SEARCH_CHUNK_IDS) {
+    const [chunk] = await query<{ matched: number; ids: number[] | null }>(sql, [...params, low, low + SEARCH_CHUNK_IDS, input.afterId ?? 0, input.first + 1 - ids.length]);
+    total += chunk.matched;
+    if (ids.length <= input.first && chunk.ids) ids.push(...chunk.ids.slice(0, input.first + 1 - ids.length));
+    // In-process PGlite runs on this thread: let timers and other requests' I/O in between.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { ids, total };
+}
+
+/** Every id of `table` matching `search` in `columns` (read in chunks, as matchInChunks). */
+export async function allMatchingIds(query: Parameters<typeof matchInChunks>[0], table: string, alias: string, columns: string[], search: string): Promise<number[]> {
+  const match = searchCondition(columns, search, 1);
+  return (await matchInChunks(query, { table, alias, where: match.sql, params: match.params, afterId: null, first: 1_000_000_000 })).ids;
+}
