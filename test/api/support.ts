@@ -2,7 +2,9 @@ import { afterAll, beforeAll } from "vitest";
 import type { Database } from "@deepcuts/db";
 import { float32ToBytes } from "@deepcuts/db";
 import { startApi, type RunningApi } from "../../apps/api/src/server.ts";
+import { tmpdir } from "node:os";
 import { settleJobs } from "@deepcuts/engine/curation/jobs.ts";
+import { startWorker } from "@deepcuts/engine/jobs/worker.ts";
 import { createApiKey } from "@deepcuts/engine/keys.ts";
 import { upsertArtists, upsertTracks, upsertUsers } from "@deepcuts/engine/ingest.ts";
 import { weekStartFor } from "@deepcuts/engine/weekly/week.ts";
@@ -11,23 +13,31 @@ import { createTestDatabase, type Target, type TestDatabase } from "../support/d
 /** A Database whose every raw SQL call and Prisma operation is counted (for N+1 checks). */
 export function countingDatabase(db: Database): { db: Database; count(): number; reset(): void } {
   let n = 0;
+  // The API runs its requests on db.withStatementTimeout(...): count those queries too.
+  const counting = (inner: Database): Database => ({
+    ...countedOnce(inner, () => n++),
+    withStatementTimeout: async (ms) => counting(await inner.withStatementTimeout(ms)),
+  });
+  return { db: counting(db), count: () => n, reset: () => (n = 0) };
+}
+
+function countedOnce(db: Database, tick: () => void): Database {
   const prisma = db.prisma.$extends({
     query: {
       $allOperations({ args, query }) {
-        n++;
+        tick();
         return query(args);
       },
     },
   }) as unknown as Database["prisma"];
-  const counted: Database = {
+  return {
     ...db,
     prisma,
     query: (sql, params) => {
-      n++;
+      tick();
       return db.query(sql, params);
     },
   };
-  return { db: counted, count: () => n, reset: () => (n = 0) };
 }
 
 export interface GqlResponse {
@@ -138,10 +148,13 @@ export async function startApiWorld(target: Target): Promise<ApiWorld> {
   };
   const counter = countingDatabase(t.db);
   const api = await startApi(counter.db, 0);
+  // One in-process job worker, as `deepcuts serve` runs (no weekly cron: tests queue runs themselves).
+  const worker = await startWorker(t.db, { threads: 1, home: t.home ?? tmpdir(), schedule: false });
   return {
     t, api, counter, keys, userIds, artistIds, trackIds, playlistId: pl.id, smallPlaylistId: small.id, weekStart, alsVersionId, textVersionId,
     async stop() {
       await api.stop();
+      await worker.stop();
       await t.drop();
     },
   };

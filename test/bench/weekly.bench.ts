@@ -6,6 +6,12 @@
 // --database-url reuses a world already loaded (e.g. by `bench:ingest -- --full --keep`);
 // --sample N generates for N random listeners only and says so (the rate is per listener);
 // --skip-training uses the database's active model versions as they are.
+// --vectors-only runs weekly-vectors.ts instead: native scoring against its bound, two threads,
+// and two-stage retrieval up to a 1,000,000-track synthetic catalogue, with no database.
+if (process.argv.includes("--vectors-only")) {
+  await import("./weekly-vectors.ts");
+  process.exit(0);
+}
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";

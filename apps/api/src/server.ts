@@ -1,15 +1,31 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { ApolloServer } from "@apollo/server";
-import { startStandaloneServer } from "@apollo/server/standalone";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Database } from "@deepcuts/db";
+import { findApiKey } from "@deepcuts/engine/keys.ts";
+import { httpConfig, type HttpConfig } from "./config.ts";
 import { createContext, type ApiContext, type Viewer } from "./graphql/context.ts";
+import { exposurePlugin } from "./graphql/exposure.ts";
 import { CursorCodec } from "./graphql/pagination.ts";
 import { apiSchema } from "./graphql/schema.ts";
-import { findApiKey } from "@deepcuts/engine/keys.ts";
+import { answerClientError, apiRequestHandler } from "./http/handler.ts";
 
-const PUBLIC_CODES = new Set(["BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "MODEL_NOT_READY", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
+const PUBLIC_CODES = new Set(["BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "MODEL_NOT_READY", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE", "DATABASE_TIMEOUT"]);
+
+/** PostgreSQL's query_canceled (statement_timeout), however many wrappers the driver and Prisma add. */
+export function isStatementTimeout(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 8; depth++) {
+    const { code, originalCode, message } = e as { code?: unknown; originalCode?: unknown; message?: unknown };
+    if (code === "57014" || originalCode === "57014" || (typeof message === "string" && message.includes("canceling statement due to statement timeout"))) return true;
+    const wrapped = e as { originalError?: unknown; cause?: unknown };
+    e = wrapped.originalError ?? wrapped.cause;
+  }
+  return false;
+}
 
 /** Known client errors pass through; anything else becomes a bare INTERNAL_SERVER_ERROR. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -22,6 +38,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof GraphQLError && original.extensions?.code && PUBLIC_CODES.has(String(original.extensions.code))) {
     return { message: original.message, path: formatted.path, extensions: { code: original.extensions.code } };
   }
+  if (isStatementTimeout(original)) {
+    return { message: "this request's database work ran over its time budget (DEEPCUTS_STATEMENT_TIMEOUT_MS); narrow it or try again", path: formatted.path, extensions: { code: "DATABASE_TIMEOUT" } };
+  }
   if (process.env.DEEPCUTS_DEBUG) console.error(original);
   return { message: "internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }
@@ -31,7 +50,7 @@ export async function viewerFromHeaders(db: Database, headers: Record<string, st
   const auth = headers.authorization;
   const raw = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7).trim() : typeof headers["x-api-key"] === "string" ? headers["x-api-key"] : null;
   if (!raw) return null;
-  const key = await findApiKey(db, raw);
+  const key = raw.length <= 200 ? await findApiKey(db, raw) : null;
   if (!key) throw new GraphQLError("this API key is unknown or revoked", { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
   return { keyId: key.id, role: key.role, userId: key.userId };
 }
@@ -41,20 +60,69 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function createApolloServer(): Promise<ApolloServer<ApiContext>> {
-  return new ApolloServer<ApiContext>({ schema: await apiSchema(), formatError, introspection: true, includeStacktraceInErrorResponses: false });
+export async function createApolloServer(http: HttpConfig = httpConfig()): Promise<ApolloServer<ApiContext>> {
+  return new ApolloServer<ApiContext>({
+    schema: await apiSchema(),
+    formatError,
+    // Who may introspect is decided per request (exposurePlugin), by the caller's key.
+    introspection: http.introspection !== "nobody",
+    includeStacktraceInErrorResponses: false,
+    // The process stops the API itself (and its job worker after it): Apollo's own SIGINT handler
+    // would stop the server and re-raise the signal, killing the process before the worker had
+    // marked its running jobs interrupted.
+    stopOnTerminationSignals: false,
+    // In production a browser opening the API gets no HTML page (Apollo's landing page embeds a
+    // third-party sandbox); development keeps Apollo's local landing page.
+    plugins: [exposurePlugin(http), ...(http.env === "production" ? [ApolloServerPluginLandingPageDisabled()] : [])],
+  });
+}
+
+export interface ApiOptions {
+  cursorSecret?: string | null;
+  threads?: number;
+  /** Exposure and limits; default: the environment's (DEEPCUTS_ENV and the variables of HttpConfig). */
+  http?: Partial<HttpConfig>;
 }
 
 /**
- * Starts the GraphQL API over `db` on `port` (0 picks a free port). `cursorSecret` signs the
- * connections' cursors; replicas behind one address must share it (random per process when null).
+ * Starts the GraphQL API over `db` on `port` (0 picks a free port) on 127.0.0.1: `POST /`
+ * (GraphQL) and `GET /ready` (readiness). `cursorSecret` signs the connections' cursors;
+ * replicas behind one address must share it (random per process when null). Requests run
+ * their database work under the statement budget of `http.statementTimeoutMs`.
  */
-export async function startApi(db: Database, port: number, options: { cursorSecret?: string | null; threads?: number } = {}): Promise<RunningApi> {
-  const server = await createApolloServer();
+export async function startApi(db: Database, port: number, options: ApiOptions = {}): Promise<RunningApi> {
+  const http: HttpConfig = { ...httpConfig(), ...options.http };
+  const server = await createApolloServer(http);
+  await server.start();
+  const requestDb = await db.withStatementTimeout(http.statementTimeoutMs);
   const settings = { cursors: new CursorCodec(options.cursorSecret ?? null), threads: options.threads ?? availableParallelism() };
-  const { url } = await startStandaloneServer(server, {
-    listen: { port, host: "127.0.0.1" },
-    context: async ({ req }) => createContext(db, await viewerFromHeaders(db, req.headers), settings),
+  const httpServer: Server = createServer(
+    apiRequestHandler(server, requestDb, http, async (req) => createContext(requestDb, await viewerFromHeaders(requestDb, req.headers), settings)),
+  );
+  httpServer.on("clientError", answerClientError);
+  // Slow or idle clients cannot hold sockets forever.
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 60_000;
+  httpServer.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, "127.0.0.1", () => resolve());
   });
-  return { url, stop: () => server.stop() };
+  const { port: bound } = httpServer.address() as AddressInfo;
+  let stopped: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${bound}/`,
+    stop() {
+      stopped ??= (async () => {
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeIdleConnections();
+          // Requests still running after a grace period are cut off.
+          setTimeout(() => httpServer.closeAllConnections(), 5000).unref();
+        });
+        await server.stop();
+      })();
+      return stopped;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { Database } from "@deepcuts/db";
 import { bytesToFloat32 } from "@deepcuts/db";
+import { matchInChunks, searchCondition } from "./catalog-search.ts";
 
 export interface AudioFeaturesRecord {
   trackId: number;
@@ -19,23 +20,27 @@ export interface StoredVectorRecord { entityId: number; modelVersionId: number; 
 
 export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
 
-/** Artists in id order after a cursor, by name search and genre. */
+/** Artists in id order after a cursor, by name search (index-served, in bounded chunks: see catalog-search.ts) and genre. */
 export async function listArtists(db: Database, input: { first: number; afterId: number | null; search?: string | null; genre?: string | null }) {
   const search = input.search?.trim();
-  const where = {
-    ...(input.genre ? { genre: input.genre } : {}),
-    ...(search ? { name: { contains: search, mode: "insensitive" as const } } : {}),
-  };
-  const [rows, totalCount] = await Promise.all([
-    db.prisma.artist.findMany({
-      where: { ...where, ...(input.afterId ? { id: { gt: input.afterId } } : {}) },
-      orderBy: { id: "asc" },
-      take: input.first + 1,
-      select: { id: true, externalKey: true, name: true, genre: true },
-    }),
-    db.prisma.artist.count({ where }),
-  ]);
-  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount };
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (input.genre) conditions.push(`a.genre = $${params.push(input.genre)}`);
+  const columns = `SELECT a.id, a.external_key AS "externalKey", a.name, a.genre FROM artists a`;
+  if (!search) {
+    const where = conditions.length ? conditions.join(" AND ") : "true";
+    const [rows, [{ n }]] = await Promise.all([
+      db.query<ArtistRecord>(`${columns} WHERE ${where} AND a.id > $${params.length + 1} ORDER BY a.id LIMIT $${params.length + 2}`, [...params, input.afterId ?? 0, input.first + 1]),
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM artists a WHERE ${where}`, params),
+    ]);
+    return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: n };
+  }
+  const match = searchCondition(["a.name"], search, params.length + 1);
+  params.push(...match.params);
+  conditions.push(match.sql);
+  const found = await matchInChunks(db.query, { table: "artists", alias: "a", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first });
+  const rows = await db.query<ArtistRecord>(`${columns} WHERE a.id = ANY($1::int[]) ORDER BY a.id`, [found.ids]);
+  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: found.total };
 }
 
 /** Essentia features of many tracks (DataLoader batch). */

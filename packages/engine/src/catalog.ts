@@ -1,50 +1,62 @@
 import type { Database } from "@deepcuts/db";
+import { allMatchingIds, matchInChunks, searchCondition } from "./catalog-search.ts";
 
 export interface Page<T> { items: T[]; hasNextPage: boolean; totalCount: number }
 
-/** Tracks in id order after a cursor, optionally filtered by a title/artist search and artist. */
-export async function listTracks(db: Database, input: { first: number; afterId: number | null; search?: string | null; artistId?: number | null }): Promise<Page<{
-  id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null;
-}>> {
+export interface TrackRow { id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null }
+
+/**
+ * Tracks in id order after a cursor, optionally filtered by artist and by a search matching the
+ * title or the artist's name (index-served, read in bounded chunks: see catalog-search.ts).
+ */
+export async function listTracks(db: Database, input: { first: number; afterId: number | null; search?: string | null; artistId?: number | null }): Promise<Page<TrackRow>> {
   const search = input.search?.trim();
-  const where = {
-    ...(input.artistId ? { artistId: input.artistId } : {}),
-    ...(search ? { OR: [{ title: { contains: search, mode: "insensitive" as const } }, { artist: { name: { contains: search, mode: "insensitive" as const } } }] } : {}),
-  };
-  const [rows, totalCount] = await Promise.all([
-    db.prisma.track.findMany({
-      where: { ...where, ...(input.afterId ? { id: { gt: input.afterId } } : {}) },
-      orderBy: { id: "asc" },
-      take: input.first + 1,
-      select: { id: true, externalKey: true, title: true, artistId: true, durationMs: true, releaseDate: true, genre: true },
-    }),
-    db.prisma.track.count({ where }),
-  ]);
-  return {
-    items: rows.slice(0, input.first).map((r) => ({ ...r, releaseDate: r.releaseDate ? r.releaseDate.toISOString().slice(0, 10) : null })),
-    hasNextPage: rows.length > input.first,
-    totalCount,
-  };
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (input.artistId) conditions.push(`t.artist_id = $${params.push(input.artistId)}`);
+  if (!search) {
+    const where = conditions.length ? conditions.join(" AND ") : "true";
+    const [rows, [{ n }]] = await Promise.all([
+      db.query<TrackRow>(`${TRACK_COLUMNS} WHERE ${where} AND t.id > $${params.length + 1} ORDER BY t.id LIMIT $${params.length + 2}`, [...params, input.afterId ?? 0, input.first + 1]),
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tracks t WHERE ${where}`, params),
+    ]);
+    return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: n };
+  }
+  const artistIds = await allMatchingIds(db.query, "artists", "a", ["a.name"], search);
+  const title = searchCondition(["t.title"], search, params.length + 1);
+  params.push(...title.params);
+  conditions.push(`(${title.sql} OR t.artist_id = ANY($${params.push(artistIds)}::int[]))`);
+  const match = await matchInChunks(db.query, { table: "tracks", alias: "t", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first });
+  const rows = await db.query<TrackRow>(`${TRACK_COLUMNS} WHERE t.id = ANY($1::int[]) ORDER BY t.id`, [match.ids]);
+  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: match.total };
 }
+
+const TRACK_COLUMNS = `SELECT t.id, t.external_key AS "externalKey", t.title, t.artist_id AS "artistId", t.duration_ms AS "durationMs",
+       to_char(t.release_date, 'YYYY-MM-DD') AS "releaseDate", t.genre
+  FROM tracks t`;
 
 /** Listeners in id order after a cursor; `onlyId` (a listener key's own id) restricts every page. */
 export async function listUsers(db: Database, input: { first: number; afterId: number | null; search?: string | null; onlyId?: number | null }) {
   const search = input.search?.trim();
   // Each condition is its own AND term: the cursor's id can never replace the listener scope.
-  const where = {
-    AND: [
-      ...(input.onlyId !== null && input.onlyId !== undefined ? [{ id: input.onlyId }] : []),
-      ...(search ? [{ OR: [{ name: { contains: search, mode: "insensitive" as const } }, { externalKey: { contains: search, mode: "insensitive" as const } }] }] : []),
-    ],
-  };
-  const [rows, totalCount] = await Promise.all([
-    db.prisma.user.findMany({
-      where: { AND: [...where.AND, ...(input.afterId ? [{ id: { gt: input.afterId } }] : [])] },
-      orderBy: { id: "asc" },
-      take: input.first + 1,
-      select: { id: true, externalKey: true, name: true, timeZone: true },
-    }),
-    db.prisma.user.count({ where }),
-  ]);
-  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount };
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (input.onlyId !== null && input.onlyId !== undefined) conditions.push(`u.id = $${params.push(input.onlyId)}`);
+  const columns = `SELECT u.id, u.external_key AS "externalKey", u.name, u.time_zone AS "timeZone" FROM users u`;
+  type UserRow = { id: number; externalKey: string; name: string; timeZone: string };
+  if (!search) {
+    const where = conditions.length ? conditions.join(" AND ") : "true";
+    const [rows, [{ n }]] = await Promise.all([
+      db.query<UserRow>(`${columns} WHERE ${where} AND u.id > $${params.length + 1} ORDER BY u.id LIMIT $${params.length + 2}`, [...params, input.afterId ?? 0, input.first + 1]),
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users u WHERE ${where}`, params),
+    ]);
+    return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: n };
+  }
+  const match = searchCondition(["u.name", "u.external_key"], search, params.length + 1);
+  params.push(...match.params);
+  conditions.push(match.sql);
+  const found = await matchInChunks(db.query, { table: "users", alias: "u", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first });
+  // The scope again in the final read: only ids the scoped search found, and only in scope.
+  const rows = await db.query<UserRow>(`${columns} WHERE u.id = ANY($1::int[]) AND ($2::int IS NULL OR u.id = $2) ORDER BY u.id`, [found.ids, input.onlyId ?? null]);
+  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: found.total };
 }

@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import { matchTitle, normalizeArtist } from "./identity/normalize.ts";
 
 // Bulk paths write with multi-row INSERT ... SELECT FROM unnest(...): 10-20x faster than
 // Prisma's createMany. Every insert is keyed by an external id and ignores conflicts, so
@@ -73,10 +74,10 @@ export async function upsertArtists(query: Query, rows: ArtistRow[]): Promise<Ma
   for (let i = 0; i < rows.length; i += BATCH) {
     const b = rows.slice(i, i + BATCH);
     await query(
-      `INSERT INTO artists (external_key, name, genre, url)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+      `INSERT INTO artists (external_key, name, genre, url, match_name)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
        ON CONFLICT (external_key) DO NOTHING`,
-      [b.map((r) => r.externalKey), b.map((r) => r.name), b.map((r) => r.genre ?? null), b.map((r) => r.url ?? null)],
+      [b.map((r) => r.externalKey), b.map((r) => r.name), b.map((r) => r.genre ?? null), b.map((r) => r.url ?? null), b.map((r) => normalizeArtist(r.name))],
     );
     await yieldToLoop();
   }
@@ -87,8 +88,8 @@ export async function upsertTracks(query: Query, rows: TrackRow[]): Promise<Map<
   for (let i = 0; i < rows.length; i += BATCH) {
     const b = rows.slice(i, i + BATCH);
     await query(
-      `INSERT INTO tracks (external_key, title, artist_id, duration_ms, release_date, audio_path, genre, metadata)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::date[], $6::text[], $7::text[], $8::jsonb[])
+      `INSERT INTO tracks (external_key, title, artist_id, duration_ms, release_date, audio_path, genre, metadata, match_title)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::date[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
        ON CONFLICT (external_key) DO NOTHING`,
       [
         b.map((r) => r.externalKey),
@@ -99,6 +100,7 @@ export async function upsertTracks(query: Query, rows: TrackRow[]): Promise<Map<
         b.map((r) => r.audioPath ?? null),
         b.map((r) => r.genre ?? null),
         b.map((r) => (r.metadata === undefined ? null : JSON.stringify(r.metadata))),
+        b.map((r) => matchTitle(r.title)),
       ],
     );
     await yieldToLoop();

@@ -1,39 +1,24 @@
 import type { Database } from "@deepcuts/db";
+import { createRecord } from "./jobs/records.ts";
+import { runOwnedJob } from "./jobs/run.ts";
 
-export type JobKindName = "TRAIN" | "GENERATE" | "ANALYZE" | "IMPORT";
+export type { JobKindName } from "./jobs/records.ts";
+import type { JobKindName } from "./jobs/records.ts";
 
 /**
- * Runs `work` as a recorded job: a `jobs` row that goes RUNNING -> SUCCEEDED/FAILED, with its
- * progress (done, total, message) written at most once a second, so the dashboard and
- * `deepcuts status` can follow long work.
+ * Runs `work` in the foreground as a recorded job owned by this process: a `jobs` row that goes
+ * RUNNING -> SUCCEEDED/FAILED/CANCELLED, with progress, heartbeat and the cancel flag (another
+ * process may cancel it), so the dashboard and `deepcuts status` can follow long CLI work. If
+ * this process dies, reconciliation marks it INTERRUPTED: running the command again resumes.
  */
 export async function runRecordedJob<T>(
   db: Database,
   kind: JobKindName,
   params: object,
-  work: (progress: (message: string, done: number, total: number) => void) => Promise<T>,
+  work: (progress: (message: string, done: number, total: number) => void, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const [{ id }] = await db.query<{ id: number }>(
-    `INSERT INTO jobs (kind, status, params, started_at) VALUES ($1::text::"JobKind", 'RUNNING', $2::jsonb, now()) RETURNING id`,
-    [kind, JSON.stringify(params)],
-  );
-  let last = 0;
-  let pending: Promise<unknown> = Promise.resolve();
-  const progress = (message: string, done: number, total: number) => {
-    const now = Date.now();
-    if (now - last < 1000 && done < total) return;
-    last = now;
-    pending = pending.then(() => db.query(`UPDATE jobs SET done = $2, total = $3, message = $4 WHERE id = $1`, [id, done, total, message]).catch(() => {}));
-  };
-  try {
-    const result = await work(progress);
-    await pending;
-    await db.query(`UPDATE jobs SET status = 'SUCCEEDED', finished_at = now(), result = $2::jsonb, done = greatest(done, total) WHERE id = $1`, [id, JSON.stringify(result ?? null)]);
-    return result;
-  } catch (error) {
-    await pending;
-    const cancelled = (error as Error).name === "CancelledError";
-    await db.query(`UPDATE jobs SET status = $2::text::"JobStatus", finished_at = now(), error = $3 WHERE id = $1`, [id, cancelled ? "CANCELLED" : "FAILED", (error as Error).message]);
-    throw error;
-  }
+  const id = await createRecord(db, { kind, params });
+  const outcome = await runOwnedJob(db, id, work, { resumeNote: "run the command again to resume" });
+  if (outcome.error) throw outcome.error;
+  return outcome.result as T;
 }

@@ -5,6 +5,7 @@ import { analyzeCommand } from "./commands/analyze.ts";
 import { dbCommand } from "./commands/db.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { exportCommand } from "./commands/export.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { importCommand } from "./commands/import.ts";
 import { keysCommand } from "./commands/keys.ts";
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   analyzeCommand,
   generateCommand,
   evalCommand,
+  exportCommand,
   termsCommand,
   serveCommand,
   statusCommand,

@@ -1,6 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { validateBlend, type BlendConstraints, type BlendWeights } from "../weekly/blend-config.ts";
-import { invalid, missing } from "../service-error.ts";
+import { checkServiceText, invalid, missing } from "../service-error.ts";
+import { TEXT_LIMITS } from "../validation/text.ts";
 
 export interface BlendConfigRecord {
   id: number;
@@ -43,7 +44,7 @@ export async function listBlendConfigs(db: Database, input: { first: number; aft
 /** Stores a new version (not active until activated). Concurrent creators get distinct versions. */
 export async function createBlendConfig(db: Database, input: { weights: BlendWeights; constraints: BlendConstraints; author: string; note: string }): Promise<BlendConfigRecord> {
   checkBlend(input.weights, input.constraints);
-  if (input.note.length > 500) throw invalid("note", `must be at most 500 characters, got ${input.note.length}`);
+  checkServiceText(input.note, "note", TEXT_LIMITS.note);
   for (let attempt = 0; ; attempt++) {
     const [{ next }] = await db.query<{ next: number }>(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM blend_configs`);
     try {

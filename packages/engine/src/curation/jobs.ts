@@ -1,134 +1,109 @@
 import type { Database } from "@deepcuts/db";
 import { invalid, missing } from "../service-error.ts";
+import { ownerIsGoneHere } from "../jobs/owner.ts";
+import { cancelQueueJob } from "../jobs/queue.ts";
+import { createRecord, forceFinish, readRecord, RECORD_SELECT, settleParent, FINISHED, type JobKindName, type JobRecord, type JobStatusName } from "../jobs/records.ts";
+import { abortLiveJob, runOwnedJob, settleLiveJobs, type JobWork } from "../jobs/run.ts";
+import { STALE_AFTER_SECONDS } from "../jobs/reconcile.ts";
+import { workedDatabases } from "../jobs/worker.ts";
 
-export type JobKindName = "TRAIN" | "GENERATE" | "ANALYZE" | "IMPORT";
-export type JobStatusName = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-
-export interface JobRecord {
-  id: number;
-  kind: JobKindName;
-  status: JobStatusName;
-  params: unknown;
-  done: number;
-  total: number;
-  message: string;
-  result: unknown;
-  error: string | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
-
-export type Progress = (message: string, done: number, total: number) => void;
-
-/** A job this process is running: its abort switch and the promise that settles when its row is final. */
-interface LiveJob {
-  controller: AbortController;
-  run: Promise<void>;
-}
-
-const live = new Map<number, LiveJob>();
-/** Jobs this process is running, by kind: a row left RUNNING by a crashed process blocks nothing. */
-const activeByKind = new Map<JobKindName, number>();
-
-/** Resolves once every job started in this process has finished (tests and shutdown). */
-export async function settleJobs(): Promise<void> {
-  while (live.size > 0) await Promise.all([...live.values()].map((j) => j.run));
-}
+export type { JobKindName, JobRecord, JobStatusName } from "../jobs/records.ts";
+export type { Progress } from "../jobs/run.ts";
 
 /**
- * Creates a QUEUED job row and runs `work` after the current request has answered, never in
- * it. Progress is written at most twice a second; the row ends SUCCEEDED with the result,
- * FAILED with the error message, or CANCELLED when `cancelJob` aborted the signal `work` was
- * given and the work stopped (work that finishes regardless still ends SUCCEEDED).
+ * Runs `work` in this process as a recorded job (a QUEUED row, then RUNNING with this process
+ * as its owner) after the current request has answered. Work that cannot travel through the job
+ * queue (a closure) runs this way; everything a worker can run is queued instead (work.ts).
  */
-export async function startJob(
-  db: Database,
-  kind: JobKindName,
-  params: object,
-  work: (progress: Progress, signal: AbortSignal) => Promise<unknown>,
-): Promise<JobRecord> {
-  const row = await db.prisma.job.create({ data: { kind, params: params as object, status: "QUEUED" } });
-  const id = row.id;
-  const controller = new AbortController();
-  const cancelled = (why: string) =>
-    db.prisma.job.update({ where: { id }, data: { status: "CANCELLED", message: why, finishedAt: new Date() } });
-  const run = (async () => {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (controller.signal.aborted) {
-      await cancelled("cancelled before it started");
-      return;
-    }
-    await db.prisma.job.update({ where: { id }, data: { status: "RUNNING", startedAt: new Date() } });
-    let lastWrite = 0;
-    let writing: Promise<unknown> = Promise.resolve();
-    const progress: Progress = (message, done, total) => {
-      const now = Date.now();
-      if (now - lastWrite < 500 || controller.signal.aborted) return;
-      lastWrite = now;
-      writing = writing.then(() => db.prisma.job.update({ where: { id }, data: { message, done, total } }).catch(() => {}));
-    };
-    try {
-      const result = await work(progress, controller.signal);
-      await writing;
-      await db.prisma.job.update({ where: { id }, data: { status: "SUCCEEDED", result: JSON.parse(JSON.stringify(result ?? null)), message: "done", finishedAt: new Date() } });
-    } catch (error) {
-      await writing;
-      if (controller.signal.aborted) await cancelled(`cancelled: ${(error as Error).message}`);
-      else await db.prisma.job.update({ where: { id }, data: { status: "FAILED", error: (error as Error).message, finishedAt: new Date() } });
-    }
-  })().catch(() => {});
-  live.set(id, { controller, run });
-  activeByKind.set(kind, id);
-  void run.finally(() => {
-    live.delete(id);
-    if (activeByKind.get(kind) === id) activeByKind.delete(kind);
-  });
-  return getJob(db, id);
+export async function startJob(db: Database, kind: JobKindName, params: object, work: JobWork<unknown>): Promise<JobRecord> {
+  const id = await createRecord(db, { kind, params });
+  setImmediate(() => void runOwnedJob(db, id, work, { resumeNote: "start it again to resume" }).catch(() => {}));
+  return (await readRecord(db, id))!;
 }
 
-const FINISHED: JobStatusName[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
+/**
+ * Resolves once the jobs this process runs have ended and the queued jobs of every database this
+ * process works have been taken and finished (tests and shutdown), or after `timeoutMs`.
+ */
+export async function settleJobs(timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  await new Promise<void>((r) => setImmediate(r));
+  for (;;) {
+    await settleLiveJobs();
+    let open = 0;
+    for (const db of workedDatabases()) {
+      const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('QUEUED', 'RUNNING') AND queue_name IS NOT NULL`).catch(() => [{ n: 0 }]);
+      open += row.n;
+    }
+    if (open === 0 || Date.now() > until) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /**
- * Aborts a job this process is running and waits (up to `waitMs`) for its work to stop, so the
- * answer usually shows it CANCELLED. What the work had committed stays (a finished model
- * version, a batch of playlists); what it was in the middle of is rolled back or marked failed
- * by the work itself. Refuses, naming `id`, an unknown job, a finished one, and one another
- * process runs (CLI or background work), which this process cannot stop.
+ * Cancels a job from any process: QUEUED or INTERRUPTED work ends CANCELLED at once (its pg-boss
+ * job too); RUNNING work gets the cancel flag, which its owner reads within a second and stops
+ * between steps, keeping what it committed (a finished model version, batches of playlists); a
+ * run cancels all its shards. Waits up to `waitMs` for the job to end, so the answer usually
+ * shows it CANCELLED. A RUNNING job whose owner is gone ends CANCELLED at once. Refuses, naming
+ * `id`, an unknown job and a finished one.
  */
 export async function cancelJob(db: Database, id: number, waitMs = 10_000): Promise<JobRecord> {
-  const job = live.get(id);
-  if (!job) {
-    const row = await db.prisma.job.findUnique({ where: { id }, select: { status: true } });
-    if (!row) throw invalid("id", `there is no job ${id}`);
-    if (FINISHED.includes(row.status as JobStatusName)) throw invalid("id", `job ${id} has already finished (${row.status})`);
-    throw invalid("id", `job ${id} is ${row.status} in another process (the CLI, background work, or a server that stopped); only jobs started through this API can be cancelled`);
+  const row = await readRecord(db, id);
+  if (!row) throw invalid("id", `there is no job ${id}`);
+  if (FINISHED.includes(row.status)) throw invalid("id", `job ${id} has already finished (${row.status})`);
+  await db.query(`UPDATE jobs SET cancel_requested = true WHERE (id = $1 OR parent_id = $1) AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER')`, [id]);
+  const open = await db.query<{ id: number; status: JobStatusName; owner: string | null; stale: boolean; queue_name: string | null; queue_job_id: string | null }>(
+    `SELECT id, status::text AS status, owner, (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $2)) AS stale, queue_name, queue_job_id
+     FROM jobs WHERE (id = $1 OR parent_id = $1) AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER')`,
+    [id, STALE_AFTER_SECONDS],
+  );
+  for (const job of open) {
+    if (job.owner === "shards") continue;
+    const waiting = job.status === "QUEUED" || job.status === "INTERRUPTED";
+    const ownerGone = job.status === "RUNNING" && (job.stale || ownerIsGoneHere(job.owner));
+    if (job.status === "RUNNING" && abortLiveJob(job.id)) continue;
+    if (!waiting && !ownerGone) continue; // its owner elsewhere reads the flag
+    if (job.queue_name && job.queue_job_id) await cancelQueueJob(db, job.queue_name, job.queue_job_id);
+    await forceFinish(db, job.id, "CANCELLED", ownerGone ? "cancelled (its owner was gone)" : job.status === "QUEUED" ? "cancelled before it started" : "cancelled while interrupted");
   }
-  job.controller.abort();
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([job.run, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-  clearTimeout(timer);
-  return getJob(db, id);
+  if (row.shards > 0) await settleParent(db, id);
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const now = (await readRecord(db, id))!;
+    if (FINISHED.includes(now.status) || Date.now() > until) return now;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function getJob(db: Database, id: number): Promise<JobRecord> {
-  const row = await db.prisma.job.findUnique({ where: { id } });
+  const row = await readRecord(db, id);
   if (!row) throw missing(`job ${id}`);
-  return row as JobRecord;
+  return row;
 }
 
-/** Jobs, newest first. */
+/** Top-level jobs (a run's shards are inside it), newest first. */
 export async function listJobs(db: Database, input: { kind: JobKindName | null; status: JobStatusName | null; first: number; afterId: number | null }) {
-  const where = { ...(input.kind ? { kind: input.kind } : {}), ...(input.status ? { status: input.status } : {}) };
-  const [rows, totalCount] = await Promise.all([
-    db.prisma.job.findMany({ where: { ...where, ...(input.afterId ? { id: { lt: input.afterId } } : {}) }, orderBy: { id: "desc" }, take: input.first + 1 }),
-    db.prisma.job.count({ where }),
+  const conditions = ["j.parent_id IS NULL"];
+  const params: unknown[] = [];
+  if (input.kind) conditions.push(`j.kind = $${params.push(input.kind)}::text::"JobKind"`);
+  if (input.status) conditions.push(`j.status = $${params.push(input.status)}::text::"JobStatus"`);
+  const filter = conditions.join(" AND ");
+  const page = input.afterId ? `${filter} AND j.id < $${params.length + 1}` : filter;
+  const [rows, [{ n }]] = await Promise.all([
+    db.query<JobRecord>(`${RECORD_SELECT} WHERE ${page} ORDER BY j.id DESC LIMIT ${input.first + 1}`, input.afterId ? [...params, input.afterId] : params),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs j WHERE ${filter}`, params),
   ]);
-  return { items: rows.slice(0, input.first) as JobRecord[], hasNextPage: rows.length > input.first, totalCount };
+  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: n };
 }
 
-/** The job of this kind this process is running, if any (one training or generation at a time). */
+/** The job of this kind that is queued or running anywhere, if any (one training or generation at a time). */
 export async function jobInFlight(db: Database, kind: JobKindName): Promise<JobRecord | null> {
-  const id = activeByKind.get(kind);
-  return id === undefined ? null : getJob(db, id);
+  const [row] = await db.query<{ id: number }>(
+    `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND parent_id IS NULL
+       AND (status IN ('QUEUED', 'RUNNING') OR (status = 'INTERRUPTED' AND queue_name IS NOT NULL))
+     ORDER BY id DESC LIMIT 1`,
+    [kind],
+  );
+  return row ? getJob(db, row.id) : null;
 }

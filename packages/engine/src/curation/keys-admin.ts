@@ -1,6 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { createApiKey, revokeApiKey, type CreatedKey, type Role } from "../keys.ts";
-import { invalid, missing } from "../service-error.ts";
+import { checkServiceText, invalid, missing } from "../service-error.ts";
+import { TEXT_LIMITS } from "../validation/text.ts";
 
 export interface ApiKeyRecord { id: number; name: string; prefix: string; role: Role; userId: number | null; createdAt: Date; revokedAt: Date | null }
 
@@ -19,8 +20,7 @@ export async function listApiKeys(db: Database, input: { first: number; afterId:
 
 /** Issues a key; the secret is in the answer only. */
 export async function issueApiKey(db: Database, input: { name: string; role: Role; userId: number | null }): Promise<CreatedKey> {
-  const name = input.name.trim();
-  if (name.length < 1 || name.length > 100) throw invalid("name", `must be 1..100 characters, got ${input.name.length}`);
+  const name = checkServiceText(input.name, "name", TEXT_LIMITS.label).trim();
   if (input.role === "LISTENER" && input.userId == null) throw invalid("userId", "a LISTENER key must name its listener");
   if (input.role !== "LISTENER" && input.userId != null) throw invalid("userId", `a ${input.role} key is not tied to a listener; leave userId out`);
   if (input.userId != null) {

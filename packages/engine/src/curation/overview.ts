@@ -16,7 +16,7 @@ export async function overview(db: Database): Promise<OverviewRecord> {
       `SELECT kind::text AS kind, id AS "versionId", finished_at AS "finishedAt" FROM model_versions WHERE is_active ORDER BY kind`,
     ),
     db.query<{ version: number }>(`SELECT version FROM blend_configs WHERE is_active`),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('QUEUED', 'RUNNING')`),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('QUEUED', 'RUNNING') AND parent_id IS NULL`),
   ]);
   return { ...counts, activeModels: models, activeBlendVersion: blend[0]?.version ?? null, jobsInFlight: jobs[0].n };
 }

@@ -1,40 +1,35 @@
 import type { Database } from "@deepcuts/db";
-import { CancelledError } from "@deepcuts/models/core";
-import { trainModels, TRAINABLE, type Trainable } from "../training/train.ts";
-import { generateDuePlaylists } from "../weekly/generate.ts";
-import { indexCacheFor } from "../similarity/index-cache.ts";
+import { TRAINABLE } from "../training/train.ts";
 import { invalid } from "../service-error.ts";
-import { jobInFlight, startJob, type JobRecord } from "./jobs.ts";
+import { enqueueJob } from "../jobs/enqueue.ts";
+import { jobInFlight, type JobRecord } from "./jobs.ts";
 
-/** Starts training of the named models on `threads` worker threads as a background job (one training at a time). */
-export async function startTraining(db: Database, models: string[], threads: number): Promise<JobRecord> {
+/** Queues training of the named models for a worker (one training at a time); returns its job, or the one already queued or running. */
+export async function startTraining(db: Database, models: string[], _threads?: number): Promise<JobRecord> {
   if (models.length === 0) throw invalid("models", `name at least one of ${TRAINABLE.join(", ")}`);
   models.forEach((m, i) => {
     if (!(TRAINABLE as readonly string[]).includes(m)) throw invalid(`models[${i}]`, `must be one of ${TRAINABLE.join(", ")}, got '${m}'`);
   });
   const busy = await jobInFlight(db, "TRAIN");
   if (busy) return busy;
-  return startJob(db, "TRAIN", { models }, async (progress, signal) => {
-    try {
-      return await trainModels(db, models as Trainable[], {
-        threads,
-        signal,
-        progress: (name) => {
-          // Between models: a cancelled job trains no further model (popularity has no signal of its own).
-          if (signal.aborted) throw new CancelledError(`training before ${name}`);
-          return { callback: (m, d, t) => progress(`${name}: ${m}`, d, t), done: (m) => progress(`${name}: ${m}`, 1, 1) };
-        },
-      });
-    } finally {
-      // Models finished before a cancellation or failure are active: serve them.
-      indexCacheFor(db).invalidate();
-    }
-  });
+  return enqueueJob(db, "TRAIN", { models });
 }
 
-/** Starts the weekly generation (playlists that are due) as a background job. */
-export async function startWeeklyGeneration(db: Database): Promise<JobRecord> {
+/** Queues a weekly generation run (playlists due now), fanned out into listener-range shards by a worker. */
+export async function startWeeklyGeneration(db: Database, options: { now?: Date; shardSize?: number } = {}): Promise<JobRecord> {
   const busy = await jobInFlight(db, "GENERATE");
   if (busy) return busy;
-  return startJob(db, "GENERATE", {}, (progress, signal) => generateDuePlaylists(db, { onProgress: progress, signal }));
+  return enqueueJob(db, "GENERATE", { now: (options.now ?? new Date()).toISOString(), ...(options.shardSize ? { shardSize: options.shardSize } : {}) });
+}
+
+/** Queues an audio analysis (and optionally the demo clips first and the audio model after). */
+export async function startAudioAnalysis(db: Database, params: { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean } = {}): Promise<JobRecord> {
+  const busy = await jobInFlight(db, "ANALYZE");
+  if (busy) return busy;
+  return enqueueJob(db, "ANALYZE", params);
+}
+
+/** Queues an import of a file or folder the workers can read (all or nothing, as the CLI's). */
+export async function startImport(db: Database, format: "lastfm-2k" | "events" | "texts" | "audio", path: string): Promise<JobRecord> {
+  return enqueueJob(db, "IMPORT", { format, path });
 }

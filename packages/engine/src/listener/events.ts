@@ -1,6 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { EVENT_KINDS, insertEvents, type EventRow } from "../ingest.ts";
 import { invalid, missing } from "../service-error.ts";
+import { checkInstant, InstantError } from "../validation/instant.ts";
 
 export const MAX_EVENT_BATCH = 500;
 
@@ -28,8 +29,12 @@ async function validateEvents(db: Database, events: EventInput[], now: Date): Pr
     const needsTrack = e.kind === "STREAM" || e.kind === "SAVE" || e.kind === "SKIP";
     if (needsTrack && e.trackId == null) throw invalid(`${at}.trackId`, `is required for a ${e.kind} event`);
     if (!needsTrack && e.trackId == null && e.artistId == null) throw invalid(`${at}.artistId`, `a ${e.kind} event names a track or an artist`);
-    if (Number.isNaN(e.occurredAt.getTime())) throw invalid(`${at}.occurredAt`, "is not a valid date-time");
-    if (e.occurredAt.getTime() > now.getTime() + 24 * 3600_000) throw invalid(`${at}.occurredAt`, `is more than a day in the future: ${e.occurredAt.toISOString()}`);
+    try {
+      checkInstant(e.occurredAt, `${at}.occurredAt`, now);
+    } catch (error) {
+      if (error instanceof InstantError) throw invalid(error.field, error.problem);
+      throw error;
+    }
     if (e.msPlayed != null && (!Number.isInteger(e.msPlayed) || e.msPlayed < 0 || e.msPlayed > 24 * 3600_000)) {
       throw invalid(`${at}.msPlayed`, `must be 0..86400000, got ${e.msPlayed}`);
     }

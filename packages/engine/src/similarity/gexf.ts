@@ -1,6 +1,5 @@
+import { xmlText as escapeXml } from "../export/xml.ts";
 import type { SimilarityGraph } from "./graph.ts";
-
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
 
 /**
  * GEXF 1.3 (gexf.net/schema) that Gephi opens: an undirected graph with the similarity score

@@ -42,6 +42,8 @@ export const TEXT_LIMITS = {
   name: { maxLength: 500, required: true },
   /** External keys and event ids. */
   key: { maxLength: 200, required: true },
+  /** Short labels: API key names, genres, model names. */
+  label: { maxLength: 100, required: true },
   /** Curator notes on blends. */
   note: { maxLength: 2000, multiline: true },
   /** Imported documents (biographies, reviews). */

@@ -67,15 +67,23 @@ function scoreAll(m: { rows: number; cols: number; data: Float32Array }, query: 
   return out;
 }
 
-/**
- * One listener's weekly playlist from the blend: candidates are every track the listener never
- * played (nothing by an artist they disliked); each source scores them (collaborative
- * x_u . y_i, with the audio-predicted vector standing in for tracks nobody has played; cultural
- * and audio similarity to the listener's taste profile; popularity; novelty = an artist new to
- * them), scores are z-normalised per listener, weighted, and the top of the blend is re-ranked
- * by maximal marginal relevance under the artist cap and the known-artist share.
- */
-export function pickForListener(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints): PlaylistPick {
+/** What both scoring paths need about one listener: the profiles (query vectors) and the rules. */
+export interface ListenerSetup {
+  history: ListenerHistory;
+  /** Catalogue rows the listener played, with log1p(strength). */
+  played: [number, number][];
+  /** Rows the profiles are built from: what they played, or a cold listener's seed artists' popular tracks. */
+  basis: [number, number][];
+  cold: boolean;
+  /** Artists whose tracks are never candidates. */
+  avoid: ReadonlySet<number>;
+  userVector: Float32Array | null;
+  textProfile: Float32Array | null;
+  audioProfile: Float32Array | null;
+  effectiveWeights: Record<SourceName, number>;
+}
+
+export function listenerSetup(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints): ListenerSetup {
   const n = state.trackIds.length;
   const played: [number, number][] = [];
   for (const [trackId, strength] of history.heard) {
@@ -87,31 +95,15 @@ export function pickForListener(state: ModelState, history: ListenerHistory, wei
   const seeds = new Set(history.seedArtists);
   const basis: [number, number][] = played.length
     ? played
-    : Array.from({ length: n }, (_, i) => i).filter((i) => seeds.has(state.artistOf[i])).sort((a, b) => state.popularity[b] - state.popularity[a]).slice(0, 5 * Math.max(1, seeds.size)).map((i) => [i, 1]);
-
-  // Plain loops over the catalogue: this runs once per listener over every track.
-  const eligible = new Uint8Array(n).fill(1);
-  for (const trackId of history.heard.keys()) {
-    const i = state.indexOfTrack.get(trackId);
-    if (i !== undefined) eligible[i] = 0;
-  }
+    : seeds.size === 0
+      ? []
+      : Array.from({ length: n }, (_, i) => i).filter((i) => seeds.has(state.artistOf[i])).sort((a, b) => state.popularity[b] - state.popularity[a]).slice(0, 5 * Math.max(1, seeds.size)).map((i) => [i, 1]);
   const avoid = c.excludeSkipped ? new Set([...history.avoidArtists, ...history.skippedOnlyArtists]) : history.avoidArtists;
-  if (avoid.size > 0) for (let i = 0; i < n; i++) if (avoid.has(state.artistOf[i])) eligible[i] = 0;
-  const novelty = new Float32Array(n);
-  for (let i = 0; i < n; i++) novelty[i] = history.knownArtists.has(state.artistOf[i]) ? 0 : 1;
-
   const effectiveWeights: Record<SourceName, number> = { collaborative: 0, text: 0, audio: 0, popularity: weights.popularity, novelty: weights.novelty };
-  const sourceScores: Record<SourceName, Float32Array> = {
-    collaborative: new Float32Array(n),
-    text: new Float32Array(n),
-    audio: new Float32Array(n),
-    popularity: state.logPopularity,
-    novelty,
-  };
   const cf = state.collaborative;
+  let userVector: Float32Array | null = null;
   if (cf && basis.length) {
     const row = cf.userRow.get(history.userId);
-    let userVector: Float32Array | null = null;
     if (row !== undefined && played.length) {
       const k = cf.model.userFactors.cols;
       userVector = cf.model.userFactors.data.slice(row * k, row * k + k);
@@ -122,34 +114,84 @@ export function pickForListener(state: ModelState, history: ListenerHistory, wei
         userVector = cf.model.recalculateUser(Int32Array.from(known, ([i]) => cf.modelItem[i]), Float32Array.from(known, ([, w]) => Math.expm1(w)));
       }
     }
-    if (userVector) {
-      sourceScores.collaborative = scoreAll(cf.items, userVector);
-      effectiveWeights.collaborative = weights.collaborative;
-    }
+    if (userVector) effectiveWeights.collaborative = weights.collaborative;
   }
   const textProfile = state.text && basis.length ? profile(state.text.unitTracks, basis) : null;
-  if (state.text && textProfile) {
-    sourceScores.text = scoreAll(state.text.unitTracks, textProfile);
-    effectiveWeights.text = weights.text;
-  }
+  if (textProfile) effectiveWeights.text = weights.text;
   const audioProfile = state.audio && basis.length ? profile(state.audio.unitTracks, basis, state.audio.has) : null;
-  if (state.audio && audioProfile) {
-    sourceScores.audio = scoreAll(state.audio.unitTracks, audioProfile);
-    effectiveWeights.audio = weights.audio;
+  if (audioProfile) effectiveWeights.audio = weights.audio;
+  return { history, played, basis, cold, avoid, userVector, textProfile, audioProfile, effectiveWeights };
+}
+
+/**
+ * One listener's weekly playlist from the blend: candidates are every track the listener never
+ * played (nothing by an artist they disliked); each source scores them (collaborative
+ * x_u . y_i, with the audio-predicted vector standing in for tracks nobody has played; cultural
+ * and audio similarity to the listener's taste profile; popularity; novelty = an artist new to
+ * them), scores are z-normalised per listener, weighted, and the top of the blend is re-ranked
+ * by maximal marginal relevance under the artist cap and the known-artist share.
+ * This is the exhaustive reference, one listener at a time; `pickForListeners` (batch.ts) makes
+ * the same playlists for blocks of listeners with native matrix products.
+ */
+export function pickForListener(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints): PlaylistPick {
+  const n = state.trackIds.length;
+  const setup = listenerSetup(state, history, weights, c);
+  const { avoid, effectiveWeights } = setup;
+
+  // Plain loops over the catalogue: this runs once per listener over every track.
+  const eligible = new Uint8Array(n).fill(1);
+  for (const trackId of history.heard.keys()) {
+    const i = state.indexOfTrack.get(trackId);
+    if (i !== undefined) eligible[i] = 0;
   }
+  if (avoid.size > 0) for (let i = 0; i < n; i++) if (avoid.has(state.artistOf[i])) eligible[i] = 0;
+  const novelty = new Float32Array(n);
+  for (let i = 0; i < n; i++) novelty[i] = history.knownArtists.has(state.artistOf[i]) ? 0 : 1;
+
+  const sourceScores: Record<SourceName, Float32Array> = {
+    collaborative: new Float32Array(n),
+    text: new Float32Array(n),
+    audio: new Float32Array(n),
+    popularity: state.logPopularity,
+    novelty,
+  };
+  if (state.collaborative && setup.userVector) sourceScores.collaborative = scoreAll(state.collaborative.items, setup.userVector);
+  if (state.text && setup.textProfile) sourceScores.text = scoreAll(state.text.unitTracks, setup.textProfile);
+  if (state.audio && setup.audioProfile) sourceScores.audio = scoreAll(state.audio.unitTracks, setup.audioProfile);
   const { total, parts } = blendZScores(SOURCES.map((s) => ({ weight: effectiveWeights[s], scores: sourceScores[s] })), eligible, n);
 
-  // Re-rank the head of the blend for diversity under the hard constraints.
-  const head = new TopK(Math.max(200, 10 * c.playlistSize));
+  const head = new TopK(headSize(c));
   for (let i = 0; i < n; i++) if (eligible[i] && total[i] > head.threshold) head.push(i, total[i]);
   const pool = Array.from(head.sorted().ids);
+  return finishPlaylist(state, setup, c, pool, (i) => total[i], (i) => Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>);
+}
+
+/** How many of the blend's best candidates maximal marginal relevance re-ranks. */
+export function headSize(c: BlendConstraints): number {
+  return Math.max(200, 10 * c.playlistSize);
+}
+
+/**
+ * Re-ranks the head of the blend (`pool`, best first) for diversity under the hard constraints,
+ * and explains each pick.
+ */
+export function finishPlaylist(
+  state: ModelState,
+  setup: ListenerSetup,
+  c: BlendConstraints,
+  pool: number[],
+  total: (i: number) => number,
+  parts: (i: number) => Record<SourceName, number>,
+): PlaylistPick {
+  const { history, basis, cold, effectiveWeights } = setup;
+  const cf = state.collaborative;
   const similarityRows = cf ? cf.unitItems : state.text ? state.text.unitTracks : state.audio ? state.audio.unitTracks : null;
   const perArtist = new Map<number, number>();
   const maxKnown = Math.floor(c.knownArtistShare * c.playlistSize);
   let known = 0;
   const picked = mmrSelect({
     candidates: pool,
-    relevance: pool.map((i) => total[i]),
+    relevance: pool.map(total),
     similarity: (a, b) => (similarityRows ? dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols) : 0),
     diversity: similarityRows ? c.diversity : 0,
     k: c.playlistSize,
@@ -165,8 +207,8 @@ export function pickForListener(state: ModelState, history: ListenerHistory, wei
   });
 
   const items = picked.map((i) => {
-    const scores = Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>;
-    return { trackId: state.trackIds[i], score: total[i], scores, reason: explain(state, history, basis, i, scores, cold) };
+    const scores = parts(i);
+    return { trackId: state.trackIds[i], score: total(i), scores, reason: explain(state, history, basis, i, scores, cold) };
   });
   const status = cold ? "COLD_START" : items.length < c.playlistSize ? "SHORT" : "COMPLETE";
   return { status, items, effectiveWeights };

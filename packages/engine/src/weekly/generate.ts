@@ -3,13 +3,17 @@ import { CancelledError } from "@deepcuts/models/core";
 import { activeBlendConfig, type BlendConstraints, type BlendWeights } from "./blend-config.ts";
 import { weekStartFor } from "./week.ts";
 import { pickForListener } from "./engine.ts";
-import { loadModelState } from "./model-state.ts";
+import { loadModelState, type ModelState } from "./model-state.ts";
 import { loadHistories } from "./histories.ts";
 
 export interface GenerateOptions {
   now?: Date;
   /** Only these listeners (database ids); default every listener. */
   userIds?: number[];
+  /** Only listeners with ids in this inclusive range (a shard of a fanned-out run). */
+  idRange?: { from: number; to: number };
+  /** Loaded models to reuse (a worker keeps them between shards while no version changes). */
+  modelState?: () => Promise<ModelState>;
   batchSize?: number;
   onProgress?: (message: string, done: number, total: number) => void;
   signal?: AbortSignal;
@@ -38,17 +42,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   const blend = await activeBlendConfig(db);
   const constraints = blend.constraints as unknown as BlendConstraints;
   const weights = blend.weights as unknown as BlendWeights;
-  const users = await db.query<{ id: number; time_zone: string }>(
-    options.userIds ? `SELECT id, time_zone FROM users WHERE id = ANY($1::int[]) ORDER BY id` : `SELECT id, time_zone FROM users ORDER BY id`,
-    options.userIds ? [options.userIds] : [],
-  );
-  const weekOf = new Map(users.map((u) => [u.id, weekStartFor(now, u.time_zone)]));
-  const weeks = [...new Set(weekOf.values())];
-  const existing = await db.query<{ user_id: number; week: string }>(
-    `SELECT user_id, to_char(week_start, 'YYYY-MM-DD') AS week FROM weekly_playlists WHERE week_start = ANY($1::date[])`,
-    [weeks],
-  );
-  const made = new Set(existing.map((e) => `${e.user_id}:${e.week}`));
+  const { users, weekOf, made } = await listenersAndWeeks(db, now, options);
   const due = users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`));
   const report: GenerateReport = { due: due.length, made: 0, alreadyMade: users.length - due.length, short: 0, coldStart: 0, blendConfigVersion: blend.version, seconds: 0 };
   if (due.length === 0) {
@@ -56,7 +50,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
     return report;
   }
   onProgress("loading catalogue and models", 0, due.length);
-  const state = await loadModelState(db);
+  const state = await (options.modelState ?? (() => loadModelState(db)))();
   const batchSize = options.batchSize ?? 200;
   for (let i = 0; i < due.length; i += batchSize) {
     if (options.signal?.aborted) throw new CancelledError("weekly generation");
@@ -108,3 +102,25 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   return report;
 }
 
+
+/** Listeners (all, some ids, or an id range), the week each is in at `now`, and the playlists already made. */
+async function listenersAndWeeks(db: Database, now: Date, options: Pick<GenerateOptions, "userIds" | "idRange">) {
+  const where = options.userIds ? `WHERE id = ANY($1::int[])` : options.idRange ? `WHERE id BETWEEN $1 AND $2` : ``;
+  const params = options.userIds ? [options.userIds] : options.idRange ? [options.idRange.from, options.idRange.to] : [];
+  const users = await db.query<{ id: number; time_zone: string }>(`SELECT id, time_zone FROM users ${where} ORDER BY id`, params);
+  const weekOf = new Map(users.map((u) => [u.id, weekStartFor(now, u.time_zone)]));
+  const weeks = [...new Set(weekOf.values())];
+  const existing = await db.query<{ user_id: number; week: string }>(
+    `SELECT user_id, to_char(week_start, 'YYYY-MM-DD') AS week FROM weekly_playlists WHERE week_start = ANY($1::date[])
+     ${options.idRange ? `AND user_id BETWEEN $2 AND $3` : ``}`,
+    options.idRange ? [weeks, options.idRange.from, options.idRange.to] : [weeks],
+  );
+  const made = new Set(existing.map((e) => `${e.user_id}:${e.week}`));
+  return { users, weekOf, made };
+}
+
+/** Ids of the listeners whose playlist for the week containing `now` (in their time zone) is not made yet, ascending. */
+export async function dueListenerIds(db: Database, now: Date): Promise<number[]> {
+  const { users, weekOf, made } = await listenersAndWeeks(db, now, {});
+  return users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`)).map((u) => u.id);
+}

@@ -4,7 +4,7 @@ import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
 import { evaluateDatabaseModels } from "@deepcuts/engine/training/evaluate-db.ts";
 
-const MODELS = ["als", "lmf", "popularity", "text", "audio", "audio-features", "blend"];
+const MODELS = ["als", "lmf", "popularity", "text", "audio", "audio-features", "blend", "ease", "ease-als"];
 
 function fmt(metrics: Record<string, unknown>): string {
   return Object.entries(metrics)
@@ -17,7 +17,7 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "offline evaluation, straight from files or on the database's data (popularity always reported beside)",
   usage:
-    "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend " +
+    "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend|ease|ease-als " +
     "[--factors 64] [--regularization 0.05] [--alpha 1] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
     "[--split-out <dir>] [--factors-out <dir>] [--json] [--quiet]",
   async run(argv, ctx) {
@@ -48,11 +48,21 @@ export const evalCommand: Command = {
     };
     const bar = new ProgressBar("eval", !values.quiet);
     const kind = dataset === "db" ? "db" : dataset.split(":")[0];
+    // Only the collaborative evaluations write splits and factors: refuse rather than write nothing.
+    const writesFiles = (kind === "db" || kind === "lastfm-2k") && models.every((m) => m === "als" || m === "lmf" || m === "popularity");
+    for (const flag of ["split-out", "factors-out"] as const) {
+      if (values[flag] !== undefined && !writesFiles) throw new UsageError(`--${flag} applies to --model als, lmf or popularity on --dataset db or lastfm-2k:<folder>`);
+    }
     let result: unknown;
     if (kind === "db") {
       const cf = models.filter((m) => m === "als" || m === "lmf" || m === "popularity");
       if (cf.length !== models.length) throw new UsageError("--dataset db evaluates als, lmf and popularity");
-      result = await withDatabase(ctx, (db) => evaluateDatabaseModels(db, cf as ("als" | "lmf" | "popularity")[], { ...cfOptions, onProgress: bar.callback }));
+      result = await withDatabase(ctx, (db) => evaluateDatabaseModels(db, cf as ("als" | "lmf" | "popularity")[], {
+        ...cfOptions,
+        splitOut: values["split-out"] ? String(values["split-out"]) : undefined,
+        factorsOut: values["factors-out"] ? String(values["factors-out"]) : undefined,
+        onProgress: bar.callback,
+      }));
     } else if (kind === "lastfm-2k" && models.every((m) => m === "als" || m === "lmf" || m === "popularity")) {
       const { evaluateCf } = await import("@deepcuts/models/eval");
       result = await evaluateCf({
@@ -64,6 +74,10 @@ export const evalCommand: Command = {
     } else if ((kind === "lastfm-2k" || kind === "artist-bios") && models.length === 1 && models[0] === "text") {
       const { evaluateText } = await import("@deepcuts/models/text");
       result = await evaluateText({ dataset, seed, onProgress: bar.callback });
+    } else if (kind === "lastfm-2k" && models.length === 1 && (models[0] === "ease" || models[0] === "ease-als")) {
+      // The --seed split and a second one (seed 7), lambda and blend weight chosen on validation.
+      const { evaluateEase } = await import("@deepcuts/models/eval");
+      result = await evaluateEase({ dataset, model: models[0] as "ease" | "ease-als", ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
       result = await evaluateBlendLastfm({ dataset, ...cfOptions, onProgress: bar.callback });

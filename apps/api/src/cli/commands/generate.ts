@@ -1,4 +1,5 @@
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
+import { InstantError, parseIsoInstant } from "@deepcuts/engine/validation/instant.ts";
 import { parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
@@ -10,8 +11,7 @@ export const generateCommand: Command = {
   usage: "deepcuts generate [--now <ISO time>] [--json] [--quiet]",
   async run(argv, ctx) {
     const { values } = parse(argv, { now: { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" } }, false);
-    const now = values.now ? new Date(String(values.now)) : new Date();
-    if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time, got '${values.now}'`);
+    const now = values.now === undefined ? new Date() : nowFlag(String(values.now));
     const bar = new ProgressBar("generate", !values.quiet);
     const report = await withDatabase(ctx, (db) => generateDuePlaylists(db, { now, onProgress: bar.callback }));
     bar.done(`${report.made} playlist(s) made`);
@@ -21,3 +21,13 @@ export const generateCommand: Command = {
     return 0;
   },
 };
+
+/** `--now`: the shared instant rule (a real calendar date with a zone, 2000-01-01 to a day ahead). */
+function nowFlag(raw: string): Date {
+  try {
+    return parseIsoInstant(raw, "--now");
+  } catch (error) {
+    if (error instanceof InstantError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,4 +1,5 @@
 import { createApiKey, revokeApiKey, type Role } from "@deepcuts/engine/keys.ts";
+import { checkText, TEXT_LIMITS, TextError } from "@deepcuts/engine/validation/text.ts";
 import { numberFlag, parse, UsageError } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
@@ -23,7 +24,14 @@ export const keysCommand: Command = {
           if (!user) throw new UsageError(`--user: no listener with key '${values.user}'`);
           userId = user.id;
         }
-        const created = await createApiKey(db, { name: String(values.name ?? `${role} key`), role: role.toUpperCase() as Role, userId });
+        const name = String(values.name ?? `${role} key`);
+        try {
+          checkText(name, "--name", TEXT_LIMITS.label);
+        } catch (error) {
+          if (error instanceof TextError) throw new UsageError(error.message);
+          throw error;
+        }
+        const created = await createApiKey(db, { name: name.trim(), role: role.toUpperCase() as Role, userId });
         emit(ctx, json, created, () => `${created.role} key ${created.id}: ${created.key}\n(shown once; only its hash is stored)`);
       } else if (action === "list") {
         const keys = await db.prisma.apiKey.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, lastUsedAt: true, revokedAt: true } });

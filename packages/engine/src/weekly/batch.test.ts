@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { ImplicitAls } from "@deepcuts/models/cf";
+import { gaussian, seededRandom } from "@deepcuts/models/core";
+import { assembleModelState } from "./model-state.ts";
+import { pickForListener } from "./engine.ts";
+import { pickForListeners } from "./batch.ts";
+import { defaultBlendConstraints, defaultBlendWeights, type BlendWeights } from "./blend-config.ts";
+import type { ListenerHistory } from "./histories.ts";
+
+/** A small world built in memory: 1,500 tracks by 150 artists, ALS on random plays, text vectors, popularity. */
+async function world(seed: number) {
+  const random = seededRandom(seed);
+  const tracks = Array.from({ length: 1500 }, (_, i) => ({ id: i + 1, artist_id: 1 + (i % 150), title: `t${i}` }));
+  const artists = Array.from({ length: 150 }, (_, a) => ({ id: a + 1, name: `artist ${a}` }));
+  const listeners = 120;
+  const plays: [number, number, number][] = [];
+  for (let u = 0; u < listeners; u++) {
+    const taste = Math.floor(random() * 150);
+    for (let e = 0; e < 40; e++) {
+      const artist = random() < 0.7 ? (taste + Math.floor(random() * 5)) % 150 : Math.floor(random() * 150);
+      plays.push([u, artist + 150 * Math.floor(random() * 10), 1 + Math.floor(random() * 5)]);
+    }
+  }
+  const userItems = new Map<number, Map<number, number>>();
+  for (const [u, i, n] of plays) {
+    const row = userItems.get(u) ?? new Map();
+    row.set(i, (row.get(i) ?? 0) + n);
+    userItems.set(u, row);
+  }
+  const indptr = [0], indices: number[] = [], data: number[] = [];
+  for (let u = 0; u < listeners; u++) {
+    const row = [...(userItems.get(u) ?? new Map()).entries()].sort((a, b) => a[0] - b[0]);
+    for (const [i, n] of row) { indices.push(i); data.push(n); }
+    indptr.push(indices.length);
+  }
+  const model = new ImplicitAls({ factors: 16, iterations: 4, random: seededRandom(seed + 1) });
+  await model.fit({ rows: listeners, cols: 1500, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float32Array.from(data) });
+  const textDim = 12;
+  const textTracks = Float32Array.from({ length: 1500 * textDim }, () => gaussian(random));
+  const textArtists = Float32Array.from({ length: 150 * textDim }, () => gaussian(random));
+  const popularity = new Map(tracks.map((t) => [t.id, Math.floor(random() * 50)]));
+  const state = assembleModelState({
+    tracks, artists, popularity,
+    collaborative: { versionId: 1, model, userIds: Int32Array.from({ length: listeners }, (_, u) => 1000 + u), itemTrackIds: Int32Array.from(tracks, (t) => t.id) },
+    text: { versionId: 2, tracks: { ids: Int32Array.from(tracks, (t) => t.id), matrix: { rows: 1500, cols: textDim, data: textTracks } }, artists: { ids: Int32Array.from(artists, (a) => a.id), matrix: { rows: 150, cols: textDim, data: textArtists } } },
+    audio: null,
+  });
+  const histories: ListenerHistory[] = [];
+  for (let u = 0; u < listeners; u++) {
+    const heard = new Map([...(userItems.get(u) ?? new Map()).entries()].map(([i, n]) => [i + 1, n]));
+    const knownArtists = new Map<number, number>();
+    for (const [t, n] of heard) knownArtists.set(tracks[t - 1].artist_id, (knownArtists.get(tracks[t - 1].artist_id) ?? 0) + n);
+    const avoidArtists = new Set<number>(u % 3 === 0 ? [1 + ((u * 7) % 150)] : []);
+    histories.push({ userId: 1000 + u, heard, avoidArtists, skippedOnlyArtists: new Set(), knownArtists, seedArtists: [] });
+  }
+  // Two listeners the model never saw: one with history (folded in), one cold with seed artists.
+  histories.push({ ...histories[5], userId: 5000 });
+  histories.push({ userId: 5001, heard: new Map(), avoidArtists: new Set(), skippedOnlyArtists: new Set(), knownArtists: new Map(), seedArtists: [3, 4] });
+  return { state, histories };
+}
+
+describe("pickForListeners (batched, native top-k)", () => {
+  const built = world(11);
+  const cases: [string, BlendWeights][] = [
+    ["default weights", defaultBlendWeights],
+    ["with novelty and more popularity", { ...defaultBlendWeights, popularity: 0.5, novelty: 0.4 }],
+    ["with a negative novelty weight", { ...defaultBlendWeights, novelty: -0.3 }],
+  ];
+  for (const [name, weights] of cases) {
+    it(`makes the same playlists as the exhaustive path, ${name}`, async () => {
+      const { state, histories } = await built;
+      for (const backend of ["auto", "fallback"] as const) {
+        const batched = await pickForListeners(state, histories, weights, defaultBlendConstraints, { backend });
+        expect(batched.filter((p) => p.items.length === 30).length).toBeGreaterThan(100);
+        histories.forEach((h, u) => {
+          const one = pickForListener(state, h, weights, defaultBlendConstraints);
+          expect(batched[u].status).toBe(one.status);
+          expect(batched[u].items.map((x) => x.trackId)).toEqual(one.items.map((x) => x.trackId));
+          batched[u].items.forEach((x, j) => {
+            expect(x.score).toBeCloseTo(one.items[j].score, 4);
+            expect(x.reason).toBe(one.items[j].reason);
+          });
+        });
+      }
+    });
+  }
+});

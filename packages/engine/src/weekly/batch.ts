@@ -1,0 +1,246 @@
+import type { DenseMatrix } from "@deepcuts/models/core";
+import { createTopKScorer, ScoreMoments, type ScorerOptions, type TopKScorer } from "@deepcuts/models/score";
+import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
+import { finishPlaylist, headSize, listenerSetup, SOURCES, type ListenerSetup, type PlaylistPick, type SourceName } from "./engine.ts";
+import type { ListenerHistory } from "./histories.ts";
+import type { ModelState } from "./model-state.ts";
+
+type VectorSource = "collaborative" | "text" | "audio";
+
+interface SourceColumns {
+  name: VectorSource;
+  matrix: DenseMatrix;
+  /** First column of this source in the joint matrix. */
+  offset: number;
+  moments: ScoreMoments;
+}
+
+/**
+ * What batched scoring keeps per model state: every vector source and popularity side by side in
+ * one joint matrix (tracks x [collaborative | text | audio | log popularity]), the sources' score
+ * moments, and the native scorer over the joint matrix.
+ */
+export interface BatchScoring {
+  joint: DenseMatrix;
+  sources: SourceColumns[];
+  popularityColumn: number;
+  popularitySum: number;
+  popularitySumSq: number;
+  tracksOfArtist: Map<number, number[]>;
+  scorer: TopKScorer;
+}
+
+const prepared = new WeakMap<ModelState, Map<string, Promise<BatchScoring>>>();
+
+/** Built once per loaded model state and backend (the scorer's sessions hold the catalogue). */
+export function prepareBatchScoring(state: ModelState, options: ScorerOptions = {}): Promise<BatchScoring> {
+  let byBackend = prepared.get(state);
+  if (!byBackend) prepared.set(state, (byBackend = new Map()));
+  const key = options.backend ?? "auto";
+  let p = byBackend.get(key);
+  if (!p) byBackend.set(key, (p = build(state, options)));
+  return p;
+}
+
+async function build(state: ModelState, options: ScorerOptions): Promise<BatchScoring> {
+  const n = state.trackIds.length;
+  const matrices: [VectorSource, DenseMatrix | undefined][] = [
+    ["collaborative", state.collaborative?.items],
+    ["text", state.text?.unitTracks],
+    ["audio", state.audio?.unitTracks],
+  ];
+  const sources: SourceColumns[] = [];
+  let width = 0;
+  for (const [name, matrix] of matrices) {
+    if (!matrix) continue;
+    sources.push({ name, matrix, offset: width, moments: new ScoreMoments(matrix) });
+    width += matrix.cols;
+  }
+  const popularityColumn = width++;
+  const data = new Float32Array(n * width);
+  for (const s of sources) {
+    const k = s.matrix.cols;
+    for (let i = 0; i < n; i++) data.set(s.matrix.data.subarray(i * k, i * k + k), i * width + s.offset);
+  }
+  let popularitySum = 0, popularitySumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const p = state.logPopularity[i];
+    data[i * width + popularityColumn] = p;
+    popularitySum += p;
+    popularitySumSq += p * p;
+  }
+  const tracksOfArtist = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const list = tracksOfArtist.get(state.artistOf[i]);
+    if (list) list.push(i);
+    else tracksOfArtist.set(state.artistOf[i], [i]);
+  }
+  const joint = { rows: n, cols: width, data };
+  return { joint, sources, popularityColumn, popularitySum, popularitySumSq, tracksOfArtist, scorer: await createTopKScorer(joint, options) };
+}
+
+/** Score of row i against query u, rounded to float32 as the exhaustive path stores it. */
+function score(m: DenseMatrix, i: number, u: Float32Array): number {
+  const k = m.cols, o = i * k, d = m.data;
+  const k4 = k - (k % 4);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let c = 0; c < k4; c += 4) {
+    s0 += d[o + c] * u[c];
+    s1 += d[o + c + 1] * u[c + 1];
+    s2 += d[o + c + 2] * u[c + 2];
+    s3 += d[o + c + 3] * u[c + 3];
+  }
+  for (let c = k4; c < k; c++) s0 += d[o + c] * u[c];
+  return Math.fround(s0 + s1 + s2 + s3);
+}
+
+/** One source's per-listener z-score: z(i) = (s(i) - mean) / std over the eligible tracks; std 0 = no contribution. */
+interface ZScale {
+  mean: number;
+  std: number;
+  weight: number;
+}
+
+/** Mean and std over eligible tracks from sums over all tracks minus the ineligible ones. */
+function eligibleScale(sum: number, sumSq: number, eligible: number, weight: number): ZScale {
+  const mean = eligible ? sum / eligible : 0;
+  const variance = eligible > 1 ? Math.max(0, sumSq / eligible - mean * mean) : 0;
+  const std = Math.sqrt(variance);
+  return { mean, std, weight: std < 1e-12 ? 0 : weight };
+}
+
+interface ListenerPlan {
+  setup: ListenerSetup;
+  ineligible: Set<number>;
+  vectors: Partial<Record<VectorSource, Float32Array>>;
+  scales: Record<SourceName, ZScale>;
+}
+
+function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): ListenerPlan {
+  const n = state.trackIds.length;
+  const { history, effectiveWeights } = setup;
+  const ineligible = new Set<number>();
+  for (const trackId of history.heard.keys()) {
+    const i = state.indexOfTrack.get(trackId);
+    if (i !== undefined) ineligible.add(i);
+  }
+  for (const artist of setup.avoid) for (const i of b.tracksOfArtist.get(artist) ?? []) ineligible.add(i);
+  const eligible = n - ineligible.size;
+  const zero: ZScale = { mean: 0, std: 0, weight: 0 };
+  const scales: Record<SourceName, ZScale> = { collaborative: zero, text: zero, audio: zero, popularity: zero, novelty: zero };
+  const vectors: ListenerPlan["vectors"] = {
+    collaborative: setup.userVector ?? undefined,
+    text: setup.textProfile ?? undefined,
+    audio: setup.audioProfile ?? undefined,
+  };
+  for (const s of b.sources) {
+    const u = vectors[s.name];
+    if (!u || effectiveWeights[s.name] === 0) continue;
+    // Sums over the whole catalogue from the moments, then the ineligible tracks taken out.
+    const all = s.moments.of(u);
+    let sum = n * all.mean, sumSq = n * (all.std * all.std + all.mean * all.mean);
+    for (const i of ineligible) {
+      const v = score(s.matrix, i, u);
+      sum -= v;
+      sumSq -= v * v;
+    }
+    scales[s.name] = eligibleScale(sum, sumSq, eligible, effectiveWeights[s.name]);
+  }
+  if (effectiveWeights.popularity !== 0) {
+    let sum = b.popularitySum, sumSq = b.popularitySumSq;
+    for (const i of ineligible) {
+      const p = state.logPopularity[i];
+      sum -= p;
+      sumSq -= p * p;
+    }
+    scales.popularity = eligibleScale(sum, sumSq, eligible, effectiveWeights.popularity);
+  }
+  if (effectiveWeights.novelty !== 0) {
+    // Novelty is 1 for a track by an artist new to the listener: count the eligible known ones.
+    let known = 0;
+    for (const artist of history.knownArtists.keys()) for (const i of b.tracksOfArtist.get(artist) ?? []) if (!ineligible.has(i)) known++;
+    const novel = eligible - known;
+    scales.novelty = eligibleScale(novel, novel, eligible, effectiveWeights.novelty);
+  }
+  return { setup, ineligible, vectors, scales };
+}
+
+export interface BatchPickOptions extends ScorerOptions {}
+
+/**
+ * The weekly playlists of many listeners at once, the same as `pickForListener` gives each of
+ * them. The blend is linear in each source's scores once each source's per-listener mean and
+ * spread are known (they come from the catalogue's score moments, minus the ineligible tracks),
+ * so the head of the blend is one top-k of the joint matrix against one query per listener:
+ * native matrix products for blocks of listeners, top-k fused, heard tracks and avoided artists
+ * dropped from the candidates and novelty applied to them (scorer filter). Only the head is then
+ * scored source by source, for the re-ranking and the explanations.
+ * Differences from the exhaustive path: blended scores that agree to float32 rounding may order
+ * differently (the moments are summed in another order), which can swap tracks at the edge of
+ * the head or between two nearly equal picks.
+ */
+export async function pickForListeners(
+  state: ModelState,
+  histories: ListenerHistory[],
+  weights: BlendWeights,
+  c: BlendConstraints,
+  options: BatchPickOptions = {},
+): Promise<PlaylistPick[]> {
+  if (histories.length === 0) return [];
+  const b = await prepareBatchScoring(state, options);
+  const plans = histories.map((h) => plan(state, b, listenerSetup(state, h, weights, c)));
+  const width = b.joint.cols;
+  const queries = new Float32Array(plans.length * width);
+  const novelty = new Float64Array(plans.length);
+  plans.forEach((p, q) => {
+    for (const s of b.sources) {
+      const u = p.vectors[s.name], z = p.scales[s.name];
+      if (!u || z.weight === 0) continue;
+      const f = z.weight / z.std;
+      for (let j = 0; j < s.matrix.cols; j++) queries[q * width + s.offset + j] = f * u[j];
+    }
+    const pop = p.scales.popularity;
+    if (pop.weight !== 0) queries[q * width + b.popularityColumn] = pop.weight / pop.std;
+    if (p.scales.novelty.weight !== 0) novelty[q] = p.scales.novelty.weight / p.scales.novelty.std;
+  });
+  // Candidates' final scores never exceed the product's (the selection stays exact): novelty is
+  // a penalty on the tracks it does not favour, ineligible tracks are dropped.
+  const filter = (q: number, i: number, s: number) => {
+    const p = plans[q];
+    if (p.ineligible.has(i)) return -Infinity;
+    const f = novelty[q];
+    if (f === 0) return s;
+    const isNew = !p.setup.history.knownArtists.has(state.artistOf[i]);
+    return f > 0 ? (isNew ? s : s - f) : isNew ? s + f : s;
+  };
+  const k = Math.min(headSize(c), state.trackIds.length, 4096);
+  // Room for the tracks the filter drops: enough for 9 listeners in 10; the rest are rescanned exactly.
+  const dropped = plans.map((p) => p.ineligible.size).sort((x, y) => x - y);
+  const overFetch = Math.min(4096 - k, dropped[Math.floor(0.9 * (dropped.length - 1))]);
+  const top = await b.scorer.topK({ queries: { rows: plans.length, cols: width, data: queries }, k, filter, overFetch });
+
+  return plans.map((p, q) => {
+    const rows = Array.from(top.items.subarray(q * k, q * k + top.found[q]));
+    // Each source's weighted z-score, in float32 steps as blendZScores makes them.
+    const parts = new Map<number, Record<SourceName, number>>();
+    const totals = new Map<number, number>();
+    for (const i of rows) {
+      const part = {} as Record<SourceName, number>;
+      let total = 0;
+      for (const name of SOURCES) {
+        const z = p.scales[name];
+        let v = 0;
+        if (z.weight !== 0) {
+          const raw = name === "popularity" ? state.logPopularity[i] : name === "novelty" ? (p.setup.history.knownArtists.has(state.artistOf[i]) ? 0 : 1) : score(b.sources.find((s) => s.name === name)!.matrix, i, p.vectors[name as VectorSource]!);
+          v = Math.fround(Math.fround((raw - z.mean) / z.std) * z.weight);
+          total = Math.fround(total + v);
+        }
+        part[name] = v;
+      }
+      parts.set(i, part);
+      totals.set(i, total);
+    }
+    const pool = rows.sort((x, y) => totals.get(y)! - totals.get(x)! || x - y);
+    return finishPlaylist(state, p.setup, c, pool, (i) => totals.get(i)!, (i) => parts.get(i)!);
+  });
+}
