@@ -5,6 +5,9 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // The subscription route's WebSocket client runs as the packages ship (ws loads optional
+  // native helpers at run time, which bundling breaks).
+  serverExternalPackages: ["ws", "graphql-ws"],
 };
 
 export default config;

@@ -47,6 +47,7 @@ describe.each<Target>(["embedded", "postgres"])("concurrent event batches on %s"
             const tries = b % 3 === c ? [attempt(), attempt()] : [attempt()];
             for (const r of await Promise.all(tries)) {
               expect(codesOf(r)).toEqual([]);
+              // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: push() infers unknown without it
               results.push(r.body.data!.recordEvents as { recorded: number; received: number; duplicates: number });
             }
           }

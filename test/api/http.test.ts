@@ -127,7 +127,7 @@ describe.each(["production", "development"])("malformed requests in %s mode", (m
     const garbled = await new Promise<string>((resolve) => {
       const socket = connect(Number(new URL(url()).port), "127.0.0.1", () => socket.write("NOT HTTP AT ALL\r\n\r\n"));
       let text = "";
-      socket.on("data", (c) => (text += c));
+      socket.on("data", (c: Buffer) => (text += c.toString()));
       socket.on("close", () => resolve(text));
       socket.on("error", () => resolve(text));
     });

@@ -6,7 +6,7 @@ import { postgresUnavailable, type Target } from "../support/databases.ts";
 import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
-const CANCEL = `mutation($id:Int!){ cancelJob(id:$id){ id status message error finishedAt } }`;
+const CANCEL = `mutation($id:Int!){ cancelJob(id:$id){ id: databaseId status message error finishedAt } }`;
 
 /** Work that runs until its signal is aborted, as a long fit checking its signal each iteration does. */
 function untilCancelled(seen: { aborted: boolean }) {

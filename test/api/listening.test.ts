@@ -6,8 +6,8 @@ import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 const skipPostgres = await postgresUnavailable();
 
 const HISTORY = `query($u:Int!,$f:Int,$a:String){ listeningHistory(userId:$u, first:$f, after:$a){ totalCount pageInfo{ endCursor hasNextPage }
-  edges{ cursor node{ eventId kind occurredAt msPlayed track{ id title artist{ name } } artist{ id name } } } } }`;
-const TOP = `query($u:Int!,$f:Int){ topArtists(userId:$u, first:$f){ totalPlays totalArtists artists{ artist{ id name } plays share tracksPlayed lastPlayedAt } } }`;
+  edges{ cursor node{ eventId kind occurredAt msPlayed track{ id: databaseId title artist{ name } } artist{ id: databaseId name } } } } }`;
+const TOP = `query($u:Int!,$f:Int){ topArtists(userId:$u, first:$f){ totalPlays totalArtists artists{ artist{ id: databaseId name } plays share tracksPlayed lastPlayedAt } } }`;
 
 interface HistoryNode { eventId: string; kind: string; occurredAt: string; msPlayed: number | null; track: { id: number; title: string; artist: { name: string } } | null; artist: { id: number; name: string } | null }
 interface HistoryPage { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; edges: { cursor: string; node: HistoryNode }[] }

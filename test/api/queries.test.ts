@@ -4,8 +4,8 @@ import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 
-const PLAYLIST = `query($u:Int!, $week:String){ weeklyPlaylist(userId:$u, weekStart:$week){ id totalDurationMs user{ name }
-  items{ position reason durationMs scores{ popularity } track{ id title durationMs audioFeatures{ tempo } topTerms{ term } artist{ name } } } } }`;
+const PLAYLIST = `query($u:Int!, $week:String){ weeklyPlaylist(userId:$u, weekStart:$week){ id: databaseId totalDurationMs user{ name }
+  items{ position reason durationMs scores{ popularity } track{ id: databaseId title durationMs audioFeatures{ tempo } topTerms{ term } artist{ name } } } } }`;
 
 describe.each<Target>(["embedded", "postgres"])("N+1 and limits on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
@@ -47,7 +47,7 @@ describe.each<Target>(["embedded", "postgres"])("N+1 and limits on %s", (target)
     const seen: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const r = await gql(w.api.url, `query($a:String){ tracks(first:50, after:$a){ totalCount pageInfo{ endCursor hasNextPage } edges{ node{ id } } } }`, { a: after }, w.keys.curator);
+      const r = await gql(w.api.url, `query($a:String){ tracks(first:50, after:$a){ totalCount pageInfo{ endCursor hasNextPage } edges{ node{ id: databaseId } } } }`, { a: after }, w.keys.curator);
       const conn = r.body.data!.tracks as { totalCount: number; pageInfo: { endCursor: string; hasNextPage: boolean }; edges: { node: { id: number } }[] };
       seen.push(...conn.edges.map((e) => e.node.id));
       if (!conn.pageInfo.hasNextPage) break;

@@ -18,10 +18,10 @@ async function startReplica(databaseUrl: string): Promise<{ url: string; child: 
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
-  child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", () => {
+    child.stdout.on("data", () => {
       const m = /GraphQL API: (\S+)/.exec(log);
       if (m) resolve(m[1]);
     });
@@ -64,7 +64,7 @@ describe.skipIf(skip !== null)(`API replicas ${skip ?? ""}`, () => {
   });
 
   const neighbours = async (url: string) => {
-    const r = await gql(url, `query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ track{ id } } }`, { t: trackIds[0] }, curatorKey);
+    const r = await gql(url, `query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ track{ id: databaseId } } }`, { t: trackIds[0] }, curatorKey);
     expect(r.body.errors).toBeUndefined();
     // Asked after the search, so it shows the index that answered it.
     const s = await gql(url, `{ neighbourIndexes{ model entity versionId } }`, {}, curatorKey);
@@ -77,7 +77,7 @@ describe.skipIf(skip !== null)(`API replicas ${skip ?? ""}`, () => {
     const before = await neighbours(b.url);
     expect(before.version).toBe(first);
     expect(before.ids.every((i) => i % 4 === 0)).toBe(true);
-    const activated = await gql(a.url, `mutation($id:Int!){ activateModelVersion(id:$id){ id isActive } }`, { id: second }, adminKey);
+    const activated = await gql(a.url, `mutation($id:Int!){ activateModelVersion(id:$id){ id: databaseId isActive } }`, { id: second }, adminKey);
     expect(activated.body.data!.activateModelVersion).toEqual({ id: second, isActive: true });
     const at = Date.now();
     let after = await neighbours(b.url);

@@ -21,6 +21,9 @@ interface Operation {
   query: (w: ApiWorld) => [string, Record<string, unknown>];
 }
 
+/** A Relay global id as the API issues it: "<Type>:<database id>" in base64url. */
+const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString("base64url");
+
 const weights = { collaborative: 1, text: 0.5, audio: 0, popularity: 0.1, novelty: 0 };
 const constraints = { playlistSize: 10, artistCap: 3, knownArtistShare: 0.5, diversity: 0.2, excludeSkipped: true };
 let serial = 0;
@@ -29,8 +32,10 @@ const OPERATIONS: Operation[] = [
   { name: "health", min: "none", query: () => [`{ health { ok } }`, {}] },
   { name: "me", min: "listener", query: () => [`{ me { role } }`, {}] },
   { name: "users", min: "listener", query: () => [`{ users(first:5){ totalCount } }`, {}] },
+  { name: "node", min: "listener", own: true, query: (w) => [`query($id:ID!){ node(id:$id){ id ... on User { name } } }`, { id: globalId("User", w.userIds[0]) }] },
+  { name: "nodes", min: "listener", own: true, query: (w) => [`query($ids:[ID!]!){ nodes(ids:$ids){ id } }`, { ids: [globalId("User", w.userIds[0])] }] },
   { name: "user", min: "listener", own: true, query: (w) => [`query($id:Int!){ user(id:$id){ name } }`, { id: w.userIds[0] }] },
-  { name: "weeklyPlaylist", min: "listener", own: true, query: (w) => [`query($u:Int!){ weeklyPlaylist(userId:$u){ id } }`, { u: w.userIds[0] }] },
+  { name: "weeklyPlaylist", min: "listener", own: true, query: (w) => [`query($u:Int!){ weeklyPlaylist(userId:$u){ id: databaseId } }`, { u: w.userIds[0] }] },
   { name: "weeklyPlaylists", min: "listener", own: true, query: (w) => [`query($u:Int!){ weeklyPlaylists(userId:$u){ totalCount } }`, { u: w.userIds[0] }] },
   { name: "recordEvents", min: "listener", own: true, write: true, query: (w) => [`mutation($u:Int!,$e:[EventInput!]!){ recordEvents(userId:$u, events:$e){ recorded } }`, { u: w.userIds[0], e: [{ eventId: `roles-${serial++}`, kind: "STREAM", trackId: w.trackIds[110], occurredAt: new Date().toISOString() }] }] },
   { name: "saveTrack", min: "listener", own: true, write: true, query: (w) => [`mutation($u:Int!,$t:Int!){ saveTrack(userId:$u, trackId:$t){ received } }`, { u: w.userIds[0], t: w.trackIds[111] }] },
@@ -52,18 +57,29 @@ const OPERATIONS: Operation[] = [
   { name: "blendConfigs", min: "curator", query: () => [`{ blendConfigs{ totalCount } }`, {}] },
   { name: "activeBlendConfig", min: "curator", query: () => [`{ activeBlendConfig{ version } }`, {}] },
   { name: "previewPlaylist", min: "curator", query: (w) => [`query($u:Int!,$w:BlendWeightsInput!,$c:BlendConstraintsInput!){ previewPlaylist(userId:$u, weights:$w, constraints:$c){ status effectiveWeights{ collaborative } items{ track{ title } } } }`, { u: w.userIds[2], w: weights, c: constraints }] },
-  { name: "createBlendConfig", min: "curator", query: () => [`mutation($w:BlendWeightsInput!,$c:BlendConstraintsInput!){ createBlendConfig(weights:$w, constraints:$c, note:"matrix"){ id } }`, { w: weights, c: constraints }] },
+  { name: "createBlendConfig", min: "curator", query: () => [`mutation($w:BlendWeightsInput!,$c:BlendConstraintsInput!){ createBlendConfig(weights:$w, constraints:$c, note:"matrix"){ id: databaseId } }`, { w: weights, c: constraints }] },
   { name: "activateBlendConfig", min: "curator", query: () => [`mutation{ activateBlendConfig(id:1){ isActive } }`, {}] },
   { name: "modelVersions", min: "curator", query: () => [`{ modelVersions{ totalCount edges{ node{ kind metrics } } } }`, {}] },
   { name: "job", min: "curator", allowedError: "NOT_FOUND", query: () => [`{ job(id:999999){ status } }`, {}] },
   { name: "jobs", min: "curator", query: () => [`{ jobs{ totalCount } }`, {}] },
   { name: "activateModelVersion", min: "admin", query: (w) => [`mutation($id:Int!){ activateModelVersion(id:$id){ isActive } }`, { id: w.alsVersionId }] },
-  { name: "startTraining", min: "admin", query: () => [`mutation{ startTraining(models:["popularity"]){ id status } }`, {}] },
-  { name: "startWeeklyGeneration", min: "admin", query: () => [`mutation{ startWeeklyGeneration{ id } }`, {}] },
+  { name: "startTraining", min: "admin", query: () => [`mutation{ startTraining(models:[POPULARITY]){ id: databaseId status } }`, {}] },
+  { name: "startWeeklyGeneration", min: "admin", query: () => [`mutation{ startWeeklyGeneration{ id: databaseId } }`, {}] },
   { name: "cancelJob", min: "admin", allowedError: "BAD_USER_INPUT", query: () => [`mutation{ cancelJob(id:999999){ status } }`, {}] },
   { name: "apiKeys", min: "admin", query: () => [`{ apiKeys{ totalCount } }`, {}] },
   { name: "createApiKey", min: "admin", query: () => [`mutation{ createApiKey(name:"matrix", role:CURATOR){ key } }`, {}] },
   { name: "revokeApiKey", min: "admin", allowedError: "NOT_FOUND", query: () => [`mutation{ revokeApiKey(id:999999) }`, {}] },
+  // Admin or the listener's own key, never a curator's (test/privacy covers a listener deleting itself).
+  { name: "exportListener", min: "listener", own: true, write: true, query: (w) => [`query($u:Int!){ exportListener(userId:$u){ events } }`, { u: w.userIds[0] }] },
+  // On a listener nobody owns (deleting listener 0 here would take the matrix's keys with it): only an admin gets as far as NOT_FOUND.
+  { name: "outcomeMetrics", min: "curator", query: () => [`{ outcomeMetrics(weeks:1){ metric value } }`, {}] },
+  { name: "startOutcomeMetrics", min: "curator", query: () => [`mutation{ startOutcomeMetrics{ status } }`, {}] },
+  { name: "crawlSites", min: "curator", query: () => [`{ crawlSites{ url } }`, {}] },
+  { name: "coMentionedArtists", min: "curator", query: (w) => [`query($a:Int!){ coMentionedArtists(artistId:$a){ score } }`, { a: w.artistIds[0] }] },
+  { name: "addCrawlSite", min: "curator", query: () => [`mutation($u:String!){ addCrawlSite(url:$u){ url } }`, { u: `https://example.org/feed-${serial++}.xml` }] },
+  { name: "removeCrawlSite", min: "curator", allowedError: "NOT_FOUND", query: () => [`mutation{ removeCrawlSite(id:999999){ url } }`, {}] },
+  { name: "startCrawl", min: "curator", allowedError: "NOT_FOUND", query: () => [`mutation{ startCrawl(siteId:999999){ status } }`, {}] },
+  { name: "deleteListener", min: "admin", allowedError: "NOT_FOUND", query: () => [`mutation{ deleteListener(userId:999999){ userId } }`, {}] },
 ];
 
 function allowed(op: Operation, role: Role): boolean {
@@ -93,8 +109,9 @@ describe.each<Target>(["embedded", "postgres"])("role x operation matrix on %s",
         if (wrong) outcomes.push(`${op.name} as ${role}: expected ${expectAllowed ? "allowed" : "denied"}, got ${JSON.stringify(r.body.errors ?? r.body.data)}`);
         if (!expectAllowed) {
           expect(codes).toContain(role === "none" ? "UNAUTHENTICATED" : "FORBIDDEN");
-          const data = r.body.data as Record<string, unknown> | null | undefined;
-          expect(data == null || Object.values(data).every((v) => v === null)).toBe(true);
+          const data = r.body.data;
+          // A denied field is null; a denied list of nodes (`nodes`) holds only nulls.
+          expect(data == null || Object.values(data).every((v) => v === null || (Array.isArray(v) && v.every((x) => x === null)))).toBe(true);
         }
       }
     }
@@ -111,12 +128,12 @@ describe.each<Target>(["embedded", "postgres"])("role x operation matrix on %s",
   it.skipIf(skip)("an unknown key is UNAUTHENTICATED even for health; a listener's user list holds only itself", async () => {
     const r = await gql(w.api.url, `{ health { ok } }`, {}, "dc_nope");
     expect(codesOf(r)).toEqual(["UNAUTHENTICATED"]);
-    const own = await gql(w.api.url, `{ users { totalCount edges { node { id } } } }`, {}, w.keys.listener);
+    const own = await gql(w.api.url, `{ users { totalCount edges { node { id: databaseId } } } }`, {}, w.keys.listener);
     expect(own.body.data).toEqual({ users: { totalCount: 1, edges: [{ node: { id: w.userIds[0] } }] } });
   });
 
   it.skipIf(skip)("admin jobs run in the background and finish: training makes a READY popularity version", async () => {
-    const started = await gql(w.api.url, `mutation{ startTraining(models:["popularity"]){ id status } }`, {}, w.keys.admin);
+    const started = await gql(w.api.url, `mutation{ startTraining(models:[POPULARITY]){ id: databaseId status } }`, {}, w.keys.admin);
     const id = (started.body.data!.startTraining as { id: number }).id;
     await settleJobs();
     const job = await gql(w.api.url, `query($id:Int!){ job(id:$id){ status done total error result } }`, { id }, w.keys.curator);

@@ -6,7 +6,7 @@ import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 const skipPostgres = await postgresUnavailable();
 
 interface UserPage { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; edges: { cursor: string; node: { id: number; name: string } }[] }
-const USERS = `query($f:Int,$a:String,$s:String){ users(first:$f, after:$a, search:$s){ totalCount pageInfo{ endCursor hasNextPage } edges{ cursor node{ id name } } } }`;
+const USERS = `query($f:Int,$a:String,$s:String){ users(first:$f, after:$a, search:$s){ totalCount pageInfo{ endCursor hasNextPage } edges{ cursor node{ id: databaseId name } } } }`;
 
 /** Walks `users` page by page with `key` from `after`, returning every listener id seen. */
 async function walkUsers(w: ApiWorld, key: string, after: string | null, first = 1): Promise<{ ids: number[]; errors: string[] }> {

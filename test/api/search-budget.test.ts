@@ -92,7 +92,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
   return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] } };
 }
 
-const SEARCH = `query($s:String){ tracks(first:100, search:$s){ totalCount edges{ node{ id title } } } artists(first:100, search:$s){ totalCount } users(first:100, search:$s){ totalCount } }`;
+const SEARCH = `query($s:String){ tracks(first:100, search:$s){ totalCount edges{ node{ id: databaseId title } } } artists(first:100, search:$s){ totalCount } users(first:100, search:$s){ totalCount } }`;
 const SIMPLE = `query($u:Int!){ me{ role } user(id:$u){ name } }`;
 
 describe.each<Target>(["embedded", "postgres"])("a maximal search against %s", (target) => {

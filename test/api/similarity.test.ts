@@ -10,13 +10,14 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
   const ask = async (query: string, variables: Record<string, unknown> = {}, key?: string) => {
     const r = await gql(w.api.url, query, variables, key ?? w.keys.curator);
     expect(codesOf(r)).toEqual([]);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the response's fields freely
     return r.body.data as Record<string, any>;
   };
   useApiWorld("embedded", false, (world) => (w = world));
 
   it("similar tracks are the seed's own cluster, best first, without the seed", async () => {
-    const d = await ask(`query($t:Int!){ c: similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ score scores{ collaborative text } track{ id artistId } }
-      t: similarTracks(trackId:$t, model:TEXT, first:29){ score track{ id artistId } } }`, { t: w.trackIds[0] });
+    const d = await ask(`query($t:Int!){ c: similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ score scores{ collaborative text } track{ id: databaseId artistId } }
+      t: similarTracks(trackId:$t, model:TEXT, first:29){ score track{ id: databaseId artistId } } }`, { t: w.trackIds[0] });
     const c = d.c as Similar[];
     expect(c).toHaveLength(5);
     expect(c.every((s) => s.track.artistId === w.artistIds[0] && s.track.id !== w.trackIds[0])).toBe(true);
@@ -36,29 +37,29 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
   });
 
   it("artists under a model without artist rows get their tracks' mean vector; users are found too", async () => {
-    const d = await ask(`query($a:Int!,$u:Int!){ similarArtists(artistId:$a, model:COLLABORATIVE, first:3){ artist{ id } } similarUsers(userId:$u, first:3){ user{ id } score } }`, { a: w.artistIds[0], u: w.userIds[0] });
+    const d = await ask(`query($a:Int!,$u:Int!){ similarArtists(artistId:$a, model:COLLABORATIVE, first:3){ artist{ id: databaseId } } similarUsers(userId:$u, first:3){ user{ id: databaseId } score } }`, { a: w.artistIds[0], u: w.userIds[0] });
     d.neighbourIndexes = (await ask(`{ neighbourIndexes{ model entity kind derived recallAt10 size } }`)).neighbourIndexes;
     expect(d.similarArtists.map((a: { artist: { id: number } }) => a.artist.id).sort()).toEqual(w.artistIds.slice(1).sort());
     // Listeners 0 and 2 share a cluster (i % 2) in the fixture.
     expect(d.similarUsers[0].user.id).toBe(w.userIds[2]);
     const artistIndex = d.neighbourIndexes.find((i: { entity: string; model: string }) => i.entity === "ARTIST" && i.model === "COLLABORATIVE");
-    expect(artistIndex).toMatchObject({ kind: "exact", derived: true, recallAt10: 1, size: 4 });
+    expect(artistIndex).toMatchObject({ kind: "EXACT", derived: true, recallAt10: 1, size: 4 });
   });
 
   it("activating another model version reloads the served index", async () => {
     // The new version groups tracks by i % 3 instead of by artist.
     const v = (i: number) => Float32Array.from({ length: 8 }, (_, j) => (j === i % 3 ? 1 : j === 7 ? 0.01 * i : 0));
     const id = await insertVersion(w.t.db, "ALS", w.trackIds.map((t, i) => ({ kind: "TRACK", id: t, v: v(i) })), false);
-    const before = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:3){ track{ id } } }`, { t: w.trackIds[0] });
-    const activated = await ask(`mutation($id:Int!){ activateModelVersion(id:$id){ id isActive vectorCount } }`, { id }, w.keys.admin);
+    const before = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:3){ track{ id: databaseId } } }`, { t: w.trackIds[0] });
+    const activated = await ask(`mutation($id:Int!){ activateModelVersion(id:$id){ id: databaseId isActive vectorCount } }`, { id }, w.keys.admin);
     expect(activated.activateModelVersion).toEqual({ id, isActive: true, vectorCount: 120 });
-    const after = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:3){ track{ id } } }`, { t: w.trackIds[0] });
+    const after = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:3){ track{ id: databaseId } } }`, { t: w.trackIds[0] });
     after.neighbourIndexes = (await ask(`{ neighbourIndexes{ model entity versionId } }`)).neighbourIndexes;
     const rowOf = new Map(w.trackIds.map((t, i) => [t, i]));
     expect(after.similarTracks.every((s: { track: { id: number } }) => rowOf.get(s.track.id)! % 3 === 0)).toBe(true);
     expect(before.similarTracks).not.toEqual(after.similarTracks);
     expect(after.neighbourIndexes).toContainEqual({ model: "COLLABORATIVE", entity: "TRACK", versionId: id });
-    await ask(`mutation($id:Int!){ activateModelVersion(id:$id){ id } }`, { id: w.alsVersionId }, w.keys.admin);
+    await ask(`mutation($id:Int!){ activateModelVersion(id:$id){ id: databaseId } }`, { id: w.alsVersionId }, w.keys.admin);
   });
 
   it("the similarity graph grows ring by ring, honours minScore, and exports the same graph as GEXF", async () => {

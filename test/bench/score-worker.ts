@@ -8,6 +8,7 @@ const scorer = await createTopKScorer({ rows, cols, data: new Float32Array(items
 // onnxruntime refuses tensors over shared memory: the worker's queries are copied out.
 const q = new Float32Array(queries).slice(from * cols, to * cols);
 parentPort!.postMessage({ ready: true });
+// eslint-disable-next-line @typescript-eslint/no-misused-promises -- a benchmark worker: a failure ends the process
 parentPort!.once("message", async () => {
   const started = performance.now();
   const r = await scorer.topK({ queries: { rows: to - from, cols, data: q }, k });

@@ -81,7 +81,7 @@ describe("taste and weeks", () => {
       { share: 0.5, artist: artist(1, "techno", [["dark", 1], ["warm", 0.2]]) },
       { share: 0.3, artist: artist(2, "techno", [["warm", 1]]) },
       { share: 0.2, artist: artist(3, null, []) },
-    ] } } as never);
+    ] } });
     expect(profile.genres).toEqual([{ label: "techno", share: 0.8 }, { label: "no genre", share: 0.2 }]);
     expect(profile.terms.map((t) => t.label)).toEqual(["dark", "warm"]);
     expect(profile.terms[1].share).toBeCloseTo(0.4 / 0.5, 12);

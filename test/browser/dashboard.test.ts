@@ -51,7 +51,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
   /** Clicks a download button and returns the file's bytes. */
   async function download(target: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
     const [file] = await Promise.all([target.waitForEvent("download"), target.click(selector)]);
-    return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
+    return { name: file.suggestedFilename(), bytes: await readFile((await file.path())) };
   }
 
   async function signIn(target: Page, key: string): Promise<void> {
@@ -105,7 +105,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(active).toContain("ALS");
     expect(active).toContain("POPULARITY");
     // Metrics as the API holds them, to 3 significant digits; every version here finished this week.
-    const { modelVersions } = await api<{ modelVersions: { edges: { node: { id: number; kind: string; isActive: boolean; metrics: Record<string, number> } }[] } }>(`{ modelVersions(first: 100) { edges { node { id kind isActive metrics } } } }`);
+    const { modelVersions } = await api<{ modelVersions: { edges: { node: { id: number; kind: string; isActive: boolean; metrics: Record<string, number> } }[] } }>(`{ modelVersions(first: 100) { edges { node { id: databaseId kind isActive metrics } } } }`);
     const als = modelVersions.edges.map((e) => e.node).find((v) => v.kind === "ALS" && v.isActive)!;
     const shown = await page.$$eval("[data-testid=active-models] tbody[data-kind=ALS] [data-metric-value]", (cells) => cells.map((c) => [c.getAttribute("data-metric-value"), c.textContent]));
     expect(shown.map(([name]) => name)).toEqual(["recall@20", "ndcg@20", "coverage"]);
@@ -166,7 +166,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const trackId = Number(new URL(page.url()).searchParams.get("track"));
     expect(await page.textContent("[data-testid=track-detail] h2")).toContain(title);
     const shown = await page.$$eval("[data-testid=neighbours-COLLABORATIVE] li a", (as) => as.map((a) => a.textContent));
-    const { similarTracks } = await api<{ similarTracks: { track: { id: number; title: string } }[] }>(`{ similarTracks(trackId: ${trackId}, model: COLLABORATIVE, first: 10) { track { id title } } }`);
+    const { similarTracks } = await api<{ similarTracks: { track: { id: number; title: string } }[] }>(`{ similarTracks(trackId: ${trackId}, model: COLLABORATIVE, first: 10) { track { id: databaseId title } } }`);
     expect(shown.length).toBeGreaterThan(0);
     expect(shown).toEqual(similarTracks.map((s) => s.track.title));
     expect(similarTracks.some((s) => s.track.id === trackId)).toBe(false);
@@ -372,7 +372,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(weeklyPlaylists.edges.length).toBeGreaterThanOrEqual(2);
     const [thisWeek, lastWeek] = weeklyPlaylists.edges.map((e) => e.node.weekStart);
     await Promise.all([page.waitForURL(/compare=/), page.click(`[data-compare-week="${lastWeek}"]`)]);
-    const titles = async (week: string) => (await api<{ weeklyPlaylist: { items: { track: { title: string; id: number } }[] } }>(`{ weeklyPlaylist(userId: ${userId}, weekStart: "${week}") { items { track { id title } } } }`)).weeklyPlaylist.items.map((i) => i.track);
+    const titles = async (week: string) => (await api<{ weeklyPlaylist: { items: { track: { title: string; id: number } }[] } }>(`{ weeklyPlaylist(userId: ${userId}, weekStart: "${week}") { items { track { id: databaseId title } } } }`)).weeklyPlaylist.items.map((i) => i.track);
     const [a, b] = [await titles(thisWeek), await titles(lastWeek)];
     const kept = a.filter((t) => b.some((u) => u.id === t.id)).length;
     expect(await page.textContent("[data-testid=week-comparison-summary]")).toContain(`${kept} songs in both, ${a.length - kept} only in ${thisWeek}, ${b.length - kept} only in ${lastWeek}`);
@@ -381,7 +381,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
   });
 
   it("draws a track's similarity graph, expands a node, and exports GEXF", async () => {
-    const seed = (await api<{ tracks: { edges: { node: { id: number } }[] } }>(`{ tracks(first: 1) { edges { node { id } } } }`)).tracks.edges[0].node.id;
+    const seed = (await api<{ tracks: { edges: { node: { id: number } }[] } }>(`{ tracks(first: 1) { edges { node { id: databaseId } } } }`)).tracks.edges[0].node.id;
     await page.goto(`${stack.dashboard.url}/graph?entity=TRACK&model=COLLABORATIVE&k=5&seed=${seed}`);
     const graph = page.locator("[data-testid=graph]");
     await graph.waitFor();
@@ -423,7 +423,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
 
   it("compares model versions side by side, with ALS's validation curve per iteration", async () => {
     type Version = { id: number; kind: string; metrics: Record<string, number>; history: Record<string, number | string>[] };
-    const { modelVersions } = await api<{ modelVersions: { edges: { node: Version }[] } }>(`{ modelVersions(first: 50) { edges { node { id kind metrics history } } } }`);
+    const { modelVersions } = await api<{ modelVersions: { edges: { node: Version }[] } }>(`{ modelVersions(first: 50) { edges { node { id: databaseId kind metrics history } } } }`);
     const versions = modelVersions.edges.map((e) => e.node);
     const als = versions.find((v) => v.kind === "ALS")!;
     const popularity = versions.find((v) => v.kind === "POPULARITY")!;

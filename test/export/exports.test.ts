@@ -83,7 +83,7 @@ describe.each<Target>(["embedded", "postgres"])("exports on %s", (target) => {
     const npy = readNpy(new Uint8Array(readFileSync(out)));
     expect(npy).toMatchObject({ shape: [6, DIM], descr: "<f4", fortran: false });
     expect(Array.from(npy.data)).toEqual(Array.from(Float32Array.from(trackIds.flatMap((_, i) => trackVector(i)))));
-    const meta = parseCsv(readFileSync(join(dir, "als.meta.csv")), { columns: true }) as Record<string, string>[];
+    const meta = parseCsv<Record<string, string>>(readFileSync(join(dir, "als.meta.csv")), { columns: true });
     expect(meta.map((m) => [Number(m.row), Number(m.entity_id), m.external_key, m.artist, Number(m.plays)])).toEqual(
       trackIds.map((id, i) => [i, id, `x-t${i}`, i < 3 ? "Alpha & Omega" : 'Béla "B" <Trio>', i + 1]));
     expect(meta[1].name).toBe('Song, "1"');
@@ -110,7 +110,7 @@ describe.each<Target>(["embedded", "postgres"])("exports on %s", (target) => {
     for (const [format, delimiter] of [["csv", ","], ["tsv", "\t"]] as const) {
       const out = join(dir, `als.${format}`);
       await exportVectors(t.db, { model: "als", entity: "TRACK", format, out });
-      const table = parseCsv(readFileSync(out), { columns: true, delimiter, quote: format === "csv" ? '"' : false }) as Record<string, string>[];
+      const table = parseCsv<Record<string, string>>(readFileSync(out), { columns: true, delimiter, quote: format === "csv" ? '"' : false });
       expect(Object.keys(table[0])).toEqual(["entity_id", "external_key", "name", "artist", "genre", "plays", "inherited", "f0", "f1", "f2", "f3"]);
       expect(table.map((r) => [r.f0, r.f1, r.f2, r.f3].map(Number))).toEqual(trackIds.map((_, i) => trackVector(i).map(Math.fround)));
       expect(table[3].artist).toBe('Béla "B" <Trio>');
@@ -125,6 +125,7 @@ describe.each<Target>(["embedded", "postgres"])("exports on %s", (target) => {
     const gexfResult = await exportGraph(t.db, { model: "COLLABORATIVE", entity: "TRACK", k: 2, minScore: 0.5, nodes: 100, format: "gexf", out: gexfPath });
     const gexfText = readFileSync(gexfPath, "utf8");
     expect(XMLValidator.validate(gexfText)).toBe(true);
+    // eslint-disable-next-line no-control-regex -- looking for exactly the characters XML cannot carry
     expect(gexfText).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     const gexf = parser.parse(gexfText).gexf;
     // GEXF 1.3's schema: a gexf root in its namespace with version, a graph of nodes (id, label) and edges (id, source, target).

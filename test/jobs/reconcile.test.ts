@@ -28,11 +28,11 @@ async function startServer(home: string): Promise<Server> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
-  child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", () => /GraphQL API:/.test(log) && resolve());
+    child.stdout.on("data", () => /GraphQL API:/.test(log) && resolve());
     void exited.then(() => reject(new Error(`deepcuts serve exited before it was ready:\n${log}`)));
   });
   return { child, exited, log: () => log };

@@ -76,6 +76,12 @@ describe.skipIf(skip !== null)(`sharded weekly generation on worker processes ($
     expect(final.status).toBe("SUCCEEDED");
     const [{ listeners }] = await t.db.query<{ listeners: number }>(`SELECT count(*)::int AS listeners FROM users`);
     const made = await week(now);
+    if (made.playlists !== listeners) {
+      // What each shard says it did, and where the missing listeners' playlists went, for the log.
+      console.log(JSON.stringify(await t.db.query(`SELECT id, status::text, attempts, owner, params, result, message, done, total FROM jobs WHERE parent_id = $1 ORDER BY id`, [run.id])));
+      console.log(JSON.stringify(await t.db.query(`SELECT week_start::text, count(*)::int FROM weekly_playlists GROUP BY 1`)));
+      console.log(`killed shard ${killedShard} of ${victim!.owner}`);
+    }
     expect(made.playlists).toBe(listeners);
     expect(made.listeners).toBe(listeners);
     expect(made.doubled).toBe(0);

@@ -24,14 +24,14 @@ export async function startWorkerProcess(databaseUrl: string, env: Record<string
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
-  child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
   const owner = await new Promise<string>((resolvePromise, reject) => {
     const onData = () => {
       const m = /worker ready: (\S+)/.exec(log);
       if (m) resolvePromise(m[1]);
     };
-    child.stdout!.on("data", onData);
+    child.stdout.on("data", onData);
     child.once("exit", (code) => reject(new Error(`worker exited with code ${code} before it was ready:\n${log}`)));
   });
   return {

@@ -13,6 +13,8 @@ import { exposurePlugin } from "./graphql/exposure.ts";
 import { CursorCodec } from "./graphql/pagination.ts";
 import { apiSchema } from "./graphql/schema.ts";
 import { answerClientError, apiRequestHandler } from "./http/handler.ts";
+import { attachSubscriptions } from "./http/websocket.ts";
+import { PREFLIGHT_HEADERS } from "./http/csrf.ts";
 
 const PUBLIC_CODES = new Set(["BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "MODEL_NOT_READY", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE", "DATABASE_TIMEOUT"]);
 
@@ -29,14 +31,18 @@ export function isStatementTimeout(error: unknown): boolean {
 
 /** Known client errors pass through; anything else becomes a bare INTERNAL_SERVER_ERROR. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = String(formatted.extensions?.code ?? "");
+  const code = typeof formatted.extensions?.code === "string" ? formatted.extensions.code : "";
   if (PUBLIC_CODES.has(code)) {
     const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
   const original = unwrapResolverError(error);
-  if (original instanceof GraphQLError && original.extensions?.code && PUBLIC_CODES.has(String(original.extensions.code))) {
+  if (original instanceof GraphQLError && typeof original.extensions?.code === "string" && PUBLIC_CODES.has(original.extensions.code)) {
     return { message: original.message, path: formatted.path, extensions: { code: original.extensions.code } };
+  }
+  // graphql-js stops coercing variables after 50 errors with an error of its own, without a code.
+  if (formatted.message.startsWith("Too many errors processing variables")) {
+    return { message: `${formatted.message} (fix the errors above and send again)`, extensions: { code: "BAD_USER_INPUT" } };
   }
   if (isStatementTimeout(original)) {
     return { message: "this request's database work ran over its time budget (DEEPCUTS_STATEMENT_TIMEOUT_MS); narrow it or try again", path: formatted.path, extensions: { code: "DATABASE_TIMEOUT" } };
@@ -55,6 +61,8 @@ export async function viewerFromHeaders(db: Database, headers: Record<string, st
   return { keyId: key.id, role: key.role, userId: key.userId };
 }
 
+const stringOrUndefined = (value: unknown) => (typeof value === "string" ? value : undefined);
+
 export interface RunningApi {
   url: string;
   stop(): Promise<void>;
@@ -67,6 +75,8 @@ export async function createApolloServer(http: HttpConfig = httpConfig()): Promi
     // Who may introspect is decided per request (exposurePlugin), by the caller's key.
     introspection: http.introspection !== "nobody",
     includeStacktraceInErrorResponses: false,
+    // GET requests with a key (urql's default, a CDN's persisted-query GET) pass; see http/csrf.ts.
+    csrfPrevention: { requestHeaders: [...PREFLIGHT_HEADERS] },
     // The process stops the API itself (and its job worker after it): Apollo's own SIGINT handler
     // would stop the server and re-raise the signal, killing the process before the worker had
     // marked its running jobs interrupted.
@@ -100,6 +110,14 @@ export async function startApi(db: Database, port: number, options: ApiOptions =
     apiRequestHandler(server, requestDb, http, async (req) => createContext(requestDb, await viewerFromHeaders(requestDb, req.headers), settings)),
   );
   httpServer.on("clientError", answerClientError);
+  // Subscriptions (graphql-ws) share the port: the key comes in the connection_init payload.
+  const subscriptions = attachSubscriptions(httpServer, {
+    schema: await apiSchema(),
+    http,
+    viewer: (payload) => viewerFromHeaders(requestDb, { authorization: stringOrUndefined(payload.authorization ?? payload.Authorization), "x-api-key": stringOrUndefined(payload.apiKey) }),
+    context: (viewer) => createContext(requestDb, viewer, settings),
+    formatError,
+  });
   // Slow or idle clients cannot hold sockets forever.
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
@@ -114,6 +132,7 @@ export async function startApi(db: Database, port: number, options: ApiOptions =
     url: `http://127.0.0.1:${bound}/`,
     stop() {
       stopped ??= (async () => {
+        await subscriptions.close();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeIdleConnections();

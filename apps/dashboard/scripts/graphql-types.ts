@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  Kind, buildSchema, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, parse, print, typeFromAST, validate,
+  Kind, buildSchema, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, parse, print, typeFromAST, validate,
   type DocumentNode, type FragmentDefinitionNode, type GraphQLInputType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode,
 } from "graphql";
@@ -96,7 +96,7 @@ function operationCode(schema: GraphQLSchema, op: OperationDefinitionNode, fragm
   const name = op.name?.value;
   if (!name) throw new Error("every dashboard operation needs a name");
   const suffix = op.operation === "query" ? "Query" : op.operation === "mutation" ? "Mutation" : "Subscription";
-  const root = op.operation === "query" ? schema.getQueryType() : schema.getMutationType();
+  const root = op.operation === "query" ? schema.getQueryType() : op.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) throw new Error(`the schema has no ${op.operation} type`);
   const document = [print(op), ...[...usedFragments(op.selectionSet, fragments)].sort().map((f) => print(fragments.get(f)!))].join("\n\n");
   const variables = (op.variableDefinitions ?? []).map((v) => {

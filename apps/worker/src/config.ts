@@ -10,6 +10,8 @@ export interface WorkerConfig {
   shardConcurrency: number;
   /** Listeners per shard when this worker fans a run out (DEEPCUTS_SHARD_SIZE, default 500). */
   shardSize: number;
+  /** Tracks per audio-analysis batch when this worker fans an analysis out (DEEPCUTS_ANALYSIS_BATCH, default 100). */
+  analysisBatchSize: number;
   /** Take long jobs (training, analysis, imports) too, not only shards (DEEPCUTS_WORKER_LONG_JOBS, default 1). */
   longJobs: boolean;
   /** A running job whose owner's heartbeat is older than this is reconciled as interrupted (DEEPCUTS_JOB_STALE_SECONDS, default 30). */
@@ -30,6 +32,7 @@ export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig
     threads: integer(env, "DEEPCUTS_THREADS", cpus().length, 1, 256),
     shardConcurrency: integer(env, "DEEPCUTS_WORKER_SHARDS", 1, 1, 64),
     shardSize: integer(env, "DEEPCUTS_SHARD_SIZE", 500, 1, 1_000_000),
+    analysisBatchSize: integer(env, "DEEPCUTS_ANALYSIS_BATCH", 100, 1, 1_000_000),
     longJobs: integer(env, "DEEPCUTS_WORKER_LONG_JOBS", 1, 0, 1) === 1,
     staleAfterSeconds: integer(env, "DEEPCUTS_JOB_STALE_SECONDS", 30, 5, 3600),
   };

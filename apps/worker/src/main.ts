@@ -7,7 +7,7 @@ const USAGE = `deepcuts-worker: takes jobs from the queue in the database until 
   DATABASE_URL=postgresql://... deepcuts-worker     a worker on any machine that reaches the database
   deepcuts-worker                                   beside a running 'deepcuts serve' on the embedded database
 
-Environment: DEEPCUTS_THREADS, DEEPCUTS_WORKER_SHARDS, DEEPCUTS_SHARD_SIZE, DEEPCUTS_WORKER_LONG_JOBS, DEEPCUTS_JOB_STALE_SECONDS (see docs/architecture.md).`;
+Environment: DEEPCUTS_THREADS, DEEPCUTS_WORKER_SHARDS, DEEPCUTS_SHARD_SIZE, DEEPCUTS_ANALYSIS_BATCH, DEEPCUTS_WORKER_LONG_JOBS, DEEPCUTS_JOB_STALE_SECONDS (see docs/architecture.md).`;
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -28,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     home: config.database.home,
     shardConcurrency: config.shardConcurrency,
     shardSize: config.shardSize,
+    analysisBatchSize: config.analysisBatchSize,
     longJobs: config.longJobs,
     staleAfterSeconds: config.staleAfterSeconds,
     log: (line) => console.error(line),

@@ -8,7 +8,9 @@ import { databaseConfig, type DatabaseConfig } from "./config.ts";
 import { acquireLock, readLock } from "./lock.ts";
 import { pgliteExtensions } from "./extensions.ts";
 
-export type DatabaseTarget = "embedded" | "embedded-server" | "postgres";
+/** Where the database lives: in-process PGlite, PGlite behind a socket server, or a PostgreSQL server. */
+export const DATABASE_TARGETS = ["embedded", "embedded-server", "postgres"] as const;
+export type DatabaseTarget = (typeof DATABASE_TARGETS)[number];
 
 /**
  * An open database: the Prisma client for ordinary work, plus raw SQL for bulk paths and
@@ -20,11 +22,13 @@ export interface Database {
   /** Human-readable location (data directory or server address, password hidden). */
   location: string;
   /** Runs parameterised SQL and returns its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A plain function (no `this`), so it may be passed on as `db.query`. */
+  query: <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
   /**
    * pg-boss's database contract (`{ rows }`): with no parameters the text may hold several
    * statements (its schema scripts), which PGlite runs only through `exec`.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg-boss's own type for this contract
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   /** Runs a script of several statements inside one transaction (all or nothing). */
   execScript(sql: string): Promise<void>;

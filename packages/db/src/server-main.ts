@@ -41,7 +41,7 @@ async function main() {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   process.on("message", (m: { stop?: boolean }) => void (m?.stop && stop()));
-  process.on("disconnect", stop);
+  process.on("disconnect", () => void stop());
   send({ ready: true, port });
 }
 

@@ -21,9 +21,11 @@ export async function startEmbeddedServer(home: string, options: { port?: number
   if (owner?.mode === "server" && owner.port) {
     throw new Error(`the embedded database in ${dataDir} is already served by process ${owner.pid} on port ${owner.port}`);
   }
-  const entry = fileURLToPath(new URL("./server-main.ts", import.meta.url));
+  // Compiled to dist/ (production), the child is plain JavaScript; from src/ it runs through tsx.
+  const compiled = import.meta.url.endsWith(".js");
+  const entry = fileURLToPath(new URL(compiled ? "./server-main.js" : "./server-main.ts", import.meta.url));
   const child: ChildProcess = fork(entry, [dataDir, String(options.port ?? 0)], {
-    execArgv: ["--import", import.meta.resolve("tsx")],
+    execArgv: compiled ? [] : ["--import", import.meta.resolve("tsx")],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { bytesToFloat32 } from "@deepcuts/db";
 import { matchInChunks, searchCondition } from "./catalog-search.ts";
+import { ascendingStep, pageFrom, type PageRequest } from "./paging.ts";
 
 export interface AudioFeaturesRecord {
   trackId: number;
@@ -21,7 +22,7 @@ export interface StoredVectorRecord { entityId: number; modelVersionId: number; 
 export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
 
 /** Artists in id order after a cursor, by name search (index-served, in bounded chunks: see catalog-search.ts) and genre. */
-export async function listArtists(db: Database, input: { first: number; afterId: number | null; search?: string | null; genre?: string | null }) {
+export async function listArtists(db: Database, input: PageRequest & { search?: string | null; genre?: string | null }) {
   const search = input.search?.trim();
   const conditions: string[] = [];
   const params: unknown[] = [];
@@ -29,18 +30,19 @@ export async function listArtists(db: Database, input: { first: number; afterId:
   const columns = `SELECT a.id, a.external_key AS "externalKey", a.name, a.genre FROM artists a`;
   if (!search) {
     const where = conditions.length ? conditions.join(" AND ") : "true";
+    const { cmp, order } = ascendingStep(input);
     const [rows, [{ n }]] = await Promise.all([
-      db.query<ArtistRecord>(`${columns} WHERE ${where} AND a.id > $${params.length + 1} ORDER BY a.id LIMIT $${params.length + 2}`, [...params, input.afterId ?? 0, input.first + 1]),
+      db.query<ArtistRecord>(`${columns} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR a.id ${cmp} $${params.length + 1}) ORDER BY a.id ${order} LIMIT $${params.length + 2}`, [...params, input.afterId, input.first + 1]),
       db.query<{ n: number }>(`SELECT count(*)::int AS n FROM artists a WHERE ${where}`, params),
     ]);
-    return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: n };
+    return pageFrom(rows, input, n);
   }
   const match = searchCondition(["a.name"], search, params.length + 1);
   params.push(...match.params);
   conditions.push(match.sql);
-  const found = await matchInChunks(db.query, { table: "artists", alias: "a", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first });
-  const rows = await db.query<ArtistRecord>(`${columns} WHERE a.id = ANY($1::int[]) ORDER BY a.id`, [found.ids]);
-  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: found.total };
+  const found = await matchInChunks(db.query, { table: "artists", alias: "a", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first, backward: input.backward });
+  const rows = await db.query<ArtistRecord>(`${columns} WHERE a.id = ANY($1::int[]) ORDER BY a.id`, [found.ids.slice(0, input.first)]);
+  return { items: rows, hasNextPage: found.ids.length > input.first, totalCount: found.total };
 }
 
 /** Essentia features of many tracks (DataLoader batch). */

@@ -1,3 +1,4 @@
+import { ascendingStep } from "./paging.ts";
 import { TEXT_LIMITS } from "./validation/text.ts";
 
 /** Longest search the catalogue accepts (the API states it; a search costs index lookups, not a scan). */
@@ -33,7 +34,7 @@ export function searchCondition(columns: string[], search: string, firstParam: n
 export const SEARCH_CHUNK_IDS = 2500;
 
 export interface ChunkedMatch {
-  /** Ids of the first `first + 1` matching rows after `afterId`, in id order. */
+  /** Ids of the first `first + 1` matching rows after `afterId`, in id order (backward: before it, nearest first). */
   ids: number[];
   /** How many rows match in all. */
   total: number;
@@ -46,19 +47,24 @@ export interface ChunkedMatch {
  */
 export async function matchInChunks(
   query: <T>(sql: string, params?: unknown[]) => Promise<T[]>,
-  input: { table: string; alias: string; where: string; params: unknown[]; afterId: number | null; first: number },
+  input: { table: string; alias: string; where: string; params: unknown[]; afterId: number | null; first: number; backward?: boolean },
 ): Promise<ChunkedMatch> {
   const { table, alias, where, params } = input;
   const [{ top }] = await query<{ top: number }>(`SELECT coalesce(max(id), 0)::int AS top FROM ${table}`);
   const n = params.length;
+  const { cmp, order } = ascendingStep(input);
   const sql = `SELECT count(*)::int AS matched,
-                      (array_agg(${alias}.id ORDER BY ${alias}.id) FILTER (WHERE ${alias}.id > $${n + 3}))[1:$${n + 4}] AS ids
+                      (array_agg(${alias}.id ORDER BY ${alias}.id ${order}) FILTER (WHERE $${n + 3}::int IS NULL OR ${alias}.id ${cmp} $${n + 3}))[1:$${n + 4}] AS ids
                FROM ${table} ${alias}
                WHERE ${alias}.id > $${n + 1} AND ${alias}.id <= $${n + 2} AND ${where}`;
   const ids: number[] = [];
   let total = 0;
-  for (let low = 0; low < top; low += SEARCH_CHUNK_IDS) {
-    const [chunk] = await query<{ matched: number; ids: number[] | null }>(sql, [...params, low, low + SEARCH_CHUNK_IDS, input.afterId ?? 0, input.first + 1 - ids.length]);
+  const lows: number[] = [];
+  for (let low = 0; low < top; low += SEARCH_CHUNK_IDS) lows.push(low);
+  // A backward read walks the ranges from the top, so the ids come nearest the cursor first.
+  if (input.backward) lows.reverse();
+  for (const low of lows) {
+    const [chunk] = await query<{ matched: number; ids: number[] | null }>(sql, [...params, low, low + SEARCH_CHUNK_IDS, input.afterId, input.first + 1 - ids.length]);
     total += chunk.matched;
     if (ids.length <= input.first && chunk.ids) ids.push(...chunk.ids.slice(0, input.first + 1 - ids.length));
     // In-process PGlite runs on this thread: let timers and other requests' I/O in between.

@@ -24,10 +24,10 @@ export interface DocumentRow {
   entityKind: "ARTIST" | "TRACK";
   artistId?: number | null;
   trackId?: number | null;
-  source: "BIO" | "REVIEW" | "BLOG" | "TAG" | "OTHER";
+  source: "BIO" | "REVIEW" | "BLOG" | "TAG" | "OTHER" | "NEWS";
   text: string;
 }
-export const EVENT_KINDS = ["STREAM", "SAVE", "ARTIST_VISIT", "SKIP", "DISLIKE"] as const;
+export const EVENT_KINDS = ["STREAM", "SAVE", "ARTIST_VISIT", "SKIP", "DISLIKE", "PLAYLIST_ADD"] as const;
 export type EventKindName = (typeof EVENT_KINDS)[number];
 export interface EventRow {
   userId: number;
@@ -37,6 +37,9 @@ export interface EventRow {
   artistId?: number | null;
   occurredAt: Date;
   msPlayed?: number | null;
+  /** The weekly playlist slot the event is the outcome of (checked by the caller: listener/outcomes.ts). */
+  playlistId?: number | null;
+  position?: number | null;
 }
 
 const BATCH = 20_000;
@@ -143,18 +146,18 @@ export async function insertEvents(query: Query, rows: EventRow[]): Promise<numb
   if (rows.length === 0) return 0;
   const result = await query<{ inserted: number }>(
     `WITH input AS (
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[])
-         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[], $8::int[], $9::int[])
+         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
      ), inserted AS (
-       INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
-       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played
+       INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
+       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played, e.playlist_id, e.position
        FROM input e LEFT JOIN tracks t ON t.id = e.track_id
        ON CONFLICT (user_id, event_id) DO NOTHING
        RETURNING user_id, kind, track_id, artist_id, occurred_at, ms_played
      ), track_stats AS (
        INSERT INTO user_track_stats AS s (user_id, track_id, streams, saves, skips, dislikes, ms_played, last_at)
        SELECT user_id, track_id,
-              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'SAVE'))::int,
+              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind IN ('SAVE', 'PLAYLIST_ADD')))::int,
               (count(*) FILTER (WHERE kind = 'SKIP'))::int, (count(*) FILTER (WHERE kind = 'DISLIKE'))::int,
               coalesce(sum(ms_played) FILTER (WHERE kind = 'STREAM'), 0), max(occurred_at)
        FROM inserted WHERE track_id IS NOT NULL GROUP BY user_id, track_id
@@ -185,6 +188,8 @@ export async function insertEvents(query: Query, rows: EventRow[]): Promise<numb
       rows.map((r) => r.artistId ?? null),
       rows.map((r) => r.occurredAt.toISOString()),
       rows.map((r) => r.msPlayed ?? null),
+      rows.map((r) => r.playlistId ?? null),
+      rows.map((r) => r.position ?? null),
     ],
   );
   return result[0].inserted;
@@ -218,10 +223,10 @@ export async function insertEventsBulk(query: Query, rows: EventRow[]): Promise<
   if (rows.length === 0) return 0;
   const result = await query<{ inserted: number }>(
     `WITH ins AS (
-       INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
-       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played
-       FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[])
-         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played)
+       INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
+       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played, e.playlist_id, e.position
+       FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[], $8::int[], $9::int[])
+         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
        LEFT JOIN tracks t ON t.id = e.track_id
        ON CONFLICT (user_id, event_id) DO NOTHING RETURNING 1)
      SELECT count(*)::int AS inserted FROM ins`,
@@ -233,6 +238,8 @@ export async function insertEventsBulk(query: Query, rows: EventRow[]): Promise<
       rows.map((r) => r.artistId ?? null),
       rows.map((r) => r.occurredAt.toISOString()),
       rows.map((r) => r.msPlayed ?? null),
+      rows.map((r) => r.playlistId ?? null),
+      rows.map((r) => r.position ?? null),
     ],
   );
   return result[0].inserted;
@@ -249,7 +256,7 @@ export async function rebuildAggregates(query: Query, userIds: number[]): Promis
     await query(
       `INSERT INTO user_track_stats (user_id, track_id, streams, saves, skips, dislikes, ms_played, last_at)
        SELECT user_id, track_id,
-              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'SAVE'))::int,
+              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind IN ('SAVE', 'PLAYLIST_ADD')))::int,
               (count(*) FILTER (WHERE kind = 'SKIP'))::int, (count(*) FILTER (WHERE kind = 'DISLIKE'))::int,
               coalesce(sum(ms_played) FILTER (WHERE kind = 'STREAM'), 0), max(occurred_at)
        FROM listening_events WHERE user_id = ANY($1::int[]) AND track_id IS NOT NULL

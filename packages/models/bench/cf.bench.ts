@@ -92,7 +92,7 @@ function kernelTimes(m: Csr, kernels: CfKernels): Record<string, number> {
 function memoryChild(): void {
   // Runs in its own process so its peak RSS is not mixed with the rest of the bench.
   const m = syntheticPlays(400_000, 100_000, 10_000_000, 7);
-  new ImplicitAls({ factors: 64, iterations: 1, threads: 2, backend: "cpu" }).fit(m).then(() => {
+  void new ImplicitAls({ factors: 64, iterations: 1, threads: 2, backend: "cpu" }).fit(m).then(() => {
     process.stdout.write(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
   });
 }

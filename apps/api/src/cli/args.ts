@@ -14,7 +14,7 @@ export type Options = NonNullable<ParseArgsConfig["options"]>;
 export function parse(argv: string[], options: Options, allowPositionals = true): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+    return { values: parsed.values, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
   }
@@ -26,7 +26,7 @@ export function numberFlag(value: unknown, name: string, fallback: number, { min
   const n = Number(value);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
     const kind = integer ? "an integer" : "a number";
-    throw new UsageError(`--${name} must be ${kind} in ${min}..${max}, got '${String(value)}'`);
+    throw new UsageError(`--${name} must be ${kind} in ${min}..${max}, got '${typeof value === "string" ? value : JSON.stringify(value)}'`);
   }
   return n;
 }

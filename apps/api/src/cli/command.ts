@@ -17,5 +17,5 @@ export interface Command {
 
 /** Prints a result as JSON (for scripts) or as readable text. */
 export function emit(ctx: CommandContext, json: boolean, value: unknown, text: () => string): void {
-  ctx.out(json ? JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2) : text());
+  ctx.out(json ? JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v), 2) : text());
 }

@@ -2,7 +2,9 @@ import { appConfig } from "../config.ts";
 import { UsageError } from "./args.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { analyzeCommand } from "./commands/analyze.ts";
+import { crawlCommand } from "./commands/crawl.ts";
 import { dbCommand } from "./commands/db.ts";
+import { deleteCommand } from "./commands/delete.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { exportCommand } from "./commands/export.ts";
@@ -24,7 +26,9 @@ export const commands: Command[] = [
   generateCommand,
   evalCommand,
   exportCommand,
+  deleteCommand,
   termsCommand,
+  crawlCommand,
   serveCommand,
   statusCommand,
   keysCommand,

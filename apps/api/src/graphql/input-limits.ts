@@ -17,6 +17,7 @@ const { getNamedType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, Graph
  */
 export const STRING_RULES: Record<string, TextRule> = {
   after: { maxLength: 200 },
+  before: { maxLength: 200 },
   search: TEXT_LIMITS.search,
   genre: { ...TEXT_LIMITS.label, required: false },
   name: TEXT_LIMITS.label,
@@ -24,6 +25,7 @@ export const STRING_RULES: Record<string, TextRule> = {
   eventId: { ...TEXT_LIMITS.key, maxLength: 100 },
   weekStart: { maxLength: 10 },
   models: { ...TEXT_LIMITS.label, maxLength: 20 },
+  url: { maxLength: 2048 },
 };
 
 /** Most items of every list argument, by name. */
@@ -31,6 +33,8 @@ export const LIST_LIMITS: Record<string, number> = {
   events: 500,
   models: 10,
   seeds: 20,
+  ids: 100,
+  catchUp: 100,
 };
 
 const isStringType = (type: GraphQLInputType) => {
@@ -84,6 +88,7 @@ export function describeInputLimits(schema: GraphQLSchema): void {
   for (const slot of inputSlots(schema)) {
     const limit = limitText(slot.name, slot.type);
     if (slot.name === "after" && !slot.target.description) slot.target.description = "A cursor this query returned (an edge's cursor or pageInfo.endCursor), for the same filters and key.";
+    if (slot.name === "before" && !slot.target.description) slot.target.description = "A cursor this query returned (an edge's cursor or pageInfo.startCursor), for the same filters and key.";
     if (!limit || slot.target.description?.includes(limit)) continue;
     slot.target.description = slot.target.description ? `${slot.target.description.replace(/\.?$/, ".")} ${limit}` : limit;
   }
@@ -99,12 +104,12 @@ export function checkArgumentValues(args: readonly GraphQLArgument[], values: Re
 
 function checkValue(value: unknown, type: GraphQLInputType, name: string, path: string): void {
   if (value === null || value === undefined) return;
-  const inner = type instanceof GraphQLNonNull ? (type.ofType as GraphQLInputType) : type;
+  const inner = type instanceof GraphQLNonNull ? (type.ofType) : type;
   if (inner instanceof GraphQLList) {
     const items = Array.isArray(value) ? value : [value];
     const max = LIST_LIMITS[name];
     if (max !== undefined && items.length > max) throw badInput(path, `must hold at most ${max} items, got ${items.length}`);
-    items.forEach((item, i) => checkValue(item, inner.ofType as GraphQLInputType, name, `${path}[${i}]`));
+    items.forEach((item, i) => checkValue(item, inner.ofType, name, `${path}[${i}]`));
     return;
   }
   if (inner instanceof GraphQLInputObjectType) {

@@ -1,7 +1,11 @@
 import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
 import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "@deepcuts/engine/catalog-details.ts";
-import { itemsOfPlaylists } from "@deepcuts/engine/listener/playlists.ts";
+import { itemsOfPlaylists, playlistsById } from "@deepcuts/engine/listener/playlists.ts";
+import { blendConfigsById } from "@deepcuts/engine/curation/blends.ts";
+import { findJob } from "@deepcuts/engine/curation/jobs.ts";
+import { apiKeysById } from "@deepcuts/engine/curation/keys-admin.ts";
+import { modelVersionsById } from "@deepcuts/engine/curation/model-catalog.ts";
 
 export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
 
@@ -30,6 +34,12 @@ export function createLoaders(db: Database) {
     trackVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "TRACK", ids)),
     artistVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "ARTIST", ids)),
     userVectors: new DataLoader((ids: readonly number[]) => storedVectorsOf(db, "USER", ids)),
+    // The objects `node(id:)`/`nodes(ids:)` may fetch besides tracks, artists and listeners.
+    playlist: new DataLoader((ids: readonly number[]) => playlistsById(db, ids)),
+    blendConfig: new DataLoader((ids: readonly number[]) => blendConfigsById(db, ids)),
+    modelVersion: new DataLoader((ids: readonly number[]) => modelVersionsById(db, ids)),
+    job: new DataLoader((ids: readonly number[]) => Promise.all(ids.map((id) => findJob(db, id)))),
+    apiKey: new DataLoader((ids: readonly number[]) => apiKeysById(db, ids)),
   };
   return loaders;
 }

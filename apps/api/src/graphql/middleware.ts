@@ -19,7 +19,7 @@ export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info, args }, ne
   const fieldArgs = info.parentType.getFields()[info.fieldName]?.args;
   if (fieldArgs?.length) checkArgumentValues(fieldArgs, args);
   // Nested fields only read loaded rows; services (and their ServiceErrors) run at the root.
-  if (info.path.prev !== undefined) return next();
+  if (info.path.prev !== undefined) return next() as Promise<unknown>;
   let verdict = checked.get(info.variableValues);
   if (verdict === undefined) {
     try {
@@ -32,7 +32,7 @@ export const apiMiddleware: MiddlewareFn<ApiContext> = async ({ info, args }, ne
   }
   if (verdict) throw verdict;
   try {
-    return await next();
+    return (await next()) as unknown;
   } catch (error) {
     if (error instanceof ServiceError) {
       throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } });

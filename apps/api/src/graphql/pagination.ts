@@ -1,4 +1,8 @@
+// The API server loads this module (for CursorCodec) before the schema: decorators need the polyfill first.
+import "reflect-metadata";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { ArgsType, Field, Int } from "type-graphql";
+import type { PageRequest } from "@deepcuts/engine/paging.ts";
 import { badInput } from "./errors.ts";
 import type { ApiContext } from "./context.ts";
 
@@ -62,19 +66,49 @@ export function pageSize(first: number | null | undefined, field = "first"): num
   return n;
 }
 
-/** A service's page as a connection, each row's cursor bound to the query that read it. */
+/**
+ * A service's page as a connection, each row's cursor bound to the query that read it. The page
+ * was read after `keyset.afterId` (or, backward, before it): the service knows whether more lie
+ * beyond it in that direction; on the side of the cursor there is at least the cursor's row.
+ */
 export function toConnection<T extends { id: number }>(
   page: { items: T[]; hasNextPage: boolean; totalCount: number },
   cursors: CursorCodec,
   binding: CursorBinding,
+  keyset: PageRequest = { first: page.items.length, afterId: null },
 ) {
-  const last = page.items[page.items.length - 1];
+  const edges = page.items.map((node) => ({ cursor: cursors.encode(node.id, binding), node }));
+  const fromCursor = keyset.afterId !== null;
   return {
-    edges: page.items.map((node) => ({ cursor: cursors.encode(node.id, binding), node })),
-    pageInfo: { endCursor: last ? cursors.encode(last.id, binding) : null, hasNextPage: page.hasNextPage },
+    edges,
+    pageInfo: {
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      hasNextPage: keyset.backward ? fromCursor : page.hasNextPage,
+      hasPreviousPage: keyset.backward ? page.hasNextPage : fromCursor,
+    },
     totalCount: page.totalCount,
   };
 }
+
+/** The paging arguments of every connection (Relay's cursor connections, both ways). */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Forward paging: this many items from the start, or after \`after\`; 1..${MAX_PAGE_SIZE}. Without \`first\` or \`last\`: the first 20.` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Forward paging: continue after this cursor (an edge's cursor or pageInfo.endCursor this query returned, for the same filters and key)." })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `Backward paging: this many items from the end, or before \`before\`; 1..${MAX_PAGE_SIZE}. Not with \`first\`.` })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Backward paging: continue before this cursor (an edge's cursor or pageInfo.startCursor this query returned, for the same filters and key)." })
+  before?: string | null;
+}
+
+/** A connection field's complexity: its page size times the cost of one item. */
+export const pageComplexity = ({ args, childComplexity }: { args: PageArgs; childComplexity: number }) => 1 + (args.first ?? args.last ?? 20) * childComplexity;
 
 /** Checks an id argument: a positive 32-bit integer. */
 export function positiveId(id: number, field: string): number {
@@ -83,17 +117,21 @@ export function positiveId(id: number, field: string): number {
 }
 
 /**
- * Reads a connection's `first`/`after` for `query` with `filters`: the page size, the row id
- * after which to continue, and `connect` to turn the service's page into the connection. The
- * cursor is bound to the query, its filters and the calling key.
+ * Reads a connection's paging arguments for `query` with `filters`: `keyset`, the service's page
+ * request (forward from `after`, or backward from `before`), and `connect` to turn the service's
+ * page into the connection. Cursors are bound to the query, its filters and the calling key.
  */
-export function openPage(ctx: ApiContext, query: string, filters: Record<string, unknown>, first: number | null | undefined, after: string | null | undefined) {
+export function openPage(ctx: ApiContext, query: string, filters: Record<string, unknown>, args: PageArgs) {
   const binding = cursorBinding(query, filters, ctx.viewer ? `key:${ctx.viewer.keyId}` : "anonymous");
-  const size = pageSize(first);
-  const afterId = ctx.cursors.decode(after, binding);
+  const backward = args.last !== null && args.last !== undefined;
+  if (backward && args.first !== null && args.first !== undefined) throw badInput("last", "cannot be combined with first: page forward with first/after or backward with last/before");
+  if (backward && args.after) throw badInput("after", "cannot be combined with last: page backward with last/before");
+  if (!backward && args.before) throw badInput("before", "needs last: page backward with last/before");
+  const keyset: PageRequest = backward
+    ? { first: pageSize(args.last, "last"), afterId: ctx.cursors.decode(args.before, binding, "before"), backward: true }
+    : { first: pageSize(args.first), afterId: ctx.cursors.decode(args.after, binding) };
   return {
-    size,
-    afterId,
-    connect: <T extends { id: number }>(page: { items: T[]; hasNextPage: boolean; totalCount: number }) => toConnection(page, ctx.cursors, binding),
+    keyset,
+    connect: <T extends { id: number }>(page: { items: T[]; hasNextPage: boolean; totalCount: number }) => toConnection(page, ctx.cursors, binding, keyset),
   };
 }

@@ -9,21 +9,33 @@ import { CurationResolver } from "./resolvers/curation.resolver.ts";
 import { KeysResolver } from "./resolvers/keys.resolver.ts";
 import { ListenerResolver } from "./resolvers/listener.resolver.ts";
 import { PlaylistItemResolver, PlaylistResolver, PreviewItemResolver } from "./resolvers/playlist.resolver.ts";
+import { PrivacyResolver } from "./resolvers/privacy.resolver.ts";
 import { SimilarityGraphResolver, SimilarityResolver } from "./resolvers/similarity.resolver.ts";
+import { LiveResolver } from "./resolvers/live.resolver.ts";
+import { NodeResolver } from "./resolvers/node.resolver.ts";
+import { OutcomesResolver } from "./resolvers/outcomes.resolver.ts";
+import { CrawlResolver } from "./resolvers/crawl.resolver.ts";
+import { describeSchema } from "./schema-descriptions.ts";
+import { applyCachePolicy, cacheControlDirective } from "./cache-policy.ts";
+import { createPubSub } from "@graphql-yoga/subscription";
 
 export const resolvers = [
   HealthResolver, TrackResolver, ArtistResolver, UserResolver,
   PlaylistResolver, PlaylistItemResolver, PreviewItemResolver, ListenerResolver,
-  SimilarityResolver, SimilarityGraphResolver, CurationResolver, KeysResolver,
+  SimilarityResolver, SimilarityGraphResolver, CurationResolver, KeysResolver, LiveResolver, NodeResolver, PrivacyResolver, OutcomesResolver, CrawlResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
 /** The executable schema (built once per process); every argument's limit is in its description. */
 export function apiSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...resolvers], authChecker, validate: false, globalMiddlewares: [apiMiddleware] }).then((schema) => {
+  // type-graphql asks for a PubSub once any subscription exists; ours follow the database
+  // through their own subscribe functions (LiveResolver), so nothing publishes on this one.
+  cached ??= buildSchema({ resolvers: [...resolvers], authChecker, validate: false, globalMiddlewares: [apiMiddleware], pubSub: createPubSub(), directives: [cacheControlDirective] }).then((schema) => {
     assertEveryInputBounded(schema);
+    describeSchema(schema);
     describeInputLimits(schema);
+    applyCachePolicy(schema);
     return schema;
   });
   return cached;

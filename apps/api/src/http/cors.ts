@@ -15,7 +15,7 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, origins: "*
   if (req.method !== "OPTIONS") return false;
   if (allowed) {
     res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
-    res.setHeader("access-control-allow-headers", "content-type, authorization, x-api-key, apollo-require-preflight");
+    res.setHeader("access-control-allow-headers", "content-type, authorization, x-api-key, apollo-require-preflight, x-apollo-operation-name");
     res.setHeader("access-control-max-age", "600");
   }
   res.writeHead(204);

@@ -6,6 +6,7 @@ import type { HttpConfig } from "../config.ts";
 import type { ApiContext } from "../graphql/context.ts";
 import { readJsonBody } from "./body.ts";
 import { applyCors } from "./cors.ts";
+import { varyByCredentials } from "./caching.ts";
 import { checkReadiness } from "./readiness.ts";
 import { HttpError, sendError, sendJson } from "./respond.ts";
 
@@ -53,7 +54,8 @@ export function apiRequestHandler(server: ApolloServer<ApiContext>, db: Database
       httpGraphQLRequest: { method, headers, search: url.search, body },
       context: () => context(req),
     });
-    for (const [key, value] of answer.headers) res.setHeader(key, value);
+    for (const [key, value] of answer.headers) res.setHeader(key, key === "vary" ? [res.getHeader("vary"), value].filter(Boolean).join(", ") : value);
+    varyByCredentials(res);
     res.statusCode = answer.status ?? 200;
     if (answer.body.kind === "complete") {
       res.end(answer.body.string);

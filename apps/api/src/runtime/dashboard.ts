@@ -43,7 +43,7 @@ export async function startDashboard(port: number, apiUrl: string): Promise<Runn
   await new Promise<void>((resolvePromise, reject) => {
     let log = "";
     const onData = (d: Buffer) => {
-      log += d;
+      log += d.toString();
       if (/Ready in|started server on|Local:/.test(log)) resolvePromise();
     };
     child.stdout!.on("data", onData);

@@ -47,7 +47,7 @@ export async function serveProduct(
       stops.push(() => closeJobQueue(db));
     }
     const api: RunningApi = await startApi(db, config.apiPort, { cursorSecret: config.cursorSecret, threads: config.threads });
-    stops.push(api.stop);
+    stops.push(() => api.stop());
     let dashboard: RunningDashboard | null = null;
     if (options.dashboard) {
       if (options.dashboardBuild) await options.dashboardBuild;
@@ -56,7 +56,7 @@ export async function serveProduct(
         await buildDashboard();
       }
       dashboard = await startDashboard(config.dashboardPort, api.url);
-      stops.push(dashboard.stop);
+      stops.push(() => dashboard!.stop());
     }
     if (worker) {
       // Playlists that came due while nothing ran; later ones come from the weekly cron.

@@ -18,7 +18,7 @@ function usePreview(userId: number | null, weights: BlendWeights, constraints: B
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(() => {
-      browserGql<PreviewQuery>(PreviewDocument, { userId, ...JSON.parse(settings) }, controller.signal)
+      browserGql<PreviewQuery>(PreviewDocument, { userId, ...(JSON.parse(settings) as Record<string, unknown>) }, controller.signal)
         .then((data) => setState({ result: data.previewPlaylist, error: null, loading: false }))
         .catch((error: unknown) => {
           if (controller.signal.aborted) return;

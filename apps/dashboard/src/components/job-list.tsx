@@ -2,8 +2,16 @@
 
 import { useEffect, useState } from "react";
 import { browserGql } from "../lib/browser-graphql.ts";
-import { CancelJobDocument, RecentJobsDocument, type CancelJobMutation, type CancelJobVariables, type JobRowFragment as JobRow, type RecentJobsQuery } from "../lib/generated/graphql.ts";
+import { browserSubscribe } from "../lib/browser-subscription.ts";
+import { CancelJobDocument, JobUpdatesDocument, RecentJobsDocument, type CancelJobMutation, type CancelJobVariables, type JobRowFragment as JobRow, type JobUpdatesSubscription, type JobUpdatesVariables, type RecentJobsQuery } from "../lib/generated/graphql.ts";
+/** Polling is only the fallback when the live updates fail (an API without subscriptions). */
 const POLL_MS = 1500;
+/** As many jobs as the page's query shows. */
+const SHOWN = 10;
+
+/** The list with `job` in it: replaced where it is, else added in id order (newest first). */
+const merge = (jobs: JobRow[], job: JobRow) =>
+  jobs.some((j) => j.id === job.id) ? jobs.map((j) => (j.id === job.id ? job : j)) : [job, ...jobs].sort((a, b) => b.id - a.id).slice(0, SHOWN);
 
 // INTERRUPTED: its worker went away; the job queue runs it again, so it is still in flight.
 const inFlight = (jobs: JobRow[]) => jobs.some((j) => j.status === "QUEUED" || j.status === "RUNNING" || j.status === "INTERRUPTED");
@@ -11,8 +19,10 @@ const inFlight = (jobs: JobRow[]) => jobs.some((j) => j.status === "QUEUED" || j
 const cancellable = (j: JobRow) => j.status === "QUEUED" || j.status === "RUNNING" || j.status === "INTERRUPTED";
 
 /**
- * Recent jobs; while one is queued or running, polls the API for progress. With `canCancel`
- * (an admin key and an API that offers cancelJob) running jobs get a Cancel button.
+ * Recent jobs, followed live: the API's jobUpdates subscription (through the dashboard's
+ * /api/graphql/stream) brings new jobs, progress and ends from any worker. Should it fail, the
+ * list polls while a job is in flight and says so. With `canCancel` (an admin key and an API
+ * that offers cancelJob) running jobs get a Cancel button.
  */
 export function JobList({ initial, canCancel = false }: { initial: JobRow[]; canCancel?: boolean }) {
   const [jobs, setJobs] = useState(initial);
@@ -27,12 +37,21 @@ export function JobList({ initial, canCancel = false }: { initial: JobRow[]; can
       .catch((e: unknown) => setCancelError(`Job ${id} was not cancelled: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => setCancelling((s) => new Set([...s].filter((x) => x !== id))));
   };
-  const polling = inFlight(jobs);
+  const [live, setLive] = useState(true);
+  useEffect(() => {
+    // The jobs shown in flight are sent first, so nothing between the page's read and now is missed.
+    const catchUp = initial.filter(cancellable).map((j) => j.id);
+    return browserSubscribe<JobUpdatesSubscription>(JobUpdatesDocument, { catchUp } satisfies JobUpdatesVariables, {
+      onData: (d) => setJobs((js) => merge(js, d.jobUpdates)),
+      onError: (e) => (setLive(false), setPollError(`the live connection failed (${e.message}); checking every ${POLL_MS / 1000} s while a job runs`)),
+    });
+  }, [initial]);
+  const polling = !live && inFlight(jobs);
   useEffect(() => {
     if (!polling) return;
     const timer = setInterval(() => {
       browserGql<RecentJobsQuery>(RecentJobsDocument, {})
-        .then((d) => (setJobs(d.jobs.edges.map((e) => e.node)), setPollError(null)))
+        .then((d) => setJobs(d.jobs.edges.map((e) => e.node)))
         .catch((e: unknown) => setPollError(String(e instanceof Error ? e.message : e)));
     }, POLL_MS);
     return () => clearInterval(timer);

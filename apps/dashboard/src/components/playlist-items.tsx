@@ -17,7 +17,7 @@ function ContributionBars({ scores }: { scores: PlaylistSong["scores"] }) {
     <div className="contrib" role="img" aria-label={`Contributions: ${label}`} title={label}>
       {WEIGHT_NAMES.map((n) => (
         <span key={n} className="contrib-row" data-model={n} data-score={scores[n] ?? undefined}>
-          <span className="contrib-bar" style={{ width: `${scores[n] ? (100 * Math.abs(scores[n]!)) / widest : 0}%`, background: MODEL_COLOURS[n] }} />
+          <span className="contrib-bar" style={{ width: `${scores[n] ? (100 * Math.abs(scores[n])) / widest : 0}%`, background: MODEL_COLOURS[n] }} />
         </span>
       ))}
     </div>

@@ -21,7 +21,10 @@ export function ProjectionMap({ points, colourBy, search, selected, trackHref, f
   const index = new Map<string, number>();
   const colourIndex = points.map((p) => {
     const c = colours.colourOf(p);
-    if (!index.has(c)) (index.set(c, palette.length), palette.push(c));
+    if (!index.has(c)) {
+      index.set(c, palette.length);
+      palette.push(c);
+    }
     return index.get(c)!;
   });
   const data: MapData = {

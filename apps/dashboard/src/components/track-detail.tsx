@@ -38,6 +38,8 @@ export async function TrackDetail({ trackId, apiKey, hrefFor }: { trackId: numbe
   ]);
   if (!track.ok) return <ApiProblem problem={track.problem} />;
   const t = track.value.track;
+  // track(id:) is nullable; gql() throws on its NOT_FOUND, so this is a guard, not a path.
+  if (!t) return <p className="muted">Track {trackId} was not found.</p>;
   const f = t.audioFeatures;
   return (
     <section className="panel" data-testid="track-detail">

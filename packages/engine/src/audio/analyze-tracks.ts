@@ -46,48 +46,88 @@ async function storeResult(db: Database, trackId: number, result: FileAnalysisRe
   );
 }
 
+/** Which tracks an analysis takes: see `pendingTracks`. */
+export interface PendingSelection {
+  /** Every track with audio, not only pending ones. */
+  redo?: boolean;
+  /** With `redo`: leave out tracks analysed at or after this instant (a resumed batch of a redo run skips what it did). */
+  analysedBefore?: Date;
+  /** Only track ids in this range (inclusive): one batch of a fanned-out analysis. */
+  idRange?: { from: number; to: number };
+}
+
+/** Tracks with audio whose analysis is missing or PENDING (with `redo`, every one not analysed since `analysedBefore`), in id order. */
+export async function pendingTracks(db: Database, select: PendingSelection = {}): Promise<{ id: number; audio_path: string }[]> {
+  const params: unknown[] = [];
+  const where = ["t.audio_path IS NOT NULL"];
+  if (!select.redo) where.push(`(a.track_id IS NULL OR a.status = 'PENDING')`);
+  else if (select.analysedBefore) {
+    params.push(select.analysedBefore.toISOString());
+    where.push(`(a.track_id IS NULL OR a.analyzed_at IS NULL OR a.analyzed_at < $${params.length}::timestamptz)`);
+  }
+  if (select.idRange) {
+    params.push(select.idRange.from, select.idRange.to);
+    where.push(`t.id BETWEEN $${params.length - 1} AND $${params.length}`);
+  }
+  return db.query<{ id: number; audio_path: string }>(
+    `SELECT t.id, t.audio_path FROM tracks t LEFT JOIN audio_analyses a ON a.track_id = t.id WHERE ${where.join(" AND ")} ORDER BY t.id`,
+    params,
+  );
+}
+
 /**
  * Analyses every track whose analysis is pending (or all tracks with audio when `redo`), on a
  * pool of worker threads, storing each result as it arrives: features and the quantised log-mel
  * spectrogram with status OK, or status FAILED with the error. A bad file never stops the batch.
+ * Each result is committed on its own, so a batch run again after its process died analyses only
+ * what it had not stored.
  */
 export async function analyzePendingTracks(
   db: Database,
   home: string,
-  options: { threads: number; redo?: boolean; onProgress?: (m: string, d: number, t: number) => void; signal?: AbortSignal },
+  options: PendingSelection & { threads: number; onProgress?: (m: string, d: number, t: number) => void; signal?: AbortSignal },
 ): Promise<AnalyzeReport> {
   const started = Date.now();
-  const tracks = await db.query<{ id: number; audio_path: string }>(
-    options.redo
-      ? `SELECT id, audio_path FROM tracks WHERE audio_path IS NOT NULL ORDER BY id`
-      : `SELECT t.id, t.audio_path FROM tracks t LEFT JOIN audio_analyses a ON a.track_id = t.id
-         WHERE t.audio_path IS NOT NULL AND (a.track_id IS NULL OR a.status = 'PENDING') ORDER BY t.id`,
-  );
+  const tracks = await pendingTracks(db, options);
   const report: AnalyzeReport = { analysed: 0, failed: 0, errors: [], seconds: 0 };
   if (tracks.length === 0) return report;
+  options.onProgress?.("analysing audio", 0, tracks.length);
   const { AnalysisPool } = await import("@deepcuts/models/audio");
   const pool = new AnalysisPool({ threads: options.threads });
+  // Each result is stored as it arrives (progress counts stored ones), so a process killed
+  // mid-way loses only the files in flight and a repeated run redoes only those.
+  let stored = 0;
+  let storing: Promise<void> = Promise.resolve();
   try {
     const chunk = 64;
     for (let i = 0; i < tracks.length; i += chunk) {
       const part = tracks.slice(i, i + chunk);
       const paths = part.map((t) => resolveAudioPath(home, t.audio_path));
-      const results = await pool.analyzeFiles(paths, {
+      // Completion order differs from path order: map each result back by its path (two tracks may share one).
+      const waiting = new Map<string, number[]>();
+      part.forEach((t, k) => waiting.set(paths[k], [...(waiting.get(paths[k]) ?? []), t.id]));
+      await pool.analyzeFiles(paths, {
         signal: options.signal,
-        onProgress: (done) => options.onProgress?.("analysing audio", i + done, tracks.length),
+        onProgress: (_done, _total, result) => {
+          const trackId = waiting.get(result.path)!.shift()!;
+          storing = storing.then(async () => {
+            await storeResult(db, trackId, result);
+            if (result.ok) report.analysed++;
+            else {
+              report.failed++;
+              report.errors.push({ trackId, path: result.path, error: result.error });
+            }
+            options.onProgress?.("analysing audio", ++stored, tracks.length);
+          });
+        },
       });
-      for (const [k, result] of results.entries()) {
-        await storeResult(db, part[k].id, result);
-        if (result.ok) report.analysed++;
-        else {
-          report.failed++;
-          report.errors.push({ trackId: part[k].id, path: result.path, error: result.error });
-        }
-      }
+      await storing;
     }
   } finally {
+    await storing.catch(() => {});
     await pool.close();
   }
+  await storing;
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }

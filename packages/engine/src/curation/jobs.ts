@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
 import { invalid, missing } from "../service-error.ts";
 import { ownerIsGoneHere } from "../jobs/owner.ts";
 import { cancelQueueJob } from "../jobs/queue.ts";
@@ -82,19 +83,25 @@ export async function getJob(db: Database, id: number): Promise<JobRecord> {
   return row;
 }
 
+/** One job, or null when there is none (getJob's lookup without the NOT_FOUND). */
+export function findJob(db: Database, id: number): Promise<JobRecord | null> {
+  return readRecord(db, id);
+}
+
 /** Top-level jobs (a run's shards are inside it), newest first. */
-export async function listJobs(db: Database, input: { kind: JobKindName | null; status: JobStatusName | null; first: number; afterId: number | null }) {
+export async function listJobs(db: Database, input: PageRequest & { kind: JobKindName | null; status: JobStatusName | null }) {
   const conditions = ["j.parent_id IS NULL"];
   const params: unknown[] = [];
   if (input.kind) conditions.push(`j.kind = $${params.push(input.kind)}::text::"JobKind"`);
   if (input.status) conditions.push(`j.status = $${params.push(input.status)}::text::"JobStatus"`);
   const filter = conditions.join(" AND ");
-  const page = input.afterId ? `${filter} AND j.id < $${params.length + 1}` : filter;
+  const { cmp, order } = descendingStep(input);
+  const page = input.afterId ? `${filter} AND j.id ${cmp} $${params.length + 1}` : filter;
   const [rows, [{ n }]] = await Promise.all([
-    db.query<JobRecord>(`${RECORD_SELECT} WHERE ${page} ORDER BY j.id DESC LIMIT ${input.first + 1}`, input.afterId ? [...params, input.afterId] : params),
+    db.query<JobRecord>(`${RECORD_SELECT} WHERE ${page} ORDER BY j.id ${order} LIMIT ${input.first + 1}`, input.afterId ? [...params, input.afterId] : params),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs j WHERE ${filter}`, params),
   ]);
-  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: n };
+  return pageFrom(rows, input, n);
 }
 
 /** The job of this kind that is queued or running anywhere, if any (one training or generation at a time). */

@@ -1,21 +1,22 @@
 import type { Database } from "@deepcuts/db";
+import { pageFrom, type PageRequest } from "../paging.ts";
 import { createApiKey, revokeApiKey, type CreatedKey, type Role } from "../keys.ts";
 import { checkServiceText, invalid, missing } from "../service-error.ts";
 import { TEXT_LIMITS } from "../validation/text.ts";
 
 export interface ApiKeyRecord { id: number; name: string; prefix: string; role: Role; userId: number | null; createdAt: Date; revokedAt: Date | null }
 
-export async function listApiKeys(db: Database, input: { first: number; afterId: number | null }) {
+export async function listApiKeys(db: Database, input: PageRequest) {
   const [rows, totalCount] = await Promise.all([
     db.prisma.apiKey.findMany({
-      where: input.afterId ? { id: { gt: input.afterId } } : {},
-      orderBy: { id: "asc" },
+      where: input.afterId ? { id: input.backward ? { lt: input.afterId } : { gt: input.afterId } } : {},
+      orderBy: { id: input.backward ? "desc" : "asc" },
       take: input.first + 1,
       select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, revokedAt: true },
     }),
     db.prisma.apiKey.count(),
   ]);
-  return { items: rows.slice(0, input.first) as ApiKeyRecord[], hasNextPage: rows.length > input.first, totalCount };
+  return pageFrom(rows as ApiKeyRecord[], input, totalCount);
 }
 
 /** Issues a key; the secret is in the answer only. */
@@ -34,4 +35,14 @@ export async function revokeKey(db: Database, id: number): Promise<boolean> {
   const row = await db.prisma.apiKey.findUnique({ where: { id }, select: { id: true } });
   if (!row) throw missing(`API key ${id}`);
   return revokeApiKey(db, id);
+}
+
+/** API keys by id (never their hashes), in the order asked (null for an unknown id). */
+export async function apiKeysById(db: Database, ids: readonly number[]): Promise<(ApiKeyRecord | null)[]> {
+  const rows = await db.prisma.apiKey.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, revokedAt: true },
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
 }

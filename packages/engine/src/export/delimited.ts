@@ -4,6 +4,8 @@ import { once } from "node:events";
 /** A cell of CSV (RFC 4180 quoting) or TSV (tabs and line breaks become spaces: TSV has no quoting). */
 export function cell(value: unknown, delimiter: "," | "\t"): string {
   if (value === null || value === undefined) return "";
+  // Cells are strings, numbers, bigints, booleans or dates, never plain objects.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const text = typeof value === "string" ? value : String(value);
   if (delimiter === "\t") return text.replace(/[\t\r\n]/g, " ");
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -92,7 +92,7 @@ export class TrackResolver {
         const known: KnownTrack = { id: -(newTracks.length + 1), durationMs };
         const track: NewTrack = {
           ref: known.id, known, title: k.song.title.trim(), matchTitle: k.nameKey.split("\t")[1], artistRef, durationMs, album: k.song.album ?? null,
-          externalKey: firstKind === "SPOTIFY" ? firstValue! : firstKind === "MUSICBRAINZ" ? `musicbrainz:recording:${firstValue}` : firstKind === "ISRC" ? `isrc:${firstValue}`
+          externalKey: firstKind === "SPOTIFY" ? firstValue : firstKind === "MUSICBRAINZ" ? `musicbrainz:recording:${firstValue}` : firstKind === "ISRC" ? `isrc:${firstValue}`
             : `track:${sha1(`${k.nameKey}\t${Math.round(durationMs / 1000)}`)}`,
         };
         newTracks.push(track);

@@ -24,7 +24,7 @@ export async function importTextsJsonl(db: Database, path: string, onProgress: P
     if (raw.trim() === "") return;
     let value: Record<string, unknown>;
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(raw) as Record<string, unknown>;
     } catch (error) {
       throw new ImportError(file, line, `not valid JSON: ${(error as Error).message}`);
     }

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { basename } from "node:path";
 import type { Database } from "@deepcuts/db";
 import { insertEventsBulk, rebuildAggregates, upsertUsers, type EventRow } from "../ingest.ts";
 import { backfillMatchKeys, TrackResolver, type SongIdentity } from "../identity/resolve.ts";
@@ -79,7 +78,6 @@ export async function importPlays(
   options: PlayImportOptions,
 ): Promise<ImportReport> {
   const started = Date.now();
-  const file = basename(path);
   const size = (await stat(path)).size;
   const onProgress = options.onProgress ?? (() => {});
   checkText(options.user.externalKey, "user", TEXT_LIMITS.key);

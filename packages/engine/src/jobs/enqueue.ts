@@ -25,18 +25,25 @@ export async function enqueueJob(db: Database, kind: JobKindName, params: object
   return (await readRecord(db, id))!;
 }
 
-/** Queues a run's shards: their records (children of `runId`, with their listener counts as totals) and pg-boss jobs, in batches. */
-export async function enqueueShards(db: Database, runId: number, shards: object[], totals: number[]): Promise<void> {
+/** Which queue carries a kind's shards: weekly-generation listener ranges, or audio-analysis track batches. */
+export const SHARD_QUEUE: Partial<Record<JobKindName, string>> = { GENERATE: QUEUES.shards, ANALYZE: QUEUES.analysisShards };
+
+/**
+ * Queues a run's shards: their records (children of `runId` of the run's kind, with their
+ * listener or track counts as totals) and pg-boss jobs, in batches.
+ */
+export async function enqueueShards(db: Database, runId: number, shards: object[], totals: number[], kind: "GENERATE" | "ANALYZE" = "GENERATE"): Promise<void> {
   const boss = await jobQueueFor(db);
+  const queue = SHARD_QUEUE[kind]!;
   const queueIds = shards.map(() => randomUUID());
   const { retryLimit, retryDelay, retryBackoff, expireInSeconds } = SEND_OPTIONS.SHARD;
   const ids = await db.query<{ id: number; queue_job_id: string }>(
     `INSERT INTO jobs (kind, status, params, parent_id, queue_name, total, queue_job_id)
-     SELECT 'GENERATE', 'QUEUED', p, $1, $2, t, q FROM unnest($3::jsonb[], $4::int[], $5::text[]) AS s(p, t, q) RETURNING id, queue_job_id`,
-    [runId, QUEUES.shards, shards.map((s) => JSON.stringify(s)), totals, queueIds],
+     SELECT $6::text::"JobKind", 'QUEUED', p, $1, $2, t, q FROM unnest($3::jsonb[], $4::int[], $5::text[]) AS s(p, t, q) RETURNING id, queue_job_id`,
+    [runId, queue, shards.map((s) => JSON.stringify(s)), totals, queueIds, kind],
   );
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
-    await boss.insert(batch.map((r) => ({ id: r.queue_job_id, name: QUEUES.shards, data: { recordId: r.id } satisfies QueuePayload, retryLimit, retryDelay, retryBackoff, expireInSeconds })));
+    await boss.insert(batch.map((r) => ({ id: r.queue_job_id, name: queue, data: { recordId: r.id } satisfies QueuePayload, retryLimit, retryDelay, retryBackoff, expireInSeconds })));
   }
 }

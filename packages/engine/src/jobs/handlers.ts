@@ -1,15 +1,18 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
-import { analyzePendingTracks } from "../audio/analyze-tracks.ts";
+import { analyzePendingTracks, pendingTracks, type AnalyzeReport } from "../audio/analyze-tracks.ts";
 import { synthesizeDemoAudio } from "../audio/synthesize.ts";
 import { importAudioFolder } from "../importers/audio-folder.ts";
-import { importEventsCsv } from "../importers/csv-events.ts";
+import { importEvents } from "../importers/csv-events.ts";
 import { importTextsJsonl } from "../importers/jsonl-texts.ts";
 import { importLastfm } from "../importers/lastfm.ts";
 import { indexCacheFor } from "../similarity/index-cache.ts";
 import { activeModelVersion } from "../training/model-versions.ts";
 import { trainModels, type Trainable } from "../training/train.ts";
 import { dueListenerIds, generateDuePlaylists } from "../weekly/generate.ts";
+import { computeOutcomeMetrics } from "../outcomes/metrics.ts";
+import { crawlSites } from "../crawl/crawl.ts";
+import { simulateOutcomes, type MetricsParams, type SimulateParams } from "../outcomes/jobs.ts";
 import { loadModelState, type ModelState } from "../weekly/model-state.ts";
 import { enqueueShards } from "./enqueue.ts";
 import type { JobRecord } from "./records.ts";
@@ -21,6 +24,8 @@ export interface WorkContext {
   home: string;
   /** Listeners per weekly-generation shard. */
   shardSize: number;
+  /** Tracks per audio-analysis batch (default 100). */
+  analysisBatchSize?: number;
 }
 
 /** What a run that fanned out returns: its record stays RUNNING until its shards settle it. */
@@ -29,9 +34,13 @@ export interface FannedOut {
 }
 
 export interface TrainParams { models: Trainable[] }
-export interface AnalyzeParams { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean }
+export interface AnalyzeParams { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean; batchSize?: number }
+/** One batch of an analysis run: a track id range, and for a redo the instant the run began (tracks analysed since are done). */
+export interface AnalyzeBatchParams { runId: number; from: number; to: number; redo?: boolean; since: string }
 export interface ImportParams { format: "lastfm-2k" | "events" | "texts" | "audio"; path: string }
 export interface GenerateParams { now?: string; shardSize?: number }
+/** A crawl of the seed sites (all enabled ones, or these). */
+export interface CrawlParams { siteIds?: number[]; maxPagesPerSite?: number }
 export interface ShardParams { runId: number; now: string; from: number; to: number }
 
 /** The work a job record stands for, by kind; a shard is a GENERATE record with a parent. */
@@ -40,13 +49,21 @@ export function workFor(db: Database, record: JobRecord, ctx: WorkContext): JobW
     case "TRAIN":
       return (progress, signal) => train(db, (record.params as TrainParams).models, ctx, progress, signal);
     case "ANALYZE":
-      return (progress, signal) => analyze(db, record.params as AnalyzeParams, ctx, progress, signal);
+      return record.parentId
+        ? (progress, signal) => analyzeBatch(db, record, ctx, progress, signal)
+        : (progress, signal) => analyze(db, record, ctx, progress, signal);
     case "IMPORT":
       return (progress, signal) => runImport(db, record.params as ImportParams, progress, signal);
     case "GENERATE":
       return record.parentId
         ? (progress, signal) => generateShard(db, record, progress, signal)
         : (progress) => fanOut(db, record, ctx, progress);
+    case "SIMULATE":
+      return (progress, signal) => simulateOutcomes(db, record.params as SimulateParams, progress, signal);
+    case "METRICS":
+      return (progress) => computeOutcomeMetrics(db, { weeks: (record.params as MetricsParams).weeks, onProgress: progress });
+    case "CRAWL":
+      return (progress, signal) => crawlSites(db, { ...(record.params as CrawlParams), onProgress: progress, signal });
   }
 }
 
@@ -68,13 +85,20 @@ async function train(db: Database, models: Trainable[], ctx: WorkContext, progre
   }
 }
 
-/** Demo clips (optional), then every pending track's analysis, then (optionally) the audio model: each step resumes where a stopped one left off. */
-async function analyze(db: Database, params: AnalyzeParams, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
+/**
+ * An audio-analysis run: demo clips (optional), then every pending track's analysis fanned out in
+ * batches of track id ranges that any worker takes (`deepcuts.analysis-shards`), then (optionally)
+ * the audio model. The run waits for its batches, so the audio model trains on all of them; each
+ * step resumes where a stopped one left off (a retried run finds its batches queued already).
+ */
+async function analyze(db: Database, record: JobRecord, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
+  const params = record.params as AnalyzeParams;
   const step = (name: string): Progress => (m, d, t) => progress(`${name}: ${m}`, d, t);
   let synthesized = 0;
   if (params.demoAudio) synthesized = await synthesizeDemoAudio(db, ctx.home, { onProgress: step("demo audio"), signal });
   if (signal.aborted) throw new CancelledError("audio analysis");
-  const analysis = await analyzePendingTracks(db, ctx.home, { threads: ctx.threads, redo: params.redo, onProgress: step("audio analysis"), signal });
+  const batches = await fanOutAnalysis(db, record, params, ctx);
+  const analysis = await awaitBatches(db, record.id, batches, step("audio analysis"), signal);
   let audioModel: number | null = null;
   if (params.trainAudioAfter) {
     if (signal.aborted) throw new CancelledError("audio model");
@@ -88,12 +112,85 @@ async function analyze(db: Database, params: AnalyzeParams, ctx: WorkContext, pr
   return { synthesized, analysis, audioModel };
 }
 
+/** Queues the run's batches (one per `batchSize` pending tracks), once: a retried run keeps those it queued. Returns how many it has. */
+async function fanOutAnalysis(db: Database, record: JobRecord, params: AnalyzeParams, ctx: WorkContext): Promise<number> {
+  const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE parent_id = $1`, [record.id]);
+  if (n > 0) return n;
+  const [{ now }] = await db.query<{ now: Date }>(`SELECT now() AS now`);
+  const tracks = await pendingTracks(db, { redo: params.redo });
+  if (tracks.length === 0) return 0;
+  const size = Math.max(1, params.batchSize ?? ctx.analysisBatchSize ?? 100);
+  const batches: AnalyzeBatchParams[] = [];
+  const totals: number[] = [];
+  for (let i = 0; i < tracks.length; i += size) {
+    const part = tracks.slice(i, i + size);
+    batches.push({ runId: record.id, from: part[0].id, to: part[part.length - 1].id, since: new Date(now).toISOString(), ...(params.redo ? { redo: true } : {}) });
+    totals.push(part.length);
+  }
+  await enqueueShards(db, record.id, batches, totals, "ANALYZE");
+  return batches.length;
+}
+
+/**
+ * Follows the run's batches until every one has ended, reporting their summed progress; then
+ * adds up their reports. A batch that failed, was dead-lettered or cancelled fails the run (a
+ * cancel of the run reached its batches too, and stops this wait).
+ */
+async function awaitBatches(db: Database, runId: number, batches: number, progress: Progress, signal: AbortSignal): Promise<AnalyzeReport & { batches: number }> {
+  const report = { analysed: 0, failed: 0, errors: [] as AnalyzeReport["errors"], seconds: 0, batches };
+  if (batches === 0) return report;
+  for (;;) {
+    const [c] = await db.query<{ open: number; bad: number; done: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'))::int AS open,
+              count(*) FILTER (WHERE status IN ('FAILED', 'CANCELLED', 'DEAD_LETTER'))::int AS bad,
+              coalesce(sum(done), 0)::int AS done, coalesce(sum(total), 0)::int AS total
+       FROM jobs WHERE parent_id = $1`,
+      [runId],
+    );
+    progress(`${c.done} of ${c.total} tracks in ${batches} batches`, c.done, c.total);
+    if (c.open === 0 && c.bad > 0) throw new Error(`${c.bad} of ${batches} analysis batches did not succeed`);
+    if (c.open === 0) break;
+    if (signal.aborted) throw new CancelledError("audio analysis");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const [sum] = await db.query<{ analysed: number; failed: number; seconds: number; errors: AnalyzeReport["errors"] | null }>(
+    `SELECT coalesce(sum((result->>'analysed')::int), 0)::int AS analysed, coalesce(sum((result->>'failed')::int), 0)::int AS failed,
+            coalesce(sum((result->>'seconds')::float8), 0)::float8 AS seconds,
+            (SELECT jsonb_agg(e) FROM (SELECT jsonb_array_elements(c.result->'errors') AS e FROM jobs c WHERE c.parent_id = $1 LIMIT 100) x) AS errors
+     FROM jobs WHERE parent_id = $1`,
+    [runId],
+  );
+  return { ...report, analysed: sum.analysed, failed: sum.failed, seconds: sum.seconds, errors: sum.errors ?? [] };
+}
+
+/**
+ * One batch of an analysis run: the pending tracks of its id range. Safe to repeat: each result
+ * is committed as it arrives and a repeated batch takes only what is still pending (for a redo,
+ * what was not analysed since the run began), so no track is analysed twice.
+ */
+async function analyzeBatch(db: Database, record: JobRecord, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
+  const params = record.params as AnalyzeBatchParams;
+  let offset = 0;
+  return analyzePendingTracks(db, ctx.home, {
+    threads: ctx.threads,
+    redo: params.redo,
+    analysedBefore: params.redo ? new Date(params.since) : undefined,
+    idRange: { from: params.from, to: params.to },
+    signal,
+    // Progress counts the whole batch, so a resumed batch goes on from what its first attempt stored.
+    onProgress: (message, done, total) => {
+      if (done === 0) offset = Math.max(0, record.total - total);
+      progress(`audio analysis: ${message}`, offset + done, offset + total);
+    },
+  });
+}
+
 async function runImport(db: Database, params: ImportParams, progress: Progress, signal: AbortSignal) {
   if (signal.aborted) throw new CancelledError("import");
   // Imports are all or nothing (one transaction): a cancel during one lets it finish or roll back whole.
   switch (params.format) {
     case "lastfm-2k": return importLastfm(db, params.path, progress);
-    case "events": return importEventsCsv(db, params.path, progress);
+    case "events": return importEvents(db, params.path, progress);
     case "texts": return importTextsJsonl(db, params.path, progress);
     case "audio": return importAudioFolder(db, params.path, progress);
   }

@@ -2,13 +2,22 @@ import type { Database } from "@deepcuts/db";
 import PgBoss from "pg-boss";
 import type { JobKindName } from "./records.ts";
 
-/** pg-boss queues: long jobs one at a time per worker, weekly-generation shards, the weekly cron, the dead letters. */
+/** pg-boss queues: long jobs one at a time per worker, weekly-generation shards, audio-analysis batches, the weekly cron, the dead letters. */
 export const QUEUES = {
   jobs: "deepcuts.jobs",
   shards: "deepcuts.weekly-shards",
+  analysisShards: "deepcuts.analysis-shards",
   weeklyTick: "deepcuts.weekly-tick",
+  metricsTick: "deepcuts.metrics-tick",
+  crawlTick: "deepcuts.crawl-tick",
   dead: "deepcuts.dead-letter",
 } as const;
+
+/** The online metrics are recomputed daily at 04:00 UTC (outcomes/metrics.ts): this week's fill in as outcomes arrive. */
+export const METRICS_CRON = "0 4 * * *";
+
+/** The seed sites are crawled daily at 03:30 UTC (crawl/jobs.ts), before the metrics and well before Monday's playlists. */
+export const CRAWL_CRON = "30 3 * * *";
 
 /** Every 15 minutes, so time zones with half- and quarter-hour offsets start their Monday on time. */
 export const WEEKLY_CRON = "*/15 * * * *";
@@ -23,6 +32,9 @@ export const SEND_OPTIONS: Record<JobKindName | "SHARD", PgBoss.SendOptions> = {
   ANALYZE: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 4 * 3600 },
   IMPORT: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 2 * 3600 },
   GENERATE: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 30 * 60 },
+  SIMULATE: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 30 * 60 },
+  METRICS: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 30 * 60 },
+  CRAWL: { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 2 * 3600 },
   SHARD: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60 },
 };
 
@@ -82,7 +94,10 @@ async function startJobQueue(db: Database, options: QueueOptions): Promise<PgBos
       [QUEUES.dead, { retentionMinutes: 14 * 24 * 60 }],
       [QUEUES.jobs, { deadLetter: QUEUES.dead }],
       [QUEUES.shards, { deadLetter: QUEUES.dead }],
+      [QUEUES.analysisShards, { deadLetter: QUEUES.dead }],
       [QUEUES.weeklyTick, { policy: "singleton" }],
+      [QUEUES.metricsTick, { policy: "singleton" }],
+      [QUEUES.crawlTick, { policy: "singleton" }],
     ];
     for (const [name, queue] of queues) if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...queue });
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { Database } from "@deepcuts/db";
 
-export type JobKindName = "TRAIN" | "GENERATE" | "ANALYZE" | "IMPORT";
+export type JobKindName = "TRAIN" | "GENERATE" | "ANALYZE" | "IMPORT" | "SIMULATE" | "METRICS" | "CRAWL";
 export type JobStatusName = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED" | "DEAD_LETTER";
 
 /** Statuses a job never leaves. */
@@ -126,14 +126,16 @@ export async function forceFinish(db: Database, id: number, status: JobStatusNam
 }
 
 /**
- * A run (a fanned-out weekly generation) ends once every shard has: SUCCEEDED when all did,
- * CANCELLED when any was cancelled, DEAD_LETTER when any exhausted its retries. The run row is
- * locked so that two shards finishing at once cannot both miss the last one.
+ * A run handed to its shards (a fanned-out weekly generation) ends once every shard has:
+ * SUCCEEDED when all did, CANCELLED when any was cancelled, DEAD_LETTER when any exhausted its
+ * retries. The run row is locked so that two shards finishing at once cannot both miss the last
+ * one. A run whose owner still holds it (an audio analysis waiting on its batches to train the
+ * audio model after them) is left to that owner.
  */
 export async function settleParent(db: Database, parentId: number): Promise<void> {
   await db.transaction(async (query) => {
-    const [run] = await query<{ status: string }>(`SELECT status::text AS status FROM jobs WHERE id = $1 FOR UPDATE`, [parentId]);
-    if (!run || FINISHED.includes(run.status as JobStatusName)) return;
+    const [run] = await query<{ status: string; owner: string | null }>(`SELECT status::text AS status, owner FROM jobs WHERE id = $1 FOR UPDATE`, [parentId]);
+    if (!run || FINISHED.includes(run.status as JobStatusName) || run.owner !== "shards") return;
     const [c] = await query<{ open: number; cancelled: number; dead: number; failed: number; n: number }>(
       `SELECT count(*) FILTER (WHERE status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'))::int AS open,
               count(*) FILTER (WHERE status = 'CANCELLED')::int AS cancelled,

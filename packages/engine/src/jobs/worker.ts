@@ -4,7 +4,9 @@ import { dueListenerIds } from "../weekly/generate.ts";
 import { enqueueJob, type QueuePayload } from "./enqueue.ts";
 import { workFor, type WorkContext } from "./handlers.ts";
 import { thisOwner } from "./owner.ts";
-import { closeJobQueue, jobQueueFor, QUEUES, WEEKLY_CRON } from "./queue.ts";
+import { startScheduledCrawl } from "../crawl/jobs.ts";
+import { closeJobQueue, CRAWL_CRON, jobQueueFor, METRICS_CRON, QUEUES, WEEKLY_CRON } from "./queue.ts";
+import { startOutcomeMetrics } from "../outcomes/jobs.ts";
 import { reconcileJobs, STALE_AFTER_SECONDS } from "./reconcile.ts";
 import { forceFinish, readRecord } from "./records.ts";
 import { interruptLiveJobs, runOwnedJob } from "./run.ts";
@@ -39,12 +41,12 @@ export function workedDatabases(): Database[] {
 
 /**
  * A worker: takes jobs from pg-boss over `db` (long jobs one at a time, weekly-generation shards
- * `shardConcurrency` at a time), runs each as the owner of its record, reconciles records at
+ * `shardConcurrency` at a time, audio-analysis batches one at a time), runs each as the owner of its record, reconciles records at
  * start and every few seconds, works the dead-letter queue, and keeps the weekly cron.
  */
 export async function startWorker(db: Database, options: WorkerOptions): Promise<RunningWorker> {
   const log = options.log ?? (() => {});
-  const ctx: WorkContext = { threads: options.threads, home: options.home, shardSize: options.shardSize ?? 500 };
+  const ctx: WorkContext = { threads: options.threads, home: options.home, shardSize: options.shardSize ?? 500, analysisBatchSize: options.analysisBatchSize ?? 100 };
   const stale = options.staleAfterSeconds ?? STALE_AFTER_SECONDS;
   const boss = await jobQueueFor(db, { supervise: true });
   await reconcileJobs(db, boss, stale);
@@ -70,6 +72,8 @@ export async function startWorker(db: Database, options: WorkerOptions): Promise
   };
   if (options.longJobs ?? true) await work(QUEUES.jobs, handle);
   for (let i = 0; i < (options.shardConcurrency ?? 1); i++) await work(QUEUES.shards, handle);
+  // Audio-analysis batches one at a time: each runs on a pool of `threads` worker threads.
+  await work(QUEUES.analysisShards, handle);
   await work(QUEUES.dead, async ([job]) => {
     await forceFinish(db, job.data.recordId, "DEAD_LETTER", "dead letter: every attempt failed or its owner went away each time");
   });
@@ -77,6 +81,14 @@ export async function startWorker(db: Database, options: WorkerOptions): Promise
     await boss.schedule(QUEUES.weeklyTick, WEEKLY_CRON);
     await work(QUEUES.weeklyTick, async () => {
       await startDueGeneration(db, new Date());
+    });
+    await boss.schedule(QUEUES.metricsTick, METRICS_CRON);
+    await work(QUEUES.metricsTick, async () => {
+      await startOutcomeMetrics(db);
+    });
+    await boss.schedule(QUEUES.crawlTick, CRAWL_CRON);
+    await work(QUEUES.crawlTick, async () => {
+      await startScheduledCrawl(db);
     });
   }
 

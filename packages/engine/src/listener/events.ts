@@ -2,11 +2,21 @@ import type { Database } from "@deepcuts/db";
 import { EVENT_KINDS, insertEvents, type EventRow } from "../ingest.ts";
 import { invalid, missing } from "../service-error.ts";
 import { checkInstant, InstantError } from "../validation/instant.ts";
+import { checkPlaylistContexts, PlaylistContextError } from "./outcomes.ts";
 
 export const MAX_EVENT_BATCH = 500;
 
-/** An event as a listener's app sends it: the listener comes from the request. */
+/**
+ * An event as a listener's app sends it: the listener comes from the request. `playlistId` and
+ * `position` (0-based) say which weekly playlist slot it is the outcome of (listener/outcomes.ts).
+ */
 export type EventInput = Omit<EventRow, "userId">;
+
+/** Where in a weekly playlist a save or a "not for me" happened. */
+export interface PlaylistSlot {
+  playlistId: number;
+  position: number;
+}
 
 export interface BatchResult {
   received: number;
@@ -17,7 +27,7 @@ export interface BatchResult {
 }
 
 /** Checks each event and names the first bad field as `events[i].field`. */
-async function validateEvents(db: Database, events: EventInput[], now: Date): Promise<void> {
+async function validateEvents(db: Database, userId: number, events: EventInput[], now: Date, single: boolean): Promise<void> {
   if (events.length < 1 || events.length > MAX_EVENT_BATCH) throw invalid("events", `must hold 1..${MAX_EVENT_BATCH} events, got ${events.length}`);
   const seen = new Map<string, number>();
   events.forEach((e, i) => {
@@ -26,7 +36,7 @@ async function validateEvents(db: Database, events: EventInput[], now: Date): Pr
     if (seen.has(e.eventId)) throw invalid(`${at}.eventId`, `repeats events[${seen.get(e.eventId)}].eventId '${e.eventId}' in the same batch`);
     seen.set(e.eventId, i);
     if (!EVENT_KINDS.includes(e.kind)) throw invalid(`${at}.kind`, `must be one of ${EVENT_KINDS.join(", ")}, got '${e.kind}'`);
-    const needsTrack = e.kind === "STREAM" || e.kind === "SAVE" || e.kind === "SKIP";
+    const needsTrack = e.kind === "STREAM" || e.kind === "SAVE" || e.kind === "SKIP" || e.kind === "PLAYLIST_ADD";
     if (needsTrack && e.trackId == null) throw invalid(`${at}.trackId`, `is required for a ${e.kind} event`);
     if (!needsTrack && e.trackId == null && e.artistId == null) throw invalid(`${at}.artistId`, `a ${e.kind} event names a track or an artist`);
     try {
@@ -50,6 +60,12 @@ async function validateEvents(db: Database, events: EventInput[], now: Date): Pr
     if (e.trackId != null && !knownTracks.has(e.trackId)) throw invalid(`events[${i}].trackId`, `track ${e.trackId} does not exist`);
     if (e.artistId != null && !knownArtists.has(e.artistId)) throw invalid(`events[${i}].artistId`, `artist ${e.artistId} does not exist`);
   });
+  try {
+    await checkPlaylistContexts(db.query, userId, events, single ? () => "" : undefined);
+  } catch (error) {
+    if (error instanceof PlaylistContextError) throw invalid(error.field, error.problem);
+    throw error;
+  }
 }
 
 /**
@@ -57,24 +73,30 @@ async function validateEvents(db: Database, events: EventInput[], now: Date): Pr
  * concurrently repeated batch records each event once (one INSERT ... ON CONFLICT DO NOTHING
  * statement that also folds only the new events into the aggregates).
  */
-export async function recordEventBatch(db: Database, userId: number, events: EventInput[], now = new Date()): Promise<BatchResult> {
+export async function recordEventBatch(db: Database, userId: number, events: EventInput[], now = new Date(), single = false): Promise<BatchResult> {
   const [user] = await db.query<{ id: number }>(`SELECT id FROM users WHERE id = $1`, [userId]);
   if (!user) throw missing(`listener ${userId}`);
-  await validateEvents(db, events, now);
-  const rows: EventRow[] = events.map((e) => ({ userId, eventId: e.eventId, kind: e.kind, trackId: e.trackId ?? null, artistId: e.artistId ?? null, occurredAt: e.occurredAt, msPlayed: e.msPlayed ?? null }));
+  await validateEvents(db, userId, events, now, single);
+  const rows: EventRow[] = events.map((e) => ({
+    userId, eventId: e.eventId, kind: e.kind, trackId: e.trackId ?? null, artistId: e.artistId ?? null, occurredAt: e.occurredAt, msPlayed: e.msPlayed ?? null,
+    playlistId: e.playlistId ?? null, position: e.position ?? null,
+  }));
   const recorded = await insertEvents(db.query, rows);
   return { received: events.length, recorded, duplicates: events.length - recorded };
 }
 
-/** Saving a track is a SAVE event; its default id makes saving twice a no-op. */
-export function saveTrack(db: Database, userId: number, trackId: number, eventId?: string | null): Promise<BatchResult> {
-  return recordEventBatch(db, userId, [{ eventId: eventId ?? `save.${trackId}`, kind: "SAVE", trackId, occurredAt: new Date() }]);
+/** Saving a track is a SAVE event; its default id makes saving twice a no-op. From a playlist slot, it is that slot's outcome. */
+export function saveTrack(db: Database, userId: number, trackId: number, eventId?: string | null, slot?: PlaylistSlot | null): Promise<BatchResult> {
+  return recordEventBatch(db, userId, [{ eventId: eventId ?? `save.${trackId}`, kind: "SAVE", trackId, occurredAt: new Date(), playlistId: slot?.playlistId ?? null, position: slot?.position ?? null }], new Date(), true);
 }
 
 /** "Not for me" on a track or an artist is a DISLIKE event; the weekly generation avoids both. */
-export function markNotForMe(db: Database, userId: number, target: { trackId?: number | null; artistId?: number | null }, eventId?: string | null): Promise<BatchResult> {
+export function markNotForMe(db: Database, userId: number, target: { trackId?: number | null; artistId?: number | null }, eventId?: string | null, slot?: PlaylistSlot | null): Promise<BatchResult> {
   const hasTrack = target.trackId != null, hasArtist = target.artistId != null;
   if (hasTrack === hasArtist) throw invalid(hasTrack ? "artistId" : "trackId", "name exactly one of trackId or artistId");
   const defaultId = hasTrack ? `dislike.track.${target.trackId}` : `dislike.artist.${target.artistId}`;
-  return recordEventBatch(db, userId, [{ eventId: eventId ?? defaultId, kind: "DISLIKE", trackId: target.trackId ?? null, artistId: target.artistId ?? null, occurredAt: new Date() }]);
+  return recordEventBatch(db, userId, [{
+    eventId: eventId ?? defaultId, kind: "DISLIKE", trackId: target.trackId ?? null, artistId: target.artistId ?? null, occurredAt: new Date(),
+    playlistId: slot?.playlistId ?? null, position: slot?.position ?? null,
+  }], new Date(), true);
 }

@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
 import type { ArtistRecord } from "../catalog-details.ts";
 import type { EventKindName } from "../ingest.ts";
 
@@ -73,7 +74,8 @@ export async function topArtists(db: Database, userId: number, first: number): P
  * pagination on (occurred_at, id), so a page costs the same however deep it is. Each event
  * comes with its track and artist in the same query.
  */
-export async function listeningHistory(db: Database, input: { userId: number; first: number; afterId: number | null }) {
+export async function listeningHistory(db: Database, input: PageRequest & { userId: number }) {
+  const { cmp, order } = descendingStep(input);
   const [rows, [count]] = await Promise.all([
     db.query<{
       id: number; eventId: string; kind: EventKindName; occurredAt: Date; msPlayed: number | null;
@@ -88,14 +90,15 @@ export async function listeningHistory(db: Database, input: { userId: number; fi
        LEFT JOIN tracks t ON t.id = e.track_id
        LEFT JOIN artists a ON a.id = coalesce(e.artist_id, t.artist_id)
        WHERE e.user_id = $1
-         AND ($2::bigint IS NULL OR (e.occurred_at, e.id) < (SELECT c.occurred_at, c.id FROM listening_events c WHERE c.id = $2 AND c.user_id = $1))
-       ORDER BY e.occurred_at DESC, e.id DESC
+         AND ($2::bigint IS NULL OR (e.occurred_at, e.id) ${cmp} (SELECT c.occurred_at, c.id FROM listening_events c WHERE c.id = $2 AND c.user_id = $1))
+       ORDER BY e.occurred_at ${order}, e.id ${order}
        LIMIT $3`,
       [input.userId, input.afterId, input.first + 1],
     ),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events WHERE user_id = $1`, [input.userId]),
   ]);
-  const items: ListeningEventRecord[] = rows.slice(0, input.first).map((r) => ({
+  const page = pageFrom(rows, input, count.n);
+  const items: ListeningEventRecord[] = page.items.map((r) => ({
     id: Number(r.id),
     eventId: r.eventId,
     kind: r.kind,
@@ -104,5 +107,5 @@ export async function listeningHistory(db: Database, input: { userId: number; fi
     track: r.trackId === null ? null : { id: r.trackId, externalKey: r.tKey!, title: r.title!, artistId: r.artistId!, durationMs: r.durationMs!, releaseDate: r.releaseDate, genre: r.tGenre },
     artist: r.artistId === null ? null : { id: r.artistId, externalKey: r.aKey!, name: r.aName!, genre: r.aGenre },
   }));
-  return { items, hasNextPage: rows.length > input.first, totalCount: count.n };
+  return { ...page, items };
 }

@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
 import { weekStartFor } from "../weekly/week.ts";
 import { invalid, missing } from "../service-error.ts";
 
@@ -19,6 +20,11 @@ export interface PlaylistItemRecord {
   scores: Record<string, number>;
   reason: string;
   durationMs: number;
+  /** What was served, logged (docs/weekly.md#what-was-served-logged); null on items made before the log existed. */
+  blendVersion: number | null;
+  rank: number | null;
+  explored: boolean;
+  propensity: number | null;
   /** The item's track and artist, read in the same query (the API primes its loaders with them). */
   track: { id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null };
   artist: { id: number; externalKey: string; name: string; genre: string | null };
@@ -47,16 +53,17 @@ export async function weeklyPlaylist(db: Database, userId: number, weekStart: st
   return row ?? null;
 }
 
-/** A listener's playlists, newest week first, after the playlist id `afterId`. */
-export async function listPlaylists(db: Database, input: { userId: number; first: number; afterId: number | null }) {
+/** A listener's playlists, newest week first, after (or, backward, before) the playlist id `afterId`. */
+export async function listPlaylists(db: Database, input: PageRequest & { userId: number }) {
+  const { cmp, order } = descendingStep(input);
   const rows = await db.query<PlaylistRecord>(
     `SELECT ${PLAYLIST_COLUMNS} FROM weekly_playlists
-     WHERE user_id = $1 AND ($2::int IS NULL OR week_start < (SELECT week_start FROM weekly_playlists WHERE id = $2 AND user_id = $1))
-     ORDER BY week_start DESC LIMIT $3`,
+     WHERE user_id = $1 AND ($2::int IS NULL OR week_start ${cmp} (SELECT week_start FROM weekly_playlists WHERE id = $2 AND user_id = $1))
+     ORDER BY week_start ${order} LIMIT $3`,
     [input.userId, input.afterId, input.first + 1],
   );
   const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM weekly_playlists WHERE user_id = $1`, [input.userId]);
-  return { items: rows.slice(0, input.first), hasNextPage: rows.length > input.first, totalCount: count.n };
+  return pageFrom(rows, input, count.n);
 }
 
 /**
@@ -68,6 +75,7 @@ export async function itemsOfPlaylists(db: Database, playlistIds: readonly numbe
     tKey: string; title: string; artistId: number; releaseDate: string | null; tGenre: string | null; aKey: string; aName: string; aGenre: string | null;
   }>(
     `SELECT i.playlist_id AS "playlistId", i.position, i.track_id AS "trackId", i.score, i.scores, i.reason,
+            i.blend_version AS "blendVersion", i.rank, i.explored, i.propensity,
             t.duration_ms AS "durationMs", t.external_key AS "tKey", t.title, t.artist_id AS "artistId",
             to_char(t.release_date, 'YYYY-MM-DD') AS "releaseDate", t.genre AS "tGenre",
             a.external_key AS "aKey", a.name AS "aName", a.genre AS "aGenre"
@@ -79,9 +87,17 @@ export async function itemsOfPlaylists(db: Database, playlistIds: readonly numbe
   for (const r of rows) {
     by.get(r.playlistId)?.push({
       playlistId: r.playlistId, position: r.position, trackId: r.trackId, score: r.score, scores: r.scores, reason: r.reason, durationMs: r.durationMs,
+      blendVersion: r.blendVersion, rank: r.rank, explored: r.explored, propensity: r.propensity,
       track: { id: r.trackId, externalKey: r.tKey, title: r.title, artistId: r.artistId, durationMs: r.durationMs, releaseDate: r.releaseDate, genre: r.tGenre },
       artist: { id: r.artistId, externalKey: r.aKey, name: r.aName, genre: r.aGenre },
     });
   }
   return playlistIds.map((id) => by.get(id)!);
+}
+
+/** Playlists by id, in the order asked (null for an unknown id). */
+export async function playlistsById(db: Database, ids: readonly number[]): Promise<(PlaylistRecord | null)[]> {
+  const rows = await db.query<PlaylistRecord>(`SELECT ${PLAYLIST_COLUMNS} FROM weekly_playlists WHERE id = ANY($1::int[])`, [[...ids]]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
 }

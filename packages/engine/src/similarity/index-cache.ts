@@ -19,11 +19,12 @@ export interface ServedIndex extends BuiltIndex {
 
 /**
  * One in-memory nearest-neighbour index per (active model version, entity kind), so serving
- * never scans the vectors table per request. Entries are keyed by version id: activating
- * another version makes the next request build (once, shared by concurrent callers) and
- * drops the old one. Above `exactUpTo` vectors the exact index serves at once while an HNSW
- * graph is built in slices that yield to the event loop (minutes for 50k vectors on two
- * cores); the entry switches to HNSW, with its measured recall, when the graph is done.
+ * never scans the vectors table per request. Entries are keyed by version id and revision:
+ * activating another version, or rows leaving this one (a deleted listener, docs/privacy.md),
+ * makes the next request build (once, shared by concurrent callers) and drops the old one.
+ * Above `exactUpTo` vectors the exact index serves at once while an HNSW graph is built in
+ * slices that yield to the event loop (minutes for 50k vectors on two cores); the entry
+ * switches to HNSW, with its measured recall, when the graph is done.
  */
 export class NeighbourIndexCache {
   private readonly entries = new Map<string, Promise<ServedIndex | null>>();
@@ -41,7 +42,8 @@ export class NeighbourIndexCache {
   async find(model: SingleModel, entity: EntityKindName): Promise<ServedIndex | null> {
     const version = await activeVersionFor(this.db, model);
     if (!version) return null;
-    const key = `${model}:${entity}:${version.id}`;
+    // The revision moves on when rows leave the version (a deleted listener): rebuild without them.
+    const key = `${model}:${entity}:${version.id}:${version.revision}`;
     let entry = this.entries.get(key);
     if (!entry) {
       for (const k of [...this.entries.keys()]) if (k.startsWith(`${model}:${entity}:`)) this.entries.delete(k);

@@ -1,6 +1,8 @@
 import type { ModelKindName } from "../training/model-versions.ts";
 
-export type SimilarityModel = "COLLABORATIVE" | "TEXT" | "AUDIO" | "BLEND";
+/** The similarity models: each single model, and their blend. */
+export const SIMILARITY_MODELS = ["COLLABORATIVE", "TEXT", "AUDIO", "BLEND"] as const;
+export type SimilarityModel = (typeof SIMILARITY_MODELS)[number];
 export type SingleModel = Exclude<SimilarityModel, "BLEND">;
 export type EntityKindName = "USER" | "ARTIST" | "TRACK";
 

@@ -6,13 +6,15 @@ import { MODEL_KINDS, type EntityKindName, type SingleModel } from "./models.ts"
 export interface ActiveVersion {
   id: number;
   kind: ModelKindName;
+  /** Moves on when rows leave the version's vectors (a listener deleted): indexes key on it. */
+  revision: number;
 }
 
 /** The active READY version behind a similarity model (ALS before LMF, AUDIO_CNN before features). */
 export async function activeVersionFor(db: Database, model: SingleModel): Promise<ActiveVersion | null> {
   const kinds = MODEL_KINDS[model];
   const rows = await db.query<ActiveVersion>(
-    `SELECT id, kind::text AS kind FROM model_versions WHERE is_active AND status = 'READY' AND kind::text = ANY($1::text[])`,
+    `SELECT id, kind::text AS kind, vectors_revision AS revision FROM model_versions WHERE is_active AND status = 'READY' AND kind::text = ANY($1::text[])`,
     [kinds],
   );
   for (const kind of kinds) {
@@ -60,7 +62,7 @@ export async function loadVectorSet(db: Database, versionId: number, entity: Ent
   trackRows.forEach((r, i) => {
     if (artistIds[artistIds.length - 1] !== r.artist_id) {
       artistIds.push(r.artist_id);
-      sums.push(new Array(tracks.dim).fill(0));
+      sums.push(new Array<number>(tracks.dim).fill(0));
       counts.push(0);
     }
     const sum = sums[sums.length - 1];

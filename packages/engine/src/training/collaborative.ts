@@ -1,10 +1,11 @@
 import type { Database } from "@deepcuts/db";
-import { alsParams, ImplicitAls, LogisticMf, lmfParams, type AlsParams, type LmfParams } from "@deepcuts/models/cf";
+import { alsParams, ImplicitAls, LogisticMf, lmfParams, type AlsParams, type FitOptions, type LmfParams } from "@deepcuts/models/cf";
 import { evaluateModelOnSplit, holdoutSplit } from "@deepcuts/models/eval";
 import { loadInteractions } from "./interactions.ts";
 import { alsLoss, learningCurve, type ValidationPoint } from "./learning-curve.ts";
 import { beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
 import { storeVectors } from "./vector-store.ts";
+import { forgetListenersDeletedDuringTraining } from "../privacy/model-rows.ts";
 
 type Progress = (message: string, done: number, total: number) => void;
 
@@ -28,9 +29,14 @@ export async function trainCollaborative(
     onProgress("loading interactions", 0, 1);
     const interactions = await loadInteractions(db);
     const split = holdoutSplit(interactions.userItems, { seed: 42 });
+    // Skips and "not for me" reach logistic MF as explicit negatives (never a held-out positive:
+    // they are only kept for tracks the listener never streamed or saved).
+    const negatives = kind === "LMF" ? interactions.negatives ?? undefined : undefined;
+    const fit = (m: ImplicitAls | LogisticMf, data: typeof split.train, fitOptions: FitOptions) =>
+      m instanceof LogisticMf ? m.fit(data, { ...fitOptions, negatives }) : m.fit(data, fitOptions);
     const history: ({ phase: string; iteration: number; seconds: number } | ValidationPoint)[] = [];
     const holdoutModel = make();
-    await holdoutModel.fit(split.train, {
+    await fit(holdoutModel, split.train, {
       signal: options.signal,
       onIteration: (it, total, info) => {
         history.push({ phase: "holdout", iteration: it, seconds: info.seconds });
@@ -40,10 +46,10 @@ export async function trainCollaborative(
     const metrics = evaluateModelOnSplit(holdoutModel, split);
     onProgress("validation curve", 0, 1);
     const resolved = kind === "ALS" ? alsParams(params) : lmfParams(params);
-    const loss = kind === "ALS" ? (m: ImplicitAls | LogisticMf) => alsLoss(split.train, m.userFactors, m.itemFactors, resolved as AlsParams) : undefined;
-    history.push(...(await learningCurve(split, resolved.iterations, (n) => make(n).fit(split.train, { signal: options.signal }), holdoutModel, loss, metrics)));
+    const loss = kind === "ALS" ? (m: ImplicitAls | LogisticMf) => alsLoss(split.train, m.userFactors, m.itemFactors, resolved) : undefined;
+    history.push(...(await learningCurve(split, resolved.iterations, (n) => fit(make(n), split.train, { signal: options.signal }), holdoutModel, loss, metrics)));
     const model = make();
-    await model.fit(interactions.userItems, {
+    await fit(model, interactions.userItems, {
       signal: options.signal,
       onIteration: (it, total, info) => {
         history.push({ phase: "full", iteration: it, seconds: info.seconds });
@@ -55,9 +61,11 @@ export async function trainCollaborative(
     await storeVectors(db, id, interactions.level === "track" ? "TRACK" : "ARTIST", interactions.items.ids, model.itemFactors);
     await finishModelVersion(db, id, {
       artifact: model.save() as Uint8Array<ArrayBuffer>,
-      metrics: { ...metrics, level: interactions.level, listeners: interactions.users.size, items: interactions.items.size, nonzeros: interactions.userItems.indptr[interactions.userItems.rows] },
+      metrics: { ...metrics, level: interactions.level, explicitNegatives: negatives ? negatives.indptr[negatives.rows] : 0, listeners: interactions.users.size, items: interactions.items.size, nonzeros: interactions.userItems.indptr[interactions.userItems.rows] },
       history,
     });
+    // Listeners deleted while this run trained leave its artifact and vectors (docs/privacy.md).
+    await forgetListenersDeletedDuringTraining(db, id, interactions.users.ids);
     return { id, metrics };
   } catch (error) {
     await failModelVersion(db, id, error as Error);

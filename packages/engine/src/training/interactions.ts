@@ -11,13 +11,22 @@ export interface Interactions {
   items: IdIndex<number>;
   /** Level of the items: tracks normally; artists for artist-level data such as Last.fm 2K. */
   level: "track" | "artist";
+  /**
+   * Explicit negative feedback, same shape as userItems: per listener and track never streamed
+   * or saved, skips + NOT_FOR_ME_STRENGTH x "not for me". Null at artist level. Logistic MF takes
+   * it (`fit(..., { negatives })`); ALS has no place for it.
+   */
+  negatives: Csr | null;
 }
+
+/** A "not for me" says no more firmly than a skip: it counts as this many skips. */
+export const NOT_FOR_ME_STRENGTH = 3;
 
 /**
  * Loads training data: per listener and track, streams, saves and artist-page visits (a visit
  * counts towards every track of that artist the listener played), combined with
- * `combineSignals`. Skips and dislikes are not positive signals and are left out here (the
- * weekly generation filters them). When the database has no track-level data but has
+ * `combineSignals`. Skips and dislikes are not positive signals: they come apart, as `negatives`
+ * (the weekly generation also filters them). When the database has no track-level data but has
  * artist-level play counts (Last.fm 2K), the matrix is listener x artist instead.
  */
 export async function loadInteractions(db: Database, weights: Partial<SignalWeights> = {}): Promise<Interactions> {
@@ -29,7 +38,7 @@ export async function loadInteractions(db: Database, weights: Partial<SignalWeig
     for (const a of await db.query<{ id: number }>(`SELECT id FROM artists ORDER BY id`)) items.add(a.id);
     const rows = await db.query<{ user_id: number; artist_id: number; plays: number }>(`SELECT user_id, artist_id, plays FROM user_artist_stats WHERE plays > 0`);
     const streams = toCsr(users, items, rows.map((r) => [r.user_id, r.artist_id, r.plays]));
-    return { userItems: combineSignals({ streams }, weights), users, items, level: "artist" };
+    return { userItems: combineSignals({ streams }, weights), users, items, level: "artist", negatives: null };
   }
   for (const t of trackIds) items.add(t.id);
   const rows = await db.query<{ user_id: number; track_id: number; streams: number; saves: number; visits: number }>(
@@ -42,7 +51,12 @@ export async function loadInteractions(db: Database, weights: Partial<SignalWeig
   const matrix = (pick: (r: (typeof rows)[number]) => number) =>
     toCsr(users, items, rows.filter((r) => pick(r) > 0).map((r) => [r.user_id, r.track_id, pick(r)]));
   const userItems = combineSignals({ streams: matrix((r) => r.streams), saves: matrix((r) => r.saves), visits: matrix((r) => r.visits) }, weights);
-  return { userItems, users, items, level: "track" };
+  const negativeRows = await db.query<{ user_id: number; track_id: number; strength: number }>(
+    `SELECT user_id, track_id, (skips + ${NOT_FOR_ME_STRENGTH} * dislikes)::int AS strength
+     FROM user_track_stats WHERE streams = 0 AND saves = 0 AND (skips > 0 OR dislikes > 0)`,
+  );
+  const negatives = toCsr(users, items, negativeRows.map((r) => [r.user_id, r.track_id, r.strength]));
+  return { userItems, users, items, level: "track", negatives };
 }
 
 function toCsr(users: IdIndex<number>, items: IdIndex<number>, triples: [number, number, number][]): Csr {

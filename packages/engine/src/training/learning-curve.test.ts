@@ -34,7 +34,11 @@ describe("learning curve", () => {
   it("ends at the final model's own validation metrics, with the loss falling as ALS sweeps", async () => {
     const rows: number[] = [], cols: number[] = [], values: number[] = [];
     // Two taste groups: listeners 0-19 play items 0-9, listeners 20-39 items 10-19.
-    for (let u = 0; u < 40; u++) for (let i = 0; i < 10; i++) if ((u + i) % 3 !== 0) (rows.push(u), cols.push(u < 20 ? i : 10 + i), values.push(1 + ((u * i) % 4)));
+    for (let u = 0; u < 40; u++) for (let i = 0; i < 10; i++) if ((u + i) % 3 !== 0) {
+      rows.push(u);
+      cols.push(u < 20 ? i : 10 + i);
+      values.push(1 + ((u * i) % 4));
+    }
     const split = holdoutSplit(csrFromTriples(40, 20, { rows: Int32Array.from(rows), cols: Int32Array.from(cols), values: Float32Array.from(values) }), { seed: 3 });
     const params = { factors: 4, regularization: 0.05, alpha: 1, confidence: "log1p" as const, threads: 1, seed: 7 };
     const final = await new ImplicitAls({ ...params, iterations: 6 }).fit(split.train);

@@ -4,7 +4,7 @@ export type ModelKindName = "POPULARITY" | "ALS" | "LMF" | "TEXT" | "AUDIO_FEATU
 
 /** Starts a model version in TRAINING state. */
 export async function beginModelVersion(db: Database, kind: ModelKindName, params: object): Promise<number> {
-  const row = await db.prisma.modelVersion.create({ data: { kind, params: params as object, status: "TRAINING" } });
+  const row = await db.prisma.modelVersion.create({ data: { kind, params: params, status: "TRAINING" } });
   return row.id;
 }
 
@@ -21,7 +21,7 @@ export async function finishModelVersion(
 ): Promise<void> {
   await db.prisma.modelVersion.update({
     where: { id },
-    data: { artifact: result.artifact, metrics: result.metrics as object | undefined, history: result.history as object | undefined },
+    data: { artifact: result.artifact, metrics: result.metrics, history: result.history },
   });
   await db.prisma.$transaction(async (tx) => {
     const version = await tx.modelVersion.update({ where: { id }, data: { status: "READY", finishedAt: new Date() } });

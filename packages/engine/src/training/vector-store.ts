@@ -7,9 +7,10 @@ export type VectorEntity = "USER" | "ARTIST" | "TRACK";
 /**
  * Stores one row of `vectors` per entity: row r of `matrix` belongs to `entityIds[r]`. The rows
  * travel as one bytea cut apart in SQL, which both PostgreSQL and PGlite take as a parameter.
+ * `db` may be a transaction's `{ query }` (an import of factors stores all or nothing).
  */
 export async function storeVectors(
-  db: Database,
+  db: Pick<Database, "query">,
   modelVersionId: number,
   entityKind: VectorEntity,
   entityIds: ArrayLike<number>,

@@ -12,6 +12,7 @@ export class TextError extends RangeError {
 }
 
 // C0 controls but tab/LF/CR, DEL, C1 controls; lone surrogates cannot be stored as UTF-8 either.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LINE_BREAK = /[\t\n\r]/;
 

@@ -1,4 +1,4 @@
-import type { DenseMatrix } from "@deepcuts/models/core";
+import type { DenseMatrix, Random } from "@deepcuts/models/core";
 import { createTopKScorer, ScoreMoments, type ScorerOptions, type TopKScorer } from "@deepcuts/models/score";
 import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
 import { finishPlaylist, headSize, listenerSetup, SOURCES, type ListenerSetup, type PlaylistPick, type SourceName } from "./engine.ts";
@@ -35,7 +35,7 @@ const prepared = new WeakMap<ModelState, Map<string, Promise<BatchScoring>>>();
 /** Built once per loaded model state and backend (the scorer's sessions hold the catalogue). */
 export function prepareBatchScoring(state: ModelState, options: ScorerOptions = {}): Promise<BatchScoring> {
   let byBackend = prepared.get(state);
-  if (!byBackend) prepared.set(state, (byBackend = new Map()));
+  if (!byBackend) prepared.set(state, (byBackend = new Map<string, Promise<BatchScoring>>()));
   const key = options.backend ?? "auto";
   let p = byBackend.get(key);
   if (!p) byBackend.set(key, (p = build(state, options)));
@@ -165,7 +165,10 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
   return { setup, ineligible, vectors, scales };
 }
 
-export interface BatchPickOptions extends ScorerOptions {}
+export interface BatchPickOptions extends ScorerOptions {
+  /** Per listener (same order as the histories), the seeded source of its exploration slots. */
+  exploration?: (Random | undefined)[];
+}
 
 /**
  * The weekly playlists of many listeners at once, the same as `pickForListener` gives each of
@@ -231,7 +234,7 @@ export async function pickForListeners(
         const z = p.scales[name];
         let v = 0;
         if (z.weight !== 0) {
-          const raw = name === "popularity" ? state.logPopularity[i] : name === "novelty" ? (p.setup.history.knownArtists.has(state.artistOf[i]) ? 0 : 1) : score(b.sources.find((s) => s.name === name)!.matrix, i, p.vectors[name as VectorSource]!);
+          const raw = name === "popularity" ? state.logPopularity[i] : name === "novelty" ? (p.setup.history.knownArtists.has(state.artistOf[i]) ? 0 : 1) : score(b.sources.find((s) => s.name === name)!.matrix, i, p.vectors[name]!);
           v = Math.fround(Math.fround((raw - z.mean) / z.std) * z.weight);
           total = Math.fround(total + v);
         }
@@ -241,6 +244,6 @@ export async function pickForListeners(
       totals.set(i, total);
     }
     const pool = rows.sort((x, y) => totals.get(y)! - totals.get(x)! || x - y);
-    return finishPlaylist(state, p.setup, c, pool, (i) => totals.get(i)!, (i) => parts.get(i)!);
+    return finishPlaylist(state, p.setup, c, pool, (i) => totals.get(i)!, (i) => parts.get(i)!, options.exploration?.[q]);
   });
 }

@@ -1,6 +1,7 @@
 import { blendZScores, mmrSelect } from "@deepcuts/models/blend";
-import { TopK } from "@deepcuts/models/core";
+import { TopK, type Random } from "@deepcuts/models/core";
 import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
+import { DEFAULT_EXPLORATION_SLOTS, withExploration } from "./exploration.ts";
 import type { ListenerHistory } from "./histories.ts";
 import type { ModelState } from "./model-state.ts";
 
@@ -14,6 +15,18 @@ export interface PlaylistItemPick {
   /** Each source's weighted z-score: what it contributed. */
   scores: Record<SourceName, number>;
   reason: string;
+  /** 1-based rank of the track in the blend's candidate list (before the diversity re-ranking). */
+  rank: number;
+  /** True when exploration chose the track (exploration.ts). */
+  explored: boolean;
+  /** Probability with which the policy put the track in its slot: 1 for the blend's picks. */
+  propensity: number;
+}
+
+/** What makes one listener's playlist random: the seeded source of its exploration slots. */
+export interface PickOptions {
+  /** Without it the playlist has no exploration slots (previews, offline evaluation). */
+  exploration?: Random;
 }
 
 export interface PlaylistPick {
@@ -133,7 +146,7 @@ export function listenerSetup(state: ModelState, history: ListenerHistory, weigh
  * This is the exhaustive reference, one listener at a time; `pickForListeners` (batch.ts) makes
  * the same playlists for blocks of listeners with native matrix products.
  */
-export function pickForListener(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints): PlaylistPick {
+export function pickForListener(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints, options: PickOptions = {}): PlaylistPick {
   const n = state.trackIds.length;
   const setup = listenerSetup(state, history, weights, c);
   const { avoid, effectiveWeights } = setup;
@@ -163,7 +176,7 @@ export function pickForListener(state: ModelState, history: ListenerHistory, wei
   const head = new TopK(headSize(c));
   for (let i = 0; i < n; i++) if (eligible[i] && total[i] > head.threshold) head.push(i, total[i]);
   const pool = Array.from(head.sorted().ids);
-  return finishPlaylist(state, setup, c, pool, (i) => total[i], (i) => Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>);
+  return finishPlaylist(state, setup, c, pool, (i) => total[i], (i) => Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>, options.exploration);
 }
 
 /** How many of the blend's best candidates maximal marginal relevance re-ranks. */
@@ -173,7 +186,8 @@ export function headSize(c: BlendConstraints): number {
 
 /**
  * Re-ranks the head of the blend (`pool`, best first) for diversity under the hard constraints,
- * and explains each pick.
+ * gives `c.explorationSlots` slots to exploration from the whole head when `exploration` is
+ * given (exploration.ts), and explains each pick.
  */
 export function finishPlaylist(
   state: ModelState,
@@ -182,6 +196,7 @@ export function finishPlaylist(
   pool: number[],
   total: (i: number) => number,
   parts: (i: number) => Record<SourceName, number>,
+  exploration?: Random,
 ): PlaylistPick {
   const { history, basis, cold, effectiveWeights } = setup;
   const cf = state.collaborative;
@@ -206,9 +221,24 @@ export function finishPlaylist(
     },
   });
 
-  const items = picked.map((i) => {
+  const rankOf = new Map(pool.map((i, r) => [i, r + 1]));
+  const slots = exploration ? Math.min(c.explorationSlots ?? DEFAULT_EXPLORATION_SLOTS, c.playlistSize) : 0;
+  const chosen = slots === 0
+    ? picked.map((row) => ({ row, explored: false, propensity: 1 }))
+    : withExploration(picked, pool, c.playlistSize, slots, exploration!, (row, so) => {
+      // The same hard constraints as the blend's picks, over the tracks chosen so far.
+      const artist = state.artistOf[row];
+      let sameArtist = 0, knownSoFar = 0;
+      for (const j of so) {
+        if (state.artistOf[j] === artist) sameArtist++;
+        if (history.knownArtists.has(state.artistOf[j])) knownSoFar++;
+      }
+      if (sameArtist >= c.artistCap) return false;
+      return !(history.knownArtists.has(artist) && !cold && knownSoFar >= maxKnown);
+    });
+  const items = chosen.map(({ row: i, explored, propensity }) => {
     const scores = parts(i);
-    return { trackId: state.trackIds[i], score: total(i), scores, reason: explain(state, history, basis, i, scores, cold) };
+    return { trackId: state.trackIds[i], score: total(i), scores, reason: explain(state, history, basis, i, scores, cold), rank: rankOf.get(i)!, explored, propensity };
   });
   const status = cold ? "COLD_START" : items.length < c.playlistSize ? "SHORT" : "COMPLETE";
   return { status, items, effectiveWeights };

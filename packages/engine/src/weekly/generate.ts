@@ -3,6 +3,7 @@ import { CancelledError } from "@deepcuts/models/core";
 import { activeBlendConfig, type BlendConstraints, type BlendWeights } from "./blend-config.ts";
 import { weekStartFor } from "./week.ts";
 import { pickForListener } from "./engine.ts";
+import { explorationRandom } from "./exploration.ts";
 import { loadModelState, type ModelState } from "./model-state.ts";
 import { loadHistories } from "./histories.ts";
 
@@ -56,11 +57,19 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
     if (options.signal?.aborted) throw new CancelledError("weekly generation");
     const batch = due.slice(i, i + batchSize);
     const histories = await loadHistories(db, batch.map((u) => u.id));
-    const playlists = batch.map((u) => ({ userId: u.id, week: weekOf.get(u.id)!, ...pickForListener(state, histories.get(u.id)!, weights, constraints) }));
+    const playlists = batch.map((u) => {
+      const week = weekOf.get(u.id)!;
+      const exploration = explorationRandom(u.id, week, blend.version);
+      return { userId: u.id, week, ...pickForListener(state, histories.get(u.id)!, weights, constraints, { exploration }) };
+    });
     await db.transaction(async (query) => {
+      // A listener deleted since the run listed them gets no playlist (docs/privacy.md): the lock
+      // makes a deletion wait for this commit, or it has committed and EXISTS no longer sees them.
+      await query(`SELECT id FROM users WHERE id = ANY($1::int[]) FOR KEY SHARE`, [playlists.map((p) => p.userId)]);
       const inserted = await query<{ id: number; user_id: number }>(
         `INSERT INTO weekly_playlists (user_id, week_start, status, blend_config_id, model_versions)
-         SELECT * FROM unnest($1::int[], $2::date[], $3::text[]::"PlaylistStatus"[], $4::int[], $5::jsonb[])
+         SELECT * FROM unnest($1::int[], $2::date[], $3::text[]::"PlaylistStatus"[], $4::int[], $5::jsonb[]) AS p(user_id, week_start, status, blend_config_id, model_versions)
+         WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id)
          ON CONFLICT (user_id, week_start) DO NOTHING
          RETURNING id, user_id`,
         [
@@ -77,8 +86,8 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
       );
       if (items.length) {
         await query(
-          `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason)
-           SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::jsonb[], $6::text[])`,
+          `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity)
+           SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::jsonb[], $6::text[], $7::int[], $8::int[], $9::bool[], $10::float8[])`,
           [
             items.map((x) => x.playlistId),
             items.map((x) => x.position),
@@ -86,6 +95,10 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
             items.map((x) => x.score),
             items.map((x) => JSON.stringify(x.scores)),
             items.map((x) => x.reason),
+            items.map(() => blend.version),
+            items.map((x) => x.rank),
+            items.map((x) => x.explored),
+            items.map((x) => x.propensity),
           ],
         );
       }

@@ -106,7 +106,7 @@ export class HnswIndex implements NeighbourIndex {
 
   private ensureLayer(layer: number): void {
     while (this.links.length <= layer) {
-      this.links.push(new Array(this.size));
+      this.links.push(new Array<Int32Array | undefined>(this.size));
       this.linkCount.push(new Uint16Array(this.size));
     }
   }

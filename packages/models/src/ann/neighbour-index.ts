@@ -4,9 +4,13 @@ export interface Neighbours {
   scores: Float32Array;
 }
 
+/** The kinds of nearest-neighbour index: an exact scan and an HNSW graph. */
+export const NEIGHBOUR_INDEX_KINDS = ["exact", "hnsw"] as const;
+export type NeighbourIndexKind = (typeof NEIGHBOUR_INDEX_KINDS)[number];
+
 /** What every nearest-neighbour index answers; exact and HNSW share it. */
 export interface NeighbourIndex {
-  readonly kind: "exact" | "hnsw";
+  readonly kind: NeighbourIndexKind;
   readonly size: number;
   readonly dim: number;
   /** Row of a database id, or -1. */

@@ -12,6 +12,7 @@ if (!parentPort) throw new Error("analysis-worker.ts must run as a worker thread
 const port = parentPort;
 
 // One file at a time; essentia loads once per worker on the first analysis.
+// eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches its own errors and answers the pool
 port.on("message", async ({ id, path, options }: AnalysisRequest) => {
   try {
     const analysis = await analyzeFile(path, options);

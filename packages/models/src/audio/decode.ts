@@ -34,7 +34,7 @@ export async function decodeAudio(input: Uint8Array | string, label?: string): P
   }
   let decoded: { channelData: Float32Array[]; sampleRate: number };
   try {
-    decoded = (await decodeBytes(bytes)) as unknown as typeof decoded;
+    decoded = await decodeBytes(bytes);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (/unknown|unsupported/i.test(reason)) throw new UnsupportedAudioError(`${name}: ${format} stream not supported: ${reason}`);

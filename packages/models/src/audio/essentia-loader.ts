@@ -1,3 +1,7 @@
+// Pulls essentia.js's hand-written declarations into every program that imports this file
+// (each package is type-checked on its own, and an ambient module is not followed by imports).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- a .d.ts cannot be imported
+/// <reference path="./essentia.d.ts" />
 import { createRequire } from "node:module";
 import type Essentia from "essentia.js/dist/essentia.js-core.umd.js";
 import type { EssentiaVector } from "essentia.js/dist/essentia.js-core.umd.js";

@@ -106,6 +106,8 @@ export class AnalysisPool {
     });
     // A worker that crashes (a WASM abort, out of memory) fails its file and is replaced.
     const fail = (reason: string) => {
+      // A sparse array on purpose: the emptied slot is refilled by index.
+      // eslint-disable-next-line @typescript-eslint/no-array-delete
       if (this.slots[index] === slot) delete this.slots[index];
       const busy = slot.busy;
       slot.busy = null;

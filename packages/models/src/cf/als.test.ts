@@ -125,3 +125,18 @@ describe("ImplicitAls.fit", () => {
     await expect(new ImplicitAls({ factors: 2, threads: 1 }).fit(bad)).rejects.toThrow(/must be finite and >= 0, got -1 at entry 5/);
   });
 });
+
+describe("ImplicitAls.fromFactors (factors trained elsewhere, e.g. Spark)", () => {
+  it("serves the given factors and survives save/load", () => {
+    const users = { rows: 2, cols: 3, data: Float32Array.from([1, 0, 0, 0, 1, 0]) };
+    const items = { rows: 3, cols: 3, data: Float32Array.from([1, 0, 0, 0, 1, 0, 0.9, 0.1, 0]) };
+    const model = ImplicitAls.fromFactors(users, items);
+    expect(model.params.factors).toBe(3);
+    const empty = { rows: 2, cols: 3, indptr: new Int32Array(3), indices: new Int32Array(0), data: new Float32Array(0) };
+    const { ids } = model.recommend(Int32Array.from([0]), empty, { n: 2 });
+    expect(Array.from(ids.subarray(0, 2))).toEqual([0, 2]);
+    const loaded = ImplicitAls.load(model.save());
+    expect(Array.from(loaded.itemFactors.data)).toEqual(Array.from(items.data));
+    expect(() => ImplicitAls.fromFactors(users, { rows: 1, cols: 2, data: new Float32Array(2) })).toThrow(/same width, got 3 and 2/);
+  });
+});

@@ -176,9 +176,17 @@ export class ImplicitAls implements Recommender {
     return writeModelFile("als", storableParams(this.params), [this.userFactors, this.itemFactors]);
   }
 
+  /** A fitted model from factors trained elsewhere (Spark MLlib's ALSModel): both matrices of the same width. */
+  static fromFactors(users: DenseMatrix, items: DenseMatrix, options: Partial<AlsParams> = {}): ImplicitAls {
+    if (users.cols !== items.cols) throw new RangeError(`user and item factors must have the same width, got ${users.cols} and ${items.cols}`);
+    const model = new ImplicitAls({ ...options, factors: users.cols });
+    model.setFactors(users, items);
+    return model;
+  }
+
   static load(bytes: Uint8Array): ImplicitAls {
     const file = readModelFile(bytes, "als");
-    const model = new ImplicitAls(file.params as Partial<AlsParams>);
+    const model = new ImplicitAls(file.params);
     const [users, items] = file.matrices;
     if (file.matrices.length !== 2 || users.cols !== model.params.factors || items.cols !== model.params.factors) {
       throw new RangeError(`ALS model file must hold two matrices of ${model.params.factors} columns`);

@@ -1,5 +1,5 @@
 import gpujs from "gpu.js";
-import type { IKernelRunShortcut } from "gpu.js";
+import type { IKernelFunctionThis, IKernelRunShortcut } from "gpu.js";
 import type { CfKernels, CgProductBatch } from "./kernels.ts";
 
 // gpu.js ships CommonJS; its named exports do not survive Node's ESM interop.
@@ -14,13 +14,13 @@ export function detectGpu(): { mode: string; realGpu: boolean } {
   const probe = gpu.createKernel(function () { return 1; }, { output: [1] });
   probe();
   const mode = String((probe as unknown as { kernel: { constructor: { mode?: string } } }).kernel.constructor.mode ?? gpu.mode);
-  gpu.destroy();
+  void gpu.destroy();
   return { mode, realGpu: deviceModes.has(mode) };
 }
 
 // Kernel bodies are plain functions: gpu.js parses their source, so they use only arithmetic,
 // loops and indexing (floats throughout; integer arguments arrive as exact float32 values).
-function gramBody(this: any, y: Float32Array, m: number, k: number): number {
+function gramBody(this: IKernelFunctionThis, y: Float32Array, m: number, k: number): number {
   const a = Math.floor(this.thread.x / k);
   const b = this.thread.x - a * k;
   let s = 0;
@@ -28,7 +28,7 @@ function gramBody(this: any, y: Float32Array, m: number, k: number): number {
   return s;
 }
 
-function cgProductBody(this: any, p: Float32Array, g: Float32Array, y: Float32Array, indptr: Float32Array,
+function cgProductBody(this: IKernelFunctionThis, p: Float32Array, g: Float32Array, y: Float32Array, indptr: Float32Array,
   indices: Float32Array, conf: Float32Array, k: number): number {
   const u = Math.floor(this.thread.x / k);
   const j = this.thread.x - u * k;
@@ -44,7 +44,7 @@ function cgProductBody(this: any, p: Float32Array, g: Float32Array, y: Float32Ar
   return s;
 }
 
-function scoreBody(this: any, x: Float32Array, y: Float32Array, bias: Float32Array, m: number, k: number): number {
+function scoreBody(this: IKernelFunctionThis, x: Float32Array, y: Float32Array, bias: Float32Array, m: number, k: number): number {
   const u = Math.floor(this.thread.x / m);
   const i = this.thread.x - u * m;
   let s = bias[i];
@@ -97,7 +97,7 @@ export class GpuKernels implements CfKernels {
   }
 
   dispose(): void {
-    this.gpu.destroy();
+    void this.gpu.destroy();
   }
 }
 

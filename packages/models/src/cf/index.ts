@@ -1,5 +1,6 @@
 export { ImplicitAls, mergedHistory } from "./als.ts";
 export { LogisticMf } from "./lmf.ts";
+export type { LmfFitOptions } from "./lmf.ts";
 export { PopularityModel } from "./popularity.ts";
 export { Ease } from "./ease.ts";
 export { invertSpdInPlace } from "./spd-inverse.ts";
@@ -13,5 +14,6 @@ export { cpuKernels } from "./kernels.ts";
 export type { CfKernels, CgProductBatch } from "./kernels.ts";
 export { GpuKernels } from "./gpu-kernels.ts";
 export { ModelFileError } from "./model-file.ts";
+export { userRowCount, withoutUserRows } from "./forget-users.ts";
 export type { FitOptions, IterationInfo, Recommendations, RecommendOptions, Recommender } from "./recommend.ts";
 export { normalizedRows } from "./recommend.ts";

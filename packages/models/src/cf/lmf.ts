@@ -19,6 +19,29 @@ function positiveWeights(m: Csr, p: LmfParams): Float32Array {
   });
 }
 
+/** Weight negativeWeight * (1 + f(n)) of each explicit negative (n = its strength: skips, dislikes). */
+function negativeWeights(m: Csr, p: LmfParams): Float32Array {
+  return Float32Array.from(m.data.subarray(0, m.indptr[m.rows]), (n) => {
+    if (!(n > 0) || !Number.isFinite(n)) throw new RangeError(`negative strength must be finite and > 0, got ${n}`);
+    return p.negativeWeight * (1 + (p.confidence === "log1p" ? Math.log1p(n) : n));
+  });
+}
+
+/** Explicit negatives of one side (rows like the positives') with their weights. */
+interface Negatives {
+  m: Csr;
+  weights: Float32Array;
+}
+
+/** Options of LogisticMf.fit: FitOptions and the explicit negatives. */
+export interface LmfFitOptions extends FitOptions {
+  /**
+   * Explicit negative feedback, same shape as userItems (strength n > 0: skips, "not for me").
+   * Each adds a weighted log(1 - sigma) term, a stronger "no" than a sampled unobserved item.
+   */
+  negatives?: Csr;
+}
+
 /** Parameters of one side: factors, bias, and AdaGrad's running sums of squared gradients. */
 interface Side {
   factors: Float32Array;
@@ -39,7 +62,7 @@ function newSide(rows: number, k: number, scale: number, random: Random): Side {
  * d/dx_u = sum_i [alpha r_ui - (1 + alpha r_ui) sigma(x_u.y_i + b_u + b_i)] y_i - lambda x_u,
  * with the unobserved items (r_ui = 0) represented by uniformly sampled negatives.
  */
-function ascend(own: Side, other: Side, m: Csr, weights: Float32Array, k: number, p: LmfParams, random: Random): void {
+function ascend(own: Side, other: Side, m: Csr, weights: Float32Array, k: number, p: LmfParams, random: Random, negatives?: Negatives): void {
   const grad = new Float64Array(k);
   const otherRows = m.cols;
   for (let u = 0; u < m.rows; u++) {
@@ -61,7 +84,20 @@ function ascend(own: Side, other: Side, m: Csr, weights: Float32Array, k: number
       gradBias += coef;
       for (let b = 0; b < k; b++) grad[b] += coef * other.factors[yi + b];
     }
-    if (end === start) continue;
+    let explicit = 0;
+    if (negatives) {
+      // Explicit negatives: d/ds of w log(1 - sigma(s)) = -w sigma(s).
+      const nm = negatives.m;
+      for (let q = nm.indptr[u]; q < nm.indptr[u + 1]; q++, explicit++) {
+        const yi = nm.indices[q] * k;
+        let s = own.bias[u] + other.bias[nm.indices[q]];
+        for (let b = 0; b < k; b++) s += own.factors[xu + b] * other.factors[yi + b];
+        const coef = -negatives.weights[q] / (1 + Math.exp(-s));
+        gradBias += coef;
+        for (let b = 0; b < k; b++) grad[b] += coef * other.factors[yi + b];
+      }
+    }
+    if (end === start && explicit === 0) continue;
     for (let b = 0; b < k; b++) {
       const g = grad[b] - p.regularization * own.factors[xu + b];
       own.factorSq[xu + b] += g * g;
@@ -111,20 +147,29 @@ export class LogisticMf implements Recommender {
     return this.userBiases;
   }
 
-  async fit(userItems: Csr, options: FitOptions = {}): Promise<this> {
+  async fit(userItems: Csr, options: LmfFitOptions = {}): Promise<this> {
     checkCsr(userItems, "userItems");
     const p = this.params, k = p.factors;
     const random = randomOf(p);
     const itemUsers = transposeCsr(userItems);
     const userWeights = positiveWeights(userItems, p), itemWeights = positiveWeights(itemUsers, p);
+    let userNegatives: Negatives | undefined, itemNegatives: Negatives | undefined;
+    if (options.negatives && p.negativeWeight > 0) {
+      const n = options.negatives;
+      checkCsr(n, "negatives");
+      if (n.rows !== userItems.rows || n.cols !== userItems.cols) throw new RangeError(`negatives is ${n.rows}x${n.cols} but userItems is ${userItems.rows}x${userItems.cols}`);
+      const t = transposeCsr(n);
+      userNegatives = { m: n, weights: negativeWeights(n, p) };
+      itemNegatives = { m: t, weights: negativeWeights(t, p) };
+    }
     const users = newSide(userItems.rows, k, p.initScale, random);
     const items = newSide(userItems.cols, k, p.initScale, random);
     for (let it = 1; it <= p.iterations; it++) {
       const started = performance.now();
       await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) throw new CancelledError(`LogisticMf.fit at iteration ${it}`);
-      ascend(users, items, userItems, userWeights, k, p, random);
-      ascend(items, users, itemUsers, itemWeights, k, p, random);
+      ascend(users, items, userItems, userWeights, k, p, random, userNegatives);
+      ascend(items, users, itemUsers, itemWeights, k, p, random, itemNegatives);
       for (const [name, side] of [["user", users], ["item", items]] as const) {
         if (!side.factors.every(Number.isFinite) || !side.bias.every(Number.isFinite)) {
           throw new ModelFitError(`${name} factors became non-finite at iteration ${it}; lower learningRate or alpha`);
@@ -193,7 +238,7 @@ export class LogisticMf implements Recommender {
 
   static load(bytes: Uint8Array): LogisticMf {
     const file = readModelFile(bytes, "lmf");
-    const model = new LogisticMf(file.params as Partial<LmfParams>);
+    const model = new LogisticMf(file.params);
     const [users, items, userBias, itemBias] = file.matrices;
     const k = model.params.factors;
     if (file.matrices.length !== 4 || users.cols !== k || items.cols !== k || userBias.cols !== users.rows || itemBias.cols !== items.rows) {

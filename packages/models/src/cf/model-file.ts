@@ -89,7 +89,7 @@ export function readModelFile(bytes: Uint8Array, expected: ModelKind): ModelFile
   if (at > bytes.length - 4) throw new ModelFileError(`model file is truncated: parameters need ${jsonLength} bytes`);
   let params: Record<string, unknown>;
   try {
-    params = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + jsonLength)));
+    params = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + jsonLength))) as Record<string, unknown>;
   } catch (error) {
     throw new ModelFileError(`model file parameters are not valid JSON: ${(error as Error).message}`);
   }

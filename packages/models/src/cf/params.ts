@@ -59,6 +59,11 @@ export interface LmfParams {
   iterations: number;
   /** Unobserved items sampled per observed one as negatives (default 30). */
   negativeSamples: number;
+  /**
+   * Weight of an explicit negative (skips, "not for me": `fit`'s `negatives`): its term is
+   * negativeWeight * (1 + f(n)) * log(1 - sigma) (default 1; 0 ignores explicit negatives).
+   */
+  negativeWeight: number;
   /** Factors start normal with this standard deviation (default 0.01). */
   initScale: number;
   backend: BackendKind;
@@ -115,6 +120,7 @@ export const lmfDefaults: Readonly<LmfParams> = {
   confidence: "log1p",
   iterations: 30,
   negativeSamples: 30,
+  negativeWeight: 1,
   initScale: 0.01,
   backend: "auto",
   seed: 42,
@@ -146,7 +152,7 @@ export function alsParams(options: Partial<AlsParams> = {}, availableCores = 1):
   checkRange("cgSteps", p.cgSteps, 1, 1024, true);
   checkRange("initScale", p.initScale, 0, 100, false);
   checkRange("threads", p.threads, 1, 256, true);
-  if (p.solver !== "cg" && p.solver !== "cholesky") throw new RangeError(`solver must be "cg" or "cholesky", got "${p.solver}"`);
+  if (p.solver !== "cg" && p.solver !== "cholesky") throw new RangeError(`solver must be "cg" or "cholesky", got ${JSON.stringify(p.solver)}`);
   checkCommon(p);
   return p;
 }
@@ -159,6 +165,7 @@ export function lmfParams(options: Partial<LmfParams> = {}): LmfParams {
   checkRange("alpha", p.alpha, 0, 1e6, false);
   checkRange("iterations", p.iterations, 0, 10_000, true);
   checkRange("negativeSamples", p.negativeSamples, 0, 10_000, true);
+  checkRange("negativeWeight", p.negativeWeight, 0, 1e6, false);
   checkRange("initScale", p.initScale, 0, 100, false);
   checkCommon(p);
   return p;

@@ -1,5 +1,12 @@
-// Worker entry: registers tsx so the TypeScript worker loads the same way under vitest and the CLI.
-import { register } from "tsx/esm/api";
+// Worker entry. Compiled (dist/, production) it loads the JavaScript beside it; from src/ it
+// registers tsx so the TypeScript worker loads the same way under vitest and the CLI.
+import { existsSync } from "node:fs";
 
-register();
-await import("./solve-worker.ts");
+const compiled = new URL("./solve-worker.js", import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("./solve-worker.ts");
+}

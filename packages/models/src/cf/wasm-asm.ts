@@ -86,7 +86,7 @@ export const load = (offset = 0): Code => simd(0, 4, ...uleb(offset));
 export const store = (offset = 0): Code => simd(11, 4, ...uleb(offset));
 /** Loads one f32 and repeats it in all four lanes. */
 export const loadSplat = (offset = 0): Code => simd(9, 2, ...uleb(offset));
-export const zero = simd(12, ...new Array(16).fill(0));
+export const zero = simd(12, ...new Array<number>(16).fill(0));
 export const splat = simd(19);
 export const lane = (l: number): Code => simd(31, l);
 export const add = simd(228), sub = simd(229), mul = simd(230), neg = simd(225);

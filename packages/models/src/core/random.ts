@@ -26,6 +26,6 @@ export function shuffle<T>(items: T[] | Int32Array, random: Random): void {
     const j = Math.floor(random() * (i + 1));
     const tmp = items[i];
     items[i] = items[j];
-    items[j] = tmp as never;
+    items[j] = tmp;
   }
 }

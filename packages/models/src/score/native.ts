@@ -14,7 +14,7 @@ let loading: Promise<OnnxRuntime | null> | undefined;
  */
 export function loadOnnxRuntime(): Promise<OnnxRuntime | null> {
   loading ??= import("onnxruntime-node").then(
-    (ort) => ((ort as { default?: OnnxRuntime }).default ?? ort) as OnnxRuntime,
+    (ort) => ((ort as { default?: OnnxRuntime }).default ?? ort),
     () => null,
   );
   return loading;

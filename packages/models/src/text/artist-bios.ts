@@ -24,7 +24,7 @@ export async function readArtistBios(folder: string, list: BiosList): Promise<Ar
     if (line.trim() === "") return;
     let row: { mbid?: unknown; name?: unknown; bio?: unknown; similar_top10?: unknown };
     try {
-      row = JSON.parse(line);
+      row = JSON.parse(line) as typeof row;
     } catch (error) {
       throw new DataFormatError(file, i + 1, `not JSON: ${(error as Error).message}`);
     }

@@ -6,7 +6,11 @@ import { randomizedSvd, symmetricEigen } from "./svd.ts";
 function randomSparse(rows: number, cols: number, density: number, seed: number) {
   const random = seededRandom(seed);
   const r: number[] = [], c: number[] = [], v: number[] = [];
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (random() < density) (r.push(i), c.push(j), v.push(random() * 2 - 1));
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (random() < density) {
+    r.push(i);
+    c.push(j);
+    v.push(random() * 2 - 1);
+  }
   return csrFromTriples(rows, cols, { rows: Int32Array.from(r), cols: Int32Array.from(c), values: Float32Array.from(v) });
 }
 

@@ -40,8 +40,10 @@ export const evalCommand: Command = {
       factors: values.factors === undefined ? undefined : numberFlag(values.factors, "factors", 64, { min: 1, max: 1024, integer: true }),
       regularization: values.regularization === undefined ? undefined : numberFlag(values.regularization, "regularization", 0.05, { min: 0 }),
       alpha: values.alpha === undefined ? undefined : numberFlag(values.alpha, "alpha", 1, { min: 0 }),
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: tsc widens it to string without
       confidence: confidence as "log1p" | "raw" | undefined,
       iterations: values.iterations === undefined ? undefined : numberFlag(values.iterations, "iterations", 15, { min: 1, max: 1000, integer: true }),
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: tsc widens it to string without
       solver: solver as "cg" | "cholesky" | undefined,
       threads: values.threads === undefined ? ctx.config.threads : numberFlag(values.threads, "threads", 1, { min: 1, max: 256, integer: true }),
       seed,
@@ -57,7 +59,7 @@ export const evalCommand: Command = {
     if (kind === "db") {
       const cf = models.filter((m) => m === "als" || m === "lmf" || m === "popularity");
       if (cf.length !== models.length) throw new UsageError("--dataset db evaluates als, lmf and popularity");
-      result = await withDatabase(ctx, (db) => evaluateDatabaseModels(db, cf as ("als" | "lmf" | "popularity")[], {
+      result = await withDatabase(ctx, (db) => evaluateDatabaseModels(db, cf, {
         ...cfOptions,
         splitOut: values["split-out"] ? String(values["split-out"]) : undefined,
         factorsOut: values["factors-out"] ? String(values["factors-out"]) : undefined,
@@ -77,7 +79,7 @@ export const evalCommand: Command = {
     } else if (kind === "lastfm-2k" && models.length === 1 && (models[0] === "ease" || models[0] === "ease-als")) {
       // The --seed split and a second one (seed 7), lambda and blend weight chosen on validation.
       const { evaluateEase } = await import("@deepcuts/models/eval");
-      result = await evaluateEase({ dataset, model: models[0] as "ease" | "ease-als", ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
+      result = await evaluateEase({ dataset, model: models[0], ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
       result = await evaluateBlendLastfm({ dataset, ...cfOptions, onProgress: bar.callback });
@@ -98,7 +100,7 @@ export const evalCommand: Command = {
     bar.done("finished");
     emit(ctx, Boolean(values.json), result, () => {
       const r = result as Record<string, unknown>;
-      if (r && typeof r === "object" && Object.values(r).every((v) => v && typeof v === "object" && "recall@20" in (v as object))) {
+      if (r && typeof r === "object" && Object.values(r).every((v) => v && typeof v === "object" && "recall@20" in (v))) {
         return Object.entries(r).map(([name, m]) => `${name.padEnd(12)} ${fmt(m as Record<string, unknown>)}`).join("\n");
       }
       return JSON.stringify(result, null, 2);

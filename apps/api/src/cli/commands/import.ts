@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { importEventsCsv } from "@deepcuts/engine/importers/csv-events.ts";
+import { importEvents } from "@deepcuts/engine/importers/csv-events.ts";
 import { importTextsJsonl } from "@deepcuts/engine/importers/jsonl-texts.ts";
 import { importLastfm } from "@deepcuts/engine/importers/lastfm.ts";
 import { importAudioFolder } from "@deepcuts/engine/importers/audio-folder.ts";
@@ -15,6 +15,7 @@ import { parse, UsageError } from "../args.ts";
 import { emit, type Command, type CommandContext } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
+import { IMPORT_FACTORS_USAGE, importFactorsCommand } from "./import-factors.ts";
 
 const KINDS = ["lastfm-2k", "events", "texts", "audio", "spotify", "lastfm-scrobbles", "listenbrainz"] as const;
 const HISTORY: Record<HistoryFormat, (db: Database, path: string, options: PlayImportOptions) => Promise<ImportReport>> = {
@@ -32,15 +33,17 @@ const summary = (report: ImportReport) => {
 
 export const importCommand: Command = {
   name: "import",
-  summary: "import real data: a Last.fm 2K folder, a CSV of listening events, JSON lines of texts, a folder of audio, a listener's Spotify, Last.fm or ListenBrainz history",
-  usage: "deepcuts import lastfm-2k <folder> | events <file.csv> | texts <file.jsonl> | audio <folder> | " +
-    "spotify|lastfm-scrobbles|listenbrainz <file|folder> --user <key> [--user-name <name>] [--time-zone <IANA zone>]  [--json] [--quiet]",
+  summary: "import real data: a Last.fm 2K folder, a CSV of listening events, JSON lines of texts, a folder of audio, a listener's Spotify, Last.fm or ListenBrainz history, or ALS factors trained by Spark (Parquet)",
+  usage: "deepcuts import lastfm-2k <folder> | events <file.csv|file.jsonl> | texts <file.jsonl> | audio <folder> | " +
+    "spotify|lastfm-scrobbles|listenbrainz <file|folder> --user <key> [--user-name <name>] [--time-zone <IANA zone>] | " +
+    `${IMPORT_FACTORS_USAGE}  [--json] [--quiet]`,
   async run(argv, ctx) {
+    if (argv[0] === "factors") return importFactorsCommand(argv.slice(1), ctx);
     const { values, positionals } = parse(argv, {
       json: { type: "boolean" }, quiet: { type: "boolean" }, user: { type: "string" }, "user-name": { type: "string" }, "time-zone": { type: "string" },
     });
     const [kind, target] = positionals;
-    if (!KINDS.includes(kind as (typeof KINDS)[number])) throw new UsageError(`the first argument must be one of ${KINDS.join(", ")}, got '${kind ?? ""}'`);
+    if (!KINDS.includes(kind as (typeof KINDS)[number])) throw new UsageError(`the first argument must be one of ${KINDS.join(", ")}, factors, got '${kind ?? ""}'`);
     if (!target) throw new UsageError(`import ${kind} needs a path`);
     const path = resolve(target);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
@@ -52,7 +55,7 @@ export const importCommand: Command = {
     const report = await withDatabase(ctx, async (db) => {
       switch (kind) {
         case "lastfm-2k": return importLastfm(db, path, bar.callback);
-        case "events": return importEventsCsv(db, path, bar.callback);
+        case "events": return importEvents(db, path, bar.callback);
         case "texts": return importTextsJsonl(db, path, bar.callback);
         default: return importAudioFolder(db, path, bar.callback);
       }

@@ -10,14 +10,17 @@ import { serveProduct, untilSignal } from "../../runtime/serve.ts";
 import { parse } from "../args.ts";
 import type { Command } from "../command.ts";
 import { ProgressBar } from "../progress.ts";
+import { readyLine } from "../server-events.ts";
 
 export const startCommand: Command = {
   name: "start",
   summary: "the whole product in one go (npm start): migrate, load the demo world if empty, train, make this week's playlists, serve",
-  usage: "deepcuts start [--no-dashboard] [--no-serve] [--quiet]",
+  usage:
+    "deepcuts start [--no-dashboard] [--no-serve] [--quiet] [--json]   (--json: progress bars and logs stay on stderr; stdout gets one JSON line " +
+    "when ready, with the curator key, and one when stopped)",
   async run(argv, ctx) {
     const started = Date.now();
-    const { values } = parse(argv, { "no-dashboard": { type: "boolean" }, "no-serve": { type: "boolean" }, quiet: { type: "boolean" } }, false);
+    const { values } = parse(argv, { "no-dashboard": { type: "boolean" }, "no-serve": { type: "boolean" }, quiet: { type: "boolean" }, json: { type: "boolean" } }, false);
     const withDashboard = !values["no-dashboard"] && !values["no-serve"];
     const quiet = Boolean(values.quiet);
     // The dashboard builds in a child process while the database work goes on here.
@@ -47,10 +50,18 @@ export const startCommand: Command = {
       await db.close();
     }
     if (values["no-serve"]) {
-      ctx.out(`ready. curator key: ${curatorKey}`);
+      ctx.out(values.json ? JSON.stringify({ event: "ready", serving: false, curatorKey, readyInMs: Date.now() - started }) : `ready. curator key: ${curatorKey}`);
       return 0;
     }
     const product = await serveProduct(ctx.config, { dashboard: withDashboard, background: true, log: ctx.err, dashboardBuild });
+    if (values.json) {
+      ctx.out(readyLine(product, started, { curatorKey }));
+      await untilSignal();
+      ctx.err("stopping...");
+      await product.stop();
+      ctx.out(JSON.stringify({ event: "stopped" }));
+      return 0;
+    }
     ctx.out("");
     ctx.out(`  ready in ${Math.round((Date.now() - started) / 1000)} s`);
     ctx.out(`  GraphQL API:  ${product.apiUrl}`);

@@ -29,8 +29,8 @@ export const statusCommand: Command = {
     emit(ctx, Boolean(values.json), status, () => {
       if (status.pendingMigrations.length) return `database ${status.database} (${status.target}) needs migrating: ${status.pendingMigrations.join(", ")}`;
       const s = status as Required<typeof status>;
-      const counts = Object.entries(s.counts!).map(([k, v]) => `${v} ${k}`).join(", ");
-      const models = s.activeModels!.map((m) => `${m.kind} v${m.id}`).join(", ") || "none (run deepcuts train)";
+      const counts = Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(", ");
+      const models = s.activeModels.map((m) => `${m.kind} v${m.id}`).join(", ") || "none (run deepcuts train)";
       return [
         `database: ${s.database} (${s.target})`,
         `catalogue: ${counts}`,

@@ -1,14 +1,13 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { listTracks, listUsers } from "@deepcuts/engine/catalog.ts";
 import { listArtists } from "@deepcuts/engine/catalog-details.ts";
 import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";
-import { openPage, positiveId } from "../pagination.ts";
+import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
 import { Artist, AudioFeatures, Health, StoredVector, TopTerm, Track, User } from "../types/catalog.type.ts";
 import { ArtistConnection, TrackConnection, UserConnection } from "../types/connections.type.ts";
 import { Viewer } from "../types/listener.type.ts";
-import type { ApiRole } from "../types/curation.type.ts";
 
 const TERMS_MAX = 50;
 
@@ -22,27 +21,26 @@ export class HealthResolver {
   @Authorized("LISTENER")
   @Query(() => Viewer, { description: "The role (and listener) of the key in use." })
   me(@Ctx() ctx: ApiContext): Viewer {
-    return { role: ctx.viewer!.role as ApiRole, userId: ctx.viewer!.userId };
+    return { role: ctx.viewer!.role, userId: ctx.viewer!.userId };
   }
 }
 
 @Resolver(() => Track)
 export class TrackResolver {
   @Authorized("CURATOR")
-  @Query(() => TrackConnection, { description: "Catalogue tracks, searchable by title or artist name.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
+  @Query(() => TrackConnection, { description: "Catalogue tracks, searchable by title or artist name.", complexity: pageComplexity })
   async tracks(
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
     @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the title or the artist's name, ignoring case (one or two characters: the start of a word)." }) search: string | null,
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
   ): Promise<TrackConnection> {
-    const page = openPage(ctx, "tracks", { search, artistId }, first, after);
-    return page.connect(await listTracks(ctx.db, { first: page.size, afterId: page.afterId, search, artistId }));
+    const page = openPage(ctx, "tracks", { search, artistId }, paging);
+    return page.connect(await listTracks(ctx.db, { ...page.keyset, search, artistId }));
   }
 
   @Authorized("CURATOR")
-  @Query(() => Track, { description: "One track; NOT_FOUND when it does not exist." })
+  @Query(() => Track, { nullable: true, description: "One track by database id; null, with NOT_FOUND in `errors`, when it does not exist (the rest of the response is unaffected)." })
   async track(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<Track> {
     const track = await ctx.loaders.track.load(positiveId(id, "id"));
     if (!track) throw notFound(`track ${id}`);
@@ -74,20 +72,19 @@ export class TrackResolver {
 @Resolver(() => Artist)
 export class ArtistResolver {
   @Authorized("CURATOR")
-  @Query(() => ArtistConnection, { description: "Artists, searchable by name, filtered by genre.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
+  @Query(() => ArtistConnection, { description: "Artists, searchable by name, filtered by genre.", complexity: pageComplexity })
   async artists(
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
     @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the name, ignoring case (one or two characters: the start of a word)." }) search: string | null,
     @Arg("genre", () => String, { nullable: true, description: "Exact genre, e.g. techno." }) genre: string | null,
   ): Promise<ArtistConnection> {
-    const page = openPage(ctx, "artists", { search, genre }, first, after);
-    return page.connect(await listArtists(ctx.db, { first: page.size, afterId: page.afterId, search, genre }));
+    const page = openPage(ctx, "artists", { search, genre }, paging);
+    return page.connect(await listArtists(ctx.db, { ...page.keyset, search, genre }));
   }
 
   @Authorized("CURATOR")
-  @Query(() => Artist)
+  @Query(() => Artist, { nullable: true, description: "One artist by database id; null, with NOT_FOUND in `errors`, when it does not exist (the rest of the response is unaffected)." })
   async artist(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<Artist> {
     const artist = await ctx.loaders.artist.load(positiveId(id, "id"));
     if (!artist) throw notFound(`artist ${id}`);
@@ -109,21 +106,20 @@ export class ArtistResolver {
 @Resolver(() => User)
 export class UserResolver {
   @Authorized("LISTENER")
-  @Query(() => UserConnection, { description: "Listeners; a listener key sees only its own listener.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
+  @Query(() => UserConnection, { description: "Listeners; a listener key sees only its own listener.", complexity: pageComplexity })
   async users(
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
     @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the name or external key, ignoring case (one or two characters: the start of a word)." }) search: string | null,
   ): Promise<UserConnection> {
     // A listener key's scope is part of the query's condition, whatever the cursor says.
     const onlyId = ctx.viewer?.role === "LISTENER" ? ctx.viewer.userId ?? 0 : null;
-    const page = openPage(ctx, "users", { search, onlyId }, first, after);
-    return page.connect(await listUsers(ctx.db, { first: page.size, afterId: page.afterId, search, onlyId }));
+    const page = openPage(ctx, "users", { search, onlyId }, paging);
+    return page.connect(await listUsers(ctx.db, { ...page.keyset, search, onlyId }));
   }
 
   @Authorized("LISTENER")
-  @Query(() => User, { description: "One listener; a listener key may ask only for its own." })
+  @Query(() => User, { nullable: true, description: "One listener by database id; a listener key may ask only for its own. Null, with NOT_FOUND or FORBIDDEN in `errors`, when it cannot be shown (the rest of the response is unaffected)." })
   async user(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<User> {
     assertOwnListener(ctx, positiveId(id, "id"));
     const user = await ctx.loaders.user.load(id);

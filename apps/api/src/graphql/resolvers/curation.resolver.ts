@@ -1,16 +1,15 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { activateBlendConfig, createBlendConfig, listBlendConfigs } from "@deepcuts/engine/curation/blends.ts";
 import { cancelJob, getJob, listJobs } from "@deepcuts/engine/curation/jobs.ts";
-import { activateVersion, listModelVersions } from "@deepcuts/engine/curation/model-catalog.ts";
+import { activateVersion, listModelVersions, modelVersionsById } from "@deepcuts/engine/curation/model-catalog.ts";
 import { overview } from "@deepcuts/engine/curation/overview.ts";
 import { startTraining, startWeeklyGeneration } from "@deepcuts/engine/curation/work.ts";
 import { activeBlendConfig } from "@deepcuts/engine/weekly/blend-config.ts";
 import type { ApiContext } from "../context.ts";
-import { openPage, positiveId } from "../pagination.ts";
+import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
 import { BlendConfigConnection, JobConnection, ModelVersionConnection } from "../types/connections.type.ts";
+import { TrainableModel } from "../types/enums.ts";
 import { BlendConfig, BlendConstraintsInput, BlendWeightsInput, Job, JobKind, JobStatus, ModelKind, ModelVersion, Overview } from "../types/curation.type.ts";
-
-const pageComplexity = ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) => 1 + (args.first ?? 20) * childComplexity;
 
 @Resolver()
 export class CurationResolver {
@@ -24,11 +23,10 @@ export class CurationResolver {
   @Query(() => BlendConfigConnection, { description: "Blend configurations, newest version first.", complexity: pageComplexity })
   async blendConfigs(
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
   ) {
-    const page = openPage(ctx, "blendConfigs", {}, first, after);
-    return page.connect(await listBlendConfigs(ctx.db, { first: page.size, afterId: page.afterId }));
+    const page = openPage(ctx, "blendConfigs", {}, paging);
+    return page.connect(await listBlendConfigs(ctx.db, page.keyset));
   }
 
   @Authorized("CURATOR")
@@ -60,18 +58,17 @@ export class CurationResolver {
   async modelVersions(
     @Ctx() ctx: ApiContext,
     @Arg("kind", () => ModelKind, { nullable: true }) kind: ModelKind | null,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
   ) {
-    const page = openPage(ctx, "modelVersions", { kind }, first, after);
-    return page.connect(await listModelVersions(ctx.db, { kind: kind ?? null, first: page.size, afterId: page.afterId }));
+    const page = openPage(ctx, "modelVersions", { kind }, paging);
+    return page.connect(await listModelVersions(ctx.db, { kind: kind ?? null, ...page.keyset }));
   }
 
   @Authorized("ADMIN")
   @Mutation(() => ModelVersion, { description: "Makes a READY version the active one of its kind; similarity indexes reload." })
   async activateModelVersion(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
     await activateVersion(ctx.db, positiveId(id, "id"));
-    return (await listModelVersions(ctx.db, { kind: null, first: 1, afterId: id + 1 })).items[0];
+    return (await modelVersionsById(ctx.db, [id]))[0];
   }
 
   @Authorized("CURATOR")
@@ -80,22 +77,21 @@ export class CurationResolver {
     @Ctx() ctx: ApiContext,
     @Arg("kind", () => JobKind, { nullable: true }) kind: JobKind | null,
     @Arg("status", () => JobStatus, { nullable: true }) status: JobStatus | null,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
   ) {
-    const page = openPage(ctx, "jobs", { kind, status }, first, after);
-    return page.connect(await listJobs(ctx.db, { kind: kind ?? null, status: status ?? null, first: page.size, afterId: page.afterId }));
+    const page = openPage(ctx, "jobs", { kind, status }, paging);
+    return page.connect(await listJobs(ctx.db, { kind: kind ?? null, status: status ?? null, ...page.keyset }));
   }
 
   @Authorized("CURATOR")
-  @Query(() => Job, { description: "One job: poll it for progress (done/total/message) and result." })
+  @Query(() => Job, { nullable: true, description: "One job by database id: poll it for progress (done/total/message) and result, or subscribe with `jobProgress`. Null, with NOT_FOUND in `errors`, when it does not exist." })
   job(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
     return getJob(ctx.db, positiveId(id, "id"));
   }
 
   @Authorized("ADMIN")
   @Mutation(() => Job, { description: "Starts training in the background; returns the job (or the one already running)." })
-  startTraining(@Ctx() ctx: ApiContext, @Arg("models", () => [String], { description: "Model names, e.g. [\"popularity\"]." }) models: string[]) {
+  startTraining(@Ctx() ctx: ApiContext, @Arg("models", () => [TrainableModel], { description: "The models to train, e.g. [POPULARITY]." }) models: TrainableModel[]) {
     return startTraining(ctx.db, models, ctx.threads);
   }
 

@@ -1,21 +1,20 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { issueApiKey, listApiKeys, revokeKey } from "@deepcuts/engine/curation/keys-admin.ts";
 import type { ApiContext } from "../context.ts";
-import { openPage, positiveId } from "../pagination.ts";
+import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
 import { ApiKeyConnection } from "../types/connections.type.ts";
 import { ApiRole, CreatedApiKey } from "../types/curation.type.ts";
 
 @Resolver()
 export class KeysResolver {
   @Authorized("ADMIN")
-  @Query(() => ApiKeyConnection, { description: "API keys (hashes are never shown).", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
+  @Query(() => ApiKeyConnection, { description: "API keys (hashes are never shown).", complexity: pageComplexity })
   async apiKeys(
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
   ) {
-    const page = openPage(ctx, "apiKeys", {}, first, after);
-    return page.connect(await listApiKeys(ctx.db, { first: page.size, afterId: page.afterId }));
+    const page = openPage(ctx, "apiKeys", {}, paging);
+    return page.connect(await listApiKeys(ctx.db, page.keyset));
   }
 
   @Authorized("ADMIN")

@@ -1,14 +1,20 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { markNotForMe, recordEventBatch, saveTrack } from "@deepcuts/engine/listener/events.ts";
 import { listeningHistory, topArtists } from "@deepcuts/engine/listener/history.ts";
 import { assertOwnListener, assertWritesListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";
-import { openPage, positiveId } from "../pagination.ts";
+import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
 import { ListeningEventConnection } from "../types/connections.type.ts";
 import { EventBatchResult, EventInput, TopArtists } from "../types/listener.type.ts";
 
 const TOP_ARTISTS_MAX = 100;
+
+/** The optional playlist slot of saveTrack and markNotForMe: both arguments or neither. */
+function slotArgs(playlistId: number | null, position: number | null): { playlistId: number; position: number } | null {
+  if ((playlistId == null) !== (position == null)) throw badInput(playlistId == null ? "playlistId" : "position", `is required with ${playlistId == null ? "position" : "playlistId"} (a playlist slot names both)`);
+  return playlistId == null ? null : { playlistId, position: position! };
+}
 
 /** An unknown listener is NOT_FOUND (the user loader shares its query with `user(id)` in the same request). */
 async function assertListenerExists(ctx: ApiContext, userId: number): Promise<void> {
@@ -20,24 +26,23 @@ export class ListenerResolver {
   @Authorized("LISTENER")
   @Query(() => ListeningEventConnection, {
     description: "A listener's events (streams, saves, skips, visits, dislikes), newest first; a listener key sees only its own.",
-    complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity,
+    complexity: pageComplexity,
   })
   async listeningHistory(
     @Ctx() ctx: ApiContext,
     @Arg("userId", () => Int) userId: number,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
   ) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
-    const paging = openPage(ctx, "listeningHistory", { userId }, first, after);
+    const opened = openPage(ctx, "listeningHistory", { userId }, paging);
     await assertListenerExists(ctx, userId);
-    const page = await listeningHistory(ctx.db, { userId, first: paging.size, afterId: paging.afterId });
+    const page = await listeningHistory(ctx.db, { userId, ...opened.keyset });
     // The events arrive with their tracks and artists: nested fields load nothing more.
     for (const e of page.items) {
       if (e.track) ctx.loaders.track.prime(e.track.id, e.track);
       if (e.artist) ctx.loaders.artist.prime(e.artist.id, e.artist);
     }
-    return paging.connect(page);
+    return opened.connect(page);
   }
 
   @Authorized("LISTENER")
@@ -77,9 +82,11 @@ export class ListenerResolver {
     @Arg("userId", () => Int) userId: number,
     @Arg("trackId", () => Int) trackId: number,
     @Arg("eventId", () => String, { nullable: true }) eventId: string | null,
+    @Arg("playlistId", () => Int, { nullable: true, description: "Saved from this weekly playlist (with position): the slot's outcome." }) playlistId: number | null,
+    @Arg("position", () => Int, { nullable: true, description: "0-based position in playlistId." }) position: number | null,
   ): Promise<EventBatchResult> {
     assertWritesListener(ctx, positiveId(userId, "userId"));
-    return saveTrack(ctx.db, userId, positiveId(trackId, "trackId"), eventId);
+    return saveTrack(ctx.db, userId, positiveId(trackId, "trackId"), eventId, slotArgs(playlistId, position));
   }
 
   @Authorized("LISTENER")
@@ -90,8 +97,10 @@ export class ListenerResolver {
     @Arg("trackId", () => Int, { nullable: true }) trackId: number | null,
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
     @Arg("eventId", () => String, { nullable: true }) eventId: string | null,
+    @Arg("playlistId", () => Int, { nullable: true, description: "Marked from this weekly playlist (with position): the slot's outcome." }) playlistId: number | null,
+    @Arg("position", () => Int, { nullable: true, description: "0-based position in playlistId." }) position: number | null,
   ): Promise<EventBatchResult> {
     assertWritesListener(ctx, positiveId(userId, "userId"));
-    return markNotForMe(ctx.db, userId, { trackId, artistId }, eventId);
+    return markNotForMe(ctx.db, userId, { trackId, artistId }, eventId, slotArgs(playlistId, position));
   }
 }

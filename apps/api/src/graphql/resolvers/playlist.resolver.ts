@@ -1,15 +1,15 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { listPlaylists, weeklyPlaylist } from "@deepcuts/engine/listener/playlists.ts";
 import { checkBlend } from "@deepcuts/engine/curation/blends.ts";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
 import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { openPage, positiveId } from "../pagination.ts";
+import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
 import { Track, User } from "../types/catalog.type.ts";
 import { WeeklyPlaylistConnection } from "../types/connections.type.ts";
 import { BlendConstraintsInput, BlendWeightsInput } from "../types/curation.type.ts";
-import { PlaylistItem, PlaylistPreview, PlaylistStatus, PreviewItem, WeeklyPlaylist } from "../types/playlist.type.ts";
+import { PlaylistItem, PlaylistPreview, PreviewItem, WeeklyPlaylist } from "../types/playlist.type.ts";
 
 const scoresOf = (s: Record<string, number>) => ({
   collaborative: s.collaborative ?? null, text: s.text ?? null, audio: s.audio ?? null, popularity: s.popularity ?? null, novelty: s.novelty ?? null,
@@ -29,16 +29,15 @@ export class PlaylistResolver {
   }
 
   @Authorized("LISTENER")
-  @Query(() => WeeklyPlaylistConnection, { description: "A listener's playlists, newest week first.", complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity })
+  @Query(() => WeeklyPlaylistConnection, { description: "A listener's playlists, newest week first.", complexity: pageComplexity })
   async weeklyPlaylists(
     @Ctx() ctx: ApiContext,
     @Arg("userId", () => Int) userId: number,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) paging: PageArgs,
   ) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
-    const page = openPage(ctx, "weeklyPlaylists", { userId }, first, after);
-    return page.connect(await listPlaylists(ctx.db, { userId, first: page.size, afterId: page.afterId }));
+    const page = openPage(ctx, "weeklyPlaylists", { userId }, paging);
+    return page.connect(await listPlaylists(ctx.db, { userId, ...page.keyset }));
   }
 
   @FieldResolver(() => [PlaylistItem], { description: "In playlist order (at most 100).", complexity: ({ childComplexity }) => 1 + 100 * childComplexity })
@@ -70,7 +69,7 @@ export class PlaylistResolver {
     const preview = await previewPlaylist(ctx.db, { userId, weights: { ...weights }, constraints: { ...constraints } });
     return {
       userId,
-      status: preview.status as PlaylistStatus,
+      status: preview.status,
       items: preview.items.map((item, position) => ({ position, trackId: item.trackId, score: item.score, reason: item.reason, scores: scoresOf(item.scores) })),
       effectiveWeights: preview.effectiveWeights,
     };

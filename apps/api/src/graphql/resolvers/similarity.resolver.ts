@@ -100,7 +100,7 @@ export class SimilarityResolver {
   @Query(() => [NeighbourIndexStatus], { description: "The nearest-neighbour indexes in memory, with their recall against exact search." })
   async neighbourIndexes(@Ctx() ctx: ApiContext): Promise<NeighbourIndexStatus[]> {
     return (await indexCacheFor(ctx.db).loaded()).map((s) => ({
-      model: s.model as SimilarityModel, entity: s.entity as EntityKind, versionId: s.versionId, kind: s.index.kind, size: s.index.size, dim: s.index.dim,
+      model: s.model, entity: s.entity, versionId: s.versionId, kind: s.index.kind, size: s.index.size, dim: s.index.dim,
       recallAt10: s.recall.recall, buildMs: s.buildMs, derived: s.derived, building: s.upgrading !== null,
     }));
   }

@@ -1,16 +1,18 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
+import { AnalysisStatus, DatabaseTarget, ModelKind, TermKind } from "./enums.ts";
+import { Node } from "./node.type.ts";
 
-@ObjectType({ description: "A performer or band." })
+@ObjectType({ implements: Node, description: "A performer or band." })
 export class Artist {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The artist's database id, as the `artistId` arguments take it (`id` is the global id)." }) id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true }) genre!: string | null;
 }
 
-@ObjectType({ description: "A song in the catalogue." })
+@ObjectType({ implements: Node, description: "A song in the catalogue." })
 export class Track {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The track's database id, as the `trackId` arguments take it (`id` is the global id)." }) id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) title!: string;
   @Field(() => Int) artistId!: number;
@@ -19,23 +21,25 @@ export class Track {
   @Field(() => String, { nullable: true }) genre!: string | null;
 }
 
-@ObjectType({ description: "A listener." })
+@ObjectType({ implements: Node, description: "A listener." })
 export class User {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The listener's database id, as the `userId` arguments take it (`id` is the global id)." }) id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { description: "IANA time zone; the listener's week starts Monday 00:00 there." }) timeZone!: string;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: "Where a page of a connection lies (Relay's PageInfo)." })
 export class PageInfo {
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The first edge's cursor (pass it as `before` with `last` for the page before); null for an empty page." }) startCursor!: string | null;
+  @Field(() => String, { nullable: true, description: "The last edge's cursor (pass it as `after` with `first` for the page after); null for an empty page." }) endCursor!: string | null;
+  @Field(() => Boolean, { description: "More items follow this page. Paging backward, true whenever `before` was given." }) hasNextPage!: boolean;
+  @Field(() => Boolean, { description: "More items precede this page. Paging forward, true whenever `after` was given." }) hasPreviousPage!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: "Essentia analysis of a track's audio." })
 export class AudioFeatures {
-  @Field(() => String, { description: "PENDING, OK or FAILED" }) status!: string;
+  @Field(() => AnalysisStatus, { description: "Where the analysis stands." }) status!: string; // an AnalysisStatus value, as the database stores it
   @Field(() => Float, { nullable: true, description: "Beats per minute." }) tempo!: number | null;
   @Field(() => String, { nullable: true }) key!: string | null;
   @Field(() => String, { nullable: true, description: "major or minor" }) mode!: string | null;
@@ -48,7 +52,7 @@ export class AudioFeatures {
 
 @ObjectType({ simpleResolvers: true, description: "A weighted term from the texts about an artist or track (active TEXT model)." })
 export class TopTerm {
-  @Field(() => String, { description: "N2 (bigram), NP (noun phrase) or ADJ (adjective)" }) termKind!: string;
+  @Field(() => TermKind, { description: "What kind of term it is." }) termKind!: string; // a TermKind value, as the database stores it
   @Field(() => String) term!: string;
   @Field(() => Float) weight!: number;
   @Field(() => Boolean, { description: "True for a track without text of its own: the term is its artist's." }) inherited!: boolean;
@@ -57,7 +61,7 @@ export class TopTerm {
 @ObjectType({ simpleResolvers: true, description: "An entity's vector under one active model version." })
 export class StoredVector {
   @Field(() => Int) modelVersionId!: number;
-  @Field(() => String, { description: "ALS, LMF, TEXT, AUDIO_FEATURES or AUDIO_CNN" }) modelKind!: string;
+  @Field(() => ModelKind, { description: "The kind of the model version." }) modelKind!: string; // a ModelKind value, as the database stores it
   @Field(() => Int) dim!: number;
   @Field(() => [Float]) values!: number[];
   @Field(() => Boolean, { description: "Taken from the artist because the track has no text of its own." }) inherited!: boolean;
@@ -67,5 +71,5 @@ export class StoredVector {
 export class Health {
   @Field(() => Boolean) ok!: boolean;
   @Field(() => String) version!: string;
-  @Field(() => String, { description: "embedded, embedded-server or postgres" }) database!: string;
+  @Field(() => DatabaseTarget, { description: "Where the database lives." }) database!: string; // a DATABASE_TARGETS value
 }

@@ -1,17 +1,10 @@
 import { GraphQLJSON } from "graphql-scalars";
-import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType } from "type-graphql";
+import { Node } from "./node.type.ts";
 
-export enum ModelKind { POPULARITY = "POPULARITY", ALS = "ALS", LMF = "LMF", TEXT = "TEXT", AUDIO_FEATURES = "AUDIO_FEATURES", AUDIO_CNN = "AUDIO_CNN" }
-registerEnumType(ModelKind, { name: "ModelKind" });
-export enum JobKind { TRAIN = "TRAIN", GENERATE = "GENERATE", ANALYZE = "ANALYZE", IMPORT = "IMPORT" }
-registerEnumType(JobKind, { name: "JobKind" });
-export enum JobStatus { QUEUED = "QUEUED", RUNNING = "RUNNING", SUCCEEDED = "SUCCEEDED", FAILED = "FAILED", CANCELLED = "CANCELLED", INTERRUPTED = "INTERRUPTED", DEAD_LETTER = "DEAD_LETTER" }
-registerEnumType(JobStatus, {
-  name: "JobStatus",
-  description: "INTERRUPTED: its worker went away mid-run; the job queue runs it again (resumes). DEAD_LETTER: every attempt failed (retries with backoff exhausted).",
-});
-export enum ApiRole { LISTENER = "LISTENER", CURATOR = "CURATOR", ADMIN = "ADMIN" }
-registerEnumType(ApiRole, { name: "ApiRole", description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys." });
+import { ApiRole, JobKind, JobStatus, ModelKind, ModelStatus } from "./enums.ts";
+
+export { ApiRole, JobKind, JobStatus, ModelKind };
 
 @ObjectType({ simpleResolvers: true, description: "Weight of each source (0..10); a model not trained yet counts 0." })
 export class BlendWeights {
@@ -38,6 +31,7 @@ export class BlendConstraints {
   @Field(() => Float, { description: "Largest share by artists the listener already plays, 0..1." }) knownArtistShare!: number;
   @Field(() => Float, { description: "0 = pure score, 1 = pure diversity." }) diversity!: number;
   @Field(() => Boolean) excludeSkipped!: boolean;
+  @Field(() => Int, { description: "Slots of each playlist drawn at random from the blend's wider candidate pool, with logged probabilities; 0..playlistSize." }) explorationSlots!: number;
 }
 
 @InputType()
@@ -47,11 +41,12 @@ export class BlendConstraintsInput {
   @Field(() => Float) knownArtistShare!: number;
   @Field(() => Float) diversity!: number;
   @Field(() => Boolean) excludeSkipped!: boolean;
+  @Field(() => Int, { nullable: true, defaultValue: 3, description: "Exploration slots per playlist, 0..playlistSize (default 3)." }) explorationSlots?: number;
 }
 
-@ObjectType({ description: "A versioned set of blend weights and constraints; exactly one is active." })
+@ObjectType({ implements: Node, description: "A versioned set of blend weights and constraints; exactly one is active." })
 export class BlendConfig {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The configuration's database id, as `activateBlendConfig(id:)` takes it (`id` is the global id)." }) id!: number;
   @Field(() => Int) version!: number;
   @Field(() => BlendWeights) weights!: BlendWeights;
   @Field(() => BlendConstraints) constraints!: BlendConstraints;
@@ -61,11 +56,11 @@ export class BlendConfig {
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
-@ObjectType({ description: "A trained model with its parameters and offline metrics." })
+@ObjectType({ implements: Node, description: "A trained model with its parameters and offline metrics." })
 export class ModelVersion {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The version's database id, as `activateModelVersion(id:)` takes it (`id` is the global id)." }) id!: number;
   @Field(() => ModelKind) kind!: ModelKind;
-  @Field(() => String, { description: "TRAINING, READY or FAILED" }) status!: string;
+  @Field(() => ModelStatus, { description: "Where its training stands." }) status!: string; // a ModelStatus value, as the database stores it
   @Field(() => Boolean) isActive!: boolean;
   @Field(() => GraphQLJSON) params!: unknown;
   @Field(() => GraphQLJSON, { nullable: true, description: "Offline metrics, e.g. recall@20, ndcg@10." }) metrics!: unknown;
@@ -76,9 +71,9 @@ export class ModelVersion {
   @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
 }
 
-@ObjectType({ description: "Long work (training, analysis, imports, weekly generation) run by a worker process outside the request path; a weekly generation's progress is the sum of its shards'." })
+@ObjectType({ implements: Node, description: "Long work (training, analysis, imports, weekly generation) run by a worker process outside the request path; a weekly generation's progress is the sum of its shards'." })
 export class Job {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The job's database id, as `job(id:)` and `cancelJob(id:)` take it (`id` is the global id)." }) id!: number;
   @Field(() => JobKind) kind!: JobKind;
   @Field(() => JobStatus) status!: JobStatus;
   @Field(() => GraphQLJSON) params!: unknown;
@@ -95,9 +90,9 @@ export class Job {
   @Field(() => Int, { description: "Listener-range shards of a weekly generation run (0 for other jobs)." }) shards!: number;
 }
 
-@ObjectType({ description: "An API key; the secret itself is never shown again after creation." })
+@ObjectType({ implements: Node, description: "An API key; the secret itself is never shown again after creation." })
 export class ApiKey {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The key's database id, as `revokeApiKey(id:)` takes it (`id` is the global id)." }) id!: number;
   @Field(() => String) name!: string;
   @Field(() => String, { description: "First characters of the key, to recognise it." }) prefix!: string;
   @Field(() => ApiRole) role!: ApiRole;

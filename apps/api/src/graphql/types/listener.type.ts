@@ -1,9 +1,10 @@
-import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType } from "type-graphql";
 import { Artist, Track } from "./catalog.type.ts";
 import { ApiRole } from "./curation.type.ts";
 
-export enum EventKind { STREAM = "STREAM", SAVE = "SAVE", ARTIST_VISIT = "ARTIST_VISIT", SKIP = "SKIP", DISLIKE = "DISLIKE" }
-registerEnumType(EventKind, { name: "EventKind", description: "STREAM, SAVE and SKIP name a track; ARTIST_VISIT and DISLIKE a track or an artist." });
+import { EventKind } from "./enums.ts";
+
+export { EventKind };
 
 @InputType({ description: "One thing a listener did. eventId is the client's id: a retried batch is counted once." })
 export class EventInput {
@@ -13,6 +14,8 @@ export class EventInput {
   @Field(() => Int, { nullable: true }) artistId?: number | null;
   @Field(() => GraphQLISODateTime, { description: "A real date and time with a zone, from 2000-01-01T00:00:00Z to a day after now." }) occurredAt!: Date;
   @Field(() => Int, { nullable: true }) msPlayed?: number | null;
+  @Field(() => Int, { nullable: true, description: "The listener's weekly playlist the event came from (with position): the event is that slot's outcome." }) playlistId?: number | null;
+  @Field(() => Int, { nullable: true, description: "0-based position in playlistId." }) position?: number | null;
 }
 
 @ObjectType()

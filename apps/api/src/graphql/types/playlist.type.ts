@@ -1,8 +1,10 @@
-import { Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, GraphQLISODateTime, Int, ObjectType } from "type-graphql";
 import { BlendWeights } from "./curation.type.ts";
+import { Node } from "./node.type.ts";
 
-export enum PlaylistStatus { COMPLETE = "COMPLETE", SHORT = "SHORT", COLD_START = "COLD_START" }
-registerEnumType(PlaylistStatus, { name: "PlaylistStatus", description: "SHORT: the catalogue ran out; COLD_START: made from seed artists." });
+import { PlaylistStatus } from "./enums.ts";
+
+export { PlaylistStatus };
 
 @ObjectType({ simpleResolvers: true, description: "Each model's normalised contribution to an item's score (null: not used)." })
 export class ModelScores {
@@ -21,11 +23,15 @@ export class PlaylistItem {
   @Field(() => Float) score!: number;
   @Field(() => ModelScores) scores!: ModelScores;
   @Field(() => String, { description: "Why this song is here, in words for the listener." }) reason!: string;
+  @Field(() => Int, { nullable: true, description: "The blend version that served the slot (null: made before this was logged)." }) blendVersion!: number | null;
+  @Field(() => Int, { nullable: true, description: "1-based rank of the track in the blend's candidate list, before diversity re-ranking." }) rank!: number | null;
+  @Field(() => Boolean, { description: "True when exploration, not the blend, chose the track." }) explored!: boolean;
+  @Field(() => Float, { nullable: true, description: "Probability with which the policy put the track in this slot: 1 for the blend's picks, the sampling probability for an exploration slot." }) propensity!: number | null;
 }
 
-@ObjectType({ description: "A listener's playlist for one week, never changed once made." })
+@ObjectType({ implements: Node, description: "A listener's playlist for one week, never changed once made." })
 export class WeeklyPlaylist {
-  @Field(() => Int) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The playlist's database id (`id` is the global id)." }) id!: number;
   @Field(() => Int) userId!: number;
   @Field(() => String, { description: "The listener's local Monday, YYYY-MM-DD." }) weekStart!: string;
   @Field(() => PlaylistStatus) status!: PlaylistStatus;

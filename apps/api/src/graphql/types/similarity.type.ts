@@ -1,15 +1,9 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, Int, ObjectType } from "type-graphql";
 import { Artist, Track, User } from "./catalog.type.ts";
 
-export enum SimilarityModel { COLLABORATIVE = "COLLABORATIVE", TEXT = "TEXT", AUDIO = "AUDIO", BLEND = "BLEND" }
-registerEnumType(SimilarityModel, {
-  name: "SimilarityModel",
-  description: "COLLABORATIVE: ALS (else LMF) vectors; TEXT: cultural vectors; AUDIO: audio CNN (else plain features); BLEND: their weighted mean under the active blend.",
-});
-export enum EntityKind { USER = "USER", ARTIST = "ARTIST", TRACK = "TRACK" }
-registerEnumType(EntityKind, { name: "EntityKind" });
-export enum ProjectionMethod { PCA = "PCA", UMAP = "UMAP" }
-registerEnumType(ProjectionMethod, { name: "ProjectionMethod" });
+import { EntityKind, NeighbourIndexKind, ProjectionMethod, SimilarityModel } from "./enums.ts";
+
+export { EntityKind, ProjectionMethod, SimilarityModel };
 
 @ObjectType({ simpleResolvers: true, description: "Cosine similarity under each model (null: no vector there)." })
 export class SimilarityScores {
@@ -100,7 +94,7 @@ export class NeighbourIndexStatus {
   @Field(() => SimilarityModel) model!: SimilarityModel;
   @Field(() => EntityKind) entity!: EntityKind;
   @Field(() => Int) versionId!: number;
-  @Field(() => String, { description: "exact or hnsw" }) kind!: string;
+  @Field(() => NeighbourIndexKind, { description: "How the index searches." }) kind!: string; // a NEIGHBOUR_INDEX_KINDS value
   @Field(() => Int) size!: number;
   @Field(() => Int) dim!: number;
   @Field(() => Float, { description: "Recall@10 against exact search (1 for exact)." }) recallAt10!: number;

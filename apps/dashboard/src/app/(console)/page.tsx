@@ -121,7 +121,7 @@ export default async function OverviewPage() {
         <h3>Weekly playlists</h3>
         {report ? (
           <p data-testid="last-generation">
-            The last weekly generation (job {lastRun!.id}, {when(lastRun!.finishedAt)}) made <strong>{count(report.made ?? 0)}</strong> playlists
+            The last weekly generation (job {lastRun.id}, {when(lastRun.finishedAt)}) made <strong>{count(report.made ?? 0)}</strong> playlists
             {report.alreadyMade ? `; ${count(report.alreadyMade)} were already made` : ""}
             {report.coldStart ? `; ${count(report.coldStart)} for cold-start listeners (from seed artists)` : ""}
             {report.short ? `; ${count(report.short)} short (the catalogue ran out)` : ""}
@@ -198,11 +198,11 @@ export default async function OverviewPage() {
           <p className="muted small">
             {Object.entries(data.activeBlendConfig.weights)
               .filter(([n]) => n !== "__typename")
-              .map(([n, w]) => `${n} ${metricValue(w as number)}`)
+              .map(([n, w]) => `${n} ${metricValue(w)}`)
               .join(" · ")}
           </p>
           <p className="muted small">
-            API {data.health.version}, {data.health.database} database, {count(o.jobsInFlight)} {o.jobsInFlight === 1 ? "job" : "jobs"} in flight.
+            API {data.health.version}, {data.health.database.toLowerCase().replace(/_/g, "-")} database, {count(o.jobsInFlight)} {o.jobsInFlight === 1 ? "job" : "jobs"} in flight.
           </p>
         </section>
       </div>

@@ -22,7 +22,8 @@ function reasonOf(error: ApiError): SignInError {
  * key is refused here, and an unknown or revoked key comes back UNAUTHENTICATED.
  */
 export async function signIn(form: FormData): Promise<void> {
-  const key = String(form.get("key") ?? "").trim();
+  const entry = form.get("key");
+  const key = (typeof entry === "string" ? entry : "").trim();
   if (!key) redirect("/sign-in?error=empty");
   let reason: SignInError | null = null;
   try {

@@ -2,17 +2,31 @@
 // operations in apps/dashboard/src/graphql/blend.graphql, apps/dashboard/src/graphql/catalogue.graphql, apps/dashboard/src/graphql/graph.graphql, apps/dashboard/src/graphql/overview.graphql, apps/dashboard/src/graphql/playlists.graphql, apps/dashboard/src/graphql/session.graphql, apps/dashboard/src/graphql/training.graphql.
 // Do not edit: change the .graphql files and rerun node --import tsx apps/dashboard/scripts/graphql-types.ts
 
+export type AnalysisStatus = "FAILED" | "OK" | "PENDING";
+
 export type ApiRole = "ADMIN" | "CURATOR" | "LISTENER";
+
+export type CacheControlScope = "PRIVATE" | "PUBLIC";
+
+export type CrawlSource = "BLOG" | "NEWS" | "REVIEW";
+
+export type DatabaseTarget = "EMBEDDED" | "EMBEDDED_SERVER" | "POSTGRES";
 
 export type EntityKind = "ARTIST" | "TRACK" | "USER";
 
-export type EventKind = "ARTIST_VISIT" | "DISLIKE" | "SAVE" | "SKIP" | "STREAM";
+export type EventKind = "ARTIST_VISIT" | "DISLIKE" | "PLAYLIST_ADD" | "SAVE" | "SKIP" | "STREAM";
 
-export type JobKind = "ANALYZE" | "GENERATE" | "IMPORT" | "TRAIN";
+export type JobKind = "ANALYZE" | "CRAWL" | "GENERATE" | "IMPORT" | "METRICS" | "SIMULATE" | "TRAIN";
 
 export type JobStatus = "CANCELLED" | "DEAD_LETTER" | "FAILED" | "INTERRUPTED" | "QUEUED" | "RUNNING" | "SUCCEEDED";
 
 export type ModelKind = "ALS" | "AUDIO_CNN" | "AUDIO_FEATURES" | "LMF" | "POPULARITY" | "TEXT";
+
+export type ModelStatus = "FAILED" | "READY" | "TRAINING";
+
+export type NeighbourIndexKind = "EXACT" | "HNSW";
+
+export type OutcomeMetricName = "CAME_BACK" | "HIDES" | "HIDE_RATE" | "NEW_ARTIST_STREAM_SHARE" | "REACH" | "SAVE_RATE" | "SKIP_RATE" | "STREAM_RATE";
 
 export type PlaylistStatus = "COLD_START" | "COMPLETE" | "SHORT";
 
@@ -20,10 +34,15 @@ export type ProjectionMethod = "PCA" | "UMAP";
 
 export type SimilarityModel = "AUDIO" | "BLEND" | "COLLABORATIVE" | "TEXT";
 
+export type TermKind = "ADJ" | "N2" | "NP";
+
+export type TrainableModel = "ALS" | "AUDIO" | "LMF" | "POPULARITY" | "TEXT";
+
 export interface BlendConstraintsInput {
   artistCap: number;
   diversity: number;
   excludeSkipped: boolean;
+  explorationSlots?: number | null;
   knownArtistShare: number;
   playlistSize: number;
 }
@@ -42,6 +61,8 @@ export interface EventInput {
   kind: EventKind;
   msPlayed?: number | null;
   occurredAt: string;
+  playlistId?: number | null;
+  position?: number | null;
   trackId?: number | null;
 }
 
@@ -135,7 +156,7 @@ export const BlendPageDocument = `query BlendPage {
   users(first: 100) {
     edges {
       node {
-        id
+        id: databaseId
         name
       }
     }
@@ -143,7 +164,7 @@ export const BlendPageDocument = `query BlendPage {
 }
 
 fragment BlendConfigFields on BlendConfig {
-  id
+  id: databaseId
   version
   note
   author
@@ -247,7 +268,7 @@ fragment PreviewSong on PreviewItem {
     novelty
   }
   track {
-    id
+    id: databaseId
     title
     durationMs
     artist {
@@ -294,7 +315,7 @@ export const SaveBlendConfigDocument = `mutation SaveBlendConfig($weights: Blend
 }
 
 fragment BlendConfigFields on BlendConfig {
-  id
+  id: databaseId
   version
   note
   author
@@ -372,7 +393,7 @@ export const TracksDocument = `query Tracks($first: Int!, $after: String, $searc
     }
     edges {
       node {
-        id
+        id: databaseId
         title
         durationMs
         releaseDate
@@ -417,7 +438,7 @@ export interface TracksVariables {
 
 export const TrackDocument = `query Track($id: Int!) {
   track(id: $id) {
-    id
+    id: databaseId
     title
     genre
     artist {
@@ -450,7 +471,7 @@ export interface TrackQuery {
       name: string;
     };
     audioFeatures: {
-      status: string;
+      status: AnalysisStatus;
       tempo: number | null;
       key: string | null;
       mode: string | null;
@@ -460,11 +481,11 @@ export interface TrackQuery {
     } | null;
     topTerms: Array<{
       term: string;
-      termKind: string;
+      termKind: TermKind;
       weight: number;
       inherited: boolean;
     }>;
-  };
+  } | null;
 }
 
 export interface TrackVariables {
@@ -475,7 +496,7 @@ export const NeighboursDocument = `query Neighbours($id: Int!, $model: Similarit
   similarTracks(trackId: $id, model: $model, first: 10) {
     score
     track {
-      id
+      id: databaseId
       title
       artist {
         name
@@ -506,7 +527,7 @@ export const SeedTracksDocument = `query SeedTracks($q: String) {
   list: tracks(first: 15, search: $q) {
     edges {
       node {
-        id
+        id: databaseId
         label: title
       }
     }
@@ -532,7 +553,7 @@ export const SeedArtistsDocument = `query SeedArtists($q: String) {
   list: artists(first: 15, search: $q) {
     edges {
       node {
-        id
+        id: databaseId
         label: name
       }
     }
@@ -558,7 +579,7 @@ export const SeedListenersDocument = `query SeedListeners($q: String) {
   list: users(first: 15, search: $q) {
     edges {
       node {
-        id
+        id: databaseId
         label: name
       }
     }
@@ -665,7 +686,7 @@ export const OverviewDocument = `query Overview {
   modelVersions(first: 100) {
     edges {
       node {
-        id
+        id: databaseId
         kind
         status
         isActive
@@ -678,7 +699,7 @@ export const OverviewDocument = `query Overview {
   jobs(kind: GENERATE, first: 1) {
     edges {
       node {
-        id
+        id: databaseId
         status
         message
         createdAt
@@ -692,7 +713,7 @@ export const OverviewDocument = `query Overview {
 export interface OverviewQuery {
   health: {
     version: string;
-    database: string;
+    database: DatabaseTarget;
   };
   overview: {
     listeners: number;
@@ -727,7 +748,7 @@ export interface OverviewQuery {
       node: {
         id: number;
         kind: ModelKind;
-        status: string;
+        status: ModelStatus;
         isActive: boolean;
         metrics: unknown | null;
         createdAt: string;
@@ -756,7 +777,7 @@ export const ListenersDocument = `query Listeners($first: Int!, $search: String)
     totalCount
     edges {
       node {
-        id
+        id: databaseId
         name
         timeZone
       }
@@ -784,7 +805,7 @@ export interface ListenersVariables {
 
 export const PlaylistsDocument = `query Playlists($userId: Int!, $weekStart: String) {
   user(id: $userId) {
-    id
+    id: databaseId
     name
     timeZone
   }
@@ -792,7 +813,7 @@ export const PlaylistsDocument = `query Playlists($userId: Int!, $weekStart: Str
     totalCount
     edges {
       node {
-        id
+        id: databaseId
         weekStart
         status
         totalDurationMs
@@ -801,7 +822,7 @@ export const PlaylistsDocument = `query Playlists($userId: Int!, $weekStart: Str
     }
   }
   weeklyPlaylist(userId: $userId, weekStart: $weekStart) {
-    id
+    id: databaseId
     weekStart
     status
     totalDurationMs
@@ -823,7 +844,7 @@ fragment PlaylistSong on PlaylistItem {
     novelty
   }
   track {
-    id
+    id: databaseId
     title
     durationMs
     artist {
@@ -837,7 +858,7 @@ export interface PlaylistsQuery {
     id: number;
     name: string;
     timeZone: string;
-  };
+  } | null;
   weeklyPlaylists: {
     totalCount: number;
     edges: Array<{
@@ -889,7 +910,7 @@ export const ListeningDocument = `query Listening($userId: Int!, $first: Int!, $
     totalArtists
     artists {
       artist {
-        id
+        id: databaseId
         name
         genre
       }
@@ -911,11 +932,11 @@ export const ListeningDocument = `query Listening($userId: Int!, $first: Int!, $
         occurredAt
         msPlayed
         track {
-          id
+          id: databaseId
           title
         }
         artist {
-          id
+          id: databaseId
           name
         }
       }
@@ -975,7 +996,7 @@ export const TasteProfileDocument = `query TasteProfile($userId: Int!) {
     artists {
       share
       artist {
-        id
+        id: databaseId
         genre
         topTerms(first: 5) {
           term
@@ -1009,7 +1030,7 @@ export interface TasteProfileVariables {
 
 export const ComparedWeekDocument = `query ComparedWeek($userId: Int!, $weekStart: String!) {
   weeklyPlaylist(userId: $userId, weekStart: $weekStart) {
-    id
+    id: databaseId
     weekStart
     status
     totalDurationMs
@@ -1030,7 +1051,7 @@ fragment PlaylistSong on PlaylistItem {
     novelty
   }
   track {
-    id
+    id: databaseId
     title
     durationMs
     artist {
@@ -1100,7 +1121,7 @@ export const TrainingDocument = `query Training {
   modelVersions(first: 50) {
     edges {
       node {
-        id
+        id: databaseId
         kind
         status
         isActive
@@ -1116,7 +1137,7 @@ export const TrainingDocument = `query Training {
 }
 
 fragment JobRow on Job {
-  id
+  id: databaseId
   kind
   status
   done
@@ -1151,7 +1172,7 @@ export interface TrainingQuery {
       node: {
         id: number;
         kind: ModelKind;
-        status: string;
+        status: ModelStatus;
         isActive: boolean;
         metrics: unknown | null;
         history: unknown | null;
@@ -1177,7 +1198,7 @@ export const RecentJobsDocument = `query RecentJobs {
 }
 
 fragment JobRow on Job {
-  id
+  id: databaseId
   kind
   status
   done
@@ -1215,7 +1236,7 @@ export const CancelJobDocument = `mutation CancelJob($id: Int!) {
 }
 
 fragment JobRow on Job {
-  id
+  id: databaseId
   kind
   status
   done
@@ -1244,9 +1265,9 @@ export interface CancelJobVariables {
   id: number;
 }
 
-export const StartTrainingDocument = `mutation StartTraining($models: [String!]!) {
+export const StartTrainingDocument = `mutation StartTraining($models: [TrainableModel!]!) {
   startTraining(models: $models) {
-    id
+    id: databaseId
   }
 }`;
 
@@ -1257,12 +1278,12 @@ export interface StartTrainingMutation {
 }
 
 export interface StartTrainingVariables {
-  models: Array<string>;
+  models: Array<TrainableModel>;
 }
 
 export const StartWeeklyGenerationDocument = `mutation StartWeeklyGeneration {
   startWeeklyGeneration {
-    id
+    id: databaseId
   }
 }`;
 
@@ -1273,3 +1294,39 @@ export interface StartWeeklyGenerationMutation {
 }
 
 export type StartWeeklyGenerationVariables = Record<string, never>;
+
+export const JobUpdatesDocument = `subscription JobUpdates($catchUp: [Int!]) {
+  jobUpdates(catchUp: $catchUp) {
+    ...JobRow
+  }
+}
+
+fragment JobRow on Job {
+  id: databaseId
+  kind
+  status
+  done
+  total
+  message
+  error
+  createdAt
+  finishedAt
+}`;
+
+export interface JobUpdatesSubscription {
+  jobUpdates: {
+    id: number;
+    kind: JobKind;
+    status: JobStatus;
+    done: number;
+    total: number;
+    message: string;
+    error: string | null;
+    createdAt: string;
+    finishedAt: string | null;
+  };
+}
+
+export interface JobUpdatesVariables {
+  catchUp?: Array<number> | null;
+}

@@ -194,7 +194,10 @@ export interface GpuKernelOptions {
 /** The CnnKernels contract as gpu.js kernels, compiled on first use and resized per call. */
 export function createGpuKernels(options: GpuKernelOptions = {}): CnnKernels & { readonly mode: string } {
   const gpu = new GPU({ mode: options.mode ?? "gpu" });
+  // gpu.js takes any kernel function (it parses the source), whatever its parameters.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   const compiled = new Map<Function, IKernelRunShortcut>();
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   const run = (body: Function, size: number, args: unknown[]): Float32Array => {
     if (size > MAX_OUTPUT) throw new RangeError(`kernel ${body.name} output must be at most ${MAX_OUTPUT} values, got ${size}`);
     if (size === 0) return new Float32Array(0);
@@ -238,7 +241,7 @@ export function createGpuKernels(options: GpuKernelOptions = {}): CnnKernels & {
     dispose() {
       for (const kernel of compiled.values()) kernel.destroy();
       compiled.clear();
-      gpu.destroy();
+      void gpu.destroy();
     },
   };
 }

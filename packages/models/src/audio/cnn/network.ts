@@ -110,7 +110,7 @@ export function forward(kernels: CnnKernels, shape: NetworkShape, params: Parame
  * The input spectrogram's gradient is never needed, so the first conv layer skips it.
  */
 export function backward(kernels: CnnKernels, shape: NetworkShape, params: ParameterTensor[], cache: ForwardCache, dOutput: Float32Array): Float32Array[] {
-  const grads: Float32Array[] = new Array(params.length);
+  const grads = new Array<Float32Array>(params.length);
   const n = cache.n;
   const outs = [...shape.denseSizes, shape.outputDim];
   const lastChannels = shape.convChannels[shape.convChannels.length - 1];

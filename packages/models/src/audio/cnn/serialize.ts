@@ -61,7 +61,7 @@ export function decodeModel<H>(bytes: Uint8Array): { header: H; arrays: Float32A
   }
   let envelope: Envelope<H>;
   try {
-    envelope = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(PREFIX, PREFIX + jsonLength)));
+    envelope = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(PREFIX, PREFIX + jsonLength))) as Envelope<H>;
   } catch (error) {
     throw new CorruptModelError(`header is not valid JSON (${(error as Error).message})`);
   }

@@ -11,7 +11,8 @@ import { gql } from "../../../lib/graphql.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 
 function numberField(form: FormData, name: string): number {
-  const raw = String(form.get(name) ?? "");
+  const entry = form.get(name);
+  const raw = typeof entry === "string" ? entry : "";
   const value = Number(raw);
   if (raw === "" || !Number.isFinite(value)) throw new RangeError(`${name} must be a number, got '${raw}'`);
   return value;
@@ -33,7 +34,8 @@ export async function saveBlendConfig(form: FormData): Promise<void> {
     diversity: numberField(form, "constraints.diversity"),
     excludeSkipped: form.get("constraints.excludeSkipped") === "true",
   };
-  const note = String(form.get("note") ?? "").trim().slice(0, 500);
+  const noteEntry = form.get("note");
+  const note = (typeof noteEntry === "string" ? noteEntry : "").trim().slice(0, 500);
   let saved: BlendConfig;
   try {
     ({ createBlendConfig: saved } = await gql<SaveBlendConfigMutation>(SaveBlendConfigDocument, { weights, constraints, note } satisfies SaveBlendConfigVariables, key));

@@ -103,12 +103,13 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
         <section className="detail">
           {missing.length > 0 ? <MissingOperations feature="Weekly playlists" missing={missing} /> : null}
           {userId === null ? <p className="muted">Pick a listener to see their weekly playlists.</p> : null}
-          {playlists ? (
+          {/* user(id:) is nullable: gql() throws on its NOT_FOUND/FORBIDDEN, so null never gets here. */}
+          {playlists?.user ? (
             <>
               <h2 data-testid="picked-listener">{playlists.user.name}</h2>
               <nav className="weeks" aria-label="Weeks">
                 {playlists.weeklyPlaylists.edges.map(({ node }, i) => (
-                  <Link key={node.id} href={listenerHref(search, playlists.user.id, node.weekStart, null, compareWeek)} className={shown?.id === node.id ? "week picked" : "week"} aria-current={shown?.id === node.id ? "page" : undefined}>
+                  <Link key={node.id} href={listenerHref(search, playlists.user!.id, node.weekStart, null, compareWeek)} className={shown?.id === node.id ? "week picked" : "week"} aria-current={shown?.id === node.id ? "page" : undefined}>
                     {i === 0 ? "Latest" : "Week of"} {node.weekStart}
                   </Link>
                 ))}
@@ -119,7 +120,7 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
                   {playlists.weeklyPlaylists.edges
                     .filter(({ node }) => node.id !== shown.id)
                     .map(({ node }) => (
-                      <Link key={node.id} href={listenerHref(search, playlists.user.id, shown.weekStart, null, node.weekStart)} className={compareWeek === node.weekStart ? "week picked" : "week"} data-compare-week={node.weekStart}>
+                      <Link key={node.id} href={listenerHref(search, playlists.user!.id, shown.weekStart, null, node.weekStart)} className={compareWeek === node.weekStart ? "week picked" : "week"} data-compare-week={node.weekStart}>
                         {node.weekStart}
                       </Link>
                     ))}

@@ -1,0 +1,53 @@
+import { registerEnumType } from "type-graphql";
+import { AnalysisStatus, ApiRole, DATABASE_TARGETS, EntityKind, EventKind, JobKind, JobStatus, ModelKind, ModelStatus, PlaylistStatus, TermKind } from "@deepcuts/db";
+import { PROJECTION_LIMITS, type ProjectionMethod as ProjectionMethodName } from "@deepcuts/engine/similarity/projection.ts";
+import { SIMILARITY_MODELS } from "@deepcuts/engine/similarity/models.ts";
+import { TRAINABLE } from "@deepcuts/engine/training/train.ts";
+import { NEIGHBOUR_INDEX_KINDS } from "@deepcuts/models/ann";
+
+/**
+ * Every closed set the API shows, as a GraphQL enum taken from its one source: the database's
+ * enums (prisma/schema.prisma, through @deepcuts/db) or the list the engine works from. Nothing
+ * here spells out a set's members, so a value added at the source appears in the schema.
+ */
+
+/** An enum object from a list: each value named in SCREAMING_CASE (`embedded-server` is EMBEDDED_SERVER), standing for the value itself. */
+function enumOf<T extends string>(values: readonly T[]): Record<string, T> {
+  return Object.fromEntries(values.map((v) => [v.toUpperCase().replace(/[^A-Z0-9]+/g, "_"), v]));
+}
+
+export { AnalysisStatus, ApiRole, EntityKind, EventKind, JobKind, JobStatus, ModelKind, ModelStatus, PlaylistStatus, TermKind };
+
+export const SimilarityModel = enumOf(SIMILARITY_MODELS) as { [K in (typeof SIMILARITY_MODELS)[number]]: K };
+export type SimilarityModel = (typeof SIMILARITY_MODELS)[number];
+export const ProjectionMethod = enumOf(Object.keys(PROJECTION_LIMITS) as ProjectionMethodName[]) as { [K in ProjectionMethodName]: K };
+export type ProjectionMethod = ProjectionMethodName;
+/** The model names `startTraining` takes (the engine's TRAINABLE list, e.g. `popularity` as POPULARITY). */
+export const TrainableModel = enumOf(TRAINABLE);
+export type TrainableModel = (typeof TRAINABLE)[number];
+/** Where the database lives (the database package's DATABASE_TARGETS, e.g. `embedded-server` as EMBEDDED_SERVER). */
+export const DatabaseTarget = enumOf(DATABASE_TARGETS);
+/** How a nearest-neighbour index searches (the models package's NEIGHBOUR_INDEX_KINDS: `exact` as EXACT). */
+export const NeighbourIndexKind = enumOf(NEIGHBOUR_INDEX_KINDS);
+
+registerEnumType(AnalysisStatus, { name: "AnalysisStatus", description: "Where a track's audio analysis stands: PENDING, OK or FAILED." });
+registerEnumType(ApiRole, { name: "ApiRole", description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys." });
+registerEnumType(EntityKind, { name: "EntityKind", description: "What a vector describes: a listener, an artist or a track." });
+registerEnumType(EventKind, { name: "EventKind", description: "STREAM, SAVE, SKIP and PLAYLIST_ADD (added to another playlist of the listener's) name a track; ARTIST_VISIT and DISLIKE a track or an artist." });
+registerEnumType(JobKind, { name: "JobKind", description: "What a job does: TRAIN models, GENERATE weekly playlists, ANALYZE audio, IMPORT data." });
+registerEnumType(JobStatus, {
+  name: "JobStatus",
+  description: "INTERRUPTED: its worker went away mid-run; the job queue runs it again (resumes). DEAD_LETTER: every attempt failed (retries with backoff exhausted).",
+});
+registerEnumType(ModelKind, { name: "ModelKind", description: "A kind of trained model." });
+registerEnumType(ModelStatus, { name: "ModelStatus", description: "Where a model version's training stands: TRAINING, READY or FAILED." });
+registerEnumType(PlaylistStatus, { name: "PlaylistStatus", description: "SHORT: the catalogue ran out; COLD_START: made from seed artists." });
+registerEnumType(TermKind, { name: "TermKind", description: "A top term's kind: N2 (bigram), NP (noun phrase) or ADJ (adjective)." });
+registerEnumType(SimilarityModel, {
+  name: "SimilarityModel",
+  description: "COLLABORATIVE: ALS (else LMF) vectors; TEXT: cultural vectors; AUDIO: audio CNN (else plain features); BLEND: their weighted mean under the active blend.",
+});
+registerEnumType(ProjectionMethod, { name: "ProjectionMethod", description: "How vectors are projected to 2-D: PCA (linear) or UMAP (neighbourhoods)." });
+registerEnumType(TrainableModel, { name: "TrainableModel", description: "A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors) or AUDIO." });
+registerEnumType(NeighbourIndexKind, { name: "NeighbourIndexKind", description: "EXACT: a cosine scan of every vector; HNSW: an approximate graph index." });
+registerEnumType(DatabaseTarget, { name: "DatabaseTarget", description: "EMBEDDED: PGlite in the API's process; EMBEDDED_SERVER: PGlite behind a socket server; POSTGRES: a PostgreSQL server." });

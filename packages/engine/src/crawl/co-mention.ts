@@ -1,0 +1,48 @@
+import type { Database } from "@deepcuts/db";
+import { missing } from "../service-error.ts";
+
+export interface CoMention {
+  artist: { id: number; name: string };
+  /** Articles that mention both. */
+  articles: number;
+  /** Pointwise mutual information ln(P(a,b) / (P(a) P(b))) over articles with a mention. */
+  pmi: number;
+  /** Normalised PMI (Bouma 2009): pmi / -ln P(a,b), in [-1, 1]; 1 = always written about together. */
+  score: number;
+  explanation: string;
+}
+
+/**
+ * The artists written about together with `artistId` in crawled articles, by normalised PMI
+ * (ties by shared articles): PMI alone favours pairs seen once, so pairs under `minArticles`
+ * shared articles are left out and NPMI bounds the score. Probabilities are over the articles
+ * that mention any catalogue artist.
+ */
+export async function coMentionNeighbours(db: Database, artistId: number, options: { limit?: number; minArticles?: number } = {}): Promise<CoMention[]> {
+  const limit = options.limit ?? 10;
+  const minArticles = options.minArticles ?? 2;
+  const [artist] = await db.query<{ id: number }>(`SELECT id FROM artists WHERE id = $1`, [artistId]);
+  if (!artist) throw missing(`artist ${artistId}`);
+  const [totals] = await db.query<{ total: number; own: number }>(
+    `SELECT (SELECT count(DISTINCT article_id)::int FROM article_mentions) AS total,
+            (SELECT count(*)::int FROM article_mentions WHERE artist_id = $1) AS own`, [artistId]);
+  if (totals.own === 0) return [];
+  const rows = await db.query<{ id: number; name: string; joint: number; n: number }>(
+    `WITH mine AS (SELECT article_id FROM article_mentions WHERE artist_id = $1),
+          pairs AS (SELECT m.artist_id, count(*)::int AS joint FROM article_mentions m JOIN mine USING (article_id)
+                    WHERE m.artist_id <> $1 GROUP BY m.artist_id HAVING count(*) >= $2)
+     SELECT p.artist_id AS id, a.name, p.joint, (SELECT count(*)::int FROM article_mentions x WHERE x.artist_id = p.artist_id) AS n
+     FROM pairs p JOIN artists a ON a.id = p.artist_id`,
+    [artistId, minArticles]);
+  const total = totals.total;
+  return rows
+    .map((r) => {
+      const joint = r.joint / total;
+      const pmi = Math.log(joint / ((totals.own / total) * (r.n / total)));
+      // P(a,b) = 1: both in every article; NPMI is 1 by its limit.
+      const score = joint >= 1 ? 1 : pmi / -Math.log(joint);
+      return { artist: { id: r.id, name: r.name }, articles: r.joint, pmi, score, explanation: `written about with ${r.name} in ${r.joint} article${r.joint === 1 ? "" : "s"}` };
+    })
+    .sort((a, b) => b.score - a.score || b.articles - a.articles || a.artist.id - b.artist.id)
+    .slice(0, limit);
+}
