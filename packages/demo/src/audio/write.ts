@@ -1,6 +1,6 @@
 /** writeWorldAudio: renders clips to WAV files with a labels.csv of their true tempo and key,
  * one track at a time, yielding between tracks so it can run in the background of a server. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CancelledError } from "@deepcuts/models/core";
 import type { DemoTrack, DemoWorld } from "../types.ts";
@@ -39,7 +39,10 @@ export async function writeWorldAudio(world: DemoWorld, dir: string, options: Wr
     const track = tracks[i];
     const wav = encodeWav(renderTrackAudio(track, world, { sampleRate, seconds }), sampleRate);
     const file = `${track.key}.wav`;
-    await writeFile(join(dir, file), wav);
+    // Written beside and renamed into place: a process killed mid-write leaves no truncated clip
+    // under the real name, which a resumed synthesis would take as done.
+    await writeFile(join(dir, `${file}.part`), wav);
+    await rename(join(dir, `${file}.part`), join(dir, file));
     bytes += wav.length;
     options.onProgress?.(i + 1, tracks.length);
     await new Promise<void>((resolve) => setImmediate(resolve));
