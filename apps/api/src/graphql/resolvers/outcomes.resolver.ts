@@ -5,7 +5,8 @@ import type { ApiContext } from "../context.ts";
 import { badInput } from "../errors.ts";
 import { positiveId } from "../pagination.ts";
 import { Job } from "../types/curation.type.ts";
-import { OutcomeMetric, type OutcomeMetricName } from "../types/outcomes.type.ts";
+import { OutcomeMetric } from "../types/outcomes.type.ts";
+import type { OutcomeMetricName } from "../types/enums.ts";
 
 const MAX_WEEKS = 52;
 

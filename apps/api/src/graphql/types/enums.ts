@@ -4,6 +4,7 @@ import { PROJECTION_LIMITS, type ProjectionMethod as ProjectionMethodName } from
 import { SIMILARITY_MODELS } from "@deepcuts/engine/similarity/models.ts";
 import { TRAINABLE } from "@deepcuts/engine/training/train.ts";
 import { NEIGHBOUR_INDEX_KINDS } from "@deepcuts/models/ann";
+import { METRIC_NAMES } from "@deepcuts/engine/outcomes/metrics.ts";
 
 /**
  * Every closed set the API shows, as a GraphQL enum taken from its one source: the database's
@@ -11,9 +12,9 @@ import { NEIGHBOUR_INDEX_KINDS } from "@deepcuts/models/ann";
  * here spells out a set's members, so a value added at the source appears in the schema.
  */
 
-/** An enum object from a list: each value named in SCREAMING_CASE (`embedded-server` is EMBEDDED_SERVER), standing for the value itself. */
+/** An enum object from a list: each value named in SCREAMING_CASE (`embedded-server` is EMBEDDED_SERVER, `streamRate` STREAM_RATE), standing for the value itself. */
 function enumOf<T extends string>(values: readonly T[]): Record<string, T> {
-  return Object.fromEntries(values.map((v) => [v.toUpperCase().replace(/[^A-Z0-9]+/g, "_"), v]));
+  return Object.fromEntries(values.map((v) => [v.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().replace(/[^A-Z0-9]+/g, "_"), v]));
 }
 
 export { AnalysisStatus, ApiRole, EntityKind, EventKind, JobKind, JobStatus, ModelKind, ModelStatus, PlaylistStatus, TermKind };
@@ -29,6 +30,9 @@ export type TrainableModel = (typeof TRAINABLE)[number];
 export const DatabaseTarget = enumOf(DATABASE_TARGETS);
 /** How a nearest-neighbour index searches (the models package's NEIGHBOUR_INDEX_KINDS: `exact` as EXACT). */
 export const NeighbourIndexKind = enumOf(NEIGHBOUR_INDEX_KINDS);
+/** A weekly online metric (the engine's METRIC_NAMES, e.g. `streamRate` as STREAM_RATE). */
+export const OutcomeMetricName = enumOf(METRIC_NAMES);
+export type OutcomeMetricName = (typeof METRIC_NAMES)[number];
 
 registerEnumType(AnalysisStatus, { name: "AnalysisStatus", description: "Where a track's audio analysis stands: PENDING, OK or FAILED." });
 registerEnumType(ApiRole, { name: "ApiRole", description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys." });
@@ -51,3 +55,17 @@ registerEnumType(ProjectionMethod, { name: "ProjectionMethod", description: "How
 registerEnumType(TrainableModel, { name: "TrainableModel", description: "A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors) or AUDIO." });
 registerEnumType(NeighbourIndexKind, { name: "NeighbourIndexKind", description: "EXACT: a cosine scan of every vector; HNSW: an approximate graph index." });
 registerEnumType(DatabaseTarget, { name: "DatabaseTarget", description: "EMBEDDED: PGlite in the API's process; EMBEDDED_SERVER: PGlite behind a socket server; POSTGRES: a PostgreSQL server." });
+registerEnumType(OutcomeMetricName, {
+  name: "OutcomeMetricName",
+  description: "A weekly online metric of served playlists (docs/weekly.md#online-metrics).",
+  valuesConfig: {
+    REACH: { description: "Listeners who streamed at least one track / listeners served." },
+    STREAM_RATE: { description: "Mean over listeners of their share of slots streamed." },
+    SAVE_RATE: { description: "Mean over listeners of their share of slots saved or added to a playlist." },
+    SKIP_RATE: { description: "Mean over listeners of their share of slots skipped." },
+    HIDE_RATE: { description: "Mean over listeners of their share of slots marked not for me." },
+    HIDES: { description: "Slots marked not for me (a count)." },
+    NEW_ARTIST_STREAM_SHARE: { description: "Streams of artists new to the listener / streams." },
+    CAME_BACK: { description: "Of the week's reached listeners, the share reached again the next week." },
+  },
+});
