@@ -1,7 +1,7 @@
 import type { DenseMatrix, Random } from "@deepcuts/models/core";
 import { createTopKScorer, ScoreMoments, type ScorerOptions, type TopKScorer } from "@deepcuts/models/score";
 import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
-import { finishPlaylist, headSize, listenerSetup, SOURCES, type ListenerSetup, type PlaylistPick, type SourceName } from "./engine.ts";
+import { dotRow, finishPlaylist, headSize, listenerSetup, SOURCES, type ListenerSetup, type PlaylistPick, type SourceName } from "./engine.ts";
 import type { ListenerHistory } from "./histories.ts";
 import type { ModelState } from "./model-state.ts";
 
@@ -81,17 +81,7 @@ async function build(state: ModelState, options: ScorerOptions): Promise<BatchSc
 
 /** Score of row i against query u, rounded to float32 as the exhaustive path stores it. */
 function score(m: DenseMatrix, i: number, u: Float32Array): number {
-  const k = m.cols, o = i * k, d = m.data;
-  const k4 = k - (k % 4);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (let c = 0; c < k4; c += 4) {
-    s0 += d[o + c] * u[c];
-    s1 += d[o + c + 1] * u[c + 1];
-    s2 += d[o + c + 2] * u[c + 2];
-    s3 += d[o + c + 3] * u[c + 3];
-  }
-  for (let c = k4; c < k; c++) s0 += d[o + c] * u[c];
-  return Math.fround(s0 + s1 + s2 + s3);
+  return Math.fround(dotRow(m.data, i, m.cols, u));
 }
 
 /** One source's per-listener z-score: z(i) = (s(i) - mean) / std over the eligible tracks; std 0 = no contribution. */

@@ -59,24 +59,29 @@ function profile(m: { cols: number; data: Float32Array }, rows: [number, number]
   return out;
 }
 
+/**
+ * Row `i` of `data` (width `k`) dotted with `query`, in four independent sums so the loop runs on
+ * the CPU's parallel adders instead of one chain. The one place this summation order is written:
+ * the batch scorer re-scores candidates with it and must match the exhaustive path bit for bit.
+ */
+export function dotRow(data: Float32Array, i: number, k: number, query: Float32Array): number {
+  const o = i * k;
+  const k4 = k - (k % 4);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let c = 0; c < k4; c += 4) {
+    s0 += data[o + c] * query[c];
+    s1 += data[o + c + 1] * query[c + 1];
+    s2 += data[o + c + 2] * query[c + 2];
+    s3 += data[o + c + 3] * query[c + 3];
+  }
+  for (let c = k4; c < k; c++) s0 += data[o + c] * query[c];
+  return s0 + s1 + s2 + s3;
+}
+
 /** Scores of every catalogue track against one query vector. */
 function scoreAll(m: { rows: number; cols: number; data: Float32Array }, query: Float32Array): Float32Array {
-  const { rows, cols: k, data } = m;
-  const out = new Float32Array(rows);
-  const k4 = k - (k % 4);
-  // Four independent sums: the loop runs on the CPU's parallel adders instead of one chain.
-  for (let i = 0; i < rows; i++) {
-    const o = i * k;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let c = 0; c < k4; c += 4) {
-      s0 += data[o + c] * query[c];
-      s1 += data[o + c + 1] * query[c + 1];
-      s2 += data[o + c + 2] * query[c + 2];
-      s3 += data[o + c + 3] * query[c + 3];
-    }
-    for (let c = k4; c < k; c++) s0 += data[o + c] * query[c];
-    out[i] = s0 + s1 + s2 + s3;
-  }
+  const out = new Float32Array(m.rows);
+  for (let i = 0; i < m.rows; i++) out[i] = dotRow(m.data, i, m.cols, query);
   return out;
 }
 
