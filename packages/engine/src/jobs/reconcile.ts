@@ -20,6 +20,8 @@ export interface ReconcileReport {
  * - an INTERRUPTED queued job is handed back to pg-boss: its active pg-boss job is failed (so
  *   pg-boss retries it with backoff, or dead-letters it after the last attempt), a pg-boss job
  *   that already ended without it is sent again; a cancel requested meanwhile ends it CANCELLED;
+ * - a QUEUED job whose pg-boss job was fetched (active) longer ago than `staleAfterSeconds` and
+ *   never claimed (its fetcher died in between) is failed in pg-boss, which retries it;
  * - a fanned-out run whose shards have all ended is settled.
  * A job that ran in the foreground of a CLI command stays INTERRUPTED: running the command again resumes it.
  */
@@ -69,6 +71,24 @@ export async function reconcileJobs(db: Database, boss: PgBoss, staleAfterSecond
         report.requeued.push(job.id);
       }
     }
+  }
+  // Fetched from pg-boss by a process that died before it claimed the record (claiming follows
+  // the fetch within milliseconds): the job would wait for its expiry (15 minutes for a shard,
+  // hours for training). Fail it so pg-boss retries it now; a slow but live claimer still wins
+  // the record, and the retry then finds it taken and completes without running it twice.
+  const unclaimed = await db
+    .query<{ id: number; queue_name: string; queue_job_id: string }>(
+      `SELECT j.id, j.queue_name, j.queue_job_id FROM jobs j
+       JOIN pgboss.job q ON q.name = j.queue_name AND q.id = j.queue_job_id::uuid
+       WHERE j.status = 'QUEUED' AND NOT j.cancel_requested AND q.state = 'active'
+         AND q.started_on < now() - make_interval(secs => $1)
+         AND (j.heartbeat_at IS NULL OR j.heartbeat_at < now() - make_interval(secs => $1))`,
+      [staleAfterSeconds],
+    )
+    .catch(() => []);
+  for (const job of unclaimed) {
+    await boss.fail(job.queue_name, job.queue_job_id, { reason: "fetched but never claimed: its worker went away" }).catch(() => {});
+    report.requeued.push(job.id);
   }
   const runs = await db.query<{ id: number }>(`SELECT id FROM jobs WHERE owner = 'shards' AND status = 'RUNNING'`);
   for (const run of runs) await settleParent(db, run.id);

@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import { dueIn } from "../weekly/generate.ts";
 
 export type JobKindName = "TRAIN" | "GENERATE" | "ANALYZE" | "IMPORT" | "SIMULATE" | "METRICS" | "CRAWL";
 export type JobStatusName = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED" | "DEAD_LETTER";
@@ -134,7 +135,10 @@ export async function forceFinish(db: Database, id: number, status: JobStatusNam
  */
 export async function settleParent(db: Database, parentId: number): Promise<void> {
   await db.transaction(async (query) => {
-    const [run] = await query<{ status: string; owner: string | null }>(`SELECT status::text AS status, owner FROM jobs WHERE id = $1 FOR UPDATE`, [parentId]);
+    const [run] = await query<{ status: string; owner: string | null; kind: string; params: { now?: string } | null }>(
+      `SELECT status::text AS status, owner, kind::text AS kind, params FROM jobs WHERE id = $1 FOR UPDATE`,
+      [parentId],
+    );
     if (!run || FINISHED.includes(run.status as JobStatusName) || run.owner !== "shards") return;
     const [c] = await query<{ open: number; cancelled: number; dead: number; failed: number; n: number }>(
       `SELECT count(*) FILTER (WHERE status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER'))::int AS open,
@@ -145,16 +149,58 @@ export async function settleParent(db: Database, parentId: number): Promise<void
       [parentId],
     );
     if (c.n === 0 || c.open > 0) return;
-    const status = c.dead > 0 ? "DEAD_LETTER" : c.failed > 0 ? "FAILED" : c.cancelled > 0 ? "CANCELLED" : "SUCCEEDED";
+    let status = c.dead > 0 ? "DEAD_LETTER" : c.failed > 0 ? "FAILED" : c.cancelled > 0 ? "CANCELLED" : "SUCCEEDED";
+    let message = status === "SUCCEEDED" ? "done" : `${status.toLowerCase().replace("_", " ")}: ${c.cancelled} cancelled, ${c.dead} dead-lettered, ${c.failed} failed of ${c.n} shards`;
+    if (status === "SUCCEEDED" && run.kind === "GENERATE") {
+      const unmade = await verifyGeneration(query, parentId, run.params?.now);
+      if (unmade === "requeued") return;
+      if (unmade > 0) {
+        status = "FAILED";
+        message = `failed: ${unmade} listeners of its shards still have no playlist after their shards ran again`;
+      }
+    }
     const [sum] = await query<{ made: number }>(
       `SELECT coalesce(sum((result->>'made')::int), 0)::int AS made FROM jobs WHERE parent_id = $1 AND result IS NOT NULL`,
       [parentId],
     );
-    const message = status === "SUCCEEDED" ? "done" : `${status.toLowerCase().replace("_", " ")}: ${c.cancelled} cancelled, ${c.dead} dead-lettered, ${c.failed} failed of ${c.n} shards`;
     await query(
       `UPDATE jobs SET status = $2::text::"JobStatus", message = $3, finished_at = now(),
          result = jsonb_build_object('shards', $4::int, 'made', $5::int) WHERE id = $1`,
       [parentId, status, message, c.n, sum.made],
     );
   });
+}
+
+/**
+ * Before a weekly-generation run is declared done: every listener its shards covered must have
+ * the week's playlist. A shard whose range still has listeners without one goes back to its
+ * queue once (INTERRUPTED with no heartbeat: reconciliation sends it again within seconds, and
+ * the shard makes only what is missing); "requeued" then, else the number still missing after
+ * that second pass (0 when all is made).
+ */
+async function verifyGeneration(query: Database["query"], runId: number, now: string | undefined): Promise<number | "requeued"> {
+  if (!now) return 0;
+  const shards = await query<{ id: number; from: number; to: number; rechecked: boolean }>(
+    `SELECT id, (params->>'from')::int AS "from", (params->>'to')::int AS "to", coalesce((params->>'rechecked')::boolean, false) AS rechecked
+     FROM jobs WHERE parent_id = $1 ORDER BY (params->>'from')::int`,
+    [runId],
+  );
+  if (shards.length === 0) return 0;
+  const missing = await dueIn(query, new Date(now), { from: shards[0].from, to: shards[shards.length - 1].to });
+  const short = new Map<number, number>();
+  for (const id of missing) {
+    const shard = shards.find((s) => id >= s.from && id <= s.to);
+    if (shard) short.set(shard.id, (short.get(shard.id) ?? 0) + 1);
+  }
+  if (short.size === 0) return 0;
+  const again = shards.filter((s) => short.has(s.id) && !s.rechecked);
+  if (again.length === 0) return [...short.values()].reduce((a, b) => a + b, 0);
+  for (const s of again) {
+    await query(
+      `UPDATE jobs SET status = 'INTERRUPTED', heartbeat_at = NULL, finished_at = NULL, params = params || '{"rechecked": true}'::jsonb,
+         message = $2 WHERE id = $1 AND status = 'SUCCEEDED'`,
+      [s.id, `re-queued: ${short.get(s.id)} listeners of its range had no playlist after it succeeded`],
+    );
+  }
+  return "requeued";
 }

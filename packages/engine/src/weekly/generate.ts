@@ -43,7 +43,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   const blend = await activeBlendConfig(db);
   const constraints = blend.constraints as unknown as BlendConstraints;
   const weights = blend.weights as unknown as BlendWeights;
-  const { users, weekOf, made } = await listenersAndWeeks(db, now, options);
+  const { users, weekOf, made } = await listenersAndWeeks(db.query, now, options);
   const due = users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`));
   const report: GenerateReport = { due: due.length, made: 0, alreadyMade: users.length - due.length, short: 0, coldStart: 0, blendConfigVersion: blend.version, seconds: 0 };
   if (due.length === 0) {
@@ -117,13 +117,13 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
 
 
 /** Listeners (all, some ids, or an id range), the week each is in at `now`, and the playlists already made. */
-async function listenersAndWeeks(db: Database, now: Date, options: Pick<GenerateOptions, "userIds" | "idRange">) {
+async function listenersAndWeeks(query: Database["query"], now: Date, options: Pick<GenerateOptions, "userIds" | "idRange">) {
   const where = options.userIds ? `WHERE id = ANY($1::int[])` : options.idRange ? `WHERE id BETWEEN $1 AND $2` : ``;
   const params = options.userIds ? [options.userIds] : options.idRange ? [options.idRange.from, options.idRange.to] : [];
-  const users = await db.query<{ id: number; time_zone: string }>(`SELECT id, time_zone FROM users ${where} ORDER BY id`, params);
+  const users = await query<{ id: number; time_zone: string }>(`SELECT id, time_zone FROM users ${where} ORDER BY id`, params);
   const weekOf = new Map(users.map((u) => [u.id, weekStartFor(now, u.time_zone)]));
   const weeks = [...new Set(weekOf.values())];
-  const existing = await db.query<{ user_id: number; week: string }>(
+  const existing = await query<{ user_id: number; week: string }>(
     `SELECT user_id, to_char(week_start, 'YYYY-MM-DD') AS week FROM weekly_playlists WHERE week_start = ANY($1::date[])
      ${options.idRange ? `AND user_id BETWEEN $2 AND $3` : ``}`,
     options.idRange ? [weeks, options.idRange.from, options.idRange.to] : [weeks],
@@ -133,7 +133,12 @@ async function listenersAndWeeks(db: Database, now: Date, options: Pick<Generate
 }
 
 /** Ids of the listeners whose playlist for the week containing `now` (in their time zone) is not made yet, ascending. */
-export async function dueListenerIds(db: Database, now: Date): Promise<number[]> {
-  const { users, weekOf, made } = await listenersAndWeeks(db, now, {});
+export async function dueListenerIds(db: Database, now: Date, idRange?: { from: number; to: number }): Promise<number[]> {
+  return dueIn(db.query, now, idRange);
+}
+
+/** `dueListenerIds` through a given query function (inside a transaction). */
+export async function dueIn(query: Database["query"], now: Date, idRange?: { from: number; to: number }): Promise<number[]> {
+  const { users, weekOf, made } = await listenersAndWeeks(query, now, { idRange });
   return users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`)).map((u) => u.id);
 }
