@@ -2,8 +2,7 @@ import { writeFile } from "node:fs/promises";
 import type { Database } from "@deepcuts/db";
 import { signalWeightDefaults } from "@deepcuts/models/cf";
 import { parquetWriteBuffer } from "hyparquet-writer";
-
-type Progress = (message: string, done: number, total: number) => void;
+import type { Progress } from "../progress.ts";
 
 export const INTERACTION_FORMATS = ["parquet"] as const;
 export type InteractionFormat = (typeof INTERACTION_FORMATS)[number];

@@ -3,7 +3,7 @@ import { basename, extname, join, relative, sep } from "node:path";
 import type { Database } from "@deepcuts/db";
 import { upsertArtists, upsertTracks } from "../ingest.ts";
 import type { ImportReport } from "./import-error.ts";
-import type { Progress } from "./lastfm.ts";
+import type { Progress } from "../progress.ts";
 
 export const AUDIO_EXTENSIONS = new Set([".wav", ".ogg", ".mp3", ".flac"]);
 

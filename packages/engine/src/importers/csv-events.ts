@@ -5,7 +5,7 @@ import { insertEvents, upsertArtists, upsertTracks, upsertUsers, type EventKindN
 import { readCsvRows } from "./csv.ts";
 import { readJsonLines } from "./json-stream.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
-import type { Progress } from "./lastfm.ts";
+import type { Progress } from "../progress.ts";
 import { InstantError, parseIsoInstant } from "../validation/instant.ts";
 import { checkText, TEXT_LIMITS, TextError, type TextRule } from "../validation/text.ts";
 import { checkPlaylistContexts, PlaylistContextError } from "../listener/outcomes.ts";

@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import type { Database } from "@deepcuts/db";
 import { insertDocuments, type DocumentRow } from "../ingest.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
-import type { Progress } from "./lastfm.ts";
+import type { Progress } from "../progress.ts";
 
 const SOURCES = new Set(["bio", "review", "blog", "tag", "other"]);
 

@@ -3,7 +3,7 @@ import type { Database } from "@deepcuts/db";
 import { insertArtistPlays, insertDocuments, upsertArtists, upsertUsers } from "../ingest.ts";
 import type { ImportReport } from "./import-error.ts";
 
-export type Progress = (message: string, done: number, total: number) => void;
+import type { Progress } from "../progress.ts";
 
 /**
  * Imports a HetRec Last.fm 2K folder: users, artists, artist-level play counts, and each

@@ -6,7 +6,7 @@ import { backfillMatchKeys, TrackResolver, type SongIdentity } from "../identity
 import { InstantError } from "../validation/instant.ts";
 import { checkText, TEXT_LIMITS, TextError } from "../validation/text.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
-import type { Progress } from "./lastfm.ts";
+import type { Progress } from "../progress.ts";
 
 /** A play shorter than this is a skip (a weak negative), as Spotify counts a stream from 30 s. */
 export const SKIP_BELOW_MS = 30_000;

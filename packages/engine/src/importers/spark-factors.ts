@@ -5,8 +5,7 @@ import type { DenseMatrix } from "@deepcuts/models/core";
 import { indexCacheFor } from "../similarity/index-cache.ts";
 import { storeVectors } from "../training/vector-store.ts";
 import { FactorFileError, readFactorFile, type FactorFile, type FactorOrigin } from "./factor-files.ts";
-
-type Progress = (message: string, done: number, total: number) => void;
+import type { Progress } from "../progress.ts";
 
 export const FACTOR_MODELS = ["als"] as const;
 export type FactorModel = (typeof FACTOR_MODELS)[number];

@@ -2,7 +2,8 @@ import type { Database } from "@deepcuts/db";
 import { claimRecord, finishRecord, settleParent, writeProgress, type JobStatusName } from "./records.ts";
 import { thisOwner } from "./owner.ts";
 
-export type Progress = (message: string, done: number, total: number) => void;
+import type { Progress } from "../progress.ts";
+export type { Progress };
 export type JobWork<T> = (progress: Progress, signal: AbortSignal) => Promise<T>;
 
 /** Why this process stopped a job's work. */

@@ -5,6 +5,7 @@ import { enqueueJob } from "../jobs/enqueue.ts";
 import { readRecord, type JobRecord } from "../jobs/records.ts";
 import { computeOutcomeMetrics, type MetricsReport } from "./metrics.ts";
 import { simulateDemoListeners, type SimulateReport } from "./simulate.ts";
+import type { Progress } from "../progress.ts";
 
 export interface SimulateParams {
   /** Only these weeks (YYYY-MM-DD); default every week with playlists. */
@@ -16,8 +17,6 @@ export interface MetricsParams {
   /** How many of the latest weeks to recompute (default 8). */
   weeks?: number;
 }
-
-type Progress = (message: string, done: number, total: number) => void;
 
 /**
  * The SIMULATE job: the demo world's listeners answer the served playlists (simulate.ts), then

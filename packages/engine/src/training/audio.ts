@@ -5,7 +5,7 @@ import { MEL_RANGE } from "../audio/analyze-tracks.ts";
 import { activeModelVersion, beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
 import { loadVectors, storeVectors } from "./vector-store.ts";
 
-type Progress = (message: string, done: number, total: number) => void;
+import type { Progress } from "../progress.ts";
 
 const PITCHES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 

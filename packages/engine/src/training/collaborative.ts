@@ -6,8 +6,7 @@ import { alsLoss, learningCurve, type ValidationPoint } from "./learning-curve.t
 import { beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
 import { storeVectors } from "./vector-store.ts";
 import { forgetListenersDeletedDuringTraining } from "../privacy/model-rows.ts";
-
-type Progress = (message: string, done: number, total: number) => void;
+import type { Progress } from "../progress.ts";
 
 /**
  * Trains a collaborative model from the database: first on the standard 20% holdout to

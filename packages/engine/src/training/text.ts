@@ -2,8 +2,7 @@ import type { Database } from "@deepcuts/db";
 import type { CulturalDocument, CulturalModel, TermKind } from "@deepcuts/models/text";
 import { activeModelVersion, beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
 import { storeVectors } from "./vector-store.ts";
-
-type Progress = (message: string, done: number, total: number) => void;
+import type { Progress } from "../progress.ts";
 
 /** The term kinds stored as top terms (the Echo Nest's three); single words only feed the vectors. */
 const STORED_KINDS: { kind: TermKind; db: "N2" | "NP" | "ADJ" }[] = [

@@ -1,35 +1,13 @@
 import { TopK } from "../core/topk.ts";
 import { assertK, type NeighbourIndex, type Neighbours } from "./neighbour-index.ts";
-import { assertVectorSet, normalizeRows, type VectorSet } from "./vectors.ts";
+import { normalizeRows, UnitRows, type VectorSet } from "./vectors.ts";
 
 /** Brute-force cosine top-k: scans every row, so it is the ground truth for recall. */
-export class ExactIndex implements NeighbourIndex {
+export class ExactIndex extends UnitRows implements NeighbourIndex {
   readonly kind = "exact" as const;
-  readonly size: number;
-  readonly dim: number;
-  private readonly unit: Float32Array;
-  private readonly ids: Int32Array;
-  private readonly rows = new Map<number, number>();
 
   constructor(set: VectorSet) {
-    assertVectorSet(set);
-    this.dim = set.dim;
-    this.size = set.ids.length;
-    this.ids = set.ids;
-    this.unit = normalizeRows(set.data, set.dim);
-    set.ids.forEach((id, row) => this.rows.set(id, row));
-  }
-
-  rowOf(id: number): number {
-    return this.rows.get(id) ?? -1;
-  }
-
-  idAt(row: number): number {
-    return this.ids[row];
-  }
-
-  vectorAt(row: number): Float32Array {
-    return this.unit.subarray(row * this.dim, (row + 1) * this.dim);
+    super(set);
   }
 
   search(query: Float32Array, k: number, exclude?: ReadonlySet<number>): Neighbours {

@@ -2,7 +2,7 @@ import type { Random } from "../core/random.ts";
 import { seededRandom } from "../core/random.ts";
 import { assertK, type NeighbourIndex, type Neighbours } from "./neighbour-index.ts";
 import { PairHeap } from "./pair-heap.ts";
-import { assertVectorSet, normalizeRows, type VectorSet } from "./vectors.ts";
+import { normalizeRows, UnitRows, type VectorSet } from "./vectors.ts";
 
 export interface HnswOptions {
   /** Links per node on upper layers (layer 0 keeps 2M). Default 16. */
@@ -23,16 +23,11 @@ export interface HnswOptions {
  * selection the heuristic of Algorithm 4 (keep a candidate only when it is closer to the new
  * node than to every neighbour already kept), which keeps the graph navigable on clusters.
  */
-export class HnswIndex implements NeighbourIndex {
+export class HnswIndex extends UnitRows implements NeighbourIndex {
   readonly kind = "hnsw" as const;
-  readonly size: number;
-  readonly dim: number;
   readonly m: number;
   readonly efConstruction: number;
   efSearch: number;
-  private readonly unit: Float32Array;
-  private readonly ids: Int32Array;
-  private readonly rows = new Map<number, number>();
   /** links[layer][row]: neighbour rows; undefined above a row's top layer. */
   private readonly links: (Int32Array | undefined)[][] = [];
   private readonly linkCount: (Uint16Array)[] = [];
@@ -44,18 +39,13 @@ export class HnswIndex implements NeighbourIndex {
   private readonly random: Random;
 
   constructor(set: VectorSet, options: HnswOptions = {}) {
-    assertVectorSet(set);
+    super(set);
     this.m = options.m ?? 16;
     if (!Number.isInteger(this.m) || this.m < 2 || this.m > 256) throw new RangeError(`m must be an integer 2..256, got ${this.m}`);
     this.efConstruction = options.efConstruction ?? 100;
     if (!Number.isInteger(this.efConstruction) || this.efConstruction < 1) throw new RangeError(`efConstruction must be a positive integer, got ${this.efConstruction}`);
     this.efSearch = options.efSearch ?? 64;
-    this.dim = set.dim;
-    this.size = set.ids.length;
-    this.ids = set.ids;
-    this.unit = normalizeRows(set.data, set.dim);
     this.visited = new Uint32Array(this.size);
-    set.ids.forEach((id, row) => this.rows.set(id, row));
     this.random = options.random ?? seededRandom(1);
     if (!options.deferBuild) this.insertRows(0, this.size);
   }
@@ -79,18 +69,6 @@ export class HnswIndex implements NeighbourIndex {
       this.insert(row, level);
       this.insertedRows = row + 1;
     }
-  }
-
-  rowOf(id: number): number {
-    return this.rows.get(id) ?? -1;
-  }
-
-  idAt(row: number): number {
-    return this.ids[row];
-  }
-
-  vectorAt(row: number): Float32Array {
-    return this.unit.subarray(row * this.dim, (row + 1) * this.dim);
   }
 
   private maxLinks(layer: number): number {

@@ -37,3 +37,38 @@ export function dotRows(x: Float32Array, a: number, y: Float32Array, b: number, 
   for (let j = 0; j < dim; j++) s += x[ao + j] * y[bo + j];
   return s;
 }
+
+/**
+ * A vector set as unit rows, with the id <-> row bookkeeping every index over it needs
+ * (exact.ts, hnsw.ts): rows in the set's order, ids as given.
+ */
+export abstract class UnitRows {
+  readonly size: number;
+  readonly dim: number;
+  protected readonly unit: Float32Array;
+  protected readonly ids: Int32Array;
+  private readonly rows = new Map<number, number>();
+
+  protected constructor(set: VectorSet) {
+    assertVectorSet(set);
+    this.dim = set.dim;
+    this.size = set.ids.length;
+    this.ids = set.ids;
+    this.unit = normalizeRows(set.data, set.dim);
+    set.ids.forEach((id, row) => this.rows.set(id, row));
+  }
+
+  /** The row of `id`, or -1 when the set has no such id. */
+  rowOf(id: number): number {
+    return this.rows.get(id) ?? -1;
+  }
+
+  idAt(row: number): number {
+    return this.ids[row];
+  }
+
+  /** Row `row` as a unit vector (a view, not a copy). */
+  vectorAt(row: number): Float32Array {
+    return this.unit.subarray(row * this.dim, (row + 1) * this.dim);
+  }
+}

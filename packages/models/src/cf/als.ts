@@ -1,16 +1,14 @@
 import { availableParallelism } from "node:os";
-import { CancelledError, ModelFitError, NotFittedError } from "../core/errors.ts";
+import { CancelledError, ModelFitError } from "../core/errors.ts";
 import { transposeCsr, type Csr, type DenseMatrix } from "../core/matrix.ts";
 import { RowScratch, solveRowsCholesky, type RowProblem } from "./als-rows.ts";
 import { createBackend, type CfBackend } from "./backend.ts";
+import { MatrixFactorization } from "./factorization.ts";
 import { solveRowsBatchedCg } from "./batched-cg.ts";
 import { cpuKernels } from "./kernels.ts";
 import { readModelFile, writeModelFile } from "./model-file.ts";
 import { alsParams, randomOf, storableParams, type AlsParams } from "./params.ts";
-import {
-  factorScoreBlock, mostSimilar, normalizedRows, recommendByScores,
-  type FitOptions, type Recommendations, type RecommendOptions, type Recommender,
-} from "./recommend.ts";
+import type { FitOptions } from "./recommend.ts";
 import { checkCsr, confidenceMatrix } from "./signals.ts";
 import { allocateSimdArena, SimdSolver } from "./simd-rows.ts";
 import { RowSolvePool, sharedCsr, sharedFloat32, type SharedAlsState } from "./solve-pool.ts";
@@ -21,27 +19,14 @@ import { simdSupported } from "./wasm-simd.ts";
  * `fit` takes interaction strengths (play counts, or `combineSignals` output) and turns them into
  * confidence c = 1 + alpha * f(r) itself.
  */
-export class ImplicitAls implements Recommender {
+export class ImplicitAls extends MatrixFactorization {
   readonly params: AlsParams;
-  private users: DenseMatrix | null = null;
-  private items: DenseMatrix | null = null;
-  private normalizedUsers: DenseMatrix | null = null;
-  private normalizedItems: DenseMatrix | null = null;
   private itemGram: Float64Array | null = null;
-  private scoringBackend: CfBackend | null = null;
 
   constructor(options: Partial<AlsParams> = {}) {
-    this.params = alsParams(options, availableParallelism());
-  }
-
-  get userFactors(): DenseMatrix {
-    if (!this.users) throw new NotFittedError("ImplicitAls");
-    return this.users;
-  }
-
-  get itemFactors(): DenseMatrix {
-    if (!this.items) throw new NotFittedError("ImplicitAls");
-    return this.items;
+    const params = alsParams(options, availableParallelism());
+    super("ImplicitAls", params.backend);
+    this.params = params;
   }
 
   /** Trains on a users x items matrix of interaction strengths (>= 0). Resolves to this model. */
@@ -117,36 +102,9 @@ export class ImplicitAls implements Recommender {
     else solveRowsCholesky(pr, 0, csr.rows, new RowScratch(s.k, true));
   }
 
-  private setFactors(users: DenseMatrix, items: DenseMatrix): void {
-    this.users = users;
-    this.items = items;
-    this.normalizedUsers = null;
-    this.normalizedItems = null;
+  protected override setFactors(users: DenseMatrix, items: DenseMatrix): void {
+    super.setFactors(users, items);
     this.itemGram = null;
-  }
-
-  private get backend(): CfBackend {
-    this.scoringBackend ??= createBackend(this.params.backend);
-    return this.scoringBackend;
-  }
-
-  /** Top-n items per user (see `RecommendOptions`); userItems holds their histories. */
-  recommend(userIndices: Int32Array, userItems: Csr, options: RecommendOptions): Recommendations {
-    const users = this.userFactors, items = this.itemFactors;
-    const score = factorScoreBlock(this.backend, users, items, null);
-    return recommendByScores(score, userIndices, userItems, options, users.rows, items.rows);
-  }
-
-  /** The n items with the most similar factors (cosine), the item itself left out. */
-  similarItems(itemIndex: number, n: number): Recommendations {
-    this.normalizedItems ??= normalizedRows(this.itemFactors);
-    return mostSimilar(this.backend, this.normalizedItems, itemIndex, n, "itemIndex");
-  }
-
-  /** The n users with the most similar factors (cosine), the user left out. */
-  similarUsers(userIndex: number, n: number): Recommendations {
-    this.normalizedUsers ??= normalizedRows(this.userFactors);
-    return mostSimilar(this.backend, this.normalizedUsers, userIndex, n, "userIndex");
   }
 
   /**

@@ -2,13 +2,10 @@ import { CancelledError, ModelFitError, NotFittedError } from "../core/errors.ts
 import { transposeCsr, type Csr, type DenseMatrix } from "../core/matrix.ts";
 import { gaussian, type Random } from "../core/random.ts";
 import { mergedHistory } from "./als.ts";
-import { createBackend, type CfBackend } from "./backend.ts";
+import { MatrixFactorization } from "./factorization.ts";
 import { readModelFile, writeModelFile } from "./model-file.ts";
 import { lmfParams, randomOf, storableParams, type LmfParams } from "./params.ts";
-import {
-  factorScoreBlock, mostSimilar, normalizedRows, recommendByScores,
-  type FitOptions, type Recommendations, type RecommendOptions, type Recommender,
-} from "./recommend.ts";
+import type { FitOptions } from "./recommend.ts";
 import { checkCsr } from "./signals.ts";
 
 /** Positive-example weight alpha * f(r) of Johnson 2014 (f raw or log1p). */
@@ -112,28 +109,15 @@ function ascend(own: Side, other: Side, m: Csr, weights: Float32Array, k: number
  * Logistic matrix factorization with user and item biases, p(l_ui) = sigmoid(x_u.y_i + b_u + b_i)
  * (Johnson 2014), trained by alternating AdaGrad gradient ascent; same API shape as ImplicitAls.
  */
-export class LogisticMf implements Recommender {
+export class LogisticMf extends MatrixFactorization {
   readonly params: LmfParams;
-  private users: DenseMatrix | null = null;
-  private items: DenseMatrix | null = null;
   private userBiases: Float32Array | null = null;
   private itemBiases: Float32Array | null = null;
-  private normalizedItems: DenseMatrix | null = null;
-  private normalizedUsers: DenseMatrix | null = null;
-  private scoringBackend: CfBackend | null = null;
 
   constructor(options: Partial<LmfParams> = {}) {
-    this.params = lmfParams(options);
-  }
-
-  get userFactors(): DenseMatrix {
-    if (!this.users) throw new NotFittedError("LogisticMf");
-    return this.users;
-  }
-
-  get itemFactors(): DenseMatrix {
-    if (!this.items) throw new NotFittedError("LogisticMf");
-    return this.items;
+    const params = lmfParams(options);
+    super("LogisticMf", params.backend);
+    this.params = params;
   }
 
   /** Item biases b_i (popularity learned by the model). */
@@ -182,34 +166,14 @@ export class LogisticMf implements Recommender {
   }
 
   private set(users: DenseMatrix, items: DenseMatrix, userBias: Float32Array, itemBias: Float32Array): void {
-    this.users = users;
-    this.items = items;
+    this.setFactors(users, items);
     this.userBiases = userBias;
     this.itemBiases = itemBias;
-    this.normalizedItems = null;
-    this.normalizedUsers = null;
-  }
-
-  private get backend(): CfBackend {
-    this.scoringBackend ??= createBackend(this.params.backend);
-    return this.scoringBackend;
   }
 
   /** Ranks by x_u.y_i + b_i (b_u is the same for every item of a user, so it cannot change the order). */
-  recommend(userIndices: Int32Array, userItems: Csr, options: RecommendOptions): Recommendations {
-    const users = this.userFactors, items = this.itemFactors;
-    const score = factorScoreBlock(this.backend, users, items, this.itemBias);
-    return recommendByScores(score, userIndices, userItems, options, users.rows, items.rows);
-  }
-
-  similarItems(itemIndex: number, n: number): Recommendations {
-    this.normalizedItems ??= normalizedRows(this.itemFactors);
-    return mostSimilar(this.backend, this.normalizedItems, itemIndex, n, "itemIndex");
-  }
-
-  similarUsers(userIndex: number, n: number): Recommendations {
-    this.normalizedUsers ??= normalizedRows(this.userFactors);
-    return mostSimilar(this.backend, this.normalizedUsers, userIndex, n, "userIndex");
+  protected override scoringItemBias(): Float32Array {
+    return this.itemBias;
   }
 
   /**
