@@ -1,7 +1,9 @@
 import "reflect-metadata";
 import { createHash } from "node:crypto";
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ApolloClient, HttpLink, InMemoryCache, gql as apolloGql } from "@apollo/client";
+import { relayStylePagination } from "@apollo/client/utilities";
 import { createPersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { Client as UrqlClient, cacheExchange, fetchExchange, gql as urqlGql, subscriptionExchange } from "@urql/core";
@@ -21,6 +23,44 @@ const skipPostgres = await postgresUnavailable();
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 type TrackPage = { tracks: { totalCount: number; edges: { node: { title: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 const TITLES = Array.from({ length: 120 }, (_, i) => `Song ${i}`).sort();
+type WalkPage = {
+  tracks: { edges: { cursor: string; node: { id: string; title: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
+};
+const WALK = `query Walk($first: Int, $after: String, $last: Int, $before: String) {
+  tracks(first: $first, after: $after, last: $last, before: $before) { edges { cursor node { id title } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+}`;
+
+/**
+ * Walks the catalogue 50 tracks at a time with Apollo Client, its cache merging the pages with
+ * relayStylePagination (as docs/api.md sets it up): `first`/`after` forwards or `last`/`before`
+ * backwards. `visited`: the titles in the order the walk met them (backwards: last track first);
+ * `list`: the list the cache assembled from the pages, in the connection's order.
+ */
+async function apolloWalk(url: string, key: string, direction: "forward" | "backward") {
+  const client = new ApolloClient({
+    link: new HttpLink({ uri: url, headers: { authorization: `Bearer ${key}` } }),
+    cache: new InMemoryCache({ typePolicies: { Query: { fields: { tracks: relayStylePagination(["search", "artistId"]) } } } }),
+  });
+  const visited: string[] = [];
+  let list: string[] = [];
+  let cursor: string | null = null;
+  for (let pages = 1; ; pages++) {
+    const variables: Record<string, unknown> = direction === "forward" ? { first: 50, after: cursor } : { last: 50, before: cursor };
+    const { data }: { data?: WalkPage } = await client.query<WalkPage>({ query: apolloGql(WALK), variables, fetchPolicy: "network-only" });
+    // The cache answers with every page so far: the new page is at the end (forwards) or the start (backwards).
+    const merged = data!.tracks.edges.map((e) => e.node.title);
+    const page = direction === "forward" ? merged.slice(list.length) : merged.slice(0, merged.length - list.length);
+    expect(page.length).toBe(pages < 3 ? 50 : 20);
+    visited.push(...(direction === "forward" ? page : page.reverse()));
+    list = merged;
+    const { hasNextPage, hasPreviousPage, startCursor, endCursor } = data!.tracks.pageInfo;
+    if (direction === "forward" ? !hasNextPage : !hasPreviousPage) {
+      client.stop();
+      return { visited, list, pages };
+    }
+    cursor = direction === "forward" ? endCursor : startCursor;
+  }
+}
 
 function wsClient(url: string, key?: string): WsClient {
   return createWsClient({ url: url.replace(/^http/, "ws"), webSocketImpl: WebSocket, connectionParams: key ? { authorization: `Bearer ${key}` } : {}, retryAttempts: 0, lazy: true });
@@ -90,7 +130,18 @@ describe.each<Target>(["embedded", "postgres"])("GraphQL clients against the run
     client.stop();
   });
 
-  it.skipIf(skip)(`urql with its default settings: queries by GET with a key, a forward walk, a mutation by POST${why}`, async () => {
+  it.skipIf(skip)(`Apollo Client's relayStylePagination walks the catalogue forwards and backwards: the backward walk meets exactly the forward walk's tracks in reverse${why}`, async () => {
+    const forward = await apolloWalk(w.api.url, w.keys.curator, "forward");
+    const backward = await apolloWalk(w.api.url, w.keys.curator, "backward");
+    expect([forward.pages, backward.pages]).toEqual([3, 3]);
+    expect([...forward.visited].sort()).toEqual(TITLES);
+    expect(backward.visited).toEqual([...forward.visited].reverse());
+    // Both caches assembled the same list in the same order, with no page twice or missing.
+    expect(backward.list).toEqual(forward.list);
+    expect(forward.list).toEqual(forward.visited);
+  });
+
+  it.skipIf(skip)(`urql with its default settings: queries by GET with a key, a walk forwards and backwards, a mutation by POST${why}`, async () => {
     const methods: string[] = [];
     const client = new UrqlClient({
       url: w.api.url,
@@ -107,8 +158,20 @@ describe.each<Target>(["embedded", "postgres"])("GraphQL clients against the run
       names.push(...r.data.artists.edges.map((e: { node: { name: string } }) => e.node.name));
       after = r.data.artists.pageInfo.hasNextPage ? r.data.artists.pageInfo.endCursor : null;
     } while (after);
-    expect(names.sort()).toEqual(["Artist 0", "Artist 1", "Artist 2", "Artist 3"]);
+    expect([...names].sort()).toEqual(["Artist 0", "Artist 1", "Artist 2", "Artist 3"]);
     expect(methods).toEqual(["GET", "GET"]);
+    // Backwards with last/before, one artist at a time: exactly the forward walk's artists, in reverse.
+    const BACK = urqlGql`query ArtistsBack($before: String) { artists(last: 1, before: $before) { edges { node { name } } pageInfo { hasPreviousPage startCursor } } }`;
+    const back: string[] = [];
+    let before: string | null = null;
+    do {
+      const r = await client.query(BACK, { before }, { requestPolicy: "network-only" }).toPromise();
+      expect(r.error).toBeUndefined();
+      back.push(...r.data.artists.edges.map((e: { node: { name: string } }) => e.node.name).reverse());
+      before = r.data.artists.pageInfo.hasPreviousPage ? r.data.artists.pageInfo.startCursor : null;
+    } while (before);
+    expect(back).toEqual([...names].reverse());
+    expect(methods).toEqual(["GET", "GET", "GET", "GET", "GET", "GET"]);
 
     const listener = new UrqlClient({ url: w.api.url, exchanges: [cacheExchange, fetchExchange], fetchOptions: { headers: { authorization: `Bearer ${w.keys.listener}` } } });
     const saved = await listener.mutation(urqlGql`mutation Save($u: Int!, $t: Int!) { saveTrack(userId: $u, trackId: $t) { recorded } }`, { u: w.userIds[0], t: w.trackIds[5] }).toPromise();
@@ -158,7 +221,12 @@ describe.each<Target>(["embedded", "postgres"])("GraphQL clients against the run
   });
 
   it.skipIf(skip)(`progress another process writes reaches subscribers; roles and keys hold over WebSocket${why}`, async () => {
-    const [{ id }] = await w.t.db.query<{ id: number }>(`INSERT INTO jobs (kind, status, params, total, started_at) VALUES ('IMPORT', 'RUNNING', '{}', 10, now()) RETURNING id`);
+    // Owned by a live process (this one) with a fresh heartbeat, as a worker's job is: the API's
+    // job reconciler marks a RUNNING job without a live owner INTERRUPTED.
+    const [{ id }] = await w.t.db.query<{ id: number }>(
+      `INSERT INTO jobs (kind, status, params, total, started_at, owner, heartbeat_at) VALUES ('IMPORT', 'RUNNING', '{}', 10, now(), $1, now()) RETURNING id`,
+      [`${hostname()}:${process.pid}`],
+    );
     // On PostgreSQL a second pool stands for a worker process; the embedded database has one writer.
     const other = target === "postgres" ? await openPostgres(w.t.url!, "postgres", "test", 2) : null;
     const writer = other ?? w.t.db;
@@ -167,7 +235,7 @@ describe.each<Target>(["embedded", "postgres"])("GraphQL clients against the run
       const followed = collect<{ jobProgress: { done: number; status: string } }>(curator, `subscription($id: Int!) { jobProgress(id: $id) { done status } }`, { id });
       await expect.poll(() => followed.values.length).toBe(1);
       for (const done of [3, 7]) {
-        await writer.query(`UPDATE jobs SET done = $2, message = 'step' WHERE id = $1`, [id, done]);
+        await writer.query(`UPDATE jobs SET done = $2, message = 'step', heartbeat_at = now() WHERE id = $1`, [id, done]);
         await expect.poll(() => followed.values.at(-1)?.jobProgress.done, { timeout: 3000 }).toBe(done);
       }
       await writer.query(`UPDATE jobs SET done = 10, status = 'SUCCEEDED', finished_at = now() WHERE id = $1`, [id]);

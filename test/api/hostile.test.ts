@@ -48,7 +48,10 @@ interface Context {
   types: Map<string, SchemaType>;
   cursors: string[];
   blendId: number;
+  blendVersion: number;
   spareKeyId: number;
+  /** A stopped experiment (control: the active blend; candidate: the walk's blend version). */
+  experimentId: number;
 }
 
 /** An ordinary value for an argument, by its name and type: what a well-behaved client sends. */
@@ -85,7 +88,12 @@ function normalScalarOrInput(c: Context, arg: InputValue, op: string): unknown {
     case "userId": return op === "deleteListener" ? c.w.userIds[2] : c.w.userIds[0];
     case "trackId": return op === "markNotForMe" ? null : c.w.trackIds[0];
     case "artistId": return op === "markNotForMe" ? c.w.artistIds[1] : op === "similarArtists" || op === "coMentionedArtists" ? c.w.artistIds[0] : null;
+    case "candidateVersion": return c.blendVersion;
+    case "alpha": return 0.05;
+    case "power": return 0.8;
+    case "minimumEffect": return 0.02;
     case "id": return op === "activateModelVersion" ? c.w.alsVersionId : op === "activateBlendConfig" ? c.blendId : op === "revokeApiKey" ? c.spareKeyId
+      : op === "experimentResults" || op === "stopExperiment" ? c.experimentId
       : op === "user" ? c.w.userIds[0] : op === "track" ? c.w.trackIds[0] : op === "artist" ? c.w.artistIds[0] : op === "node" ? globalIdOf("User", c.w.userIds[0]) : 999_999;
     case "first": return 5;
     case "eventId": return `hostile-${Math.random().toString(36).slice(2, 10)}`;
@@ -288,11 +296,22 @@ describe.each<Target>(["embedded", "postgres"])("a hostile client walking the li
       Buffer.from(`id:${w.userIds[1]}`).toString("base64url"),
     ].filter((x): x is string => x !== null);
     expect(cursors.length).toBe(4);
-    const blend = await gql(w.api.url, `mutation($w:BlendWeightsInput!,$c:BlendConstraintsInput!){ createBlendConfig(weights:$w, constraints:$c){ id: databaseId } }`, {
+    const blend = await gql(w.api.url, `mutation($w:BlendWeightsInput!,$c:BlendConstraintsInput!){ createBlendConfig(weights:$w, constraints:$c){ id: databaseId version } }`, {
       w: { collaborative: 1, text: 0.5, audio: 0, popularity: 0.1, novelty: 0 }, c: { playlistSize: 10, artistCap: 3, knownArtistShare: 0.5, diversity: 0.2, excludeSkipped: true },
     }, w.keys.curator);
     const spare = await gql(w.api.url, `mutation($u:Int){ createApiKey(name:"spare", role:LISTENER, userId:$u){ id } }`, { u: w.userIds[3] }, w.keys.admin);
-    const c: Context = { w, types, cursors, blendId: (blend.body.data!.createBlendConfig as { id: number }).id, spareKeyId: (spare.body.data!.createApiKey as { id: number }).id };
+    const made = blend.body.data!.createBlendConfig as { id: number; version: number };
+    // A second version to be the experiments' candidate (the first may be the one serving).
+    const candidate = await gql(w.api.url, `mutation($w:BlendWeightsInput!,$c:BlendConstraintsInput!){ createBlendConfig(weights:$w, constraints:$c){ version } }`, {
+      w: { collaborative: 1, text: 0.2, audio: 0, popularity: 0.1, novelty: 0 }, c: { playlistSize: 10, artistCap: 3, knownArtistShare: 0.5, diversity: 0.2, excludeSkipped: true },
+    }, w.keys.curator);
+    const candidateVersion = (candidate.body.data!.createBlendConfig as { version: number }).version;
+    // An experiment to read and stop (stopping is idempotent); the walk's createExperiment starts another.
+    const experiment = await gql(w.api.url, `mutation($v:Int!){ createExperiment(input:{ name:"walk", design:AB, candidateVersion:$v }){ databaseId } }`, { v: candidateVersion }, w.keys.curator);
+    expect(experiment.body.errors).toBeUndefined();
+    const experimentId = (experiment.body.data!.createExperiment as { databaseId: number }).databaseId;
+    await gql(w.api.url, `mutation($id:Int!){ stopExperiment(id:$id){ status } }`, { id: experimentId }, w.keys.curator);
+    const c: Context = { w, types, cursors, blendId: made.id, blendVersion: candidateVersion, experimentId, spareKeyId: (spare.body.data!.createApiKey as { id: number }).id };
 
     const problems: string[] = [];
     const answered = new Set<string>();

@@ -74,6 +74,13 @@ const OPERATIONS: Operation[] = [
   // On a listener nobody owns (deleting listener 0 here would take the matrix's keys with it): only an admin gets as far as NOT_FOUND.
   { name: "outcomeMetrics", min: "curator", query: () => [`{ outcomeMetrics(weeks:1){ metric value } }`, {}] },
   { name: "startOutcomeMetrics", min: "curator", query: () => [`mutation{ startOutcomeMetrics{ status } }`, {}] },
+  { name: "weeklySummaries", min: "curator", query: () => [`{ weeklySummaries(weeks:1){ weekStart playlists } }`, {}] },
+  { name: "evaluateBlend", min: "curator", query: () => [`query($w:BlendWeightsInput!,$c:BlendConstraintsInput!){ evaluateBlend(weights:$w, constraints:$c, listeners:5){ listeners } }`, { w: weights, c: constraints }] },
+  { name: "experiments", min: "curator", query: () => [`{ experiments{ name status } }`, {}] },
+  { name: "experimentResults", min: "curator", allowedError: "NOT_FOUND", query: () => [`{ experimentResults(id:999999){ verdict } }`, {}] },
+  { name: "createExperiment", min: "curator", allowedError: "NOT_FOUND", query: () => [`mutation{ createExperiment(input:{ name:"matrix", design:AB, candidateVersion:999999 }){ sampleSize } }`, {}] },
+  { name: "stopExperiment", min: "curator", allowedError: "NOT_FOUND", query: () => [`mutation{ stopExperiment(id:999999){ status } }`, {}] },
+  { name: "offPolicyEstimate", min: "curator", query: () => [`query($w:BlendWeightsInput!){ offPolicyEstimate(weights:$w, weeks:1){ streamRate{ value lower upper n } matchedSlots } }`, { w: weights }] },
   { name: "crawlSites", min: "curator", query: () => [`{ crawlSites{ url } }`, {}] },
   { name: "coMentionedArtists", min: "curator", query: (w) => [`query($a:Int!){ coMentionedArtists(artistId:$a){ score } }`, { a: w.artistIds[0] }] },
   { name: "addCrawlSite", min: "curator", query: () => [`mutation($u:String!){ addCrawlSite(url:$u){ url } }`, { u: `https://example.org/feed-${serial++}.xml` }] },

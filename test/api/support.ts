@@ -147,7 +147,9 @@ export async function startApiWorld(target: Target): Promise<ApiWorld> {
     otherListener: (await createApiKey(t.db, { name: "listener 1", role: "LISTENER", userId: userIds[1] })).key,
   };
   const counter = countingDatabase(t.db);
-  const api = await startApi(counter.db, 0);
+  // No key cache: every request looks its key up, so the query counts in the tests are exact
+  // (key-cache.test.ts covers the cache).
+  const api = await startApi(counter.db, 0, { http: { keyCacheMs: 0 } });
   // One in-process job worker, as `deepcuts serve` runs (no weekly cron: tests queue runs themselves).
   const worker = await startWorker(t.db, { threads: 1, home: t.home ?? tmpdir(), schedule: false });
   return {

@@ -1,14 +1,17 @@
-// npm run bench:api [-- --target postgres|embedded --listeners N --tracks N --events N --seconds S --concurrency C --rounds R --hnsw-rows N]
+// npm run bench:api [-- --target postgres|embedded --listeners N --tracks N --events N --seconds S --concurrency C --rounds R --hnsw-rows N --scenarios bare,health,weekly,similar]
 // Requests per second and latency percentiles of the GraphQL API for the weekly playlist query
 // and for similar tracks, beside a bare Apollo server answering a constant (the ceiling) in the
 // same run. The load runs in a worker thread so client and server each get a core. The
-// scenarios run in turn `rounds` times, so a noisy neighbour shows up as round-to-round spread.
-import { cpus } from "node:os";
+// scenarios run in turn `rounds` times, so a noisy neighbour shows up as round-to-round spread;
+// each round prints weeklyPlaylist's share of the bare server's req/s, and each row the load
+// average it ran under. The npm script runs it with NODE_ENV=production, as the API is deployed.
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
-import { float32ToBytes } from "@deepcuts/db";
+import { float32ToBytes, type Database } from "@deepcuts/db";
 import { generateWorld } from "@deepcuts/demo";
 import { gaussian, seededRandom } from "@deepcuts/models/core";
 import { ExactIndex, HnswIndex, measureRecall } from "../../packages/models/src/ann/index.ts";
@@ -30,8 +33,13 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "16" },
     "hnsw-rows": { type: "string", default: "50000" },
     rounds: { type: "string", default: "2" },
+    scenarios: { type: "string", default: "bare,health,weekly,similar" },
   },
 });
+const SCENARIOS = ["bare", "health", "weekly", "similar"];
+const wanted = values.scenarios.split(",").map((x) => x.trim());
+const unknown = wanted.filter((w) => !SCENARIOS.includes(w));
+if (unknown.length) throw new Error(`--scenarios takes ${SCENARIOS.join(", ")}; got '${unknown.join("', '")}'`);
 const durationMs = Number(values.seconds) * 1000;
 const concurrency = Number(values.concurrency);
 const DIM = 64;
@@ -44,11 +52,60 @@ function load(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-function report(name: string, r: LoadResult): string {
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+function figures(r: LoadResult): Figures & { at: (p: number) => number; count: number } {
   const sorted = Float64Array.from(r.latenciesMs).sort();
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
-  const rps = (sorted.length / (r.elapsedMs / 1000)).toFixed(0);
-  return `| ${name} | ${rps} | ${at(0.5)} | ${at(0.9)} | ${at(0.99)} | ${sorted[sorted.length - 1].toFixed(1)} | ${sorted.length} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ""} |`;
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return { rps: sorted.length / (r.elapsedMs / 1000), p50: at(0.5), p99: at(0.99), at, count: sorted.length };
+}
+
+const load1 = () => loadavg()[0].toFixed(1);
+
+/**
+ * CPU time in ms a process (or one of its threads) has used, from /proc (Linux: null elsewhere,
+ * and for a pid that is not `command`). CPU time is what a request costs whatever else runs on
+ * the machine; wall-clock rates move with the neighbours' load.
+ */
+function cpuMs(path: string, command?: string): number | null {
+  try {
+    const stat = readFileSync(`${path}/stat`, "utf8");
+    if (command && !stat.startsWith(`${path.split("/")[2]} (${command})`)) return null;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return null;
+  }
+}
+
+/** The API's main thread (the load runs in a worker thread) and the database's backends serving this bench. */
+async function cpuSnapshot(db: Database): Promise<{ api: number | null; backends: Map<number, number | null> }> {
+  const pids = db.target === "postgres" ? await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`) : [];
+  return { api: cpuMs(`/proc/${process.pid}/task/${process.pid}`), backends: new Map(pids.map(({ pid }) => [pid, cpuMs(`/proc/${pid}`, "postgres")])) };
+}
+
+/** CPU ms per request between two snapshots: API thread, and database backends ("-" when not measurable here). */
+function cpuPerRequest(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: Awaited<ReturnType<typeof cpuSnapshot>>, requests: number): [string, string] {
+  const api = before.api !== null && after.api !== null ? ((after.api - before.api) / requests).toFixed(2) : "-";
+  // A backend that is gone by the time /proc is read was closed idle (the pool drops idle
+  // connections): it adds nothing. None readable at all: the server runs elsewhere.
+  let backends = 0;
+  let measurable = false;
+  for (const [pid, ms] of after.backends) {
+    if (ms === null) continue;
+    measurable = true;
+    backends += ms - (before.backends.get(pid) ?? 0);
+  }
+  return [api, measurable ? (backends / requests).toFixed(2) : "-"];
+}
+
+function report(name: string, r: LoadResult, load: string, cpu: [string, string]): string {
+  const f = figures(r);
+  return `| ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(1)} | ${f.at(0.9).toFixed(1)} | ${f.p99.toFixed(1)} | ${f.at(1).toFixed(1)} | ${f.count} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ""} | ${cpu[0]} | ${cpu[1]} | ${load} |`;
 }
 
 /** 64-d vectors in 50 gaussian clusters, the shape trained embeddings have. */
@@ -63,7 +120,7 @@ function clusteredVectors(n: number, seed: number): Float32Array {
   return data;
 }
 
-console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; target ${values.target}; ${concurrency} concurrent clients, ${values.seconds} s per scenario`);
+console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}, NODE_ENV=${process.env.NODE_ENV ?? "(unset)"}; target ${values.target}; ${concurrency} concurrent clients, ${values.seconds} s per scenario; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 const world = generateWorld({ listeners: Number(values.listeners), artists: Number(values.artists), tracks: Number(values.tracks), events: Number(values.events) });
 console.log(`world: ${world.users.length} listeners, ${world.tracks.length} tracks, ${world.eventCount} events`);
 const t = await createTestDatabase(values.target as Target);
@@ -91,23 +148,42 @@ try {
   const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
   const playlistQuery = `query($u:Int!){ weeklyPlaylist(userId:$u){ weekStart totalDurationMs items{ position reason durationMs track{ title durationMs artist{ name } } } } }`;
   const similarQuery = `query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:10){ score track{ title artist{ name } } } }`;
-  const scenarios: [string, LoadJob][] = [
-    ["bare Apollo, constant `{ hello }`", { url: bareUrl, key: null, bodies: [body(`{ hello }`, {})], concurrency, durationMs }],
-    ["Deepcuts `{ health { ok } }` (no key)", { url: api.url, key: null, bodies: [body(`{ health { ok } }`, {})], concurrency, durationMs }],
-    ["weeklyPlaylist (30 items + track + artist)", { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(playlistQuery, { u: pick(userIds) })), concurrency, durationMs }],
-    ["similarTracks COLLABORATIVE first:10", { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(similarQuery, { t: pick(trackIds) })), concurrency, durationMs }],
+  const all: [string, string, LoadJob][] = [
+    ["bare", "bare Apollo, constant `{ hello }`", { url: bareUrl, key: null, bodies: [body(`{ hello }`, {})], concurrency, durationMs }],
+    ["health", "Deepcuts `{ health { ok } }` (no key)", { url: api.url, key: null, bodies: [body(`{ health { ok } }`, {})], concurrency, durationMs }],
+    ["weekly", "weeklyPlaylist (30 items + track + artist)", { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(playlistQuery, { u: pick(userIds) })), concurrency, durationMs }],
+    ["similar", "similarTracks COLLABORATIVE first:10", { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(similarQuery, { t: pick(trackIds) })), concurrency, durationMs }],
   ];
-  // One request first so the index is built and caches are warm.
-  await load({ ...scenarios[3][1], durationMs: 500, concurrency: 1 });
-  await load({ ...scenarios[2][1], durationMs: 500, concurrency: 1 });
-  const lines = ["| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors |", "|---|---|---|---|---|---|---|---|"];
+  const scenarios = all.filter(([id]) => wanted.includes(id));
+  // A second of each first, so the index is built, caches are warm and every server's code is
+  // compiled before anything is timed (the bare server included: cold, it loses its first round).
+  for (const [, , job] of scenarios) await load({ ...job, durationMs: 1000 });
+  const lines = [
+    "| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors | API thread CPU ms/req | PostgreSQL CPU ms/req | load (1 min) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  const shares: string[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
-    for (const [name, job] of scenarios) {
-      lines.push(report(`${name} (round ${round})`, await load(job)));
+    const measured = new Map<string, Figures>();
+    for (const [id, name, job] of scenarios) {
+      const before = await cpuSnapshot(t.db);
+      const result = await load(job);
+      const cpu = cpuPerRequest(before, await cpuSnapshot(t.db), result.latenciesMs.length);
+      measured.set(id, figures(result));
+      lines.push(report(`${name} (round ${round})`, result, load1(), cpu));
       console.log(lines[lines.length - 1]);
     }
+    const [weekly, ceiling] = [measured.get("weekly"), measured.get("bare")];
+    if (weekly && ceiling) {
+      shares.push(
+        `round ${round}: weeklyPlaylist ${weekly.rps.toFixed(0)} req/s (p50 ${weekly.p50.toFixed(1)} ms, p99 ${weekly.p99.toFixed(1)} ms) = ` +
+          `${((100 * weekly.rps) / ceiling.rps).toFixed(0)}% of bare Apollo's ${ceiling.rps.toFixed(0)} req/s (p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms), ` +
+          `${concurrency} clients; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+      );
+      console.log(shares[shares.length - 1]);
+    }
   }
-  console.log(["", ...lines].join("\n"));
+  console.log(["", ...lines, "", ...shares].join("\n"));
   await api.stop();
 
   // The index behind similarTracks at catalogue scale: HNSW build time, query time and recall.

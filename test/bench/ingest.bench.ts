@@ -1,29 +1,136 @@
-// npm run bench:ingest [-- --target embedded|postgres|both] [--events N] [--full] [--keep]
-// Bulk listening-event import speed (raw multi-row INSERT ... unnest, not createMany), on the
-// embedded database and on PostgreSQL, and with --full the time to load the whole benchmark
-// world (100,000 listeners, 50,000 tracks, 10 million events). --keep leaves the PostgreSQL
+// npm run bench:ingest [-- --target embedded|postgres|both] [--events N] [--world] [--full] [--keep]
+// Default: writes a CSV of N listening events (default 1,000,000; N/100 listeners up to 100,000,
+// 50,000 tracks) and imports it with `importEvents` (streamed parse, COPY into a staging table,
+// one set-based merge with the aggregates), each target in a child process of its own so its
+// peak RSS is its own; then imports the same file again and checks that it adds nothing.
+// Prints events/s (raw events, merge included), peak RSS and the load average.
+// --world: the older measure, loading a generated demo world (catalogue, texts, events) with
+// loadDemoWorld; --full (implies --world) loads the whole 10-million-event world, --keep (implies --world) leaves the PostgreSQL
 // database in place and prints its URL, for `npm run bench:weekly -- --database-url <url>`.
-import { cpus } from "node:os";
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";
 import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
+import { importEvents } from "@deepcuts/engine/importers/csv-events.ts";
+import type { Database } from "@deepcuts/db";
 import { createTestDatabase, postgresUnavailable, type Target } from "../support/databases.ts";
 
 const { values } = parseArgs({
-  options: { target: { type: "string", default: "both" }, events: { type: "string", default: "1000000" }, full: { type: "boolean" }, keep: { type: "boolean" } },
+  options: {
+    target: { type: "string", default: "both" },
+    events: { type: "string", default: "1000000" },
+    world: { type: "boolean" },
+    full: { type: "boolean" },
+    keep: { type: "boolean" },
+    file: { type: "string" },
+  },
 });
+const worldMode = Boolean(values.world || values.full || values.keep);
 const targets: Target[] = values.target === "both" ? ["embedded", "postgres"] : [values.target as Target];
-const events = values.full ? undefined : Number(values.events);
+const events = Number(values.events);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
+const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
 
-console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}`);
-for (const target of targets) {
-  if (target === "postgres" && (await postgresUnavailable())) {
-    console.log(`postgres: skipped (${await postgresUnavailable()})`);
-    continue;
+/** N events as CSV, written as a stream; a seeded generator, so the same N gives the same file. */
+async function writeEventsFile(path: string, n: number): Promise<void> {
+  const listeners = Math.min(100_000, Math.max(1000, Math.round(n / 100)));
+  let seed = 42;
+  const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const out = createWriteStream(path);
+  out.write("event_id,user,kind,track,artist,occurred_at,ms_played\n");
+  const start = Date.UTC(2026, 0, 1);
+  let chunk = "";
+  for (let i = 0; i < n; i++) {
+    const track = Math.floor(random() ** 2 * 50_000);
+    const skip = random() < 0.2;
+    const at = new Date(start + Math.floor(random() * 300 * 86_400_000)).toISOString();
+    chunk += `e${i},listener-${Math.floor(random() * listeners)},${skip ? "skip" : "stream"},track-${track},artist-${track % 5000},${at},${skip ? 12_000 : 180_000}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, "drain");
+      chunk = "";
+    }
   }
+  out.end(chunk);
+  await once(out, "finish");
+}
+
+/**
+ * CPU seconds used so far by this database's server processes (PostgreSQL on this machine, read
+ * from /proc; 0 where that is not readable). Wall time on a shared machine says little; CPU
+ * time says what the import costs whatever else runs.
+ */
+async function databaseCpuSeconds(db: Database, pids: Set<number>): Promise<number> {
+  for (const r of await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)) pids.add(r.pid);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+        .replace(/^.*\) /, "")
+        .split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
+    } catch {
+      // the process has ended (its time is lost) or /proc is not ours to read
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** Imports the file, measuring wall time and the CPU time of this process and of the database server. */
+async function timedImport(target: Target, db: Database, path: string) {
+  const pids = new Set<number>();
+  const dbBefore = target === "postgres" ? await databaseCpuSeconds(db, pids) : 0;
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const report = await importEvents(db, path);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const dbCpu = target === "postgres" ? (await databaseCpuSeconds(db, pids)) - dbBefore : 0;
+  return { report, seconds, nodeCpu: (cpu.user + cpu.system) / 1e6, dbCpu };
+}
+
+/** One target in this process: import the file, then import it again. */
+async function importFile(target: Target, path: string): Promise<void> {
+  const t = await createTestDatabase(target);
+  try {
+    const loadBefore = load();
+    const { report: first, seconds, nodeCpu, dbCpu } = await timedImport(target, t.db, path);
+    const stored = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events`))[0].n;
+    const { report: second, seconds: secondsAgain } = await timedImport(target, t.db, path);
+    const storedAfter = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events`))[0].n;
+    const read = first.created.events + (first.skipped?.alreadyRecordedEvents ?? 0);
+    console.log(
+      `${target}: ${read.toLocaleString("en")} events imported in ${seconds.toFixed(1)} s = ${Math.round(read / seconds).toLocaleString("en")} events/s ` +
+        `(${first.created.events.toLocaleString("en")} stored, ${first.created.tracks} tracks created; merge and aggregates included); ` +
+        `re-import ${secondsAgain.toFixed(1)} s added ${second.created.events} events (${storedAfter === stored ? "unchanged" : `CHANGED: ${stored} -> ${storedAfter}`}); ` +
+        `peak RSS ${peakRssMiB().toFixed(0)} MiB; load average ${loadBefore} before, ${load()} after`,
+    );
+    // With the reader and the database on different cores the import approaches events / (busier side's CPU);
+    // with no overlap at all it is events / (both sides' CPU).
+    const side =
+      target === "postgres"
+        ? `this process ${nodeCpu.toFixed(1)} s, PostgreSQL server ${dbCpu.toFixed(1)} s`
+        : `this process (PGlite included) ${nodeCpu.toFixed(1)} s`;
+    console.log(
+      `${target}: CPU time ${side}: ${Math.round(read / Math.max(nodeCpu, dbCpu)).toLocaleString("en")} events per CPU-second of the busier side, ` +
+        `${Math.round(read / (nodeCpu + dbCpu)).toLocaleString("en")} per CPU-second of both`,
+    );
+    if (second.created.events !== 0 || storedAfter !== stored) process.exitCode = 1;
+  } finally {
+    await t.drop();
+  }
+}
+
+async function loadWorld(target: Target): Promise<void> {
   const world = values.full
     ? generateWorld({ scale: "benchmark" })
-    : generateWorld({ scale: "benchmark", events, listeners: Math.min(100_000, Math.max(1000, Math.round(events! / 100))) });
+    : generateWorld({ scale: "benchmark", events, listeners: Math.min(100_000, Math.max(1000, Math.round(events / 100))) });
   const t = await createTestDatabase(target);
   try {
     const started = process.hrtime.bigint();
@@ -35,10 +142,10 @@ for (const target of targets) {
       }
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rss = process.memoryUsage().rss / 2 ** 20;
     console.log(
       `${target}: ${report.events.toLocaleString("en")} events, ${report.listeners.toLocaleString("en")} listeners, ${report.tracks.toLocaleString("en")} tracks ` +
-        `loaded in ${seconds.toFixed(1)} s: ${Math.round(report.events / seconds).toLocaleString("en")} events/s overall (incl. catalogue, texts and aggregates); peak RSS ${rss.toFixed(0)} MiB`,
+        `loaded in ${seconds.toFixed(1)} s: ${Math.round(report.events / seconds).toLocaleString("en")} events/s overall (incl. catalogue, texts and aggregates); ` +
+        `peak RSS ${peakRssMiB().toFixed(0)} MiB; load average ${load()}`,
     );
   } finally {
     if (values.keep && t.url) {
@@ -47,5 +154,32 @@ for (const target of targets) {
     } else {
       await t.drop();
     }
+  }
+}
+
+if (values.file) {
+  // A child run for one target (see below).
+  await importFile(targets[0], values.file);
+} else {
+  console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; load average ${load()}`);
+  const dir = worldMode ? null : mkdtempSync(join(tmpdir(), "deepcuts-bench-ingest-"));
+  try {
+    const file = dir ? join(dir, "events.csv") : null;
+    if (file) {
+      const started = Date.now();
+      await writeEventsFile(file, events);
+      console.log(`wrote ${events.toLocaleString("en")} events to a CSV file in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    for (const target of targets) {
+      const unavailable = target === "postgres" ? await postgresUnavailable() : null;
+      if (unavailable) {
+        console.log(`postgres: skipped (${unavailable})`);
+        continue;
+      }
+      if (!file) await loadWorld(target);
+      else execFileSync(process.execPath, [...process.execArgv, process.argv[1], "--target", target, "--file", file], { stdio: "inherit" });
+    }
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,19 +5,26 @@
 // latency of one preview (median and 99th percentile). Loading and training are timed apart.
 // --database-url reuses a world already loaded (e.g. by `bench:ingest -- --full --keep`);
 // --sample N generates for N random listeners only and says so (the rate is per listener);
-// --skip-training uses the database's active model versions as they are.
+// --skip-training uses the database's active model versions as they are; --keep leaves the
+// PostgreSQL database in place and prints its URL (for --database-url on the next run).
+// --workers N (default 2, PostgreSQL only) generates in N worker threads, each one id range with
+// its own connection, model state and single-threaded scorer (as N shard worker processes do);
+// the time split (load, scoring, selection, blend and MMR, writes) is summed over them.
+// Example at a fifth of the benchmark world (loading all of it takes long):
+//   npm run bench:weekly -- --listeners 20000 --events 2000000 --keep
 // --vectors-only runs weekly-vectors.ts instead: native scoring against its bound, two threads,
 // and two-stage retrieval up to a 1,000,000-track synthetic catalogue, with no database.
 if (process.argv.includes("--vectors-only")) {
   await import("./weekly-vectors.ts");
   process.exit(0);
 }
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { generateWorld } from "@deepcuts/demo";
 import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
-import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
+import { generateDuePlaylists, type GenerateReport, type GenerateTimings } from "@deepcuts/engine/weekly/generate.ts";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
 import { loadModelState } from "@deepcuts/engine/weekly/model-state.ts";
 import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/engine/weekly/blend-config.ts";
@@ -30,15 +37,19 @@ const { values } = parseArgs({
     listeners: { type: "string" }, tracks: { type: "string" }, artists: { type: "string" }, events: { type: "string" },
     previews: { type: "string", default: "200" },
     "database-url": { type: "string" }, sample: { type: "string" }, "skip-training": { type: "boolean" },
+    keep: { type: "boolean" }, workers: { type: "string", default: "2" },
   },
 });
+const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+const workers = Number(values.workers);
+if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError(`--workers must be an integer 1..64, got ${values.workers}`);
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 const reuse = values["database-url"];
 const world = reuse ? null : generateWorld({ scale: "benchmark", listeners: num(values.listeners), tracks: num(values.tracks), artists: num(values.artists), events: num(values.events) });
 const quiet = { callback: () => {}, done: () => {} };
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
-console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; target ${reuse ? reuse : values.target}`);
+console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; target ${reuse ? reuse : values.target}; load average ${load()}`);
 const t: TestDatabase = reuse
   ? { db: await openPostgres(reuse), url: reuse, home: null, drop: async () => t.db.close() }
   : await createTestDatabase(values.target as Target);
@@ -73,13 +84,20 @@ try {
   const [{ last }] = await t.db.query<{ last: Date | null }>(`SELECT max(week_start) AS last FROM weekly_playlists`);
   const now = last ? new Date(new Date(last).getTime() + 9 * 86_400_000) : new Date();
   if (last) console.log(`playlists exist up to the week of ${new Date(last).toISOString().slice(0, 10)}: generating for ${now.toISOString().slice(0, 10)}`);
-  const report = await generateDuePlaylists(t.db, { now, batchSize: 500, userIds });
+  const threads = sample || !t.url ? 1 : workers;
+  if (threads !== workers) console.log(`generating in this thread only (${sample ? "--sample" : "the embedded database serves one process"})`);
+  const report = threads === 1 ? await generateDuePlaylists(t.db, { now, batchSize: 500, userIds }) : await generateInWorkers(t.url!, now, threads);
   const s = seconds(started);
   console.log(
-    `weekly generation${sample ? ` (a sample of ${sample} of ${counts.listeners} listeners)` : ""}: ${report.made} playlists in ${s.toFixed(1)} s = ${(report.made / s).toFixed(0)} listeners/s; ` +
+    `weekly generation${sample ? ` (a sample of ${sample} of ${counts.listeners} listeners)` : ""} on ${threads} thread${threads > 1 ? "s" : ""}: ${report.made} playlists in ${s.toFixed(1)} s = ${(report.made / s).toFixed(0)} listeners/s; ` +
       `scoring ${(flopsPerListener / 1e6).toFixed(1)} MFLOP per listener (${state.trackIds.length} tracks x ${dims} dims x 2), ` +
-      `${((flopsPerListener * report.made) / 1e9).toFixed(1)} GFLOP in all, ${((flopsPerListener * report.made) / 1e9 / s).toFixed(2)} GFLOP/s of the whole run`,
+      `${((flopsPerListener * report.made) / 1e9).toFixed(1)} GFLOP in all, ${((flopsPerListener * report.made) / 1e9 / s).toFixed(2)} GFLOP/s of the whole run; load average ${load()}`,
   );
+  const split = report.timings;
+  const busy = Object.values(split).reduce((a, b) => a + b, 0);
+  const part = (name: keyof GenerateTimings) => `${name} ${split[name].toFixed(1)} s (${((100 * split[name]) / busy).toFixed(0)}%)`;
+  console.log(`  time split, thread-seconds summed over ${threads} thread${threads > 1 ? "s" : ""}: ${part("load")}, ${part("scoring")}, ${part("selection")}, ${part("blendAndMmr")}, ${part("writes")}`);
+  if (report.made > 0 && report.made !== 100_000) console.log(`  at this rate 100,000 playlists take ${((100_000 / report.made) * s).toFixed(0)} s (extrapolated from ${report.made}, not measured)`);
 
   const users = await t.db.query<{ id: number }>(`SELECT user_id AS id FROM user_track_stats GROUP BY user_id ORDER BY random() LIMIT $1`, [Number(values.previews)]);
   await previewPlaylist(t.db, { userId: users[0].id, weights: defaultBlendWeights, constraints: defaultBlendConstraints });
@@ -94,5 +112,28 @@ try {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   console.log(`preview: ${latencies.length} listeners, median ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${(flopsPerListener / 1e6).toFixed(1)} MFLOP of scoring each)`);
 } finally {
-  await t.drop();
+  if (values.keep && t.url && !reuse) {
+    await t.db.close();
+    console.log(`kept the database at ${t.url}`);
+  } else {
+    await t.drop();
+  }
+}
+
+/** Generation split into `threads` id ranges, one worker thread each; the reports added up. */
+async function generateInWorkers(url: string, now: Date, threads: number): Promise<GenerateReport> {
+  const [{ lo, hi }] = await t.db.query<{ lo: number; hi: number }>(`SELECT min(id)::int AS lo, max(id)::int AS hi FROM users`);
+  const per = Math.ceil((hi - lo + 1) / threads);
+  const reports = await Promise.all(
+    Array.from({ length: threads }, (_, w) => new Promise<GenerateReport>((resolve, reject) => {
+      const worker = new Worker(new URL("./weekly-generate-worker.mjs", import.meta.url), {
+        workerData: { url, now: now.toISOString(), from: lo + w * per, to: Math.min(hi, lo + (w + 1) * per - 1), batchSize: 500 },
+      });
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    })),
+  );
+  const sum = (f: (r: GenerateReport) => number) => reports.reduce((a, r) => a + f(r), 0);
+  const timings = Object.fromEntries(Object.keys(reports[0].timings).map((k) => [k, sum((r) => r.timings[k as keyof GenerateTimings])])) as unknown as GenerateTimings;
+  return { ...reports[0], due: sum((r) => r.due), made: sum((r) => r.made), alreadyMade: sum((r) => r.alreadyMade), short: sum((r) => r.short), coldStart: sum((r) => r.coldStart), seconds: Math.max(...reports.map((r) => r.seconds)), timings };
 }

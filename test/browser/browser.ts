@@ -15,7 +15,7 @@ export const chromiumMissing: string | null = existsSync(chromiumPath)
 /** Screenshots land where CI keeps them: test-output/screenshots/ at the repository root. */
 export const screenshotDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../test-output/screenshots");
 
-// Flags from docs/stack-notes.md: no sandbox (root in CI containers), no GPU, and nothing that
+// Flags: no sandbox (root in CI containers), no GPU, and nothing that
 // reaches for the network on its own.
 const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 

@@ -6,6 +6,7 @@ import { historyCurves } from "../../apps/dashboard/src/lib/history.ts";
 import { headlineMetrics, previousVersion, versionSeries } from "../../apps/dashboard/src/lib/model-metrics.ts";
 import { toGexf, toTsv } from "../../apps/dashboard/src/lib/downloads.ts";
 import { bucketsByColour, closestTo, fitTransform, PointGrid, project, step } from "../../apps/dashboard/src/lib/map-draw.ts";
+import { interval, outcomeValue, rowOf, seriesByVersion, weeksOf } from "../../apps/dashboard/src/lib/outcomes.ts";
 
 describe("numbers for people", () => {
   it("writes integers without decimals and measures to 3 significant digits", () => {
@@ -119,5 +120,33 @@ describe("model versions", () => {
     expect(als[0].points).toEqual([{ at: 1, value: 0.1 }, { at: 2, value: 0.2 }]);
     const audio = historyCurves([{ epoch: 1, trainLoss: 1, valLoss: 2 }, { epoch: 2, trainLoss: 0.5, valLoss: Number.NaN }]);
     expect(audio.map((c) => [c.id, c.step, c.points.length])).toEqual([["loss", "epoch", 2], ["validation loss", "epoch", 1]]);
+  });
+});
+
+describe("outcome metrics", () => {
+  const row = (weekStart: string, blendVersion: number, source: string, metric: string, value: number, lower: number | null = null, upper: number | null = null) =>
+    ({ weekStart, blendVersion, source, metric, value, lower, upper, n: 10, computedAt: "2026-12-05T00:00:00Z" });
+  const rows = [
+    row("2026-11-30", 2, "all", "REACH", 0.6, 0.5, 0.7),
+    row("2026-11-23", 1, "all", "REACH", 0.4, 0.3, 0.5),
+    row("2026-11-30", 1, "all", "REACH", 0.5, 0.4, 0.6),
+    row("2026-11-30", 1, "text", "REACH", 0.2, 0.1, 0.3),
+    row("2026-11-30", 1, "all", "HIDES", 7, 7, 7),
+  ];
+
+  it("lines up each blend version's weeks oldest first, for one metric and source", () => {
+    expect(weeksOf(rows)).toEqual(["2026-11-23", "2026-11-30"]);
+    const series = seriesByVersion(rows, "REACH", "all");
+    expect(series.map((s) => [s.version, s.points.map((p) => p.weekStart)])).toEqual([[1, ["2026-11-23", "2026-11-30"]], [2, ["2026-11-30"]]]);
+    expect(seriesByVersion(rows, "REACH", "audio")).toEqual([]);
+    expect(rowOf(rows, "2026-11-30", 1, "text", "REACH")?.value).toBe(0.2);
+    expect(rowOf(rows, "2026-11-23", 2, "all", "REACH")).toBeNull();
+  });
+
+  it("writes shares as percentages with their interval, and hides as a count without one", () => {
+    expect(outcomeValue("REACH", 0.5)).toBe("50%");
+    expect(interval(rows[0])).toBe("50%–70%");
+    expect(outcomeValue("HIDES", 7)).toBe("7");
+    expect(interval(rows[4])).toBeNull();
   });
 });

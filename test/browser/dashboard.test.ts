@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "@deepcuts/models/core";
-import { startJob } from "@deepcuts/engine/curation/jobs.ts";
+import { getJob, startJob } from "@deepcuts/engine/curation/jobs.ts";
+import { startSimulation } from "@deepcuts/engine/outcomes/jobs.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { startDashboard } from "../../apps/api/src/runtime/dashboard.ts";
 import { chromiumMissing, freePort, launchChromium, screenshot } from "./browser.ts";
@@ -117,6 +118,27 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(await page.$$("[data-testid=active-models] svg.sparkline")).toHaveLength(0);
     expect(await page.textContent("body")).not.toMatch(/\d\.\d{4}\b/);
     await screenshot(page, "overview");
+  });
+
+  it("says what this week's playlists did: playlists made, catalogue coverage, new artists and cold-start tracks, as the API counts them", async () => {
+    type Week = { weekStart: string; playlists: number; coverage: number; newArtistShare: number; coldStartTracks: number; tracksPlaced: number; catalogueTracks: number };
+    const { weeklySummaries } = await api<{ weeklySummaries: Week[] }>(`{ weeklySummaries(weeks: 8) { weekStart playlists coverage newArtistShare coldStartTracks tracksPlaced catalogueTracks } }`);
+    const [week] = weeklySummaries;
+    await page.goto(`${stack.dashboard.url}/`);
+    const table = page.locator("[data-testid=week-figures]");
+    expect(await table.getAttribute("data-week")).toBe(week.weekStart);
+    const [{ playlists }] = await stack.database.db.query<{ playlists: number }>(`SELECT count(*)::int AS playlists FROM weekly_playlists WHERE week_start = $1::date`, [week.weekStart]);
+    expect(week.playlists).toBe(playlists);
+    for (const key of ["playlists", "coverage", "newArtistShare", "coldStartTracks"] as const) {
+      expect(Number(await table.locator(`tr[data-figure=${key}]`).getAttribute("data-value")), key).toBe(week[key]);
+    }
+    const pct = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
+    expect(await table.locator("tr[data-figure=coverage] td.num").first().textContent()).toBe(`${pct.format(week.coverage)} (${week.tracksPlaced} of ${week.catalogueTracks} tracks)`);
+    expect(await table.locator("tr[data-figure=newArtistShare] td.num").first().textContent()).toBe(pct.format(week.newArtistShare));
+    // One week of playlists: no change to show and no trend to draw.
+    expect(weeklySummaries).toHaveLength(1);
+    expect(await table.locator("svg.sparkline").count()).toBe(0);
+    expect(await table.textContent()).toContain("first week");
   });
 
   it("lists the catalogue 25 tracks a page, pages forward, and searches by title", async () => {
@@ -284,6 +306,46 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
   });
 
+  it("evaluates the unsaved weights on the validation split beside the live preview, with the figures the API gives", async () => {
+    type Metrics = { recall: number; coverage: number; artistDiversity: number; novelty: number };
+    type Evaluation = { ready: boolean; candidate: Metrics; active: Metrics; listeners: number };
+    const evaluate = async (weights: string) => {
+      // "Not ready" while the API prepares the validation split: ask again, as the page does.
+      for (let i = 0; ; i++) {
+        const { evaluateBlend } = await api<{ evaluateBlend: Evaluation }>(
+          `{ evaluateBlend(weights: ${weights}, constraints: { playlistSize: 30, artistCap: 2, knownArtistShare: 0.3, diversity: 0.2, excludeSkipped: true }) { ready candidate { recall coverage artistDiversity novelty } active { recall coverage artistDiversity novelty } listeners } }`,
+        );
+        if (evaluateBlend.ready || i === 60) return evaluateBlend;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
+    const shown = async () =>
+      Object.fromEntries(await page.$$eval("[data-testid=blend-evaluation] tr[data-measure]", (rows) => rows.map((r) => [r.getAttribute("data-measure")!, [Number(r.getAttribute("data-active")), Number(r.getAttribute("data-candidate"))]]))) as Record<string, [number, number]>;
+    const panel = page.locator("[data-testid=blend-evaluation]");
+    const settled = () => expect.poll(async () => (await panel.getAttribute("aria-busy")) === "false" && (await panel.locator("tr[data-measure]").count()) === 4, { timeout: 30_000 }).toBe(true);
+
+    await page.goto(`${stack.dashboard.url}/blend`);
+    await settled();
+    const atActive = await evaluate(`{ collaborative: 1, text: 0.3, audio: 0.3, popularity: 0.1, novelty: 0 }`);
+    for (const [measure, [active, candidate]] of Object.entries(await shown())) {
+      expect(active, measure).toBe(atActive.active[measure as keyof Metrics]);
+      expect(candidate, measure).toBe(active);
+    }
+    expect(await page.textContent("[data-testid=evaluation-note]")).toContain(`${atActive.listeners} listeners with held-out listening`);
+
+    // Popularity alone: the panel shows what the change costs, as the API measures it.
+    for (const name of ["collaborative", "text", "audio"]) await page.locator(`[data-testid='weights.${name}']`).fill("0");
+    await page.locator("[data-testid='weights.popularity']").fill("10");
+    const popular = await evaluate(`{ collaborative: 0, text: 0, audio: 0, popularity: 10, novelty: 0 }`);
+    await expect.poll(async () => (await shown()).novelty?.[1], { timeout: 30_000 }).toBe(popular.candidate.novelty);
+    await settled();
+    const after = await shown();
+    for (const measure of ["recall", "coverage", "artistDiversity", "novelty"] as const) expect(after[measure], measure).toEqual([popular.active[measure], popular.candidate[measure]]);
+    expect(popular.candidate.novelty).toBeLessThan(popular.active.novelty);
+    expect(await panel.locator("tr[data-measure=novelty] td.down").count()).toBe(1);
+    await screenshot(page, "blend-evaluation");
+  });
+
   it("moves a weight and sees the preview change, then saves and activates the configuration", async () => {
     await page.goto(`${stack.dashboard.url}/blend`);
     const preview = page.locator("[data-testid=preview]");
@@ -307,6 +369,54 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const { activeBlendConfig } = await api<{ activeBlendConfig: { version: number; constraints: { artistCap: number } } }>(`{ activeBlendConfig { version constraints { artistCap } } }`);
     expect(activeBlendConfig).toEqual({ version, constraints: { artistCap: 1 } });
     await screenshot(page, "blend-activated");
+  });
+
+  it("charts the simulated listeners' outcomes per blend version and source with their intervals, as the API stores them", async () => {
+    // What npm start queues after the first weekly generation: simulated listeners answer, then the metrics.
+    const simulation = await startSimulation(stack.database.db);
+    await expect.poll(async () => (await getJob(stack.database.db, simulation.id)).status, { timeout: 120_000, interval: 500 }).toBe("SUCCEEDED");
+    type Row = { weekStart: string; blendVersion: number; source: string; metric: string; value: number; lower: number | null; upper: number | null; n: number };
+    const { outcomeMetrics } = await api<{ outcomeMetrics: Row[] }>(`{ outcomeMetrics(weeks: 8) { weekStart blendVersion source metric value lower upper n } }`);
+    const latest = outcomeMetrics.map((r) => r.weekStart).sort().pop()!;
+    const check = async (source: string) => {
+      const table = page.locator("[data-testid=outcomes-latest]");
+      expect(await table.getAttribute("data-source")).toBe(source);
+      expect(await table.getAttribute("data-week")).toBe(latest);
+      const expected = outcomeMetrics.filter((r) => r.weekStart === latest && r.source === source);
+      expect(expected.length).toBeGreaterThan(0);
+      for (const r of expected) {
+        const cell = table.locator(`tr[data-version="${r.blendVersion}"] td[data-metric=${r.metric}]`);
+        expect(Number(await cell.getAttribute("data-value")), `${source} ${r.metric}`).toBe(r.value);
+        if (r.metric !== "HIDES") expect(Number(await cell.getAttribute("data-upper")), `${source} ${r.metric}`).toBe(r.upper);
+      }
+      // Every metric of the source is charted, one point per week measured, with its interval.
+      const reach = expected.find((r) => r.metric === "REACH")!;
+      const point = page.locator(`[data-testid=outcome-chart-REACH] g[data-series="blend v${reach.blendVersion}"] g[data-week="${latest}"]`);
+      expect(Number(await point.getAttribute("data-lower"))).toBe(reach.lower);
+      expect(Number(await point.getAttribute("data-upper"))).toBe(reach.upper);
+    };
+    await page.goto(`${stack.dashboard.url}/outcomes`);
+    await check("all");
+    const reach = outcomeMetrics.find((r) => r.weekStart === latest && r.source === "all" && r.metric === "REACH")!;
+    // The simulated listeners stream some of what they are served.
+    expect(reach.value).toBeGreaterThan(0);
+    expect(reach.lower).toBeLessThanOrEqual(reach.value);
+    const pct = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
+    expect(await page.textContent(`[data-testid=outcomes-latest] tr[data-version="${reach.blendVersion}"] td[data-metric=REACH]`)).toContain(pct.format(reach.value));
+    expect(await page.$$("[data-testid=outcome-charts] figure")).toHaveLength(outcomeMetrics.some((r) => r.metric === "CAME_BACK") ? 8 : 7);
+    await screenshot(page, "outcomes");
+
+    const source = outcomeMetrics.find((r) => r.weekStart === latest && r.source !== "all" && r.metric === "REACH")!.source;
+    await Promise.all([page.waitForURL(new RegExp(`source=${source}`)), page.click(`[data-source-option=${source}]`)]);
+    await check(source);
+    const bySource = await page.$$eval("[data-testid=outcomes-by-source] tr[data-source]", (rows) => rows.map((r) => r.getAttribute("data-source")));
+    expect(new Set(bySource)).toEqual(new Set(outcomeMetrics.filter((r) => r.weekStart === latest && r.source !== "all" && r.metric === "REACH").map((r) => r.source)));
+
+    await Promise.all([page.waitForURL(/started=/), page.click("[data-testid=recompute-outcomes]")]);
+    const jobId = Number(new URL(page.url()).searchParams.get("started"));
+    expect(await page.textContent("[data-testid=outcomes-message]")).toContain(`job ${jobId}`);
+    await expect.poll(async () => (await getJob(stack.database.db, jobId)).status, { timeout: 60_000, interval: 500 }).toBe("SUCCEEDED");
+    await screenshot(page, "outcomes-source");
   });
 
   it("shows a listener's weekly playlist formatted like the real thing", async () => {
@@ -451,6 +561,76 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await screenshot(page, "training-compare");
   });
 
+  it("starts an interleaving experiment of the active blend against a candidate, shows its arms, preference and traffic as the API does, and stops it", async () => {
+    const db = stack.database.db;
+    const { activeBlendConfig: active } = await api<{ activeBlendConfig: { version: number; weights: Record<string, number>; constraints: Record<string, number | boolean> } }>(
+      `{ activeBlendConfig { version weights { collaborative text audio popularity novelty } constraints { playlistSize artistCap knownArtistShare diversity excludeSkipped } } }`,
+    );
+    const candidate = active.version === 1 ? 2 : 1;
+    await page.goto(`${stack.dashboard.url}/experiments`);
+    await page.fill("[data-testid=create-experiment] input[name=name]", "browser test: interleaving");
+    await page.check("[data-testid=create-experiment] input[name=design][value=INTERLEAVING]");
+    await page.selectOption("[data-testid=create-experiment] select[name=candidateVersion]", String(candidate));
+    await Promise.all([page.waitForURL(/created=/), page.click("[data-testid=start-experiment]")]);
+    const id = Number(new URL(page.url()).searchParams.get("id"));
+    expect(await page.getAttribute("[data-testid=experiment]", "data-status")).toBe("RUNNING");
+    expect(await page.textContent("[data-testid=experiments-message]")).toContain(`Experiment ${id} started`);
+
+    // Two weeks ago, served with the experiment, and answered by the simulated listeners.
+    const weekAgo2 = new Date(Date.now() - 14 * 24 * 3600 * 1000);
+    await generateDuePlaylists(db, { now: weekAgo2 });
+    const [{ week }] = await db.query<{ week: string }>(`SELECT to_char(min(week_start), 'YYYY-MM-DD') AS week FROM weekly_playlists`);
+    const simulation = await startSimulation(db, { weeks: [week] });
+    await expect.poll(async () => (await getJob(db, simulation.id)).status, { timeout: 120_000, interval: 500 }).toBe("SUCCEEDED");
+
+    type Interval = { value: number; lower: number; upper: number };
+    type Results = {
+      sampleSize: number; verdict: string; traffic: { listeners: number; weeks: string[] };
+      arms: { arm: string; blendVersion: number; metrics: { listeners: number; streamRate: Interval; saveRate: Interval } }[];
+      preference: { wins: number; losses: number; ties: number; winShare: Interval } | null;
+    };
+    const { experimentResults: r } = await api<{ experimentResults: Results }>(
+      `{ experimentResults(id: ${id}) { sampleSize verdict traffic { listeners weeks } arms { arm blendVersion metrics { listeners streamRate { value lower upper } saveRate { value lower upper } } } preference { wins losses ties winShare { value lower upper } } } }`,
+    );
+    expect(r.traffic.listeners).toBe(stack.world.users.length);
+    expect(r.traffic.weeks).toEqual([week]);
+    await page.goto(`${stack.dashboard.url}/experiments?id=${id}`);
+    const traffic = page.locator("[data-testid=experiment-traffic]");
+    expect(Number(await traffic.getAttribute("data-listeners"))).toBe(r.traffic.listeners);
+    expect(Number(await traffic.getAttribute("data-sample-size"))).toBe(r.sampleSize);
+    expect(await page.getAttribute("[data-testid=experiment-results]", "data-verdict")).toBe(r.verdict);
+    for (const arm of r.arms) {
+      const cell = page.locator(`[data-testid=experiment-arms] tr[data-arm=${arm.arm}] td[data-metric=streamRate]`);
+      expect(Number(await cell.getAttribute("data-value")), arm.arm).toBe(arm.metrics.streamRate.value);
+      expect(Number(await cell.getAttribute("data-lower")), arm.arm).toBe(arm.metrics.streamRate.lower);
+      expect(Number(await page.getAttribute(`[data-testid=experiment-arms] tr[data-arm=${arm.arm}] td[data-metric=saveRate]`, "data-value"))).toBe(arm.metrics.saveRate.value);
+    }
+    expect(r.arms.map((a) => a.blendVersion).sort()).toEqual([active.version, candidate].sort());
+    const preference = page.locator("[data-testid=experiment-preference]");
+    expect(r.preference).not.toBeNull();
+    expect([Number(await preference.getAttribute("data-wins")), Number(await preference.getAttribute("data-losses")), Number(await preference.getAttribute("data-ties"))]).toEqual([r.preference!.wins, r.preference!.losses, r.preference!.ties]);
+    expect(r.preference!.wins + r.preference!.losses + r.preference!.ties).toBe(r.traffic.listeners);
+    await screenshot(page, "experiments");
+
+    // The blend page's off-policy estimate of the editor's settings (the active ones) is the API's.
+    const { offPolicyEstimate: estimate } = await api<{ offPolicyEstimate: { streamRate: Interval; matchedSlots: number } }>(
+      `{ offPolicyEstimate(weights: { ${Object.entries(active.weights).map(([k, v]) => `${k}: ${v}`).join(", ")} }, constraints: { ${Object.entries(active.constraints).map(([k, v]) => `${k}: ${v}`).join(", ")} }, maxPlaylists: 500) { streamRate { value lower upper } matchedSlots } }`,
+    );
+    expect(estimate.matchedSlots).toBeGreaterThan(0);
+    await page.goto(`${stack.dashboard.url}/blend`);
+    const offPolicy = page.locator("[data-testid=off-policy]");
+    await expect.poll(async () => (await offPolicy.getAttribute("aria-busy")) === "false" && (await offPolicy.getAttribute("data-value")) !== null, { timeout: 60_000 }).toBe(true);
+    expect(Number(await offPolicy.getAttribute("data-value"))).toBe(estimate.streamRate.value);
+    expect(Number(await offPolicy.getAttribute("data-upper"))).toBe(estimate.streamRate.upper);
+    await screenshot(page, "blend-off-policy");
+
+    await page.goto(`${stack.dashboard.url}/experiments?id=${id}`);
+    await Promise.all([page.waitForURL(/stopped=/), page.click("[data-testid=stop-experiment]")]);
+    expect(await page.getAttribute("[data-testid=experiment]", "data-status")).toBe("STOPPED");
+    const { experiments } = await api<{ experiments: { databaseId: number; status: string }[] }>(`{ experiments(first: 5) { databaseId status } }`);
+    expect(experiments.find((e) => e.databaseId === id)?.status).toBe("STOPPED");
+  });
+
   it("refuses to start work for a curator, and runs a weekly generation for an admin", async () => {
     await page.goto(`${stack.dashboard.url}/training`);
     await Promise.all([page.waitForURL(/error=/), page.click("text=Start weekly generation")]);
@@ -499,7 +679,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await adminContext.close();
   });
 
-  it.each(["/", "/catalogue", "/vectors", "/vectors?track=first", "/blend", "/playlists", "/playlists?user=first", "/graph", "/graph?seed=first", "/training"])(
+  it.each(["/", "/catalogue", "/vectors", "/vectors?track=first", "/blend", "/playlists", "/playlists?user=first", "/outcomes", "/experiments", "/graph", "/graph?seed=first", "/training"])(
     "%s loads without an API refusal, names only operations the API really lacks, and has no serious accessibility problem",
     async (path) => {
       const offered = await apiOperations();
@@ -534,7 +714,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       req.on("end", () => {
         const query = String((JSON.parse(body) as { query: string }).query);
         const data = query.includes("__schema")
-          ? { __schema: { queryType: { fields: ["overview", "modelVersions", "jobs", "activeBlendConfig", "health"].map((name) => ({ name })) }, mutationType: null, types: [] } }
+          ? { __schema: { queryType: { fields: ["overview", "modelVersions", "jobs", "activeBlendConfig", "health", "weeklySummaries"].map((name) => ({ name })) }, mutationType: null, types: [] } }
           : query.includes("me {") || query.includes("me{")
             ? { me: { role: "CURATOR" } }
             : {};

@@ -38,6 +38,7 @@ interface Archive {
   otherRecords: Record<string, Record<string, unknown>[]>;
   counts: Record<string, number>;
   events: { event_id: string; kind: string }[];
+  experiments: { experiment_name: string; arm: string }[];
 }
 
 /** A row vector of `m` as plain numbers. */
@@ -61,6 +62,16 @@ async function seedListenerData(w: ApiWorld): Promise<void> {
     await recordEventBatch(w.t.db, w.userIds[u], Array.from({ length: 6 }, (_, i) => ({ eventId: `u${u}-e${i}`, kind: "STREAM" as const, trackId: w.trackIds[u * 10 + i], occurredAt: at(i), msPlayed: 200_000 })));
   }
   await q(`INSERT INTO user_seed_artists (user_id, artist_id) VALUES ($1, $2), ($1, $3), ($4, $2)`, [w.userIds[0], w.artistIds[0], w.artistIds[1], w.userIds[1]]);
+  // Experiment logs: listener 0's two playlists were shaped by an experiment (stopped since).
+  const blends = await q<{ id: number }>(`INSERT INTO blend_configs (version, weights, constraints, author) VALUES (90, '{}', '{}', 'test'), (91, '{}', '{}', 'test') RETURNING id`);
+  const [experiment] = await q<{ id: number }>(
+    `INSERT INTO experiments (name, design, status, control_blend_id, candidate_blend_id, salt, minimum_effect, sample_size, plan, author)
+     VALUES ('privacy', 'AB', 'STOPPED', $1, $2, 'salt', 0.02, 100, '{}', 'test') RETURNING id`, [blends[0].id, blends[1].id]);
+  await q(
+    `INSERT INTO experiment_exposures (experiment_id, user_id, week_start, playlist_id, arm)
+     SELECT $1, p.user_id, p.week_start, p.id, 'CANDIDATE' FROM weekly_playlists p WHERE p.user_id = $2`,
+    [experiment.id, w.userIds[0]],
+  );
   // Tables a later issue might add, which the deletion code has never heard of: a foreign key
   // to users, a grandchild through it, a listener column with no foreign key, a reference
   // declared ON DELETE SET NULL, and a USER entity reference.
@@ -114,12 +125,12 @@ function privacySuite(target: Target, skip: boolean) {
       als = await savedAlsVersion(w);
       const catalogue = await listenerCatalogue(w.t.db.query);
       const tables = new Set(catalogue.rows.map((r) => r.table));
-      for (const t of ["users", "listening_events", "user_track_stats", "user_artist_stats", "user_seed_artists", "weekly_playlists", "playlist_items", "api_keys", "vectors",
+      for (const t of ["users", "listening_events", "user_track_stats", "user_artist_stats", "user_seed_artists", "weekly_playlists", "playlist_items", "api_keys", "vectors", "experiment_exposures",
         "future_notes", "future_note_tags", "future_listener_log", "future_reviews", "future_embeddings"]) expect(tables, t).toContain(t);
       // Every foreign key that points at users is followed, whatever its name.
       for (const fk of catalogue.foreignKeys.filter((k) => k.parent === "users")) expect(tables, fk.name).toContain(fk.child);
       const counts = await countListenerRows(w.t.db.query, w.userIds[0], catalogue);
-      expect(counts).toMatchObject({ users: 1, listening_events: 23, user_seed_artists: 2, weekly_playlists: 2, playlist_items: 110, api_keys: 1, vectors: 2, future_notes: 1, future_note_tags: 2, future_listener_log: 1, future_reviews: 1, future_embeddings: 1 });
+      expect(counts).toMatchObject({ users: 1, listening_events: 23, user_seed_artists: 2, weekly_playlists: 2, playlist_items: 110, api_keys: 1, vectors: 2, experiment_exposures: 2, future_notes: 1, future_note_tags: 2, future_listener_log: 1, future_reviews: 1, future_embeddings: 1 });
       otherBefore = await countListenerRows(w.t.db.query, w.userIds[1], catalogue);
     });
 
@@ -152,6 +163,7 @@ function privacySuite(target: Target, skip: boolean) {
       expect(archive.notForMe.tracks.map((t) => t.track_id)).toEqual([w.trackIds[50]]);
       expect(archive.notForMe.artists.map((a) => a.artist_id)).toEqual([w.artistIds[3]]);
       expect(archive.seedArtists).toHaveLength(2);
+      expect(archive.experiments.map((x) => [x.experiment_name, x.arm])).toEqual([["privacy", "CANDIDATE"], ["privacy", "CANDIDATE"]]);
       expect(archive.tasteProfile.topArtists.length).toBeGreaterThan(0);
       expect(archive.apiKeys).toHaveLength(1);
       expect(Object.keys(archive.apiKeys[0])).not.toContain("hash");
@@ -184,7 +196,7 @@ function privacySuite(target: Target, skip: boolean) {
       const r = await gql(w.api.url, DELETE, { u }, w.keys.listener);
       expect(r.body.errors).toBeUndefined();
       const deleted = r.body.data!.deleteListener as { tables: { table: string; rows: number }[]; modelVersions: number[]; artifactRows: number };
-      expect(Object.fromEntries(deleted.tables.map((t) => [t.table, t.rows]))).toMatchObject({ users: 1, listening_events: 23, playlist_items: 110, vectors: 2, future_note_tags: 2 });
+      expect(Object.fromEntries(deleted.tables.map((t) => [t.table, t.rows]))).toMatchObject({ users: 1, listening_events: 23, playlist_items: 110, vectors: 2, experiment_exposures: 2, future_note_tags: 2 });
       expect(deleted.modelVersions.sort()).toEqual([w.alsVersionId, als.id].sort());
       expect(deleted.artifactRows).toBe(1);
 
@@ -197,6 +209,9 @@ function privacySuite(target: Target, skip: boolean) {
       // The ON DELETE SET NULL review stays, without its author; the tag of the other listener's note stays.
       expect(await w.t.db.query(`SELECT count(*)::int AS n FROM future_reviews WHERE reviewer IS NULL`)).toEqual([{ n: 1 }]);
       expect(await w.t.db.query(`SELECT count(*)::int AS n FROM future_note_tags`)).toEqual([{ n: 2 }]);
+      // The experiment itself stays (it is no one's data); its log of the listener is gone.
+      expect(await w.t.db.query(`SELECT name FROM experiments`)).toEqual([{ name: "privacy" }]);
+      expect(await w.t.db.query(`SELECT 1 FROM experiment_exposures WHERE user_id = $1`, [u])).toEqual([]);
 
       // The saved model lost exactly that listener's row; every other listener keeps theirs.
       const after = await artifactOf(w, als.id);

@@ -41,6 +41,8 @@ export interface HttpConfig {
   statementTimeoutMs: number;
   /** GET /ready fails when the database does not answer within this many ms (DEEPCUTS_READY_TIMEOUT_MS, default 1000). */
   readyTimeoutMs: number;
+  /** How long a found API key is reused without a lookup, ms; 0 = look up every request (DEEPCUTS_KEY_CACHE_MS, default 2000). */
+  keyCacheMs: number;
 }
 
 const EXPOSURES: readonly Exposure[] = ["everyone", "keys", "curators", "nobody"];
@@ -92,6 +94,7 @@ export function httpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig {
     fieldSuggestions: exposure(env, "DEEPCUTS_FIELD_SUGGESTIONS", development ? "everyone" : "keys"),
     statementTimeoutMs: integer(env, "DEEPCUTS_STATEMENT_TIMEOUT_MS", 5000, 0, 3_600_000),
     readyTimeoutMs: integer(env, "DEEPCUTS_READY_TIMEOUT_MS", 1000, 10, 60_000),
+    keyCacheMs: integer(env, "DEEPCUTS_KEY_CACHE_MS", 2000, 0, 60_000),
   };
 }
 

@@ -6,7 +6,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Database } from "@deepcuts/db";
-import { findApiKey } from "@deepcuts/engine/keys.ts";
+import { activeApiKey } from "@deepcuts/engine/keys.ts";
 import { httpConfig, type HttpConfig } from "./config.ts";
 import { createContext, type ApiContext, type Viewer } from "./graphql/context.ts";
 import { exposurePlugin } from "./graphql/exposure.ts";
@@ -51,12 +51,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: "internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }
 
-/** Reads `Authorization: Bearer <key>` (or `x-api-key`) and finds the key's role. */
-export async function viewerFromHeaders(db: Database, headers: Record<string, string | string[] | undefined>): Promise<Viewer | null> {
+/**
+ * Reads `Authorization: Bearer <key>` (or `x-api-key`) and finds the key's role; a key found in
+ * the last `keyCacheMs` is not looked up again (see activeApiKey for how revocation reaches it).
+ */
+export async function viewerFromHeaders(db: Database, headers: Record<string, string | string[] | undefined>, keyCacheMs = 0): Promise<Viewer | null> {
   const auth = headers.authorization;
   const raw = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7).trim() : typeof headers["x-api-key"] === "string" ? headers["x-api-key"] : null;
   if (!raw) return null;
-  const key = raw.length <= 200 ? await findApiKey(db, raw) : null;
+  const key = raw.length <= 200 ? await activeApiKey(db, raw, keyCacheMs) : null;
   if (!key) throw new GraphQLError("this API key is unknown or revoked", { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
   return { keyId: key.id, role: key.role, userId: key.userId };
 }
@@ -107,14 +110,14 @@ export async function startApi(db: Database, port: number, options: ApiOptions =
   const requestDb = await db.withStatementTimeout(http.statementTimeoutMs);
   const settings = { cursors: new CursorCodec(options.cursorSecret ?? null), threads: options.threads ?? availableParallelism() };
   const httpServer: Server = createServer(
-    apiRequestHandler(server, requestDb, http, async (req) => createContext(requestDb, await viewerFromHeaders(requestDb, req.headers), settings)),
+    apiRequestHandler(server, requestDb, http, async (req) => createContext(requestDb, await viewerFromHeaders(requestDb, req.headers, http.keyCacheMs), settings)),
   );
   httpServer.on("clientError", answerClientError);
   // Subscriptions (graphql-ws) share the port: the key comes in the connection_init payload.
   const subscriptions = attachSubscriptions(httpServer, {
     schema: await apiSchema(),
     http,
-    viewer: (payload) => viewerFromHeaders(requestDb, { authorization: stringOrUndefined(payload.authorization ?? payload.Authorization), "x-api-key": stringOrUndefined(payload.apiKey) }),
+    viewer: (payload) => viewerFromHeaders(requestDb, { authorization: stringOrUndefined(payload.authorization ?? payload.Authorization), "x-api-key": stringOrUndefined(payload.apiKey) }, http.keyCacheMs),
     context: (viewer) => createContext(requestDb, viewer, settings),
     formatError,
   });

@@ -3,6 +3,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { PrismaClient } from "./generated/client.ts";
 import { databaseConfig, type DatabaseConfig } from "./config.ts";
 import { acquireLock, readLock } from "./lock.ts";
@@ -11,6 +14,14 @@ import { pgliteExtensions } from "./extensions.ts";
 /** Where the database lives: in-process PGlite, PGlite behind a socket server, or a PostgreSQL server. */
 export const DATABASE_TARGETS = ["embedded", "embedded-server", "postgres"] as const;
 export type DatabaseTarget = (typeof DATABASE_TARGETS)[number];
+
+/**
+ * Loads rows in PostgreSQL's COPY text format (columns separated by tabs, `\N` for null, one row
+ * a line, escaped as COPY expects) into `table`, inside the current transaction: COPY FROM STDIN
+ * on PostgreSQL, COPY from a blob (`/dev/blob`) on in-process PGlite. Null on PGlite behind its
+ * socket server, which loses protocol sync on COPY FROM STDIN: callers fall back to INSERT.
+ */
+export type CopyRows = (table: string, columns: string[], text: string) => Promise<void>;
 
 /**
  * An open database: the Prisma client for ordinary work, plus raw SQL for bulk paths and
@@ -32,8 +43,8 @@ export interface Database {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   /** Runs a script of several statements inside one transaction (all or nothing). */
   execScript(sql: string): Promise<void>;
-  /** Runs `work` inside one transaction on a single connection. */
-  transaction<T>(work: (query: Database["query"]) => Promise<T>): Promise<T>;
+  /** Runs `work` inside one transaction on a single connection (`copyRows` for bulk loads, where the target has COPY). */
+  transaction<T>(work: (query: Database["query"], copyRows: CopyRows | null) => Promise<T>): Promise<T>;
   /**
    * The same database with every statement limited to `ms` (PostgreSQL's statement_timeout),
    * for work done on behalf of one request. On PostgreSQL it is a second pool of connections
@@ -103,7 +114,12 @@ export async function openEmbedded(dataDir: string, command: string): Promise<Da
       await pglite.transaction(async (tx) => void (await tx.exec(sql)));
     },
     async transaction(work) {
-      return pglite.transaction(async (tx) => work(async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows));
+      return pglite.transaction(async (tx) =>
+        work(
+          async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows,
+          async (table, columns, text) => void (await tx.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) })),
+        ),
+      );
     },
     async close() {
       if (closed) return;
@@ -174,7 +190,10 @@ export async function openPostgres(
       const c = await pool.connect();
       try {
         await c.query("BEGIN");
-        const result = await work(async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[]);
+        const copyRows: CopyRows = async (table, columns, text) => {
+          await pipeline(Readable.from([text]), c.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`)));
+        };
+        const result = await work(async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[], target === "embedded-server" ? null : copyRows);
         await c.query("COMMIT");
         return result;
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { events, generateWorld, type DemoWorld } from "@deepcuts/demo";
-import { insertDocuments, insertEventsBulk, rebuildAggregates, upsertArtists, upsertTracks, upsertUsers, type EventRow } from "./ingest.ts";
+import { insertDocuments, upsertArtists, upsertTracks, upsertUsers, yieldToLoop, type EventRow } from "./ingest.ts";
+import { EventBulkLoader } from "./ingest-bulk.ts";
 
 const KIND = { stream: "STREAM", save: "SAVE", artist_visit: "ARTIST_VISIT", skip: "SKIP" } as const;
 
@@ -42,7 +43,7 @@ export async function loadedDemoWorld(db: Database): Promise<DemoWorld | null> {
 export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: (m: string, d: number, t: number) => void = () => {}): Promise<DemoLoadReport> {
   const started = Date.now();
   const total = world.eventCount;
-  const inserted = await db.transaction(async (query) => {
+  const inserted = await db.transaction(async (query, copyRows) => {
     onProgress("artists and tracks", 0, total);
     const artists = await upsertArtists(query, world.artists.map((a) => ({ externalKey: a.key, name: a.name, genre: world.genres.find((g) => g.key === a.genre)?.name ?? a.genre })));
     const genreName = new Map(world.genres.map((g) => [g.key, g.name]));
@@ -77,13 +78,13 @@ export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: 
       source: d.source.toUpperCase() as "BIO" | "REVIEW" | "BLOG" | "TAG",
       text: d.text,
     })));
-    let eventsInserted = 0, seen = 0;
+    const loader = await EventBulkLoader.open(query, copyRows);
     let batch: EventRow[] = [];
     const flush = async () => {
-      eventsInserted += await insertEventsBulk(query, batch);
-      seen += batch.length;
+      await loader.add(batch);
       batch = [];
-      onProgress("listening events", seen, total);
+      onProgress("listening events", loader.staged, total);
+      await yieldToLoop();
     };
     for (const e of events(world)) {
       const visit = e.kind === "artist_visit";
@@ -100,7 +101,7 @@ export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: 
     }
     if (batch.length) await flush();
     onProgress("listening totals", total, total);
-    await rebuildAggregates(query, [...users.values()]);
+    const eventsInserted = await loader.merge();
     // Provenance: enough to regenerate the same world later (the audio is synthesized from it).
     await query(
       `INSERT INTO jobs (kind, status, params, done, total, message, started_at, finished_at)

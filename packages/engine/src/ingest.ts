@@ -138,20 +138,18 @@ export async function insertDocuments(query: Query, rows: DocumentRow[]): Promis
 }
 
 /**
- * Records listening events and folds the new ones into the per-listener aggregates in one
- * statement. An event whose (user, eventId) was seen before is ignored, so a retried batch
- * counts once. Returns the number of events that were new.
+ * One statement that records the events of `input` (a FROM item aliased `e` with the columns of
+ * listening_events: user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played,
+ * playlist_id, position) and folds the new ones into the per-listener aggregates. An event whose
+ * (user, eventId) was seen before is ignored, so a retried batch or file counts once. Rows go in
+ * sorted by (user_id, event_id), so the unique index is written in order. Returns `inserted`.
  */
-export async function insertEvents(query: Query, rows: EventRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const result = await query<{ inserted: number }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[], $8::int[], $9::int[])
-         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
-     ), inserted AS (
+export function mergeEventsSql(input: string): string {
+  return `WITH inserted AS (
        INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
        SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played, e.playlist_id, e.position
-       FROM input e LEFT JOIN tracks t ON t.id = e.track_id
+       FROM ${input} LEFT JOIN tracks t ON t.id = e.track_id
+       ORDER BY e.user_id, e.event_id
        ON CONFLICT (user_id, event_id) DO NOTHING
        RETURNING user_id, kind, track_id, artist_id, occurred_at, ms_played
      ), track_stats AS (
@@ -179,7 +177,22 @@ export async function insertEvents(query: Query, rows: EventRow[]): Promise<numb
      )
      SELECT (SELECT count(*) FROM inserted)::int AS inserted,
             (SELECT count(*) FROM track_stats)::int AS track_rows,
-            (SELECT count(*) FROM artist_stats)::int AS artist_rows`,
+            (SELECT count(*) FROM artist_stats)::int AS artist_rows`;
+}
+
+/**
+ * Records listening events and folds the new ones into the per-listener aggregates in one
+ * statement (mergeEventsSql). An event whose (user, eventId) was seen before is ignored, so a
+ * retried batch counts once. Returns the number of events that were new. For files, the COPY
+ * path in ingest-bulk.ts runs the same statement over a staging table.
+ */
+export async function insertEvents(query: Query, rows: EventRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await query<{ inserted: number }>(
+    mergeEventsSql(
+      `unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[], $8::int[], $9::int[])
+         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)`,
+    ),
     [
       rows.map((r) => r.userId),
       rows.map((r) => r.eventId),
@@ -212,68 +225,4 @@ export async function insertArtistPlays(query: Query, rows: { userId: number; ar
     await yieldToLoop();
   }
   return inserted;
-}
-
-/**
- * Bulk path for large loads: records events (ignoring ids seen before) without touching the
- * aggregates; call `rebuildAggregates` for the affected listeners once at the end. Several
- * times faster than `insertEvents` per row.
- */
-export async function insertEventsBulk(query: Query, rows: EventRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const result = await query<{ inserted: number }>(
-    `WITH ins AS (
-       INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
-       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played, e.playlist_id, e.position
-       FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[], $8::int[], $9::int[])
-         AS e(user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
-       LEFT JOIN tracks t ON t.id = e.track_id
-       ON CONFLICT (user_id, event_id) DO NOTHING RETURNING 1)
-     SELECT count(*)::int AS inserted FROM ins`,
-    [
-      rows.map((r) => r.userId),
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.trackId ?? null),
-      rows.map((r) => r.artistId ?? null),
-      rows.map((r) => r.occurredAt.toISOString()),
-      rows.map((r) => r.msPlayed ?? null),
-      rows.map((r) => r.playlistId ?? null),
-      rows.map((r) => r.position ?? null),
-    ],
-  );
-  return result[0].inserted;
-}
-
-/**
- * Recomputes the per-listener aggregates of the given listeners from their events (artist-level
- * play counts imported without events are kept). Always consistent with listening_events.
- */
-export async function rebuildAggregates(query: Query, userIds: number[]): Promise<void> {
-  for (let i = 0; i < userIds.length; i += 5_000) {
-    const users = userIds.slice(i, i + 5_000);
-    await query(`DELETE FROM user_track_stats WHERE user_id = ANY($1::int[])`, [users]);
-    await query(
-      `INSERT INTO user_track_stats (user_id, track_id, streams, saves, skips, dislikes, ms_played, last_at)
-       SELECT user_id, track_id,
-              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind IN ('SAVE', 'PLAYLIST_ADD')))::int,
-              (count(*) FILTER (WHERE kind = 'SKIP'))::int, (count(*) FILTER (WHERE kind = 'DISLIKE'))::int,
-              coalesce(sum(ms_played) FILTER (WHERE kind = 'STREAM'), 0), max(occurred_at)
-       FROM listening_events WHERE user_id = ANY($1::int[]) AND track_id IS NOT NULL
-       GROUP BY user_id, track_id`,
-      [users],
-    );
-    await query(
-      `INSERT INTO user_artist_stats AS s (user_id, artist_id, plays, visits, dislikes, last_at)
-       SELECT user_id, artist_id,
-              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'ARTIST_VISIT'))::int,
-              (count(*) FILTER (WHERE kind = 'DISLIKE' AND track_id IS NULL))::int, max(occurred_at)
-       FROM listening_events WHERE user_id = ANY($1::int[]) AND artist_id IS NOT NULL
-       GROUP BY user_id, artist_id
-       ON CONFLICT (user_id, artist_id) DO UPDATE SET
-         plays = excluded.plays, visits = excluded.visits, dislikes = excluded.dislikes, last_at = excluded.last_at`,
-      [users],
-    );
-    await yieldToLoop();
-  }
 }

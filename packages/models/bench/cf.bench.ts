@@ -1,6 +1,9 @@
 // `npm run bench:cf`: ALS iteration time on a synthetic 20,000 x 10,000 matrix (800,000 plays,
-// power-law popularity, 64 factors, CG) on 1 and 2 threads, GFLOP/s, gpu.js kernels beside the
-// CPU ones, and with --memory the peak RSS of training on 10 million plays.
+// power-law popularity, 64 factors, CG) on 1 and 2 threads, GFLOP/s, and with --memory the peak
+// RSS of training on 10 million plays. It also justifies the generated WebAssembly kernels
+// (src/cf/wasm-cg.ts, wasm-simd.ts): each is timed in the same run against its alternatives,
+// the CG solve against the typed-array CG (`simd: false`), the Gram and scores kernels against the
+// typed-array loops and gpu.js, and the speed-up is printed.
 // Flags: --iterations N (default 5), --memory, --no-write (do not rewrite docs/bench-cf.md),
 // --als-only (only the ALS iteration table; implies --no-write).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -10,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ImplicitAls } from "../src/cf/als.ts";
 import { GpuKernels } from "../src/cf/gpu-kernels.ts";
-import { cpuKernels, type CfKernels } from "../src/cf/kernels.ts";
+import { cpuKernels, typedArrayKernels, type CfKernels } from "../src/cf/kernels.ts";
 import { confidenceMatrix } from "../src/cf/signals.ts";
 import type { Csr } from "../src/core/matrix.ts";
 import { seededRandom } from "../src/core/random.ts";
@@ -44,10 +47,10 @@ function median(xs: number[]): number {
 }
 
 /** Median wall and CPU seconds (all threads of the process) per iteration, first iteration left out. */
-async function secondsPerIteration(m: Csr, threads: number, iterations: number): Promise<{ wall: number; cpu: number }> {
+async function secondsPerIteration(m: Csr, threads: number, iterations: number, simd = true): Promise<{ wall: number; cpu: number }> {
   const wall: number[] = [], cpu: number[] = [];
   let last = process.cpuUsage();
-  await new ImplicitAls({ factors: 64, iterations, threads, solver: "cg", backend: "cpu", seed: 42 }).fit(m, {
+  await new ImplicitAls({ factors: 64, iterations, threads, solver: "cg", backend: "cpu", simd, seed: 42 }).fit(m, {
     onIteration: (_it, _total, info) => {
       const now = process.cpuUsage();
       wall.push(info.seconds);
@@ -113,18 +116,29 @@ async function main(): Promise<void> {
   // unloaded wall time, while the wall time grows with the other work.
   say("| ALS, CG, 64 factors | wall s / iteration | GFLOP/s (wall) | CPU s / iteration (all threads) | GFLOP per CPU second |");
   say("|---|---|---|---|---|");
-  for (const threads of [1, 2]) {
-    const s = await secondsPerIteration(m, threads, iterations);
-    say(`| ${threads} thread${threads > 1 ? "s" : ""} | ${s.wall.toFixed(3)} | ${(flops / s.wall / 1e9).toFixed(2)} | ${s.cpu.toFixed(3)} | ${(flops / s.cpu / 1e9).toFixed(2)} |`);
-  }
   const alsOnly = flag("--als-only");
+  const cpuSeconds: Record<string, number> = {};
+  // The typed-array CG (float64 loops, `simd: false`) is the alternative to the generated module.
+  for (const simd of alsOnly ? [true] : [true, false]) {
+    for (const threads of [1, 2]) {
+      const s = await secondsPerIteration(m, threads, iterations, simd);
+      cpuSeconds[`${simd}/${threads}`] = s.cpu;
+      const label = `${threads} thread${threads > 1 ? "s" : ""}${simd ? "" : ", typed-array CG (simd: false)"}`;
+      say(`| ${label} | ${s.wall.toFixed(3)} | ${(flops / s.wall / 1e9).toFixed(2)} | ${s.cpu.toFixed(3)} | ${(flops / s.cpu / 1e9).toFixed(2)} |`);
+    }
+  }
   if (!alsOnly) {
     say("");
+    const ratio = (threads: number) => (cpuSeconds[`false/${threads}`] / cpuSeconds[`true/${threads}`]).toFixed(1);
+    say(`WebAssembly CG solve (wasm-cg.ts) vs typed-array CG, CPU seconds per iteration: ${ratio(1)}x faster on 1 thread, ${ratio(2)}x on 2`);
+    say("");
     const gpu = new GpuKernels();
-    const cpuTimes = kernelTimes(m, cpuKernels), gpuTimes = kernelTimes(m, gpu);
-    say(`| kernel (median of 3, wall) | cpuKernels s (WebAssembly SIMD for gram and scores) | gpu.js ${gpu.mode} s |`);
-    say("|---|---|---|");
-    for (const name of Object.keys(cpuTimes)) say(`| ${name} | ${cpuTimes[name].toFixed(4)} | ${gpuTimes[name].toFixed(4)} |`);
+    const simdTimes = kernelTimes(m, cpuKernels), loopTimes = kernelTimes(m, typedArrayKernels), gpuTimes = kernelTimes(m, gpu);
+    say(`| kernel (median of 3, wall) | cpuKernels s (WebAssembly SIMD for gram and scores) | typed-array loops s | SIMD speed-up over the loops | gpu.js ${gpu.mode} s |`);
+    say("|---|---|---|---|---|");
+    for (const name of Object.keys(simdTimes)) {
+      say(`| ${name} | ${simdTimes[name].toFixed(4)} | ${loopTimes[name].toFixed(4)} | ${(loopTimes[name] / simdTimes[name]).toFixed(1)}x | ${gpuTimes[name].toFixed(4)} |`);
+    }
     gpu.dispose();
   }
   if (flag("--memory") && !alsOnly) {

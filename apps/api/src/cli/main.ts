@@ -7,6 +7,7 @@ import { dbCommand } from "./commands/db.ts";
 import { deleteCommand } from "./commands/delete.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { experimentCommand } from "./commands/experiment.ts";
 import { exportCommand } from "./commands/export.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { importCommand } from "./commands/import.ts";
@@ -27,6 +28,7 @@ export const commands: Command[] = [
   evalCommand,
   exportCommand,
   deleteCommand,
+  experimentCommand,
   termsCommand,
   crawlCommand,
   serveCommand,

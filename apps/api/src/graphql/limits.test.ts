@@ -1,7 +1,7 @@
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import { apiSchema } from "./schema.ts";
-import { assertWithinLimits, MAX_DEPTH, operationDepth } from "./limits.ts";
+import { assertWithinLimits, costDependsOnVariables, MAX_DEPTH, operationDepth } from "./limits.ts";
 
 function split(query: string) {
   const doc = parse(query);
@@ -41,5 +41,18 @@ describe("query limits", () => {
     expect(() => assertWithinLimits(schema, q(100).op, {}, {})).not.toThrow();
     const playlists = split(`{ weeklyPlaylists(userId: 1, first: 100) { edges { node { items { track { title } } } } } }`);
     expect(() => assertWithinLimits(schema, playlists.op, {}, {})).toThrow(/query complexity \d+ exceeds the limit of 5000/);
+  });
+
+  it("knows when a variable can change the cost: page sizes and @skip/@include, not ids", async () => {
+    const schema = await apiSchema();
+    const depends = (query: string) => {
+      const { op, fragments } = split(query);
+      return costDependsOnVariables(schema, op, fragments);
+    };
+    expect(depends(`query($u:Int!){ weeklyPlaylist(userId:$u){ items { track { title artist { name } } } } }`)).toBe(false);
+    expect(depends(`{ weeklyPlaylists(userId: 1, first: 100) { edges { node { weekStart } } } }`)).toBe(false);
+    expect(depends(`query($n:Int!){ weeklyPlaylists(userId: 1, first: $n) { edges { node { weekStart } } } }`)).toBe(true);
+    expect(depends(`query($n:Int!){ ...F } fragment F on Query { tracks(first: $n) { edges { node { title } } } }`)).toBe(true);
+    expect(depends(`query($s:Boolean!){ health @skip(if: $s) { ok } }`)).toBe(true);
   });
 });

@@ -1,9 +1,11 @@
-import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from "graphql";
 import { createRequire } from "node:module";
 
 // The CommonJS build on purpose: type-graphql builds the schema with graphql's CommonJS entry,
 // and the package's ESM build imports graphql/index.mjs, a second copy that rejects that schema.
 const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
+// TypeInfo checks the schema's types with instanceof: it must be the copy the schema was built with.
+const { TypeInfo, visit, visitWithTypeInfo } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
 /** Deepest field nesting a query may have (introspection's own query is 13 deep). */
 export const MAX_DEPTH = 12;
@@ -51,6 +53,30 @@ export function depthLimitRule(max = MAX_DEPTH) {
 /** Cost of an operation: declared field complexities, else 1 per field. */
 export function operationComplexity(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
   return getComplexity({ schema, query: document, operationName, variables, estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })] });
+}
+
+const usesVariable = (value: ValueNode): boolean =>
+  value.kind === Kind.VARIABLE || (value.kind === Kind.LIST && value.values.some(usesVariable)) || (value.kind === Kind.OBJECT && value.fields.some((f) => usesVariable(f.value)));
+
+/**
+ * Whether a variable's value can change the operation's cost: a variable in the arguments of a
+ * field whose complexity is a function (of its arguments, such as a page size), or in a
+ * directive (`@skip`/`@include` drop fields). Otherwise the cost is the same for every request
+ * of the operation, and its verdict can be kept with the parsed operation.
+ */
+export function costDependsOnVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let depends = false;
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] };
+  visit(document, visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      if (node.arguments?.some((a) => usesVariable(a.value)) && typeof typeInfo.getFieldDef()?.extensions?.complexity === "function") depends = true;
+    },
+    Directive(node) {
+      if (node.arguments?.some((a) => usesVariable(a.value))) depends = true;
+    },
+  }));
+  return depends;
 }
 
 /**

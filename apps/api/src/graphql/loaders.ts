@@ -1,8 +1,9 @@
 import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
 import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "@deepcuts/engine/catalog-details.ts";
-import { itemsOfPlaylists, playlistsById } from "@deepcuts/engine/listener/playlists.ts";
+import { itemsOfPlaylists, playlistsById, type PlaylistItemRecord } from "@deepcuts/engine/listener/playlists.ts";
 import { blendConfigsById } from "@deepcuts/engine/curation/blends.ts";
+import { experimentsById } from "@deepcuts/engine/experiments/experiments.ts";
 import { findJob } from "@deepcuts/engine/curation/jobs.ts";
 import { apiKeysById } from "@deepcuts/engine/curation/keys-admin.ts";
 import { modelVersionsById } from "@deepcuts/engine/curation/model-catalog.ts";
@@ -21,11 +22,7 @@ export function createLoaders(db: Database) {
     user: new DataLoader((ids: readonly number[]) => usersById(db, ids)),
     playlistItems: new DataLoader(async (ids: readonly number[]) => {
       const lists = await itemsOfPlaylists(db, ids);
-      // The items arrive with their tracks and artists: later .load()s of those cost nothing.
-      for (const item of lists.flat()) {
-        loaders.track.prime(item.trackId, item.track);
-        loaders.artist.prime(item.artist.id, item.artist);
-      }
+      for (const items of lists) primeTracksOf(loaders, items);
       return lists;
     }),
     audioFeatures: new DataLoader((ids: readonly number[]) => audioFeaturesOf(db, ids)),
@@ -40,8 +37,23 @@ export function createLoaders(db: Database) {
     modelVersion: new DataLoader((ids: readonly number[]) => modelVersionsById(db, ids)),
     job: new DataLoader((ids: readonly number[]) => Promise.all(ids.map((id) => findJob(db, id)))),
     apiKey: new DataLoader((ids: readonly number[]) => apiKeysById(db, ids)),
+    experiment: new DataLoader((ids: readonly number[]) => experimentsById(db, ids)),
   };
   return loaders;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Items arrive with their tracks and artists: later .load()s of those cost nothing. */
+function primeTracksOf(loaders: Pick<Loaders, "track" | "artist">, items: readonly PlaylistItemRecord[]): void {
+  for (const item of items) {
+    loaders.track.prime(item.trackId, item.track);
+    loaders.artist.prime(item.artist.id, item.artist);
+  }
+}
+
+/** Puts a playlist's items, read with the playlist itself, where its field resolvers look for them. */
+export function primePlaylistItems(loaders: Loaders, playlistId: number, items: PlaylistItemRecord[]): void {
+  loaders.playlistItems.prime(playlistId, items);
+  primeTracksOf(loaders, items);
+}

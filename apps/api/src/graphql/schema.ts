@@ -8,21 +8,24 @@ import { ArtistResolver, HealthResolver, TrackResolver, UserResolver } from "./r
 import { CurationResolver } from "./resolvers/curation.resolver.ts";
 import { KeysResolver } from "./resolvers/keys.resolver.ts";
 import { ListenerResolver } from "./resolvers/listener.resolver.ts";
-import { PlaylistItemResolver, PlaylistResolver, PreviewItemResolver } from "./resolvers/playlist.resolver.ts";
+import { PlaylistResolver, PreviewItemResolver } from "./resolvers/playlist.resolver.ts";
 import { PrivacyResolver } from "./resolvers/privacy.resolver.ts";
 import { SimilarityGraphResolver, SimilarityResolver } from "./resolvers/similarity.resolver.ts";
 import { LiveResolver } from "./resolvers/live.resolver.ts";
 import { NodeResolver } from "./resolvers/node.resolver.ts";
 import { OutcomesResolver } from "./resolvers/outcomes.resolver.ts";
+import { ExperimentsResolver } from "./resolvers/experiments.resolver.ts";
 import { CrawlResolver } from "./resolvers/crawl.resolver.ts";
+import { CuratorReportsResolver } from "./resolvers/curator-reports.resolver.ts";
 import { describeSchema } from "./schema-descriptions.ts";
 import { applyCachePolicy, cacheControlDirective } from "./cache-policy.ts";
 import { createPubSub } from "@graphql-yoga/subscription";
 
 export const resolvers = [
   HealthResolver, TrackResolver, ArtistResolver, UserResolver,
-  PlaylistResolver, PlaylistItemResolver, PreviewItemResolver, ListenerResolver,
-  SimilarityResolver, SimilarityGraphResolver, CurationResolver, KeysResolver, LiveResolver, NodeResolver, PrivacyResolver, OutcomesResolver, CrawlResolver,
+  PlaylistResolver, PreviewItemResolver, ListenerResolver,
+  SimilarityResolver, SimilarityGraphResolver, CurationResolver, KeysResolver, LiveResolver, NodeResolver, PrivacyResolver, OutcomesResolver, ExperimentsResolver, CrawlResolver,
+  CuratorReportsResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;

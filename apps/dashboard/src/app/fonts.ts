@@ -1,6 +1,6 @@
 import localFont from "next/font/local";
 
-// next/font/google downloads at build time and this machine is offline: ship Inter from the
+// next/font/google downloads at build time, which fails offline: ship Inter from the
 // @fontsource/inter package instead.
 export const inter = localFont({
   src: [

@@ -5,6 +5,7 @@ import { saveBlendConfig } from "../app/(console)/blend/actions.ts";
 import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../lib/blend.ts";
 import { browserGql, BrowserApiError } from "../lib/browser-graphql.ts";
 import { PreviewDocument, type PreviewQuery } from "../lib/generated/graphql.ts";
+import { BlendEvaluationPanel } from "./blend-evaluation.tsx";
 import { PlaylistPreview, type PreviewResult } from "./playlist-preview.tsx";
 
 // Wait for the slider to rest before asking the API: one preview per pause, not per pixel.
@@ -51,7 +52,7 @@ function Slider({ label, name, value, min, max, step, onChange, colour }: { labe
  * Sliders for every weight and constraint, and the playlist the chosen listener would get
  * under them, compared with the playlist under the active configuration.
  */
-export function BlendEditor({ active, listeners }: { active: BlendConfig; listeners: { id: number; name: string }[] }) {
+export function BlendEditor({ active, listeners, evaluate = false, offPolicy = false }: { active: BlendConfig; listeners: { id: number; name: string }[]; evaluate?: boolean; offPolicy?: boolean }) {
   const [weights, setWeights] = useState<BlendWeights>(active.weights);
   const [constraints, setConstraints] = useState<BlendConstraints>(active.constraints);
   const [userId, setUserId] = useState<number | null>(listeners[0]?.id ?? null);
@@ -103,6 +104,7 @@ export function BlendEditor({ active, listeners }: { active: BlendConfig; listen
             ))}
           </select>
         </label>
+        {evaluate ? <BlendEvaluationPanel weights={weights} constraints={constraints} changed={changed} offPolicy={offPolicy} /> : null}
         <PlaylistPreview current={current} activeTrackIds={changed ? activeTrackIds : null} />
       </section>
     </div>

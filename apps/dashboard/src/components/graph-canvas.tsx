@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { useMemo, useRef, useState } from "react";
 import { browserGql, BrowserApiError } from "../lib/browser-graphql.ts";
 import { saveFile, toGexf, toTsv } from "../lib/downloads.ts";
-import { GraphDocument, type GraphQuery, type GraphVariables } from "../lib/generated/graphql.ts";
+import { GraphDocument, type GraphQuery, type GraphQueryVariables } from "../lib/generated/graphql.ts";
 import { mergeGraphs, type GraphEdge, type GraphNode, type GraphSettings } from "../lib/graph.ts";
 
 // The force layout draws on a canvas and touches `window` on import: browser only.
@@ -40,7 +40,7 @@ export function GraphCanvas({ initial, settings, seed }: { initial: { nodes: Gra
     setBusy(true);
     setError(null);
     try {
-      const data = await browserGql<GraphQuery>(GraphDocument, { ...settings, seeds: [id], depth: 1 } satisfies GraphVariables);
+      const data = await browserGql<GraphQuery>(GraphDocument, { ...settings, seeds: [id], depth: 1 } satisfies GraphQueryVariables);
       setGraph((g) => mergeGraphs(g.nodes, g.edges, data.similarityGraph));
       setExpanded((e) => [...e, id]);
     } catch (e) {

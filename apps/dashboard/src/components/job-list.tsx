@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { browserGql } from "../lib/browser-graphql.ts";
 import { browserSubscribe } from "../lib/browser-subscription.ts";
-import { CancelJobDocument, JobUpdatesDocument, RecentJobsDocument, type CancelJobMutation, type CancelJobVariables, type JobRowFragment as JobRow, type JobUpdatesSubscription, type JobUpdatesVariables, type RecentJobsQuery } from "../lib/generated/graphql.ts";
+import { CancelJobDocument, JobUpdatesDocument, RecentJobsDocument, type CancelJobMutation, type CancelJobMutationVariables, type JobRowFragment as JobRow, type JobUpdatesSubscription, type JobUpdatesSubscriptionVariables, type RecentJobsQuery } from "../lib/generated/graphql.ts";
 /** Polling is only the fallback when the live updates fail (an API without subscriptions). */
 const POLL_MS = 1500;
 /** As many jobs as the page's query shows. */
@@ -32,7 +32,7 @@ export function JobList({ initial, canCancel = false }: { initial: JobRow[]; can
   const cancel = (id: number) => {
     setCancelling((s) => new Set(s).add(id));
     setCancelError(null);
-    browserGql<CancelJobMutation>(CancelJobDocument, { id } satisfies CancelJobVariables)
+    browserGql<CancelJobMutation>(CancelJobDocument, { id } satisfies CancelJobMutationVariables)
       .then((d) => setJobs((js) => js.map((j) => (j.id === id ? d.cancelJob : j))))
       .catch((e: unknown) => setCancelError(`Job ${id} was not cancelled: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => setCancelling((s) => new Set([...s].filter((x) => x !== id))));
@@ -41,7 +41,7 @@ export function JobList({ initial, canCancel = false }: { initial: JobRow[]; can
   useEffect(() => {
     // The jobs shown in flight are sent first, so nothing between the page's read and now is missed.
     const catchUp = initial.filter(cancellable).map((j) => j.id);
-    return browserSubscribe<JobUpdatesSubscription>(JobUpdatesDocument, { catchUp } satisfies JobUpdatesVariables, {
+    return browserSubscribe<JobUpdatesSubscription>(JobUpdatesDocument, { catchUp } satisfies JobUpdatesSubscriptionVariables, {
       onData: (d) => setJobs((js) => merge(js, d.jobUpdates)),
       onError: (e) => (setLive(false), setPollError(`the live connection failed (${e.message}); checking every ${POLL_MS / 1000} s while a job runs`)),
     });

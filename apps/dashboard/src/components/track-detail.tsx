@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { NeighboursDocument, TrackDocument, type NeighboursQuery, type NeighboursVariables, type TrackQuery, type TrackVariables } from "../lib/generated/graphql.ts";
+import { NeighboursDocument, TrackDocument, type NeighboursQuery, type NeighboursQueryVariables, type TrackQuery, type TrackQueryVariables } from "../lib/generated/graphql.ts";
 import { gql } from "../lib/graphql.ts";
 import { load, type Loaded } from "../lib/load.ts";
 import { SIMILARITY_MODELS, type SimilarityModel } from "../lib/vectors.ts";
@@ -33,8 +33,8 @@ function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; res
 /** A track's audio features, top terms, and its nearest neighbours under every model side by side. */
 export async function TrackDetail({ trackId, apiKey, hrefFor }: { trackId: number; apiKey: string; hrefFor: (id: number) => string }) {
   const [track, ...neighbours] = await Promise.all([
-    load(() => gql<TrackQuery>(TrackDocument, { id: trackId } satisfies TrackVariables, apiKey)),
-    ...SIMILARITY_MODELS.map((model) => load(() => gql<NeighboursQuery>(NeighboursDocument, { id: trackId, model } satisfies NeighboursVariables, apiKey))),
+    load(() => gql<TrackQuery>(TrackDocument, { id: trackId } satisfies TrackQueryVariables, apiKey)),
+    ...SIMILARITY_MODELS.map((model) => load(() => gql<NeighboursQuery>(NeighboursDocument, { id: trackId, model } satisfies NeighboursQueryVariables, apiKey))),
   ]);
   if (!track.ok) return <ApiProblem problem={track.problem} />;
   const t = track.value.track;

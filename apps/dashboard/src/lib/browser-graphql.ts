@@ -1,3 +1,5 @@
+import type { Operation } from "./graphql.ts";
+
 /** A GraphQL error as the browser sees it through the dashboard's /api/graphql route. */
 export class BrowserApiError extends Error {
   constructor(
@@ -13,10 +15,10 @@ export class BrowserApiError extends Error {
  * For client components: posts an operation to the dashboard's own /api/graphql route, which
  * adds the session's key server-side (the browser never holds it).
  */
-export async function browserGql<T>(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+export async function browserGql<T>(query: Operation<T>, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch("/api/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }), signal });
+    response = await fetch("/api/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: query.toString(), variables }), signal });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new BrowserApiError("the dashboard server is not answering", "DASHBOARD_DOWN");

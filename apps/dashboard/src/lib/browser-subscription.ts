@@ -1,4 +1,5 @@
 import { BrowserApiError } from "./browser-graphql.ts";
+import type { Operation } from "./graphql.ts";
 
 /**
  * For client components: follows a subscription through the dashboard's /api/graphql/stream
@@ -6,8 +7,8 @@ import { BrowserApiError } from "./browser-graphql.ts";
  * `onData` gets each result's data; `onError` a failure, after which nothing more comes.
  * Returns the function that stops it.
  */
-export function browserSubscribe<T>(query: string, variables: Record<string, unknown>, handlers: { onData: (data: T) => void; onError: (error: BrowserApiError) => void; onComplete?: () => void }): () => void {
-  const source = new EventSource(`/api/graphql/stream?${new URLSearchParams({ query, variables: JSON.stringify(variables) })}`);
+export function browserSubscribe<T>(query: Operation<T>, variables: Record<string, unknown>, handlers: { onData: (data: T) => void; onError: (error: BrowserApiError) => void; onComplete?: () => void }): () => void {
+  const source = new EventSource(`/api/graphql/stream?${new URLSearchParams({ query: query.toString(), variables: JSON.stringify(variables) })}`);
   let closed = false;
   const close = () => {
     closed = true;

@@ -1,5 +1,12 @@
 import { dashboardConfig } from "./config.ts";
 import { ApiError } from "./api-error.ts";
+import type { TypedDocumentString } from "./generated/graphql.ts";
+
+/**
+ * An operation to send: a generated document (`TracksDocument`, which carries its answer's type,
+ * so `gql(TracksDocument, ...)` needs no type argument) or a query written in place.
+ */
+export type Operation<T> = string | TypedDocumentString<T, never>;
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -10,13 +17,13 @@ interface GraphQLResponse<T> {
  * Sends one GraphQL operation to the API with the curator's key. Server-side only: the key
  * comes from the HTTP-only session cookie and never reaches the browser.
  */
-export async function gql<T>(query: string, variables: Record<string, unknown>, key: string | null): Promise<T> {
+export async function gql<T>(query: Operation<T>, variables: Record<string, unknown>, key: string | null): Promise<T> {
   const { apiUrl, apiTimeoutMs } = dashboardConfig();
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (key) headers.authorization = `Bearer ${key}`;
   let response: Response;
   try {
-    response = await fetch(apiUrl, { method: "POST", headers, body: JSON.stringify({ query, variables }), cache: "no-store", signal: AbortSignal.timeout(apiTimeoutMs) });
+    response = await fetch(apiUrl, { method: "POST", headers, body: JSON.stringify({ query: query.toString(), variables }), cache: "no-store", signal: AbortSignal.timeout(apiTimeoutMs) });
   } catch (error) {
     const why = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${apiTimeoutMs} ms` : "connection refused or unreachable";
     throw new ApiError(`the Deepcuts API at ${apiUrl} is not answering (${why})`, "API_DOWN", apiUrl);

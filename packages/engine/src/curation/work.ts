@@ -1,7 +1,11 @@
 import type { Database } from "@deepcuts/db";
 import { TRAINABLE } from "../training/train.ts";
 import { invalid } from "../service-error.ts";
+import { stat } from "node:fs/promises";
 import { enqueueJob } from "../jobs/enqueue.ts";
+import { IMPORT_FORMATS, type ImportFormat, type ImportParams } from "../jobs/handlers.ts";
+import { checkHistoryListener, HISTORY_FORMATS, type HistoryListener } from "../importers/history-import.ts";
+import { historyFiles, type HistoryFormat } from "../importers/history-files.ts";
 import { jobInFlight, type JobRecord } from "./jobs.ts";
 
 /** Queues training of the named models for a worker (one training at a time); returns its job, or the one already queued or running. */
@@ -29,7 +33,30 @@ export async function startAudioAnalysis(db: Database, params: { demoAudio?: boo
   return enqueueJob(db, "ANALYZE", params);
 }
 
-/** Queues an import of a file or folder the workers can read (all or nothing, as the CLI's). */
-export async function startImport(db: Database, format: "lastfm-2k" | "events" | "texts" | "audio", path: string): Promise<JobRecord> {
-  return enqueueJob(db, "IMPORT", { format, path });
+/**
+ * Queues an import of a file or folder the workers can read (all or nothing per file, as the
+ * CLI's). A listening history (spotify, lastfm-scrobbles, listenbrainz) names the listener it
+ * belongs to; its file or folder must hold files of that format.
+ */
+export async function startImport(db: Database, format: string, path: string, user?: HistoryListener): Promise<JobRecord> {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw invalid("format", `must be one of ${IMPORT_FORMATS.join(", ")}, got '${format}'`);
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw invalid("path", `${path} does not exist or cannot be read`);
+  }
+  const wantsFolder = format === "lastfm-2k" || format === "audio";
+  const history = (HISTORY_FORMATS as readonly string[]).includes(format);
+  if (!history && info.isDirectory() !== wantsFolder) throw invalid("path", `a ${format} import needs a ${wantsFolder ? "folder" : "file"}, got ${path}`);
+  if (history) {
+    if (!user) throw invalid("user", `a ${format} import needs the listener the history belongs to`);
+    try {
+      checkHistoryListener(user);
+    } catch (error) {
+      throw invalid("user", (error as Error).message);
+    }
+    if ((await historyFiles(path, format as HistoryFormat)).files.length === 0) throw invalid("path", `no ${format} history files in ${path}`);
+  } else if (user) throw invalid("user", `applies to spotify, lastfm-scrobbles and listenbrainz imports, not ${format}`);
+  return enqueueJob(db, "IMPORT", { format: format as ImportFormat, path, ...(user ? { user } : {}) } satisfies ImportParams);
 }

@@ -1,6 +1,8 @@
 import type { DemoWorld } from "@deepcuts/demo";
 import { ImplicitAls } from "@deepcuts/models/cf";
-import { csrFromTriples, seededRandom, type DenseMatrix } from "@deepcuts/models/core";
+import { applyWhitening, columnStats, csrFromTriples, fitWhitening, seededRandom, standardizeColumns, type DenseMatrix } from "@deepcuts/models/core";
+import { neighbourReport, type NeighbourReport } from "@deepcuts/models/eval";
+import { AUDIO_WHITENING_SHRINKAGE, audioWhitening } from "../similarity/audio-scale.ts";
 import { demoEvalWorld, demoSpectrograms, demoStreams, type DemoEvalWorldOptions } from "./demo-data.ts";
 
 export interface ColdStartOptions extends DemoEvalWorldOptions {
@@ -15,8 +17,18 @@ export interface ColdStartResult {
   heldOutTracks: number;
   trainTracks: number;
   auc: { network: number; linearOnTrueFeatures: number; random: number };
+  /**
+   * Audio similarity as a curator sees it: top-10 cosine neighbours among every track the
+   * network predicted, on its raw (unit-length) outputs and on their z-scores from the
+   * catalogue's column statistics, and whitened by the catalogue's covariance at several
+   * shrinkages (similarity/audio-scale.ts serves AUDIO_WHITENING_SHRINKAGE); label = genre.
+   */
+  neighbours: { tracks: number; raw: NeighbourReport; standardised: NeighbourReport; whitened: Record<string, NeighbourReport>; served: NeighbourReport & { shrinkage: number } };
   seconds: number;
 }
+
+/** Shrinkages of the whitening compared on the network's outputs (the similarity service uses AUDIO_WHITENING_SHRINKAGE). */
+const WHITENING_SHRINKAGES = [0.01, 0.03, 0.1, 0.3, 1];
 
 const PITCHES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 
@@ -71,6 +83,15 @@ export async function evaluateColdStart(options: ColdStartOptions = {}): Promise
   const held = [...heldOut];
   const positives = held.map((t) => Int32Array.from(listenersOf[t]));
   const linear = new LinearFeatureModel().fit(trueFeatures(world, trainable), targets);
+  const catalogue = network.predict(needed.map((t) => spectrograms.get(t)!));
+  const genres = needed.map((t) => world.tracks[t].genre);
+  const neighbours = {
+    tracks: needed.length,
+    raw: neighbourReport(catalogue, genres, 10),
+    standardised: neighbourReport(standardizeColumns(catalogue, columnStats(catalogue)), genres, 10),
+    served: { shrinkage: AUDIO_WHITENING_SHRINKAGE, ...neighbourReport(applyWhitening(catalogue, audioWhitening(catalogue)), genres, 10) },
+    whitened: Object.fromEntries(WHITENING_SHRINKAGES.map((s) => [`shrinkage ${s}`, neighbourReport(applyWhitening(catalogue, fitWhitening(catalogue, s)), genres, 10)])),
+  };
   const randomVectors = { rows: held.length, cols: k, data: Float32Array.from({ length: held.length * k }, () => random() - 0.5) };
   const result: ColdStartResult = {
     heldOutTracks: held.length,
@@ -80,6 +101,7 @@ export async function evaluateColdStart(options: ColdStartOptions = {}): Promise
       linearOnTrueFeatures: coldStartAuc(linear.predict(trueFeatures(world, held)), als.userFactors, positives),
       random: coldStartAuc(randomVectors, als.userFactors, positives),
     },
+    neighbours,
     seconds: (Date.now() - started) / 1000,
   };
   network.dispose();

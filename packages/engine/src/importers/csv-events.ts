@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Database } from "@deepcuts/db";
-import { insertEvents, upsertArtists, upsertTracks, upsertUsers, type EventKindName, type EventRow } from "../ingest.ts";
+import { upsertArtists, upsertTracks, upsertUsers, yieldToLoop, type EventKindName, type EventRow, type UserRow } from "../ingest.ts";
+import { EventBulkLoader } from "../ingest-bulk.ts";
 import { readCsvRows } from "./csv.ts";
 import { readJsonLines } from "./json-stream.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
@@ -47,11 +49,12 @@ interface ParsedEvent {
  * and position (0-based) name the listener's weekly playlist slot the event is the outcome of
  * (checked as recordEvents checks them: listener/outcomes.ts). Unknown
  * users are created; unknown tracks are created when the row names their artist. Every row is
- * checked before anything is written; then all of it is written in one transaction.
+ * checked before its batch is written, and the whole file is written in one transaction.
  */
 export async function importEventsCsv(db: Database, path: string, onProgress: Progress = () => {}): Promise<ImportReport> {
   const file = basename(path);
-  const rows = readCsvRows(path, file);
+  const bytes = new ByteProgress(path);
+  const rows = readCsvRows(path, file, { onBytes: bytes.onBytes });
   const first = await rows.next();
   if (first.done) throw new ImportError(file, 1, "empty file: expected a header row");
   const header = first.value.cells.map((h) => h.trim().toLowerCase());
@@ -65,7 +68,7 @@ export async function importEventsCsv(db: Database, path: string, onProgress: Pr
       yield { line, get: (name: string) => (col(name) >= 0 ? cells[col(name)].trim() : "") };
     }
   }
-  return importEventRows(db, file, `csv:${path}`, fields(), onProgress);
+  return importEventRows(db, file, `csv:${path}`, fields(), bytes, onProgress);
 }
 
 /**
@@ -75,8 +78,9 @@ export async function importEventsCsv(db: Database, path: string, onProgress: Pr
  */
 export async function importEventsJsonl(db: Database, path: string, onProgress: Progress = () => {}): Promise<ImportReport> {
   const file = basename(path);
+  const bytes = new ByteProgress(path);
   async function* fields(): AsyncGenerator<EventFields> {
-    for await (const { value, line } of readJsonLines(path, file)) {
+    for await (const { value, line } of readJsonLines(path, file, bytes.onBytes)) {
       if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImportError(file, line, "each line must be a JSON object");
       const fieldsOf = new Map<string, string>();
       for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
@@ -89,12 +93,24 @@ export async function importEventsJsonl(db: Database, path: string, onProgress: 
       yield { line, get: (name: string) => fieldsOf.get(name) ?? "" };
     }
   }
-  return importEventRows(db, file, `jsonl:${path}`, fields(), onProgress);
+  return importEventRows(db, file, `jsonl:${path}`, fields(), bytes, onProgress);
 }
 
 /** An events file by its name: JSON lines (`.jsonl`, `.ndjson`) or CSV (anything else). */
 export function importEvents(db: Database, path: string, onProgress: Progress = () => {}): Promise<ImportReport> {
   return /\.(jsonl|ndjson)$/i.test(path) ? importEventsJsonl(db, path, onProgress) : importEventsCsv(db, path, onProgress);
+}
+
+/** How far the reader is through the file, for progress (bytes read of the file's size). */
+class ByteProgress {
+  read = 0;
+  readonly size: number;
+  constructor(path: string) {
+    this.size = statSync(path).size;
+  }
+  onBytes = (read: number) => {
+    this.read = read;
+  };
 }
 
 /** One row of an events file: its line and its fields by column name ("" when absent). */
@@ -103,12 +119,28 @@ interface EventFields {
   get: (name: string) => string;
 }
 
-/** Checks every row, then writes users, tracks and events in one transaction (both formats). */
-async function importEventRows(db: Database, file: string, source: string, rows: AsyncIterable<EventFields>, onProgress: Progress): Promise<ImportReport> {
+/** Rows checked and resolved together (their users, artists and tracks looked up in one query each). */
+export const PARSE_BATCH = 20_000;
+
+/**
+ * Reads rows in batches of PARSE_BATCH inside one transaction: checks each row, creates the
+ * batch's new users, artists and tracks, and stages its events for the COPY path (ingest-bulk.ts);
+ * one set-based merge at the end records the events and their aggregates. Memory stays flat
+ * whatever the file's size (only the key-to-id maps grow, with distinct listeners and tracks), and a
+ * bad row anywhere rolls the whole file back.
+ */
+async function importEventRows(
+  db: Database,
+  file: string,
+  source: string,
+  rows: AsyncIterable<EventFields>,
+  bytes: ByteProgress,
+  onProgress: Progress,
+): Promise<ImportReport> {
   const started = Date.now();
-  const events: ParsedEvent[] = [];
   const now = new Date();
-  for await (const { line, get } of rows) {
+  const zones = new Set<string>(["UTC"]);
+  const parse = ({ line, get }: EventFields): ParsedEvent => {
     const user = get("user");
     if (!user) throw new ImportError(file, line, "user is empty");
     const kindRaw = get("kind").toLowerCase();
@@ -144,66 +176,82 @@ async function importEventRows(db: Database, file: string, source: string, rows:
     const playlistId = numberOrNull("playlist_id"), position = numberOrNull("position");
     const durationMs = numberOrNull("duration_ms") ?? 0;
     const timeZone = get("time_zone") || "UTC";
-    try {
-      new Intl.DateTimeFormat("en", { timeZone });
-    } catch {
-      throw new ImportError(file, line, `time_zone must be an IANA time zone, got '${timeZone}'`);
+    if (!zones.has(timeZone)) {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone });
+      } catch {
+        throw new ImportError(file, line, `time_zone must be an IANA time zone, got '${timeZone}'`);
+      }
+      zones.add(timeZone);
     }
     const eventId = get("event_id") || createHash("sha1").update(`${user}|${track}|${artist}|${kind}|${occurredAt.toISOString()}`).digest("hex");
-    events.push({ line, eventId, user, userName: get("user_name") || user, timeZone, track, trackTitle: get("track_title") || null, artist, durationMs, kind, occurredAt, msPlayed, playlistId, position });
-  }
+    return { line, eventId, user, userName: get("user_name") || user, timeZone, track, trackTitle: get("track_title") || null, artist, durationMs, kind, occurredAt, msPlayed, playlistId, position };
+  };
 
-  const result = await db.transaction(async (query) => {
-    onProgress("users", 0, 3);
-    const users = await upsertUsers(query, [...new Map(events.map((e) => [e.user, { externalKey: e.user, name: e.userName, timeZone: e.timeZone }])).values()]);
-    const artistKeys = [...new Set(events.map((e) => e.artist).filter((a): a is string => a !== null))];
-    const existingArtists = await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM artists WHERE external_key = ANY($1::text[])`, [artistKeys]);
-    const artists = new Map(existingArtists.map((a) => [a.external_key, a.id]));
-    const missingArtists = artistKeys.filter((k) => !artists.has(k));
-    for (const [k, id] of await upsertArtists(query, missingArtists.map((k) => ({ externalKey: k, name: k })))) artists.set(k, id);
-    onProgress("tracks", 1, 3);
-    const trackKeys = [...new Set(events.map((e) => e.track).filter((t): t is string => t !== null))];
-    const existingTracks = await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`, [trackKeys]);
-    const tracks = new Map(existingTracks.map((t) => [t.external_key, t.id]));
-    const newTracks = new Map<string, ParsedEvent>();
-    for (const e of events) {
-      if (e.track && !tracks.has(e.track) && !newTracks.has(e.track)) {
-        if (!e.artist) throw new ImportError(file, e.line, `unknown track '${e.track}' and no artist to create it with`);
-        newTracks.set(e.track, e);
+  const result = await db.transaction(async (query, copyRows) => {
+    const loader = await EventBulkLoader.open(query, copyRows);
+    const users = new Map<string, number>(), artists = new Map<string, number>(), tracks = new Map<string, number>();
+    let createdArtists = 0, createdTracks = 0, read = 0;
+    const writeBatch = async (events: ParsedEvent[]) => {
+      const newUsers = new Map<string, UserRow>();
+      for (const e of events) if (!users.has(e.user) && !newUsers.has(e.user)) newUsers.set(e.user, { externalKey: e.user, name: e.userName, timeZone: e.timeZone });
+      for (const [k, id] of await upsertUsers(query, [...newUsers.values()])) users.set(k, id);
+      const artistKeys = [...new Set(events.map((e) => e.artist).filter((a): a is string => a !== null && !artists.has(a)))];
+      for (const a of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM artists WHERE external_key = ANY($1::text[])`, [artistKeys])) artists.set(a.external_key, a.id);
+      const missingArtists = artistKeys.filter((k) => !artists.has(k));
+      for (const [k, id] of await upsertArtists(query, missingArtists.map((k) => ({ externalKey: k, name: k })))) artists.set(k, id);
+      createdArtists += missingArtists.length;
+      const trackKeys = [...new Set(events.map((e) => e.track).filter((t): t is string => t !== null && !tracks.has(t)))];
+      for (const t of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`, [trackKeys])) tracks.set(t.external_key, t.id);
+      const newTracks = new Map<string, ParsedEvent>();
+      for (const e of events) {
+        if (e.track && !tracks.has(e.track) && !newTracks.has(e.track)) {
+          if (!e.artist) throw new ImportError(file, e.line, `unknown track '${e.track}' and no artist to create it with`);
+          newTracks.set(e.track, e);
+        }
       }
-    }
-    const createdTracks = await upsertTracks(query, [...newTracks.values()].map((e) => ({
-      externalKey: e.track!, title: e.trackTitle ?? e.track!, artistId: artists.get(e.artist!)!, durationMs: e.durationMs,
-    })));
-    for (const [k, id] of createdTracks) tracks.set(k, id);
-    onProgress("events", 2, 3);
-    const withContext = new Map<string, ParsedEvent[]>();
-    for (const e of events) if (e.playlistId !== null || e.position !== null) withContext.set(e.user, [...(withContext.get(e.user) ?? []), e]);
-    const column: Record<string, string> = { playlistId: "playlist_id", trackId: "track", artistId: "artist", position: "position" };
-    for (const [user, list] of withContext) {
-      try {
-        await checkPlaylistContexts(query, users.get(user)!, list.map((e) => ({ ...e, trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null })), () => "");
-      } catch (error) {
-        if (error instanceof PlaylistContextError) throw new ImportError(file, list[error.index].line, `${column[error.field] ?? error.field}: ${error.problem}`);
-        throw error;
+      for (const [k, id] of await upsertTracks(query, [...newTracks.values()].map((e) => ({
+        externalKey: e.track!, title: e.trackTitle ?? e.track!, artistId: artists.get(e.artist!)!, durationMs: e.durationMs,
+      })))) tracks.set(k, id);
+      createdTracks += newTracks.size;
+      const withContext = new Map<string, ParsedEvent[]>();
+      for (const e of events) if (e.playlistId !== null || e.position !== null) withContext.set(e.user, [...(withContext.get(e.user) ?? []), e]);
+      const column: Record<string, string> = { playlistId: "playlist_id", trackId: "track", artistId: "artist", position: "position" };
+      for (const [user, list] of withContext) {
+        try {
+          await checkPlaylistContexts(query, users.get(user)!, list.map((e) => ({ ...e, trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null })), () => "");
+        } catch (error) {
+          if (error instanceof PlaylistContextError) throw new ImportError(file, list[error.index].line, `${column[error.field] ?? error.field}: ${error.problem}`);
+          throw error;
+        }
       }
-    }
-    let inserted = 0;
-    for (let i = 0; i < events.length; i += 20_000) {
-      const batch: EventRow[] = events.slice(i, i + 20_000).map((e) => ({
+      await loader.add(events.map((e): EventRow => ({
         userId: users.get(e.user)!, eventId: e.eventId, kind: e.kind,
         trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null,
         occurredAt: e.occurredAt, msPlayed: e.msPlayed, playlistId: e.playlistId, position: e.position,
-      }));
-      inserted += await insertEvents(query, batch);
+      })));
+      read += events.length;
+      onProgress(`${read.toLocaleString("en")} events read`, bytes.read, bytes.size);
+      await yieldToLoop();
+    };
+    let batch: ParsedEvent[] = [];
+    for await (const row of rows) {
+      batch.push(parse(row));
+      if (batch.length === PARSE_BATCH) {
+        await writeBatch(batch);
+        batch = [];
+      }
     }
-    return { artists: missingArtists.length, tracks: newTracks.size, events: inserted };
+    if (batch.length) await writeBatch(batch);
+    onProgress(`recording ${read.toLocaleString("en")} events`, bytes.size, bytes.size);
+    const inserted = await loader.merge();
+    return { read, created: { artists: createdArtists, tracks: createdTracks, events: inserted } };
   });
-  onProgress("done", 3, 3);
+  onProgress("done", bytes.size, bytes.size);
   return {
     source,
-    created: result,
-    skipped: { alreadyRecordedEvents: events.length - result.events },
+    created: result.created,
+    skipped: { alreadyRecordedEvents: result.read - result.created.events },
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import type { Database } from "@deepcuts/db";
-import { insertEventsBulk, rebuildAggregates, upsertUsers, type EventRow } from "../ingest.ts";
+import { upsertUsers, type EventRow } from "../ingest.ts";
+import { EventBulkLoader } from "../ingest-bulk.ts";
 import { backfillMatchKeys, TrackResolver, type SongIdentity } from "../identity/resolve.ts";
 import { InstantError } from "../validation/instant.ts";
 import { checkText, TEXT_LIMITS, TextError } from "../validation/text.ts";
@@ -66,7 +67,8 @@ export function checkSongText(file: string, line: number, fields: Record<string,
 
 /**
  * Imports one file of plays for one listener: reads it as a stream, resolves each song to a track
- * (TrackResolver) and records the plays as events in batches, all inside one transaction, so a
+ * (TrackResolver) and stages the plays as events in batches for one COPY-and-merge
+ * (EventBulkLoader), all inside one transaction, so a
  * bad row anywhere leaves the database as it was. Event ids come from the play's source key
  * and time, so importing the file again records nothing new.
  */
@@ -83,13 +85,14 @@ export async function importPlays(
   checkText(options.user.externalKey, "user", TEXT_LIMITS.key);
   if (options.user.name !== undefined) checkText(options.user.name, "user name", TEXT_LIMITS.name);
   const skipped: Record<string, number> = {};
-  const created = await db.transaction(async (query) => {
+  const created = await db.transaction(async (query, copyRows) => {
     await backfillMatchKeys(query);
     const before = await query<{ users: number }>(`SELECT count(*)::int AS users FROM users`);
     const users = await upsertUsers(query, [{ externalKey: options.user.externalKey, name: options.user.name ?? options.user.externalKey, timeZone: options.user.timeZone }]);
     const userId = users.get(options.user.externalKey)!;
     const resolver = new TrackResolver(query);
-    let streams = 0, skips = 0, plays = 0, inserted = 0;
+    const loader = await EventBulkLoader.open(query, copyRows);
+    let streams = 0, skips = 0, plays = 0;
     let batch: Play[] = [];
     // Identical plays at the same instant (Last.fm and old Spotify files count minutes) stay apart.
     let lastInstant = -1;
@@ -107,7 +110,7 @@ export async function importPlays(
         if (kind === "SKIP") skips++; else streams++;
         return { userId, eventId: `${format}:${createHash("sha1").update(`${key}|${n}`).digest("hex")}`, kind, trackId: trackIds[i], occurredAt: play.occurredAt, msPlayed: play.msPlayed };
       });
-      inserted += await insertEventsBulk(query, events);
+      await loader.add(events);
       plays += batch.length;
       batch = [];
     };
@@ -120,8 +123,8 @@ export async function importPlays(
       if (batch.length >= BATCH) await flush();
     }
     await flush();
-    // Events went in without touching the aggregates (several times faster); recount this listener's once.
-    if (inserted > 0) await rebuildAggregates(query, [userId]);
+    // One set-based merge: the new events and this listener's aggregates.
+    const inserted = await loader.merge();
     const after = await query<{ users: number }>(`SELECT count(*)::int AS users FROM users`);
     return { users: after[0].users - before[0].users, artists: resolver.created.artists, tracks: resolver.created.tracks, events: inserted, plays, streams, skips };
   });

@@ -6,6 +6,7 @@ import { importAudioFolder } from "../importers/audio-folder.ts";
 import { importEvents } from "../importers/csv-events.ts";
 import { importTextsJsonl } from "../importers/jsonl-texts.ts";
 import { importLastfm } from "../importers/lastfm.ts";
+import { HISTORY_FORMATS, importHistory, type HistoryListener } from "../importers/history-import.ts";
 import { indexCacheFor } from "../similarity/index-cache.ts";
 import { activeModelVersion } from "../training/model-versions.ts";
 import { trainModels, type Trainable } from "../training/train.ts";
@@ -13,7 +14,7 @@ import { dueListenerIds, generateDuePlaylists } from "../weekly/generate.ts";
 import { computeOutcomeMetrics } from "../outcomes/metrics.ts";
 import { crawlSites } from "../crawl/crawl.ts";
 import { simulateOutcomes, type MetricsParams, type SimulateParams } from "../outcomes/jobs.ts";
-import { loadModelState, type ModelState } from "../weekly/model-state.ts";
+import { currentModelState } from "../weekly/model-state.ts";
 import { enqueueShards } from "./enqueue.ts";
 import type { JobRecord } from "./records.ts";
 import type { JobWork, Progress } from "./run.ts";
@@ -37,7 +38,10 @@ export interface TrainParams { models: Trainable[] }
 export interface AnalyzeParams { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean; batchSize?: number }
 /** One batch of an analysis run: a track id range, and for a redo the instant the run began (tracks analysed since are done). */
 export interface AnalyzeBatchParams { runId: number; from: number; to: number; redo?: boolean; since: string }
-export interface ImportParams { format: "lastfm-2k" | "events" | "texts" | "audio"; path: string }
+export const IMPORT_FORMATS = ["lastfm-2k", "events", "texts", "audio", ...HISTORY_FORMATS] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** An import job: a format, a file or folder the workers can read, and for a listening history the listener it belongs to. */
+export interface ImportParams { format: ImportFormat; path: string; user?: HistoryListener }
 export interface GenerateParams { now?: string; shardSize?: number }
 /** A crawl of the seed sites (all enabled ones, or these). */
 export interface CrawlParams { siteIds?: number[]; maxPagesPerSite?: number }
@@ -193,6 +197,11 @@ async function runImport(db: Database, params: ImportParams, progress: Progress,
     case "events": return importEvents(db, params.path, progress);
     case "texts": return importTextsJsonl(db, params.path, progress);
     case "audio": return importAudioFolder(db, params.path, progress);
+    case "spotify":
+    case "lastfm-scrobbles":
+    case "listenbrainz":
+      // Each file is all or nothing; the signal is checked between files.
+      return importHistory(db, params.format, params.path, params.user!, progress, signal);
   }
 }
 
@@ -229,24 +238,11 @@ async function generateShard(db: Database, record: JobRecord, progress: Progress
     now: new Date(params.now),
     idRange: { from: params.from, to: params.to },
     signal,
-    modelState: () => cachedModelState(db),
+    modelState: () => currentModelState(db),
     // Progress counts the whole range, so a resumed shard goes on from what its first attempt made.
     onProgress: (message, done, total) => {
       if (done === 0) offset = Math.max(0, record.total - total);
       progress(message, offset + done, offset + total);
     },
   });
-}
-
-const stateCache = new WeakMap<Database, { key: string; state: Promise<ModelState> }>();
-
-/** The loaded models, kept between shards until an active model version changes. */
-async function cachedModelState(db: Database): Promise<ModelState> {
-  const [{ key }] = await db.query<{ key: string | null }>(`SELECT string_agg(id::text, ',' ORDER BY id) AS key FROM model_versions WHERE is_active`);
-  const cached = stateCache.get(db);
-  if (cached && cached.key === (key ?? "")) return cached.state;
-  const state = loadModelState(db);
-  stateCache.set(db, { key: key ?? "", state });
-  state.catch(() => stateCache.delete(db));
-  return state;
 }

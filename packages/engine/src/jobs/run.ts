@@ -103,7 +103,7 @@ export interface RunOutcome<T> {
 
 export interface RunOptions {
   /** What a failure becomes: FAILED for a local job; for a queued one, QUEUED (a retry follows) or DEAD_LETTER on the last attempt. */
-  failureStatus?: JobStatusName;
+  failureStatus?: JobStatusName | ((error: Error) => JobStatusName);
   /** What a shutdown leaves: INTERRUPTED, with this note on how it resumes. */
   resumeNote?: string;
   /** True for a result that hands the record on (a run fanned out into shards): it stays RUNNING, owned by its shards. */
@@ -159,7 +159,7 @@ export async function runOwnedJob<T>(db: Database, id: number, work: JobWork<T>,
       await finishRecord(db, id, thisOwner, { status: "INTERRUPTED", message: `interrupted: ${note}` });
       return { status: "INTERRUPTED", error };
     }
-    const status = options.failureStatus ?? "FAILED";
+    const status = typeof options.failureStatus === "function" ? options.failureStatus(error) : (options.failureStatus ?? "FAILED");
     const message = status === "QUEUED" ? `attempt failed, will retry: ${error.message}` : status === "DEAD_LETTER" ? `dead letter: every attempt failed` : "failed";
     await finishRecord(db, id, thisOwner, { status, message, error: error.message });
     return { status, error };

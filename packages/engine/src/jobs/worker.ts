@@ -1,5 +1,9 @@
 import type { Database } from "@deepcuts/db";
 import type PgBoss from "pg-boss";
+import { DataFormatError } from "@deepcuts/models/core";
+import { FactorFileError } from "../importers/factor-files.ts";
+import { ImportError } from "../importers/import-error.ts";
+import { ServiceError } from "../service-error.ts";
 import { dueListenerIds } from "../weekly/generate.ts";
 import { enqueueJob, type QueuePayload } from "./enqueue.ts";
 import { workFor, type WorkContext } from "./handlers.ts";
@@ -57,10 +61,12 @@ export async function startWorker(db: Database, options: WorkerOptions): Promise
     if (!record) return;
     const last = job.retryCount >= job.retryLimit;
     const outcome = await runOwnedJob(db, record.id, workFor(db, record, ctx), {
-      failureStatus: last ? "DEAD_LETTER" : "QUEUED",
+      // Bad input fails the same way on every attempt: it ends FAILED at once, with its error.
+      failureStatus: (error) => (isPermanentFailure(error) ? "FAILED" : last ? "DEAD_LETTER" : "QUEUED"),
       resumeNote: "the job queue runs it again",
       handsOff: (result) => typeof result === "object" && result !== null && "fannedOut" in result,
     });
+    if (outcome.status === "FAILED") log(`job ${record.id} (${record.kind}) failed, not retried: ${outcome.error?.message}`);
     if (outcome.status === "QUEUED" || outcome.status === "DEAD_LETTER" || outcome.status === "INTERRUPTED") {
       if (outcome.status !== "INTERRUPTED") log(`job ${record.id} (${record.kind}) failed: ${outcome.error?.message}`);
       throw outcome.error ?? new Error("job did not finish"); // pg-boss retries with backoff, or dead-letters
@@ -116,6 +122,15 @@ export async function startWorker(db: Database, options: WorkerOptions): Promise
       return stopped;
     },
   };
+}
+
+/**
+ * Errors no retry can mend: a bad line in an import file, a file in the wrong format, input a
+ * service refuses by rule. Anything else (a lost connection, a full disk) is worth retrying.
+ */
+export function isPermanentFailure(error: Error): boolean {
+  if (error instanceof ImportError || error instanceof DataFormatError || error instanceof FactorFileError) return true;
+  return error instanceof ServiceError && (error.code === "BAD_USER_INPUT" || error.code === "NOT_FOUND");
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Database } from "@deepcuts/db";
 import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
-import { weekStartFor } from "../weekly/week.ts";
+import { weekStartFor, weekStartsAnywhere } from "../weekly/week.ts";
 import { invalid, missing } from "../service-error.ts";
 
 export interface PlaylistRecord {
@@ -41,16 +41,52 @@ export function assertWeekStart(weekStart: string, field = "weekStart"): void {
   if (date.getUTCDay() !== 1) throw invalid(field, `must be a Monday (weeks start on Monday), got ${weekStart}`);
 }
 
-/** A listener's playlist for one week; this week (in their time zone) when weekStart is null. */
-export async function weeklyPlaylist(db: Database, userId: number, weekStart: string | null, now = new Date()): Promise<PlaylistRecord | null> {
+/** A playlist with its items (each with its track and artist), as the weekly playlist query reads it. */
+export type PlaylistWithItems = PlaylistRecord & { items: PlaylistItemRecord[] };
+
+/** One item as a JSON object in the shape of PlaylistItemRecord (the alias `i` is playlist_items, `t` tracks, `a` artists). */
+const ITEM_JSON = `json_build_object(
+  'playlistId', i.playlist_id, 'position', i.position, 'trackId', i.track_id, 'score', i.score, 'scores', i.scores, 'reason', i.reason,
+  'durationMs', t.duration_ms, 'blendVersion', i.blend_version, 'rank', i.rank, 'explored', i.explored, 'propensity', i.propensity,
+  'track', json_build_object('id', t.id, 'externalKey', t.external_key, 'title', t.title, 'artistId', t.artist_id, 'durationMs', t.duration_ms,
+                             'releaseDate', to_char(t.release_date, 'YYYY-MM-DD'), 'genre', t.genre),
+  'artist', json_build_object('id', a.id, 'externalKey', a.external_key, 'name', a.name, 'genre', a.genre))`;
+
+/**
+ * A listener's playlist for one week (this week in their time zone when weekStart is null) with
+ * its items, tracks and artists, in one query: the listener's time zone and the playlists of
+ * every week "this week" can be anywhere on Earth (at most two) come back together, with the
+ * items aggregated as JSON, and the listener's own week is picked here.
+ */
+export async function weeklyPlaylist(db: Database, userId: number, weekStart: string | null, now = new Date()): Promise<PlaylistWithItems | null> {
   if (weekStart !== null) assertWeekStart(weekStart);
-  else {
-    const [user] = await db.query<{ time_zone: string }>(`SELECT time_zone FROM users WHERE id = $1`, [userId]);
-    if (!user) throw missing(`listener ${userId}`);
-    weekStart = weekStartFor(now, user.time_zone);
+  const candidates = weekStart !== null ? [weekStart] : weekStartsAnywhere(now);
+  const rows = await playlistsWithItems(db, userId, candidates);
+  if (weekStart === null) {
+    if (rows.length === 0) throw missing(`listener ${userId}`);
+    weekStart = weekStartFor(now, rows[0].timeZone);
+    // Out of the candidates only if a zone lies beyond the two extremes: read that week itself.
+    if (!candidates.includes(weekStart)) return (await playlistsWithItems(db, userId, [weekStart])).find((r) => r.id !== null) ?? null;
   }
-  const [row] = await db.query<PlaylistRecord>(`SELECT ${PLAYLIST_COLUMNS} FROM weekly_playlists WHERE user_id = $1 AND week_start = $2::date`, [userId, weekStart]);
-  return row ?? null;
+  return rows.find((r) => r.id !== null && r.weekStart === weekStart) ?? null;
+}
+
+async function playlistsWithItems(db: Database, userId: number, weeks: string[]): Promise<(PlaylistWithItems & { timeZone: string })[]> {
+  return db.query<PlaylistWithItems & { timeZone: string }>(
+    `SELECT u.time_zone AS "timeZone", p.id, p.user_id AS "userId", to_char(p.week_start, 'YYYY-MM-DD') AS "weekStart", p.status::text AS status,
+            p.blend_config_id AS "blendConfigId", p.generated_at AS "generatedAt",
+            (SELECT coalesce(json_agg(${ITEM_JSON} ORDER BY i.position), '[]'::json)
+             FROM playlist_items i
+             -- OFFSET 0 keeps each lookup a primary-key probe per item: flattened into joins, the
+             -- planner hashes the whole tracks table when its statistics are stale (PGlite never
+             -- analyses by itself).
+             CROSS JOIN LATERAL (SELECT * FROM tracks t WHERE t.id = i.track_id OFFSET 0) t
+             CROSS JOIN LATERAL (SELECT * FROM artists a WHERE a.id = t.artist_id OFFSET 0) a
+             WHERE i.playlist_id = p.id) AS items
+     FROM users u LEFT JOIN weekly_playlists p ON p.user_id = u.id AND p.week_start = ANY($2::date[])
+     WHERE u.id = $1`,
+    [userId, weeks],
+  );
 }
 
 /** A listener's playlists, newest week first, after (or, backward, before) the playlist id `afterId`. */

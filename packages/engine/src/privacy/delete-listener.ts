@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import { forgetCachedApiKeys } from "../keys.ts";
 import { missing } from "../service-error.ts";
 import { indexCacheFor } from "../similarity/index-cache.ts";
 import { countListenerRows, listenerCatalogue, quoteIdent } from "./catalogue.ts";
@@ -53,8 +54,10 @@ export async function deleteListener(db: Database, userId: number): Promise<Dele
       artifactRows,
     };
   });
-  // This process learns at once; other replicas at their next request, by the version revisions.
+  // This process learns at once; other replicas at their next request, by the version revisions
+  // (and, for the listener's API keys, within their cache's TTL).
   indexCacheFor(db).invalidate();
+  forgetCachedApiKeys();
   return result;
 }
 

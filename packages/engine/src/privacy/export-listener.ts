@@ -12,7 +12,8 @@ import { countListenerRows, listenerCatalogue, quoteIdent } from "./catalogue.ts
  * artist names added where a row names them. Sections:
  *   format, version, exportedAt, listener, apiKeys (metadata, never the hash), seedArtists,
  *   tasteProfile { topArtists, topTerms }, notForMe { tracks, artists }, trackStats, artistStats,
- *   playlists (with items and their reasons), vectors (per model version), otherRecords (rows of
+ *   playlists (with items and their reasons), vectors (per model version), experiments (the
+ *   experiment log: which experiment shaped which week's playlist, and the arm), otherRecords (rows of
  *   any other table that refers to the listener, found in the catalogue), counts, events (last).
  * `counts` gives, per table, how many of the listener's rows the database holds: the rows of
  * the archive's sections add up to them.
@@ -23,7 +24,7 @@ const EVENT_PAGE = 5_000;
 const TOP_ARTISTS = 50;
 const TOP_TERMS = 30;
 /** Tables the named sections cover; rows of any other referring table go to otherRecords. */
-const SECTIONED = new Set(["users", "api_keys", "user_seed_artists", "user_track_stats", "user_artist_stats", "weekly_playlists", "playlist_items", "listening_events", "vectors"]);
+const SECTIONED = new Set(["users", "api_keys", "user_seed_artists", "user_track_stats", "user_artist_stats", "weekly_playlists", "playlist_items", "listening_events", "vectors", "experiment_exposures"]);
 /** Columns a generic dump never shows (secrets of tables added later). */
 const SECRET_COLUMN = /(hash|secret|token|password)/i;
 
@@ -104,6 +105,10 @@ export async function* listenerArchive(db: Database, userId: number, onProgress:
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { model_version_id: v.model_version_id, model_kind: v.kind, values: Array.from({ length: bytes.byteLength / 4 }, (_, j) => view.getFloat32(j * 4, true)) };
   }))}`;
+
+  yield `,"experiments":${json(await section(query,
+    `SELECT to_jsonb(x) || jsonb_build_object('experiment_name', e.name, 'design', e.design) AS row
+     FROM experiment_exposures x JOIN experiments e ON e.id = x.experiment_id WHERE x.user_id = $1 ORDER BY x.week_start, x.experiment_id`, userId))}`;
 
   // Tables that refer to the listener and have no section above (added after this file was written).
   const other: Record<string, unknown[]> = {};

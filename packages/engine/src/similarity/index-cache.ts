@@ -4,6 +4,7 @@ import type { ModelKindName } from "../training/model-versions.ts";
 import { notReady } from "../service-error.ts";
 import type { EntityKindName, SingleModel } from "./models.ts";
 import { activeVersionFor, loadVectorSet } from "./vector-source.ts";
+import { storedWhitening, whitenAudioSet } from "./audio-scale.ts";
 
 export interface ServedIndex extends BuiltIndex {
   model: SingleModel;
@@ -57,6 +58,7 @@ export class NeighbourIndexCache {
   private async build(model: SingleModel, entity: EntityKindName, versionId: number, versionKind: ModelKindName): Promise<ServedIndex | null> {
     const loaded = await loadVectorSet(this.db, versionId, entity);
     if (!loaded) return null;
+    if (model === "AUDIO") loaded.set = whitenAudioSet(loaded.set, entity, await storedWhitening(this.db, versionId));
     const large = loaded.set.ids.length > (this.options.exactUpTo ?? 20_000);
     const built = buildNeighbourIndex(loaded.set, { ...this.options, exactUpTo: Infinity });
     const served: ServedIndex = { ...built, model, entity, versionId, versionKind, derived: loaded.derived, builtAt: new Date(), upgrading: null };

@@ -3,6 +3,7 @@ import type { BlendWeights } from "../weekly/blend-config.ts";
 import { activeBlendConfig } from "../weekly/blend-config.ts";
 import { invalid, missing, notReady } from "../service-error.ts";
 import { indexCacheFor, type ServedIndex } from "./index-cache.ts";
+import { textTrackNeighbours } from "./text-tracks.ts";
 import { BLEND_WEIGHT_OF, SINGLE_MODELS, type EntityKindName, type SimilarityModel, type SingleModel } from "./models.ts";
 
 export interface SimilarEntity {
@@ -10,6 +11,8 @@ export interface SimilarEntity {
   score: number;
   /** Per-model cosine for BLEND; the one model's score otherwise. */
   scores: Partial<Record<SingleModel, number>>;
+  /** TEXT track neighbours only: by the query's artist (see text-tracks.ts). */
+  sameArtist?: boolean;
 }
 
 export const MAX_SIMILAR = 100;
@@ -34,6 +37,10 @@ export async function similarEntities(db: Database, input: { entity: EntityKindN
   const served = await indexCacheFor(db).get(input.model, input.entity);
   const row = served.index.rowOf(input.id);
   if (row < 0) throw missing(`${input.entity.toLowerCase()} ${input.id} in the ${input.model} model`);
+  if (input.model === "TEXT" && input.entity === "TRACK") {
+    const found = await textTrackNeighbours(db, served, input.id, input.first);
+    return found.map((n) => ({ id: n.id, score: n.score, scores: { TEXT: n.score }, sameArtist: n.sameArtist }));
+  }
   const found = served.index.search(served.index.vectorAt(row), input.first, new Set([input.id]));
   return Array.from(found.ids, (id, i) => ({ id, score: found.scores[i], scores: { [input.model]: found.scores[i] } }));
 }

@@ -1,10 +1,10 @@
 import type { Database } from "@deepcuts/db";
 import { dequantizeBytes } from "@deepcuts/db";
 import type { DenseMatrix } from "@deepcuts/models/core";
+import { audioWhitening, SIMILARITY_WHITENING_KEY } from "../similarity/audio-scale.ts";
 import { MEL_RANGE } from "../audio/analyze-tracks.ts";
 import { activeModelVersion, beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
 import { loadVectors, storeVectors } from "./vector-store.ts";
-
 import type { Progress } from "../progress.ts";
 
 const PITCHES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
@@ -121,7 +121,9 @@ export async function trainAudioNetwork(db: Database, options: { minListeners?: 
     const predicted = network.predict(analysed.map(spectrogram));
     await storeVectors(db, id, "TRACK", analysed.map((r) => r.track_id), predicted);
     const metrics = { unseenTrackAuc: auc, unseenTracks: unseen.length, trainTracks: seen.length, predictedTracks: analysed.length, bestEpoch: network.bestEpoch, baselineValLoss: network.baselineValLoss };
-    await finishModelVersion(db, id, { artifact: network.save() as Uint8Array<ArrayBuffer>, metrics, history: network.lossHistory });
+    // Similarity serves these vectors whitened by the catalogue's covariance (similarity/audio-scale.ts): stored beside the metrics.
+    const stored = { ...metrics, [SIMILARITY_WHITENING_KEY]: audioWhitening(predicted) };
+    await finishModelVersion(db, id, { artifact: network.save() as Uint8Array<ArrayBuffer>, metrics: stored, history: network.lossHistory });
     network.dispose();
     return { id, metrics };
   } catch (error) {

@@ -3,7 +3,8 @@ import { ImplicitAls } from "@deepcuts/models/cf";
 import { gaussian, seededRandom } from "@deepcuts/models/core";
 import { assembleModelState } from "./model-state.ts";
 import { pickForListener } from "./engine.ts";
-import { pickForListeners } from "./batch.ts";
+import { pickForListeners, scorerBackend } from "./batch.ts";
+import { explorationRandom } from "./exploration.ts";
 import { defaultBlendConstraints, defaultBlendWeights, type BlendWeights } from "./blend-config.ts";
 import type { ListenerHistory } from "./histories.ts";
 
@@ -84,4 +85,26 @@ describe("pickForListeners (batched, native top-k)", () => {
       }
     });
   }
+
+  it("draws the same exploration slots as the exhaustive path, and reports where its time went", async () => {
+    const { state, histories } = await built;
+    const week = "2026-11-30";
+    const timings = { scoring: 0, selection: 0, blendAndMmr: 0 };
+    const batched = await pickForListeners(state, histories, defaultBlendWeights, defaultBlendConstraints, { exploration: histories.map((h) => explorationRandom(h.userId, week, 3)), timings });
+    let explored = 0;
+    histories.forEach((h, u) => {
+      const one = pickForListener(state, h, defaultBlendWeights, defaultBlendConstraints, { exploration: explorationRandom(h.userId, week, 3) });
+      expect(batched[u].items.map((x) => [x.trackId, x.explored, x.propensity])).toEqual(one.items.map((x) => [x.trackId, x.explored, x.propensity]));
+      explored += one.items.filter((x) => x.explored).length;
+    });
+    expect(explored).toBeGreaterThan(histories.length);
+    expect(timings.scoring).toBeGreaterThan(0);
+    expect(timings.blendAndMmr).toBeGreaterThan(0);
+  });
+
+  it("takes its backend from DEEPCUTS_SCORER, and names a wrong value", () => {
+    expect(scorerBackend({})).toBe("auto");
+    expect(scorerBackend({ DEEPCUTS_SCORER: "fallback" })).toBe("fallback");
+    expect(() => scorerBackend({ DEEPCUTS_SCORER: "gpu" })).toThrow(/DEEPCUTS_SCORER must be auto, native or fallback, got 'gpu'/);
+  });
 });

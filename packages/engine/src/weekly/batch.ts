@@ -32,13 +32,24 @@ export interface BatchScoring {
 
 const prepared = new WeakMap<ModelState, Map<string, Promise<BatchScoring>>>();
 
+/**
+ * The scorer backend when the caller names none (DEEPCUTS_SCORER): `auto` (onnxruntime where it
+ * loads, else WebAssembly), `native` (fail without onnxruntime) or `fallback` (never load it).
+ */
+export function scorerBackend(env: NodeJS.ProcessEnv = process.env): NonNullable<ScorerOptions["backend"]> {
+  const raw = env.DEEPCUTS_SCORER;
+  if (raw === undefined || raw === "") return "auto";
+  if (raw !== "auto" && raw !== "native" && raw !== "fallback") throw new RangeError(`DEEPCUTS_SCORER must be auto, native or fallback, got '${raw}'`);
+  return raw;
+}
+
 /** Built once per loaded model state and backend (the scorer's sessions hold the catalogue). */
 export function prepareBatchScoring(state: ModelState, options: ScorerOptions = {}): Promise<BatchScoring> {
   let byBackend = prepared.get(state);
   if (!byBackend) prepared.set(state, (byBackend = new Map<string, Promise<BatchScoring>>()));
-  const key = options.backend ?? "auto";
-  let p = byBackend.get(key);
-  if (!p) byBackend.set(key, (p = build(state, options)));
+  const backend = options.backend ?? scorerBackend();
+  let p = byBackend.get(backend);
+  if (!p) byBackend.set(backend, (p = build(state, { ...options, backend })));
   return p;
 }
 
@@ -158,7 +169,21 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
 export interface BatchPickOptions extends ScorerOptions {
   /** Per listener (same order as the histories), the seeded source of its exploration slots. */
   exploration?: (Random | undefined)[];
+  /** Seconds spent, added to what is there: the bench prints the split of a whole run. */
+  timings?: BatchTimings;
 }
+
+/** Where `pickForListeners` spends its time, in seconds. */
+export interface BatchTimings {
+  /** Profiles, per-listener score moments, and the native product with its fused top-k. */
+  scoring: number;
+  /** Each source's score of the head's candidates, and the head's order. */
+  selection: number;
+  /** Maximal marginal relevance under the constraints, exploration slots, explanations. */
+  blendAndMmr: number;
+}
+
+const since = (from: number) => (performance.now() - from) / 1000;
 
 /**
  * The weekly playlists of many listeners at once, the same as `pickForListener` gives each of
@@ -180,6 +205,7 @@ export async function pickForListeners(
   options: BatchPickOptions = {},
 ): Promise<PlaylistPick[]> {
   if (histories.length === 0) return [];
+  let clock = performance.now();
   const b = await prepareBatchScoring(state, options);
   const plans = histories.map((h) => plan(state, b, listenerSetup(state, h, weights, c)));
   const width = b.joint.cols;
@@ -211,29 +237,36 @@ export async function pickForListeners(
   const dropped = plans.map((p) => p.ineligible.size).sort((x, y) => x - y);
   const overFetch = Math.min(4096 - k, dropped[Math.floor(0.9 * (dropped.length - 1))]);
   const top = await b.scorer.topK({ queries: { rows: plans.length, cols: width, data: queries }, k, filter, overFetch });
+  const timings = options.timings;
+  if (timings) timings.scoring += since(clock);
 
+  const sourceOf = new Map(b.sources.map((s) => [s.name, s.matrix]));
   return plans.map((p, q) => {
-    const rows = Array.from(top.items.subarray(q * k, q * k + top.found[q]));
-    // Each source's weighted z-score, in float32 steps as blendZScores makes them.
-    const parts = new Map<number, Record<SourceName, number>>();
-    const totals = new Map<number, number>();
-    for (const i of rows) {
-      const part = {} as Record<SourceName, number>;
+    clock = performance.now();
+    const found = top.found[q];
+    const rows = top.items.subarray(q * k, q * k + found);
+    // Each source's weighted z-score, in float32 steps as blendZScores makes them; the parts are
+    // only needed for the few picked tracks, so they are computed again on demand.
+    const part = (i: number, name: SourceName): number => {
+      const z = p.scales[name];
+      if (z.weight === 0) return 0;
+      const raw = name === "popularity" ? state.logPopularity[i] : name === "novelty" ? (p.setup.history.knownArtists.has(state.artistOf[i]) ? 0 : 1) : score(sourceOf.get(name)!, i, p.vectors[name]!);
+      return Math.fround(Math.fround((raw - z.mean) / z.std) * z.weight);
+    };
+    const totals = new Float64Array(found);
+    for (let r = 0; r < found; r++) {
       let total = 0;
-      for (const name of SOURCES) {
-        const z = p.scales[name];
-        let v = 0;
-        if (z.weight !== 0) {
-          const raw = name === "popularity" ? state.logPopularity[i] : name === "novelty" ? (p.setup.history.knownArtists.has(state.artistOf[i]) ? 0 : 1) : score(b.sources.find((s) => s.name === name)!.matrix, i, p.vectors[name]!);
-          v = Math.fround(Math.fround((raw - z.mean) / z.std) * z.weight);
-          total = Math.fround(total + v);
-        }
-        part[name] = v;
-      }
-      parts.set(i, part);
-      totals.set(i, total);
+      for (const name of SOURCES) if (p.scales[name].weight !== 0) total = Math.fround(total + part(rows[r], name));
+      totals[r] = total;
     }
-    const pool = rows.sort((x, y) => totals.get(y)! - totals.get(x)! || x - y);
-    return finishPlaylist(state, p.setup, c, pool, (i) => totals.get(i)!, (i) => parts.get(i)!, options.exploration?.[q]);
+    const order = Array.from({ length: found }, (_, r) => r).sort((x, y) => totals[y] - totals[x] || rows[x] - rows[y]);
+    const pool = order.map((r) => rows[r]);
+    const totalOf = new Map(order.map((r) => [rows[r], totals[r]]));
+    if (timings) timings.selection += since(clock);
+    clock = performance.now();
+    const parts = (i: number) => Object.fromEntries(SOURCES.map((name) => [name, part(i, name)])) as Record<SourceName, number>;
+    const pick = finishPlaylist(state, p.setup, c, pool, (i) => totalOf.get(i)!, parts, options.exploration?.[q]);
+    if (timings) timings.blendAndMmr += since(clock);
+    return pick;
   });
 }

@@ -27,6 +27,17 @@ export interface PlaylistItemPick {
 export interface PickOptions {
   /** Without it the playlist has no exploration slots (previews, offline evaluation). */
   exploration?: Random;
+  /** Sees the blend's head (candidate rows best first, and their scores) before it is finished: team-draft interleaving (experiments/interleave.ts) drafts from two blends' heads. */
+  onHead?: (head: BlendHead) => void;
+}
+
+/** One listener's scored candidates under one blend, before diversity re-ranking. */
+export interface BlendHead {
+  setup: ListenerSetup;
+  /** Catalogue rows, best first. */
+  pool: number[];
+  total: (i: number) => number;
+  parts: (i: number) => Record<SourceName, number>;
 }
 
 export interface PlaylistPick {
@@ -181,7 +192,9 @@ export function pickForListener(state: ModelState, history: ListenerHistory, wei
   const head = new TopK(headSize(c));
   for (let i = 0; i < n; i++) if (eligible[i] && total[i] > head.threshold) head.push(i, total[i]);
   const pool = Array.from(head.sorted().ids);
-  return finishPlaylist(state, setup, c, pool, (i) => total[i], (i) => Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>, options.exploration);
+  const partsOf = (i: number) => Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>;
+  options.onHead?.({ setup, pool, total: (i) => total[i], parts: partsOf });
+  return finishPlaylist(state, setup, c, pool, (i) => total[i], partsOf, options.exploration);
 }
 
 /** How many of the blend's best candidates maximal marginal relevance re-ranks. */
@@ -265,7 +278,7 @@ function closestInHistory(rows: { cols: number; data: Float32Array } | null, bas
 }
 
 /** A reason a person can read, naming real history: the source that contributed most decides. */
-function explain(state: ModelState, history: ListenerHistory, basis: [number, number][], i: number, scores: Record<SourceName, number>, cold: boolean): string {
+export function explain(state: ModelState, history: ListenerHistory, basis: [number, number][], i: number, scores: Record<SourceName, number>, cold: boolean): string {
   const top = (Object.entries(scores) as [SourceName, number][]).sort((a, b) => b[1] - a[1])[0][0];
   const artistOf = (j: number) => state.artistName.get(state.artistOf[j]) ?? "an artist you play";
   const brandNew = state.coldTrack[i] ? "brand new, " : "";

@@ -2,10 +2,11 @@ import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
 import { activeBlendConfig, type BlendConstraints, type BlendWeights } from "./blend-config.ts";
 import { weekStartFor } from "./week.ts";
-import { pickForListener } from "./engine.ts";
-import { explorationRandom } from "./exploration.ts";
+import { serveExperiment, servingExperiment } from "../experiments/serve.ts";
 import { loadModelState, type ModelState } from "./model-state.ts";
 import { loadHistories } from "./histories.ts";
+import { pickForListeners, type BatchTimings } from "./batch.ts";
+import { explorationRandom } from "./exploration.ts";
 
 export interface GenerateOptions {
   now?: Date;
@@ -28,6 +29,13 @@ export interface GenerateReport {
   coldStart: number;
   blendConfigVersion: number;
   seconds: number;
+  /** Where the seconds went: loading (models and histories), the batch scorer's split (batch.ts), writes. */
+  timings: GenerateTimings;
+}
+
+export interface GenerateTimings extends BatchTimings {
+  load: number;
+  writes: number;
 }
 
 /**
@@ -43,25 +51,51 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   const blend = await activeBlendConfig(db);
   const constraints = blend.constraints as unknown as BlendConstraints;
   const weights = blend.weights as unknown as BlendWeights;
+  // A running experiment decides each playlist's blend (A/B) or interleaves two (experiments/serve.ts).
+  const experiment = await servingExperiment(db);
   const { users, weekOf, made } = await listenersAndWeeks(db.query, now, options);
   const due = users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`));
-  const report: GenerateReport = { due: due.length, made: 0, alreadyMade: users.length - due.length, short: 0, coldStart: 0, blendConfigVersion: blend.version, seconds: 0 };
+  const timings: GenerateTimings = { load: 0, scoring: 0, selection: 0, blendAndMmr: 0, writes: 0 };
+  const report: GenerateReport = { due: due.length, made: 0, alreadyMade: users.length - due.length, short: 0, coldStart: 0, blendConfigVersion: blend.version, seconds: 0, timings };
+  let clock = performance.now();
+  const lap = () => {
+    const seconds = (performance.now() - clock) / 1000;
+    clock = performance.now();
+    return seconds;
+  };
   if (due.length === 0) {
     report.seconds = (Date.now() - started) / 1000;
     return report;
   }
   onProgress("loading catalogue and models", 0, due.length);
+  lap();
   const state = await (options.modelState ?? (() => loadModelState(db)))();
+  timings.load += lap();
   const batchSize = options.batchSize ?? 200;
   for (let i = 0; i < due.length; i += batchSize) {
     if (options.signal?.aborted) throw new CancelledError("weekly generation");
     const batch = due.slice(i, i + batchSize);
+    lap();
     const histories = await loadHistories(db, batch.map((u) => u.id));
-    const playlists = batch.map((u) => {
+    timings.load += lap();
+    // Outside experiments the whole batch is scored at once (batch.ts: native matrix products
+    // for blocks of listeners, the same playlists as servePlain's one listener at a time).
+    const picks = experiment
+      ? null
+      : await pickForListeners(state, batch.map((u) => histories.get(u.id)!), weights, constraints, {
+        exploration: batch.map((u) => explorationRandom(u.id, weekOf.get(u.id)!, blend.version)),
+        timings,
+      });
+    const playlists = batch.map((u, j) => {
       const week = weekOf.get(u.id)!;
-      const exploration = explorationRandom(u.id, week, blend.version);
-      return { userId: u.id, week, ...pickForListener(state, histories.get(u.id)!, weights, constraints, { exploration }) };
+      const history = histories.get(u.id)!;
+      if (experiment) return { userId: u.id, week, ...serveExperiment(state, history, experiment, week) };
+      const pick = picks![j];
+      return { userId: u.id, week, exposure: null, ...pick, blendId: blend.id, items: pick.items.map((item) => ({ ...item, blendVersion: blend.version, arm: null })) };
     });
+    // An experiment's playlists are made one listener at a time (serve.ts): counted as scoring.
+    if (experiment) timings.scoring += lap();
+    lap();
     await db.transaction(async (query) => {
       // A listener deleted since the run listed them gets no playlist (docs/privacy.md): the lock
       // makes a deletion wait for this commit, or it has committed and EXISTS no longer sees them.
@@ -76,7 +110,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
           playlists.map((p) => p.userId),
           playlists.map((p) => p.week),
           playlists.map((p) => p.status),
-          playlists.map(() => blend.id),
+          playlists.map((p) => p.blendId),
           playlists.map(() => JSON.stringify(state.versions)),
         ],
       );
@@ -86,8 +120,8 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
       );
       if (items.length) {
         await query(
-          `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity)
-           SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::jsonb[], $6::text[], $7::int[], $8::int[], $9::bool[], $10::float8[])`,
+          `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity, arm)
+           SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::jsonb[], $6::text[], $7::int[], $8::int[], $9::bool[], $10::float8[], $11::text[]::"ExperimentArm"[])`,
           [
             items.map((x) => x.playlistId),
             items.map((x) => x.position),
@@ -95,11 +129,21 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
             items.map((x) => x.score),
             items.map((x) => JSON.stringify(x.scores)),
             items.map((x) => x.reason),
-            items.map(() => blend.version),
+            items.map((x) => x.blendVersion),
             items.map((x) => x.rank),
             items.map((x) => x.explored),
             items.map((x) => x.propensity),
+            items.map((x) => x.arm),
           ],
+        );
+      }
+      // The experiment log (deleted with the listener: docs/privacy.md).
+      const exposed = playlists.filter((p) => p.exposure && idOf.has(p.userId));
+      if (exposed.length) {
+        await query(
+          `INSERT INTO experiment_exposures (experiment_id, user_id, week_start, playlist_id, arm)
+           SELECT * FROM unnest($1::int[], $2::int[], $3::date[], $4::int[], $5::text[]::"ExperimentArm"[]) ON CONFLICT DO NOTHING`,
+          [exposed.map((p) => p.exposure!.experimentId), exposed.map((p) => p.userId), exposed.map((p) => p.week), exposed.map((p) => idOf.get(p.userId)!), exposed.map((p) => p.exposure!.arm)],
         );
       }
       for (const p of playlists) {
@@ -109,6 +153,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
         if (p.status === "COLD_START") report.coldStart++;
       }
     });
+    timings.writes += lap();
     onProgress("generating playlists", Math.min(i + batchSize, due.length), due.length);
   }
   report.seconds = (Date.now() - started) / 1000;

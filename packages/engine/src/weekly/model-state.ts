@@ -79,6 +79,11 @@ export interface ModelStateInput {
 }
 
 export async function loadModelState(db: Database): Promise<ModelState> {
+  return assembleModelState(await loadModelStateInput(db));
+}
+
+/** The catalogue and the active versions' models and vectors, before they are laid out (the blend evaluation swaps some of them). */
+export async function loadModelStateInput(db: Database): Promise<ModelStateInput> {
   const tracks = await db.query<{ id: number; artist_id: number; title: string }>(`SELECT id, artist_id, title FROM tracks ORDER BY id`);
   const artists = await db.query<{ id: number; name: string }>(`SELECT id, name FROM artists`);
   const input: ModelStateInput = { tracks, artists, popularity: new Map(), collaborative: null, text: null, audio: null };
@@ -104,7 +109,7 @@ export async function loadModelState(db: Database): Promise<ModelState> {
   if (textVersion) {
     input.text = { versionId: textVersion.id, tracks: await loadVectors(db, textVersion.id, "TRACK"), artists: await loadVectors(db, textVersion.id, "ARTIST") };
   }
-  return assembleModelState(input);
+  return input;
 }
 
 /**
@@ -197,4 +202,26 @@ export function assembleModelState(input: ModelStateInput): ModelState {
     audio,
     versions,
   };
+}
+
+const current = new WeakMap<Database, { key: string; state: Promise<ModelState> }>();
+
+/**
+ * The model state of the active versions, loaded once per process and database and reloaded
+ * only when an active version (or the catalogue's size) changes: what the preview, the
+ * off-policy estimate and a worker's shards share between calls.
+ */
+export async function currentModelState(db: Database): Promise<ModelState> {
+  const [{ key }] = await db.query<{ key: string }>(
+    `SELECT coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM model_versions WHERE is_active AND status = 'READY'), '')
+            || '|' || (SELECT count(*) FROM tracks) AS key`,
+  );
+  const cached = current.get(db);
+  if (cached?.key === key) return cached.state;
+  const state = loadModelState(db);
+  current.set(db, { key, state });
+  state.catch(() => {
+    if (current.get(db)?.state === state) current.delete(db);
+  });
+  return state;
 }

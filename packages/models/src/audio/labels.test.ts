@@ -17,6 +17,13 @@ describe("audio labels", () => {
     expect(await readAudioLabels(file)).toEqual([{ path: "c.wav", tempoBpm: 92, key: "A", mode: "minor", meter: null }]);
     writeFileSync(file, "path,tempo_bpm,key,mode,meter\na.ogg,fast,G,major,\n");
     await expect(readAudioLabels(file)).rejects.toThrow(`${file}:2: tempo_bpm must be a number in (0, 1000), got 'fast'`);
+    // Read by csv-parse: a quoted cell across lines, CRLF, a byte order mark; a row after blank lines keeps its line number.
+    writeFileSync(file, '\uFEFFpath,tempo_bpm,key,mode,note\r\n"d ""live"".wav",120,E,major,"two\r\nlines"\r\n\r\ne.wav,0,E,major,\r\n');
+    await expect(readAudioLabels(file)).rejects.toThrow(`${file}:5: tempo_bpm must be a number in (0, 1000), got '0'`);
+    writeFileSync(file, 'path,tempo_bpm,key,mode\n"d ""live"".wav",120,E,major\n');
+    expect(await readAudioLabels(file)).toEqual([{ path: 'd "live".wav', tempoBpm: 120, key: "E", mode: "major", meter: null }]);
+    writeFileSync(file, 'path,tempo_bpm,key,mode\nf.wav,90,"C,major\n');
+    await expect(readAudioLabels(file)).rejects.toThrow(`${file}:`);
   });
 
   it("scores keys by the MIREX weights", () => {

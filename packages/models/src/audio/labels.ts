@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { CsvError } from "csv-parse";
+import { parse } from "csv-parse/sync";
 import { DataFormatError } from "../core/errors.ts";
 
 /** One row of an audio folder's labels.csv; null where the cell is empty (unknown). */
@@ -8,29 +10,6 @@ export interface AudioLabel {
   key: string | null;
   mode: "major" | "minor" | null;
   meter: string | null;
-}
-
-/** Splits one CSV line, honouring double-quoted cells with commas and "" escapes. */
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      cells.push(cell);
-      cell = "";
-    } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
 }
 
 const PITCH_CLASSES: Record<string, number> = {
@@ -47,8 +26,18 @@ export function pitchClass(key: string): number | null {
  * line of a malformed row.
  */
 export async function readAudioLabels(file: string): Promise<AudioLabel[]> {
-  const lines = (await readFile(file, "utf8")).split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? "");
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    // A labels file is a few hundred rows: read whole, parsed by csv-parse (quoted cells, "" escapes, a BOM); CRLF
+    // becomes LF first, as csv-parse's line count drifts on CRLF inside a quoted cell. A row's line is where it ends.
+    const text = (await readFile(file, "utf8")).replace(/\r\n/g, "\n");
+    // With `info: true` each record comes as { record, info }; csv-parse's types do not follow the option.
+    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof rows;
+  } catch (error) {
+    if (error instanceof CsvError) throw new DataFormatError(file, (error as CsvError & { lines?: number }).lines ?? 1, error.message.replace(/^Invalid Record Length: |, at line \d+$/g, ""));
+    throw error;
+  }
+  const header = rows[0]?.record ?? [];
   const column = (name: string) => {
     const index = header.indexOf(name);
     if (index < 0) throw new DataFormatError(file, 1, `header has no '${name}' column (got ${header.join(",")})`);
@@ -58,22 +47,22 @@ export async function readAudioLabels(file: string): Promise<AudioLabel[]> {
   // meter is optional: demo folders written before it was added have none.
   const meterAt = header.indexOf("meter");
   const labels: AudioLabel[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    if (!lines[i].trim()) continue;
-    const cells = splitCsvLine(lines[i]);
+  for (const { record: cells, info } of rows.slice(1)) {
+    const line = info.lines;
     const cell = (at: number) => (cells[at] ?? "").trim() || null;
+    if (cells.every((c) => !c.trim())) continue;
     const path = cell(pathAt);
-    if (!path) throw new DataFormatError(file, i + 1, "path is empty");
+    if (!path) throw new DataFormatError(file, line, "path is empty");
     const tempoText = cell(tempoAt);
     const tempoBpm = tempoText === null ? null : Number(tempoText);
     if (tempoBpm !== null && !(tempoBpm > 0 && tempoBpm < 1000)) {
-      throw new DataFormatError(file, i + 1, `tempo_bpm must be a number in (0, 1000), got '${tempoText}'`);
+      throw new DataFormatError(file, line, `tempo_bpm must be a number in (0, 1000), got '${tempoText}'`);
     }
     const key = cell(keyAt);
-    if (key !== null && pitchClass(key) === null) throw new DataFormatError(file, i + 1, `key must be a pitch name like C, F# or Bb, got '${key}'`);
+    if (key !== null && pitchClass(key) === null) throw new DataFormatError(file, line, `key must be a pitch name like C, F# or Bb, got '${key}'`);
     const mode = cell(modeAt);
     if (mode !== null && mode !== "major" && mode !== "minor") {
-      throw new DataFormatError(file, i + 1, `mode must be major or minor, got '${mode}'`);
+      throw new DataFormatError(file, line, `mode must be major or minor, got '${mode}'`);
     }
     labels.push({ path, tempoBpm, key, mode, meter: meterAt < 0 ? null : cell(meterAt) });
   }

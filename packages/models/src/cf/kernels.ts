@@ -31,15 +31,14 @@ export interface CfKernels {
   scores(queries: DenseMatrix, items: DenseMatrix, itemBias?: Float32Array | null): Float32Array;
 }
 
-/** Typed-array kernels: double accumulation, four-way unrolled inner loops; scores use WebAssembly SIMD. */
-export const cpuKernels: CfKernels = {
+/**
+ * Plain typed-array kernels: double accumulation for the Gram matrix and the CG products,
+ * four-way unrolled float sums for the scores. What `cpuKernels` falls back to without WebAssembly
+ * SIMD, and the baseline `npm run bench:cf` times the SIMD kernels against.
+ */
+export const typedArrayKernels: CfKernels = {
   gram(factors) {
     const { rows: m, cols: k, data: y } = factors;
-    simd ??= simdSupported();
-    if (simd && k % 4 === 0) {
-      const fast = simdGram(y, m, k);
-      if (fast) return fast;
-    }
     const acc = new Float64Array(k * k);
     // Accumulate the upper triangle of the outer products row by row (cache friendly), mirror at the end.
     for (let r = 0; r < m; r++) {
@@ -90,12 +89,6 @@ export const cpuKernels: CfKernels = {
     const k = queries.cols;
     if (items.cols !== k) throw new RangeError(`queries have ${k} factors but items have ${items.cols}`);
     const x = queries.data, y = items.data, m = items.rows;
-    // The SIMD kernel when the width allows (float32 sums); the loops below otherwise.
-    simd ??= simdSupported();
-    if (simd && k % 4 === 0) {
-      const fast = simdScores(x, y, itemBias ?? null, queries.rows, m, k);
-      if (fast) return fast;
-    }
     const out = new Float32Array(queries.rows * m);
     const k4 = k - (k % 4);
     for (let u = 0; u < queries.rows; u++) {
@@ -115,5 +108,29 @@ export const cpuKernels: CfKernels = {
       }
     }
     return out;
+  },
+};
+
+/**
+ * The CPU kernels: the WebAssembly SIMD Gram and scores kernels (float32 sums) where the runtime
+ * has SIMD and the width is a multiple of 4, the typed-array loops otherwise. The CG products stay
+ * typed-array: ALS runs its CG through the generated module of wasm-cg.ts (simd-rows.ts) instead.
+ * `npm run bench:cf` times each kernel both ways (docs/bench-cf.md).
+ */
+export const cpuKernels: CfKernels = {
+  gram(factors) {
+    simd ??= simdSupported();
+    const fast = simd && factors.cols % 4 === 0 ? simdGram(factors.data, factors.rows, factors.cols) : null;
+    return fast ?? typedArrayKernels.gram(factors);
+  },
+
+  cgProducts: (batch) => typedArrayKernels.cgProducts(batch),
+
+  scores(queries, items, itemBias) {
+    const k = queries.cols;
+    if (items.cols !== k) throw new RangeError(`queries have ${k} factors but items have ${items.cols}`);
+    simd ??= simdSupported();
+    const fast = simd && k % 4 === 0 ? simdScores(queries.data, items.data, itemBias ?? null, queries.rows, items.rows, k) : null;
+    return fast ?? typedArrayKernels.scores(queries, items, itemBias);
   },
 };

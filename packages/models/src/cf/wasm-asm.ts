@@ -2,6 +2,21 @@
  * A few helpers to write WebAssembly modules by hand: LEB128 numbers, sections, named locals and
  * the instructions the CF kernels use (opcodes from the WebAssembly core and SIMD specifications).
  * Every instruction helper returns its bytes, so a function body is a concatenation of arrays.
+ *
+ * How the generated kernels are made, tested and justified:
+ * - Generated at run time, no build step and no toolchain: wasm-cg.ts writes the CG solve, Gram
+ *   and finiteness kernels for one factor count k, wasm-simd.ts the scores kernel, each as bytes
+ *   from these helpers, in a plain-SIMD and a relaxed-SIMD (fused multiply-add) variant; the
+ *   product checks `WebAssembly.validate` first (`simdSupported`, `relaxedSimdSupported`) and
+ *   uses the typed-array loops of kernels.ts and als-rows.ts where it fails.
+ * - Tested against those float64 loops: wasm-cg.test.ts (every export, several k, both variants,
+ *   NaN detection), wasm-simd.test.ts, kernels.test.ts (cpuKernels against typedArrayKernels) and
+ *   als.test.ts (`simd: true` and `false` give the same factors within float32 rounding).
+ * - Kept because `npm run bench:cf` times each against its alternatives in one run (figures in
+ *   docs/bench-cf.md, "Why the generated kernels stay"): on 2026-12-05 the CG solve took 20x
+ *   fewer CPU seconds per ALS iteration than the typed-array CG, and the Gram and scores kernels
+ *   ran 19x and 9x faster than the typed-array loops and 30x and 7x faster than gpu.js's
+ *   WebAssembly backend. Where one stops winning there, delete it and keep the alternative.
  */
 
 export type Code = number[];

@@ -16,7 +16,8 @@
  * All sums are float32; scalars of the CG recurrence (alpha, beta) are divided in float64.
  * Where the runtime has relaxed SIMD (Node 22 and later, see `relaxedSimdSupported`), every
  * multiply-then-add is one f32x4.relaxed_madd (fused on CPUs with FMA); on Node 20 the module is
- * the plain SIMD one.
+ * the plain SIMD one. How these kernels are generated, tested and justified by `npm run bench:cf`:
+ * see the header of wasm-asm.ts.
  */
 import {
   add, anyTrue, block, br, brIf, call, f32, f32add, f32c, f32demote, f32load, f32store, f64, f64c, f64div, f64gt, f64lt,

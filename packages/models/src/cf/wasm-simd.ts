@@ -4,7 +4,8 @@
  *   scores(x, y, bias, out, n, m, k):   out[u][i] = x_u . y_i + bias[i] for n queries, m items
  * Pointers are byte offsets; k must be a multiple of 4. The Gram matrix Y^T Y goes through the
  * k-specific module of wasm-cg.ts over the same scratch memory. Where the runtime has relaxed
- * SIMD (Node 22 and later), the multiply-adds are f32x4.relaxed_madd, as in wasm-cg.ts.
+ * SIMD (Node 22 and later), the multiply-adds are f32x4.relaxed_madd, as in wasm-cg.ts. How these
+ * kernels are generated, tested and justified by `npm run bench:cf`: see the header of wasm-asm.ts.
  */
 import {
   add, f32add, f32load, f32store, forLoop, get, i32, i32add, i32and, i32c, i32mul, i32shl, lane, load, madd,

@@ -3,3 +3,5 @@ export * from "./random.ts";
 export * from "./id-index.ts";
 export * from "./errors.ts";
 export * from "./topk.ts";
+export * from "./standardize.ts";
+export * from "./whitening.ts";

@@ -34,4 +34,18 @@ describe("TopK", () => {
     expect(Array.from(ids)).toEqual([2, 4, 0]);
     expect(Array.from(scores)).toEqual([9, 7, 5]);
   });
+
+  it("sorts like a plain sort, equal scores by lower id first", () => {
+    for (const k of [1, 2, 7, 64]) {
+      const top = new TopK(k);
+      // Scores from a small set so that ties are common, ids pushed in a scrambled order.
+      const pushed = Array.from({ length: 300 }, (_, j) => ({ id: (j * 37) % 300, score: ((j * 7919) % 13) / 4 }));
+      for (const p of pushed) if (p.score > top.threshold) top.push(p.id, p.score);
+      const { ids, scores } = top.sorted();
+      const best = Array.from(scores);
+      expect(best).toEqual(pushed.map((p) => p.score).sort((a, b) => b - a).slice(0, k));
+      for (let i = 1; i < ids.length; i++) if (scores[i] === scores[i - 1]) expect(ids[i]).toBeGreaterThan(ids[i - 1]);
+      expect(top.sorted().ids).toEqual(ids);
+    }
+  });
 });

@@ -25,7 +25,7 @@ export interface NativeScorerOptions {
   trackBlock?: number;
   /** Tracks per group of the fused reduction. Default 8. */
   group?: number;
-  /** Queries per run. Default 256. */
+  /** Queries per run. Default 128 (a 128 x 65,536 score block measured faster than 256 or 512 rows, docs/benchmarks.md). */
   listenerBlock?: number;
   /**
    * Items per query that the caller's filter is expected to drop (heard tracks): the graph
@@ -66,7 +66,7 @@ export class NativeTopKScorer implements TopKScorer {
       const graph = blockTopKGraph(transposeBlock(items.data, items.cols, from, to, columns), items.cols, columns, group);
       blocks.push({ from, to, groups: graph.groups, session: await ort.InferenceSession.create(graph.bytes, sessionOptions) });
     }
-    return new NativeTopKScorer(items, ort, blocks, group, options.listenerBlock ?? 256, options.overFetch ?? 0);
+    return new NativeTopKScorer(items, ort, blocks, group, options.listenerBlock ?? 128, options.overFetch ?? 0);
   }
 
   /** Groups each block keeps for k: its share of k (and of the over-fetch) with room for chance. */
@@ -82,6 +82,7 @@ export class NativeTopKScorer implements TopKScorer {
     const dim = this.items.cols, group = this.group;
     const result = emptyResult(queries.rows, k);
     const ort = this.ort;
+    const retry: number[] = [];
     for (let q0 = 0; q0 < queries.rows; q0 += this.listenerBlock) {
       const m = Math.min(this.listenerBlock, queries.rows - q0);
       const input = new ort.Tensor("float32", queries.data.subarray(q0 * dim, (q0 + m) * dim), [m, dim]);
@@ -95,8 +96,11 @@ export class NativeTopKScorer implements TopKScorer {
         const G = block.groups;
         for (let u = 0; u < m; u++) {
           const top = tops[u], q = q0 + u;
+          // Tracks below the lowest kept group max never matter: at least `kept` tracks reach
+          // it, and a listener whose k-th kept score falls below it is rescanned anyway.
+          let lowest = -Infinity;
           if (kept < G) {
-            let lowest = Infinity;
+            lowest = Infinity;
             for (let t = 0; t < kept; t++) lowest = Math.min(lowest, groupMax[u * kept + t]);
             if (lowest > bound[u]) bound[u] = lowest;
           }
@@ -104,7 +108,7 @@ export class NativeTopKScorer implements TopKScorer {
             const g = groups[u * kept + t];
             for (let j = 0; j < group; j++) {
               let s = scores[(u * group + j) * kept + t];
-              if (s <= top.threshold) continue;
+              if (s < lowest || s <= top.threshold) continue;
               const item = block.from + j * G + g;
               if (item >= block.to) continue;
               if (filter) {
@@ -119,13 +123,37 @@ export class NativeTopKScorer implements TopKScorer {
       for (let u = 0; u < m; u++) {
         // The candidates prove the top k when the k-th kept score reaches every left-out bound.
         if (tops[u].threshold >= bound[u]) writeRow(result, q0 + u, tops[u]);
-        else {
-          writeRow(result, q0 + u, scanQuery(this.items, queries, q0 + u, k, filter));
-          result.rescanned++;
-        }
+        else retry.push(q0 + u);
       }
     }
+    if (retry.length > 0) await this.rescore(request, retry, result);
     return result;
+  }
+
+  /**
+   * Queries whose candidates did not prove their top k (the filter dropped more than the
+   * over-fetch) go through the graph again with four times the room, and so on until every
+   * group of a block is kept (which always proves it). A plain scan of 50,000 x 265 in
+   * JavaScript costs about as much as the fused product of a hundred listeners.
+   */
+  private async rescore(request: TopKRequest, retry: number[], result: TopKResult): Promise<void> {
+    const { queries, k, filter } = request;
+    const dim = this.items.cols;
+    const overFetch = request.overFetch ?? this.overFetch;
+    const wider = 4 * (k + overFetch);
+    result.rescanned += retry.length;
+    if (this.blocks.every((b) => this.keptFor(b, k, overFetch) >= b.groups)) {
+      for (const q of retry) writeRow(result, q, scanQuery(this.items, queries, q, k, filter));
+      return;
+    }
+    const data = new Float32Array(retry.length * dim);
+    retry.forEach((q, j) => data.set(queries.data.subarray(q * dim, (q + 1) * dim), j * dim));
+    const again = await this.topK({ queries: { rows: retry.length, cols: dim, data }, k, overFetch: wider, filter: filter && ((j, item, s) => filter(retry[j], item, s)) });
+    retry.forEach((q, j) => {
+      result.items.set(again.items.subarray(j * k, (j + 1) * k), q * k);
+      result.scores.set(again.scores.subarray(j * k, (j + 1) * k), q * k);
+      result.found[q] = again.found[j];
+    });
   }
 
   async dispose(): Promise<void> {

@@ -27,7 +27,7 @@ export interface TopKResult {
   items: Int32Array;
   scores: Float32Array;
   found: Int32Array;
-  /** Queries whose candidates could not prove the top k and were scanned exactly instead. */
+  /** Queries whose candidates could not prove the top k: scored again with more room (native), or scanned exactly. */
   rescanned: number;
 }
 

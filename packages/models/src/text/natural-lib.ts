@@ -16,7 +16,7 @@ let loading: Promise<NaturalTools> | null = null;
 
 /**
  * Loads `natural` lazily and once: importing it costs about 2 s and 128 MB (it pulls storage
- * back ends), named ESM imports fail, and it calls dotenv on import (stack-notes.md).
+ * back ends), named ESM imports fail, and it calls dotenv on import.
  */
 export function loadNatural(): Promise<NaturalTools> {
   loading ??= importNatural();

@@ -81,8 +81,9 @@ export const evalCommand: Command = {
       const { evaluateEase } = await import("@deepcuts/models/eval");
       result = await evaluateEase({ dataset, model: models[0], ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
+      // EASE + ALS + tags on the --seed split and a second one (seed 7), weights chosen on validation.
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
-      result = await evaluateBlendLastfm({ dataset, ...cfOptions, onProgress: bar.callback });
+      result = await evaluateBlendLastfm({ dataset, ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "demo" && models.length === 1 && models[0] === "audio") {
       const { evaluateColdStart } = await import("@deepcuts/engine/eval/cold-start.ts");
       const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;

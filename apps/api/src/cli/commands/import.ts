@@ -11,6 +11,9 @@ import { importListenBrainz } from "@deepcuts/engine/importers/listenbrainz.ts";
 import type { PlayImportOptions } from "@deepcuts/engine/importers/plays.ts";
 import { importSpotifyHistory } from "@deepcuts/engine/importers/spotify.ts";
 import type { Database } from "@deepcuts/db";
+import { startImport } from "@deepcuts/engine/curation/work.ts";
+import { closeJobQueue } from "@deepcuts/engine/jobs/queue.ts";
+import { ServiceError } from "@deepcuts/engine/service-error.ts";
 import { parse, UsageError } from "../args.ts";
 import { emit, type Command, type CommandContext } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
@@ -36,17 +39,19 @@ export const importCommand: Command = {
   summary: "import real data: a Last.fm 2K folder, a CSV of listening events, JSON lines of texts, a folder of audio, a listener's Spotify, Last.fm or ListenBrainz history, or ALS factors trained by Spark (Parquet)",
   usage: "deepcuts import lastfm-2k <folder> | events <file.csv|file.jsonl> | texts <file.jsonl> | audio <folder> | " +
     "spotify|lastfm-scrobbles|listenbrainz <file|folder> --user <key> [--user-name <name>] [--time-zone <IANA zone>] | " +
-    `${IMPORT_FACTORS_USAGE}  [--json] [--quiet]`,
+    `${IMPORT_FACTORS_USAGE}  [--queue] [--json] [--quiet]  (--queue: run it as a job on a worker)`,
   async run(argv, ctx) {
     if (argv[0] === "factors") return importFactorsCommand(argv.slice(1), ctx);
     const { values, positionals } = parse(argv, {
       json: { type: "boolean" }, quiet: { type: "boolean" }, user: { type: "string" }, "user-name": { type: "string" }, "time-zone": { type: "string" },
+      queue: { type: "boolean" },
     });
     const [kind, target] = positionals;
     if (!KINDS.includes(kind as (typeof KINDS)[number])) throw new UsageError(`the first argument must be one of ${KINDS.join(", ")}, factors, got '${kind ?? ""}'`);
     if (!target) throw new UsageError(`import ${kind} needs a path`);
     const path = resolve(target);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
+    if (values.queue) return queueImport(kind, path, values, ctx);
     if (kind in HISTORY) return importHistory(kind as HistoryFormat, path, values, ctx);
     if (values.user !== undefined) throw new UsageError(`--user applies to spotify, lastfm-scrobbles and listenbrainz imports, not ${kind}`);
     const wantsFolder = kind === "lastfm-2k" || kind === "audio";
@@ -65,6 +70,25 @@ export const importCommand: Command = {
     return 0;
   },
 };
+
+/** --queue: an IMPORT job for any worker (checked now, run there with its progress on the job record). */
+async function queueImport(kind: string, path: string, values: Record<string, string | boolean | undefined>, ctx: CommandContext): Promise<number> {
+  const user = typeof values.user === "string"
+    ? { externalKey: values.user.trim(), ...(typeof values["user-name"] === "string" ? { name: values["user-name"] } : {}), ...(typeof values["time-zone"] === "string" ? { timeZone: values["time-zone"] } : {}) }
+    : undefined;
+  const job = await withDatabase(ctx, async (db) => {
+    try {
+      return await startImport(db, kind, path, user);
+    } catch (error) {
+      if (error instanceof ServiceError) throw new UsageError(error.message);
+      throw error;
+    } finally {
+      await closeJobQueue(db);
+    }
+  });
+  emit(ctx, Boolean(values.json), { jobId: job.id, status: job.status }, () => `queued import ${kind} of ${path} as job ${job.id}`);
+  return 0;
+}
 
 /**
  * A listener's history: each file is its own all-or-nothing import, in name order; the first

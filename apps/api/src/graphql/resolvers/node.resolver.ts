@@ -11,11 +11,11 @@ const RANK: Record<Role, number> = { LISTENER: 1, CURATOR: 2, ADMIN: 3 };
 /** The role each node type needs, as its own lookup or list does; listeners and playlists are also scoped to a listener key's own. */
 const NEEDS: Record<NodeTypeName, Role> = {
   Track: "CURATOR", Artist: "CURATOR", User: "LISTENER", WeeklyPlaylist: "LISTENER",
-  BlendConfig: "CURATOR", ModelVersion: "CURATOR", Job: "CURATOR", ApiKey: "ADMIN",
+  BlendConfig: "CURATOR", ModelVersion: "CURATOR", Job: "CURATOR", ApiKey: "ADMIN", Experiment: "CURATOR",
 };
 
 const NAMES: Record<NodeTypeName, string> = {
-  Track: "track", Artist: "artist", User: "listener", WeeklyPlaylist: "playlist", BlendConfig: "blend configuration", ModelVersion: "model version", Job: "job", ApiKey: "API key",
+  Track: "track", Artist: "artist", User: "listener", WeeklyPlaylist: "playlist", BlendConfig: "blend configuration", ModelVersion: "model version", Job: "job", ApiKey: "API key", Experiment: "experiment",
 };
 
 /**
@@ -46,6 +46,7 @@ function load(ctx: ApiContext, type: NodeTypeName, id: number): Promise<{ id: nu
     case "ModelVersion": return loaders.modelVersion.load(id);
     case "Job": return loaders.job.load(id);
     case "ApiKey": return loaders.apiKey.load(id);
+    case "Experiment": return loaders.experiment.load(id);
   }
 }
 

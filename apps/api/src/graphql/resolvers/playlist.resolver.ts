@@ -4,6 +4,7 @@ import { checkBlend } from "@deepcuts/engine/curation/blends.ts";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
 import { assertOwnListener } from "../auth.ts";
 import type { ApiContext } from "../context.ts";
+import { primePlaylistItems } from "../loaders.ts";
 import { notFound } from "../errors.ts";
 import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
 import { Track, User } from "../types/catalog.type.ts";
@@ -25,7 +26,10 @@ export class PlaylistResolver {
     @Arg("weekStart", () => String, { nullable: true, description: "A Monday, YYYY-MM-DD." }) weekStart: string | null,
   ) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
-    return weeklyPlaylist(ctx.db, userId, weekStart ?? null);
+    // One query reads the playlist with its items, tracks and artists; the field resolvers below find them primed.
+    const playlist = await weeklyPlaylist(ctx.db, userId, weekStart ?? null);
+    if (playlist) primePlaylistItems(ctx.loaders, playlist.id, playlist.items);
+    return playlist;
   }
 
   @Authorized("LISTENER")
@@ -73,14 +77,6 @@ export class PlaylistResolver {
       items: preview.items.map((item, position) => ({ position, trackId: item.trackId, score: item.score, reason: item.reason, scores: scoresOf(item.scores) })),
       effectiveWeights: preview.effectiveWeights,
     };
-  }
-}
-
-@Resolver(() => PlaylistItem)
-export class PlaylistItemResolver {
-  @FieldResolver(() => Track)
-  async track(@Root() item: PlaylistItem, @Ctx() ctx: ApiContext) {
-    return ctx.loaders.track.load(item.trackId);
   }
 }
 

@@ -27,7 +27,7 @@ export class SimilarityResolver {
   ): Promise<SimilarTrack[]> {
     const found = await similarEntities(ctx.db, { entity: "TRACK", id: positiveId(trackId, "trackId"), model, first });
     const tracks = await ctx.loaders.track.loadMany(found.map((f) => f.id));
-    return found.map((f, i) => ({ track: tracks[i] as Track, score: f.score, scores: scoresOf(f.scores) }));
+    return found.map((f, i) => ({ track: tracks[i] as Track, score: f.score, scores: scoresOf(f.scores), sameArtist: f.sameArtist ?? false }));
   }
 
   @Authorized("CURATOR")

@@ -2,17 +2,17 @@ import { Field, Float, Int, ObjectType } from "type-graphql";
 import { AnalysisStatus, DatabaseTarget, ModelKind, TermKind } from "./enums.ts";
 import { Node } from "./node.type.ts";
 
-@ObjectType({ implements: Node, description: "A performer or band." })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A performer or band." })
 export class Artist {
-  @Field(() => Int, { name: "databaseId", description: "The artist's database id, as the `artistId` arguments take it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", simple: false, description: "The artist's database id, as the `artistId` arguments take it (`id` is the global id)." }) id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true }) genre!: string | null;
 }
 
-@ObjectType({ implements: Node, description: "A song in the catalogue." })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A song in the catalogue." })
 export class Track {
-  @Field(() => Int, { name: "databaseId", description: "The track's database id, as the `trackId` arguments take it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", simple: false, description: "The track's database id, as the `trackId` arguments take it (`id` is the global id)." }) id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) title!: string;
   @Field(() => Int) artistId!: number;
@@ -21,9 +21,9 @@ export class Track {
   @Field(() => String, { nullable: true }) genre!: string | null;
 }
 
-@ObjectType({ implements: Node, description: "A listener." })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A listener." })
 export class User {
-  @Field(() => Int, { name: "databaseId", description: "The listener's database id, as the `userId` arguments take it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", simple: false, description: "The listener's database id, as the `userId` arguments take it (`id` is the global id)." }) id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { description: "IANA time zone; the listener's week starts Monday 00:00 there." }) timeZone!: string;

@@ -5,6 +5,8 @@ import { SIMILARITY_MODELS } from "@deepcuts/engine/similarity/models.ts";
 import { TRAINABLE } from "@deepcuts/engine/training/train.ts";
 import { NEIGHBOUR_INDEX_KINDS } from "@deepcuts/models/ann";
 import { METRIC_NAMES } from "@deepcuts/engine/outcomes/metrics.ts";
+import { EXPERIMENT_DESIGNS, EXPERIMENT_STATUSES } from "@deepcuts/engine/experiments/experiments.ts";
+import { ARMS, VERDICTS } from "@deepcuts/engine/experiments/statistics.ts";
 
 /**
  * Every closed set the API shows, as a GraphQL enum taken from its one source: the database's
@@ -68,4 +70,24 @@ registerEnumType(OutcomeMetricName, {
     NEW_ARTIST_STREAM_SHARE: { description: "Streams of artists new to the listener / streams." },
     CAME_BACK: { description: "Of the week's reached listeners, the share reached again the next week." },
   },
+});
+
+/** How an experiment compares two blends (the engine's EXPERIMENT_DESIGNS). */
+export const ExperimentDesign = enumOf(EXPERIMENT_DESIGNS);
+export type ExperimentDesign = (typeof EXPERIMENT_DESIGNS)[number];
+export const ExperimentStatus = enumOf(EXPERIMENT_STATUSES);
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+export const ExperimentArm = enumOf(ARMS);
+export type ExperimentArm = (typeof ARMS)[number];
+export const ExperimentVerdict = enumOf(VERDICTS);
+export type ExperimentVerdict = (typeof VERDICTS)[number];
+registerEnumType(ExperimentDesign, {
+  name: "ExperimentDesign",
+  description: "AB: listeners hashed into two arms, each served one blend; INTERLEAVING: team-draft interleaving of both blends inside every playlist (docs/weekly.md#experiments).",
+});
+registerEnumType(ExperimentStatus, { name: "ExperimentStatus", description: "RUNNING: weekly generation serves it; STOPPED: it no longer shapes playlists." });
+registerEnumType(ExperimentArm, { name: "ExperimentArm", description: "CONTROL: the blend active when the experiment started; CANDIDATE: the version compared with it." });
+registerEnumType(ExperimentVerdict, {
+  name: "ExperimentVerdict",
+  description: "COLLECTING: fewer listeners than planned so far, so no verdict (fixed horizon); else the test's result at the plan's alpha.",
 });

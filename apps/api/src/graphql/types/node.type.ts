@@ -1,7 +1,7 @@
 import { Field, ID, InterfaceType } from "type-graphql";
 
 /** The object types that implement Node: each global id names one of them. */
-export const NODE_TYPES = ["Track", "Artist", "User", "WeeklyPlaylist", "BlendConfig", "ModelVersion", "Job", "ApiKey"] as const;
+export const NODE_TYPES = ["Track", "Artist", "User", "WeeklyPlaylist", "BlendConfig", "ModelVersion", "Job", "ApiKey", "Experiment"] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
 /** A row tagged with the object type it is shown as (what `node`/`nodes` return). */

@@ -1,4 +1,5 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType } from "type-graphql";
+import { Track } from "./catalog.type.ts";
 import { BlendWeights } from "./curation.type.ts";
 import { Node } from "./node.type.ts";
 
@@ -15,10 +16,12 @@ export class ModelScores {
   @Field(() => Float, { nullable: true }) novelty!: number | null;
 }
 
-@ObjectType({ description: "One song of a weekly playlist." })
+@ObjectType({ simpleResolvers: true, description: "One song of a weekly playlist." })
 export class PlaylistItem {
   @Field(() => Int, { description: "0-based." }) position!: number;
   @Field(() => Int) trackId!: number;
+  /** Read with the item (listener/playlists.ts), so resolving it costs no lookup. */
+  @Field(() => Track) track!: Track;
   @Field(() => Int) durationMs!: number;
   @Field(() => Float) score!: number;
   @Field(() => ModelScores) scores!: ModelScores;
@@ -29,9 +32,9 @@ export class PlaylistItem {
   @Field(() => Float, { nullable: true, description: "Probability with which the policy put the track in this slot: 1 for the blend's picks, the sampling probability for an exploration slot." }) propensity!: number | null;
 }
 
-@ObjectType({ implements: Node, description: "A listener's playlist for one week, never changed once made." })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A listener's playlist for one week, never changed once made." })
 export class WeeklyPlaylist {
-  @Field(() => Int, { name: "databaseId", description: "The playlist's database id (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", simple: false, description: "The playlist's database id (`id` is the global id)." }) id!: number;
   @Field(() => Int) userId!: number;
   @Field(() => String, { description: "The listener's local Monday, YYYY-MM-DD." }) weekStart!: string;
   @Field(() => PlaylistStatus) status!: PlaylistStatus;

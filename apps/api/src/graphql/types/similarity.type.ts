@@ -17,6 +17,8 @@ export class SimilarTrack {
   @Field(() => Track) track!: Track;
   @Field(() => Float) score!: number;
   @Field(() => SimilarityScores) scores!: SimilarityScores;
+  @Field(() => Boolean, { description: "TEXT only: by the seed track's artist. A track without text of its own carries its artist's vector, so these score 1 by construction and are listed first." })
+  sameArtist!: boolean;
 }
 
 @ObjectType()

@@ -8,6 +8,8 @@ const PAGES = [
   { href: "/vectors", label: "Vectors" },
   { href: "/blend", label: "Blend" },
   { href: "/playlists", label: "Playlists" },
+  { href: "/outcomes", label: "Outcomes" },
+  { href: "/experiments", label: "Experiments" },
   { href: "/graph", label: "Graph" },
   { href: "/training", label: "Training" },
 ];

@@ -4,7 +4,7 @@ import { ApiProblem } from "../../components/api-problem.tsx";
 import { PlannedFeature } from "../../components/missing-operations.tsx";
 import { Sparkline } from "../../components/sparkline.tsx";
 import { capabilities, missingOperations } from "../../lib/capabilities.ts";
-import { count, delta, metricValue, percent, when } from "../../lib/format.ts";
+import { count, delta, deltaPoints, metricValue, percent, when } from "../../lib/format.ts";
 import { OverviewDocument, type OverviewQuery } from "../../lib/generated/graphql.ts";
 import { gql } from "../../lib/graphql.ts";
 import { load } from "../../lib/load.ts";
@@ -13,7 +13,7 @@ import { requireSessionKey } from "../../lib/session.ts";
 
 export const metadata: Metadata = { title: "Overview" };
 
-const NEEDED = ["Query.overview", "Query.modelVersions", "Query.jobs", "Query.activeBlendConfig"];
+const NEEDED = ["Query.overview", "Query.modelVersions", "Query.jobs", "Query.activeBlendConfig", "Query.weeklySummaries"];
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 type ModelVersionRow = OverviewQuery["modelVersions"]["edges"][number]["node"];
@@ -49,6 +49,55 @@ function MetricDeltas({ v, versions }: { v: ModelVersionRow; versions: ModelVers
       })}
       <span className="muted small"> {before ? `vs v${before.id}` : "first version of its kind"}</span>
     </>
+  );
+}
+
+type WeekRow = OverviewQuery["weeklySummaries"][number];
+
+/** The figures of one week of playlists, each against the week before, with a sparkline where there are two weeks or more. */
+const WEEK_FIGURES: { key: string; label: string; value: (w: WeekRow) => number; show: (w: WeekRow) => string; share: boolean }[] = [
+  { key: "playlists", label: "playlists made", value: (w) => w.playlists, show: (w) => count(w.playlists), share: false },
+  { key: "coverage", label: "catalogue coverage", value: (w) => w.coverage, show: (w) => `${percent(w.coverage)} (${count(w.tracksPlaced)} of ${count(w.catalogueTracks)} tracks)`, share: true },
+  { key: "newArtistShare", label: "slots by artists new to the listener", value: (w) => w.newArtistShare, show: (w) => percent(w.newArtistShare), share: true },
+  { key: "coldStartTracks", label: "cold-start tracks placed", value: (w) => w.coldStartTracks, show: (w) => `${count(w.coldStartTracks)} (in ${count(w.coldStartSlots)} ${w.coldStartSlots === 1 ? "slot" : "slots"})`, share: false },
+];
+
+function WeekFigures({ weeks }: { weeks: WeekRow[] }) {
+  const [latest, before] = weeks;
+  if (!latest) return <p className="muted" data-testid="week-figures">No weekly playlists yet.</p>;
+  const oldestFirst = [...weeks].reverse();
+  // Sparklines only where there is a series: two weeks or more.
+  const trend = weeks.length > 1;
+  return (
+    <table className="table week-figures" data-testid="week-figures" data-week={latest.weekStart}>
+      <caption className="small muted">
+        Playlists for the week of {latest.weekStart}
+        {latest.blendVersions.length ? ` (blend ${latest.blendVersions.map((v) => `v${v}`).join(", ")})` : ""}
+        {before ? `, against the week of ${before.weekStart}` : ""}; measured against listening before each week.
+      </caption>
+      <thead>
+        <tr>
+          <th>Measure</th>
+          <th className="num">This week</th>
+          <th className="num">Change</th>
+          {trend ? <th>Over {weeks.length} weeks</th> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {WEEK_FIGURES.map((f) => (
+          <tr key={f.key} data-figure={f.key} data-value={f.value(latest)}>
+            <td>{f.label}</td>
+            <td className="num">{f.show(latest)}</td>
+            <td className="num small">{before ? (f.share ? deltaPoints(f.value(latest) - f.value(before)) : delta(f.value(latest) - f.value(before))) : <span className="muted">first week</span>}</td>
+            {trend ? (
+              <td>
+                <Sparkline points={oldestFirst.map((w, i) => ({ at: i + 1, value: f.value(w) }))} label={`${f.label} over ${weeks.length} weeks`} unit="week " />
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -136,10 +185,7 @@ export default async function OverviewPage() {
             No generation has run through the API yet ({count(o.playlists)} playlists exist, made by the command line or the scheduler).
           </p>
         )}
-        <p className="muted small">
-          Catalogue coverage of this week&apos;s playlists, the share of artists new to each listener and the cold-start tracks placed need a weekly report the API
-          does not offer yet; the models&apos; offline catalogue coverage is below.
-        </p>
+        <WeekFigures weeks={data.weeklySummaries} />
       </section>
       <div className="two-columns">
         <section className="panel">

@@ -4,7 +4,7 @@ import { createCpuKernels } from "./kernels-cpu.ts";
 import { createGpuKernels } from "./kernels-gpu.ts";
 
 /**
- * Picks the kernels by name, as the house style asks (a factory, not subclasses).
+ * Picks the kernels by name (a factory, not subclasses).
  * "gpu" is gpu.js in its default mode: a GL or WebGPU device when there is one, else its
  * WebAssembly SIMD backend (what this 2-core, GPU-less machine gets). "auto" takes gpu.js
  * only when it found a real GPU device and the typed-array reference otherwise, because

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { count, trackLength } from "../../../lib/format.ts";
-import { TracksDocument, type TracksQuery, type TracksVariables } from "../../../lib/generated/graphql.ts";
+import { TracksDocument, type TracksQuery, type TracksQueryVariables } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -23,7 +23,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   const key = await requireSessionKey();
   const { q = "", after } = await searchParams;
   const search = q.trim();
-  const result = await load(() => gql<TracksQuery>(TracksDocument, { first: PAGE_SIZE, after: after ?? null, search: search || null } satisfies TracksVariables, key));
+  const result = await load(() => gql<TracksQuery>(TracksDocument, { first: PAGE_SIZE, after: after ?? null, search: search || null } satisfies TracksQueryVariables, key));
   return (
     <>
       <h1>Catalogue</h1>

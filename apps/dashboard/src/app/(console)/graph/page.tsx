@@ -6,10 +6,10 @@ import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import {
   GraphDocument, SeedArtistsDocument, SeedListenersDocument, SeedTracksDocument,
-  type GraphQuery, type GraphVariables, type SeedArtistsQuery, type SeedListenersQuery, type SeedTracksQuery, type SeedTracksVariables,
+  type GraphQuery, type GraphQueryVariables, type SeedArtistsQuery, type SeedListenersQuery, type SeedTracksQuery, type SeedTracksQueryVariables,
 } from "../../../lib/generated/graphql.ts";
 import type { GraphSettings } from "../../../lib/graph.ts";
-import { gql } from "../../../lib/graphql.ts";
+import { gql, type Operation } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 import { SIMILARITY_MODELS, pickModel } from "../../../lib/vectors.ts";
@@ -29,7 +29,7 @@ interface Params {
 }
 
 /** Seed candidates for a search: tracks, artists or listeners by name. */
-const SEARCH: Record<(typeof ENTITIES)[number], string> = { TRACK: SeedTracksDocument, ARTIST: SeedArtistsDocument, USER: SeedListenersDocument };
+const SEARCH: Record<(typeof ENTITIES)[number], Operation<SeedTracksQuery | SeedArtistsQuery | SeedListenersQuery>> = { TRACK: SeedTracksDocument, ARTIST: SeedArtistsDocument, USER: SeedListenersDocument };
 
 function clampNumber(raw: string | undefined, fallback: number, lo: number, hi: number): number {
   const n = Number(raw);
@@ -49,8 +49,8 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
     const missing = missingOperations(await capabilities(key), NEEDED);
     if (missing.length) return { missing, candidates: [], graph: null };
     const [candidates, graph] = await Promise.all([
-      gql<SeedTracksQuery | SeedArtistsQuery | SeedListenersQuery>(SEARCH[entity], { q: search || null } satisfies SeedTracksVariables, key),
-      seed !== null ? gql<GraphQuery>(GraphDocument, { ...settings, seeds: [seed], depth: 1 } satisfies GraphVariables, key) : null,
+      gql<SeedTracksQuery | SeedArtistsQuery | SeedListenersQuery>(SEARCH[entity], { q: search || null } satisfies SeedTracksQueryVariables, key),
+      seed !== null ? gql<GraphQuery>(GraphDocument, { ...settings, seeds: [seed], depth: 1 } satisfies GraphQueryVariables, key) : null,
     ]);
     return { missing, candidates: candidates.list.edges.map((e) => e.node), graph: graph?.similarityGraph ?? null };
   });

@@ -10,8 +10,8 @@ import { compareWeeks, tasteProfile, type Weighted } from "../../../lib/taste.ts
 import { gql } from "../../../lib/graphql.ts";
 import {
   ComparedWeekDocument, ListenersDocument, ListeningDocument, PlaylistsDocument, TasteProfileDocument,
-  type ComparedWeekQuery, type ComparedWeekVariables, type ListenersQuery, type ListenersVariables, type ListeningQuery, type ListeningVariables,
-  type PlaylistsQuery, type PlaylistsVariables, type TasteProfileQuery, type TasteProfileVariables,
+  type ComparedWeekQuery, type ComparedWeekQueryVariables, type ListenersQuery, type ListenersQueryVariables, type ListeningQuery, type ListeningQueryVariables,
+  type PlaylistsQuery, type PlaylistsQueryVariables, type TasteProfileQuery, type TasteProfileQueryVariables,
 } from "../../../lib/generated/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -60,14 +60,14 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
   const userId = user && /^\d+$/.test(user) ? Number(user) : null;
   const weekStart = week && WEEK.test(week) ? week : null;
   const result = await load(async () => {
-    const [users, caps] = await Promise.all([gql<ListenersQuery>(ListenersDocument, { first: 50, search: search || null } satisfies ListenersVariables, key), capabilities(key)]);
+    const [users, caps] = await Promise.all([gql<ListenersQuery>(ListenersDocument, { first: 50, search: search || null } satisfies ListenersQueryVariables, key), capabilities(key)]);
     const missing = missingOperations(caps, PLAYLIST_OPERATIONS);
     const history = missingOperations(caps, HISTORY_OPERATIONS);
     const [playlists, listening, taste, compared] = await Promise.all([
-      userId !== null && missing.length === 0 ? gql<PlaylistsQuery>(PlaylistsDocument, { userId, weekStart } satisfies PlaylistsVariables, key) : null,
-      userId !== null && history.length === 0 ? gql<ListeningQuery>(ListeningDocument, { userId, first: HISTORY_PAGE, after: historyCursor || null } satisfies ListeningVariables, key) : null,
-      userId !== null && history.length === 0 ? gql<TasteProfileQuery>(TasteProfileDocument, { userId } satisfies TasteProfileVariables, key) : null,
-      userId !== null && missing.length === 0 && compareWeek ? gql<ComparedWeekQuery>(ComparedWeekDocument, { userId, weekStart: compareWeek } satisfies ComparedWeekVariables, key) : null,
+      userId !== null && missing.length === 0 ? gql<PlaylistsQuery>(PlaylistsDocument, { userId, weekStart } satisfies PlaylistsQueryVariables, key) : null,
+      userId !== null && history.length === 0 ? gql<ListeningQuery>(ListeningDocument, { userId, first: HISTORY_PAGE, after: historyCursor || null } satisfies ListeningQueryVariables, key) : null,
+      userId !== null && history.length === 0 ? gql<TasteProfileQuery>(TasteProfileDocument, { userId } satisfies TasteProfileQueryVariables, key) : null,
+      userId !== null && missing.length === 0 && compareWeek ? gql<ComparedWeekQuery>(ComparedWeekDocument, { userId, weekStart: compareWeek } satisfies ComparedWeekQueryVariables, key) : null,
     ]);
     return { users: users.users, missing, history, playlists, listening, taste, compared: compared?.weeklyPlaylist ?? null };
   });

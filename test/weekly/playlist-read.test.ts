@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upsertArtists, upsertTracks, upsertUsers } from "@deepcuts/engine/ingest.ts";
+import { itemsOfPlaylists, weeklyPlaylist } from "@deepcuts/engine/listener/playlists.ts";
+import { ServiceError } from "@deepcuts/engine/service-error.ts";
+import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
+
+const skipPostgres = await postgresUnavailable();
+
+// Sunday 2026-11-29 10:00 UTC: already Monday 2026-11-30 in Kiritimati (UTC+14), still Saturday
+// at UTC-12 and Sunday in UTC, so the listeners' "this week" differs by time zone.
+const NOW = new Date("2026-11-29T10:00:00Z");
+const ZONES = { "Pacific/Kiritimati": "2026-11-30", "Etc/GMT+12": "2026-11-23", UTC: "2026-11-23", "Asia/Tokyo": "2026-11-23" } as const;
+
+describe.each<Target>(["embedded", "postgres"])("the weekly playlist read on %s", (target) => {
+  const skip = target === "postgres" && skipPostgres !== null;
+  const why = skip ? ` (${skipPostgres})` : "";
+  let t: TestDatabase;
+  const userOf = new Map<string, number>();
+  const playlistOf = new Map<string, number>();
+
+  beforeAll(async () => {
+    if (skip) return;
+    t = await createTestDatabase(target);
+    const q = t.db.query;
+    const zones = Object.keys(ZONES);
+    const users = await upsertUsers(
+      q,
+      zones.map((zone, i) => ({ externalKey: `u${i}`, name: `Listener ${i}`, timeZone: zone })),
+    );
+    const artists = await upsertArtists(q, [
+      { externalKey: "a0", name: "Artist 0", genre: "folk" },
+      { externalKey: "a1", name: "Artist 1", genre: null },
+    ]);
+    const tracks = await upsertTracks(
+      q,
+      Array.from({ length: 6 }, (_, i) => ({
+        externalKey: `t${i}`,
+        title: `Song ${i}`,
+        artistId: artists.get(`a${i % 2}`)!,
+        durationMs: 200_000 + i,
+        genre: i % 3 === 0 ? null : "folk",
+        ...(i === 1 ? { releaseDate: new Date("2001-02-03T00:00:00Z") } : {}),
+      })),
+    );
+    for (const [i, zone] of zones.entries()) {
+      userOf.set(zone, users.get(`u${i}`)!);
+      // Both candidate weeks hold a playlist, with different tracks, so picking the wrong one shows.
+      for (const [w, week] of ["2026-11-23", "2026-11-30"].entries()) {
+        const [pl] = await q<{ id: number }>(
+          `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, $2::date, 'COMPLETE', '{}') RETURNING id`,
+          [users.get(`u${i}`)!, week],
+        );
+        playlistOf.set(`${zone} ${week}`, pl.id);
+        await q(
+          `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity)
+           SELECT $1, p, t, 0.1 * (p + 1) / 3, jsonb_build_object('collaborative', 0.125 * p, 'text', 1.0 / 3), 'because ' || p, $3, p + 1, p = 2, CASE WHEN p = 2 THEN 0.3 END
+           FROM (SELECT t, (n - 1)::int AS p FROM unnest($2::int[]) WITH ORDINALITY AS x(t, n)) s`,
+          [pl.id, [0, 1, 2].map((k) => tracks.get(`t${(k + 3 * w) % 6}`)!), w === 0 ? null : 4],
+        );
+      }
+    }
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it.skipIf(skip)(`picks each listener's own week, with items equal to the batched read's${why}`, async () => {
+    for (const [zone, week] of Object.entries(ZONES)) {
+      const playlist = await weeklyPlaylist(t.db, userOf.get(zone)!, null, NOW);
+      expect(playlist, zone).not.toBeNull();
+      expect(playlist!.weekStart, zone).toBe(week);
+      expect(playlist!.id).toBe(playlistOf.get(`${zone} ${week}`));
+      expect(playlist!.userId).toBe(userOf.get(zone));
+      expect(playlist!.status).toBe("COMPLETE");
+      expect(playlist!.generatedAt).toBeInstanceOf(Date);
+      // The one-query read (JSON) and the loaders' row-per-item read give the same records.
+      const [batched] = await itemsOfPlaylists(t.db, [playlist!.id]);
+      expect(playlist!.items).toHaveLength(3);
+      expect(playlist!.items).toEqual(batched);
+    }
+    const kiritimati = await weeklyPlaylist(t.db, userOf.get("Pacific/Kiritimati")!, null, NOW);
+    expect(kiritimati!.items.map((i) => i.position)).toEqual([0, 1, 2]);
+    expect(kiritimati!.items[2]).toMatchObject({ explored: true, propensity: 0.3, blendVersion: 4, rank: 3 });
+  });
+
+  it.skipIf(skip)(`reads a given week, and answers null where none was made${why}`, async () => {
+    const utc = userOf.get("UTC")!;
+    expect((await weeklyPlaylist(t.db, utc, "2026-11-30", NOW))!.id).toBe(playlistOf.get("UTC 2026-11-30"));
+    expect(await weeklyPlaylist(t.db, utc, "2026-11-16", NOW)).toBeNull();
+    expect(await weeklyPlaylist(t.db, 999_999, "2026-11-30", NOW)).toBeNull();
+    // A week later nobody has a playlist yet.
+    expect(await weeklyPlaylist(t.db, utc, null, new Date("2026-12-09T12:00:00Z"))).toBeNull();
+  });
+
+  it.skipIf(skip)(`names the listener or the week that is wrong${why}`, async () => {
+    await expect(weeklyPlaylist(t.db, 999_999, null, NOW)).rejects.toThrow(ServiceError);
+    await expect(weeklyPlaylist(t.db, 999_999, null, NOW)).rejects.toThrow(/listener 999999/);
+    await expect(weeklyPlaylist(t.db, userOf.get("UTC")!, "2026-11-24", NOW)).rejects.toThrow(/weekStart.*Monday/);
+  });
+});
