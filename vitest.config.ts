@@ -4,11 +4,7 @@ import { defineConfig } from "vitest/config";
 // tests live in test/. Two workers match the two cores of the target machine.
 export default defineConfig({
   test: {
-    include: [
-      "packages/*/src/**/*.test.ts",
-      "apps/api/src/**/*.test.ts",
-      "test/**/*.test.ts",
-    ],
+    include: ["packages/*/src/**/*.test.ts", "apps/api/src/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/.next/**"],
     pool: "forks",
     maxWorkers: 2,

@@ -24,7 +24,11 @@ function importsOf(file: string): string[] {
 }
 
 function violations(dir: string, forbidden: (spec: string) => boolean): string[] {
-  return sourceFiles(join(root, dir)).flatMap((file) => importsOf(file).filter(forbidden).map((spec) => `${relative(root, file)} imports ${spec}`));
+  return sourceFiles(join(root, dir)).flatMap((file) =>
+    importsOf(file)
+      .filter(forbidden)
+      .map((spec) => `${relative(root, file)} imports ${spec}`),
+  );
 }
 
 const apps = readdirSync(join(root, "apps"));

@@ -10,8 +10,12 @@ const ADD = `mutation($url:String!,$name:String,$source:CrawlSource,$p:Boolean){
 const REMOVE = `mutation($id:Int!){ removeCrawlSite(id:$id){ id } }`;
 const START = `mutation($s:Int){ startCrawl(siteId:$s){ id kind status } }`;
 
-const ARTICLE = ["A long night of slow music: the quiet songs came first, then a drone that filled the hall for ten minutes.",
-  "Nobody talked, nobody hurried, and the encore was a single song that lasted until the lights came up."].map((p) => `<p>${p}</p>`).join("");
+const ARTICLE = [
+  "A long night of slow music: the quiet songs came first, then a drone that filled the hall for ten minutes.",
+  "Nobody talked, nobody hurried, and the encore was a single song that lasted until the lights came up.",
+]
+  .map((p) => `<p>${p}</p>`)
+  .join("");
 
 describe.each<Target>(["embedded", "postgres"])("crawl sites through the API on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
@@ -70,7 +74,9 @@ describe.each<Target>(["embedded", "postgres"])("crawl sites through the API on 
     const [{ id: siteId }] = await w.t.db.query<{ id: number }>(`INSERT INTO crawl_sites (url, name) VALUES ('http://example.net/feed', 'n') RETURNING id`);
     for (let i = 0; i < 2; i++) {
       const [{ id }] = await w.t.db.query<{ id: number }>(
-        `INSERT INTO crawl_articles (site_id, url, source, language, text_hash, text) VALUES ($1, $2, 'BLOG', 'eng', $3, 't') RETURNING id`, [siteId, `http://example.net/${i}`, `co-${i}`]);
+        `INSERT INTO crawl_articles (site_id, url, source, language, text_hash, text) VALUES ($1, $2, 'BLOG', 'eng', $3, 't') RETURNING id`,
+        [siteId, `http://example.net/${i}`, `co-${i}`],
+      );
       await w.t.db.query(`INSERT INTO article_mentions (article_id, artist_id, count) VALUES ($1, $2, 1), ($1, $3, 1)`, [id, a, b]);
     }
     const CO = `query($a:Int!,$f:Int){ coMentionedArtists(artistId:$a, first:$f){ artist { name } articles score explanation } }`;

@@ -6,7 +6,9 @@ import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 const EVENTS = `mutation($u:Int!,$e:[EventInput!]!){ recordEvents(userId:$u, events:$e){ received recorded duplicates } }`;
-const PER_USER = 150, BATCH = 30, CLIENTS_PER_USER = 3;
+const PER_USER = 150,
+  BATCH = 30,
+  CLIENTS_PER_USER = 3;
 
 describe.each<Target>(["embedded", "postgres"])("concurrent event batches on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
@@ -53,10 +55,22 @@ describe.each<Target>(["embedded", "postgres"])("concurrent event batches on %s"
           }
           return results;
         };
-        sends.push(...[client()].map(async (p) => (await p).reduce((a, r) => ({ recorded: a.recorded + r.recorded, received: a.received + r.received, duplicates: a.duplicates + r.duplicates }), { recorded: 0, received: 0, duplicates: 0 })));
+        sends.push(
+          ...[client()].map(async (p) =>
+            (await p).reduce((a, r) => ({ recorded: a.recorded + r.recorded, received: a.received + r.received, duplicates: a.duplicates + r.duplicates }), {
+              recorded: 0,
+              received: 0,
+              duplicates: 0,
+            }),
+          ),
+        );
       }
     });
-    const totals = (await Promise.all(sends)).reduce((a, r) => ({ recorded: a.recorded + r.recorded, received: a.received + r.received, duplicates: a.duplicates + r.duplicates }));
+    const totals = (await Promise.all(sends)).reduce((a, r) => ({
+      recorded: a.recorded + r.recorded,
+      received: a.received + r.received,
+      duplicates: a.duplicates + r.duplicates,
+    }));
     const unique = w.userIds.length * PER_USER;
     expect(totals.recorded).toBe(unique);
     expect(totals.duplicates).toBe(totals.received - unique);

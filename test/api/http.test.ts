@@ -12,10 +12,17 @@ import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
  * mode; and what the API exposes (CORS, introspection, suggestions) follows its settings.
  */
 
-interface Raw { status: number; headers: Record<string, string | string[] | undefined>; text: string }
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
 
 /** Sends bytes as they are (fetch would fix up a wrong Content-Length or charset). */
-function raw(url: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean }): Promise<Raw> {
+function raw(
+  url: string,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean },
+): Promise<Raw> {
   const target = new URL(options.path ?? "/", url);
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -105,7 +112,11 @@ describe.each(["production", "development"])("malformed requests in %s mode", (m
 
   it("another charset or content type is 415 with a code", async () => {
     for (const charset of ["latin1", "utf-16", "iso-8859-1", "bogus"]) {
-      expectGraphQLError(await raw(url(), { headers: { "content-type": `application/json; charset=${charset}` }, body: HEALTH }), 415, "UNSUPPORTED_MEDIA_TYPE");
+      expectGraphQLError(
+        await raw(url(), { headers: { "content-type": `application/json; charset=${charset}` }, body: HEALTH }),
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+      );
     }
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"]) {
       expectGraphQLError(await raw(url(), { headers: { "content-type": type }, body: HEALTH }), 415, "UNSUPPORTED_MEDIA_TYPE");
@@ -122,7 +133,11 @@ describe.each(["production", "development"])("malformed requests in %s mode", (m
     expectGraphQLError(await raw(url(), { method: "DELETE" }), 405, "METHOD_NOT_ALLOWED");
     expectGraphQLError(await raw(url(), { headers: { ...JSON_HEADERS, authorization: "Bearer dc_nope" }, body: HEALTH }), 401, "UNAUTHENTICATED");
     expectGraphQLError(await raw(url(), { headers: { ...JSON_HEADERS, authorization: `Bearer ${"k".repeat(5000)}` }, body: HEALTH }), 401, "UNAUTHENTICATED");
-    expectGraphQLError(await raw(url(), { headers: { ...JSON_HEADERS, authorization: `Bearer ${"k".repeat(100_000)}` }, body: HEALTH }), 431, "REQUEST_HEADER_FIELDS_TOO_LARGE");
+    expectGraphQLError(
+      await raw(url(), { headers: { ...JSON_HEADERS, authorization: `Bearer ${"k".repeat(100_000)}` }, body: HEALTH }),
+      431,
+      "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    );
     // Not HTTP at all: Node's parser refuses it, and the answer is still our JSON.
     const garbled = await new Promise<string>((resolve) => {
       const socket = connect(Number(new URL(url()).port), "127.0.0.1", () => socket.write("NOT HTTP AT ALL\r\n\r\n"));
@@ -176,8 +191,11 @@ describe("the body limit and CORS origins are configurable", () => {
 
 describe("introspection and field suggestions", () => {
   const ask = async (url: string, query: string, key?: string) =>
-    JSON.parse((await raw(url, { headers: { ...JSON_HEADERS, ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ query }) })).text) as {
-      data?: unknown; errors?: { message: string; extensions: { code: string } }[];
+    JSON.parse(
+      (await raw(url, { headers: { ...JSON_HEADERS, ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ query }) })).text,
+    ) as {
+      data?: unknown;
+      errors?: { message: string; extensions: { code: string } }[];
     };
   const INTROSPECT = "{ __schema { queryType { name } } }";
   const TYPO = "{ helth { ok } }";

@@ -24,7 +24,11 @@ describe.each<Target>(["embedded", "postgres"])("cancelling jobs on %s", (target
   let w: ApiWorld;
   useApiWorld(target, skip, (world) => (w = world));
 
-  const status = async (id: number) => (await gql(w.api.url, `query($id:Int!){ job(id:$id){ status message error finishedAt } }`, { id }, w.keys.curator)).body.data!.job as Record<string, unknown>;
+  const status = async (id: number) =>
+    (await gql(w.api.url, `query($id:Int!){ job(id:$id){ status message error finishedAt } }`, { id }, w.keys.curator)).body.data!.job as Record<
+      string,
+      unknown
+    >;
 
   it.skipIf(skip)(`an admin cancels a running job: its work sees the abort and the job ends CANCELLED ${skip ? skipPostgres : ""}`, async () => {
     const seen = { aborted: false };
@@ -49,11 +53,16 @@ describe.each<Target>(["embedded", "postgres"])("cancelling jobs on %s", (target
     expect(seen.aborted).toBe(true);
 
     const again = await gql(w.api.url, CANCEL, { id: job.id }, w.keys.admin);
-    expect(again.body.errors![0]).toMatchObject({ message: `id: job ${job.id} has already finished (CANCELLED)`, extensions: { code: "BAD_USER_INPUT", field: "id" } });
+    expect(again.body.errors![0]).toMatchObject({
+      message: `id: job ${job.id} has already finished (CANCELLED)`,
+      extensions: { code: "BAD_USER_INPUT", field: "id" },
+    });
     const unknown = await gql(w.api.url, CANCEL, { id: 987_654 }, w.keys.admin);
     expect(unknown.body.errors![0]).toMatchObject({ message: "id: there is no job 987654", extensions: { code: "BAD_USER_INPUT", field: "id" } });
     // A row left RUNNING by a process that is gone (no owner, no heartbeat): cancelling it ends it at once (issue 27, item 6).
-    const [foreign] = await w.t.db.query<{ id: number }>(`INSERT INTO jobs (kind, status, params, started_at) VALUES ('ANALYZE', 'RUNNING', '{}', now()) RETURNING id`);
+    const [foreign] = await w.t.db.query<{ id: number }>(
+      `INSERT INTO jobs (kind, status, params, started_at) VALUES ('ANALYZE', 'RUNNING', '{}', now()) RETURNING id`,
+    );
     const other = await gql(w.api.url, CANCEL, { id: foreign.id }, w.keys.admin);
     expect(codesOf(other)).toEqual([]);
     expect(other.body.data!.cancelJob).toMatchObject({ status: "CANCELLED", message: "cancelled (its owner was gone)" });

@@ -9,8 +9,19 @@ const HISTORY = `query($u:Int!,$f:Int,$a:String){ listeningHistory(userId:$u, fi
   edges{ cursor node{ eventId kind occurredAt msPlayed track{ id: databaseId title artist{ name } } artist{ id: databaseId name } } } } }`;
 const TOP = `query($u:Int!,$f:Int){ topArtists(userId:$u, first:$f){ totalPlays totalArtists artists{ artist{ id: databaseId name } plays share tracksPlayed lastPlayedAt } } }`;
 
-interface HistoryNode { eventId: string; kind: string; occurredAt: string; msPlayed: number | null; track: { id: number; title: string; artist: { name: string } } | null; artist: { id: number; name: string } | null }
-interface HistoryPage { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; edges: { cursor: string; node: HistoryNode }[] }
+interface HistoryNode {
+  eventId: string;
+  kind: string;
+  occurredAt: string;
+  msPlayed: number | null;
+  track: { id: number; title: string; artist: { name: string } } | null;
+  artist: { id: number; name: string } | null;
+}
+interface HistoryPage {
+  totalCount: number;
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  edges: { cursor: string; node: HistoryNode }[];
+}
 
 describe.each<Target>(["embedded", "postgres"])("listening history and top artists on %s", (target) => {
   const skip = target === "postgres" && skipPostgres !== null;
@@ -26,15 +37,32 @@ describe.each<Target>(["embedded", "postgres"])("listening history and top artis
     // times, artist 3 once; a skip and an artist visit are events but not plays.
     const t = (i: number) => w.trackIds[i];
     const plan: [string, EventRow["kind"], number | null, number | null][] = [
-      ["s1", "STREAM", t(1), null], ["s2", "STREAM", t(1), null], ["s3", "STREAM", t(5), null], ["s4", "STREAM", t(2), null],
-      ["s5", "STREAM", t(1), null], ["s6", "STREAM", t(2), null], ["s7", "STREAM", t(3), null], ["s8", "STREAM", t(5), null],
-      ["s9", "STREAM", t(1), null], ["s10", "STREAM", t(2), null], ["s11", "STREAM", t(1), null],
-      ["skip", "SKIP", t(7), null], ["visit", "ARTIST_VISIT", null, w.artistIds[0]],
+      ["s1", "STREAM", t(1), null],
+      ["s2", "STREAM", t(1), null],
+      ["s3", "STREAM", t(5), null],
+      ["s4", "STREAM", t(2), null],
+      ["s5", "STREAM", t(1), null],
+      ["s6", "STREAM", t(2), null],
+      ["s7", "STREAM", t(3), null],
+      ["s8", "STREAM", t(5), null],
+      ["s9", "STREAM", t(1), null],
+      ["s10", "STREAM", t(2), null],
+      ["s11", "STREAM", t(1), null],
+      ["skip", "SKIP", t(7), null],
+      ["visit", "ARTIST_VISIT", null, w.artistIds[0]],
     ];
     const base = Date.UTC(2026, 0, 5, 12);
     // "visit" shares its timestamp with "skip": the one inserted later is newer.
     const at = (i: number) => new Date(base + Math.min(i, 11) * 3600_000);
-    const rows: EventRow[] = plan.map(([eventId, kind, trackId, artistId], i) => ({ userId: listener, eventId, kind, trackId, artistId, occurredAt: at(i), msPlayed: kind === "STREAM" ? 60_000 + i : null }));
+    const rows: EventRow[] = plan.map(([eventId, kind, trackId, artistId], i) => ({
+      userId: listener,
+      eventId,
+      kind,
+      trackId,
+      artistId,
+      occurredAt: at(i),
+      msPlayed: kind === "STREAM" ? 60_000 + i : null,
+    }));
     // Inserted out of time order, one by one, so the page order comes from the times, not the ids.
     for (const i of [3, 0, 12, 5, 1, 7, 2, 4, 6, 8, 9, 10, 11]) await insertEvents(w.t.db.query, [rows[i]]);
     const insertedAt = new Map([3, 0, 12, 5, 1, 7, 2, 4, 6, 8, 9, 10, 11].map((i, k) => [rows[i].eventId, k]));
@@ -46,7 +74,11 @@ describe.each<Target>(["embedded", "postgres"])("listening history and top artis
   it.skipIf(skip)(`top artists are ranked by plays, with shares of all plays and the tracks streamed ${skip ? skipPostgres : ""}`, async () => {
     const r = await gql(w.api.url, TOP, { u: listener, f: 10 }, w.keys.curator);
     expect(codesOf(r)).toEqual([]);
-    const top = r.body.data!.topArtists as { totalPlays: number; totalArtists: number; artists: { artist: { id: number }; plays: number; share: number; tracksPlayed: number; lastPlayedAt: string }[] };
+    const top = r.body.data!.topArtists as {
+      totalPlays: number;
+      totalArtists: number;
+      artists: { artist: { id: number }; plays: number; share: number; tracksPlayed: number; lastPlayedAt: string }[];
+    };
     expect(top.totalPlays).toBe(11);
     expect(top.totalArtists).toBe(3); // the visited artist has no plays
     expect(top.artists.map((a) => [a.artist.id, a.plays, a.tracksPlayed])).toEqual([
@@ -71,7 +103,12 @@ describe.each<Target>(["embedded", "postgres"])("listening history and top artis
     const visit = all.edges.find((e) => e.node.eventId === "visit")!.node;
     expect(visit).toMatchObject({ kind: "ARTIST_VISIT", track: null, artist: { id: w.artistIds[0], name: "Artist 0" }, msPlayed: null });
     const s3 = all.edges.find((e) => e.node.eventId === "s3")!.node;
-    expect(s3).toMatchObject({ kind: "STREAM", track: { id: w.trackIds[5], title: "Song 5", artist: { name: "Artist 1" } }, artist: { id: w.artistIds[1] }, msPlayed: 60_002 });
+    expect(s3).toMatchObject({
+      kind: "STREAM",
+      track: { id: w.trackIds[5], title: "Song 5", artist: { name: "Artist 1" } },
+      artist: { id: w.artistIds[1] },
+      msPlayed: 60_002,
+    });
 
     const walked: string[] = [];
     let after: string | null = null;

@@ -20,7 +20,7 @@ describe.each<Target>(["embedded", "postgres"])("N+1 and limits on %s", (target)
     w.counter.reset();
     const small = await gql(w.api.url, PLAYLIST, { u: w.userIds[0], week: lastWeek }, w.keys.listener);
     const smallQueries = w.counter.count();
-    const bigItems = (big.body.data!.weeklyPlaylist as { items: { track: { durationMs: number } }[]; totalDurationMs: number });
+    const bigItems = big.body.data!.weeklyPlaylist as { items: { track: { durationMs: number } }[]; totalDurationMs: number };
     expect(bigItems.items).toHaveLength(100);
     expect((small.body.data!.weeklyPlaylist as { items: unknown[] }).items).toHaveLength(10);
     expect(bigItems.totalDurationMs).toBe(bigItems.items.reduce((s, i) => s + i.track.durationMs, 0));
@@ -41,7 +41,12 @@ describe.each<Target>(["embedded", "postgres"])("N+1 and limits on %s", (target)
     const one = ((await res.json()) as { data: { weeklyPlaylist: { weekStart: string; items: unknown[] } } }).data.weeklyPlaylist;
     expect(one.weekStart).toBe(w.weekStart);
     expect(one.items).toHaveLength(100);
-    const page = await gql(w.api.url, `query($u:Int!){ weeklyPlaylists(userId:$u, first:1){ edges{ node{ ${fields} } } } }`, { u: w.userIds[0] }, w.keys.listener);
+    const page = await gql(
+      w.api.url,
+      `query($u:Int!){ weeklyPlaylists(userId:$u, first:1){ edges{ node{ ${fields} } } } }`,
+      { u: w.userIds[0] },
+      w.keys.listener,
+    );
     expect((page.body.data!.weeklyPlaylists as { edges: { node: unknown }[] }).edges[0].node).toEqual(one);
   });
 
@@ -54,7 +59,7 @@ describe.each<Target>(["embedded", "postgres"])("N+1 and limits on %s", (target)
     const two = await gql(w.api.url, q, { u: w.userIds[0], f: 2 }, w.keys.listener);
     expect(w.counter.count()).toBe(oneQueries);
     expect((one.body.data!.weeklyPlaylists as { edges: unknown[] }).edges).toHaveLength(1);
-    expect((two.body.data!.weeklyPlaylists as { totalCount: number; edges: { node: { weekStart: string } }[] })).toMatchObject({ totalCount: 2 });
+    expect(two.body.data!.weeklyPlaylists as { totalCount: number; edges: { node: { weekStart: string } }[] }).toMatchObject({ totalCount: 2 });
     const weeks = (two.body.data!.weeklyPlaylists as { edges: { node: { weekStart: string } }[] }).edges.map((e) => e.node.weekStart);
     expect(weeks[0] > weeks[1]).toBe(true);
   });
@@ -63,7 +68,12 @@ describe.each<Target>(["embedded", "postgres"])("N+1 and limits on %s", (target)
     const seen: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const r = await gql(w.api.url, `query($a:String){ tracks(first:50, after:$a){ totalCount pageInfo{ endCursor hasNextPage } edges{ node{ id: databaseId } } } }`, { a: after }, w.keys.curator);
+      const r = await gql(
+        w.api.url,
+        `query($a:String){ tracks(first:50, after:$a){ totalCount pageInfo{ endCursor hasNextPage } edges{ node{ id: databaseId } } } }`,
+        { a: after },
+        w.keys.curator,
+      );
       const conn = r.body.data!.tracks as { totalCount: number; pageInfo: { endCursor: string; hasNextPage: boolean }; edges: { node: { id: number } }[] };
       seen.push(...conn.edges.map((e) => e.node.id));
       if (!conn.pageInfo.hasNextPage) break;

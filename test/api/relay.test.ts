@@ -7,7 +7,11 @@ const skipPostgres = await postgresUnavailable();
 /** A Relay global id as the API issues it: "<Type>:<database id>" in base64url. */
 const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString("base64url");
 
-interface Page { totalCount: number; pageInfo: { startCursor: string | null; endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean }; edges: { cursor: string; node: { databaseId: number } }[] }
+interface Page {
+  totalCount: number;
+  pageInfo: { startCursor: string | null; endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean };
+  edges: { cursor: string; node: { databaseId: number } }[];
+}
 const PAGE = `totalCount pageInfo{ startCursor endCursor hasNextPage hasPreviousPage } edges{ cursor node{ databaseId } }`;
 
 /** Walks a connection forward (first/after) and backward (last/before), returning the database ids in the list's order. */
@@ -49,7 +53,12 @@ function relaySuite(target: Target, skip: boolean) {
       expect(byPath).toEqual({ missing: "NOT_FOUND", artist: "NOT_FOUND", job: "NOT_FOUND" });
 
       // A listener key asking for another listener: FORBIDDEN on that field only.
-      const mine = await gql(w.api.url, `query($me:Int!,$other:Int!){ me{ role } own: user(id:$me){ name } other: user(id:$other){ name } }`, { me: w.userIds[0], other: w.userIds[1] }, w.keys.listener);
+      const mine = await gql(
+        w.api.url,
+        `query($me:Int!,$other:Int!){ me{ role } own: user(id:$me){ name } other: user(id:$other){ name } }`,
+        { me: w.userIds[0], other: w.userIds[1] },
+        w.keys.listener,
+      );
       expect(mine.body.data).toEqual({ me: { role: "LISTENER" }, own: { name: "Listener 0" }, other: null });
       expect(codesOf(mine)).toEqual(["FORBIDDEN"]);
     });
@@ -93,8 +102,16 @@ function relaySuite(target: Target, skip: boolean) {
       const backward = await walk(w, w.keys.curator, "tracks", "", 50, true);
       expect(forward.ids).toEqual([...w.trackIds].sort((a, b) => a - b));
       expect(backward.ids).toEqual(forward.ids);
-      expect(forward.pages.map((p) => [p.pageInfo.hasPreviousPage, p.pageInfo.hasNextPage])).toEqual([[false, true], [true, true], [true, false]]);
-      expect(backward.pages.map((p) => [p.pageInfo.hasPreviousPage, p.pageInfo.hasNextPage])).toEqual([[true, false], [true, true], [false, true]]);
+      expect(forward.pages.map((p) => [p.pageInfo.hasPreviousPage, p.pageInfo.hasNextPage])).toEqual([
+        [false, true],
+        [true, true],
+        [true, false],
+      ]);
+      expect(backward.pages.map((p) => [p.pageInfo.hasPreviousPage, p.pageInfo.hasNextPage])).toEqual([
+        [true, false],
+        [true, true],
+        [false, true],
+      ]);
       // The last page backward is the 20 highest ids; a search pages backward too.
       expect(backward.pages[0].edges.length).toBe(50);
       const searched = await walk(w, w.keys.curator, "tracks", `search:"song 1"`, 7, true);

@@ -41,8 +41,20 @@ describe.skipIf(skip !== null)(`API replicas ${skip ?? ""}`, () => {
 
   beforeAll(async () => {
     t = await createTestDatabase("postgres");
-    const artists = await upsertArtists(t.db.query, [0, 1, 2, 3].map((i) => ({ externalKey: `a${i}`, name: `Artist ${i}`, genre: "pop" })));
-    const tracks = await upsertTracks(t.db.query, Array.from({ length: 40 }, (_, i) => ({ externalKey: `t${i}`, title: `Song ${i}`, artistId: artists.get(`a${i % 4}`)!, durationMs: 200_000, genre: "pop" })));
+    const artists = await upsertArtists(
+      t.db.query,
+      [0, 1, 2, 3].map((i) => ({ externalKey: `a${i}`, name: `Artist ${i}`, genre: "pop" })),
+    );
+    const tracks = await upsertTracks(
+      t.db.query,
+      Array.from({ length: 40 }, (_, i) => ({
+        externalKey: `t${i}`,
+        title: `Song ${i}`,
+        artistId: artists.get(`a${i % 4}`)!,
+        durationMs: 200_000,
+        genre: "pop",
+      })),
+    );
     trackIds = Array.from({ length: 40 }, (_, i) => tracks.get(`t${i}`)!);
     // Version 1 clusters track i by i % 4, version 2 by i % 2: under version 2 track 0's neighbours include tracks 2, 6, 10, ...
     const vector = (cluster: number, jitter: number) => {
@@ -51,25 +63,50 @@ describe.skipIf(skip !== null)(`API replicas ${skip ?? ""}`, () => {
       v[4 + (jitter % 4)] = 0.01 * (1 + (jitter % 7));
       return v;
     };
-    first = await insertVersion(t.db, "ALS", trackIds.map((id, i) => ({ kind: "TRACK", id, v: vector(i % 4, i) })), true);
-    second = await insertVersion(t.db, "ALS", trackIds.map((id, i) => ({ kind: "TRACK", id, v: vector(i % 2, i) })), false);
+    first = await insertVersion(
+      t.db,
+      "ALS",
+      trackIds.map((id, i) => ({ kind: "TRACK", id, v: vector(i % 4, i) })),
+      true,
+    );
+    second = await insertVersion(
+      t.db,
+      "ALS",
+      trackIds.map((id, i) => ({ kind: "TRACK", id, v: vector(i % 2, i) })),
+      false,
+    );
     adminKey = (await createApiKey(t.db, { name: "admin", role: "ADMIN" })).key;
     curatorKey = (await createApiKey(t.db, { name: "curator", role: "CURATOR" })).key;
     replicas.push(...(await Promise.all([startReplica(t.url!), startReplica(t.url!)])));
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => new Promise<void>((resolve) => (r.child.exitCode !== null ? resolve() : (r.child.once("exit", () => resolve()), r.child.kill("SIGTERM"))))));
+    await Promise.all(
+      replicas.map(
+        (r) => new Promise<void>((resolve) => (r.child.exitCode !== null ? resolve() : (r.child.once("exit", () => resolve()), r.child.kill("SIGTERM")))),
+      ),
+    );
     await t?.drop();
   });
 
   const neighbours = async (url: string) => {
-    const r = await gql(url, `query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ track{ id: databaseId } } }`, { t: trackIds[0] }, curatorKey);
+    const r = await gql(
+      url,
+      `query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ track{ id: databaseId } } }`,
+      { t: trackIds[0] },
+      curatorKey,
+    );
     expect(r.body.errors).toBeUndefined();
     // Asked after the search, so it shows the index that answered it.
     const s = await gql(url, `{ neighbourIndexes{ model entity versionId } }`, {}, curatorKey);
-    const d = { ...r.body.data, ...s.body.data } as { similarTracks: { track: { id: number } }[]; neighbourIndexes: { model: string; entity: string; versionId: number }[] };
-    return { ids: d.similarTracks.map((x) => trackIds.indexOf(x.track.id)), version: d.neighbourIndexes.find((i) => i.model === "COLLABORATIVE" && i.entity === "TRACK")?.versionId };
+    const d = { ...r.body.data, ...s.body.data } as {
+      similarTracks: { track: { id: number } }[];
+      neighbourIndexes: { model: string; entity: string; versionId: number }[];
+    };
+    return {
+      ids: d.similarTracks.map((x) => trackIds.indexOf(x.track.id)),
+      version: d.neighbourIndexes.find((i) => i.model === "COLLABORATIVE" && i.entity === "TRACK")?.versionId,
+    };
   };
 
   it("a version activated through one replica is what the other serves within 5 s", async () => {

@@ -66,7 +66,10 @@ describe("schema conventions", () => {
     const dir = join(work, "lint");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "schema.graphql");
-    writeFileSync(file, `"""Root."""\ntype Query {\n  """Things."""\n  things(first: Int, after: String): ThingConnection!\n}\n"""A thing."""\ntype Thing {\n  status: String\n}\n"""Page."""\ntype ThingConnection {\n  """Edges."""\n  edges: [ThingEdge!]!\n}\n"""Edge."""\ntype ThingEdge {\n  """Cursor."""\n  cursor: String!\n  """Node."""\n  node: Thing!\n}\n`);
+    writeFileSync(
+      file,
+      `"""Root."""\ntype Query {\n  """Things."""\n  things(first: Int, after: String): ThingConnection!\n}\n"""A thing."""\ntype Thing {\n  status: String\n}\n"""Page."""\ntype ThingConnection {\n  """Edges."""\n  edges: [ThingEdge!]!\n}\n"""Edge."""\ntype ThingEdge {\n  """Cursor."""\n  cursor: String!\n  """Node."""\n  node: Thing!\n}\n`,
+    );
     const eslint = new ESLint({ overrideConfigFile: true, overrideConfig: schemaLintConfig(file), cwd: dir });
     const rules = new Set((await eslint.lintFiles([file]))[0].messages.map((m) => m.ruleId));
     expect(rules).toContain("@graphql-eslint/require-description");

@@ -5,7 +5,11 @@ import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 
 const skipPostgres = await postgresUnavailable();
 
-interface UserPage { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; edges: { cursor: string; node: { id: number; name: string } }[] }
+interface UserPage {
+  totalCount: number;
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  edges: { cursor: string; node: { id: number; name: string } }[];
+}
 const USERS = `query($f:Int,$a:String,$s:String){ users(first:$f, after:$a, search:$s){ totalCount pageInfo{ endCursor hasNextPage } edges{ cursor node{ id: databaseId name } } } }`;
 
 /** Walks `users` page by page with `key` from `after`, returning every listener id seen. */
@@ -83,7 +87,10 @@ function scopeSuite(target: Target, skip: boolean) {
       const otherHistory = (await gql(w.api.url, HISTORY, { u: w.userIds[0] }, w.keys.curator)).body.data!.listeningHistory as UserPage;
       const otherPlaylists = (await gql(w.api.url, PLAYLISTS, { u: w.userIds[0] }, w.keys.curator)).body.data!.weeklyPlaylists as UserPage;
       // The other listener (userIds[1]) asks for its own rows with cursors issued to someone else.
-      for (const [query, cursor] of [[HISTORY, otherHistory.pageInfo.endCursor], [PLAYLISTS, otherPlaylists.pageInfo.endCursor]] as const) {
+      for (const [query, cursor] of [
+        [HISTORY, otherHistory.pageInfo.endCursor],
+        [PLAYLISTS, otherPlaylists.pageInfo.endCursor],
+      ] as const) {
         if (cursor === null) continue;
         const r = await gql(w.api.url, query, { u: w.userIds[1], a: cursor }, w.keys.otherListener);
         expect(codesOf(r)).toEqual(["BAD_USER_INPUT"]);

@@ -23,7 +23,14 @@ const titleOf = (i: number) => `${WORDS[i % 8]} ${WORDS[(i >> 3) % 8]} song ${WO
 const ARTISTS = 500;
 const artistNameOf = (i: number) => `The ${WORDS[i % 8]} ${WORDS[(i >> 3) % 8]} band ${i}`;
 /** What a search must find: tracks whose title or artist's name holds `text`, ignoring case. */
-const tracksMatching = (text: string) => Array.from({ length: TRACKS }, (_, i) => i).filter((i) => titleOf(i).includes(text) || artistNameOf(i % ARTISTS).toLowerCase().includes(text)).length;
+const tracksMatching = (text: string) =>
+  Array.from({ length: TRACKS }, (_, i) => i).filter(
+    (i) =>
+      titleOf(i).includes(text) ||
+      artistNameOf(i % ARTISTS)
+        .toLowerCase()
+        .includes(text),
+  ).length;
 
 /** The longest searches accepted (200 characters): common trigrams, wildcards taken literally, noise. */
 const MAXIMAL_SEARCHES = [
@@ -43,11 +50,23 @@ interface World {
 }
 
 async function seed(db: Database): Promise<{ curator: string; listener: string; listenerId: number }> {
-  const users = await upsertUsers(db.query, Array.from({ length: 2000 }, (_, i) => ({ externalKey: `song-listener-${i}`, name: `Song Lover ${i}`, timeZone: "UTC" })));
-  const artists = await upsertArtists(db.query, Array.from({ length: ARTISTS }, (_, i) => ({ externalKey: `a${i}`, name: artistNameOf(i) })));
-  await upsertTracks(db.query, Array.from({ length: TRACKS }, (_, i) => ({
-    externalKey: `t${i}`, title: titleOf(i), artistId: artists.get(`a${i % ARTISTS}`)!, durationMs: 200_000,
-  })));
+  const users = await upsertUsers(
+    db.query,
+    Array.from({ length: 2000 }, (_, i) => ({ externalKey: `song-listener-${i}`, name: `Song Lover ${i}`, timeZone: "UTC" })),
+  );
+  const artists = await upsertArtists(
+    db.query,
+    Array.from({ length: ARTISTS }, (_, i) => ({ externalKey: `a${i}`, name: artistNameOf(i) })),
+  );
+  await upsertTracks(
+    db.query,
+    Array.from({ length: TRACKS }, (_, i) => ({
+      externalKey: `t${i}`,
+      title: titleOf(i),
+      artistId: artists.get(`a${i % ARTISTS}`)!,
+      durationMs: 200_000,
+    })),
+  );
   const listenerId = users.get("song-listener-0")!;
   return {
     curator: (await createApiKey(db, { name: "budget curator", role: "CURATOR" })).key,
@@ -68,7 +87,9 @@ async function startWorld(target: Target, statementTimeoutMs: number): Promise<W
   }
   const api = await startApi(db, 0, { http: { statementTimeoutMs, readyTimeoutMs: SIMPLE_BUDGET_MS } });
   return {
-    db, api, ...keys,
+    db,
+    api,
+    ...keys,
     async stop() {
       await api.stop();
       if (server) {
@@ -135,7 +156,9 @@ describe.each<Target>(["embedded", "postgres"])("a maximal search against %s", (
     })();
     await Promise.all([...hostile, simple]);
     simpleLatencies.sort((a, b) => a - b);
-    console.log(`${target}: ${searches} maximal searches in ${HOSTILE_MS} ms; simple queries: ${simpleLatencies.length}, median ${simpleLatencies[simpleLatencies.length >> 1]?.toFixed(0)} ms, max ${simpleLatencies.at(-1)?.toFixed(0)} ms; search errors ${JSON.stringify(searchCodes)}`);
+    console.log(
+      `${target}: ${searches} maximal searches in ${HOSTILE_MS} ms; simple queries: ${simpleLatencies.length}, median ${simpleLatencies[simpleLatencies.length >> 1]?.toFixed(0)} ms, max ${simpleLatencies.at(-1)?.toFixed(0)} ms; search errors ${JSON.stringify(searchCodes)}`,
+    );
     expect(simpleFailures).toEqual([]);
     expect(simpleLatencies.length).toBeGreaterThan(3);
     expect(searches).toBeGreaterThan(0);
@@ -143,26 +166,38 @@ describe.each<Target>(["embedded", "postgres"])("a maximal search against %s", (
     expect(searchCodes.filter((c) => c !== "DATABASE_TIMEOUT")).toEqual([]);
   });
 
-  it.skipIf(skip || target !== "embedded")("GET /ready says not ready while one statement holds the embedded session, and `health` (liveness) still answers", async () => {
-    // An API whose readiness budget is 300 ms, beside the world's.
-    const strict = await startApi(w.db, 0, { http: { readyTimeoutMs: 300 } });
-    // PGlite runs one statement at a time for every connection: this one holds it for seconds.
-    const holder = w.db.query("SELECT count(*) FROM generate_series(1, 6000000)");
-    await new Promise((r) => setTimeout(r, 100));
-    const held = await fetch(`${strict.url}ready`);
-    expect(held.status).toBe(503);
-    expect(await held.json()).toMatchObject({ ready: false, database: "embedded-server", error: { code: "DATABASE_TIMEOUT" } });
-    const health = await fetch(strict.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ health { ok } }" }) });
-    expect(await health.json()).toEqual({ data: { health: { ok: true } } });
-    await holder;
-    const free = await fetch(`${strict.url}ready`);
-    expect(free.status).toBe(200);
-    expect(await free.json()).toMatchObject({ ready: true, database: "embedded-server" });
-    await strict.stop();
-  });
+  it.skipIf(skip || target !== "embedded")(
+    "GET /ready says not ready while one statement holds the embedded session, and `health` (liveness) still answers",
+    async () => {
+      // An API whose readiness budget is 300 ms, beside the world's.
+      const strict = await startApi(w.db, 0, { http: { readyTimeoutMs: 300 } });
+      // PGlite runs one statement at a time for every connection: this one holds it for seconds.
+      const holder = w.db.query("SELECT count(*) FROM generate_series(1, 6000000)");
+      await new Promise((r) => setTimeout(r, 100));
+      const held = await fetch(`${strict.url}ready`);
+      expect(held.status).toBe(503);
+      expect(await held.json()).toMatchObject({ ready: false, database: "embedded-server", error: { code: "DATABASE_TIMEOUT" } });
+      const health = await fetch(strict.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ health { ok } }" }),
+      });
+      expect(await health.json()).toEqual({ data: { health: { ok: true } } });
+      await holder;
+      const free = await fetch(`${strict.url}ready`);
+      expect(free.status).toBe(200);
+      expect(await free.json()).toMatchObject({ ready: true, database: "embedded-server" });
+      await strict.stop();
+    },
+  );
 
   it.skipIf(skip)("finds what it should: a substring anywhere, one or two characters at a word's start, wildcards as plain characters", async () => {
-    const ask = async (s: string) => (await post(w.api.url, SEARCH, { s }, w.curator)).body.data as { tracks: { totalCount: number }; artists: { totalCount: number }; users: { totalCount: number } };
+    const ask = async (s: string) =>
+      (await post(w.api.url, SEARCH, { s }, w.curator)).body.data as {
+        tracks: { totalCount: number };
+        artists: { totalCount: number };
+        users: { totalCount: number };
+      };
     // "e song nig" is in titles ("blue song night ...") and in artists' names ("The song night band").
     expect((await ask("E SONG NIG")).tracks.totalCount).toBe(tracksMatching("e song nig"));
     expect((await ask("ht song fire 4")).tracks.totalCount).toBe(tracksMatching("ht song fire 4"));

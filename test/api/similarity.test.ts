@@ -3,7 +3,11 @@ import { NeighbourIndexCache } from "@deepcuts/engine/similarity/index-cache.ts"
 import { insertEvents } from "@deepcuts/engine/ingest.ts";
 import { codesOf, gql, insertVersion, useApiWorld, type ApiWorld } from "./support.ts";
 
-interface Similar { score: number; scores: { collaborative: number | null; text: number | null }; track: { id: number; artistId: number } }
+interface Similar {
+  score: number;
+  scores: { collaborative: number | null; text: number | null };
+  track: { id: number; artistId: number };
+}
 
 describe("similarity, graph and projections over HTTP (embedded)", () => {
   let w: ApiWorld;
@@ -16,8 +20,11 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
   useApiWorld("embedded", false, (world) => (w = world));
 
   it("similar tracks are the seed's own cluster, best first, without the seed", async () => {
-    const d = await ask(`query($t:Int!){ c: similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ score scores{ collaborative text } track{ id: databaseId artistId } }
-      t: similarTracks(trackId:$t, model:TEXT, first:29){ score track{ id: databaseId artistId } } }`, { t: w.trackIds[0] });
+    const d = await ask(
+      `query($t:Int!){ c: similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ score scores{ collaborative text } track{ id: databaseId artistId } }
+      t: similarTracks(trackId:$t, model:TEXT, first:29){ score track{ id: databaseId artistId } } }`,
+      { t: w.trackIds[0] },
+    );
     const c = d.c as Similar[];
     expect(c).toHaveLength(5);
     expect(c.every((s) => s.track.artistId === w.artistIds[0] && s.track.id !== w.trackIds[0])).toBe(true);
@@ -28,7 +35,10 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
   });
 
   it("BLEND is the active blend's weighted mean of the models' cosines", async () => {
-    const d = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:BLEND, first:3){ score scores{ collaborative text } } activeBlendConfig{ weights{ collaborative text audio } } }`, { t: w.trackIds[5] });
+    const d = await ask(
+      `query($t:Int!){ similarTracks(trackId:$t, model:BLEND, first:3){ score scores{ collaborative text } } activeBlendConfig{ weights{ collaborative text audio } } }`,
+      { t: w.trackIds[5] },
+    );
     const wts = d.activeBlendConfig.weights;
     for (const s of d.similarTracks as Similar[]) {
       const expected = (wts.collaborative * s.scores.collaborative! + wts.text * s.scores.text!) / (wts.collaborative + wts.text + 0 * wts.audio);
@@ -37,7 +47,10 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
   });
 
   it("artists under a model without artist rows get their tracks' mean vector; users are found too", async () => {
-    const d = await ask(`query($a:Int!,$u:Int!){ similarArtists(artistId:$a, model:COLLABORATIVE, first:3){ artist{ id: databaseId } } similarUsers(userId:$u, first:3){ user{ id: databaseId } score } }`, { a: w.artistIds[0], u: w.userIds[0] });
+    const d = await ask(
+      `query($a:Int!,$u:Int!){ similarArtists(artistId:$a, model:COLLABORATIVE, first:3){ artist{ id: databaseId } } similarUsers(userId:$u, first:3){ user{ id: databaseId } score } }`,
+      { a: w.artistIds[0], u: w.userIds[0] },
+    );
     d.neighbourIndexes = (await ask(`{ neighbourIndexes{ model entity kind derived recallAt10 size } }`)).neighbourIndexes;
     expect(d.similarArtists.map((a: { artist: { id: number } }) => a.artist.id).sort()).toEqual(w.artistIds.slice(1).sort());
     // Listeners 0 and 2 share a cluster (i % 2) in the fixture.
@@ -49,7 +62,12 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
   it("activating another model version reloads the served index", async () => {
     // The new version groups tracks by i % 3 instead of by artist.
     const v = (i: number) => Float32Array.from({ length: 8 }, (_, j) => (j === i % 3 ? 1 : j === 7 ? 0.01 * i : 0));
-    const id = await insertVersion(w.t.db, "ALS", w.trackIds.map((t, i) => ({ kind: "TRACK", id: t, v: v(i) })), false);
+    const id = await insertVersion(
+      w.t.db,
+      "ALS",
+      w.trackIds.map((t, i) => ({ kind: "TRACK", id: t, v: v(i) })),
+      false,
+    );
     const before = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:3){ track{ id: databaseId } } }`, { t: w.trackIds[0] });
     const activated = await ask(`mutation($id:Int!){ activateModelVersion(id:$id){ id: databaseId isActive vectorCount } }`, { id }, w.keys.admin);
     expect(activated.activateModelVersion).toEqual({ id, isActive: true, vectorCount: 120 });
@@ -92,11 +110,21 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
     expect(a + b).toBeLessThanOrEqual(1 + 1e-9);
     const artistOf = (id: number) => w.trackIds.indexOf(id) % 4;
     const dist = (p: { x: number; y: number }, q: { x: number; y: number }) => Math.hypot(p.x - q.x, p.y - q.y);
-    let within = 0, nWithin = 0, between = 0, nBetween = 0;
-    for (const p of points) for (const q of points) {
-      if (p === q) continue;
-      if (artistOf(p.id) === artistOf(q.id)) { within += dist(p, q); nWithin++; } else { between += dist(p, q); nBetween++; }
-    }
+    let within = 0,
+      nWithin = 0,
+      between = 0,
+      nBetween = 0;
+    for (const p of points)
+      for (const q of points) {
+        if (p === q) continue;
+        if (artistOf(p.id) === artistOf(q.id)) {
+          within += dist(p, q);
+          nWithin++;
+        } else {
+          between += dist(p, q);
+          nBetween++;
+        }
+      }
     expect(within / nWithin).toBeLessThan(0.5 * (between / nBetween));
     expect(d.u.points).toHaveLength(40);
     expect(d.u.points.every((p: { x: number; y: number }) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
@@ -110,7 +138,10 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
 
   it("projected points carry tempo, key, mode, cold-start status and top tag, for colouring the map", async () => {
     const q = w.t.db.query;
-    await q(`INSERT INTO audio_analyses (track_id, status, tempo, key, mode) VALUES ($1, 'OK', 121.5, 'A', 'minor'), ($2, 'OK', 90, 'C', 'major'), ($3, 'PENDING', NULL, NULL, NULL)`, [w.trackIds[0], w.trackIds[1], w.trackIds[2]]);
+    await q(
+      `INSERT INTO audio_analyses (track_id, status, tempo, key, mode) VALUES ($1, 'OK', 121.5, 'A', 'minor'), ($2, 'OK', 90, 'C', 'major'), ($3, 'PENDING', NULL, NULL, NULL)`,
+      [w.trackIds[0], w.trackIds[1], w.trackIds[2]],
+    );
     // Track 1 is streamed; track 2 only skipped, which is not a listen.
     await insertEvents(q, [
       { userId: w.userIds[3], eventId: "p1", kind: "STREAM", trackId: w.trackIds[1], occurredAt: new Date(), msPlayed: 60_000 },
@@ -118,9 +149,19 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
     ]);
     // A heavier term under an inactive TEXT version must not win.
     const stale = await insertVersion(w.t.db, "TEXT", [], false);
-    await q(`INSERT INTO top_terms (model_version_id, entity_kind, entity_id, term_kind, term, weight) VALUES ($1, 'TRACK', $2, 'ADJ', 'stale', 5)`, [stale, w.trackIds[0]]);
+    await q(`INSERT INTO top_terms (model_version_id, entity_kind, entity_id, term_kind, term, weight) VALUES ($1, 'TRACK', $2, 'ADJ', 'stale', 5)`, [
+      stale,
+      w.trackIds[0],
+    ]);
     const d = await ask(`{ vectorProjection(model:COLLABORATIVE, sample:120){ points{ id tempo key mode coldStart topTag } } }`);
-    const points = d.vectorProjection.points as { id: number; tempo: number | null; key: string | null; mode: string | null; coldStart: boolean; topTag: string | null }[];
+    const points = d.vectorProjection.points as {
+      id: number;
+      tempo: number | null;
+      key: string | null;
+      mode: string | null;
+      coldStart: boolean;
+      topTag: string | null;
+    }[];
     expect(points).toHaveLength(120);
     const of = (i: number) => points.find((p) => p.id === w.trackIds[i]);
     expect(of(0)).toMatchObject({ tempo: 121.5, key: "A", mode: "minor", coldStart: true, topTag: "dreamy" });
@@ -143,9 +184,15 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
     expect(d.track.vectors[0].values).toHaveLength(8);
     expect(d.track.topTerms).toEqual([{ term: "dreamy", termKind: "ADJ", weight: 0.9 }]);
     // Track 4 (artist 0's, no text of its own) shows its artist's terms, marked inherited; track 0 keeps its own.
-    const e = await ask(`query($a:Int!,$b:Int!){ a: track(id:$a){ topTerms{ term inherited } } b: track(id:$b){ topTerms{ term inherited } } }`, { a: w.trackIds[4], b: w.trackIds[0] });
+    const e = await ask(`query($a:Int!,$b:Int!){ a: track(id:$a){ topTerms{ term inherited } } b: track(id:$b){ topTerms{ term inherited } } }`, {
+      a: w.trackIds[4],
+      b: w.trackIds[0],
+    });
     expect(e.a.topTerms).toEqual([{ term: "ambient drone", inherited: true }]);
-    expect(e.b.topTerms.map((x: { term: string; inherited: boolean }) => [x.term, x.inherited])).toEqual([["dreamy", false], ["slow synth", false]]);
+    expect(e.b.topTerms.map((x: { term: string; inherited: boolean }) => [x.term, x.inherited])).toEqual([
+      ["dreamy", false],
+      ["slow synth", false],
+    ]);
   });
 
   it("a large catalogue is served by HNSW, which reports its recall against exact search", async () => {

@@ -101,17 +101,38 @@ export function useApiWorld(target: Target, skip: boolean, set: (world: ApiWorld
 export async function startApiWorld(target: Target): Promise<ApiWorld> {
   const t = await createTestDatabase(target);
   const q = t.db.query;
-  const users = await upsertUsers(q, [0, 1, 2, 3].map((i) => ({ externalKey: `u${i}`, name: `Listener ${i}`, timeZone: i === 1 ? "Asia/Tokyo" : "UTC" })));
+  const users = await upsertUsers(
+    q,
+    [0, 1, 2, 3].map((i) => ({ externalKey: `u${i}`, name: `Listener ${i}`, timeZone: i === 1 ? "Asia/Tokyo" : "UTC" })),
+  );
   const genres = ["ambient", "techno", "folk", "jazz"];
-  const artists = await upsertArtists(q, [0, 1, 2, 3].map((i) => ({ externalKey: `a${i}`, name: `Artist ${i}`, genre: genres[i] })));
+  const artists = await upsertArtists(
+    q,
+    [0, 1, 2, 3].map((i) => ({ externalKey: `a${i}`, name: `Artist ${i}`, genre: genres[i] })),
+  );
   const artistIds = [0, 1, 2, 3].map((i) => artists.get(`a${i}`)!);
-  const tracks = await upsertTracks(q, Array.from({ length: 120 }, (_, i) => ({ externalKey: `t${i}`, title: `Song ${i}`, artistId: artistIds[i % 4], durationMs: 180_000 + i * 1000, genre: genres[i % 4] })));
+  const tracks = await upsertTracks(
+    q,
+    Array.from({ length: 120 }, (_, i) => ({
+      externalKey: `t${i}`,
+      title: `Song ${i}`,
+      artistId: artistIds[i % 4],
+      durationMs: 180_000 + i * 1000,
+      genre: genres[i % 4],
+    })),
+  );
   const trackIds = Array.from({ length: 120 }, (_, i) => tracks.get(`t${i}`)!);
   const userIds = [0, 1, 2, 3].map((i) => users.get(`u${i}`)!);
   const weekStart = weekStartFor(new Date(), "UTC");
   const lastWeek = new Date(Date.parse(`${weekStart}T00:00:00Z`) - 7 * 86400_000).toISOString().slice(0, 10);
-  const [pl] = await q<{ id: number }>(`INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, $2::date, 'COMPLETE', '{}') RETURNING id`, [userIds[0], weekStart]);
-  const [small] = await q<{ id: number }>(`INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, $2::date, 'SHORT', '{}') RETURNING id`, [userIds[0], lastWeek]);
+  const [pl] = await q<{ id: number }>(
+    `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, $2::date, 'COMPLETE', '{}') RETURNING id`,
+    [userIds[0], weekStart],
+  );
+  const [small] = await q<{ id: number }>(
+    `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, $2::date, 'SHORT', '{}') RETURNING id`,
+    [userIds[0], lastWeek],
+  );
   await q(
     `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason)
      SELECT $1, p, t, 1.0 / (p + 1), '{"popularity": 0.5}'::jsonb, 'because' FROM unnest($2::int[], $3::int[]) AS x(p, t)`,
@@ -139,7 +160,10 @@ export async function startApiWorld(target: Target): Promise<ApiWorld> {
     ...trackIds.map((id, i) => ({ kind: "TRACK", id, v: clusterVector((i + 1) % 4, i) })),
     ...artistIds.map((id, i) => ({ kind: "ARTIST", id, v: clusterVector((i + 1) % 4, i) })),
   ]);
-  await q(`INSERT INTO top_terms (model_version_id, entity_kind, entity_id, term_kind, term, weight) VALUES ($1, 'TRACK', $2, 'ADJ', 'dreamy', 0.9), ($1, 'TRACK', $2, 'NP', 'slow synth', 0.7), ($1, 'ARTIST', $3, 'N2', 'ambient drone', 0.6)`, [textVersionId, trackIds[0], artistIds[0]]);
+  await q(
+    `INSERT INTO top_terms (model_version_id, entity_kind, entity_id, term_kind, term, weight) VALUES ($1, 'TRACK', $2, 'ADJ', 'dreamy', 0.9), ($1, 'TRACK', $2, 'NP', 'slow synth', 0.7), ($1, 'ARTIST', $3, 'N2', 'ambient drone', 0.6)`,
+    [textVersionId, trackIds[0], artistIds[0]],
+  );
   const keys = {
     admin: (await createApiKey(t.db, { name: "test admin", role: "ADMIN" })).key,
     curator: (await createApiKey(t.db, { name: "test curator", role: "CURATOR" })).key,
@@ -153,7 +177,18 @@ export async function startApiWorld(target: Target): Promise<ApiWorld> {
   // One in-process job worker, as `deepcuts serve` runs (no weekly cron: tests queue runs themselves).
   const worker = await startWorker(t.db, { threads: 1, home: t.home ?? tmpdir(), schedule: false });
   return {
-    t, api, counter, keys, userIds, artistIds, trackIds, playlistId: pl.id, smallPlaylistId: small.id, weekStart, alsVersionId, textVersionId,
+    t,
+    api,
+    counter,
+    keys,
+    userIds,
+    artistIds,
+    trackIds,
+    playlistId: pl.id,
+    smallPlaylistId: small.id,
+    weekStart,
+    alsVersionId,
+    textVersionId,
     async stop() {
       await api.stop();
       await worker.stop();

@@ -23,9 +23,9 @@ afterAll(async () => {
 describe("demo audio synthesis", () => {
   it("resumes after an interruption, and labels every clip in the folder with its true tempo and key", async () => {
     const stop = new AbortController();
-    await expect(
-      synthesizeDemoAudio(t.db, t.home!, { signal: stop.signal, onProgress: (_m, done) => done >= 5 && stop.abort() }),
-    ).rejects.toThrow(CancelledError);
+    await expect(synthesizeDemoAudio(t.db, t.home!, { signal: stop.signal, onProgress: (_m, done) => done >= 5 && stop.abort() })).rejects.toThrow(
+      CancelledError,
+    );
     const dir = join(t.home!, "audio", "demo");
     const written = readdirSync(dir).filter((f) => f.endsWith(".wav")).length;
     expect(written).toBeGreaterThanOrEqual(5);

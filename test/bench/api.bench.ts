@@ -84,7 +84,10 @@ function cpuMs(path: string, command?: string): number | null {
 
 /** The API's main thread (the load runs in a worker thread) and the database's backends serving this bench. */
 async function cpuSnapshot(db: Database): Promise<{ api: number | null; backends: Map<number, number | null> }> {
-  const pids = db.target === "postgres" ? await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`) : [];
+  const pids =
+    db.target === "postgres"
+      ? await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+      : [];
   return { api: cpuMs(`/proc/${process.pid}/task/${process.pid}`), backends: new Map(pids.map(({ pid }) => [pid, cpuMs(`/proc/${pid}`, "postgres")])) };
 }
 
@@ -120,8 +123,17 @@ function clusteredVectors(n: number, seed: number): Float32Array {
   return data;
 }
 
-console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}, NODE_ENV=${process.env.NODE_ENV ?? "(unset)"}; target ${values.target}; ${concurrency} concurrent clients, ${values.seconds} s per scenario; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-const world = generateWorld({ listeners: Number(values.listeners), artists: Number(values.artists), tracks: Number(values.tracks), events: Number(values.events) });
+console.log(
+  `machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}, NODE_ENV=${process.env.NODE_ENV ?? "(unset)"}; target ${values.target}; ${concurrency} concurrent clients, ${values.seconds} s per scenario; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
+const world = generateWorld({
+  listeners: Number(values.listeners),
+  artists: Number(values.artists),
+  tracks: Number(values.tracks),
+  events: Number(values.events),
+});
 console.log(`world: ${world.users.length} listeners, ${world.tracks.length} tracks, ${world.eventCount} events`);
 const t = await createTestDatabase(values.target as Target);
 const bare = new ApolloServer({ typeDefs: `type Query { hello: String! }`, resolvers: { Query: { hello: () => "world" } } });
@@ -131,7 +143,9 @@ try {
   // Collaborative vectors for every track (synthetic: training is benchmarked elsewhere).
   const trackIds = (await t.db.query<{ id: number }>(`SELECT id FROM tracks ORDER BY id`)).map((r) => r.id);
   const vectors = clusteredVectors(trackIds.length, 5);
-  const [version] = await t.db.query<{ id: number }>(`INSERT INTO model_versions (kind, status, is_active, params) VALUES ('ALS', 'READY', true, '{"synthetic": true}') RETURNING id`);
+  const [version] = await t.db.query<{ id: number }>(
+    `INSERT INTO model_versions (kind, status, is_active, params) VALUES ('ALS', 'READY', true, '{"synthetic": true}') RETURNING id`,
+  );
   await t.db.query(
     `INSERT INTO vectors (model_version_id, entity_kind, entity_id, data) SELECT $1, 'TRACK', e, d FROM unnest($2::int[], $3::bytea[]) AS x(e, d)`,
     [version.id, trackIds, trackIds.map((_, i) => Buffer.from(float32ToBytes(vectors.subarray(i * DIM, (i + 1) * DIM))))],
@@ -151,8 +165,16 @@ try {
   const all: [string, string, LoadJob][] = [
     ["bare", "bare Apollo, constant `{ hello }`", { url: bareUrl, key: null, bodies: [body(`{ hello }`, {})], concurrency, durationMs }],
     ["health", "Deepcuts `{ health { ok } }` (no key)", { url: api.url, key: null, bodies: [body(`{ health { ok } }`, {})], concurrency, durationMs }],
-    ["weekly", "weeklyPlaylist (30 items + track + artist)", { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(playlistQuery, { u: pick(userIds) })), concurrency, durationMs }],
-    ["similar", "similarTracks COLLABORATIVE first:10", { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(similarQuery, { t: pick(trackIds) })), concurrency, durationMs }],
+    [
+      "weekly",
+      "weeklyPlaylist (30 items + track + artist)",
+      { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(playlistQuery, { u: pick(userIds) })), concurrency, durationMs },
+    ],
+    [
+      "similar",
+      "similarTracks COLLABORATIVE first:10",
+      { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(similarQuery, { t: pick(trackIds) })), concurrency, durationMs },
+    ],
   ];
   const scenarios = all.filter(([id]) => wanted.includes(id));
   // A second of each first, so the index is built, caches are warm and every server's code is
@@ -178,7 +200,9 @@ try {
       shares.push(
         `round ${round}: weeklyPlaylist ${weekly.rps.toFixed(0)} req/s (p50 ${weekly.p50.toFixed(1)} ms, p99 ${weekly.p99.toFixed(1)} ms) = ` +
           `${((100 * weekly.rps) / ceiling.rps).toFixed(0)}% of bare Apollo's ${ceiling.rps.toFixed(0)} req/s (p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms), ` +
-          `${concurrency} clients; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+          `${concurrency} clients; load average ${loadavg()
+            .map((l) => l.toFixed(1))
+            .join(" ")}`,
       );
       console.log(shares[shares.length - 1]);
     }
@@ -194,7 +218,7 @@ try {
   const buildS = (performance.now() - from) / 1000;
   const exact = new ExactIndex(set);
   const queries = 500;
-  const qs = Array.from({ length: queries }, (_, i) => set.data.subarray(((i * 97) % n) * DIM, ((i * 97) % n + 1) * DIM));
+  const qs = Array.from({ length: queries }, (_, i) => set.data.subarray(((i * 97) % n) * DIM, (((i * 97) % n) + 1) * DIM));
   from = performance.now();
   for (const q of qs) hnsw.search(q, 10);
   const hnswMs = (performance.now() - from) / queries;
@@ -202,8 +226,10 @@ try {
   for (const q of qs) exact.search(q, 10);
   const exactMs = (performance.now() - from) / queries;
   const recall = measureRecall(hnsw, exact, { k: 10, queries: 300 });
-  console.log(`\nHNSW over ${n} x ${DIM} clustered vectors (M 16, efConstruction 100, efSearch 64): build ${buildS.toFixed(1)} s, ` +
-    `query ${hnswMs.toFixed(3)} ms vs exact scan ${exactMs.toFixed(3)} ms (${(exactMs / hnswMs).toFixed(1)}x), recall@10 ${recall.recall.toFixed(3)} over ${recall.queries} queries`);
+  console.log(
+    `\nHNSW over ${n} x ${DIM} clustered vectors (M 16, efConstruction 100, efSearch 64): build ${buildS.toFixed(1)} s, ` +
+      `query ${hnswMs.toFixed(3)} ms vs exact scan ${exactMs.toFixed(3)} ms (${(exactMs / hnswMs).toFixed(1)}x), recall@10 ${recall.recall.toFixed(3)} over ${recall.queries} queries`,
+  );
 } finally {
   await bare.stop();
   await t.drop();

@@ -12,7 +12,9 @@ import { importListenBrainz } from "@deepcuts/engine/importers/listenbrainz.ts";
 import { importSpotifyHistory } from "@deepcuts/engine/importers/spotify.ts";
 import { createTestDatabase, postgresUnavailable, type Target } from "../support/databases.ts";
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "100" }, target: { type: "string", default: "embedded" }, format: { type: "string", default: "spotify" } } });
+const { values } = parseArgs({
+  options: { mb: { type: "string", default: "100" }, target: { type: "string", default: "embedded" }, format: { type: "string", default: "spotify" } },
+});
 const target = values.target as Target;
 const format = values.format as "spotify" | "listenbrainz" | "lastfm";
 if (target === "postgres" && (await postgresUnavailable())) throw new Error(String(await postgresUnavailable()));
@@ -30,12 +32,14 @@ if (format === "spotify") out.write("[\n");
 while (written < target_bytes) {
   const song = (plays * 7919) % 20_000;
   const ts = new Date(start + plays * 60_000);
-  const artist = `Bench Artist ${song % 2000}`, title = `Bench Song ${song}`;
-  const line = format === "spotify"
-    ? `${plays ? ",\n" : ""}${JSON.stringify({ ts: ts.toISOString().replace(".000", ""), platform: "linux", ms_played: 20_000 + (plays % 200_000), conn_country: "GB", ip_addr: "192.0.2.1", master_metadata_track_name: title, master_metadata_album_artist_name: artist, master_metadata_album_album_name: `Album ${song % 5000}`, spotify_track_uri: uri(song), episode_name: null, episode_show_name: null, spotify_episode_uri: null, audiobook_title: null, audiobook_uri: null, audiobook_chapter_uri: null, audiobook_chapter_title: null, reason_start: "trackdone", reason_end: "trackdone", shuffle: false, skipped: plays % 9 === 0, offline: false, offline_timestamp: null, incognito_mode: false })}`
-    : format === "listenbrainz"
-      ? `${JSON.stringify({ listened_at: Math.floor(ts.getTime() / 1000), recording_msid: `msid-${plays}`, track_metadata: { artist_name: artist, track_name: title, release_name: `Album ${song % 5000}`, additional_info: { duration_ms: 180_000 + song, spotify_id: `https://open.spotify.com/track/${uri(song).slice(14)}` } } })}\n`
-      : `${artist},Album ${song % 5000},${title},${String(ts.getUTCDate()).padStart(2, "0")} ${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][ts.getUTCMonth()]} ${ts.getUTCFullYear()} ${String(ts.getUTCHours()).padStart(2, "0")}:${String(ts.getUTCMinutes()).padStart(2, "0")}\n`;
+  const artist = `Bench Artist ${song % 2000}`,
+    title = `Bench Song ${song}`;
+  const line =
+    format === "spotify"
+      ? `${plays ? ",\n" : ""}${JSON.stringify({ ts: ts.toISOString().replace(".000", ""), platform: "linux", ms_played: 20_000 + (plays % 200_000), conn_country: "GB", ip_addr: "192.0.2.1", master_metadata_track_name: title, master_metadata_album_artist_name: artist, master_metadata_album_album_name: `Album ${song % 5000}`, spotify_track_uri: uri(song), episode_name: null, episode_show_name: null, spotify_episode_uri: null, audiobook_title: null, audiobook_uri: null, audiobook_chapter_uri: null, audiobook_chapter_title: null, reason_start: "trackdone", reason_end: "trackdone", shuffle: false, skipped: plays % 9 === 0, offline: false, offline_timestamp: null, incognito_mode: false })}`
+      : format === "listenbrainz"
+        ? `${JSON.stringify({ listened_at: Math.floor(ts.getTime() / 1000), recording_msid: `msid-${plays}`, track_metadata: { artist_name: artist, track_name: title, release_name: `Album ${song % 5000}`, additional_info: { duration_ms: 180_000 + song, spotify_id: `https://open.spotify.com/track/${uri(song).slice(14)}` } } })}\n`
+        : `${artist},Album ${song % 5000},${title},${String(ts.getUTCDate()).padStart(2, "0")} ${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][ts.getUTCMonth()]} ${ts.getUTCFullYear()} ${String(ts.getUTCHours()).padStart(2, "0")}:${String(ts.getUTCMinutes()).padStart(2, "0")}\n`;
   if (!out.write(line)) await once(out, "drain");
   written += Buffer.byteLength(line);
   plays++;
@@ -44,7 +48,9 @@ if (format === "spotify") out.write("\n]\n");
 out.end();
 await once(out, "finish");
 const size = statSync(path).size;
-console.log(`machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; ${target}, ${format}: ${(size / 2 ** 20).toFixed(0)} MB, ${plays.toLocaleString("en")} plays`);
+console.log(
+  `machine: ${cpus()[0].model}, ${cpus().length} cores, node ${process.version}; ${target}, ${format}: ${(size / 2 ** 20).toFixed(0)} MB, ${plays.toLocaleString("en")} plays`,
+);
 
 const t = await createTestDatabase(target);
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
@@ -64,7 +70,9 @@ try {
     },
   });
   const seconds = (Date.now() - started) / 1000;
-  console.log(`imported ${report.created.events.toLocaleString("en")} events, ${report.created.tracks} tracks in ${seconds.toFixed(1)} s (${Math.round(report.created.events / seconds).toLocaleString("en")} plays/s)`);
+  console.log(
+    `imported ${report.created.events.toLocaleString("en")} events, ${report.created.tracks} tracks in ${seconds.toFixed(1)} s (${Math.round(report.created.events / seconds).toLocaleString("en")} plays/s)`,
+  );
   for (const s of samples) console.log(`  at ${(s.share * 100).toFixed(0).padStart(3)}%: rss ${mb(s.rss)}, heap ${mb(s.heap)}`);
 } finally {
   await t.drop();

@@ -15,7 +15,9 @@ import { trainModels } from "@deepcuts/engine/training/train.ts";
 import { createTestDatabase } from "../support/databases.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/workers.ts";
 
-const { values } = parseArgs({ options: { listeners: { type: "string", default: "10000" }, shard: { type: "string", default: "250" }, workers: { type: "string", default: "1,2" } } });
+const { values } = parseArgs({
+  options: { listeners: { type: "string", default: "10000" }, shard: { type: "string", default: "250" }, workers: { type: "string", default: "1,2" } },
+});
 const listeners = Number(values.listeners);
 const shardSize = Number(values.shard);
 const counts = String(values.workers).split(",").map(Number);
@@ -29,7 +31,9 @@ try {
   let started = Date.now();
   const world = generateWorld({ scale: "default", listeners, events: listeners * 20, seed: 11 });
   await loadDemoWorld(t.db, world);
-  console.log(`world: ${world.users.length} listeners, ${world.tracks.length} tracks, ${world.eventCount} events; loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `world: ${world.users.length} listeners, ${world.tracks.length} tracks, ${world.eventCount} events; loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   started = Date.now();
   await trainModels(t.db, ["popularity", "als", "text"], { threads: cpus().length, skipWithoutData: true, progress: () => quiet });
   console.log(`trained popularity + ALS + text in ${((Date.now() - started) / 1000).toFixed(1)} s; shards of ${shardSize} listeners`);

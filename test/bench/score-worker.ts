@@ -3,7 +3,15 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createTopKScorer } from "@deepcuts/models/score";
 
-const { items, rows, cols, queries, from, to, k } = workerData as { items: SharedArrayBuffer; rows: number; cols: number; queries: SharedArrayBuffer; from: number; to: number; k: number };
+const { items, rows, cols, queries, from, to, k } = workerData as {
+  items: SharedArrayBuffer;
+  rows: number;
+  cols: number;
+  queries: SharedArrayBuffer;
+  from: number;
+  to: number;
+  k: number;
+};
 const scorer = await createTopKScorer({ rows, cols, data: new Float32Array(items) }, { backend: "native" });
 // onnxruntime refuses tensors over shared memory: the worker's queries are copied out.
 const q = new Float32Array(queries).slice(from * cols, to * cols);

@@ -60,7 +60,9 @@ async function pollingCost(db: Database, writer: Database, label: string): Promi
      SELECT 'TRAIN', 'SUCCEEDED', '{}', 10, 10, 'done', now(), now() FROM generate_series(1, $1)`,
     [JOBS],
   );
-  const running = await db.query<{ id: number }>(`INSERT INTO jobs (kind, status, params, total, started_at) SELECT 'IMPORT', 'RUNNING', '{}', 1000, now() FROM generate_series(1, 3) RETURNING id`);
+  const running = await db.query<{ id: number }>(
+    `INSERT INTO jobs (kind, status, params, total, started_at) SELECT 'IMPORT', 'RUNNING', '{}', 1000, now() FROM generate_series(1, 3) RETURNING id`,
+  );
   const watcher = new ChangeWatcher(db, 250);
   const seenAt = new Map<string, number>();
   const stop = watcher.onJob((job) => seenAt.set(`${job.id}:${job.done}`, performance.now()));
@@ -100,7 +102,9 @@ console.log(`LISTEN/NOTIFY in in-process PGlite (same connection): ${(await inPr
 const home = mkdtempSync(join(tmpdir(), "deepcuts-subs-bench-"));
 const server = await startEmbeddedServer(home);
 try {
-  console.log(`LISTEN/NOTIFY through the PGlite socket server across connections: ${(await notifyAcrossConnections(server.url)) ? "delivered" : "NOT delivered"}`);
+  console.log(
+    `LISTEN/NOTIFY through the PGlite socket server across connections: ${(await notifyAcrossConnections(server.url)) ? "delivered" : "NOT delivered"}`,
+  );
   const db = await openPostgres(server.url, "embedded-server", "socket", 2);
   await migrate(db);
   const writer = await openPostgres(server.url, "embedded-server", "writer", 1);

@@ -34,18 +34,35 @@ import { createTestDatabase, type Target, type TestDatabase } from "../support/d
 const { values } = parseArgs({
   options: {
     target: { type: "string", default: "postgres" },
-    listeners: { type: "string" }, tracks: { type: "string" }, artists: { type: "string" }, events: { type: "string" },
+    listeners: { type: "string" },
+    tracks: { type: "string" },
+    artists: { type: "string" },
+    events: { type: "string" },
     previews: { type: "string", default: "200" },
-    "database-url": { type: "string" }, sample: { type: "string" }, "skip-training": { type: "boolean" },
-    keep: { type: "boolean" }, workers: { type: "string", default: "2" },
+    "database-url": { type: "string" },
+    sample: { type: "string" },
+    "skip-training": { type: "boolean" },
+    keep: { type: "boolean" },
+    workers: { type: "string", default: "2" },
   },
 });
-const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 const workers = Number(values.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError(`--workers must be an integer 1..64, got ${values.workers}`);
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 const reuse = values["database-url"];
-const world = reuse ? null : generateWorld({ scale: "benchmark", listeners: num(values.listeners), tracks: num(values.tracks), artists: num(values.artists), events: num(values.events) });
+const world = reuse
+  ? null
+  : generateWorld({
+      scale: "benchmark",
+      listeners: num(values.listeners),
+      tracks: num(values.tracks),
+      artists: num(values.artists),
+      events: num(values.events),
+    });
 const quiet = { callback: () => {}, done: () => {} };
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
@@ -77,9 +94,7 @@ try {
   const flopsPerListener = 2 * state.trackIds.length * dims;
   started = process.hrtime.bigint();
   const sample = num(values.sample);
-  const userIds = sample
-    ? (await t.db.query<{ id: number }>(`SELECT id FROM users ORDER BY md5(id::text) LIMIT $1`, [sample])).map((r) => r.id)
-    : undefined;
+  const userIds = sample ? (await t.db.query<{ id: number }>(`SELECT id FROM users ORDER BY md5(id::text) LIMIT $1`, [sample])).map((r) => r.id) : undefined;
   // A reused database may hold this week's playlists from an earlier run: generate for the week after its last.
   const [{ last }] = await t.db.query<{ last: Date | null }>(`SELECT max(week_start) AS last FROM weekly_playlists`);
   const now = last ? new Date(new Date(last).getTime() + 9 * 86_400_000) : new Date();
@@ -96,10 +111,15 @@ try {
   const split = report.timings;
   const busy = Object.values(split).reduce((a, b) => a + b, 0);
   const part = (name: keyof GenerateTimings) => `${name} ${split[name].toFixed(1)} s (${((100 * split[name]) / busy).toFixed(0)}%)`;
-  console.log(`  time split, thread-seconds summed over ${threads} thread${threads > 1 ? "s" : ""}: ${part("load")}, ${part("scoring")}, ${part("selection")}, ${part("blendAndMmr")}, ${part("writes")}`);
-  if (report.made > 0 && report.made !== 100_000) console.log(`  at this rate 100,000 playlists take ${((100_000 / report.made) * s).toFixed(0)} s (extrapolated from ${report.made}, not measured)`);
+  console.log(
+    `  time split, thread-seconds summed over ${threads} thread${threads > 1 ? "s" : ""}: ${part("load")}, ${part("scoring")}, ${part("selection")}, ${part("blendAndMmr")}, ${part("writes")}`,
+  );
+  if (report.made > 0 && report.made !== 100_000)
+    console.log(`  at this rate 100,000 playlists take ${((100_000 / report.made) * s).toFixed(0)} s (extrapolated from ${report.made}, not measured)`);
 
-  const users = await t.db.query<{ id: number }>(`SELECT user_id AS id FROM user_track_stats GROUP BY user_id ORDER BY random() LIMIT $1`, [Number(values.previews)]);
+  const users = await t.db.query<{ id: number }>(`SELECT user_id AS id FROM user_track_stats GROUP BY user_id ORDER BY random() LIMIT $1`, [
+    Number(values.previews),
+  ]);
   await previewPlaylist(t.db, { userId: users[0].id, weights: defaultBlendWeights, constraints: defaultBlendConstraints });
   const latencies: number[] = [];
   for (const [i, u] of users.entries()) {
@@ -110,7 +130,9 @@ try {
   }
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  console.log(`preview: ${latencies.length} listeners, median ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${(flopsPerListener / 1e6).toFixed(1)} MFLOP of scoring each)`);
+  console.log(
+    `preview: ${latencies.length} listeners, median ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${(flopsPerListener / 1e6).toFixed(1)} MFLOP of scoring each)`,
+  );
 } finally {
   if (values.keep && t.url && !reuse) {
     await t.db.close();
@@ -125,15 +147,30 @@ async function generateInWorkers(url: string, now: Date, threads: number): Promi
   const [{ lo, hi }] = await t.db.query<{ lo: number; hi: number }>(`SELECT min(id)::int AS lo, max(id)::int AS hi FROM users`);
   const per = Math.ceil((hi - lo + 1) / threads);
   const reports = await Promise.all(
-    Array.from({ length: threads }, (_, w) => new Promise<GenerateReport>((resolve, reject) => {
-      const worker = new Worker(new URL("./weekly-generate-worker.mjs", import.meta.url), {
-        workerData: { url, now: now.toISOString(), from: lo + w * per, to: Math.min(hi, lo + (w + 1) * per - 1), batchSize: 500 },
-      });
-      worker.once("message", resolve);
-      worker.once("error", reject);
-    })),
+    Array.from(
+      { length: threads },
+      (_, w) =>
+        new Promise<GenerateReport>((resolve, reject) => {
+          const worker = new Worker(new URL("./weekly-generate-worker.mjs", import.meta.url), {
+            workerData: { url, now: now.toISOString(), from: lo + w * per, to: Math.min(hi, lo + (w + 1) * per - 1), batchSize: 500 },
+          });
+          worker.once("message", resolve);
+          worker.once("error", reject);
+        }),
+    ),
   );
   const sum = (f: (r: GenerateReport) => number) => reports.reduce((a, r) => a + f(r), 0);
-  const timings = Object.fromEntries(Object.keys(reports[0].timings).map((k) => [k, sum((r) => r.timings[k as keyof GenerateTimings])])) as unknown as GenerateTimings;
-  return { ...reports[0], due: sum((r) => r.due), made: sum((r) => r.made), alreadyMade: sum((r) => r.alreadyMade), short: sum((r) => r.short), coldStart: sum((r) => r.coldStart), seconds: Math.max(...reports.map((r) => r.seconds)), timings };
+  const timings = Object.fromEntries(
+    Object.keys(reports[0].timings).map((k) => [k, sum((r) => r.timings[k as keyof GenerateTimings])]),
+  ) as unknown as GenerateTimings;
+  return {
+    ...reports[0],
+    due: sum((r) => r.due),
+    made: sum((r) => r.made),
+    alreadyMade: sum((r) => r.alreadyMade),
+    short: sum((r) => r.short),
+    coldStart: sum((r) => r.coldStart),
+    seconds: Math.max(...reports.map((r) => r.seconds)),
+    timings,
+  };
 }

@@ -17,7 +17,15 @@ export const screenshotDir = resolve(dirname(fileURLToPath(import.meta.url)), ".
 
 // Flags: no sandbox (root in CI containers), no GPU, and nothing that
 // reaches for the network on its own.
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /**
  * Headless Chromium. Playwright's launch() already gives every browser a fresh temporary

@@ -64,11 +64,26 @@ describe("the map's geometry", () => {
 
 describe("downloads", () => {
   it("keeps TSV rows in their columns", () => {
-    expect(toTsv(["id", "label"], [[1, "a\tb\nc"], [2, null]])).toBe("id\tlabel\n1\ta b c\n2\t\n");
+    expect(
+      toTsv(
+        ["id", "label"],
+        [
+          [1, "a\tb\nc"],
+          [2, null],
+        ],
+      ),
+    ).toBe("id\tlabel\n1\ta b c\n2\t\n");
   });
 
   it("writes GEXF with escaped labels, positions and colours", () => {
-    const gexf = toGexf([{ id: 1, label: `Rock & "Roll" <live>`, x: 0.5, y: -1, colour: "#1f6f5c" }, { id: 2, label: "b" }], [{ source: 1, target: 2, score: 0.5 }], "test");
+    const gexf = toGexf(
+      [
+        { id: 1, label: `Rock & "Roll" <live>`, x: 0.5, y: -1, colour: "#1f6f5c" },
+        { id: 2, label: "b" },
+      ],
+      [{ source: 1, target: 2, score: 0.5 }],
+      "test",
+    );
     expect(gexf).toContain(`label="Rock &amp; &quot;Roll&quot; &lt;live&gt;"`);
     expect(gexf).toContain(`<viz:position x="0.5" y="-1" z="0"/><viz:color r="31" g="111" b="92"/>`);
     expect(gexf).toContain(`<edge id="0" source="1" target="2" weight="0.5"/>`);
@@ -78,12 +93,26 @@ describe("downloads", () => {
 describe("taste and weeks", () => {
   const artist = (id: number, genre: string | null, terms: [string, number][]) => ({ id, genre, topTerms: terms.map(([term, weight]) => ({ term, weight })) });
   it("sums genre shares and weights terms by plays", () => {
-    const profile = tasteProfile({ topArtists: { totalPlays: 10, artists: [
-      { share: 0.5, artist: artist(1, "techno", [["dark", 1], ["warm", 0.2]]) },
-      { share: 0.3, artist: artist(2, "techno", [["warm", 1]]) },
-      { share: 0.2, artist: artist(3, null, []) },
-    ] } });
-    expect(profile.genres).toEqual([{ label: "techno", share: 0.8 }, { label: "no genre", share: 0.2 }]);
+    const profile = tasteProfile({
+      topArtists: {
+        totalPlays: 10,
+        artists: [
+          {
+            share: 0.5,
+            artist: artist(1, "techno", [
+              ["dark", 1],
+              ["warm", 0.2],
+            ]),
+          },
+          { share: 0.3, artist: artist(2, "techno", [["warm", 1]]) },
+          { share: 0.2, artist: artist(3, null, []) },
+        ],
+      },
+    });
+    expect(profile.genres).toEqual([
+      { label: "techno", share: 0.8 },
+      { label: "no genre", share: 0.2 },
+    ]);
     expect(profile.terms.map((t) => t.label)).toEqual(["dark", "warm"]);
     expect(profile.terms[1].share).toBeCloseTo(0.4 / 0.5, 12);
   });
@@ -105,7 +134,10 @@ describe("model versions", () => {
   it("compares with the previous READY version of the same kind, and draws a series only from two", () => {
     expect(previousVersion(versions, versions[2])?.id).toBe(1);
     expect(previousVersion(versions, versions[0])).toBeNull();
-    expect(versionSeries(versions, "ALS", "recall@20")).toEqual([{ at: 1, value: 0.2 }, { at: 3, value: 0.25 }]);
+    expect(versionSeries(versions, "ALS", "recall@20")).toEqual([
+      { at: 1, value: 0.2 },
+      { at: 3, value: 0.25 },
+    ]);
     expect(headlineMetrics(versions[2])).toEqual(["recall@20", "ndcg@20", "coverage"]);
     expect(headlineMetrics(versions[3])).toEqual(["documents", "tracksWithText", "terms"]);
   });
@@ -117,15 +149,31 @@ describe("model versions", () => {
       { phase: "validation", iteration: 2, loss: 0.2, "recall@20": 0.2, "ndcg@20": 0.07 },
     ]);
     expect(als.map((c) => c.id)).toEqual(["validation recall@20", "validation ndcg@20", "loss", "holdout seconds"]);
-    expect(als[0].points).toEqual([{ at: 1, value: 0.1 }, { at: 2, value: 0.2 }]);
-    const audio = historyCurves([{ epoch: 1, trainLoss: 1, valLoss: 2 }, { epoch: 2, trainLoss: 0.5, valLoss: Number.NaN }]);
-    expect(audio.map((c) => [c.id, c.step, c.points.length])).toEqual([["loss", "epoch", 2], ["validation loss", "epoch", 1]]);
+    expect(als[0].points).toEqual([
+      { at: 1, value: 0.1 },
+      { at: 2, value: 0.2 },
+    ]);
+    const audio = historyCurves([
+      { epoch: 1, trainLoss: 1, valLoss: 2 },
+      { epoch: 2, trainLoss: 0.5, valLoss: Number.NaN },
+    ]);
+    expect(audio.map((c) => [c.id, c.step, c.points.length])).toEqual([
+      ["loss", "epoch", 2],
+      ["validation loss", "epoch", 1],
+    ]);
   });
 });
 
 describe("outcome metrics", () => {
-  const row = (weekStart: string, blendVersion: number, source: string, metric: string, value: number, lower: number | null = null, upper: number | null = null) =>
-    ({ weekStart, blendVersion, source, metric, value, lower, upper, n: 10, computedAt: "2026-12-05T00:00:00Z" });
+  const row = (
+    weekStart: string,
+    blendVersion: number,
+    source: string,
+    metric: string,
+    value: number,
+    lower: number | null = null,
+    upper: number | null = null,
+  ) => ({ weekStart, blendVersion, source, metric, value, lower, upper, n: 10, computedAt: "2026-12-05T00:00:00Z" });
   const rows = [
     row("2026-11-30", 2, "all", "REACH", 0.6, 0.5, 0.7),
     row("2026-11-23", 1, "all", "REACH", 0.4, 0.3, 0.5),
@@ -137,7 +185,10 @@ describe("outcome metrics", () => {
   it("lines up each blend version's weeks oldest first, for one metric and source", () => {
     expect(weeksOf(rows)).toEqual(["2026-11-23", "2026-11-30"]);
     const series = seriesByVersion(rows, "REACH", "all");
-    expect(series.map((s) => [s.version, s.points.map((p) => p.weekStart)])).toEqual([[1, ["2026-11-23", "2026-11-30"]], [2, ["2026-11-30"]]]);
+    expect(series.map((s) => [s.version, s.points.map((p) => p.weekStart)])).toEqual([
+      [1, ["2026-11-23", "2026-11-30"]],
+      [2, ["2026-11-30"]],
+    ]);
     expect(seriesByVersion(rows, "REACH", "audio")).toEqual([]);
     expect(rowOf(rows, "2026-11-30", 1, "text", "REACH")?.value).toBe(0.2);
     expect(rowOf(rows, "2026-11-23", 2, "all", "REACH")).toBeNull();

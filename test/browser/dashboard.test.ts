@@ -27,13 +27,22 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${stack.curatorKey}` },
       body: JSON.stringify({ query: "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }" }),
     });
-    const { data } = (await response.json()) as { data: { __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } | null } } };
-    return new Set([...data.__schema.queryType.fields.map((f) => `Query.${f.name}`), ...(data.__schema.mutationType?.fields ?? []).map((f) => `Mutation.${f.name}`)]);
+    const { data } = (await response.json()) as {
+      data: { __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } | null } };
+    };
+    return new Set([
+      ...data.__schema.queryType.fields.map((f) => `Query.${f.name}`),
+      ...(data.__schema.mutationType?.fields ?? []).map((f) => `Mutation.${f.name}`),
+    ]);
   }
 
   /** Asks the API directly, with the curator key: the answer the dashboard must agree with. */
   async function api<T>(query: string): Promise<T> {
-    const response = await fetch(stack.api.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${stack.curatorKey}` }, body: JSON.stringify({ query }) });
+    const response = await fetch(stack.api.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${stack.curatorKey}` },
+      body: JSON.stringify({ query }),
+    });
     const body = (await response.json()) as { data: T; errors?: { message: string }[] };
     if (body.errors?.length) throw new Error(body.errors[0].message);
     return body.data;
@@ -43,16 +52,30 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
   async function accessibilityProblems(target: Page): Promise<string[]> {
     await target.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
     const violations = await target.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }>;
+          };
+        }
+      ).axe;
       return (await axe.run(document, { resultTypes: ["violations"] })).violations;
     });
-    return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map(
+        (v) =>
+          `${v.impact} ${v.id} (${v.help}): ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(" "))
+            .join(", ")}`,
+      );
   }
 
   /** Clicks a download button and returns the file's bytes. */
   async function download(target: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
     const [file] = await Promise.all([target.waitForEvent("download"), target.click(selector)]);
-    return { name: file.suggestedFilename(), bytes: await readFile((await file.path())) };
+    return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
   }
 
   async function signIn(target: Page, key: string): Promise<void> {
@@ -106,14 +129,20 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(active).toContain("ALS");
     expect(active).toContain("POPULARITY");
     // Metrics as the API holds them, to 3 significant digits; every version here finished this week.
-    const { modelVersions } = await api<{ modelVersions: { edges: { node: { id: number; kind: string; isActive: boolean; metrics: Record<string, number> } }[] } }>(`{ modelVersions(first: 100) { edges { node { id: databaseId kind isActive metrics } } } }`);
+    const { modelVersions } = await api<{
+      modelVersions: { edges: { node: { id: number; kind: string; isActive: boolean; metrics: Record<string, number> } }[] };
+    }>(`{ modelVersions(first: 100) { edges { node { id: databaseId kind isActive metrics } } } }`);
     const als = modelVersions.edges.map((e) => e.node).find((v) => v.kind === "ALS" && v.isActive)!;
-    const shown = await page.$$eval("[data-testid=active-models] tbody[data-kind=ALS] [data-metric-value]", (cells) => cells.map((c) => [c.getAttribute("data-metric-value"), c.textContent]));
+    const shown = await page.$$eval("[data-testid=active-models] tbody[data-kind=ALS] [data-metric-value]", (cells) =>
+      cells.map((c) => [c.getAttribute("data-metric-value"), c.textContent]),
+    );
     expect(shown.map(([name]) => name)).toEqual(["recall@20", "ndcg@20", "coverage"]);
     const sig3 = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
     const pct = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
     for (const [name, text] of shown) expect(text).toBe(name === "coverage" ? pct.format(als.metrics[name]) : sig3.format(als.metrics[name!]));
-    expect(await page.$$eval("[data-testid=this-week] li[data-version-id]", (li) => li.map((l) => Number(l.getAttribute("data-version-id"))).sort((a, b) => a - b))).toEqual(modelVersions.edges.map((e) => e.node.id).sort((a, b) => a - b));
+    expect(
+      await page.$$eval("[data-testid=this-week] li[data-version-id]", (li) => li.map((l) => Number(l.getAttribute("data-version-id"))).sort((a, b) => a - b)),
+    ).toEqual(modelVersions.edges.map((e) => e.node.id).sort((a, b) => a - b));
     // One version per kind: no trend to draw, so no sparkline.
     expect(await page.$$("[data-testid=active-models] svg.sparkline")).toHaveLength(0);
     expect(await page.textContent("body")).not.toMatch(/\d\.\d{4}\b/);
@@ -121,19 +150,34 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
   });
 
   it("says what this week's playlists did: playlists made, catalogue coverage, new artists and cold-start tracks, as the API counts them", async () => {
-    type Week = { weekStart: string; playlists: number; coverage: number; newArtistShare: number; coldStartTracks: number; tracksPlaced: number; catalogueTracks: number };
-    const { weeklySummaries } = await api<{ weeklySummaries: Week[] }>(`{ weeklySummaries(weeks: 8) { weekStart playlists coverage newArtistShare coldStartTracks tracksPlaced catalogueTracks } }`);
+    type Week = {
+      weekStart: string;
+      playlists: number;
+      coverage: number;
+      newArtistShare: number;
+      coldStartTracks: number;
+      tracksPlaced: number;
+      catalogueTracks: number;
+    };
+    const { weeklySummaries } = await api<{ weeklySummaries: Week[] }>(
+      `{ weeklySummaries(weeks: 8) { weekStart playlists coverage newArtistShare coldStartTracks tracksPlaced catalogueTracks } }`,
+    );
     const [week] = weeklySummaries;
     await page.goto(`${stack.dashboard.url}/`);
     const table = page.locator("[data-testid=week-figures]");
     expect(await table.getAttribute("data-week")).toBe(week.weekStart);
-    const [{ playlists }] = await stack.database.db.query<{ playlists: number }>(`SELECT count(*)::int AS playlists FROM weekly_playlists WHERE week_start = $1::date`, [week.weekStart]);
+    const [{ playlists }] = await stack.database.db.query<{ playlists: number }>(
+      `SELECT count(*)::int AS playlists FROM weekly_playlists WHERE week_start = $1::date`,
+      [week.weekStart],
+    );
     expect(week.playlists).toBe(playlists);
     for (const key of ["playlists", "coverage", "newArtistShare", "coldStartTracks"] as const) {
       expect(Number(await table.locator(`tr[data-figure=${key}]`).getAttribute("data-value")), key).toBe(week[key]);
     }
     const pct = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
-    expect(await table.locator("tr[data-figure=coverage] td.num").first().textContent()).toBe(`${pct.format(week.coverage)} (${week.tracksPlaced} of ${week.catalogueTracks} tracks)`);
+    expect(await table.locator("tr[data-figure=coverage] td.num").first().textContent()).toBe(
+      `${pct.format(week.coverage)} (${week.tracksPlaced} of ${week.catalogueTracks} tracks)`,
+    );
     expect(await table.locator("tr[data-figure=newArtistShare] td.num").first().textContent()).toBe(pct.format(week.newArtistShare));
     // One week of playlists: no change to show and no trend to draw.
     expect(weeklySummaries).toHaveLength(1);
@@ -188,7 +232,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const trackId = Number(new URL(page.url()).searchParams.get("track"));
     expect(await page.textContent("[data-testid=track-detail] h2")).toContain(title);
     const shown = await page.$$eval("[data-testid=neighbours-COLLABORATIVE] li a", (as) => as.map((a) => a.textContent));
-    const { similarTracks } = await api<{ similarTracks: { track: { id: number; title: string } }[] }>(`{ similarTracks(trackId: ${trackId}, model: COLLABORATIVE, first: 10) { track { id: databaseId title } } }`);
+    const { similarTracks } = await api<{ similarTracks: { track: { id: number; title: string } }[] }>(
+      `{ similarTracks(trackId: ${trackId}, model: COLLABORATIVE, first: 10) { track { id: databaseId title } } }`,
+    );
     expect(shown.length).toBeGreaterThan(0);
     expect(shown).toEqual(similarTracks.map((s) => s.track.title));
     expect(similarTracks.some((s) => s.track.id === trackId)).toBe(false);
@@ -198,7 +244,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
 
   it("colours the vector map by cold start, tag, tempo and key, with legends that count the API's points", async () => {
     // A few analysed tracks on the map with known tempos and keys (the demo stack does not analyse audio).
-    const onMap = await api<{ vectorProjection: { points: { id: number }[] } }>(`{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { id } } }`);
+    const onMap = await api<{ vectorProjection: { points: { id: number }[] } }>(
+      `{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { id } } }`,
+    );
     await stack.database.db.query(
       `INSERT INTO audio_analyses (track_id, status, tempo, key, mode)
        SELECT id, 'OK', 80 + 10 * (n - 1), (ARRAY['A', 'C', 'E'])[1 + n % 3], 'minor' FROM unnest($1::int[]) WITH ORDINALITY AS t(id, n)
@@ -206,13 +254,17 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       [onMap.vectorProjection.points.slice(0, 6).map((p) => p.id)],
     );
     type Point = { coldStart: boolean; tempo: number | null; key: string | null; mode: string | null; topTag: string | null };
-    const { vectorProjection } = await api<{ vectorProjection: { points: Point[] } }>(`{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { coldStart tempo key mode topTag } } }`);
+    const { vectorProjection } = await api<{ vectorProjection: { points: Point[] } }>(
+      `{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { coldStart tempo key mode topTag } } }`,
+    );
     const points = vectorProjection.points;
     const legendOf = async (colour: string) => {
       await page.goto(`${stack.dashboard.url}/vectors?model=COLLABORATIVE&method=PCA&colour=${colour}`);
       await page.locator("[data-testid=map-legend]").waitFor();
       expect(await page.getAttribute("[data-colour-by]", "data-colour-by")).toBe(colour);
-      const legend = await page.$$eval("[data-testid=map-legend] [data-legend-label]", (es) => es.map((e) => ({ label: e.getAttribute("data-legend-label")!, count: Number(e.getAttribute("data-count")), colour: e.getAttribute("data-colour")! })));
+      const legend = await page.$$eval("[data-testid=map-legend] [data-legend-label]", (es) =>
+        es.map((e) => ({ label: e.getAttribute("data-legend-label")!, count: Number(e.getAttribute("data-count")), colour: e.getAttribute("data-colour")! })),
+      );
       // The canvas reports how many points it draws in each colour: every point is counted once in
       // the legend, and as many points wear each colour as its entry says.
       expect(Number(await page.getAttribute("[data-testid=projection]", "data-points"))).toBe(points.length);
@@ -222,8 +274,17 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       return legend;
     };
     const cold = points.filter((p) => p.coldStart).length;
-    expect((await legendOf("coldStart")).map((e) => [e.label, e.count])).toEqual([["listened to", points.length - cold], ["cold start (no listens)", cold]]);
-    expect(await page.$$eval("[data-colour-option]", (as) => as.map((a) => a.getAttribute("data-colour-option")))).toEqual(["genre", "tag", "tempo", "key", "coldStart"]);
+    expect((await legendOf("coldStart")).map((e) => [e.label, e.count])).toEqual([
+      ["listened to", points.length - cold],
+      ["cold start (no listens)", cold],
+    ]);
+    expect(await page.$$eval("[data-colour-option]", (as) => as.map((a) => a.getAttribute("data-colour-option")))).toEqual([
+      "genre",
+      "tag",
+      "tempo",
+      "key",
+      "coldStart",
+    ]);
     await screenshot(page, "vectors-cold-start");
 
     const tags = new Map<string, number>();
@@ -239,7 +300,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const tempoLegend = await legendOf("tempo");
     expect(Number(await page.getAttribute("[data-testid=map-scale]", "data-min"))).toBe(Math.min(...tempos));
     expect(Number(await page.getAttribute("[data-testid=map-scale]", "data-max"))).toBe(Math.max(...tempos));
-    expect(tempoLegend).toEqual(points.length > tempos.length ? [expect.objectContaining({ label: "not analysed", count: points.length - tempos.length })] : []);
+    expect(tempoLegend).toEqual(
+      points.length > tempos.length ? [expect.objectContaining({ label: "not analysed", count: points.length - tempos.length })] : [],
+    );
     await screenshot(page, "vectors-tempo");
 
     const keyLegend = await legendOf("key");
@@ -253,7 +316,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
 
   it("walks the vector map with the keyboard from one tab stop, finds a track by name, and downloads what it shows", async () => {
     type Point = { id: number; label: string; x: number; y: number };
-    const { vectorProjection } = await api<{ vectorProjection: { points: Point[] } }>(`{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { id label x y } } }`);
+    const { vectorProjection } = await api<{ vectorProjection: { points: Point[] } }>(
+      `{ vectorProjection(model: COLLABORATIVE, method: PCA, sample: 1000) { points { id label x y } } }`,
+    );
     const points = vectorProjection.points;
     await page.goto(`${stack.dashboard.url}/vectors?model=COLLABORATIVE&method=PCA&colour=genre`);
     const map = page.locator("[data-testid=projection]");
@@ -320,9 +385,16 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       }
     };
     const shown = async () =>
-      Object.fromEntries(await page.$$eval("[data-testid=blend-evaluation] tr[data-measure]", (rows) => rows.map((r) => [r.getAttribute("data-measure")!, [Number(r.getAttribute("data-active")), Number(r.getAttribute("data-candidate"))]]))) as Record<string, [number, number]>;
+      Object.fromEntries(
+        await page.$$eval("[data-testid=blend-evaluation] tr[data-measure]", (rows) =>
+          rows.map((r) => [r.getAttribute("data-measure")!, [Number(r.getAttribute("data-active")), Number(r.getAttribute("data-candidate"))]]),
+        ),
+      ) as Record<string, [number, number]>;
     const panel = page.locator("[data-testid=blend-evaluation]");
-    const settled = () => expect.poll(async () => (await panel.getAttribute("aria-busy")) === "false" && (await panel.locator("tr[data-measure]").count()) === 4, { timeout: 30_000 }).toBe(true);
+    const settled = () =>
+      expect
+        .poll(async () => (await panel.getAttribute("aria-busy")) === "false" && (await panel.locator("tr[data-measure]").count()) === 4, { timeout: 30_000 })
+        .toBe(true);
 
     await page.goto(`${stack.dashboard.url}/blend`);
     await settled();
@@ -340,7 +412,8 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await expect.poll(async () => (await shown()).novelty?.[1], { timeout: 30_000 }).toBe(popular.candidate.novelty);
     await settled();
     const after = await shown();
-    for (const measure of ["recall", "coverage", "artistDiversity", "novelty"] as const) expect(after[measure], measure).toEqual([popular.active[measure], popular.candidate[measure]]);
+    for (const measure of ["recall", "coverage", "artistDiversity", "novelty"] as const)
+      expect(after[measure], measure).toEqual([popular.active[measure], popular.candidate[measure]]);
     expect(popular.candidate.novelty).toBeLessThan(popular.active.novelty);
     expect(await panel.locator("tr[data-measure=novelty] td.down").count()).toBe(1);
     await screenshot(page, "blend-evaluation");
@@ -366,7 +439,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(await row.textContent()).toContain("browser test curator");
     await Promise.all([page.waitForURL(/activated=/), row.locator("button", { hasText: "Activate" }).click()]);
     expect(await page.locator(`[data-testid=blend-history] tr[data-version="${version}"]`).textContent()).toContain("active");
-    const { activeBlendConfig } = await api<{ activeBlendConfig: { version: number; constraints: { artistCap: number } } }>(`{ activeBlendConfig { version constraints { artistCap } } }`);
+    const { activeBlendConfig } = await api<{ activeBlendConfig: { version: number; constraints: { artistCap: number } } }>(
+      `{ activeBlendConfig { version constraints { artistCap } } }`,
+    );
     expect(activeBlendConfig).toEqual({ version, constraints: { artistCap: 1 } });
     await screenshot(page, "blend-activated");
   });
@@ -375,9 +450,23 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     // What npm start queues after the first weekly generation: simulated listeners answer, then the metrics.
     const simulation = await startSimulation(stack.database.db);
     await expect.poll(async () => (await getJob(stack.database.db, simulation.id)).status, { timeout: 120_000, interval: 500 }).toBe("SUCCEEDED");
-    type Row = { weekStart: string; blendVersion: number; source: string; metric: string; value: number; lower: number | null; upper: number | null; n: number };
-    const { outcomeMetrics } = await api<{ outcomeMetrics: Row[] }>(`{ outcomeMetrics(weeks: 8) { weekStart blendVersion source metric value lower upper n } }`);
-    const latest = outcomeMetrics.map((r) => r.weekStart).sort().pop()!;
+    type Row = {
+      weekStart: string;
+      blendVersion: number;
+      source: string;
+      metric: string;
+      value: number;
+      lower: number | null;
+      upper: number | null;
+      n: number;
+    };
+    const { outcomeMetrics } = await api<{ outcomeMetrics: Row[] }>(
+      `{ outcomeMetrics(weeks: 8) { weekStart blendVersion source metric value lower upper n } }`,
+    );
+    const latest = outcomeMetrics
+      .map((r) => r.weekStart)
+      .sort()
+      .pop()!;
     const check = async (source: string) => {
       const table = page.locator("[data-testid=outcomes-latest]");
       expect(await table.getAttribute("data-source")).toBe(source);
@@ -402,7 +491,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(reach.value).toBeGreaterThan(0);
     expect(reach.lower).toBeLessThanOrEqual(reach.value);
     const pct = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 });
-    expect(await page.textContent(`[data-testid=outcomes-latest] tr[data-version="${reach.blendVersion}"] td[data-metric=REACH]`)).toContain(pct.format(reach.value));
+    expect(await page.textContent(`[data-testid=outcomes-latest] tr[data-version="${reach.blendVersion}"] td[data-metric=REACH]`)).toContain(
+      pct.format(reach.value),
+    );
     expect(await page.$$("[data-testid=outcome-charts] figure")).toHaveLength(outcomeMetrics.some((r) => r.metric === "CAME_BACK") ? 8 : 7);
     await screenshot(page, "outcomes");
 
@@ -410,7 +501,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await Promise.all([page.waitForURL(new RegExp(`source=${source}`)), page.click(`[data-source-option=${source}]`)]);
     await check(source);
     const bySource = await page.$$eval("[data-testid=outcomes-by-source] tr[data-source]", (rows) => rows.map((r) => r.getAttribute("data-source")));
-    expect(new Set(bySource)).toEqual(new Set(outcomeMetrics.filter((r) => r.weekStart === latest && r.source !== "all" && r.metric === "REACH").map((r) => r.source)));
+    expect(new Set(bySource)).toEqual(
+      new Set(outcomeMetrics.filter((r) => r.weekStart === latest && r.source !== "all" && r.metric === "REACH").map((r) => r.source)),
+    );
 
     await Promise.all([page.waitForURL(/started=/), page.click("[data-testid=recompute-outcomes]")]);
     const jobId = Number(new URL(page.url()).searchParams.get("started"));
@@ -426,15 +519,30 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await Promise.all([page.waitForURL(/user=/), page.click(".pick-list li:nth-child(3) a")]);
     expect(await page.textContent("[data-testid=picked-listener]")).toBe(name);
     const userId = Number(new URL(page.url()).searchParams.get("user"));
-    const { weeklyPlaylist } = await api<{ weeklyPlaylist: { totalDurationMs: number; items: { track: { title: string } }[] } }>(`{ weeklyPlaylist(userId: ${userId}) { totalDurationMs items { track { title } } } }`);
+    const { weeklyPlaylist } = await api<{ weeklyPlaylist: { totalDurationMs: number; items: { track: { title: string } }[] } }>(
+      `{ weeklyPlaylist(userId: ${userId}) { totalDurationMs items { track { title } } } }`,
+    );
     const songs = weeklyPlaylist.items.length;
     const minutes = Math.round(weeklyPlaylist.totalDurationMs / 60_000);
     const length = minutes >= 60 ? `${Math.floor(minutes / 60)} hr ${minutes % 60} min` : `${minutes} min`;
     expect(await page.textContent("[data-testid=playlist-summary]")).toBe(`${songs} songs, ${length}`);
-    expect(await page.$$eval("[data-testid=playlist-items] .title", (t) => t.map((e) => e.textContent))).toEqual(weeklyPlaylist.items.map((i) => i.track.title));
+    expect(await page.$$eval("[data-testid=playlist-items] .title", (t) => t.map((e) => e.textContent))).toEqual(
+      weeklyPlaylist.items.map((i) => i.track.title),
+    );
     // Each song's explanation: one bar per model, carrying the API's score for that model.
-    const { weeklyPlaylist: scored } = await api<{ weeklyPlaylist: { items: { scores: Record<string, number | null> }[] } }>(`{ weeklyPlaylist(userId: ${userId}) { items { scores { collaborative text audio popularity novelty } } } }`);
-    const bars = await page.$$eval("[data-testid=playlist-items] li", (lis) => lis.map((li) => Object.fromEntries(Array.from(li.querySelectorAll("[data-model]")).map((b) => [b.getAttribute("data-model"), b.hasAttribute("data-score") ? Number(b.getAttribute("data-score")) : null]))));
+    const { weeklyPlaylist: scored } = await api<{ weeklyPlaylist: { items: { scores: Record<string, number | null> }[] } }>(
+      `{ weeklyPlaylist(userId: ${userId}) { items { scores { collaborative text audio popularity novelty } } } }`,
+    );
+    const bars = await page.$$eval("[data-testid=playlist-items] li", (lis) =>
+      lis.map((li) =>
+        Object.fromEntries(
+          Array.from(li.querySelectorAll("[data-model]")).map((b) => [
+            b.getAttribute("data-model"),
+            b.hasAttribute("data-score") ? Number(b.getAttribute("data-score")) : null,
+          ]),
+        ),
+      ),
+    );
     expect(bars).toEqual(scored.items.map((i) => i.scores));
     await screenshot(page, "playlists");
   });
@@ -451,11 +559,20 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     }>(`{ topArtists(userId: ${userId}, first: 10) { totalPlays totalArtists artists { artist { name } plays } }
          listeningHistory(userId: ${userId}, first: 50) { totalCount edges { node { kind track { title } } } } }`);
     expect(data.topArtists.artists.length).toBeGreaterThan(0);
-    expect(await page.$$eval("[data-testid=top-artists] .artist-name", (e) => e.map((x) => x.textContent))).toEqual(data.topArtists.artists.map((a) => a.artist.name));
-    expect(await page.$$eval("[data-testid=top-artists] .plays", (e) => e.map((x) => x.textContent))).toEqual(data.topArtists.artists.map((a) => a.plays.toLocaleString("en-US")));
-    expect(await page.textContent("[data-testid=top-artists-summary]")).toContain(`${data.topArtists.totalPlays.toLocaleString("en-US")} plays of ${data.topArtists.totalArtists} artists`);
+    expect(await page.$$eval("[data-testid=top-artists] .artist-name", (e) => e.map((x) => x.textContent))).toEqual(
+      data.topArtists.artists.map((a) => a.artist.name),
+    );
+    expect(await page.$$eval("[data-testid=top-artists] .plays", (e) => e.map((x) => x.textContent))).toEqual(
+      data.topArtists.artists.map((a) => a.plays.toLocaleString("en-US")),
+    );
+    expect(await page.textContent("[data-testid=top-artists-summary]")).toContain(
+      `${data.topArtists.totalPlays.toLocaleString("en-US")} plays of ${data.topArtists.totalArtists} artists`,
+    );
     expect(await page.textContent("[data-testid=history-count]")).toContain(`${data.listeningHistory.totalCount.toLocaleString("en-US")} events`);
-    const rows = () => page.$$eval("[data-testid=listening-history] tbody tr", (trs) => trs.map((tr) => [tr.getAttribute("data-kind"), tr.querySelector(".title")?.textContent ?? null]));
+    const rows = () =>
+      page.$$eval("[data-testid=listening-history] tbody tr", (trs) =>
+        trs.map((tr) => [tr.getAttribute("data-kind"), tr.querySelector(".title")?.textContent ?? null]),
+      );
     const expected = data.listeningHistory.edges.map((e) => [e.node.kind, e.node.track?.title ?? null]);
     expect(await rows()).toEqual(expected.slice(0, 25));
     await screenshot(page, "playlists-listening");
@@ -467,31 +584,45 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const [{ userId }] = await stack.database.db.query<{ userId: number }>(
       `SELECT user_id AS "userId" FROM listening_events GROUP BY user_id HAVING count(*) > 60 ORDER BY user_id LIMIT 1`,
     );
-    const { topArtists } = await api<{ topArtists: { artists: { share: number; artist: { genre: string | null } }[] } }>(`{ topArtists(userId: ${userId}, first: 25) { artists { share artist { genre } } } }`);
+    const { topArtists } = await api<{ topArtists: { artists: { share: number; artist: { genre: string | null } }[] } }>(
+      `{ topArtists(userId: ${userId}, first: 25) { artists { share artist { genre } } } }`,
+    );
     const genres = new Map<string, number>();
     for (const a of topArtists.artists) genres.set(a.artist.genre ?? "no genre", (genres.get(a.artist.genre ?? "no genre") ?? 0) + a.share);
     const ranked = [...genres].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
     // Last week's playlists too, so there are two weeks to compare.
     await generateDuePlaylists(stack.database.db, { now: new Date(Date.now() - 7 * 24 * 3600 * 1000) });
     await page.goto(`${stack.dashboard.url}/playlists?user=${userId}`);
-    const shown = await page.$$eval("[data-testid=taste-genres] li", (li) => li.map((l) => [l.getAttribute("data-label"), Number(l.getAttribute("data-share"))]));
+    const shown = await page.$$eval("[data-testid=taste-genres] li", (li) =>
+      li.map((l) => [l.getAttribute("data-label"), Number(l.getAttribute("data-share"))]),
+    );
     expect(shown.map(([g]) => g)).toEqual(ranked.map(([g]) => g));
     shown.forEach(([, share], i) => expect(share).toBeCloseTo(ranked[i][1], 9));
 
-    const { weeklyPlaylists } = await api<{ weeklyPlaylists: { edges: { node: { weekStart: string } }[] } }>(`{ weeklyPlaylists(userId: ${userId}) { edges { node { weekStart } } } }`);
+    const { weeklyPlaylists } = await api<{ weeklyPlaylists: { edges: { node: { weekStart: string } }[] } }>(
+      `{ weeklyPlaylists(userId: ${userId}) { edges { node { weekStart } } } }`,
+    );
     expect(weeklyPlaylists.edges.length).toBeGreaterThanOrEqual(2);
     const [thisWeek, lastWeek] = weeklyPlaylists.edges.map((e) => e.node.weekStart);
     await Promise.all([page.waitForURL(/compare=/), page.click(`[data-compare-week="${lastWeek}"]`)]);
-    const titles = async (week: string) => (await api<{ weeklyPlaylist: { items: { track: { title: string; id: number } }[] } }>(`{ weeklyPlaylist(userId: ${userId}, weekStart: "${week}") { items { track { id: databaseId title } } } }`)).weeklyPlaylist.items.map((i) => i.track);
+    const titles = async (week: string) =>
+      (
+        await api<{ weeklyPlaylist: { items: { track: { title: string; id: number } }[] } }>(
+          `{ weeklyPlaylist(userId: ${userId}, weekStart: "${week}") { items { track { id: databaseId title } } } }`,
+        )
+      ).weeklyPlaylist.items.map((i) => i.track);
     const [a, b] = [await titles(thisWeek), await titles(lastWeek)];
     const kept = a.filter((t) => b.some((u) => u.id === t.id)).length;
-    expect(await page.textContent("[data-testid=week-comparison-summary]")).toContain(`${kept} songs in both, ${a.length - kept} only in ${thisWeek}, ${b.length - kept} only in ${lastWeek}`);
+    expect(await page.textContent("[data-testid=week-comparison-summary]")).toContain(
+      `${kept} songs in both, ${a.length - kept} only in ${thisWeek}, ${b.length - kept} only in ${lastWeek}`,
+    );
     expect(await page.$$eval("[data-testid=only-other] li", (li) => li.length)).toBe(b.length - kept);
     await screenshot(page, "playlists-compare");
   });
 
   it("draws a track's similarity graph, expands a node, and exports GEXF", async () => {
-    const seed = (await api<{ tracks: { edges: { node: { id: number } }[] } }>(`{ tracks(first: 1) { edges { node { id: databaseId } } } }`)).tracks.edges[0].node.id;
+    const seed = (await api<{ tracks: { edges: { node: { id: number } }[] } }>(`{ tracks(first: 1) { edges { node { id: databaseId } } } }`)).tracks.edges[0]
+      .node.id;
     await page.goto(`${stack.dashboard.url}/graph?entity=TRACK&model=COLLABORATIVE&k=5&seed=${seed}`);
     const graph = page.locator("[data-testid=graph]");
     await graph.waitFor();
@@ -524,8 +655,16 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const tsv = (await download(page, "[data-testid=export-tsv]")).bytes.toString("utf8").trimEnd().split("\n");
     expect(tsv[0]).toBe("source\tsource_label\ttarget\ttarget_label\tscore");
     expect(tsv).toHaveLength(1 + Number(await graph.getAttribute("data-edges")));
-    const { similarityGraph } = await api<{ similarityGraph: { edges: { source: number; target: number; score: number }[] } }>(`{ similarityGraph(seeds: [${seed}], entity: TRACK, model: COLLABORATIVE, k: 5, minScore: 0, depth: 1) { edges { source target score } } }`);
-    for (const e of similarityGraph.edges) expect(tsv.some((row) => { const [s, , t, , score] = row.split("\t"); return ((Number(s) === e.source && Number(t) === e.target) || (Number(s) === e.target && Number(t) === e.source)) && Number(score) >= e.score - 1e-9; })).toBe(true);
+    const { similarityGraph } = await api<{ similarityGraph: { edges: { source: number; target: number; score: number }[] } }>(
+      `{ similarityGraph(seeds: [${seed}], entity: TRACK, model: COLLABORATIVE, k: 5, minScore: 0, depth: 1) { edges { source target score } } }`,
+    );
+    for (const e of similarityGraph.edges)
+      expect(
+        tsv.some((row) => {
+          const [s, , t, , score] = row.split("\t");
+          return ((Number(s) === e.source && Number(t) === e.target) || (Number(s) === e.target && Number(t) === e.source)) && Number(score) >= e.score - 1e-9;
+        }),
+      ).toBe(true);
     const png = await download(page, "[data-testid=export-png]");
     expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
     await screenshot(page, "graph");
@@ -533,7 +672,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
 
   it("compares model versions side by side, with ALS's validation curve per iteration", async () => {
     type Version = { id: number; kind: string; metrics: Record<string, number>; history: Record<string, number | string>[] };
-    const { modelVersions } = await api<{ modelVersions: { edges: { node: Version }[] } }>(`{ modelVersions(first: 50) { edges { node { id: databaseId kind metrics history } } } }`);
+    const { modelVersions } = await api<{ modelVersions: { edges: { node: Version }[] } }>(
+      `{ modelVersions(first: 50) { edges { node { id: databaseId kind metrics history } } } }`,
+    );
     const versions = modelVersions.edges.map((e) => e.node);
     const als = versions.find((v) => v.kind === "ALS")!;
     const popularity = versions.find((v) => v.kind === "POPULARITY")!;
@@ -555,7 +696,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(new Set((await comparison.getAttribute("data-versions"))!.split(",").map(Number))).toEqual(new Set([als.id, popularity.id]));
     for (const v of [als, popularity]) {
       for (const metric of ["recall@20", "ndcg@20", "coverage"]) {
-        expect(Number(await page.getAttribute(`[data-testid=comparison-metrics] tr[data-metric="${metric}"] td[data-version-id="${v.id}"]`, "data-value"))).toBe(v.metrics[metric]);
+        expect(
+          Number(await page.getAttribute(`[data-testid=comparison-metrics] tr[data-metric="${metric}"] td[data-version-id="${v.id}"]`, "data-value")),
+        ).toBe(v.metrics[metric]);
       }
     }
     await screenshot(page, "training-compare");
@@ -563,7 +706,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
 
   it("starts an interleaving experiment of the active blend against a candidate, shows its arms, preference and traffic as the API does, and stops it", async () => {
     const db = stack.database.db;
-    const { activeBlendConfig: active } = await api<{ activeBlendConfig: { version: number; weights: Record<string, number>; constraints: Record<string, number | boolean> } }>(
+    const { activeBlendConfig: active } = await api<{
+      activeBlendConfig: { version: number; weights: Record<string, number>; constraints: Record<string, number | boolean> };
+    }>(
       `{ activeBlendConfig { version weights { collaborative text audio popularity novelty } constraints { playlistSize artistCap knownArtistShare diversity excludeSkipped } } }`,
     );
     const candidate = active.version === 1 ? 2 : 1;
@@ -585,7 +730,9 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
 
     type Interval = { value: number; lower: number; upper: number };
     type Results = {
-      sampleSize: number; verdict: string; traffic: { listeners: number; weeks: string[] };
+      sampleSize: number;
+      verdict: string;
+      traffic: { listeners: number; weeks: string[] };
       arms: { arm: string; blendVersion: number; metrics: { listeners: number; streamRate: Interval; saveRate: Interval } }[];
       preference: { wins: number; losses: number; ties: number; winShare: Interval } | null;
     };
@@ -603,23 +750,35 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       const cell = page.locator(`[data-testid=experiment-arms] tr[data-arm=${arm.arm}] td[data-metric=streamRate]`);
       expect(Number(await cell.getAttribute("data-value")), arm.arm).toBe(arm.metrics.streamRate.value);
       expect(Number(await cell.getAttribute("data-lower")), arm.arm).toBe(arm.metrics.streamRate.lower);
-      expect(Number(await page.getAttribute(`[data-testid=experiment-arms] tr[data-arm=${arm.arm}] td[data-metric=saveRate]`, "data-value"))).toBe(arm.metrics.saveRate.value);
+      expect(Number(await page.getAttribute(`[data-testid=experiment-arms] tr[data-arm=${arm.arm}] td[data-metric=saveRate]`, "data-value"))).toBe(
+        arm.metrics.saveRate.value,
+      );
     }
     expect(r.arms.map((a) => a.blendVersion).sort()).toEqual([active.version, candidate].sort());
     const preference = page.locator("[data-testid=experiment-preference]");
     expect(r.preference).not.toBeNull();
-    expect([Number(await preference.getAttribute("data-wins")), Number(await preference.getAttribute("data-losses")), Number(await preference.getAttribute("data-ties"))]).toEqual([r.preference!.wins, r.preference!.losses, r.preference!.ties]);
+    expect([
+      Number(await preference.getAttribute("data-wins")),
+      Number(await preference.getAttribute("data-losses")),
+      Number(await preference.getAttribute("data-ties")),
+    ]).toEqual([r.preference!.wins, r.preference!.losses, r.preference!.ties]);
     expect(r.preference!.wins + r.preference!.losses + r.preference!.ties).toBe(r.traffic.listeners);
     await screenshot(page, "experiments");
 
     // The blend page's off-policy estimate of the editor's settings (the active ones) is the API's.
     const { offPolicyEstimate: estimate } = await api<{ offPolicyEstimate: { streamRate: Interval; matchedSlots: number } }>(
-      `{ offPolicyEstimate(weights: { ${Object.entries(active.weights).map(([k, v]) => `${k}: ${v}`).join(", ")} }, constraints: { ${Object.entries(active.constraints).map(([k, v]) => `${k}: ${v}`).join(", ")} }, maxPlaylists: 500) { streamRate { value lower upper } matchedSlots } }`,
+      `{ offPolicyEstimate(weights: { ${Object.entries(active.weights)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ")} }, constraints: { ${Object.entries(active.constraints)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ")} }, maxPlaylists: 500) { streamRate { value lower upper } matchedSlots } }`,
     );
     expect(estimate.matchedSlots).toBeGreaterThan(0);
     await page.goto(`${stack.dashboard.url}/blend`);
     const offPolicy = page.locator("[data-testid=off-policy]");
-    await expect.poll(async () => (await offPolicy.getAttribute("aria-busy")) === "false" && (await offPolicy.getAttribute("data-value")) !== null, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (await offPolicy.getAttribute("aria-busy")) === "false" && (await offPolicy.getAttribute("data-value")) !== null, { timeout: 60_000 })
+      .toBe(true);
     expect(Number(await offPolicy.getAttribute("data-value"))).toBe(estimate.streamRate.value);
     expect(Number(await offPolicy.getAttribute("data-upper"))).toBe(estimate.streamRate.upper);
     await screenshot(page, "blend-off-policy");
@@ -654,8 +813,12 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
   it("cancels a running job from the Training page with an admin key; a curator gets no Cancel button", async () => {
     const seen = { aborted: false };
     // In-process work that runs until cancelled, as a long training checking its signal does.
-    const job = await startJob(stack.database.db, "TRAIN", { models: ["browser test"] }, (_progress, signal) =>
-      new Promise<never>((_, reject) => signal.addEventListener("abort", () => ((seen.aborted = true), reject(new CancelledError("browser test work"))))),
+    const job = await startJob(
+      stack.database.db,
+      "TRAIN",
+      { models: ["browser test"] },
+      (_progress, signal) =>
+        new Promise<never>((_, reject) => signal.addEventListener("abort", () => ((seen.aborted = true), reject(new CancelledError("browser test work"))))),
     );
     await page.goto(`${stack.dashboard.url}/training`);
     const curatorRow = page.locator(`[data-testid=jobs] tr[data-job-id="${job.id}"]`);
@@ -679,23 +842,33 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await adminContext.close();
   });
 
-  it.each(["/", "/catalogue", "/vectors", "/vectors?track=first", "/blend", "/playlists", "/playlists?user=first", "/outcomes", "/experiments", "/graph", "/graph?seed=first", "/training"])(
-    "%s loads without an API refusal, names only operations the API really lacks, and has no serious accessibility problem",
-    async (path) => {
-      const offered = await apiOperations();
-      const [{ track }] = await stack.database.db.query<{ track: number }>(`SELECT min(id) AS track FROM tracks`);
-      const [{ listener }] = await stack.database.db.query<{ listener: number }>(`SELECT min(user_id) AS listener FROM weekly_playlists`);
-      const url = path.replace("track=first", `track=${track}`).replace("seed=first", `seed=${track}`).replace("user=first", `user=${listener}`);
-      await page.goto(`${stack.dashboard.url}${url}`, { waitUntil: "load" });
-      // Streamed sections (the map, a track's detail, the graph canvas) finish before axe looks.
-      await page.waitForFunction(() => document.querySelectorAll("[aria-busy=true]").length === 0, null, { timeout: 30_000 });
-      expect(await page.$$("[data-testid=api-refused]"), `${path} shows an API refusal`).toHaveLength(0);
-      expect(await page.$$("[data-testid=page-error]"), `${path} failed to render`).toHaveLength(0);
-      const missing = await page.$$eval("[data-testid=not-available] li code", (codes) => codes.map((c) => c.textContent ?? ""));
-      for (const op of missing) expect(offered.has(op), `${op} is offered by the API but ${path} calls it missing`).toBe(false);
-      expect(await accessibilityProblems(page), `${path}`).toEqual([]);
-    },
-  );
+  it.each([
+    "/",
+    "/catalogue",
+    "/vectors",
+    "/vectors?track=first",
+    "/blend",
+    "/playlists",
+    "/playlists?user=first",
+    "/outcomes",
+    "/experiments",
+    "/graph",
+    "/graph?seed=first",
+    "/training",
+  ])("%s loads without an API refusal, names only operations the API really lacks, and has no serious accessibility problem", async (path) => {
+    const offered = await apiOperations();
+    const [{ track }] = await stack.database.db.query<{ track: number }>(`SELECT min(id) AS track FROM tracks`);
+    const [{ listener }] = await stack.database.db.query<{ listener: number }>(`SELECT min(user_id) AS listener FROM weekly_playlists`);
+    const url = path.replace("track=first", `track=${track}`).replace("seed=first", `seed=${track}`).replace("user=first", `user=${listener}`);
+    await page.goto(`${stack.dashboard.url}${url}`, { waitUntil: "load" });
+    // Streamed sections (the map, a track's detail, the graph canvas) finish before axe looks.
+    await page.waitForFunction(() => document.querySelectorAll("[aria-busy=true]").length === 0, null, { timeout: 30_000 });
+    expect(await page.$$("[data-testid=api-refused]"), `${path} shows an API refusal`).toHaveLength(0);
+    expect(await page.$$("[data-testid=page-error]"), `${path} failed to render`).toHaveLength(0);
+    const missing = await page.$$eval("[data-testid=not-available] li code", (codes) => codes.map((c) => c.textContent ?? ""));
+    for (const op of missing) expect(offered.has(op), `${op} is offered by the API but ${path} calls it missing`).toBe(false);
+    expect(await accessibilityProblems(page), `${path}`).toEqual([]);
+  });
 
   it("says so when a track does not exist, and when a page does not", async () => {
     await page.goto(`${stack.dashboard.url}/vectors?track=987654321`);
@@ -714,7 +887,13 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       req.on("end", () => {
         const query = String((JSON.parse(body) as { query: string }).query);
         const data = query.includes("__schema")
-          ? { __schema: { queryType: { fields: ["overview", "modelVersions", "jobs", "activeBlendConfig", "health", "weeklySummaries"].map((name) => ({ name })) }, mutationType: null, types: [] } }
+          ? {
+              __schema: {
+                queryType: { fields: ["overview", "modelVersions", "jobs", "activeBlendConfig", "health", "weeklySummaries"].map((name) => ({ name })) },
+                mutationType: null,
+                types: [],
+              },
+            }
           : query.includes("me {") || query.includes("me{")
             ? { me: { role: "CURATOR" } }
             : {};

@@ -45,7 +45,15 @@ export async function startDemoStack(): Promise<DemoStack> {
   return {
     world,
     database,
-    api: { url: api.url, stop: async () => { if (!apiStopped) { apiStopped = true; await api.stop(); } } },
+    api: {
+      url: api.url,
+      stop: async () => {
+        if (!apiStopped) {
+          apiStopped = true;
+          await api.stop();
+        }
+      },
+    },
     dashboard,
     curatorKey: curator.key,
     adminKey: admin.key,

@@ -41,7 +41,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   if (!onlyMap) await benchPages(page);
   await benchMap(page, 50_000);
-  console.log(`\n${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `\n${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 } finally {
   await browser.close();
   await stack?.stop();
@@ -90,12 +94,15 @@ async function benchMap(page: Page, n: number): Promise<void> {
   const result = await page.evaluate((count) => {
     const m = (window as unknown as { mapDraw: typeof import("../../apps/dashboard/src/lib/map-draw.ts") }).mapDraw;
     let seed = 42;
-    const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-    const xs = new Float32Array(count), ys = new Float32Array(count), colours = new Uint8Array(count);
+    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const xs = new Float32Array(count),
+      ys = new Float32Array(count),
+      colours = new Uint8Array(count);
     for (let i = 0; i < count; i++) {
       const c = i % 12;
       // Twelve Gaussian clusters (Box-Muller), like genres on a projection.
-      const r = Math.sqrt(-2 * Math.log(random() + 1e-12)), a = 2 * Math.PI * random();
+      const r = Math.sqrt(-2 * Math.log(random() + 1e-12)),
+        a = 2 * Math.PI * random();
       [xs[i], ys[i], colours[i]] = [Math.cos(c) * 4 + r * Math.cos(a), Math.sin(c) * 3 + r * Math.sin(a), c];
     }
     const palette = ["#1f6f5c", "#3a78c2", "#d9822b", "#7a4fb3", "#c2418a", "#4f9d2d", "#b23a3a", "#2aa1b3", "#8c6d1f", "#e0b000", "#8a939e", "#d3d7dc"];
@@ -114,7 +121,17 @@ async function benchMap(page: Page, n: number): Promise<void> {
       const projected = performance.now();
       grid = new m.PointGrid(screen.sx, screen.sy, 720, 460);
       const gridded = performance.now();
-      m.drawPoints(ctx, screen.sx, screen.sy, buckets, { width: 720, height: 460, palette, bucketColours, colourIndex: colours, radius: 1.5, highlighted: null, selected: -1, focused: f });
+      m.drawPoints(ctx, screen.sx, screen.sy, buckets, {
+        width: 720,
+        height: 460,
+        palette,
+        bucketColours,
+        colourIndex: colours,
+        radius: 1.5,
+        highlighted: null,
+        selected: -1,
+        focused: f,
+      });
       ctx.getImageData(0, 0, 1, 1);
       const done = performance.now();
       frames.push(done - started);
@@ -128,7 +145,17 @@ async function benchMap(page: Page, n: number): Promise<void> {
     for (let k = 0; k < 2000; k++) grid.nearest(random() * 720, random() * 460, 8);
     const hoverMs = (performance.now() - hoverStart) / 2000;
     frames.sort((a, b) => a - b);
-    return { median: frames[frames.length >> 1], max: frames[frames.length - 1], stepMs, hoverMs, parts: Object.entries(parts).map(([k, v]) => `${k} ${(v / frames.length).toFixed(1)}`).join(", ") };
+    return {
+      median: frames[frames.length >> 1],
+      max: frames[frames.length - 1],
+      stepMs,
+      hoverMs,
+      parts: Object.entries(parts)
+        .map(([k, v]) => `${k} ${(v / frames.length).toFixed(1)}`)
+        .join(", "),
+    };
   }, n);
-  console.log(`\nvector map, ${n.toLocaleString("en-US")} points: zoom frame median ${result.median.toFixed(1)} ms, max ${result.max.toFixed(1)} ms; arrow-key step ${result.stepMs.toFixed(2)} ms; hover lookup ${(1000 * result.hoverMs).toFixed(1)} µs (mean ms per frame: ${result.parts})`);
+  console.log(
+    `\nvector map, ${n.toLocaleString("en-US")} points: zoom frame median ${result.median.toFixed(1)} ms, max ${result.max.toFixed(1)} ms; arrow-key step ${result.stepMs.toFixed(2)} ms; hover lookup ${(1000 * result.hoverMs).toFixed(1)} µs (mean ms per frame: ${result.parts})`,
+  );
 }

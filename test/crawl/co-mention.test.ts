@@ -16,12 +16,16 @@ describe.each<Target>(["embedded", "postgres"])("co-mention similarity on %s", (
   beforeAll(async () => {
     if (skip) return;
     t = await createTestDatabase(target);
-    ids = await upsertArtists(t.db.query, ["X", "Y", "Z", "W"].map((name) => ({ externalKey: name, name })));
+    ids = await upsertArtists(
+      t.db.query,
+      ["X", "Y", "Z", "W"].map((name) => ({ externalKey: name, name })),
+    );
     const [{ id: site }] = await t.db.query<{ id: number }>(`INSERT INTO crawl_sites (url, name) VALUES ('http://example.org/feed', 'e') RETURNING id`);
     for (const [i, names] of ARTICLES.entries()) {
       const [{ id }] = await t.db.query<{ id: number }>(
         `INSERT INTO crawl_articles (site_id, url, source, language, text_hash, text) VALUES ($1, $2, 'BLOG', 'eng', $3, 'text') RETURNING id`,
-        [site, `http://example.org/${i}`, `hash-${i}`]);
+        [site, `http://example.org/${i}`, `hash-${i}`],
+      );
       for (const name of names) await t.db.query(`INSERT INTO article_mentions (article_id, artist_id, count) VALUES ($1, $2, 1)`, [id, ids.get(name)]);
     }
   });

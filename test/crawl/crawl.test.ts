@@ -22,7 +22,10 @@ describe.each<Target>(["embedded", "postgres"])("crawler over a local web on %s"
     if (skip) return;
     t = await createTestDatabase(target);
     site = await startFixtureSite();
-    artists = await upsertArtists(t.db.query, ["Radiohead", "Low", "Air", "Burial", "Yes"].map((name) => ({ externalKey: name, name })));
+    artists = await upsertArtists(
+      t.db.query,
+      ["Radiohead", "Low", "Air", "Burial", "Yes"].map((name) => ({ externalKey: name, name })),
+    );
     await addCrawlSite(t.db, { url: `${site.origin}/feed.xml`, name: "Fixture", source: "REVIEW", allowPrivate: true });
     first = await crawlSites(t.db, OPTIONS);
     firstRequests = [...site.requests];
@@ -48,7 +51,8 @@ describe.each<Target>(["embedded", "postgres"])("crawler over a local web on %s"
     const rows = await t.db.query<{ url: string; source: string; language: string; published: Date | null; mentioned: string[] | null }>(
       `SELECT a.url, a.source::text AS source, a.language, a.published_at AS published,
          (SELECT array_agg(ar.name ORDER BY ar.name) FROM article_mentions m JOIN artists ar ON ar.id = m.artist_id WHERE m.article_id = a.id) AS mentioned
-       FROM crawl_articles a ORDER BY a.url`);
+       FROM crawl_articles a ORDER BY a.url`,
+    );
     const byPath = new Map(rows.map((r) => [new URL(r.url).pathname, r]));
     expect([...byPath.keys()].sort()).toEqual(["/de/konzert", "/posts/live", "/posts/moved-review", "/posts/review"]);
     // "The band Low": a cue; Radiohead co-mentioned too. "Air" in the review: a co-mentioned artist (Burial).
@@ -61,9 +65,15 @@ describe.each<Target>(["embedded", "postgres"])("crawler over a local web on %s"
 
   it.skipIf(skip)("feeds English articles to the text model as a document of each mentioned artist", async () => {
     const docs = await t.db.query<{ name: string; n: number }>(
-      `SELECT ar.name, count(*)::int AS n FROM documents d JOIN artists ar ON ar.id = d.artist_id WHERE d.external_key LIKE 'crawl:%' AND d.source = 'REVIEW' GROUP BY ar.name ORDER BY ar.name`);
+      `SELECT ar.name, count(*)::int AS n FROM documents d JOIN artists ar ON ar.id = d.artist_id WHERE d.external_key LIKE 'crawl:%' AND d.source = 'REVIEW' GROUP BY ar.name ORDER BY ar.name`,
+    );
     // The German article mentions Radiohead but is not an English text: no document.
-    expect(docs).toEqual([{ name: "Air", n: 1 }, { name: "Burial", n: 2 }, { name: "Low", n: 1 }, { name: "Radiohead", n: 1 }]);
+    expect(docs).toEqual([
+      { name: "Air", n: 1 },
+      { name: "Burial", n: 2 },
+      { name: "Low", n: 1 },
+      { name: "Radiohead", n: 1 },
+    ]);
     expect(artists.get("Yes")).toBeGreaterThan(0);
   });
 
@@ -77,7 +87,16 @@ describe.each<Target>(["embedded", "postgres"])("crawler over a local web on %s"
   });
 
   it.skipIf(skip)("a second crawl fetches only what changed", async () => {
-    site.publish({ path: "/posts/new", title: "New Radiohead", html: ["Radiohead announced a new album today, their first in eight years, with a tour of small theatres to follow in the spring.", "The band recorded it in a church outside Oxford; the first single is a slow piano song with strings arranged by the guitarist."].map((s) => `<p>${s}</p>`).join("") });
+    site.publish({
+      path: "/posts/new",
+      title: "New Radiohead",
+      html: [
+        "Radiohead announced a new album today, their first in eight years, with a tour of small theatres to follow in the spring.",
+        "The band recorded it in a church outside Oxford; the first single is a slow piano song with strings arranged by the guitarist.",
+      ]
+        .map((s) => `<p>${s}</p>`)
+        .join(""),
+    });
     const before = site.requests.length;
     const second = await crawlSites(t.db, OPTIONS);
     const again = site.requests.slice(before);

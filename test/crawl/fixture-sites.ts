@@ -34,12 +34,16 @@ const FULL_TEXT = [
   "Radiohead played their first show in years last night, and the set list leaned on the quieter songs.",
   "The band Low opened with a long drone that made the room hold its breath before the first chord.",
   "It was a night for slow music: nobody hurried, nobody talked, and the encore was a single song that lasted twelve minutes.",
-].map(para).join("");
+]
+  .map(para)
+  .join("");
 
 const GERMAN_TEXT = [
   "Radiohead haben gestern Abend ihr erstes Konzert seit Jahren gespielt, und die Auswahl der Lieder war erstaunlich ruhig.",
   "Das Publikum hörte still zu, niemand redete, und die Zugabe dauerte zwölf Minuten, bevor das Licht wieder anging.",
-].map(para).join("");
+]
+  .map(para)
+  .join("");
 
 function page(title: string, body: string): string {
   return `<!doctype html><html><head><title>${title}</title><meta property="article:published_time" content="2026-11-20T09:00:00Z"></head>
@@ -78,7 +82,15 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     ["/posts/review", page("Burial, reviewed", REVIEW_TEXT.map(para).join(""))],
     // The same text with other spacing and quotes: a duplicate by normalised hash.
     ["/copy", page("Burial, reviewed", REVIEW_TEXT.map((s) => para(`  ${s.replace(/,/g, " ,")}  `)).join(""))],
-    ["/posts/moved-review", page("Burial again", REVIEW_TEXT.slice(0, 3).map((s) => para(s.replace("Burial", "Burial, again,"))).join("") + para("Moved here from the old address."))],
+    [
+      "/posts/moved-review",
+      page(
+        "Burial again",
+        REVIEW_TEXT.slice(0, 3)
+          .map((s) => para(s.replace("Burial", "Burial, again,")))
+          .join("") + para("Moved here from the old address."),
+      ),
+    ],
     ["/de/konzert", page("Konzert", GERMAN_TEXT)],
   ]);
   let inFlight = 0;
@@ -102,9 +114,17 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     };
     if (path === "/robots.txt") return send(200, "text/plain", `User-agent: *\nDisallow: /private/\nCrawl-delay: ${CRAWL_DELAY_S}\n`);
     if (path === "/feed.xml") {
-      const items = entries.map((e) => `<item><title>${e.title}</title><link>${state.origin}${e.path}</link><pubDate>Thu, 20 Nov 2026 09:00:00 GMT</pubDate>
-        <description>A teaser.</description>${e.html ? `<content:encoded><![CDATA[${e.html}]]></content:encoded>` : ""}</item>`).join("");
-      return conditional(`"feed-${feedVersion}"`, `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Fixture</title>${items}</channel></rss>`, "application/rss+xml");
+      const items = entries
+        .map(
+          (e) => `<item><title>${e.title}</title><link>${state.origin}${e.path}</link><pubDate>Thu, 20 Nov 2026 09:00:00 GMT</pubDate>
+        <description>A teaser.</description>${e.html ? `<content:encoded><![CDATA[${e.html}]]></content:encoded>` : ""}</item>`,
+        )
+        .join("");
+      return conditional(
+        `"feed-${feedVersion}"`,
+        `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Fixture</title>${items}</channel></rss>`,
+        "application/rss+xml",
+      );
     }
     if (path === "/huge") {
       // 20 MB, chunked (no Content-Length): the crawler must stop reading at its limit.
@@ -125,7 +145,10 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     if (path === "/loop/b") return send(302, "text/plain", "", { location: "/loop/a" });
     if (path === "/old-review") return send(301, "text/plain", "", { location: "/posts/moved-review" });
     if (path === "/files/interview.pdf") return send(200, "application/pdf", "%PDF-1.4 not really");
-    if (path === "/slow") return void setTimeout(() => { if (!res.destroyed) send(200, "text/html", page("Slow", para("late"))); }, 3000);
+    if (path === "/slow")
+      return void setTimeout(() => {
+        if (!res.destroyed) send(200, "text/html", page("Slow", para("late")));
+      }, 3000);
     const html = pages.get(path) ?? extraPages.get(path);
     if (html) return conditional(`"${path}-1"`, html, "text/html; charset=utf-8");
     send(404, "text/plain", "not found");

@@ -33,7 +33,14 @@ describe("the embedded database behind its socket server", () => {
           expect(r.rows[0].s).toBe(`a${i}bc`);
         } else {
           const big = "x".repeat(200_000 + i);
-          const r = await pool.query<{ n: number; tag: number }>("SELECT length($1::text) AS n, $2::int AS tag, $3::int + $4::int + $5::int + $6::int AS sum", [big, i, 1, 2, 3, 4]);
+          const r = await pool.query<{ n: number; tag: number }>("SELECT length($1::text) AS n, $2::int AS tag, $3::int + $4::int + $5::int + $6::int AS sum", [
+            big,
+            i,
+            1,
+            2,
+            3,
+            4,
+          ]);
           expect(r.rows[0]).toMatchObject({ n: big.length, tag: i });
         }
       });

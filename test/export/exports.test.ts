@@ -33,7 +33,12 @@ function readNpy(bytes: Uint8Array): { shape: number[]; descr: string; fortran: 
   expect((10 + headerLength) % 64).toBe(0); // numpy aligns the data to 64 bytes
   const descr = /'descr':\s*'([^']+)'/.exec(header)![1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)![1] === "True";
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)![1].split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = /'shape':\s*\(([^)]*)\)/
+    .exec(header)![1]
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const dataOffset = 10 + headerLength;
   const count = shape.reduce((a, b) => a * b, 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, count * 4);
@@ -55,16 +60,33 @@ describe.each<Target>(["embedded", "postgres"])("exports on %s", (target) => {
     await t.db.transaction(async (query) => {
       const artists = await upsertArtists(query, [
         { externalKey: "x-a", name: "Alpha & Omega", genre: "post-punk" },
-        { externalKey: "x-b", name: "Béla \"B\" <Trio>", genre: "jazz" },
+        { externalKey: "x-b", name: 'Béla "B" <Trio>', genre: "jazz" },
       ]);
-      const tracks = await upsertTracks(query, Array.from({ length: 6 }, (_, i) => ({
-        externalKey: `x-t${i}`, title: `Song, "${i}"`, artistId: artists.get(i < 3 ? "x-a" : "x-b")!, durationMs: 200_000, genre: i < 3 ? "post-punk" : "jazz",
-      })));
+      const tracks = await upsertTracks(
+        query,
+        Array.from({ length: 6 }, (_, i) => ({
+          externalKey: `x-t${i}`,
+          title: `Song, "${i}"`,
+          artistId: artists.get(i < 3 ? "x-a" : "x-b")!,
+          durationMs: 200_000,
+          genre: i < 3 ? "post-punk" : "jazz",
+        })),
+      );
       trackIds = Array.from({ length: 6 }, (_, i) => tracks.get(`x-t${i}`)!);
       const users = await upsertUsers(query, [{ externalKey: "x-u", name: "Exporter" }]);
-      await insertEvents(query, trackIds.flatMap((trackId, i) => Array.from({ length: i + 1 }, (_, n) => ({
-        userId: users.get("x-u")!, eventId: `x-${i}-${n}`, kind: "STREAM" as const, trackId, occurredAt: new Date(Date.UTC(2026, 9, 1, i, n)), msPlayed: 200_000,
-      }))));
+      await insertEvents(
+        query,
+        trackIds.flatMap((trackId, i) =>
+          Array.from({ length: i + 1 }, (_, n) => ({
+            userId: users.get("x-u")!,
+            eventId: `x-${i}-${n}`,
+            kind: "STREAM" as const,
+            trackId,
+            occurredAt: new Date(Date.UTC(2026, 9, 1, i, n)),
+            msPlayed: 200_000,
+          })),
+        ),
+      );
     });
     // A control character that slipped in before validation existed must not break the XML.
     await t.db.query(`UPDATE tracks SET title = 'Bad' || chr(1) || 'Title' || chr(27) WHERE external_key = 'x-t5'`);
@@ -85,10 +107,15 @@ describe.each<Target>(["embedded", "postgres"])("exports on %s", (target) => {
     expect(Array.from(npy.data)).toEqual(Array.from(Float32Array.from(trackIds.flatMap((_, i) => trackVector(i)))));
     const meta = parseCsv<Record<string, string>>(readFileSync(join(dir, "als.meta.csv")), { columns: true });
     expect(meta.map((m) => [Number(m.row), Number(m.entity_id), m.external_key, m.artist, Number(m.plays)])).toEqual(
-      trackIds.map((id, i) => [i, id, `x-t${i}`, i < 3 ? "Alpha & Omega" : 'Béla "B" <Trio>', i + 1]));
+      trackIds.map((id, i) => [i, id, `x-t${i}`, i < 3 ? "Alpha & Omega" : 'Béla "B" <Trio>', i + 1]),
+    );
     expect(meta[1].name).toBe('Song, "1"');
     if (!numpy) {
-      const printed = execFileSync("python3", ["-c", "import numpy as np, json, sys; a = np.load(sys.argv[1]); print(json.dumps([str(a.dtype), list(a.shape), a.tolist()]))", out]).toString();
+      const printed = execFileSync("python3", [
+        "-c",
+        "import numpy as np, json, sys; a = np.load(sys.argv[1]); print(json.dumps([str(a.dtype), list(a.shape), a.tolist()]))",
+        out,
+      ]).toString();
       const [dtype, shape, rows] = JSON.parse(printed);
       expect([dtype, shape]).toEqual(["float32", [6, DIM]]);
       expect(rows.flat()).toEqual(Array.from(npy.data));
@@ -102,12 +129,17 @@ describe.each<Target>(["embedded", "postgres"])("exports on %s", (target) => {
     const file = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
     const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
     expect(rows.length).toBe(6);
-    expect(rows.map((r) => [r.entity_id, r.external_key, r.genre, r.plays, r.inherited])).toEqual(trackIds.map((id, i) => [id, `x-t${i}`, i < 3 ? "post-punk" : "jazz", i + 1, false]));
+    expect(rows.map((r) => [r.entity_id, r.external_key, r.genre, r.plays, r.inherited])).toEqual(
+      trackIds.map((id, i) => [id, `x-t${i}`, i < 3 ? "post-punk" : "jazz", i + 1, false]),
+    );
     expect(rows.map((r) => [r.f0, r.f1, r.f2, r.f3].map((v) => Math.fround(v as number)))).toEqual(trackIds.map((_, i) => trackVector(i).map(Math.fround)));
     const kv = parquetMetadata(file).key_value_metadata ?? [];
     expect(kv.find((e) => e.key === "deepcuts.model")?.value).toBe("als");
 
-    for (const [format, delimiter] of [["csv", ","], ["tsv", "\t"]] as const) {
+    for (const [format, delimiter] of [
+      ["csv", ","],
+      ["tsv", "\t"],
+    ] as const) {
       const out = join(dir, `als.${format}`);
       await exportVectors(t.db, { model: "als", entity: "TRACK", format, out });
       const table = parseCsv<Record<string, string>>(readFileSync(out), { columns: true, delimiter, quote: format === "csv" ? '"' : false });
@@ -115,12 +147,18 @@ describe.each<Target>(["embedded", "postgres"])("exports on %s", (target) => {
       expect(table.map((r) => [r.f0, r.f1, r.f2, r.f3].map(Number))).toEqual(trackIds.map((_, i) => trackVector(i).map(Math.fround)));
       expect(table[3].artist).toBe('Béla "B" <Trio>');
     }
-    await expect(exportVectors(t.db, { model: "als", entity: "USER", format: "csv", out: join(dir, "u.csv") })).rejects.toThrow("has no user vectors (it stores: track)");
+    await expect(exportVectors(t.db, { model: "als", entity: "USER", format: "csv", out: join(dir, "u.csv") })).rejects.toThrow(
+      "has no user vectors (it stores: track)",
+    );
     await expect(exportVectors(t.db, { model: "text", entity: "TRACK", format: "csv", out: join(dir, "t.csv") })).rejects.toThrow("no active text model");
   });
 
   it.skipIf(skip)("the similarity graph as GEXF and GraphML: well-formed, declared attributes, edges between real nodes, control characters gone", async () => {
-    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ["node", "edge", "attribute", "attvalue", "key", "data"].includes(name) });
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "",
+      isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ["node", "edge", "attribute", "attvalue", "key", "data"].includes(name),
+    });
     const gexfPath = join(dir, "tracks.gexf");
     const gexfResult = await exportGraph(t.db, { model: "COLLABORATIVE", entity: "TRACK", k: 2, minScore: 0.5, nodes: 100, format: "gexf", out: gexfPath });
     const gexfText = readFileSync(gexfPath, "utf8");

@@ -24,21 +24,23 @@ const K = 4;
  */
 function sparkFactorFile(rows: { id: number; features: number[] }[], options: { idType?: "INT32" | "DOUBLE"; featuresName?: string } = {}): Uint8Array {
   const featuresName = options.featuresName ?? "features";
-  return new Uint8Array(parquetWriteBuffer({
-    columnData: [
-      { name: "id", data: options.idType === "DOUBLE" ? Float64Array.from(rows, (r) => r.id) : Int32Array.from(rows, (r) => r.id) },
-      { name: featuresName, data: rows.map((r) => r.features) },
-    ],
-    schema: [
-      { name: "spark_schema", num_children: 2 },
-      { name: "id", type: options.idType ?? "INT32", repetition_type: "REQUIRED" },
-      { name: featuresName, repetition_type: "OPTIONAL", converted_type: "LIST", num_children: 1 },
-      { name: "list", repetition_type: "REPEATED", num_children: 1 },
-      { name: "element", type: "FLOAT", repetition_type: "REQUIRED" },
-    ],
-    codec: "SNAPPY",
-    createdBy: "parquet-mr version 1.13.1 (as Spark 3.5 writes it; here hyparquet-writer)",
-  }));
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: "id", data: options.idType === "DOUBLE" ? Float64Array.from(rows, (r) => r.id) : Int32Array.from(rows, (r) => r.id) },
+        { name: featuresName, data: rows.map((r) => r.features) },
+      ],
+      schema: [
+        { name: "spark_schema", num_children: 2 },
+        { name: "id", type: options.idType ?? "INT32", repetition_type: "REQUIRED" },
+        { name: featuresName, repetition_type: "OPTIONAL", converted_type: "LIST", num_children: 1 },
+        { name: "list", repetition_type: "REPEATED", num_children: 1 },
+        { name: "element", type: "FLOAT", repetition_type: "REQUIRED" },
+      ],
+      codec: "SNAPPY",
+      createdBy: "parquet-mr version 1.13.1 (as Spark 3.5 writes it; here hyparquet-writer)",
+    }),
+  );
 }
 
 describe.each<Target>(["embedded", "postgres"])("Spark bridge on %s", (target) => {
@@ -54,23 +56,48 @@ describe.each<Target>(["embedded", "postgres"])("Spark bridge on %s", (target) =
     if (skip) return;
     t = await createTestDatabase(target);
     await t.db.transaction(async (query) => {
-      const artists = await upsertArtists(query, [{ externalKey: "sp-a", name: "Alpha" }, { externalKey: "sp-b", name: "Beta" }]);
-      const trackIds = await upsertTracks(query, Array.from({ length: 4 }, (_, i) => ({
-        externalKey: `sp-t${i}`, title: `Track ${i}`, artistId: artists.get(i < 2 ? "sp-a" : "sp-b")!, durationMs: 180_000,
-      })));
+      const artists = await upsertArtists(query, [
+        { externalKey: "sp-a", name: "Alpha" },
+        { externalKey: "sp-b", name: "Beta" },
+      ]);
+      const trackIds = await upsertTracks(
+        query,
+        Array.from({ length: 4 }, (_, i) => ({
+          externalKey: `sp-t${i}`,
+          title: `Track ${i}`,
+          artistId: artists.get(i < 2 ? "sp-a" : "sp-b")!,
+          durationMs: 180_000,
+        })),
+      );
       tracks = Array.from({ length: 4 }, (_, i) => trackIds.get(`sp-t${i}`)!);
-      const userIds = await upsertUsers(query, [0, 1, 2].map((i) => ({ externalKey: `sp-u${i}`, name: `Listener ${i}` })));
+      const userIds = await upsertUsers(
+        query,
+        [0, 1, 2].map((i) => ({ externalKey: `sp-u${i}`, name: `Listener ${i}` })),
+      );
       users = [0, 1, 2].map((i) => userIds.get(`sp-u${i}`)!);
       let n = 0;
       const event = (user: number, kind: "STREAM" | "SAVE" | "SKIP" | "ARTIST_VISIT", track: number | null, artist?: number) => ({
-        userId: users[user], eventId: `sp-${n}`, kind, trackId: track === null ? null : tracks[track], artistId: artist, occurredAt: at(n++), msPlayed: kind === "STREAM" ? 180_000 : 0,
+        userId: users[user],
+        eventId: `sp-${n}`,
+        kind,
+        trackId: track === null ? null : tracks[track],
+        artistId: artist,
+        occurredAt: at(n++),
+        msPlayed: kind === "STREAM" ? 180_000 : 0,
       });
       await insertEvents(query, [
         // listener 0: track 0 streamed 3 times, track 1 only saved, artist A's page visited twice
-        event(0, "STREAM", 0), event(0, "STREAM", 0), event(0, "STREAM", 0), event(0, "SAVE", 1),
-        event(0, "ARTIST_VISIT", null, artists.get("sp-a")), event(0, "ARTIST_VISIT", null, artists.get("sp-a")),
+        event(0, "STREAM", 0),
+        event(0, "STREAM", 0),
+        event(0, "STREAM", 0),
+        event(0, "SAVE", 1),
+        event(0, "ARTIST_VISIT", null, artists.get("sp-a")),
+        event(0, "ARTIST_VISIT", null, artists.get("sp-a")),
         // listener 1: track 2 once, track 3 twice and saved
-        event(1, "STREAM", 2), event(1, "STREAM", 3), event(1, "STREAM", 3), event(1, "SAVE", 3),
+        event(1, "STREAM", 2),
+        event(1, "STREAM", 3),
+        event(1, "STREAM", 3),
+        event(1, "SAVE", 3),
         // listener 2: only a skip, no positive signal: no row
         event(2, "SKIP", 0),
       ]);
@@ -95,7 +122,14 @@ describe.each<Target>(["embedded", "postgres"])("Spark bridge on %s", (target) =
     const metadata = parquetMetadata(buffer);
     const schema = parquetSchema(metadata);
     expect(schema.children.map((c) => [c.element.name, c.element.type])).toEqual([
-      ["user", "INT32"], ["item", "INT32"], ["rating", "FLOAT"], ["streams", "INT32"], ["saves", "INT32"], ["visits", "INT32"], ["user_key", "BYTE_ARRAY"], ["item_key", "BYTE_ARRAY"],
+      ["user", "INT32"],
+      ["item", "INT32"],
+      ["rating", "FLOAT"],
+      ["streams", "INT32"],
+      ["saves", "INT32"],
+      ["visits", "INT32"],
+      ["user_key", "BYTE_ARRAY"],
+      ["item_key", "BYTE_ARRAY"],
     ]);
     expect(metadata.key_value_metadata?.find((kv) => kv.key === "deepcuts.level")?.value).toBe("track");
     const rows = await parquetReadObjects({ file: buffer });
@@ -147,26 +181,35 @@ describe.each<Target>(["embedded", "postgres"])("Spark bridge on %s", (target) =
   });
 
   // The embedded database is open in this process already (PGlite allows one opener): the CLI runs against PostgreSQL.
-  it.skipIf(skip || target === "embedded")(`deepcuts export interactions and import factors from the command line ${target === "embedded" ? "(on PostgreSQL only: this process holds the embedded database, which allows one opener)" : why}`, async () => {
-    const config = { ...appConfig({}), database: { databaseUrl: t.url, home: dir } };
-    const out: string[] = [];
-    const err: string[] = [];
-    const run = (argv: string[]) => main(argv, { config, out: (line) => out.push(line), err: (line) => err.push(line) });
-    const file = join(dir, "cli-interactions.parquet");
-    expect(await run(["export", "interactions", "--format", "parquet", "--out", file, "--quiet"])).toBe(0);
-    expect(out.pop()).toMatch(/wrote 4 listener x track interactions \(2 listeners, 4 tracks\)/);
-    expect((await parquetReadObjects({ file: new Uint8Array(readFileSync(file)).buffer })).length).toBe(4);
-    expect(await run(["export", "interactions", "--format", "csv"])).toBe(2);
-    expect(err.pop()).toMatch(/--format must be one of parquet, got 'csv'/);
-    expect(await run(["import", "factors", "--users", join(dir, "userFactors")])).toBe(2);
-    expect(err.pop()).toMatch(/import factors needs --items/);
-    expect(await run(["import", "factors", "--users", join(dir, "userFactors"), "--items", join(dir, "itemFactors.parquet"), "--quiet", "--json"])).toBe(0);
-    expect(JSON.parse(out.pop()!)).toMatchObject({ created: false, active: true, users: 3, items: 4, factors: K });
-    const nan = join(dir, "cli-nan.parquet");
-    writeFileSync(nan, sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }, { id: users[1], features: [1, NaN, 3, 4] }]));
-    expect(await run(["import", "factors", "--users", nan, "--items", join(dir, "itemFactors.parquet"), "--quiet"])).toBe(1);
-    expect(err.pop()).toMatch(/cli-nan\.parquet: row 2, column features: element 1 is NaN/);
-  });
+  it.skipIf(skip || target === "embedded")(
+    `deepcuts export interactions and import factors from the command line ${target === "embedded" ? "(on PostgreSQL only: this process holds the embedded database, which allows one opener)" : why}`,
+    async () => {
+      const config = { ...appConfig({}), database: { databaseUrl: t.url, home: dir } };
+      const out: string[] = [];
+      const err: string[] = [];
+      const run = (argv: string[]) => main(argv, { config, out: (line) => out.push(line), err: (line) => err.push(line) });
+      const file = join(dir, "cli-interactions.parquet");
+      expect(await run(["export", "interactions", "--format", "parquet", "--out", file, "--quiet"])).toBe(0);
+      expect(out.pop()).toMatch(/wrote 4 listener x track interactions \(2 listeners, 4 tracks\)/);
+      expect((await parquetReadObjects({ file: new Uint8Array(readFileSync(file)).buffer })).length).toBe(4);
+      expect(await run(["export", "interactions", "--format", "csv"])).toBe(2);
+      expect(err.pop()).toMatch(/--format must be one of parquet, got 'csv'/);
+      expect(await run(["import", "factors", "--users", join(dir, "userFactors")])).toBe(2);
+      expect(err.pop()).toMatch(/import factors needs --items/);
+      expect(await run(["import", "factors", "--users", join(dir, "userFactors"), "--items", join(dir, "itemFactors.parquet"), "--quiet", "--json"])).toBe(0);
+      expect(JSON.parse(out.pop()!)).toMatchObject({ created: false, active: true, users: 3, items: 4, factors: K });
+      const nan = join(dir, "cli-nan.parquet");
+      writeFileSync(
+        nan,
+        sparkFactorFile([
+          { id: users[0], features: [1, 2, 3, 4] },
+          { id: users[1], features: [1, NaN, 3, 4] },
+        ]),
+      );
+      expect(await run(["import", "factors", "--users", nan, "--items", join(dir, "itemFactors.parquet"), "--quiet"])).toBe(1);
+      expect(err.pop()).toMatch(/cli-nan\.parquet: row 2, column features: element 1 is NaN/);
+    },
+  );
 
   it.skipIf(skip)(`rejects bad factor files naming file, row and column, storing nothing ${why}`, async () => {
     const good = join(dir, "good-items.parquet");
@@ -177,13 +220,65 @@ describe.each<Target>(["embedded", "postgres"])("Spark bridge on %s", (target) =
       return path;
     };
     const cases: [string, string, RegExp][] = [
-      [bad("nan.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }, { id: users[1], features: [1, NaN, 3, 4] }])), good, /nan\.parquet: row 2, column features: element 1 is NaN/],
-      [bad("ragged.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }, { id: users[1], features: [1, 2, 3] }])), good, /ragged\.parquet: row 2, column features: has 3 factors, the rows before it 4/],
-      [bad("narrow.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3] }])), good, /good-items\.parquet: column features: items have 4 factors but the users .* have 3/],
-      [bad("stranger.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }, { id: 987654, features: [1, 2, 3, 4] }])), good, /stranger\.parquet: row 2, column id: no listener has id 987654/],
-      [bad("twice.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }, { id: users[0], features: [1, 2, 3, 4] }])), good, /twice\.parquet: row 2, column id: id \d+ appears twice \(first at .*twice\.parquet row 1\)/],
-      [bad("double-id.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }], { idType: "DOUBLE" })), good, /double-id\.parquet: column id: must be an integer column \(INT32 or INT64\), got DOUBLE/],
-      [bad("no-features.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }], { featuresName: "vector" })), good, /no-features\.parquet: no column 'features' \(columns: id, vector\)/],
+      [
+        bad(
+          "nan.parquet",
+          sparkFactorFile([
+            { id: users[0], features: [1, 2, 3, 4] },
+            { id: users[1], features: [1, NaN, 3, 4] },
+          ]),
+        ),
+        good,
+        /nan\.parquet: row 2, column features: element 1 is NaN/,
+      ],
+      [
+        bad(
+          "ragged.parquet",
+          sparkFactorFile([
+            { id: users[0], features: [1, 2, 3, 4] },
+            { id: users[1], features: [1, 2, 3] },
+          ]),
+        ),
+        good,
+        /ragged\.parquet: row 2, column features: has 3 factors, the rows before it 4/,
+      ],
+      [
+        bad("narrow.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3] }])),
+        good,
+        /good-items\.parquet: column features: items have 4 factors but the users .* have 3/,
+      ],
+      [
+        bad(
+          "stranger.parquet",
+          sparkFactorFile([
+            { id: users[0], features: [1, 2, 3, 4] },
+            { id: 987654, features: [1, 2, 3, 4] },
+          ]),
+        ),
+        good,
+        /stranger\.parquet: row 2, column id: no listener has id 987654/,
+      ],
+      [
+        bad(
+          "twice.parquet",
+          sparkFactorFile([
+            { id: users[0], features: [1, 2, 3, 4] },
+            { id: users[0], features: [1, 2, 3, 4] },
+          ]),
+        ),
+        good,
+        /twice\.parquet: row 2, column id: id \d+ appears twice \(first at .*twice\.parquet row 1\)/,
+      ],
+      [
+        bad("double-id.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }], { idType: "DOUBLE" })),
+        good,
+        /double-id\.parquet: column id: must be an integer column \(INT32 or INT64\), got DOUBLE/,
+      ],
+      [
+        bad("no-features.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }], { featuresName: "vector" })),
+        good,
+        /no-features\.parquet: no column 'features' \(columns: id, vector\)/,
+      ],
       [bad("not-parquet.parquet", "user,item\n1,2\n"), good, /not-parquet\.parquet: not a readable Parquet file/],
       [join(dir, "absent.parquet"), good, /absent\.parquet: does not exist/],
     ];
@@ -193,11 +288,15 @@ describe.each<Target>(["embedded", "postgres"])("Spark bridge on %s", (target) =
     }
     // Rows are read in slices of 65,536: a bad row in the second slice is named by its row in the file.
     const many = Array.from({ length: 70_000 }, (_, i) => ({ id: i + 1, features: i === 69_999 ? [1, Infinity, 3, 4] : [1, 2, 3, 4] }));
-    await expect(importFactors(t.db, { users: bad("long.parquet", sparkFactorFile(many)), items: good })).rejects.toThrow(/long\.parquet: row 70000, column features: element 1 is Infinity/);
+    await expect(importFactors(t.db, { users: bad("long.parquet", sparkFactorFile(many)), items: good })).rejects.toThrow(
+      /long\.parquet: row 70000, column features: element 1 is Infinity/,
+    );
     // An unknown track id in the items file is named too.
     const strangeItems = bad("strange-items.parquet", sparkFactorFile([...tracks, 555555].map((id) => ({ id, features: [1, 2, 3, 4] }))));
     const okUsers = bad("ok-users.parquet", sparkFactorFile([{ id: users[0], features: [1, 2, 3, 4] }]));
-    await expect(importFactors(t.db, { users: okUsers, items: strangeItems })).rejects.toThrow(/strange-items\.parquet: row 5, column id: no track has id 555555/);
+    await expect(importFactors(t.db, { users: okUsers, items: strangeItems })).rejects.toThrow(
+      /strange-items\.parquet: row 5, column id: no track has id 555555/,
+    );
     expect(await counts()).toEqual(before);
   });
 });

@@ -10,10 +10,15 @@ import { createTestDatabase } from "../support/databases.ts";
 // database evaluation writing its factors.
 const dir = mkdtempSync(join(tmpdir(), "deepcuts-history-cli-"));
 let home: string;
-const songs = Array.from({ length: 12 }, (_, i) => ({ artist: `CLI Artist ${i % 4}`, title: `CLI Song ${i}`, uri: `spotify:track:${String(i).padStart(2, "0")}bBcCdDeEfFgGhHiIjJkK` }));
+const songs = Array.from({ length: 12 }, (_, i) => ({
+  artist: `CLI Artist ${i % 4}`,
+  title: `CLI Song ${i}`,
+  uri: `spotify:track:${String(i).padStart(2, "0")}bBcCdDeEfFgGhHiIjJkK`,
+}));
 
 async function run(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const config = { ...appConfig(), database: { databaseUrl: null, home } };
   const code = await main(argv, { config, out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, out: out.join("\n"), err: err.join("\n") };
@@ -33,16 +38,37 @@ describe("deepcuts import spotify|listenbrainz|lastfm-scrobbles, export, eval --
     const download = join(dir, "Spotify Extended Streaming History");
     mkdirSync(download);
     const plays = (offset: number) => Array.from({ length: 40 }, (_, n) => songs[(offset + (n % 8)) % 12]);
-    writeFileSync(join(download, "Streaming_History_Audio_2026_0.json"), JSON.stringify(plays(0).map((s, n) => ({
-      ts: new Date(Date.UTC(2026, 8, 1, 0, n * 5)).toISOString().replace(".000", ""), ms_played: 150_000, master_metadata_track_name: s.title,
-      master_metadata_album_artist_name: s.artist, master_metadata_album_album_name: null, spotify_track_uri: s.uri, skipped: false, incognito_mode: false,
-    }))));
+    writeFileSync(
+      join(download, "Streaming_History_Audio_2026_0.json"),
+      JSON.stringify(
+        plays(0).map((s, n) => ({
+          ts: new Date(Date.UTC(2026, 8, 1, 0, n * 5)).toISOString().replace(".000", ""),
+          ms_played: 150_000,
+          master_metadata_track_name: s.title,
+          master_metadata_album_artist_name: s.artist,
+          master_metadata_album_album_name: null,
+          spotify_track_uri: s.uri,
+          skipped: false,
+          incognito_mode: false,
+        })),
+      ),
+    );
     writeFileSync(join(download, "Streaming_History_Video_2026.json"), "[]");
     writeFileSync(join(download, "ReadMeFirst.pdf"), "");
     const listens = join(dir, "listens.jsonl");
-    writeFileSync(listens, plays(3).map((s, n) => JSON.stringify({ listened_at: 1_790_000_000 + n * 300, track_metadata: { artist_name: s.artist, track_name: s.title } })).join("\n"));
+    writeFileSync(
+      listens,
+      plays(3)
+        .map((s, n) => JSON.stringify({ listened_at: 1_790_000_000 + n * 300, track_metadata: { artist_name: s.artist, track_name: s.title } }))
+        .join("\n"),
+    );
     const scrobbles = join(dir, "scrobbles.csv");
-    writeFileSync(scrobbles, plays(6).map((s, n) => `${s.artist},,${s.title},${String(1 + (n % 28)).padStart(2, "0")} Aug 2026 ${String(n % 24).padStart(2, "0")}:00`).join("\n"));
+    writeFileSync(
+      scrobbles,
+      plays(6)
+        .map((s, n) => `${s.artist},,${s.title},${String(1 + (n % 28)).padStart(2, "0")} Aug 2026 ${String(n % 24).padStart(2, "0")}:00`)
+        .join("\n"),
+    );
 
     const missingUser = await run("import", "spotify", download);
     expect(missingUser.code).toBe(2);
@@ -73,7 +99,21 @@ describe("deepcuts import spotify|listenbrainz|lastfm-scrobbles, export, eval --
     expect((await run("export", "vectors", "--model", "als", "--format", "xlsx")).code).toBe(2);
 
     const factors = join(dir, "factors");
-    const evaluated = await run("eval", "--dataset", "db", "--model", "als", "--factors", "4", "--iterations", "3", "--factors-out", factors, "--json", "--quiet");
+    const evaluated = await run(
+      "eval",
+      "--dataset",
+      "db",
+      "--model",
+      "als",
+      "--factors",
+      "4",
+      "--iterations",
+      "3",
+      "--factors-out",
+      factors,
+      "--json",
+      "--quiet",
+    );
     expect(evaluated.err).toBe("");
     for (const name of ["users.csv", "items.csv", "als.user_factors.csv", "als.item_factors.csv"]) expect(existsSync(join(factors, name))).toBe(true);
     const userFactors = readFileSync(join(factors, "als.user_factors.csv"), "utf8").trim().split("\n");

@@ -38,19 +38,22 @@ describe.each<Target>(["embedded", "postgres"])("imports on %s", (target) => {
     await t?.drop();
   });
 
-  it.skipIf(skip || !lastfm.path)(`imports Last.fm 2K: 1,892 users, 17,632 artists, 92,834 play counts; twice changes nothing ${lastfm.reason} ${skip ? skipPostgres : ""}`, async () => {
-    const report = await importLastfm(t.db, lastfm.path!);
-    expect(report.created).toMatchObject({ users: 1892, artists: 17632, playCounts: 92834 });
-    const counts = await t.db.query<{ users: number; artists: number; plays: number; total: number }>(
-      `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM artists)::int AS artists,
+  it.skipIf(skip || !lastfm.path)(
+    `imports Last.fm 2K: 1,892 users, 17,632 artists, 92,834 play counts; twice changes nothing ${lastfm.reason} ${skip ? skipPostgres : ""}`,
+    async () => {
+      const report = await importLastfm(t.db, lastfm.path!);
+      expect(report.created).toMatchObject({ users: 1892, artists: 17632, playCounts: 92834 });
+      const counts = await t.db.query<{ users: number; artists: number; plays: number; total: number }>(
+        `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM artists)::int AS artists,
               (SELECT count(*) FROM user_artist_stats WHERE plays > 0)::int AS plays, (SELECT sum(plays)::float8 FROM user_artist_stats) AS total`,
-    );
-    expect(counts[0]).toMatchObject({ users: 1892, artists: 17632, plays: 92834 });
-    const before = await tableCounts(t);
-    const again = await importLastfm(t.db, lastfm.path!);
-    expect(again.created).toEqual({ users: 0, artists: 0, playCounts: 0, tagDocuments: 0 });
-    expect(await tableCounts(t)).toEqual(before);
-  });
+      );
+      expect(counts[0]).toMatchObject({ users: 1892, artists: 17632, plays: 92834 });
+      const before = await tableCounts(t);
+      const again = await importLastfm(t.db, lastfm.path!);
+      expect(again.created).toEqual({ users: 0, artists: 0, playCounts: 0, tagDocuments: 0 });
+      expect(await tableCounts(t)).toEqual(before);
+    },
+  );
 
   it.skipIf(skip)("rejects a malformed Last.fm folder with file and line, writing nothing", async () => {
     const bad = mkdtempSync(join(tmpdir(), "lastfm-bad-"));
@@ -62,13 +65,16 @@ describe.each<Target>(["embedded", "postgres"])("imports on %s", (target) => {
   });
 
   it.skipIf(skip)("imports a CSV of events once, however often it runs, and rejects a bad row with its line", async () => {
-    const csv = file(`events-${target}.csv`, [
-      "event_id,user,time_zone,track,track_title,artist,kind,occurred_at,ms_played",
-      "e1,csv-ann,Europe/Paris,csv-t1,First Song,csv-artist-a,stream,2026-11-01T10:00:00Z,180000",
-      "e2,csv-ann,Europe/Paris,csv-t1,First Song,csv-artist-a,stream,2026-11-02T10:00:00Z,170000",
-      "e3,csv-ann,Europe/Paris,csv-t2,\"Second, with comma\",csv-artist-b,save,2026-11-02T11:00:00Z,",
-      "e4,csv-bob,UTC,,,csv-artist-a,artist_visit,2026-11-03T09:00:00Z,",
-    ].join("\n"));
+    const csv = file(
+      `events-${target}.csv`,
+      [
+        "event_id,user,time_zone,track,track_title,artist,kind,occurred_at,ms_played",
+        "e1,csv-ann,Europe/Paris,csv-t1,First Song,csv-artist-a,stream,2026-11-01T10:00:00Z,180000",
+        "e2,csv-ann,Europe/Paris,csv-t1,First Song,csv-artist-a,stream,2026-11-02T10:00:00Z,170000",
+        'e3,csv-ann,Europe/Paris,csv-t2,"Second, with comma",csv-artist-b,save,2026-11-02T11:00:00Z,',
+        "e4,csv-bob,UTC,,,csv-artist-a,artist_visit,2026-11-03T09:00:00Z,",
+      ].join("\n"),
+    );
     const before = await tableCounts(t);
     const first = await importEventsCsv(t.db, csv);
     expect(first.created).toEqual({ artists: 2, tracks: 2, events: 4 });
@@ -84,35 +90,54 @@ describe.each<Target>(["embedded", "postgres"])("imports on %s", (target) => {
     );
     expect(visits[0].visits).toBe(1);
 
-    const bad = file(`bad-${target}.csv`, [
-      "event_id,user,track,artist,kind,occurred_at",
-      "x1,csv-carl,csv-t9,csv-artist-c,stream,2026-11-01T10:00:00Z",
-      "x2,csv-carl,csv-t9,csv-artist-c,stream,yesterday",
-    ].join("\n"));
+    const bad = file(
+      `bad-${target}.csv`,
+      [
+        "event_id,user,track,artist,kind,occurred_at",
+        "x1,csv-carl,csv-t9,csv-artist-c,stream,2026-11-01T10:00:00Z",
+        "x2,csv-carl,csv-t9,csv-artist-c,stream,yesterday",
+      ].join("\n"),
+    );
     await expect(importEventsCsv(t.db, bad)).rejects.toThrow("3: occurred_at: must be an ISO 8601 date-time with a zone");
     // The shared instant rule: no impossible calendar dates, nothing before 2000, nothing days ahead.
-    for (const [when, problem] of [["2026-02-30T00:00:00Z", "is not a calendar date"], ["0001-01-01T00:00:00Z", "must be on or after 2000-01-01"], ["2999-01-01T00:00:00Z", "must be no later than a day from now"]]) {
-      const impossible = file(`impossible-${target}.csv`, ["event_id,user,track,artist,kind,occurred_at", `y1,csv-dan,csv-t9,csv-artist-c,stream,${when}`].join("\n"));
+    for (const [when, problem] of [
+      ["2026-02-30T00:00:00Z", "is not a calendar date"],
+      ["0001-01-01T00:00:00Z", "must be on or after 2000-01-01"],
+      ["2999-01-01T00:00:00Z", "must be no later than a day from now"],
+    ]) {
+      const impossible = file(
+        `impossible-${target}.csv`,
+        ["event_id,user,track,artist,kind,occurred_at", `y1,csv-dan,csv-t9,csv-artist-c,stream,${when}`].join("\n"),
+      );
       await expect(importEventsCsv(t.db, impossible)).rejects.toThrow(`2: occurred_at: ${problem}`);
     }
-    const control = file(`control-${target}.csv`, ["event_id,user,track,artist,kind,occurred_at", "y2,csv-\u0000dan,csv-t9,csv-artist-c,stream,2026-11-01T10:00:00Z"].join("\n"));
+    const control = file(
+      `control-${target}.csv`,
+      ["event_id,user,track,artist,kind,occurred_at", "y2,csv-\u0000dan,csv-t9,csv-artist-c,stream,2026-11-01T10:00:00Z"].join("\n"),
+    );
     await expect(importEventsCsv(t.db, control)).rejects.toThrow("2: user: must not contain control characters");
     expect(await tableCounts(t)).toEqual(after);
   });
 
   it.skipIf(skip)("imports JSON-lines texts, naming the line of an unknown entity and writing nothing then", async () => {
-    const good = file(`texts-${target}.jsonl`, [
-      JSON.stringify({ entity: "artist", key: "csv-artist-a", source: "review", text: "Driving synth bass and smoky vocals." }),
-      JSON.stringify({ entity: "track", key: "csv-t1", text: "A late-night anthem." }),
-    ].join("\n"));
+    const good = file(
+      `texts-${target}.jsonl`,
+      [
+        JSON.stringify({ entity: "artist", key: "csv-artist-a", source: "review", text: "Driving synth bass and smoky vocals." }),
+        JSON.stringify({ entity: "track", key: "csv-t1", text: "A late-night anthem." }),
+      ].join("\n"),
+    );
     expect((await importTextsJsonl(t.db, good)).created.documents).toBe(2);
     expect((await importTextsJsonl(t.db, good)).created.documents).toBe(0);
     const before = await tableCounts(t);
-    const bad = file(`texts-bad-${target}.jsonl`, [
-      JSON.stringify({ entity: "artist", key: "csv-artist-b", text: "Fine." }),
-      "",
-      JSON.stringify({ entity: "artist", key: "nobody", text: "Unknown." }),
-    ].join("\n"));
+    const bad = file(
+      `texts-bad-${target}.jsonl`,
+      [
+        JSON.stringify({ entity: "artist", key: "csv-artist-b", text: "Fine." }),
+        "",
+        JSON.stringify({ entity: "artist", key: "nobody", text: "Unknown." }),
+      ].join("\n"),
+    );
     await expect(importTextsJsonl(t.db, bad)).rejects.toThrow("3: unknown artist 'nobody'");
     const broken = file(`texts-broken-${target}.jsonl`, '{"entity": "artist", "key": "csv-artist-b", "text": "ok"}\n{"entity": ');
     await expect(importTextsJsonl(t.db, broken)).rejects.toThrow(/:2: not valid JSON/);
@@ -128,11 +153,21 @@ describe.each<Target>(["embedded", "postgres"])("imports on %s", (target) => {
     });
     const [{ id: userId }] = await t.db.query<{ id: number }>(`SELECT id FROM users WHERE external_key = 'retry-user'`);
     const [{ id: trackId }] = await t.db.query<{ id: number }>(`SELECT id FROM tracks WHERE external_key = 'retry-track'`);
-    const batch = Array.from({ length: 50 }, (_, i) => ({ userId, eventId: `r${i}`, kind: "STREAM" as const, trackId, occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)), msPlayed: 1000 }));
+    const batch = Array.from({ length: 50 }, (_, i) => ({
+      userId,
+      eventId: `r${i}`,
+      kind: "STREAM" as const,
+      trackId,
+      occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
+      msPlayed: 1000,
+    }));
     const results = await Promise.all([insertEvents(t.db.query, batch), insertEvents(t.db.query, batch), insertEvents(t.db.query, [...batch, ...batch])]);
     expect(results.reduce((a, b) => a + b, 0)).toBe(50);
     expect(await insertEvents(t.db.query, batch)).toBe(0);
-    const [stat] = await t.db.query<{ streams: number; ms: number }>(`SELECT streams, ms_played::int AS ms FROM user_track_stats WHERE user_id = $1 AND track_id = $2`, [userId, trackId]);
+    const [stat] = await t.db.query<{ streams: number; ms: number }>(
+      `SELECT streams, ms_played::int AS ms FROM user_track_stats WHERE user_id = $1 AND track_id = $2`,
+      [userId, trackId],
+    );
     expect(stat).toEqual({ streams: 50, ms: 50_000 });
   });
 });

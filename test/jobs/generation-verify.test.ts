@@ -75,7 +75,12 @@ describe("a weekly-generation run is verified before it is declared done (embedd
     );
     expect(shards.map((s) => s.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
     // Only the second shard ran twice, and its second pass made exactly the three that were missing.
-    expect(shards.map((s) => [s.attempts, s.rechecked ?? false])).toEqual([[1, false], [2, true], [1, false], [1, false]]);
+    expect(shards.map((s) => [s.attempts, s.rechecked ?? false])).toEqual([
+      [1, false],
+      [2, true],
+      [1, false],
+      [1, false],
+    ]);
     expect(shards[1].made).toBe(3);
     const [{ doubled }] = await t.db.query<{ doubled: number }>(
       `SELECT count(*)::int AS doubled FROM (SELECT user_id FROM weekly_playlists GROUP BY user_id, week_start HAVING count(*) > 1) d`,

@@ -142,7 +142,11 @@ describe.each<Target>(["embedded", "postgres"])("listening-history imports as jo
         ].join("\n"),
       );
       const before = await t.db.query(`SELECT count(*)::int AS n FROM listening_events`);
-      const failed = await finished(t, (await startImport(t.db, "listenbrainz", broken, { externalKey: "job-listener" })).id, (j) => ["FAILED", "DEAD_LETTER", "QUEUED"].includes(j.status) && j.error !== null);
+      const failed = await finished(
+        t,
+        (await startImport(t.db, "listenbrainz", broken, { externalKey: "job-listener" })).id,
+        (j) => ["FAILED", "DEAD_LETTER", "QUEUED"].includes(j.status) && j.error !== null,
+      );
       expect(failed.error).toMatch(new RegExp(`broken-${target}\\.jsonl:2: listened_at`));
       expect(await t.db.query(`SELECT count(*)::int AS n FROM listening_events`)).toEqual(before);
       // It would fail the same way on each retry: it ends FAILED after its first attempt, not retried.

@@ -38,7 +38,14 @@ async function startServer(home: string): Promise<Server> {
   return { child, exited, log: () => log };
 }
 
-interface Row { id: number; status: string; owner: string | null; message: string; done: number; total: number }
+interface Row {
+  id: number;
+  status: string;
+  owner: string | null;
+  message: string;
+  done: number;
+  total: number;
+}
 
 const STEPS: { name: string; signal: NodeJS.Signals; when: (job: Row) => boolean }[] = [
   { name: "during the demo clips", signal: "SIGKILL", when: (j) => j.message.startsWith("demo audio:") && j.done > 0 },
@@ -65,7 +72,9 @@ describe("job reconciliation after the server stops mid-job (embedded)", () => {
           const deadline = Date.now() + 120_000;
           let caught: Row | undefined;
           while (!caught && Date.now() < deadline) {
-            const rows = await db.query<Row>(`SELECT id, status::text AS status, owner, message, done, total FROM jobs WHERE kind = 'ANALYZE' AND status = 'RUNNING'`);
+            const rows = await db.query<Row>(
+              `SELECT id, status::text AS status, owner, message, done, total FROM jobs WHERE kind = 'ANALYZE' AND status = 'RUNNING'`,
+            );
             caught = rows.find(step.when);
             if (!caught) await sleep(20);
           }
@@ -88,9 +97,13 @@ describe("job reconciliation after the server stops mid-job (embedded)", () => {
         let open = 1;
         while (open > 0 && Date.now() < deadline) {
           await sleep(500);
-          [{ open }] = await db.query<{ open: number }>(`SELECT count(*)::int AS open FROM jobs WHERE kind = 'ANALYZE' AND status IN ('QUEUED', 'RUNNING', 'INTERRUPTED')`);
+          [{ open }] = await db.query<{ open: number }>(
+            `SELECT count(*)::int AS open FROM jobs WHERE kind = 'ANALYZE' AND status IN ('QUEUED', 'RUNNING', 'INTERRUPTED')`,
+          );
         }
-        const jobs = await db.query<{ status: string; attempts: number }>(`SELECT status::text AS status, attempts FROM jobs WHERE kind = 'ANALYZE' ORDER BY id`);
+        const jobs = await db.query<{ status: string; attempts: number }>(
+          `SELECT status::text AS status, attempts FROM jobs WHERE kind = 'ANALYZE' ORDER BY id`,
+        );
         expect(jobs.some((j) => j.status === "SUCCEEDED")).toBe(true);
         expect(jobs.every((j) => j.status !== "RUNNING")).toBe(true);
         const [{ analysed }] = await db.query<{ analysed: number }>(`SELECT count(*)::int AS analysed FROM audio_analyses WHERE status = 'OK'`);

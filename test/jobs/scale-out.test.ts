@@ -81,7 +81,13 @@ describe.skipIf(skip !== null)(`sharded weekly generation on worker processes ($
     const made = await week(now);
     if (made.playlists !== listeners) {
       // What each shard says it did, and where the missing listeners' playlists went, for the log.
-      console.log(JSON.stringify(await t.db.query(`SELECT id, status::text, attempts, owner, params, result, message, done, total FROM jobs WHERE parent_id = $1 ORDER BY id`, [run.id])));
+      console.log(
+        JSON.stringify(
+          await t.db.query(`SELECT id, status::text, attempts, owner, params, result, message, done, total FROM jobs WHERE parent_id = $1 ORDER BY id`, [
+            run.id,
+          ]),
+        ),
+      );
       console.log(JSON.stringify(await t.db.query(`SELECT week_start::text, count(*)::int FROM weekly_playlists GROUP BY 1`)));
       console.log(`killed shard ${killedShard} of ${victim!.owner}`);
     }

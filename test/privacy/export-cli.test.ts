@@ -17,7 +17,8 @@ let home: string;
 const EVENTS_PER_LISTENER = 30;
 
 async function run(...argv: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const config = { ...appConfig(), database: { databaseUrl: null, home } };
   const code = await main(argv, { config, out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, out: out.join("\n"), err: err.join("\n") };
@@ -40,13 +41,30 @@ async function withDb<T>(work: (db: Awaited<ReturnType<typeof openEmbedded>>) =>
 beforeAll(async () => {
   const t = await createTestDatabase("embedded");
   const q = t.db.query;
-  const users = await upsertUsers(q, [0, 1, 2].map((i) => ({ externalKey: `cli-u${i}`, name: `CLI listener ${i}` })));
-  const artists = await upsertArtists(q, [0, 1, 2].map((i) => ({ externalKey: `cli-a${i}`, name: `CLI Artist ${i}` })));
-  const tracks = await upsertTracks(q, Array.from({ length: 12 }, (_, i) => ({ externalKey: `cli-t${i}`, title: `CLI Song ${i}`, artistId: artists.get(`cli-a${i % 3}`)!, durationMs: 200_000 })));
+  const users = await upsertUsers(
+    q,
+    [0, 1, 2].map((i) => ({ externalKey: `cli-u${i}`, name: `CLI listener ${i}` })),
+  );
+  const artists = await upsertArtists(
+    q,
+    [0, 1, 2].map((i) => ({ externalKey: `cli-a${i}`, name: `CLI Artist ${i}` })),
+  );
+  const tracks = await upsertTracks(
+    q,
+    Array.from({ length: 12 }, (_, i) => ({ externalKey: `cli-t${i}`, title: `CLI Song ${i}`, artistId: artists.get(`cli-a${i % 3}`)!, durationMs: 200_000 })),
+  );
   for (const u of [0, 1, 2]) {
-    await recordEventBatch(t.db, users.get(`cli-u${u}`)!, Array.from({ length: EVENTS_PER_LISTENER }, (_, n) => ({
-      eventId: `cli-${u}-${n}`, kind: "STREAM" as const, trackId: tracks.get(`cli-t${(u * 4 + (n % 6)) % 12}`)!, occurredAt: new Date(Date.now() - (n + 1) * 60_000), msPlayed: 180_000,
-    })));
+    await recordEventBatch(
+      t.db,
+      users.get(`cli-u${u}`)!,
+      Array.from({ length: EVENTS_PER_LISTENER }, (_, n) => ({
+        eventId: `cli-${u}-${n}`,
+        kind: "STREAM" as const,
+        trackId: tracks.get(`cli-t${(u * 4 + (n % 6)) % 12}`)!,
+        occurredAt: new Date(Date.now() - (n + 1) * 60_000),
+        msPlayed: 180_000,
+      })),
+    );
   }
   await t.db.close();
   home = t.home!;
@@ -62,7 +80,12 @@ describe("deepcuts export listener, delete listener", () => {
     const file = join(dir, "u0.json");
     const byKey = await run("export", "listener", "--user", "cli-u0", "--out", file, "--quiet", "--json");
     expect(byKey.code, byKey.err).toBe(0);
-    const archive = JSON.parse(readFileSync(file, "utf8")) as { listener: { id: number; external_key: string }; events: { event_id: string }[]; vectors: unknown[]; counts: Record<string, number> };
+    const archive = JSON.parse(readFileSync(file, "utf8")) as {
+      listener: { id: number; external_key: string };
+      events: { event_id: string }[];
+      vectors: unknown[];
+      counts: Record<string, number>;
+    };
     expect(archive.listener.external_key).toBe("cli-u0");
     expect(archive.events.map((e) => e.event_id).sort()).toEqual(Array.from({ length: EVENTS_PER_LISTENER }, (_, n) => `cli-0-${n}`).sort());
     expect(archive.counts.listening_events).toBe(EVENTS_PER_LISTENER);
@@ -95,7 +118,10 @@ describe("deepcuts export listener, delete listener", () => {
       const versions = await db.query<{ id: number; artifact: Uint8Array }>(`SELECT id, artifact FROM model_versions WHERE kind = 'ALS' ORDER BY id`);
       expect(versions).toHaveLength(2);
       for (const v of versions) {
-        const users = await db.query<{ entity_id: number }>(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER' ORDER BY entity_id`, [v.id]);
+        const users = await db.query<{ entity_id: number }>(
+          `SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER' ORDER BY entity_id`,
+          [v.id],
+        );
         expect(users.map((r) => r.entity_id)).not.toContain(deleted);
         expect(users).toHaveLength(2);
         // The saved model has exactly one row per remaining listener, the first version's trimmed by the deletion.

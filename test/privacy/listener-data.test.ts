@@ -49,24 +49,51 @@ async function seedListenerData(w: ApiWorld): Promise<void> {
   const at = (i: number) => new Date(Date.now() - (i + 1) * 3600_000);
   // Listener 0: 23 events of every kind (a not-for-me track and artist among them); listener 1: 6.
   const kinds = ["STREAM", "STREAM", "SAVE", "SKIP", "ARTIST_VISIT"] as const;
-  await recordEventBatch(w.t.db, w.userIds[0], Array.from({ length: 20 }, (_, i) => ({
-    eventId: `u0-e${i}`, kind: kinds[i % 5], trackId: kinds[i % 5] === "ARTIST_VISIT" ? null : w.trackIds[i], artistId: kinds[i % 5] === "ARTIST_VISIT" ? w.artistIds[i % 4] : null,
-    occurredAt: at(i), msPlayed: kinds[i % 5] === "STREAM" ? 200_000 : null,
-  })));
+  await recordEventBatch(
+    w.t.db,
+    w.userIds[0],
+    Array.from({ length: 20 }, (_, i) => ({
+      eventId: `u0-e${i}`,
+      kind: kinds[i % 5],
+      trackId: kinds[i % 5] === "ARTIST_VISIT" ? null : w.trackIds[i],
+      artistId: kinds[i % 5] === "ARTIST_VISIT" ? w.artistIds[i % 4] : null,
+      occurredAt: at(i),
+      msPlayed: kinds[i % 5] === "STREAM" ? 200_000 : null,
+    })),
+  );
   await recordEventBatch(w.t.db, w.userIds[0], [
     { eventId: "u0-hide-track", kind: "DISLIKE", trackId: w.trackIds[50], occurredAt: at(30) },
     { eventId: "u0-hide-artist", kind: "DISLIKE", artistId: w.artistIds[3], occurredAt: at(31) },
     { eventId: "u0-last", kind: "STREAM", trackId: w.trackIds[51], occurredAt: at(32), msPlayed: 100_000 },
   ]);
   for (const u of [1, 2, 3]) {
-    await recordEventBatch(w.t.db, w.userIds[u], Array.from({ length: 6 }, (_, i) => ({ eventId: `u${u}-e${i}`, kind: "STREAM" as const, trackId: w.trackIds[u * 10 + i], occurredAt: at(i), msPlayed: 200_000 })));
+    await recordEventBatch(
+      w.t.db,
+      w.userIds[u],
+      Array.from({ length: 6 }, (_, i) => ({
+        eventId: `u${u}-e${i}`,
+        kind: "STREAM" as const,
+        trackId: w.trackIds[u * 10 + i],
+        occurredAt: at(i),
+        msPlayed: 200_000,
+      })),
+    );
   }
-  await q(`INSERT INTO user_seed_artists (user_id, artist_id) VALUES ($1, $2), ($1, $3), ($4, $2)`, [w.userIds[0], w.artistIds[0], w.artistIds[1], w.userIds[1]]);
+  await q(`INSERT INTO user_seed_artists (user_id, artist_id) VALUES ($1, $2), ($1, $3), ($4, $2)`, [
+    w.userIds[0],
+    w.artistIds[0],
+    w.artistIds[1],
+    w.userIds[1],
+  ]);
   // Experiment logs: listener 0's two playlists were shaped by an experiment (stopped since).
-  const blends = await q<{ id: number }>(`INSERT INTO blend_configs (version, weights, constraints, author) VALUES (90, '{}', '{}', 'test'), (91, '{}', '{}', 'test') RETURNING id`);
+  const blends = await q<{ id: number }>(
+    `INSERT INTO blend_configs (version, weights, constraints, author) VALUES (90, '{}', '{}', 'test'), (91, '{}', '{}', 'test') RETURNING id`,
+  );
   const [experiment] = await q<{ id: number }>(
     `INSERT INTO experiments (name, design, status, control_blend_id, candidate_blend_id, salt, minimum_effect, sample_size, plan, author)
-     VALUES ('privacy', 'AB', 'STOPPED', $1, $2, 'salt', 0.02, 100, '{}', 'test') RETURNING id`, [blends[0].id, blends[1].id]);
+     VALUES ('privacy', 'AB', 'STOPPED', $1, $2, 'salt', 0.02, 100, '{}', 'test') RETURNING id`,
+    [blends[0].id, blends[1].id],
+  );
   await q(
     `INSERT INTO experiment_exposures (experiment_id, user_id, week_start, playlist_id, arm)
      SELECT $1, p.user_id, p.week_start, p.id, 'CANDIDATE' FROM weekly_playlists p WHERE p.user_id = $2`,
@@ -95,7 +122,11 @@ async function savedAlsVersion(w: ApiWorld, status = "READY"): Promise<{ id: num
   const order = [...w.userIds].sort((a, b) => a - b);
   const triples = order.flatMap((_, u) => [0, 1, 2, 3, 4].map((j) => [u, (u * 3 + j) % 12, 1 + j] as const));
   const model = await new ImplicitAls({ factors: 4, iterations: 2, threads: 1, seed: 7, backend: "cpu" }).fit(
-    csrFromTriples(order.length, 12, { rows: Int32Array.from(triples, (t) => t[0]), cols: Int32Array.from(triples, (t) => t[1]), values: Float32Array.from(triples, (t) => t[2]) }),
+    csrFromTriples(order.length, 12, {
+      rows: Int32Array.from(triples, (t) => t[0]),
+      cols: Int32Array.from(triples, (t) => t[1]),
+      values: Float32Array.from(triples, (t) => t[2]),
+    }),
   );
   const [row] = await w.t.db.query<{ id: number }>(
     `INSERT INTO model_versions (kind, status, is_active, params, artifact, finished_at) VALUES ('ALS', $1::text::"ModelStatus", false, '{}', $2, now()) RETURNING id`,
@@ -125,12 +156,42 @@ function privacySuite(target: Target, skip: boolean) {
       als = await savedAlsVersion(w);
       const catalogue = await listenerCatalogue(w.t.db.query);
       const tables = new Set(catalogue.rows.map((r) => r.table));
-      for (const t of ["users", "listening_events", "user_track_stats", "user_artist_stats", "user_seed_artists", "weekly_playlists", "playlist_items", "api_keys", "vectors", "experiment_exposures",
-        "future_notes", "future_note_tags", "future_listener_log", "future_reviews", "future_embeddings"]) expect(tables, t).toContain(t);
+      for (const t of [
+        "users",
+        "listening_events",
+        "user_track_stats",
+        "user_artist_stats",
+        "user_seed_artists",
+        "weekly_playlists",
+        "playlist_items",
+        "api_keys",
+        "vectors",
+        "experiment_exposures",
+        "future_notes",
+        "future_note_tags",
+        "future_listener_log",
+        "future_reviews",
+        "future_embeddings",
+      ])
+        expect(tables, t).toContain(t);
       // Every foreign key that points at users is followed, whatever its name.
       for (const fk of catalogue.foreignKeys.filter((k) => k.parent === "users")) expect(tables, fk.name).toContain(fk.child);
       const counts = await countListenerRows(w.t.db.query, w.userIds[0], catalogue);
-      expect(counts).toMatchObject({ users: 1, listening_events: 23, user_seed_artists: 2, weekly_playlists: 2, playlist_items: 110, api_keys: 1, vectors: 2, experiment_exposures: 2, future_notes: 1, future_note_tags: 2, future_listener_log: 1, future_reviews: 1, future_embeddings: 1 });
+      expect(counts).toMatchObject({
+        users: 1,
+        listening_events: 23,
+        user_seed_artists: 2,
+        weekly_playlists: 2,
+        playlist_items: 110,
+        api_keys: 1,
+        vectors: 2,
+        experiment_exposures: 2,
+        future_notes: 1,
+        future_note_tags: 2,
+        future_listener_log: 1,
+        future_reviews: 1,
+        future_embeddings: 1,
+      });
       otherBefore = await countListenerRows(w.t.db.query, w.userIds[1], catalogue);
     });
 
@@ -159,19 +220,31 @@ function privacySuite(target: Target, skip: boolean) {
       expect(archive.playlists.flatMap((p) => p.items).length).toBe(archive.counts.playlist_items);
       expect(archive.playlists.flatMap((p) => p.items).every((i) => i.reason === "because")).toBe(true);
       expect(archive.vectors.map((v) => v.model_version_id).sort()).toEqual([w.alsVersionId, als.id].sort());
-      expect(archive.vectors.find((v) => v.model_version_id === als.id)!.values).toEqual(rowOf(als.model.userFactors, als.order.indexOf(u)).map((x) => Math.fround(x)));
+      expect(archive.vectors.find((v) => v.model_version_id === als.id)!.values).toEqual(
+        rowOf(als.model.userFactors, als.order.indexOf(u)).map((x) => Math.fround(x)),
+      );
       expect(archive.notForMe.tracks.map((t) => t.track_id)).toEqual([w.trackIds[50]]);
       expect(archive.notForMe.artists.map((a) => a.artist_id)).toEqual([w.artistIds[3]]);
       expect(archive.seedArtists).toHaveLength(2);
-      expect(archive.experiments.map((x) => [x.experiment_name, x.arm])).toEqual([["privacy", "CANDIDATE"], ["privacy", "CANDIDATE"]]);
+      expect(archive.experiments.map((x) => [x.experiment_name, x.arm])).toEqual([
+        ["privacy", "CANDIDATE"],
+        ["privacy", "CANDIDATE"],
+      ]);
       expect(archive.tasteProfile.topArtists.length).toBeGreaterThan(0);
       expect(archive.apiKeys).toHaveLength(1);
       expect(Object.keys(archive.apiKeys[0])).not.toContain("hash");
-      expect(Object.keys(archive.otherRecords).sort()).toEqual(["future_embeddings", "future_listener_log", "future_note_tags", "future_notes", "future_reviews"]);
+      expect(Object.keys(archive.otherRecords).sort()).toEqual([
+        "future_embeddings",
+        "future_listener_log",
+        "future_note_tags",
+        "future_notes",
+        "future_reviews",
+      ]);
       const text = JSON.stringify(archive);
       expect(text).not.toContain(w.keys.listener);
       expect(text).not.toContain("secret-token-0");
-      for (const [hash] of await w.t.db.query<{ hash: string }>(`SELECT hash FROM api_keys`).then((rows) => rows.map((x) => [x.hash]))) expect(text).not.toContain(hash);
+      for (const [hash] of await w.t.db.query<{ hash: string }>(`SELECT hash FROM api_keys`).then((rows) => rows.map((x) => [x.hash])))
+        expect(text).not.toContain(hash);
 
       // The CLI's streaming path, paged 4 events at a time, writes the same archive.
       const dir = mkdtempSync(join(tmpdir(), "deepcuts-archive-"));
@@ -196,12 +269,30 @@ function privacySuite(target: Target, skip: boolean) {
       const r = await gql(w.api.url, DELETE, { u }, w.keys.listener);
       expect(r.body.errors).toBeUndefined();
       const deleted = r.body.data!.deleteListener as { tables: { table: string; rows: number }[]; modelVersions: number[]; artifactRows: number };
-      expect(Object.fromEntries(deleted.tables.map((t) => [t.table, t.rows]))).toMatchObject({ users: 1, listening_events: 23, playlist_items: 110, vectors: 2, experiment_exposures: 2, future_note_tags: 2 });
+      expect(Object.fromEntries(deleted.tables.map((t) => [t.table, t.rows]))).toMatchObject({
+        users: 1,
+        listening_events: 23,
+        playlist_items: 110,
+        vectors: 2,
+        experiment_exposures: 2,
+        future_note_tags: 2,
+      });
       expect(deleted.modelVersions.sort()).toEqual([w.alsVersionId, als.id].sort());
       expect(deleted.artifactRows).toBe(1);
 
       expect(await countListenerRows(w.t.db.query, u)).toEqual({});
-      for (const [table, column] of [["users", "id"], ["listening_events", "user_id"], ["user_track_stats", "user_id"], ["user_artist_stats", "user_id"], ["user_seed_artists", "user_id"], ["weekly_playlists", "user_id"], ["api_keys", "user_id"], ["future_notes", "user_id"], ["future_listener_log", "listener_id"], ["future_reviews", "reviewer"]]) {
+      for (const [table, column] of [
+        ["users", "id"],
+        ["listening_events", "user_id"],
+        ["user_track_stats", "user_id"],
+        ["user_artist_stats", "user_id"],
+        ["user_seed_artists", "user_id"],
+        ["weekly_playlists", "user_id"],
+        ["api_keys", "user_id"],
+        ["future_notes", "user_id"],
+        ["future_listener_log", "listener_id"],
+        ["future_reviews", "reviewer"],
+      ]) {
         expect((await w.t.db.query(`SELECT 1 FROM ${table} WHERE ${column} = $1`, [u])).length, table).toBe(0);
       }
       expect(await w.t.db.query(`SELECT 1 FROM playlist_items WHERE playlist_id = ANY($1::int[])`, [[w.playlistId, w.smallPlaylistId]])).toEqual([]);
@@ -263,7 +354,9 @@ function privacySuite(target: Target, skip: boolean) {
       const after = await artifactOf(w, run.id);
       expect(userRowCount(after.save())).toBe(1);
       expect(rowOf(after.userFactors, 0)).toEqual(rowOf(run.model.userFactors, trained.indexOf(w.userIds[1])));
-      expect(await w.t.db.query(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER'`, [run.id])).toEqual([{ entity_id: w.userIds[1] }]);
+      expect(await w.t.db.query(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER'`, [run.id])).toEqual([
+        { entity_id: w.userIds[1] },
+      ]);
       expect(await forgetListenersDeletedDuringTraining(w.t.db, run.id, trained)).toBe(0);
     });
   });

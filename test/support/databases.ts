@@ -26,7 +26,8 @@ export function postgresUnavailable(): Promise<string | null> {
       await client.query("SELECT 1");
       return null;
     } catch (error) {
-      if (process.env.DEEPCUTS_REQUIRE_POSTGRES === "1") throw new Error(`PostgreSQL required but unreachable at ${postgresAdminUrl}: ${(error as Error).message}`);
+      if (process.env.DEEPCUTS_REQUIRE_POSTGRES === "1")
+        throw new Error(`PostgreSQL required but unreachable at ${postgresAdminUrl}: ${(error as Error).message}`);
       return `PostgreSQL not reachable at ${postgresAdminUrl}: ${(error as Error).message}`;
     } finally {
       await client.end().catch(() => {});
@@ -35,7 +36,12 @@ export function postgresUnavailable(): Promise<string | null> {
   return postgresProbe;
 }
 
-const templateDir = join(tmpdir(), `deepcuts-test-template-${listMigrations().map((m) => m.checksum.slice(0, 8)).join("-")}`);
+const templateDir = join(
+  tmpdir(),
+  `deepcuts-test-template-${listMigrations()
+    .map((m) => m.checksum.slice(0, 8))
+    .join("-")}`,
+);
 
 async function migratedTemplate(): Promise<string> {
   if (existsSync(templateDir)) return join(templateDir, "pglite");
@@ -69,7 +75,9 @@ export async function createTestDatabase(target: Target, options: { migrated?: b
     if (migrated) cpSync(await migratedTemplate(), join(home, "pglite"), { recursive: true });
     const db = await openEmbedded(join(home, "pglite"), "vitest");
     return {
-      db, url: null, home,
+      db,
+      url: null,
+      home,
       async drop() {
         await db.close();
         rmSync(home, { recursive: true, force: true });
@@ -85,7 +93,9 @@ export async function createTestDatabase(target: Target, options: { migrated?: b
   const db = await openPostgres(url);
   if (migrated) await migrate(db);
   return {
-    db, url, home: null,
+    db,
+    url,
+    home: null,
     async drop() {
       await db.close();
       const c = new pg.Client({ connectionString: postgresAdminUrl });

@@ -26,7 +26,10 @@ export function schemaLintConfig(schemaFile: string): Linter.Config[] {
         ...graphqlPlugin.configs["flat/schema-relay"].rules,
         "@graphql-eslint/strict-id-in-types": "off",
         "@graphql-eslint/relay-edge-types": ["error", { withEdgeSuffix: true, shouldImplementNode: false, listTypeCanWrapOnlyEdgeType: false }],
-        "@graphql-eslint/require-description": ["error", { types: true, rootField: true, FieldDefinition: true, InputValueDefinition: true, DirectiveDefinition: true }],
+        "@graphql-eslint/require-description": [
+          "error",
+          { types: true, rootField: true, FieldDefinition: true, InputValueDefinition: true, DirectiveDefinition: true },
+        ],
       },
     },
   ];

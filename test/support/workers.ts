@@ -35,7 +35,10 @@ export async function startWorkerProcess(databaseUrl: string, env: Record<string
     child.once("exit", (code) => reject(new Error(`worker exited with code ${code} before it was ready:\n${log}`)));
   });
   return {
-    child, pid: child.pid!, owner, log: () => log,
+    child,
+    pid: child.pid!,
+    owner,
+    log: () => log,
     stop: () =>
       new Promise<void>((r) => {
         if (child.exitCode !== null || child.signalCode !== null) return r();

@@ -38,15 +38,25 @@ describe.each<Target>(["embedded", "postgres"])("text model trained from the dat
     if (skip) return;
     t = await createTestDatabase(target);
     const query = t.db.query.bind(t.db);
-    artists = await upsertArtists(query, Object.keys(BIOS).map((name) => ({ externalKey: name, name })));
+    artists = await upsertArtists(
+      query,
+      Object.keys(BIOS).map((name) => ({ externalKey: name, name })),
+    );
     tracks = await upsertTracks(query, [
       { externalKey: "reviewed", title: "Skank Dub", artistId: artists.get("Island Roots")!, durationMs: 200_000 },
       { externalKey: "silent", title: "No Words", artistId: artists.get("Island Roots")!, durationMs: 180_000 },
       { externalKey: "orphan", title: "Nobody Wrote", artistId: artists.get("Mirror Ball")!, durationMs: 180_000 },
     ]);
     const docs: DocumentRow[] = Object.entries(BIOS).flatMap(([name, texts]) =>
-      texts.map((text, i) => ({ externalKey: `${name}-${i}`, entityKind: "ARTIST" as const, artistId: artists.get(name)!, source: "BIO" as const, text })));
-    docs.push({ externalKey: "review-1", entityKind: "TRACK", trackId: tracks.get("reviewed")!, source: "REVIEW", text: "Skank Dub is a roots reggae cut: offbeat guitar skank over heavy bass lines, then a dub version full of echo." });
+      texts.map((text, i) => ({ externalKey: `${name}-${i}`, entityKind: "ARTIST" as const, artistId: artists.get(name)!, source: "BIO" as const, text })),
+    );
+    docs.push({
+      externalKey: "review-1",
+      entityKind: "TRACK",
+      trackId: tracks.get("reviewed")!,
+      source: "REVIEW",
+      text: "Skank Dub is a roots reggae cut: offbeat guitar skank over heavy bass lines, then a dub version full of echo.",
+    });
     await insertDocuments(query, docs);
   });
 
@@ -61,7 +71,9 @@ describe.each<Target>(["embedded", "postgres"])("text model trained from the dat
     expect(metrics).toMatchObject({ documents: 9, newDocuments: 9, artists: 4, tracksWithText: 1, tracksInheriting: 2, incrementalFrom: null });
 
     const vectors = await t.db.query<{ entity_kind: string; entity_id: number; inherited: boolean; data: Uint8Array }>(
-      `SELECT entity_kind::text AS entity_kind, entity_id, inherited, data FROM vectors WHERE model_version_id = $1`, [id]);
+      `SELECT entity_kind::text AS entity_kind, entity_id, inherited, data FROM vectors WHERE model_version_id = $1`,
+      [id],
+    );
     expect(vectors.filter((v) => v.entity_kind === "ARTIST")).toHaveLength(4);
     const of = (kind: string, entity: number) => vectors.find((v) => v.entity_kind === kind && v.entity_id === entity)!;
     expect(of("TRACK", tracks.get("reviewed")!).inherited).toBe(false);
@@ -87,14 +99,23 @@ describe.each<Target>(["embedded", "postgres"])("text model trained from the dat
   it.skipIf(skip)("adds new documents incrementally and ends where a full rebuild ends", async () => {
     const before = await t.db.prisma.modelVersion.findFirstOrThrow({ where: { kind: "TEXT", isActive: true } });
     await insertDocuments(t.db.query.bind(t.db), [
-      { externalKey: "late-news", entityKind: "ARTIST", artistId: artists.get("Glitter Queens")!, source: "BLOG", text: "Glitter Queens return with more Swedish pop: perky, bright and built for the dance floor." },
+      {
+        externalKey: "late-news",
+        entityKind: "ARTIST",
+        artistId: artists.get("Glitter Queens")!,
+        source: "BLOG",
+        text: "Glitter Queens return with more Swedish pop: perky, bright and built for the dance floor.",
+      },
     ]);
     const incremental = await trainText(t.db);
     expect(incremental.metrics).toMatchObject({ newDocuments: 1, documents: 10, incrementalFrom: before.id });
     const rebuilt = await trainText(t.db, { rebuild: true });
     expect(rebuilt.metrics).toMatchObject({ newDocuments: 10, documents: 10, incrementalFrom: null });
-    const termsOf = (version: number) => t.db.query<{ entity_id: number; term_kind: string; term: string; weight: number }>(
-      `SELECT entity_id, term_kind::text AS term_kind, term, weight FROM top_terms WHERE model_version_id = $1 ORDER BY entity_kind, entity_id, term_kind, term`, [version]);
+    const termsOf = (version: number) =>
+      t.db.query<{ entity_id: number; term_kind: string; term: string; weight: number }>(
+        `SELECT entity_id, term_kind::text AS term_kind, term, weight FROM top_terms WHERE model_version_id = $1 ORDER BY entity_kind, entity_id, term_kind, term`,
+        [version],
+      );
     const a = await termsOf(incremental.id);
     const b = await termsOf(rebuilt.id);
     expect(a.length).toBe(b.length);

@@ -4,7 +4,13 @@ import { evaluateDemoBlend } from "@deepcuts/engine/eval/demo-blend.ts";
 describe("the weekly blend on a demo world's held-out listening", () => {
   it("beats collaborative filtering alone, with audio doing its part, and puts brand-new tracks before listeners whose taste they fit", async () => {
     const r = await evaluateDemoBlend({
-      seed: 11, listeners: 500, artists: 40, tracks: 400, events: 50_000, maxEpochs: 25, threads: 1,
+      seed: 11,
+      listeners: 500,
+      artists: 40,
+      tracks: 400,
+      events: 50_000,
+      maxEpochs: 25,
+      threads: 1,
       grid: { text: [0, 0.5], audio: [0, 0.5], popularity: [0, 0.5] },
     });
     expect(r.tracksNewToCollaborative).toBeGreaterThan(20);

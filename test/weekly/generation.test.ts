@@ -27,9 +27,9 @@ afterAll(async () => {
 describe("weekly generation", () => {
   it("resumes after being stopped half way, and never makes a (listener, week) playlist twice", async () => {
     const stop = new AbortController();
-    await expect(
-      generateDuePlaylists(t.db, { now, batchSize: 20, onProgress: (_m, done) => done >= 40 && stop.abort(), signal: stop.signal }),
-    ).rejects.toThrow(CancelledError);
+    await expect(generateDuePlaylists(t.db, { now, batchSize: 20, onProgress: (_m, done) => done >= 40 && stop.abort(), signal: stop.signal })).rejects.toThrow(
+      CancelledError,
+    );
     const [{ n: partial }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM weekly_playlists`);
     expect(partial).toBeGreaterThanOrEqual(40);
     expect(partial).toBeLessThan(150);
@@ -96,7 +96,9 @@ describe("weekly generation", () => {
 
   it("records the text model in every playlist and its contribution in the items", async () => {
     const [text] = await t.db.query<{ id: number }>(`SELECT id FROM model_versions WHERE kind = 'TEXT' AND is_active`);
-    const playlists = await t.db.query<{ versions: Record<string, number> }>(`SELECT model_versions AS versions FROM weekly_playlists WHERE status = 'COMPLETE'`);
+    const playlists = await t.db.query<{ versions: Record<string, number> }>(
+      `SELECT model_versions AS versions FROM weekly_playlists WHERE status = 'COMPLETE'`,
+    );
     expect(playlists.length).toBeGreaterThan(0);
     for (const p of playlists) expect(p.versions.TEXT).toBe(text.id);
     const [{ withText }] = await t.db.query<{ withText: number }>(`SELECT count(*)::int AS "withText" FROM playlist_items WHERE (scores->>'text')::float <> 0`);
@@ -121,7 +123,11 @@ describe("weekly generation", () => {
     const [{ id: userId }] = await t.db.query<{ id: number }>(`SELECT user_id AS id FROM user_track_stats GROUP BY user_id ORDER BY count(*) DESC LIMIT 1`);
     const before = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playlist_items`);
     const cf = await previewPlaylist(t.db, { userId, weights: { ...defaultBlendWeights, popularity: 0, novelty: 0 }, constraints: defaultBlendConstraints });
-    const popular = await previewPlaylist(t.db, { userId, weights: { collaborative: 0, text: 0, audio: 0, popularity: 1, novelty: 0 }, constraints: defaultBlendConstraints });
+    const popular = await previewPlaylist(t.db, {
+      userId,
+      weights: { collaborative: 0, text: 0, audio: 0, popularity: 1, novelty: 0 },
+      constraints: defaultBlendConstraints,
+    });
     expect(cf.items).toHaveLength(30);
     expect(popular.items).toHaveLength(30);
     expect(cf.items.map((i) => i.trackId)).not.toEqual(popular.items.map((i) => i.trackId));
@@ -129,7 +135,9 @@ describe("weekly generation", () => {
     const capped = await previewPlaylist(t.db, { userId, weights: defaultBlendWeights, constraints: { ...defaultBlendConstraints, artistCap: 1 } });
     const artists = await t.db.query<{ artist_id: number }>(`SELECT artist_id FROM tracks WHERE id = ANY($1::int[])`, [capped.items.map((i) => i.trackId)]);
     expect(new Set(artists.map((a) => a.artist_id)).size).toBe(capped.items.length);
-    await expect(previewPlaylist(t.db, { userId, weights: { ...defaultBlendWeights, text: -1 }, constraints: defaultBlendConstraints })).rejects.toThrow("weights.text must be a number 0..10, got -1");
+    await expect(previewPlaylist(t.db, { userId, weights: { ...defaultBlendWeights, text: -1 }, constraints: defaultBlendConstraints })).rejects.toThrow(
+      "weights.text must be a number 0..10, got -1",
+    );
     expect(await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playlist_items`)).toEqual(before);
   });
 });

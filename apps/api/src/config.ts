@@ -66,16 +66,20 @@ function corsOrigins(env: NodeJS.ProcessEnv, fallback: "*" | string[]): "*" | st
   const raw = env.DEEPCUTS_CORS_ORIGINS?.trim();
   if (!raw) return fallback;
   if (raw === "*") return "*";
-  return raw.split(",").map((o) => o.trim()).filter(Boolean).map((origin) => {
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      throw new Error(`DEEPCUTS_CORS_ORIGINS must list origins such as https://dashboard.example.org, got '${origin}'`);
-    }
-    if (url.origin !== origin.replace(/\/$/, "")) throw new Error(`DEEPCUTS_CORS_ORIGINS entries are bare origins (scheme, host, port), got '${origin}'`);
-    return url.origin;
-  });
+  return raw
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let url: URL;
+      try {
+        url = new URL(origin);
+      } catch {
+        throw new Error(`DEEPCUTS_CORS_ORIGINS must list origins such as https://dashboard.example.org, got '${origin}'`);
+      }
+      if (url.origin !== origin.replace(/\/$/, "")) throw new Error(`DEEPCUTS_CORS_ORIGINS entries are bare origins (scheme, host, port), got '${origin}'`);
+      return url.origin;
+    });
 }
 
 /** The API's HTTP settings from the environment (validated; see HttpConfig for the variables). */

@@ -16,13 +16,26 @@ import { answerClientError, apiRequestHandler } from "./http/handler.ts";
 import { attachSubscriptions } from "./http/websocket.ts";
 import { PREFLIGHT_HEADERS } from "./http/csrf.ts";
 
-const PUBLIC_CODES = new Set(["BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "MODEL_NOT_READY", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE", "DATABASE_TIMEOUT"]);
+const PUBLIC_CODES = new Set([
+  "BAD_USER_INPUT",
+  "NOT_FOUND",
+  "FORBIDDEN",
+  "UNAUTHENTICATED",
+  "MODEL_NOT_READY",
+  "GRAPHQL_VALIDATION_FAILED",
+  "GRAPHQL_PARSE_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "OPERATION_RESOLUTION_FAILURE",
+  "DATABASE_TIMEOUT",
+]);
 
 /** PostgreSQL's query_canceled (statement_timeout), however many wrappers the driver and Prisma add. */
 export function isStatementTimeout(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === "object" && depth < 8; depth++) {
     const { code, originalCode, message } = e as { code?: unknown; originalCode?: unknown; message?: unknown };
-    if (code === "57014" || originalCode === "57014" || (typeof message === "string" && message.includes("canceling statement due to statement timeout"))) return true;
+    if (code === "57014" || originalCode === "57014" || (typeof message === "string" && message.includes("canceling statement due to statement timeout")))
+      return true;
     const wrapped = e as { originalError?: unknown; cause?: unknown };
     e = wrapped.originalError ?? wrapped.cause;
   }
@@ -45,7 +58,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: `${formatted.message} (fix the errors above and send again)`, extensions: { code: "BAD_USER_INPUT" } };
   }
   if (isStatementTimeout(original)) {
-    return { message: "this request's database work ran over its time budget (DEEPCUTS_STATEMENT_TIMEOUT_MS); narrow it or try again", path: formatted.path, extensions: { code: "DATABASE_TIMEOUT" } };
+    return {
+      message: "this request's database work ran over its time budget (DEEPCUTS_STATEMENT_TIMEOUT_MS); narrow it or try again",
+      path: formatted.path,
+      extensions: { code: "DATABASE_TIMEOUT" },
+    };
   }
   if (process.env.DEEPCUTS_DEBUG) console.error(original);
   return { message: "internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
@@ -57,7 +74,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
  */
 export async function viewerFromHeaders(db: Database, headers: Record<string, string | string[] | undefined>, keyCacheMs = 0): Promise<Viewer | null> {
   const auth = headers.authorization;
-  const raw = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7).trim() : typeof headers["x-api-key"] === "string" ? headers["x-api-key"] : null;
+  const raw =
+    typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7).trim() : typeof headers["x-api-key"] === "string" ? headers["x-api-key"] : null;
   if (!raw) return null;
   const key = raw.length <= 200 ? await activeApiKey(db, raw, keyCacheMs) : null;
   if (!key) throw new GraphQLError("this API key is unknown or revoked", { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
@@ -110,14 +128,21 @@ export async function startApi(db: Database, port: number, options: ApiOptions =
   const requestDb = await db.withStatementTimeout(http.statementTimeoutMs);
   const settings = { cursors: new CursorCodec(options.cursorSecret ?? null), threads: options.threads ?? availableParallelism() };
   const httpServer: Server = createServer(
-    apiRequestHandler(server, requestDb, http, async (req) => createContext(requestDb, await viewerFromHeaders(requestDb, req.headers, http.keyCacheMs), settings)),
+    apiRequestHandler(server, requestDb, http, async (req) =>
+      createContext(requestDb, await viewerFromHeaders(requestDb, req.headers, http.keyCacheMs), settings),
+    ),
   );
   httpServer.on("clientError", answerClientError);
   // Subscriptions (graphql-ws) share the port: the key comes in the connection_init payload.
   const subscriptions = attachSubscriptions(httpServer, {
     schema: await apiSchema(),
     http,
-    viewer: (payload) => viewerFromHeaders(requestDb, { authorization: stringOrUndefined(payload.authorization ?? payload.Authorization), "x-api-key": stringOrUndefined(payload.apiKey) }, http.keyCacheMs),
+    viewer: (payload) =>
+      viewerFromHeaders(
+        requestDb,
+        { authorization: stringOrUndefined(payload.authorization ?? payload.Authorization), "x-api-key": stringOrUndefined(payload.apiKey) },
+        http.keyCacheMs,
+      ),
     context: (viewer) => createContext(requestDb, viewer, settings),
     formatError,
   });

@@ -13,7 +13,9 @@ import { pgliteExtensions } from "../src/extensions.ts";
 
 // The package is built for bundlers (it imports its .wasm as a module); instantiate it by hand.
 const bindings = await import("@prisma/schema-engine-wasm/schema_engine_bg");
-const wasmPath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+const wasmPath = createRequire(import.meta.url)
+  .resolve("@prisma/schema-engine-wasm/schema_engine_bg")
+  .replace(/\.js$/, ".wasm");
 const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { "./schema_engine_bg.js": bindings });
 bindings.__wbg_set_wasm(instance.exports);
 (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
@@ -33,22 +35,21 @@ const scratch = new PGlite({ extensions: pgliteExtensions });
 const adapter = new PrismaPGlite(scratch);
 // The adapter's own shadow database is a bare PGlite; ours loads the same extensions.
 adapter.connectToShadowDb = () => new PrismaPGlite(new PGlite({ extensions: pgliteExtensions })).connect();
-const engine = await SchemaEngine.new(
-  { datamodels: [[schemaPath, schema]] },
-  () => {},
-  bindMigrationAwareSqlAdapterFactory(adapter),
-);
+const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(adapter));
 const result = await engine.diff({
-  from: migrations.length === 0 ? { tag: "empty" } : {
-    tag: "migrations",
-    baseDir: migrationsDir,
-    lockfile: { path: "migration_lock.toml", content: lockfile },
-    shadowDbInitScript: "",
-    migrationDirectories: migrations.map((m) => ({
-      path: m.name,
-      migrationFile: { path: "migration.sql", content: { tag: "ok", value: m.sql } },
-    })),
-  },
+  from:
+    migrations.length === 0
+      ? { tag: "empty" }
+      : {
+          tag: "migrations",
+          baseDir: migrationsDir,
+          lockfile: { path: "migration_lock.toml", content: lockfile },
+          shadowDbInitScript: "",
+          migrationDirectories: migrations.map((m) => ({
+            path: m.name,
+            migrationFile: { path: "migration.sql", content: { tag: "ok", value: m.sql } },
+          })),
+        },
   to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schema }] },
   script: true,
   exitCode: true,
@@ -58,8 +59,9 @@ await scratch.close();
 // The engine does not see extensions in the shadow database it builds from the migrations, so it
 // proposes creating again an extension an earlier migration already creates: drop those lines.
 const created = new Set(migrations.flatMap((m) => [...m.sql.matchAll(/CREATE EXTENSION IF NOT EXISTS "(\w+)"/g)].map((x) => x[1])));
-const sql = (result.stdout ?? "")
-  .replace(/-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "(\w+)";\n?/g, (line, ext: string) => (created.has(ext) ? "" : line));
+const sql = (result.stdout ?? "").replace(/-- CreateExtension\nCREATE EXTENSION IF NOT EXISTS "(\w+)";\n?/g, (line, ext: string) =>
+  created.has(ext) ? "" : line,
+);
 if (result.exitCode !== 2 || sql.trim() === "" || sql.includes("This is an empty migration")) {
   console.log("schema.prisma matches the migrations: nothing to write");
   process.exit(0);

@@ -193,7 +193,10 @@ export async function openPostgres(
         const copyRows: CopyRows = async (table, columns, text) => {
           await pipeline(Readable.from([text]), c.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`)));
         };
-        const result = await work(async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[], target === "embedded-server" ? null : copyRows);
+        const result = await work(
+          async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[],
+          target === "embedded-server" ? null : copyRows,
+        );
         await c.query("COMMIT");
         return result;
       } catch (error) {

@@ -15,7 +15,10 @@ export interface LockInfo {
 }
 
 export class DatabaseBusyError extends Error {
-  constructor(readonly dataDir: string, readonly owner: LockInfo) {
+  constructor(
+    readonly dataDir: string,
+    readonly owner: LockInfo,
+  ) {
     super(
       `the embedded database in ${dataDir} is already open in process ${owner.pid} (${owner.command}, since ${owner.since}); ` +
         `only one process may open it. Stop that process, or start 'deepcuts serve' so other commands go through its socket.`,

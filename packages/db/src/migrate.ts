@@ -49,7 +49,9 @@ export async function migrate(db: Database, migrations: Migration[] = listMigrat
     const existing = applied.get(m.name);
     if (existing) {
       if (existing.checksum !== m.checksum) {
-        throw new MigrationError(`migration ${m.name} was edited after it was applied (checksum ${existing.checksum.slice(0, 12)}... in the database, ${m.checksum.slice(0, 12)}... on disk); add a new migration instead`);
+        throw new MigrationError(
+          `migration ${m.name} was edited after it was applied (checksum ${existing.checksum.slice(0, 12)}... in the database, ${m.checksum.slice(0, 12)}... on disk); add a new migration instead`,
+        );
       }
       continue;
     }
@@ -70,8 +72,12 @@ export async function pendingMigrations(db: Database): Promise<string[]> {
   const exists = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
   const names = new Set<string>();
   if (exists[0]?.present) {
-    const rows = await db.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const rows = await db.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     rows.forEach((r) => names.add(r.migration_name));
   }
-  return listMigrations().map((m) => m.name).filter((n) => !names.has(n));
+  return listMigrations()
+    .map((m) => m.name)
+    .filter((n) => !names.has(n));
 }

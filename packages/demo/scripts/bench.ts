@@ -33,7 +33,9 @@ const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 
 const small = timed(() => generateWorld({ now: NOW }));
 const w = small.value;
-console.log(`default world: ${w.users.length} listeners, ${w.artists.length} artists, ${w.tracks.length} tracks, ${w.documents.length} documents, ${w.eventCount} events`);
+console.log(
+  `default world: ${w.users.length} listeners, ${w.artists.length} artists, ${w.tracks.length} tracks, ${w.documents.length} documents, ${w.eventCount} events`,
+);
 console.log(`  generateWorld: ${small.wallMs.toFixed(0)} ms wall, ${small.cpuMs.toFixed(0)} ms CPU`);
 const smallEvents = timed(() => streamEvents(w, Infinity));
 console.log(`  events: ${smallEvents.value.count} in ${smallEvents.wallMs.toFixed(0)} ms wall, ${smallEvents.cpuMs.toFixed(0)} ms CPU`);
@@ -46,14 +48,22 @@ for (let i = 0; i < w.tracks.length; i += Math.floor(w.tracks.length / 60)) {
   clipBytes = encodeWav(t.value, DEFAULT_SAMPLE_RATE).length;
 }
 clipTimes.sort((a, b) => a - b);
-console.log(`  audio: ${clipTimes.length} clips of ${DEFAULT_CLIP_SECONDS} s at ${DEFAULT_SAMPLE_RATE} Hz, CPU ms per clip median ${clipTimes[clipTimes.length >> 1].toFixed(1)}, max ${clipTimes[clipTimes.length - 1].toFixed(1)}`);
-console.log(`  audio on disk: ${clipBytes} bytes per WAV (= ${wavByteLength(DEFAULT_SAMPLE_RATE, DEFAULT_CLIP_SECONDS)}), ${mb(clipBytes * w.tracks.length)} MiB for all ${w.tracks.length} tracks`);
+console.log(
+  `  audio: ${clipTimes.length} clips of ${DEFAULT_CLIP_SECONDS} s at ${DEFAULT_SAMPLE_RATE} Hz, CPU ms per clip median ${clipTimes[clipTimes.length >> 1].toFixed(1)}, max ${clipTimes[clipTimes.length - 1].toFixed(1)}`,
+);
+console.log(
+  `  audio on disk: ${clipBytes} bytes per WAV (= ${wavByteLength(DEFAULT_SAMPLE_RATE, DEFAULT_CLIP_SECONDS)}), ${mb(clipBytes * w.tracks.length)} MiB for all ${w.tracks.length} tracks`,
+);
 
 const big = timed(() => generateWorld({ now: NOW, scale: "benchmark" }));
 const b = big.value;
-console.log(`benchmark world: ${b.users.length} listeners, ${b.artists.length} artists, ${b.tracks.length} tracks, ${b.documents.length} documents, ${b.eventCount} events`);
+console.log(
+  `benchmark world: ${b.users.length} listeners, ${b.artists.length} artists, ${b.tracks.length} tracks, ${b.documents.length} documents, ${b.eventCount} events`,
+);
 console.log(`  generateWorld: ${big.wallMs.toFixed(0)} ms wall, ${big.cpuMs.toFixed(0)} ms CPU; RSS after ${mb(process.memoryUsage().rss)} MiB`);
 const bigEvents = timed(() => streamEvents(b, eventLimit));
 const { count, peakRss } = bigEvents.value;
-console.log(`  events: ${count} in ${(bigEvents.wallMs / 1000).toFixed(2)} s wall (${(count / bigEvents.wallMs / 1000).toFixed(2)} M/s), `
-  + `${(bigEvents.cpuMs / 1000).toFixed(2)} s CPU (${(count / bigEvents.cpuMs / 1000).toFixed(2)} M/s); peak RSS while streaming ${mb(peakRss)} MiB`);
+console.log(
+  `  events: ${count} in ${(bigEvents.wallMs / 1000).toFixed(2)} s wall (${(count / bigEvents.wallMs / 1000).toFixed(2)} M/s), ` +
+    `${(bigEvents.cpuMs / 1000).toFixed(2)} s CPU (${(count / bigEvents.cpuMs / 1000).toFixed(2)} M/s); peak RSS while streaming ${mb(peakRss)} MiB`,
+);

@@ -4,11 +4,38 @@ import { artistName, CITIES } from "./catalog/names.ts";
 import { apportion, logNormal, pick, streamRandom } from "./draw.ts";
 import type { DemoArtist, DemoGenre } from "./types.ts";
 
-const MOTIF_ADJECTIVES = ["battered", "borrowed", "detuned", "homemade", "vintage", "broken",
-  "tiny", "haunted", "rusty", "hand-built", "secondhand", "cracked"];
-const MOTIF_OBJECTS = ["toy piano", "cello", "tape loops", "field recordings", "church organ",
-  "drum machine", "twelve-string", "glockenspiel", "theremin", "music box", "mellotron",
-  "kalimba", "trumpet", "pedal steel", "harmonium", "vocoder"];
+const MOTIF_ADJECTIVES = [
+  "battered",
+  "borrowed",
+  "detuned",
+  "homemade",
+  "vintage",
+  "broken",
+  "tiny",
+  "haunted",
+  "rusty",
+  "hand-built",
+  "secondhand",
+  "cracked",
+];
+const MOTIF_OBJECTS = [
+  "toy piano",
+  "cello",
+  "tape loops",
+  "field recordings",
+  "church organ",
+  "drum machine",
+  "twelve-string",
+  "glockenspiel",
+  "theremin",
+  "music box",
+  "mellotron",
+  "kalimba",
+  "trumpet",
+  "pedal steel",
+  "harmonium",
+  "vocoder",
+];
 
 // Zipf exponent of artist popularity by rank: a few stars, a long tail (Zipf's law).
 const ARTIST_ZIPF = 0.9;
@@ -17,8 +44,7 @@ export function padKey(prefix: string, index: number, total: number, minWidth: n
   return `${prefix}-${String(index + 1).padStart(Math.max(minWidth, String(total).length), "0")}`;
 }
 
-export function buildArtists(count: number, genres: DemoGenre[], seed: number, nowYear: number):
-  Omit<DemoArtist, "bio">[] {
+export function buildArtists(count: number, genres: DemoGenre[], seed: number, nowYear: number): Omit<DemoArtist, "bio">[] {
   const random = streamRandom(seed, "artists");
   // Genre sizes vary (some scenes are bigger); every genre keeps at least one artist.
   const genreWeights = genres.map(() => logNormal(random, 1, 0.4));

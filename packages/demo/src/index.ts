@@ -6,4 +6,12 @@ export { events, type EventRange } from "./events/events.ts";
 export { renderTrackAudio, DEFAULT_SAMPLE_RATE, DEFAULT_CLIP_SECONDS, type RenderOptions } from "./audio/render.ts";
 export { encodeWav, wavByteLength, WAV_HEADER_BYTES } from "./audio/wav.ts";
 export { writeWorldAudio, writeWorldLabels, labelsCsv, type WriteAudioOptions } from "./audio/write.ts";
-export { listenerSimulator, simulatorDefaults, type ListenerSimulator, type ServedSlot, type SimulatedEvent, type SimulatedKind, type SimulatorOptions } from "./simulate/listeners.ts";
+export {
+  listenerSimulator,
+  simulatorDefaults,
+  type ListenerSimulator,
+  type ServedSlot,
+  type SimulatedEvent,
+  type SimulatedKind,
+  type SimulatorOptions,
+} from "./simulate/listeners.ts";

@@ -13,8 +13,7 @@ export const MAX_DURATION_MS = 540_000;
 // Within one artist, later tracks are less popular (Zipf-like decay by the artist's own rank).
 const TRACK_RANK_DECAY = 0.7;
 
-export function buildTracks(count: number, artists: Omit<DemoArtist, "bio">[], genres: DemoGenre[],
-  seed: number, now: Date): DemoTrack[] {
+export function buildTracks(count: number, artists: Omit<DemoArtist, "bio">[], genres: DemoGenre[], seed: number, now: Date): DemoTrack[] {
   const random = streamRandom(seed, "tracks");
   const genreByKey = new Map(genres.map((g) => [g.key, g]));
   // Popular artists tend to have more tracks; everyone has at least one.

@@ -19,27 +19,33 @@ function tasteMixture(genres: DemoGenre[], genreWeights: number[], random: () =>
     // Second tastes lean towards kin genres, as real listeners' do.
     const base = genres[chosen[chosen.length - 1]];
     const neighbor = pick(base.neighbors, random);
-    const candidate = random() < 0.7
-      ? genres.findIndex((g) => g.key === neighbor)
-      : Math.floor(random() * genres.length);
+    const candidate = random() < 0.7 ? genres.findIndex((g) => g.key === neighbor) : Math.floor(random() * genres.length);
     if (!chosen.includes(candidate)) chosen.push(candidate);
   }
   const raw = chosen.map((_, i) => (i === 0 ? 1.5 + random() : 0.3 + random() * 0.7));
   const total = raw.reduce((s, w) => s + w, 0);
-  return chosen
-    .map((g, i) => ({ genre: genres[g].key, weight: raw[i] / total }))
-    .sort((x, y) => y.weight - x.weight);
+  return chosen.map((g, i) => ({ genre: genres[g].key, weight: raw[i] / total })).sort((x, y) => y.weight - x.weight);
 }
 
-export function buildUsers(count: number, totalEvents: number, genres: DemoGenre[],
-  artists: Omit<DemoArtist, "bio">[], seed: number): DemoUser[] {
+export function buildUsers(count: number, totalEvents: number, genres: DemoGenre[], artists: Omit<DemoArtist, "bio">[], seed: number): DemoUser[] {
   const random = streamRandom(seed, "users");
   // A genre attracts listeners in proportion to the popularity of its artists.
   const genreWeights = genres.map((g) => artists.reduce((s, a) => s + (a.genre === g.key ? a.popularity : 0), 0) + 0.05);
-  const artistTables = new Map(genres.map((g) => {
-    const members = artists.flatMap((a, i) => (a.genre === g.key ? [i] : []));
-    return [g.key, { size: members.length, table: new AliasTable(members, members.map((i) => artists[i].popularity)) }];
-  }));
+  const artistTables = new Map(
+    genres.map((g) => {
+      const members = artists.flatMap((a, i) => (a.genre === g.key ? [i] : []));
+      return [
+        g.key,
+        {
+          size: members.length,
+          table: new AliasTable(
+            members,
+            members.map((i) => artists[i].popularity),
+          ),
+        },
+      ];
+    }),
+  );
 
   const cold = coldListenerCounts(count);
   const roles = new Uint8Array(count); // 0 regular, 1 no history, 2 light

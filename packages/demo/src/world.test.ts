@@ -51,9 +51,16 @@ describe("generateWorld", () => {
     const pitchClasses = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
     const outside = world.tracks.filter((t) => {
       const g = genres.get(t.genre)!;
-      return !Number.isInteger(t.tempo) || t.tempo < g.tempoRange[0] || t.tempo > g.tempoRange[1]
-        || !pitchClasses.includes(t.musicalKey) || (t.mode !== "major" && t.mode !== "minor")
-        || t.durationMs < 90_000 || t.durationMs > 540_000 || !(t.popularity > 0 && t.popularity <= 1);
+      return (
+        !Number.isInteger(t.tempo) ||
+        t.tempo < g.tempoRange[0] ||
+        t.tempo > g.tempoRange[1] ||
+        !pitchClasses.includes(t.musicalKey) ||
+        (t.mode !== "major" && t.mode !== "minor") ||
+        t.durationMs < 90_000 ||
+        t.durationMs > 540_000 ||
+        !(t.popularity > 0 && t.popularity <= 1)
+      );
     });
     expect(outside).toEqual([]);
     expect(Math.max(...world.tracks.map((t) => t.popularity))).toBe(1);
@@ -61,7 +68,7 @@ describe("generateWorld", () => {
     for (const g of world.genres) {
       const tracks = world.tracks.filter((t) => t.genre === g.key);
       const major = tracks.filter((t) => t.mode === "major").length / tracks.length;
-      expect(Math.abs(major - g.majorShare)).toBeLessThan(4 / Math.sqrt(tracks.length) * 0.5 + 0.02);
+      expect(Math.abs(major - g.majorShare)).toBeLessThan((4 / Math.sqrt(tracks.length)) * 0.5 + 0.02);
     }
     // Every tempo range is narrower than an octave (so a tempo is unambiguous within its genre).
     for (const g of world.genres) expect(g.tempoRange[1] / g.tempoRange[0]).toBeLessThan(1.6);
@@ -125,7 +132,13 @@ describe("generateWorld", () => {
       for (const h of world.genres) {
         if (h.key <= g.key) continue;
         const j = jaccard(g.vocabulary, h.vocabulary);
-        if (g.neighbors.includes(h.key)) { kin += j; kinPairs++; } else { other += j; otherPairs++; }
+        if (g.neighbors.includes(h.key)) {
+          kin += j;
+          kinPairs++;
+        } else {
+          other += j;
+          otherPairs++;
+        }
       }
     }
     expect(kin / kinPairs).toBeGreaterThan(2 * (other / otherPairs));

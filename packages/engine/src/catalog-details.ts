@@ -16,10 +16,27 @@ export interface AudioFeaturesRecord {
   onsetRate: number | null;
 }
 
-export interface TopTermRecord { entityId: number; termKind: string; term: string; weight: number; inherited: boolean }
-export interface StoredVectorRecord { entityId: number; modelVersionId: number; modelKind: string; values: number[]; inherited: boolean }
+export interface TopTermRecord {
+  entityId: number;
+  termKind: string;
+  term: string;
+  weight: number;
+  inherited: boolean;
+}
+export interface StoredVectorRecord {
+  entityId: number;
+  modelVersionId: number;
+  modelKind: string;
+  values: number[];
+  inherited: boolean;
+}
 
-export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
+export interface ArtistRecord {
+  id: number;
+  externalKey: string;
+  name: string;
+  genre: string | null;
+}
 
 /** Artists in id order after a cursor, by name search (index-served, in bounded chunks: see catalog-search.ts) and genre. */
 export async function listArtists(db: Database, input: PageRequest & { search?: string | null; genre?: string | null }) {
@@ -32,7 +49,10 @@ export async function listArtists(db: Database, input: PageRequest & { search?: 
     const where = conditions.length ? conditions.join(" AND ") : "true";
     const { cmp, order } = ascendingStep(input);
     const [rows, [{ n }]] = await Promise.all([
-      db.query<ArtistRecord>(`${columns} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR a.id ${cmp} $${params.length + 1}) ORDER BY a.id ${order} LIMIT $${params.length + 2}`, [...params, input.afterId, input.first + 1]),
+      db.query<ArtistRecord>(
+        `${columns} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR a.id ${cmp} $${params.length + 1}) ORDER BY a.id ${order} LIMIT $${params.length + 2}`,
+        [...params, input.afterId, input.first + 1],
+      ),
       db.query<{ n: number }>(`SELECT count(*)::int AS n FROM artists a WHERE ${where}`, params),
     ]);
     return pageFrom(rows, input, n);
@@ -40,7 +60,15 @@ export async function listArtists(db: Database, input: PageRequest & { search?: 
   const match = searchCondition(["a.name"], search, params.length + 1);
   params.push(...match.params);
   conditions.push(match.sql);
-  const found = await matchInChunks(db.query, { table: "artists", alias: "a", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first, backward: input.backward });
+  const found = await matchInChunks(db.query, {
+    table: "artists",
+    alias: "a",
+    where: conditions.join(" AND "),
+    params,
+    afterId: input.afterId,
+    first: input.first,
+    backward: input.backward,
+  });
   const rows = await db.query<ArtistRecord>(`${columns} WHERE a.id = ANY($1::int[]) ORDER BY a.id`, [found.ids.slice(0, input.first)]);
   return { items: rows, hasNextPage: found.ids.length > input.first, totalCount: found.total };
 }
@@ -99,14 +127,28 @@ export async function storedVectorsOf(db: Database, entity: "USER" | "ARTIST" | 
   );
   const by = new Map<number, StoredVectorRecord[]>(ids.map((id) => [id, []]));
   for (const r of rows) {
-    by.get(r.entityId)?.push({ entityId: r.entityId, modelVersionId: r.modelVersionId, modelKind: r.modelKind, inherited: r.inherited, values: Array.from(bytesToFloat32(r.data)) });
+    by.get(r.entityId)?.push({
+      entityId: r.entityId,
+      modelVersionId: r.modelVersionId,
+      modelKind: r.modelKind,
+      inherited: r.inherited,
+      values: Array.from(bytesToFloat32(r.data)),
+    });
   }
   return ids.map((id) => by.get(id)!);
 }
 
 /** Rows of many tracks (DataLoader batch). */
 export async function tracksById(db: Database, ids: readonly number[]) {
-  const rows = await db.query<{ id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null }>(
+  const rows = await db.query<{
+    id: number;
+    externalKey: string;
+    title: string;
+    artistId: number;
+    durationMs: number;
+    releaseDate: string | null;
+    genre: string | null;
+  }>(
     `SELECT id, external_key AS "externalKey", title, artist_id AS "artistId", duration_ms AS "durationMs",
             to_char(release_date, 'YYYY-MM-DD') AS "releaseDate", genre
      FROM tracks WHERE id = ANY($1::int[])`,

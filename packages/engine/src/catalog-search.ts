@@ -64,7 +64,13 @@ export async function matchInChunks(
   // A backward read walks the ranges from the top, so the ids come nearest the cursor first.
   if (input.backward) lows.reverse();
   for (const low of lows) {
-    const [chunk] = await query<{ matched: number; ids: number[] | null }>(sql, [...params, low, low + SEARCH_CHUNK_IDS, input.afterId, input.first + 1 - ids.length]);
+    const [chunk] = await query<{ matched: number; ids: number[] | null }>(sql, [
+      ...params,
+      low,
+      low + SEARCH_CHUNK_IDS,
+      input.afterId,
+      input.first + 1 - ids.length,
+    ]);
     total += chunk.matched;
     if (ids.length <= input.first && chunk.ids) ids.push(...chunk.ids.slice(0, input.first + 1 - ids.length));
     // In-process PGlite runs on this thread: let timers and other requests' I/O in between.
@@ -74,7 +80,13 @@ export async function matchInChunks(
 }
 
 /** Every id of `table` matching `search` in `columns` (read in chunks, as matchInChunks). */
-export async function allMatchingIds(query: Parameters<typeof matchInChunks>[0], table: string, alias: string, columns: string[], search: string): Promise<number[]> {
+export async function allMatchingIds(
+  query: Parameters<typeof matchInChunks>[0],
+  table: string,
+  alias: string,
+  columns: string[],
+  search: string,
+): Promise<number[]> {
   const match = searchCondition(columns, search, 1);
   return (await matchInChunks(query, { table, alias, where: match.sql, params: match.params, afterId: null, first: 1_000_000_000 })).ids;
 }

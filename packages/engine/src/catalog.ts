@@ -4,7 +4,15 @@ import { ascendingStep, pageFrom, type Page, type PageRequest } from "./paging.t
 
 export type { Page } from "./paging.ts";
 
-export interface TrackRow { id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null }
+export interface TrackRow {
+  id: number;
+  externalKey: string;
+  title: string;
+  artistId: number;
+  durationMs: number;
+  releaseDate: string | null;
+  genre: string | null;
+}
 
 /**
  * Tracks in id order after a cursor, optionally filtered by artist and by a search matching the
@@ -19,7 +27,10 @@ export async function listTracks(db: Database, input: PageRequest & { search?: s
     const where = conditions.length ? conditions.join(" AND ") : "true";
     const { cmp, order } = ascendingStep(input);
     const [rows, [{ n }]] = await Promise.all([
-      db.query<TrackRow>(`${TRACK_COLUMNS} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR t.id ${cmp} $${params.length + 1}) ORDER BY t.id ${order} LIMIT $${params.length + 2}`, [...params, input.afterId, input.first + 1]),
+      db.query<TrackRow>(
+        `${TRACK_COLUMNS} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR t.id ${cmp} $${params.length + 1}) ORDER BY t.id ${order} LIMIT $${params.length + 2}`,
+        [...params, input.afterId, input.first + 1],
+      ),
       db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tracks t WHERE ${where}`, params),
     ]);
     return pageFrom(rows, input, n);
@@ -28,7 +39,15 @@ export async function listTracks(db: Database, input: PageRequest & { search?: s
   const title = searchCondition(["t.title"], search, params.length + 1);
   params.push(...title.params);
   conditions.push(`(${title.sql} OR t.artist_id = ANY($${params.push(artistIds)}::int[]))`);
-  const match = await matchInChunks(db.query, { table: "tracks", alias: "t", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first, backward: input.backward });
+  const match = await matchInChunks(db.query, {
+    table: "tracks",
+    alias: "t",
+    where: conditions.join(" AND "),
+    params,
+    afterId: input.afterId,
+    first: input.first,
+    backward: input.backward,
+  });
   const rows = await db.query<TrackRow>(`${TRACK_COLUMNS} WHERE t.id = ANY($1::int[]) ORDER BY t.id`, [match.ids.slice(0, input.first)]);
   return { items: rows, hasNextPage: match.ids.length > input.first, totalCount: match.total };
 }
@@ -50,7 +69,10 @@ export async function listUsers(db: Database, input: PageRequest & { search?: st
     const where = conditions.length ? conditions.join(" AND ") : "true";
     const { cmp, order } = ascendingStep(input);
     const [rows, [{ n }]] = await Promise.all([
-      db.query<UserRow>(`${columns} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR u.id ${cmp} $${params.length + 1}) ORDER BY u.id ${order} LIMIT $${params.length + 2}`, [...params, input.afterId, input.first + 1]),
+      db.query<UserRow>(
+        `${columns} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR u.id ${cmp} $${params.length + 1}) ORDER BY u.id ${order} LIMIT $${params.length + 2}`,
+        [...params, input.afterId, input.first + 1],
+      ),
       db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users u WHERE ${where}`, params),
     ]);
     return pageFrom(rows, input, n);
@@ -58,8 +80,19 @@ export async function listUsers(db: Database, input: PageRequest & { search?: st
   const match = searchCondition(["u.name", "u.external_key"], search, params.length + 1);
   params.push(...match.params);
   conditions.push(match.sql);
-  const found = await matchInChunks(db.query, { table: "users", alias: "u", where: conditions.join(" AND "), params, afterId: input.afterId, first: input.first, backward: input.backward });
+  const found = await matchInChunks(db.query, {
+    table: "users",
+    alias: "u",
+    where: conditions.join(" AND "),
+    params,
+    afterId: input.afterId,
+    first: input.first,
+    backward: input.backward,
+  });
   // The scope again in the final read: only ids the scoped search found, and only in scope.
-  const rows = await db.query<UserRow>(`${columns} WHERE u.id = ANY($1::int[]) AND ($2::int IS NULL OR u.id = $2) ORDER BY u.id`, [found.ids.slice(0, input.first), input.onlyId ?? null]);
+  const rows = await db.query<UserRow>(`${columns} WHERE u.id = ANY($1::int[]) AND ($2::int IS NULL OR u.id = $2) ORDER BY u.id`, [
+    found.ids.slice(0, input.first),
+    input.onlyId ?? null,
+  ]);
   return { items: rows, hasNextPage: found.ids.length > input.first, totalCount: found.total };
 }

@@ -21,7 +21,14 @@ export function demoAudioPath(trackKey: string): string {
 
 /** The generateWorld options that reproduce `world` exactly. */
 export function demoWorldOptions(world: DemoWorld) {
-  return { seed: world.seed, now: world.now.toISOString(), listeners: world.users.length, artists: world.artists.length, tracks: world.tracks.length, events: world.eventCount };
+  return {
+    seed: world.seed,
+    now: world.now.toISOString(),
+    listeners: world.users.length,
+    artists: world.artists.length,
+    tracks: world.tracks.length,
+    events: world.eventCount,
+  };
 }
 
 /** The demo world loaded into this database, regenerated from its recorded options; null if none was loaded. */
@@ -45,39 +52,48 @@ export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: 
   const total = world.eventCount;
   const inserted = await db.transaction(async (query, copyRows) => {
     onProgress("artists and tracks", 0, total);
-    const artists = await upsertArtists(query, world.artists.map((a) => ({ externalKey: a.key, name: a.name, genre: world.genres.find((g) => g.key === a.genre)?.name ?? a.genre })));
+    const artists = await upsertArtists(
+      query,
+      world.artists.map((a) => ({ externalKey: a.key, name: a.name, genre: world.genres.find((g) => g.key === a.genre)?.name ?? a.genre })),
+    );
     const genreName = new Map(world.genres.map((g) => [g.key, g.name]));
-    const tracks = await upsertTracks(query, world.tracks.map((t) => ({
-      externalKey: t.key,
-      title: t.title,
-      artistId: artists.get(t.artistKey)!,
-      durationMs: t.durationMs,
-      releaseDate: t.releaseDate,
-      audioPath: demoAudioPath(t.key),
-      genre: genreName.get(t.genre) ?? t.genre,
-      metadata: { demo: true, tempo: t.tempo, key: t.musicalKey, mode: t.mode, isColdStart: t.isColdStart, popularity: t.popularity },
-    })));
+    const tracks = await upsertTracks(
+      query,
+      world.tracks.map((t) => ({
+        externalKey: t.key,
+        title: t.title,
+        artistId: artists.get(t.artistKey)!,
+        durationMs: t.durationMs,
+        releaseDate: t.releaseDate,
+        audioPath: demoAudioPath(t.key),
+        genre: genreName.get(t.genre) ?? t.genre,
+        metadata: { demo: true, tempo: t.tempo, key: t.musicalKey, mode: t.mode, isColdStart: t.isColdStart, popularity: t.popularity },
+      })),
+    );
     const artistOfTrack = new Map(world.tracks.map((t) => [t.key, artists.get(t.artistKey)!]));
     onProgress("listeners", 0, total);
-    const users = await upsertUsers(query, world.users.map((u) => ({ externalKey: u.key, name: u.name, timeZone: u.timeZone })));
+    const users = await upsertUsers(
+      query,
+      world.users.map((u) => ({ externalKey: u.key, name: u.name, timeZone: u.timeZone })),
+    );
     const seeds = world.users.flatMap((u) => u.seedArtistKeys.map((a) => [users.get(u.key)!, artists.get(a)!] as const));
-    await query(
-      `INSERT INTO user_seed_artists (user_id, artist_id) SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT DO NOTHING`,
-      [seeds.map((s) => s[0]), seeds.map((s) => s[1])],
-    );
-    await query(
-      `INSERT INTO audio_analyses (track_id, status) SELECT unnest($1::int[]), 'PENDING' ON CONFLICT (track_id) DO NOTHING`,
-      [[...tracks.values()]],
-    );
+    await query(`INSERT INTO user_seed_artists (user_id, artist_id) SELECT * FROM unnest($1::int[], $2::int[]) ON CONFLICT DO NOTHING`, [
+      seeds.map((s) => s[0]),
+      seeds.map((s) => s[1]),
+    ]);
+    await query(`INSERT INTO audio_analyses (track_id, status) SELECT unnest($1::int[]), 'PENDING' ON CONFLICT (track_id) DO NOTHING`, [[...tracks.values()]]);
     onProgress("texts", 0, total);
-    const documents = await insertDocuments(query, world.documents.map((d) => ({
-      externalKey: d.key,
-      entityKind: d.entityKind === "artist" ? "ARTIST" : "TRACK",
-      artistId: d.entityKind === "artist" ? artists.get(d.entityKey)! : null,
-      trackId: d.entityKind === "track" ? tracks.get(d.entityKey)! : null,
-      source: d.source.toUpperCase() as "BIO" | "REVIEW" | "BLOG" | "TAG",
-      text: d.text,
-    })));
+    const documents = await insertDocuments(
+      query,
+      world.documents.map((d) => ({
+        externalKey: d.key,
+        entityKind: d.entityKind === "artist" ? "ARTIST" : "TRACK",
+        artistId: d.entityKind === "artist" ? artists.get(d.entityKey)! : null,
+        trackId: d.entityKind === "track" ? tracks.get(d.entityKey)! : null,
+        source: d.source.toUpperCase() as "BIO" | "REVIEW" | "BLOG" | "TAG",
+        text: d.text,
+      })),
+    );
     const loader = await EventBulkLoader.open(query, copyRows);
     let batch: EventRow[] = [];
     const flush = async () => {

@@ -7,8 +7,17 @@ import { matchTitle, normalizeArtist } from "./identity/normalize.ts";
 
 type Query = Database["query"];
 
-export interface UserRow { externalKey: string; name: string; timeZone?: string }
-export interface ArtistRow { externalKey: string; name: string; genre?: string | null; url?: string | null }
+export interface UserRow {
+  externalKey: string;
+  name: string;
+  timeZone?: string;
+}
+export interface ArtistRow {
+  externalKey: string;
+  name: string;
+  genre?: string | null;
+  url?: string | null;
+}
 export interface TrackRow {
   externalKey: string;
   title: string;
@@ -50,10 +59,9 @@ export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(res
 async function idsByKey(query: Query, table: string, keys: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (let i = 0; i < keys.length; i += BATCH) {
-    const rows = await query<{ id: number; external_key: string }>(
-      `SELECT id, external_key FROM ${table} WHERE external_key = ANY($1::text[])`,
-      [keys.slice(i, i + BATCH)],
-    );
+    const rows = await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM ${table} WHERE external_key = ANY($1::text[])`, [
+      keys.slice(i, i + BATCH),
+    ]);
     for (const r of rows) out.set(r.external_key, r.id);
   }
   return out;
@@ -70,7 +78,11 @@ export async function upsertUsers(query: Query, rows: UserRow[]): Promise<Map<st
     );
     await yieldToLoop();
   }
-  return idsByKey(query, "users", rows.map((r) => r.externalKey));
+  return idsByKey(
+    query,
+    "users",
+    rows.map((r) => r.externalKey),
+  );
 }
 
 export async function upsertArtists(query: Query, rows: ArtistRow[]): Promise<Map<string, number>> {
@@ -84,7 +96,11 @@ export async function upsertArtists(query: Query, rows: ArtistRow[]): Promise<Ma
     );
     await yieldToLoop();
   }
-  return idsByKey(query, "artists", rows.map((r) => r.externalKey));
+  return idsByKey(
+    query,
+    "artists",
+    rows.map((r) => r.externalKey),
+  );
 }
 
 export async function upsertTracks(query: Query, rows: TrackRow[]): Promise<Map<string, number>> {
@@ -108,7 +124,11 @@ export async function upsertTracks(query: Query, rows: TrackRow[]): Promise<Map<
     );
     await yieldToLoop();
   }
-  return idsByKey(query, "tracks", rows.map((r) => r.externalKey));
+  return idsByKey(
+    query,
+    "tracks",
+    rows.map((r) => r.externalKey),
+  );
 }
 
 /** Inserts documents that are new (by external key); returns how many were new. */

@@ -3,13 +3,21 @@
  * (from the start when null). With `backward`: the `first` rows just before the row `afterId`
  * (the last `first` rows when null), still returned in the list's order.
  */
-export interface PageRequest { first: number; afterId: number | null; backward?: boolean }
+export interface PageRequest {
+  first: number;
+  afterId: number | null;
+  backward?: boolean;
+}
 
 /**
  * A page: its rows in the list's order, whether more rows lie beyond it in the direction it was
  * read (after it when forward, before it when backward), and how many rows the list holds.
  */
-export interface Page<T> { items: T[]; hasNextPage: boolean; totalCount: number }
+export interface Page<T> {
+  items: T[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
 
 /**
  * The page out of `rows`, read nearest the cursor first (up to `first + 1` of them, the extra one

@@ -7,7 +7,11 @@ import { checkText, TextError, type TextRule } from "./validation/text.ts";
 export type ServiceErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "MODEL_NOT_READY" | "FORBIDDEN";
 
 export class ServiceError extends Error {
-  constructor(readonly code: ServiceErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = "ServiceError";
   }

@@ -37,7 +37,10 @@ export async function resolveArtist(db: Database, query: string): Promise<Artist
   const partial = await db.query<ArtistRef>(`SELECT id, name FROM artists WHERE name ILIKE $1 ORDER BY name, id LIMIT 11`, [`%${escaped}%`]);
   if (partial.length === 1) return partial[0];
   if (partial.length === 0) throw new Error(`no artist matches '${text}'`);
-  const shown = partial.slice(0, 10).map((a) => `${a.name} (${a.id})`).join(", ");
+  const shown = partial
+    .slice(0, 10)
+    .map((a) => `${a.name} (${a.id})`)
+    .join(", ");
   throw new Error(`'${text}' matches several artists: ${shown}${partial.length > 10 ? ", ..." : ""}; be more precise or give the id`);
 }
 
@@ -55,7 +58,10 @@ export async function artistTerms(db: Database, artist: ArtistRef, options: { li
   );
   const terms: ArtistTerms["terms"] = { N2: [], NP: [], ADJ: [] };
   for (const r of rows) terms[r.term_kind].push({ term: r.term, weight: r.weight });
-  const [{ documents }] = await db.query<{ documents: number }>(`SELECT count(*)::int AS documents FROM documents WHERE artist_id = $1 AND entity_kind = 'ARTIST'`, [artist.id]);
+  const [{ documents }] = await db.query<{ documents: number }>(
+    `SELECT count(*)::int AS documents FROM documents WHERE artist_id = $1 AND entity_kind = 'ARTIST'`,
+    [artist.id],
+  );
 
   let describedLike: ArtistTerms["describedLike"] = [];
   const similar = options.similar ?? 5;
@@ -65,7 +71,11 @@ export async function artistTerms(db: Database, artist: ArtistRef, options: { li
     const near = model.similar(artistKey(artist.id), { n: similar, kind: "artist", explain: 3 });
     const ids = near.map((s) => entityIdOf(s.entityId));
     const names = new Map((await db.query<ArtistRef>(`SELECT id, name FROM artists WHERE id = ANY($1::int[])`, [ids])).map((a) => [a.id, a.name]));
-    describedLike = near.map((s, i) => ({ artist: { id: ids[i], name: names.get(ids[i]) ?? `artist ${ids[i]}` }, score: s.score, sharedTerms: s.sharedTerms.map((t) => t.term) }));
+    describedLike = near.map((s, i) => ({
+      artist: { id: ids[i], name: names.get(ids[i]) ?? `artist ${ids[i]}` },
+      score: s.score,
+      sharedTerms: s.sharedTerms.map((t) => t.term),
+    }));
   }
   return { artist, modelVersionId: version.id, documents, terms, describedLike };
 }

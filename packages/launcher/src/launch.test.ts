@@ -23,7 +23,10 @@ function command(name: string, built: boolean): string {
     `import { launch } from ${JSON.stringify(launcher)};\nawait launch({ command: "demo", compiled: new URL("../dist/main.js", import.meta.url), source: new URL("../src/main.ts", import.meta.url) });\n`,
   );
   // Type annotations: plain Node cannot load this file, only tsx can.
-  writeFileSync(join(dir, "src", "main.ts"), `export async function main(argv: string[]): Promise<number> {\n  console.log("source " + argv.join(" "));\n  return 4;\n}\n`);
+  writeFileSync(
+    join(dir, "src", "main.ts"),
+    `export async function main(argv: string[]): Promise<number> {\n  console.log("source " + argv.join(" "));\n  return 4;\n}\n`,
+  );
   if (built) {
     mkdirSync(join(dir, "dist"), { recursive: true });
     writeFileSync(join(dir, "dist", "main.js"), `export async function main(argv) {\n  console.log("compiled " + argv.join(" "));\n  return 3;\n}\n`);
@@ -32,7 +35,11 @@ function command(name: string, built: boolean): string {
 }
 
 function run(bin: string, env: Record<string, string>, nodeArgs: string[] = []) {
-  const result = spawnSync(process.execPath, [...nodeArgs, bin, "a", "b"], { encoding: "utf8", env: { ...process.env, NODE_ENV: "", ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [...nodeArgs, bin, "a", "b"], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "", ...env },
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
 

@@ -39,7 +39,10 @@ let trackSeconds = 0;
 let excerptSeconds = 0;
 let cpuTotal = 0;
 const excerpts: { samples: Float32Array; sampleRate: number }[] = [];
-analyzeAudio(new Float32Array(16000 * 3).map((_, i) => Math.sin(i / 9)), 16000); // load essentia, compile
+analyzeAudio(
+  new Float32Array(16000 * 3).map((_, i) => Math.sin(i / 9)),
+  16000,
+); // load essentia, compile
 for (const path of paths) {
   const start = cpuMs();
   const decoded = await decodeAudio(path);
@@ -55,7 +58,9 @@ for (const path of paths) {
 }
 const rtfTrack = trackSeconds / (cpuTotal / 1000);
 const rtfExcerpt = excerptSeconds / (cpuTotal / 1000);
-const analysedMs = Object.entries(stageTotals).filter(([s]) => s !== "decode").reduce((s, [, ms]) => s + ms, 0);
+const analysedMs = Object.entries(stageTotals)
+  .filter(([s]) => s !== "decode")
+  .reduce((s, [, ms]) => s + ms, 0);
 console.log(`${paths.length} recordings, ${trackSeconds.toFixed(0)} s of audio, ${excerptSeconds.toFixed(0)} s analysed (30 s excerpts)`);
 console.log(`one core: ${(cpuTotal / 1000).toFixed(1)} s CPU = ${rtfTrack.toFixed(1)}x real time per track, ${rtfExcerpt.toFixed(1)}x per analysed second`);
 const stageRows = Object.entries(stageTotals).map(([stage, ms]) => {
@@ -88,10 +93,14 @@ for (let i = 1; i <= clipCount; i++) {
   }
 }
 const memorySeconds = (performance.now() - memoryStart) / 1000;
-console.log(`${clipCount} clips in ${memorySeconds.toFixed(0)} s; WASM heap ${mib(heapStart)} -> ${mib(essentiaHeapBytes())} MiB, RSS ${mib(rssStart)} -> ${mib(process.memoryUsage.rss())} MiB`);
+console.log(
+  `${clipCount} clips in ${memorySeconds.toFixed(0)} s; WASM heap ${mib(heapStart)} -> ${mib(essentiaHeapBytes())} MiB, RSS ${mib(rssStart)} -> ${mib(process.memoryUsage.rss())} MiB`,
+);
 
 if (!args.includes("--no-write")) {
-  const load = loadavg().map((l) => l.toFixed(1)).join(", ");
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ");
   writeFileSync(
     join(repositoryRoot, "docs/bench-audio.md"),
     `# Audio analysis benchmark

@@ -36,8 +36,7 @@ const option = (name: string, fallback: number) => {
  */
 function alsIterationFlops(m: Csr, k: number, steps: number): number {
   const products = steps + 1;
-  const perSide = (rows: number, fixedRows: number) =>
-    rows * products * (2 * k * k + 10 * k) + m.indptr[m.rows] * products * 4 * k + fixedRows * k * (k + 1);
+  const perSide = (rows: number, fixedRows: number) => rows * products * (2 * k * k + 10 * k) + m.indptr[m.rows] * products * 4 * k + fixedRows * k * (k + 1);
   return perSide(m.rows, m.cols) + perSide(m.cols, m.rows);
 }
 
@@ -48,7 +47,8 @@ function median(xs: number[]): number {
 
 /** Median wall and CPU seconds (all threads of the process) per iteration, first iteration left out. */
 async function secondsPerIteration(m: Csr, threads: number, iterations: number, simd = true): Promise<{ wall: number; cpu: number }> {
-  const wall: number[] = [], cpu: number[] = [];
+  const wall: number[] = [],
+    cpu: number[] = [];
   let last = process.cpuUsage();
   await new ImplicitAls({ factors: 64, iterations, threads, solver: "cg", backend: "cpu", simd, seed: 42 }).fit(m, {
     onIteration: (_it, _total, info) => {
@@ -75,15 +75,21 @@ function timeKernel(run: () => void, repeats = 3): number {
 }
 
 function kernelTimes(m: Csr, kernels: CfKernels): Record<string, number> {
-  const k = 64, random = seededRandom(1);
+  const k = 64,
+    random = seededRandom(1);
   const items = { rows: m.cols, cols: k, data: Float32Array.from({ length: m.cols * k }, () => random() - 0.5) };
   const users = { rows: 256, cols: k, data: Float32Array.from({ length: 256 * k }, () => random() - 0.5) };
   const conf = confidenceMatrix(m, 1, "log1p");
   const rows = 2048;
   const gram = cpuKernels.gram(items);
   const batch = {
-    k, gram, fixed: items.data, directions: Float32Array.from({ length: rows * k }, () => random()),
-    indptr: conf.indptr.slice(0, rows + 1), indices: conf.indices, confidence: conf.data,
+    k,
+    gram,
+    fixed: items.data,
+    directions: Float32Array.from({ length: rows * k }, () => random()),
+    indptr: conf.indptr.slice(0, rows + 1),
+    indices: conf.indices,
+    confidence: conf.data,
   };
   return {
     "gram Y^T Y (10,000 x 64)": timeKernel(() => kernels.gram(items)),
@@ -103,9 +109,15 @@ function memoryChild(): void {
 async function main(): Promise<void> {
   const iterations = option("--iterations", 5);
   const load = loadavg()[0];
-  const cpu = execFileSync("lscpu", { encoding: "utf8" }).match(/Model name:\s*(.+)/)?.[1]?.trim() ?? "unknown";
+  const cpu =
+    execFileSync("lscpu", { encoding: "utf8" })
+      .match(/Model name:\s*(.+)/)?.[1]
+      ?.trim() ?? "unknown";
   const lines: string[] = [];
-  const say = (s: string) => { console.log(s); lines.push(s); };
+  const say = (s: string) => {
+    console.log(s);
+    lines.push(s);
+  };
   const started = performance.now();
   const m = syntheticPlays(20_000, 10_000, 800_000, 42);
   say(`synthetic matrix: ${m.rows} x ${m.cols}, ${m.indptr[m.rows]} plays (Zipf 0.8), generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -133,11 +145,17 @@ async function main(): Promise<void> {
     say(`WebAssembly CG solve (wasm-cg.ts) vs typed-array CG, CPU seconds per iteration: ${ratio(1)}x faster on 1 thread, ${ratio(2)}x on 2`);
     say("");
     const gpu = new GpuKernels();
-    const simdTimes = kernelTimes(m, cpuKernels), loopTimes = kernelTimes(m, typedArrayKernels), gpuTimes = kernelTimes(m, gpu);
-    say(`| kernel (median of 3, wall) | cpuKernels s (WebAssembly SIMD for gram and scores) | typed-array loops s | SIMD speed-up over the loops | gpu.js ${gpu.mode} s |`);
+    const simdTimes = kernelTimes(m, cpuKernels),
+      loopTimes = kernelTimes(m, typedArrayKernels),
+      gpuTimes = kernelTimes(m, gpu);
+    say(
+      `| kernel (median of 3, wall) | cpuKernels s (WebAssembly SIMD for gram and scores) | typed-array loops s | SIMD speed-up over the loops | gpu.js ${gpu.mode} s |`,
+    );
     say("|---|---|---|---|---|");
     for (const name of Object.keys(simdTimes)) {
-      say(`| ${name} | ${simdTimes[name].toFixed(4)} | ${loopTimes[name].toFixed(4)} | ${(loopTimes[name] / simdTimes[name]).toFixed(1)}x | ${gpuTimes[name].toFixed(4)} |`);
+      say(
+        `| ${name} | ${simdTimes[name].toFixed(4)} | ${loopTimes[name].toFixed(4)} | ${(loopTimes[name] / simdTimes[name]).toFixed(1)}x | ${gpuTimes[name].toFixed(4)} |`,
+      );
     }
     gpu.dispose();
   }
@@ -149,7 +167,8 @@ async function main(): Promise<void> {
     say(`peak RSS training 10,000,000 plays (400,000 x 100,000), 64 factors, 2 threads, 1 iteration: ${maxRssMiB.toFixed(0)} MiB`);
   }
   const loadAfter = loadavg()[0];
-  const machine = `${cpu}, 2 cores, Node ${process.version}; load average ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after` +
+  const machine =
+    `${cpu}, 2 cores, Node ${process.version}; load average ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after` +
     (Math.max(load, loadAfter) > 1.5 ? " (the CPU was shared with other work, so times are inflated)" : "");
   say("");
   say(`machine: ${machine}`);

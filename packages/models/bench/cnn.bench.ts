@@ -43,18 +43,22 @@ export async function benchContentNetwork(options: Partial<CnnBenchOptions> = {}
     // Patience above the epoch count so every requested epoch runs.
     const network = new ContentNetwork({ backend, maxEpochs: epochs, patience: epochs + 1 });
     const device = backend === "gpu" ? `gpu.js ${gpuMode()}` : "typed-array JS";
-    const secondsPerEpoch: number[] = [], cpuSecondsPerEpoch: number[] = [];
-    let last = performance.now(), lastCpu = cpuSeconds();
+    const secondsPerEpoch: number[] = [],
+      cpuSecondsPerEpoch: number[] = [];
+    let last = performance.now(),
+      lastCpu = cpuSeconds();
     await network.fit(set.inputs, set.targets, {
       onEpoch: () => {
-        const now = performance.now(), nowCpu = cpuSeconds();
+        const now = performance.now(),
+          nowCpu = cpuSeconds();
         secondsPerEpoch.push((now - last) / 1000);
         cpuSecondsPerEpoch.push(nowCpu - lastCpu);
         last = now;
         lastCpu = nowCpu;
       },
     });
-    const started = performance.now(), startedCpu = cpuSeconds();
+    const started = performance.now(),
+      startedCpu = cpuSeconds();
     network.predict(set.inputs);
     const inferenceTracksPerSecond = tracks / ((performance.now() - started) / 1000);
     const inferenceTracksPerCpuSecond = tracks / (cpuSeconds() - startedCpu);
@@ -80,13 +84,16 @@ function gpuMode(): string {
 export function formatCnnBench(results: CnnBenchResult[]): string {
   const p = DEFAULT_CNN_PARAMS;
   const lines = [
-    `Machine: ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end (the CPU is shared with other work).`,
+    `Machine: ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} at the end (the CPU is shared with other work).`,
     `Network: default parameters (time downsample ${p.timeDownsample}, conv ${p.convChannels.join("/")} channels, kernels ${p.kernelSizes.join("/")}, pools ${p.poolSizes.join("/")}, dense ${p.denseSizes.join("/")}, crop ${p.cropFrames} frames, batch ${p.batchSize}); 96 bands, 64-d targets; epoch = 90% of the tracks (10% validation), including the validation pass.`,
     "",
     "| backend | runs on | tracks x frames | wall s per epoch | CPU s per epoch | inference tracks/s wall | inference tracks per CPU s |",
     "|---|---|---|---|---|---|---|",
-    ...results.map((r) =>
-      `| ${r.backend} | ${r.device} | ${r.tracks} x ${r.frames} | ${fixed(r.secondsPerEpoch)} | ${fixed(r.cpuSecondsPerEpoch)} | ${r.inferenceTracksPerSecond.toFixed(0)} | ${r.inferenceTracksPerCpuSecond.toFixed(0)} |`,
+    ...results.map(
+      (r) =>
+        `| ${r.backend} | ${r.device} | ${r.tracks} x ${r.frames} | ${fixed(r.secondsPerEpoch)} | ${fixed(r.cpuSecondsPerEpoch)} | ${r.inferenceTracksPerSecond.toFixed(0)} | ${r.inferenceTracksPerCpuSecond.toFixed(0)} |`,
     ),
   ];
   return lines.join("\n");
@@ -109,5 +116,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const table = formatCnnBench(results);
   console.log(table);
   const out = argument("out");
-  if (out) writeFileSync(out, `# Content network benchmark\n\nCommand: \`node --import tsx packages/models/bench/cnn.bench.ts${process.argv.slice(2).map((a) => " " + a).join("")}\`\n\n${table}\n`);
+  if (out)
+    writeFileSync(
+      out,
+      `# Content network benchmark\n\nCommand: \`node --import tsx packages/models/bench/cnn.bench.ts${process.argv
+        .slice(2)
+        .map((a) => " " + a)
+        .join("")}\`\n\n${table}\n`,
+    );
 }

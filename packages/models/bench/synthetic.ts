@@ -18,7 +18,8 @@ export function syntheticPlays(users: number, items: number, nnz: number, seed =
   }
   const draw = () => {
     const x = random() * total;
-    let lo = 0, hi = items - 1;
+    let lo = 0,
+      hi = items - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cumulative[mid] < x) lo = mid + 1;

@@ -11,7 +11,11 @@ export class UsageError extends Error {
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** Parses a subcommand's arguments strictly, turning parseArgs errors into UsageErrors. */
-export function parse(argv: string[], options: Options, allowPositionals = true): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parse(
+  argv: string[],
+  options: Options,
+  allowPositionals = true,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
     return { values: parsed.values, positionals: parsed.positionals };

@@ -11,8 +11,18 @@ describe("--json on every deepcuts command (README: every command takes it)", ()
   it("start and serve accept --json, and their ready line is one JSON object with the addresses", () => {
     for (const name of ["start", "serve"]) expect(commands.find((c) => c.name === name)!.usage).toMatch(/--json: .*JSON line/);
     expect(() => parse(["--json", "--no-dashboard"], { json: { type: "boolean" }, "no-dashboard": { type: "boolean" } }, false)).not.toThrow();
-    const line = readyLine({ apiUrl: "http://127.0.0.1:4000/", dashboardUrl: null, worker: null, stop: async () => {} } as never, Date.now() - 5, { curatorKey: "dc_x" });
+    const line = readyLine({ apiUrl: "http://127.0.0.1:4000/", dashboardUrl: null, worker: null, stop: async () => {} } as never, Date.now() - 5, {
+      curatorKey: "dc_x",
+    });
     expect(line).not.toContain("\n");
-    expect(JSON.parse(line)).toMatchObject({ event: "ready", serving: true, apiUrl: "http://127.0.0.1:4000/", subscriptionsUrl: "ws://127.0.0.1:4000/", dashboardUrl: null, worker: null, curatorKey: "dc_x" });
+    expect(JSON.parse(line)).toMatchObject({
+      event: "ready",
+      serving: true,
+      apiUrl: "http://127.0.0.1:4000/",
+      subscriptionsUrl: "ws://127.0.0.1:4000/",
+      dashboardUrl: null,
+      worker: null,
+      curatorKey: "dc_x",
+    });
   });
 });

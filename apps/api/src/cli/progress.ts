@@ -8,7 +8,11 @@ export class ProgressBar {
   private readonly started = Date.now();
   private readonly tty: boolean;
 
-  constructor(private readonly label: string, private readonly enabled = true, private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    private readonly label: string,
+    private readonly enabled = true,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
     this.tty = Boolean(stream.isTTY);
   }
 

@@ -32,5 +32,7 @@ export function assertWritesListener(context: ApiContext, userId: number): void 
   if (!viewer) throw unauthenticated();
   if (viewer.role === "ADMIN") return;
   if (viewer.role === "LISTENER" && viewer.userId === userId) return;
-  throw forbidden(viewer.role === "CURATOR" ? "a curator key reads listeners' data but cannot write it" : "a listener key can only write its own listener's data");
+  throw forbidden(
+    viewer.role === "CURATOR" ? "a curator key reads listeners' data but cannot write it" : "a listener key can only write its own listener's data",
+  );
 }

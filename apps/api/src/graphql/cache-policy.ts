@@ -2,7 +2,9 @@ import { createRequire } from "node:module";
 import type { ConstArgumentNode, ConstDirectiveNode, GraphQLSchema } from "graphql";
 
 // graphql's CommonJS entry, the copy type-graphql builds the schema with (one graphql instance).
-const { DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLEnumType, GraphQLInt, GraphQLObjectType, Kind } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+const { DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLEnumType, GraphQLInt, GraphQLObjectType, Kind } = createRequire(import.meta.url)(
+  "graphql",
+) as typeof import("graphql");
 
 /**
  * Apollo Server's `@cacheControl` directive. Its cache-control plugin combines the hints of
@@ -12,11 +14,22 @@ const { DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLEnumType, Gr
  */
 export const cacheControlDirective = new GraphQLDirective({
   name: "cacheControl",
-  description: "How long (seconds) and for whom (PUBLIC: any cache, PRIVATE: the caller's own) an answer holding this type or field may be cached; an answer gets the smallest maxAge of its fields.",
+  description:
+    "How long (seconds) and for whom (PUBLIC: any cache, PRIVATE: the caller's own) an answer holding this type or field may be cached; an answer gets the smallest maxAge of its fields.",
   locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT, DirectiveLocation.INTERFACE, DirectiveLocation.UNION],
   args: {
     maxAge: { type: GraphQLInt, description: "Seconds the answer may be reused." },
-    scope: { type: new GraphQLEnumType({ name: "CacheControlScope", description: "Who may keep a cached answer.", values: { PUBLIC: { description: "Any cache, shared ones too (keyed by the request's Authorization: the API sends Vary)." }, PRIVATE: { description: "Only the caller's own cache (a browser's)." } } }), description: "Who may cache it." },
+    scope: {
+      type: new GraphQLEnumType({
+        name: "CacheControlScope",
+        description: "Who may keep a cached answer.",
+        values: {
+          PUBLIC: { description: "Any cache, shared ones too (keyed by the request's Authorization: the API sends Vary)." },
+          PRIVATE: { description: "Only the caller's own cache (a browser's)." },
+        },
+      }),
+      description: "Who may cache it.",
+    },
     inheritMaxAge: { type: GraphQLBoolean, description: "Take the maxAge of the parent field." },
   },
 });
@@ -40,14 +53,34 @@ const LISTENER_LIVE: Hint = { maxAge: 0, scope: "PRIVATE" };
  */
 export const CACHE_POLICY: Readonly<Record<string, Hint>> = {
   Health: { maxAge: 10, scope: "PUBLIC" },
-  Track: CATALOGUE, Artist: CATALOGUE, AudioFeatures: CATALOGUE, TopTerm: CATALOGUE, StoredVector: CATALOGUE,
-  TrackConnection: CATALOGUE, TrackEdge: CATALOGUE, ArtistConnection: CATALOGUE, ArtistEdge: CATALOGUE,
-  SimilarTrack: CATALOGUE, SimilarArtist: CATALOGUE, SimilarityScores: CATALOGUE,
+  Track: CATALOGUE,
+  Artist: CATALOGUE,
+  AudioFeatures: CATALOGUE,
+  TopTerm: CATALOGUE,
+  StoredVector: CATALOGUE,
+  TrackConnection: CATALOGUE,
+  TrackEdge: CATALOGUE,
+  ArtistConnection: CATALOGUE,
+  ArtistEdge: CATALOGUE,
+  SimilarTrack: CATALOGUE,
+  SimilarArtist: CATALOGUE,
+  SimilarityScores: CATALOGUE,
   PageInfo: { inheritMaxAge: true },
-  Viewer: LISTENER, User: LISTENER, UserConnection: LISTENER, UserEdge: LISTENER,
-  WeeklyPlaylist: LISTENER, WeeklyPlaylistConnection: LISTENER, WeeklyPlaylistEdge: LISTENER, PlaylistItem: LISTENER, ModelScores: LISTENER,
-  ListeningEvent: LISTENER_LIVE, ListeningEventConnection: LISTENER_LIVE, ListeningEventEdge: LISTENER_LIVE,
-  TopArtists: LISTENER_LIVE, TopArtist: LISTENER_LIVE, SimilarUser: LISTENER_LIVE,
+  Viewer: LISTENER,
+  User: LISTENER,
+  UserConnection: LISTENER,
+  UserEdge: LISTENER,
+  WeeklyPlaylist: LISTENER,
+  WeeklyPlaylistConnection: LISTENER,
+  WeeklyPlaylistEdge: LISTENER,
+  PlaylistItem: LISTENER,
+  ModelScores: LISTENER,
+  ListeningEvent: LISTENER_LIVE,
+  ListeningEventConnection: LISTENER_LIVE,
+  ListeningEventEdge: LISTENER_LIVE,
+  TopArtists: LISTENER_LIVE,
+  TopArtist: LISTENER_LIVE,
+  SimilarUser: LISTENER_LIVE,
 };
 
 function directiveNode(hint: Hint): ConstDirectiveNode {
@@ -72,7 +105,11 @@ export function applyCachePolicy(schema: GraphQLSchema): void {
     type.astNode = { ...node, directives: [...(node.directives ?? []).filter((d) => d.name.value !== "cacheControl"), directiveNode(hint)] };
   }
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
-    const node = field.astNode ?? { kind: Kind.FIELD_DEFINITION, name: { kind: Kind.NAME, value: field.name }, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: "Mutation" } } };
+    const node = field.astNode ?? {
+      kind: Kind.FIELD_DEFINITION,
+      name: { kind: Kind.NAME, value: field.name },
+      type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: "Mutation" } },
+    };
     field.astNode = { ...node, directives: [...(node.directives ?? []), directiveNode({ maxAge: 0 })] };
   }
 }

@@ -7,10 +7,14 @@ import type { ApiContext } from "./context.ts";
 export function mayUse(who: Exposure, context: ApiContext): boolean {
   const role = context.viewer?.role;
   switch (who) {
-    case "everyone": return true;
-    case "keys": return role !== undefined;
-    case "curators": return role === "CURATOR" || role === "ADMIN";
-    case "nobody": return false;
+    case "everyone":
+      return true;
+    case "keys":
+      return role !== undefined;
+    case "curators":
+      return role === "CURATOR" || role === "ADMIN";
+    case "nobody":
+      return false;
   }
 }
 
@@ -38,7 +42,8 @@ export function exposurePlugin(settings: { introspection: Exposure; fieldSuggest
       return {
         async didResolveOperation({ document }) {
           if (!mayUse(settings.introspection, contextValue) && asksForIntrospection(document)) {
-            const who = settings.introspection === "keys" ? "an API key" : settings.introspection === "curators" ? "a curator or admin key" : "nothing: it is turned off";
+            const who =
+              settings.introspection === "keys" ? "an API key" : settings.introspection === "curators" ? "a curator or admin key" : "nothing: it is turned off";
             throw new GraphQLError(`introspection needs ${who}`, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
           }
         },

@@ -5,8 +5,9 @@ import { badInput } from "./errors.ts";
 
 // graphql's CommonJS entry, the copy type-graphql builds the schema with: under vitest a plain
 // import is the ESM copy, whose instanceof checks fail on that schema's types.
-const { getNamedType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType, isInputObjectType, isListType, isNonNullType } =
-  createRequire(import.meta.url)("graphql") as typeof import("graphql");
+const { getNamedType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType, isInputObjectType, isListType, isNonNullType } = createRequire(
+  import.meta.url,
+)("graphql") as typeof import("graphql");
 
 /**
  * The rule of every String argument and input field, by its name: wherever `search` appears it
@@ -64,7 +65,9 @@ function inputSlots(schema: GraphQLSchema): (InputSlot & { target: GraphQLArgume
 export function assertEveryInputBounded(schema: GraphQLSchema): void {
   const unbounded = inputSlots(schema).filter((s) => (isStringType(s.type) && !STRING_RULES[s.name]) || (isList(s.type) && !LIST_LIMITS[s.name]));
   if (unbounded.length) {
-    throw new Error(`inputs without a limit (add them to STRING_RULES / LIST_LIMITS in input-limits.ts): ${unbounded.map((s) => `${s.owner}.${s.name}`).join(", ")}`);
+    throw new Error(
+      `inputs without a limit (add them to STRING_RULES / LIST_LIMITS in input-limits.ts): ${unbounded.map((s) => `${s.owner}.${s.name}`).join(", ")}`,
+    );
   }
 }
 
@@ -78,7 +81,9 @@ export function limitText(name: string, type: GraphQLInputType): string {
   if (isList(type)) parts.push(`At most ${LIST_LIMITS[name]} items.`);
   const rule = isStringType(type) ? STRING_RULES[name] : undefined;
   if (rule) {
-    parts.push(`${isList(type) ? "Each at most" : "At most"} ${rule.maxLength} characters${rule.multiline ? "; no control characters but tab and line breaks" : ", one line, no control characters"}.`);
+    parts.push(
+      `${isList(type) ? "Each at most" : "At most"} ${rule.maxLength} characters${rule.multiline ? "; no control characters but tab and line breaks" : ", one line, no control characters"}.`,
+    );
   }
   return parts.join(" ");
 }
@@ -87,8 +92,10 @@ export function limitText(name: string, type: GraphQLInputType): string {
 export function describeInputLimits(schema: GraphQLSchema): void {
   for (const slot of inputSlots(schema)) {
     const limit = limitText(slot.name, slot.type);
-    if (slot.name === "after" && !slot.target.description) slot.target.description = "A cursor this query returned (an edge's cursor or pageInfo.endCursor), for the same filters and key.";
-    if (slot.name === "before" && !slot.target.description) slot.target.description = "A cursor this query returned (an edge's cursor or pageInfo.startCursor), for the same filters and key.";
+    if (slot.name === "after" && !slot.target.description)
+      slot.target.description = "A cursor this query returned (an edge's cursor or pageInfo.endCursor), for the same filters and key.";
+    if (slot.name === "before" && !slot.target.description)
+      slot.target.description = "A cursor this query returned (an edge's cursor or pageInfo.startCursor), for the same filters and key.";
     if (!limit || slot.target.description?.includes(limit)) continue;
     slot.target.description = slot.target.description ? `${slot.target.description.replace(/\.?$/, ".")} ${limit}` : limit;
   }
@@ -104,7 +111,7 @@ export function checkArgumentValues(args: readonly GraphQLArgument[], values: Re
 
 function checkValue(value: unknown, type: GraphQLInputType, name: string, path: string): void {
   if (value === null || value === undefined) return;
-  const inner = type instanceof GraphQLNonNull ? (type.ofType) : type;
+  const inner = type instanceof GraphQLNonNull ? type.ofType : type;
   if (inner instanceof GraphQLList) {
     const items = Array.isArray(value) ? value : [value];
     const max = LIST_LIMITS[name];
@@ -113,7 +120,8 @@ function checkValue(value: unknown, type: GraphQLInputType, name: string, path: 
     return;
   }
   if (inner instanceof GraphQLInputObjectType) {
-    for (const field of Object.values(inner.getFields())) checkValue((value as Record<string, unknown>)[field.name], field.type, field.name, `${path}.${field.name}`);
+    for (const field of Object.values(inner.getFields()))
+      checkValue((value as Record<string, unknown>)[field.name], field.type, field.name, `${path}.${field.name}`);
     return;
   }
   if (typeof value === "string" && isStringType(inner)) {

@@ -1,9 +1,22 @@
-import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValueNode,
+} from "graphql";
 import { createRequire } from "node:module";
 
 // The CommonJS build on purpose: type-graphql builds the schema with graphql's CommonJS entry,
 // and the package's ESM build imports graphql/index.mjs, a second copy that rejects that schema.
-const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  "graphql-query-complexity",
+) as typeof import("graphql-query-complexity");
 // TypeInfo checks the schema's types with instanceof: it must be the copy the schema was built with.
 const { TypeInfo, visit, visitWithTypeInfo } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
@@ -40,7 +53,12 @@ export function operationDepth(operation: OperationDefinitionNode, fragments: Re
 /** Validation rule: rejects operations nested deeper than `max`. */
 export function depthLimitRule(max = MAX_DEPTH) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+    const fragments = Object.fromEntries(
+      context
+        .getDocument()
+        .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((f) => [f.name.value, f]),
+    );
     return {
       OperationDefinition(node) {
         const depth = operationDepth(node, fragments);
@@ -51,12 +69,25 @@ export function depthLimitRule(max = MAX_DEPTH) {
 }
 
 /** Cost of an operation: declared field complexities, else 1 per field. */
-export function operationComplexity(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
-  return getComplexity({ schema, query: document, operationName, variables, estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })] });
+export function operationComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables,
+    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+  });
 }
 
 const usesVariable = (value: ValueNode): boolean =>
-  value.kind === Kind.VARIABLE || (value.kind === Kind.LIST && value.values.some(usesVariable)) || (value.kind === Kind.OBJECT && value.fields.some((f) => usesVariable(f.value)));
+  value.kind === Kind.VARIABLE ||
+  (value.kind === Kind.LIST && value.values.some(usesVariable)) ||
+  (value.kind === Kind.OBJECT && value.fields.some((f) => usesVariable(f.value)));
 
 /**
  * Whether a variable's value can change the operation's cost: a variable in the arguments of a
@@ -68,14 +99,17 @@ export function costDependsOnVariables(schema: GraphQLSchema, operation: Operati
   const typeInfo = new TypeInfo(schema);
   let depends = false;
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] };
-  visit(document, visitWithTypeInfo(typeInfo, {
-    Field(node) {
-      if (node.arguments?.some((a) => usesVariable(a.value)) && typeof typeInfo.getFieldDef()?.extensions?.complexity === "function") depends = true;
-    },
-    Directive(node) {
-      if (node.arguments?.some((a) => usesVariable(a.value))) depends = true;
-    },
-  }));
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (node.arguments?.some((a) => usesVariable(a.value)) && typeof typeInfo.getFieldDef()?.extensions?.complexity === "function") depends = true;
+      },
+      Directive(node) {
+        if (node.arguments?.some((a) => usesVariable(a.value))) depends = true;
+      },
+    }),
+  );
   return depends;
 }
 
@@ -83,7 +117,12 @@ export function costDependsOnVariables(schema: GraphQLSchema, operation: Operati
  * Checks one operation against both limits; throws GRAPHQL_VALIDATION_FAILED naming the
  * figure. The schema's middleware calls it once per operation before any resolver runs.
  */
-export function assertWithinLimits(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): void {
+export function assertWithinLimits(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): void {
   const depth = operationDepth(operation, fragments);
   if (depth > MAX_DEPTH) throw limitError(`query depth ${depth} exceeds the limit of ${MAX_DEPTH}`);
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] };

@@ -8,7 +8,12 @@ import { findJob } from "@deepcuts/engine/curation/jobs.ts";
 import { apiKeysById } from "@deepcuts/engine/curation/keys-admin.ts";
 import { modelVersionsById } from "@deepcuts/engine/curation/model-catalog.ts";
 
-export interface ArtistRecord { id: number; externalKey: string; name: string; genre: string | null }
+export interface ArtistRecord {
+  id: number;
+  externalKey: string;
+  name: string;
+  genre: string | null;
+}
 
 /** Batches relation lookups per request: a page of N items costs one query per relation. */
 export function createLoaders(db: Database) {

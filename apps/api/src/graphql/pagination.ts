@@ -94,16 +94,28 @@ export function toConnection<T extends { id: number }>(
 /** The paging arguments of every connection (Relay's cursor connections, both ways). */
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Forward paging: this many items from the start, or after \`after\`; 1..${MAX_PAGE_SIZE}. Without \`first\` or \`last\`: the first 20.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Forward paging: this many items from the start, or after \`after\`; 1..${MAX_PAGE_SIZE}. Without \`first\` or \`last\`: the first 20.`,
+  })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Forward paging: continue after this cursor (an edge's cursor or pageInfo.endCursor this query returned, for the same filters and key)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Forward paging: continue after this cursor (an edge's cursor or pageInfo.endCursor this query returned, for the same filters and key).",
+  })
   after?: string | null;
 
-  @Field(() => Int, { nullable: true, description: `Backward paging: this many items from the end, or before \`before\`; 1..${MAX_PAGE_SIZE}. Not with \`first\`.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Backward paging: this many items from the end, or before \`before\`; 1..${MAX_PAGE_SIZE}. Not with \`first\`.`,
+  })
   last?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Backward paging: continue before this cursor (an edge's cursor or pageInfo.startCursor this query returned, for the same filters and key)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Backward paging: continue before this cursor (an edge's cursor or pageInfo.startCursor this query returned, for the same filters and key).",
+  })
   before?: string | null;
 }
 
@@ -124,7 +136,8 @@ export function positiveId(id: number, field: string): number {
 export function openPage(ctx: ApiContext, query: string, filters: Record<string, unknown>, args: PageArgs) {
   const binding = cursorBinding(query, filters, ctx.viewer ? `key:${ctx.viewer.keyId}` : "anonymous");
   const backward = args.last !== null && args.last !== undefined;
-  if (backward && args.first !== null && args.first !== undefined) throw badInput("last", "cannot be combined with first: page forward with first/after or backward with last/before");
+  if (backward && args.first !== null && args.first !== undefined)
+    throw badInput("last", "cannot be combined with first: page forward with first/after or backward with last/before");
   if (backward && args.after) throw badInput("after", "cannot be combined with last: page backward with last/before");
   if (!backward && args.before) throw badInput("before", "needs last: page backward with last/before");
   const keyset: PageRequest = backward

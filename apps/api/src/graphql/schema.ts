@@ -22,9 +22,23 @@ import { applyCachePolicy, cacheControlDirective } from "./cache-policy.ts";
 import { createPubSub } from "@graphql-yoga/subscription";
 
 export const resolvers = [
-  HealthResolver, TrackResolver, ArtistResolver, UserResolver,
-  PlaylistResolver, PreviewItemResolver, ListenerResolver,
-  SimilarityResolver, SimilarityGraphResolver, CurationResolver, KeysResolver, LiveResolver, NodeResolver, PrivacyResolver, OutcomesResolver, ExperimentsResolver, CrawlResolver,
+  HealthResolver,
+  TrackResolver,
+  ArtistResolver,
+  UserResolver,
+  PlaylistResolver,
+  PreviewItemResolver,
+  ListenerResolver,
+  SimilarityResolver,
+  SimilarityGraphResolver,
+  CurationResolver,
+  KeysResolver,
+  LiveResolver,
+  NodeResolver,
+  PrivacyResolver,
+  OutcomesResolver,
+  ExperimentsResolver,
+  CrawlResolver,
   CuratorReportsResolver,
 ] as const;
 
@@ -34,7 +48,14 @@ let cached: Promise<GraphQLSchema> | null = null;
 export function apiSchema(): Promise<GraphQLSchema> {
   // type-graphql asks for a PubSub once any subscription exists; ours follow the database
   // through their own subscribe functions (LiveResolver), so nothing publishes on this one.
-  cached ??= buildSchema({ resolvers: [...resolvers], authChecker, validate: false, globalMiddlewares: [apiMiddleware], pubSub: createPubSub(), directives: [cacheControlDirective] }).then((schema) => {
+  cached ??= buildSchema({
+    resolvers: [...resolvers],
+    authChecker,
+    validate: false,
+    globalMiddlewares: [apiMiddleware],
+    pubSub: createPubSub(),
+    directives: [cacheControlDirective],
+  }).then((schema) => {
     assertEveryInputBounded(schema);
     describeSchema(schema);
     describeInputLimits(schema);

@@ -22,7 +22,8 @@ export function contentType(header: string | undefined): { type: string; charset
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const { type, charset } = contentType(req.headers["content-type"]);
-  if (!JSON_TYPES.has(type)) throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `send the operation as Content-Type: application/json, got '${clip(type || "none")}'`);
+  if (!JSON_TYPES.has(type))
+    throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `send the operation as Content-Type: application/json, got '${clip(type || "none")}'`);
   if (charset !== null && !UTF8.has(charset)) throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `the body must be UTF-8, got charset '${clip(charset)}'`);
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
@@ -39,7 +40,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   } catch {
     throw new HttpError(400, "BAD_REQUEST", "the body is not valid UTF-8");
   }
-  if (text.trim() === "") throw new HttpError(400, "BAD_REQUEST", "the body is empty: send {\"query\": \"...\"}");
+  if (text.trim() === "") throw new HttpError(400, "BAD_REQUEST", 'the body is empty: send {"query": "..."}');
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -10,7 +10,10 @@ const VARY = ["Authorization", "X-Api-Key"];
  * key's answer to another caller. Appends to what CORS already put there (Origin).
  */
 export function varyByCredentials(res: ServerResponse): void {
-  const present = String(res.getHeader("vary") ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+  const present = String(res.getHeader("vary") ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
   const missing = VARY.filter((v) => !present.some((p) => p.toLowerCase() === v.toLowerCase()));
   if (missing.length > 0) res.setHeader("vary", [...present, ...missing].join(", "));
 }

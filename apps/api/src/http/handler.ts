@@ -34,8 +34,10 @@ export function apiRequestHandler(server: ApolloServer<ApiContext>, db: Database
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
     }
     // "/graphql" too: clients configured for the conventional path keep working.
-    if (url.pathname !== "/" && url.pathname !== "/graphql") return sendError(res, 404, "NOT_FOUND", "nothing here: send GraphQL to POST /, readiness is GET /ready");
-    if (method !== "GET" && method !== "POST") return sendError(res, 405, "METHOD_NOT_ALLOWED", "send GraphQL as POST / (or GET / for queries)", { allow: "GET, POST, OPTIONS" });
+    if (url.pathname !== "/" && url.pathname !== "/graphql")
+      return sendError(res, 404, "NOT_FOUND", "nothing here: send GraphQL to POST /, readiness is GET /ready");
+    if (method !== "GET" && method !== "POST")
+      return sendError(res, 405, "METHOD_NOT_ALLOWED", "send GraphQL as POST / (or GET / for queries)", { allow: "GET, POST, OPTIONS" });
     let body: unknown;
     if (method === "POST") {
       try {
@@ -101,9 +103,13 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     return;
   }
   const [status, code, message] =
-    error.code === "HPE_HEADER_OVERFLOW" ? [431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "the request's headers are too large"]
-    : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "REQUEST_TIMEOUT", "the request took too long to arrive"]
-    : [400, "BAD_REQUEST", "not a well-formed HTTP request"];
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "the request's headers are too large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "REQUEST_TIMEOUT", "the request took too long to arrive"]
+        : [400, "BAD_REQUEST", "not a well-formed HTTP request"];
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -18,10 +18,19 @@ export async function checkReadiness(db: Database, budgetMs: number): Promise<Re
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), budgetMs)));
   // Settles either way, so a query that fails after the budget ran out rejects nothing unhandled.
-  const probe = db.query("SELECT 1 AS ok").then(() => "ok" as const, () => "failed" as const);
+  const probe = db.query("SELECT 1 AS ok").then(
+    () => "ok" as const,
+    () => "failed" as const,
+  );
   const answer = await Promise.race([probe, timeout]);
   clearTimeout(timer);
   if (answer === "ok") return { ready: true, database: db.target, latencyMs: Math.round(performance.now() - started) };
-  if (answer === "timeout") return { ready: false, database: db.target, latencyMs: null, error: { code: "DATABASE_TIMEOUT", message: `the database did not answer within ${budgetMs} ms` } };
+  if (answer === "timeout")
+    return {
+      ready: false,
+      database: db.target,
+      latencyMs: null,
+      error: { code: "DATABASE_TIMEOUT", message: `the database did not answer within ${budgetMs} ms` },
+    };
   return { ready: false, database: db.target, latencyMs: null, error: { code: "DATABASE_UNAVAILABLE", message: "the database refused the query" } };
 }

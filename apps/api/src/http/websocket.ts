@@ -10,11 +10,22 @@ import type { ApiContext, Viewer } from "../graphql/context.ts";
 import { depthLimitRule } from "../graphql/limits.ts";
 
 // graphql's CommonJS entry, the copy type-graphql builds the schema with (and graphql-ws loads).
-const { GraphQLError: GraphQLErrorClass, getOperationAST, parse, specifiedRules, validate } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+const {
+  GraphQLError: GraphQLErrorClass,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+} = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
 /** The error with a code for the client (the one it has, else `code`), as Apollo gives parse and validation errors over HTTP. */
 const coded = (error: GraphQLError, code: string) =>
-  new GraphQLErrorClass(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code: error.extensions?.code ?? code } });
+  new GraphQLErrorClass(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code: error.extensions?.code ?? code },
+  });
 
 /** The WebSocket subprotocol of graphql-ws (the GraphQL over WebSocket protocol). */
 export const GRAPHQL_WS_PROTOCOL = "graphql-transport-ws";
@@ -48,7 +59,9 @@ export function attachSubscriptions(httpServer: Server, options: SubscriptionSer
     const origin = req.headers.origin;
     const refuse = (status: number, reason: string) => {
       const body = JSON.stringify({ errors: [{ message: reason, extensions: { code: status === 403 ? "FORBIDDEN" : "NOT_FOUND" } }] });
-      socket.end(`HTTP/1.1 ${status} ${status === 403 ? "Forbidden" : "Not Found"}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 403 ? "Forbidden" : "Not Found"}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     };
     if (pathname !== "/" && pathname !== "/graphql") return refuse(404, "subscriptions are at ws://<api>/ (or /graphql)");
     if (origin && origins !== "*" && !origins.includes(origin)) return refuse(403, `origin ${origin} is not in DEEPCUTS_CORS_ORIGINS`);
@@ -81,9 +94,17 @@ export function attachSubscriptions(httpServer: Server, options: SubscriptionSer
         const errors = validate(options.schema, document, [...specifiedRules, depthLimitRule()]);
         if (errors.length > 0) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLErrorClass("name the operation to run (operationName): the document holds several or none", { extensions: { code: "BAD_REQUEST" } })];
+        if (!operation)
+          return [
+            new GraphQLErrorClass("name the operation to run (operationName): the document holds several or none", { extensions: { code: "BAD_REQUEST" } }),
+          ];
         if (operation.operation !== "subscription") {
-          return [new GraphQLErrorClass(`send ${operation.operation === "query" ? "queries" : "mutations"} over HTTP (POST /): this WebSocket carries subscriptions only`, { extensions: { code: "BAD_REQUEST" } })];
+          return [
+            new GraphQLErrorClass(
+              `send ${operation.operation === "query" ? "queries" : "mutations"} over HTTP (POST /): this WebSocket carries subscriptions only`,
+              { extensions: { code: "BAD_REQUEST" } },
+            ),
+          ];
         }
         return {
           schema: options.schema,

@@ -6,8 +6,13 @@ export function ApiProblem({ problem }: { problem: ApiProblemInfo }) {
     return (
       <section className="panel problem" role="alert" data-testid="api-down">
         <h2>The Deepcuts API is not answering</h2>
-        <p>The dashboard could not reach the GraphQL API at <code>{problem.apiUrl}</code>.</p>
-        <p>Start it with <code>npm start</code> (or <code>deepcuts serve</code> if the demo world is already loaded), or point <code>DEEPCUTS_API_URL</code> at a running API, then reload this page.</p>
+        <p>
+          The dashboard could not reach the GraphQL API at <code>{problem.apiUrl}</code>.
+        </p>
+        <p>
+          Start it with <code>npm start</code> (or <code>deepcuts serve</code> if the demo world is already loaded), or point <code>DEEPCUTS_API_URL</code> at a
+          running API, then reload this page.
+        </p>
       </section>
     );
   }
@@ -16,7 +21,9 @@ export function ApiProblem({ problem }: { problem: ApiProblemInfo }) {
       <section className="panel problem" role="alert" data-testid="model-not-ready">
         <h2>A model is not trained yet</h2>
         <p>{problem.message}.</p>
-        <p>Train it from the Training page or with <code>deepcuts train</code>, then reload.</p>
+        <p>
+          Train it from the Training page or with <code>deepcuts train</code>, then reload.
+        </p>
       </section>
     );
   }
@@ -32,7 +39,9 @@ export function ApiProblem({ problem }: { problem: ApiProblemInfo }) {
     return (
       <section className="panel notice" role="alert" data-testid="not-found">
         <h2>Not found</h2>
-        <p>{problem.message}. It may have been removed, or the link is wrong: <a href="/">back to the overview</a>.</p>
+        <p>
+          {problem.message}. It may have been removed, or the link is wrong: <a href="/">back to the overview</a>.
+        </p>
       </section>
     );
   }

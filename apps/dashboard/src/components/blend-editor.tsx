@@ -35,14 +35,42 @@ function usePreview(userId: number | null, weights: BlendWeights, constraints: B
   return state;
 }
 
-function Slider({ label, name, value, min, max, step, onChange, colour }: { label: string; name: string; value: number; min: number; max: number; step: number; onChange: (v: number) => void; colour?: string }) {
+function Slider({
+  label,
+  name,
+  value,
+  min,
+  max,
+  step,
+  onChange,
+  colour,
+}: {
+  label: string;
+  name: string;
+  value: number;
+  min: number;
+  max: number;
+  step: number;
+  onChange: (v: number) => void;
+  colour?: string;
+}) {
   return (
     <label className="slider">
       <span className="slider-label">
         {colour ? <span className="swatch" style={{ background: colour }} /> : null}
         {label}
       </span>
-      <input type="range" name={name} aria-label={label} data-testid={name} min={min} max={max} step={step} value={value} onChange={(e) => onChange(Number(e.target.value))} />
+      <input
+        type="range"
+        name={name}
+        aria-label={label}
+        data-testid={name}
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
       <output className="slider-value">{value}</output>
     </label>
   );
@@ -52,13 +80,26 @@ function Slider({ label, name, value, min, max, step, onChange, colour }: { labe
  * Sliders for every weight and constraint, and the playlist the chosen listener would get
  * under them, compared with the playlist under the active configuration.
  */
-export function BlendEditor({ active, listeners, evaluate = false, offPolicy = false }: { active: BlendConfig; listeners: { id: number; name: string }[]; evaluate?: boolean; offPolicy?: boolean }) {
+export function BlendEditor({
+  active,
+  listeners,
+  evaluate = false,
+  offPolicy = false,
+}: {
+  active: BlendConfig;
+  listeners: { id: number; name: string }[];
+  evaluate?: boolean;
+  offPolicy?: boolean;
+}) {
   const [weights, setWeights] = useState<BlendWeights>(active.weights);
   const [constraints, setConstraints] = useState<BlendConstraints>(active.constraints);
   const [userId, setUserId] = useState<number | null>(listeners[0]?.id ?? null);
   const current = usePreview(userId, weights, constraints, DEBOUNCE_MS);
   const baseline = usePreview(userId, active.weights, active.constraints, 0);
-  const changed = useMemo(() => JSON.stringify({ weights, constraints }) !== JSON.stringify({ weights: active.weights, constraints: active.constraints }), [weights, constraints, active]);
+  const changed = useMemo(
+    () => JSON.stringify({ weights, constraints }) !== JSON.stringify({ weights: active.weights, constraints: active.constraints }),
+    [weights, constraints, active],
+  );
   const activeTrackIds = useMemo(() => new Set(baseline.result?.items.map((i) => i.track.id) ?? []), [baseline.result]);
   const setConstraint = <K extends keyof BlendConstraints>(name: K, value: BlendConstraints[K]) => setConstraints((c) => ({ ...c, [name]: value }));
 
@@ -67,15 +108,57 @@ export function BlendEditor({ active, listeners, evaluate = false, offPolicy = f
       <section className="panel blend-controls">
         <h2>Weights</h2>
         {WEIGHT_NAMES.map((n) => (
-          <Slider key={n} label={n} name={`weights.${n}`} value={weights[n]} min={0} max={10} step={0.1} onChange={(v) => setWeights((w) => ({ ...w, [n]: v }))} />
+          <Slider
+            key={n}
+            label={n}
+            name={`weights.${n}`}
+            value={weights[n]}
+            min={0}
+            max={10}
+            step={0.1}
+            onChange={(v) => setWeights((w) => ({ ...w, [n]: v }))}
+          />
         ))}
         <h2>Constraints</h2>
-        <Slider label="artist cap" name="constraints.artistCap" value={constraints.artistCap} min={1} max={10} step={1} onChange={(v) => setConstraint("artistCap", v)} />
-        <Slider label="known-artist share" name="constraints.knownArtistShare" value={constraints.knownArtistShare} min={0} max={1} step={0.05} onChange={(v) => setConstraint("knownArtistShare", v)} />
-        <Slider label="diversity" name="constraints.diversity" value={constraints.diversity} min={0} max={1} step={0.05} onChange={(v) => setConstraint("diversity", v)} />
-        <Slider label="playlist size" name="constraints.playlistSize" value={constraints.playlistSize} min={5} max={100} step={1} onChange={(v) => setConstraint("playlistSize", v)} />
+        <Slider
+          label="artist cap"
+          name="constraints.artistCap"
+          value={constraints.artistCap}
+          min={1}
+          max={10}
+          step={1}
+          onChange={(v) => setConstraint("artistCap", v)}
+        />
+        <Slider
+          label="known-artist share"
+          name="constraints.knownArtistShare"
+          value={constraints.knownArtistShare}
+          min={0}
+          max={1}
+          step={0.05}
+          onChange={(v) => setConstraint("knownArtistShare", v)}
+        />
+        <Slider
+          label="diversity"
+          name="constraints.diversity"
+          value={constraints.diversity}
+          min={0}
+          max={1}
+          step={0.05}
+          onChange={(v) => setConstraint("diversity", v)}
+        />
+        <Slider
+          label="playlist size"
+          name="constraints.playlistSize"
+          value={constraints.playlistSize}
+          min={5}
+          max={100}
+          step={1}
+          onChange={(v) => setConstraint("playlistSize", v)}
+        />
         <label className="checkbox">
-          <input type="checkbox" checked={constraints.excludeSkipped} onChange={(e) => setConstraint("excludeSkipped", e.target.checked)} /> leave out skipped and disliked
+          <input type="checkbox" checked={constraints.excludeSkipped} onChange={(e) => setConstraint("excludeSkipped", e.target.checked)} /> leave out skipped
+          and disliked
         </label>
         <button type="button" className="link-button" onClick={() => (setWeights(active.weights), setConstraints(active.constraints))} disabled={!changed}>
           Reset to active (v{active.version})

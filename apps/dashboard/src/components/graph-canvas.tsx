@@ -55,7 +55,15 @@ export function GraphCanvas({ initial, settings, seed }: { initial: { nodes: Gra
     setError(null);
     if (kind === "gexf") {
       const nodes = graph.nodes.map((n) => ({ ...n, seed: expanded.includes(n.id) }));
-      saveFile(`${stem}.gexf`, toGexf(nodes, graph.edges, `${settings.entity.toLowerCase()} similarity (${settings.model.toLowerCase()}, k ${settings.k}, min score ${settings.minScore}) around ${seed}`), "application/gexf+xml");
+      saveFile(
+        `${stem}.gexf`,
+        toGexf(
+          nodes,
+          graph.edges,
+          `${settings.entity.toLowerCase()} similarity (${settings.model.toLowerCase()}, k ${settings.k}, min score ${settings.minScore}) around ${seed}`,
+        ),
+        "application/gexf+xml",
+      );
     } else if (kind === "tsv") {
       const rows = graph.edges.map((e) => [e.source, labels.get(e.source), e.target, labels.get(e.target), e.score]);
       saveFile(`${stem}-edges.tsv`, toTsv(["source", "source_label", "target", "target_label", "score"], rows), "text/tab-separated-values");
@@ -103,13 +111,25 @@ export function GraphCanvas({ initial, settings, seed }: { initial: { nodes: Gra
         <p className="small">
           {graph.nodes.length} nodes, {graph.edges.length} edges; {expanded.length} expanded. {busy ? "Expanding…" : "Click a node to expand it."}
         </p>
-        {error ? <p className="error small" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="error small" role="alert">
+            {error}
+          </p>
+        ) : null}
         <p className="downloads">
-          <button type="button" className="small-button" onClick={() => download("gexf")} data-testid="export-gexf">GEXF</button>{" "}
-          <button type="button" className="small-button" onClick={() => download("tsv")} data-testid="export-tsv">TSV</button>{" "}
-          <button type="button" className="small-button" onClick={() => download("png")} data-testid="export-png">PNG</button>
+          <button type="button" className="small-button" onClick={() => download("gexf")} data-testid="export-gexf">
+            GEXF
+          </button>{" "}
+          <button type="button" className="small-button" onClick={() => download("tsv")} data-testid="export-tsv">
+            TSV
+          </button>{" "}
+          <button type="button" className="small-button" onClick={() => download("png")} data-testid="export-png">
+            PNG
+          </button>
         </p>
-        <p className="small muted" id="node-list-help">Nodes: arrow keys move, Enter expands.</p>
+        <p className="small muted" id="node-list-help">
+          Nodes: arrow keys move, Enter expands.
+        </p>
         <ul
           className="node-list"
           role="listbox"

@@ -3,7 +3,17 @@
 import { useEffect, useState } from "react";
 import { browserGql } from "../lib/browser-graphql.ts";
 import { browserSubscribe } from "../lib/browser-subscription.ts";
-import { CancelJobDocument, JobUpdatesDocument, RecentJobsDocument, type CancelJobMutation, type CancelJobMutationVariables, type JobRowFragment as JobRow, type JobUpdatesSubscription, type JobUpdatesSubscriptionVariables, type RecentJobsQuery } from "../lib/generated/graphql.ts";
+import {
+  CancelJobDocument,
+  JobUpdatesDocument,
+  RecentJobsDocument,
+  type CancelJobMutation,
+  type CancelJobMutationVariables,
+  type JobRowFragment as JobRow,
+  type JobUpdatesSubscription,
+  type JobUpdatesSubscriptionVariables,
+  type RecentJobsQuery,
+} from "../lib/generated/graphql.ts";
 /** Polling is only the fallback when the live updates fail (an API without subscriptions). */
 const POLL_MS = 1500;
 /** As many jobs as the page's query shows. */
@@ -60,7 +70,11 @@ export function JobList({ initial, canCancel = false }: { initial: JobRow[]; can
   return (
     <>
       {pollError ? <p className="error small">Progress updates paused: {pollError}</p> : null}
-      {cancelError ? <p className="error small" role="alert" data-testid="cancel-error">{cancelError}</p> : null}
+      {cancelError ? (
+        <p className="error small" role="alert" data-testid="cancel-error">
+          {cancelError}
+        </p>
+      ) : null}
       <table className="table" data-testid="jobs">
         <thead>
           <tr>
@@ -80,7 +94,8 @@ export function JobList({ initial, canCancel = false }: { initial: JobRow[]; can
               <td>{j.kind.toLowerCase()}</td>
               <td>{j.status.toLowerCase().replace("_", " ")}</td>
               <td>
-                <progress max={Math.max(1, j.total)} value={j.status === "SUCCEEDED" ? Math.max(1, j.total) : j.done} /> <span className="small muted">{j.total ? `${j.done}/${j.total}` : ""}</span>
+                <progress max={Math.max(1, j.total)} value={j.status === "SUCCEEDED" ? Math.max(1, j.total) : j.done} />{" "}
+                <span className="small muted">{j.total ? `${j.done}/${j.total}` : ""}</span>
               </td>
               <td className="small">{j.error ?? j.message}</td>
               <td className="small muted">{new Date(j.createdAt).toISOString().slice(0, 19).replace("T", " ")}</td>

@@ -5,7 +5,14 @@ import type { EventKind, ListeningQuery } from "../lib/generated/graphql.ts";
 /** What the Playlists page asks about a listener's listening (generated from src/graphql/playlists.graphql). */
 export type ListeningData = ListeningQuery;
 
-const KIND_WORDS: Record<EventKind, string> = { STREAM: "played", SAVE: "saved", SKIP: "skipped", ARTIST_VISIT: "visited artist", DISLIKE: "not for me", PLAYLIST_ADD: "added to a playlist" };
+const KIND_WORDS: Record<EventKind, string> = {
+  STREAM: "played",
+  SAVE: "saved",
+  SKIP: "skipped",
+  ARTIST_VISIT: "visited artist",
+  DISLIKE: "not for me",
+  PLAYLIST_ADD: "added to a playlist",
+};
 
 /** "2026-01-05 12:00 UTC": events are shown in UTC, the time the API stores. */
 function eventTime(iso: string): string {
@@ -90,7 +97,11 @@ export function Listening({ data, olderHref, newest }: { data: ListeningData; ol
         )}
         <nav className="pager small">
           {!newest ? <Link href={olderHref(null)}>Newest</Link> : null}
-          {history.pageInfo.hasNextPage ? <Link href={olderHref(history.pageInfo.endCursor)} data-testid="history-older">Older events</Link> : null}
+          {history.pageInfo.hasNextPage ? (
+            <Link href={olderHref(history.pageInfo.endCursor)} data-testid="history-older">
+              Older events
+            </Link>
+          ) : null}
         </nav>
       </section>
     </div>

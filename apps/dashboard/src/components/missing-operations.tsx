@@ -25,7 +25,8 @@ export function NotDrawnYet({ feature, operations }: { feature: string; operatio
     <section className="panel notice" data-testid="not-drawn">
       <h2>{feature}: not drawn by this dashboard version</h2>
       <p>
-        The API now offers {operations.map((op, i) => (
+        The API now offers{" "}
+        {operations.map((op, i) => (
           <span key={op}>
             {i > 0 ? ", " : ""}
             <code>{op}</code>

@@ -13,8 +13,20 @@ export interface ProjectedPoint extends ColourablePoint {
  * The 2-D projection: colours and the legend are worked out here on the server, the points go to
  * the canvas (VectorMap) as parallel arrays, so the page sends no markup per point.
  */
-export function ProjectionMap({ points, colourBy, search, selected, trackHref, fileStem }: {
-  points: ProjectedPoint[]; colourBy: ColourBy; search: string; selected: number | null; trackHref: string; fileStem: string;
+export function ProjectionMap({
+  points,
+  colourBy,
+  search,
+  selected,
+  trackHref,
+  fileStem,
+}: {
+  points: ProjectedPoint[];
+  colourBy: ColourBy;
+  search: string;
+  selected: number | null;
+  trackHref: string;
+  fileStem: string;
 }) {
   const colours = colouring(points, colourBy);
   const palette: string[] = [];
@@ -39,11 +51,19 @@ export function ProjectionMap({ points, colourBy, search, selected, trackHref, f
   };
   return (
     <div className="map" data-colour-by={colourBy}>
-      <VectorMap data={data} selectedId={selected} initialSearch={search} trackHref={trackHref} description={`${count(points.length)} tracks projected to two dimensions, coloured by ${COLOUR_BY_LABEL[colourBy]}`} fileStem={fileStem} />
+      <VectorMap
+        data={data}
+        selectedId={selected}
+        initialSearch={search}
+        trackHref={trackHref}
+        description={`${count(points.length)} tracks projected to two dimensions, coloured by ${COLOUR_BY_LABEL[colourBy]}`}
+        fileStem={fileStem}
+      />
       <div className="legend small" data-testid="map-legend">
         {colours.scale ? (
           <span className="scale" data-testid="map-scale" data-min={colours.scale.min} data-max={colours.scale.max}>
-            {colours.scale.min.toFixed(0)} <span className="scale-bar" style={{ background: colours.scale.gradient }} /> {colours.scale.max.toFixed(0)} {colours.scale.unit}
+            {colours.scale.min.toFixed(0)} <span className="scale-bar" style={{ background: colours.scale.gradient }} /> {colours.scale.max.toFixed(0)}{" "}
+            {colours.scale.unit}
           </span>
         ) : null}
         {colours.legend.map((entry) => (

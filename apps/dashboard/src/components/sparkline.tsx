@@ -17,7 +17,13 @@ export function Sparkline({ points, label, unit = "v" }: { points: { at: number;
   const first = points[0];
   const last = points[points.length - 1];
   return (
-    <svg className="sparkline" width={width} height={height} role="img" aria-label={`${label}: ${metricValue(first.value)} at ${unit}${first.at}, ${metricValue(last.value)} at ${unit}${last.at}, ${points.length} points`}>
+    <svg
+      className="sparkline"
+      width={width}
+      height={height}
+      role="img"
+      aria-label={`${label}: ${metricValue(first.value)} at ${unit}${first.at}, ${metricValue(last.value)} at ${unit}${last.at}, ${points.length} points`}
+    >
       <path d={path} fill="none" stroke="#1f6f5c" strokeWidth={1.5} />
       <circle cx={x(points.length - 1)} cy={y(last.value)} r={2} fill="#1f6f5c" />
     </svg>

@@ -1,5 +1,12 @@
 import Link from "next/link";
-import { NeighboursDocument, TrackDocument, type NeighboursQuery, type NeighboursQueryVariables, type TrackQuery, type TrackQueryVariables } from "../lib/generated/graphql.ts";
+import {
+  NeighboursDocument,
+  TrackDocument,
+  type NeighboursQuery,
+  type NeighboursQueryVariables,
+  type TrackQuery,
+  type TrackQueryVariables,
+} from "../lib/generated/graphql.ts";
 import { gql } from "../lib/graphql.ts";
 import { load, type Loaded } from "../lib/load.ts";
 import { SIMILARITY_MODELS, type SimilarityModel } from "../lib/vectors.ts";
@@ -11,7 +18,9 @@ function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; res
       <h3>{model.toLowerCase()}</h3>
       {!result.ok ? (
         result.problem.code === "MODEL_NOT_READY" ? (
-          <p className="muted small" data-testid="model-not-ready">Not trained yet: {result.problem.message}.</p>
+          <p className="muted small" data-testid="model-not-ready">
+            Not trained yet: {result.problem.message}.
+          </p>
         ) : (
           <ApiProblem problem={result.problem} />
         )
@@ -21,7 +30,8 @@ function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; res
         <ol>
           {result.value.similarTracks.map((n) => (
             <li key={n.track.id}>
-              <Link href={hrefFor(n.track.id)}>{n.track.title}</Link> <span className="muted small">{n.track.artist.name}</span> <span className="num small">{n.score.toFixed(3)}</span>
+              <Link href={hrefFor(n.track.id)}>{n.track.title}</Link> <span className="muted small">{n.track.artist.name}</span>{" "}
+              <span className="num small">{n.score.toFixed(3)}</span>
             </li>
           ))}
         </ol>
@@ -34,7 +44,9 @@ function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; res
 export async function TrackDetail({ trackId, apiKey, hrefFor }: { trackId: number; apiKey: string; hrefFor: (id: number) => string }) {
   const [track, ...neighbours] = await Promise.all([
     load(() => gql<TrackQuery>(TrackDocument, { id: trackId } satisfies TrackQueryVariables, apiKey)),
-    ...SIMILARITY_MODELS.map((model) => load(() => gql<NeighboursQuery>(NeighboursDocument, { id: trackId, model } satisfies NeighboursQueryVariables, apiKey))),
+    ...SIMILARITY_MODELS.map((model) =>
+      load(() => gql<NeighboursQuery>(NeighboursDocument, { id: trackId, model } satisfies NeighboursQueryVariables, apiKey)),
+    ),
   ]);
   if (!track.ok) return <ApiProblem problem={track.problem} />;
   const t = track.value.track;

@@ -31,7 +31,14 @@ const KEYS: Record<string, Direction> = { ArrowLeft: "left", ArrowRight: "right"
  * opens the focused track; the wheel zooms and dragging pans; a search box highlights the
  * tracks whose label matches. Downloads (TSV, GEXF, PNG) are made here from the points shown.
  */
-export function VectorMap({ data, selectedId, initialSearch, trackHref, description, fileStem }: {
+export function VectorMap({
+  data,
+  selectedId,
+  initialSearch,
+  trackHref,
+  description,
+  fileStem,
+}: {
   data: MapData;
   selectedId: number | null;
   initialSearch: string;
@@ -53,7 +60,10 @@ export function VectorMap({ data, selectedId, initialSearch, trackHref, descript
   const xs = useMemo(() => Float32Array.from(data.xs), [data.xs]);
   const ys = useMemo(() => Float32Array.from(data.ys), [data.ys]);
   const buckets = useMemo(() => bucketsByColour(data.colours, data.palette.length, data.underneath), [data.colours, data.palette.length, data.underneath]);
-  const bucketColours = useMemo(() => [...data.underneath, ...data.palette.map((_, c) => c).filter((c) => !data.underneath.includes(c))], [data.palette, data.underneath]);
+  const bucketColours = useMemo(
+    () => [...data.underneath, ...data.palette.map((_, c) => c).filter((c) => !data.underneath.includes(c))],
+    [data.palette, data.underneath],
+  );
   const transform = useMemo(() => fitTransform(xs, ys, WIDTH, HEIGHT, PAD, view), [xs, ys, view]);
   const screen = useMemo(() => project(xs, ys, transform), [xs, ys, transform]);
   const grid = useMemo(() => new PointGrid(screen.sx, screen.sy, WIDTH, HEIGHT), [screen]);
@@ -81,8 +91,16 @@ export function VectorMap({ data, selectedId, initialSearch, trackHref, descript
       const dpr = Math.min(2, window.devicePixelRatio || 1);
       if (c.width !== Math.round(WIDTH * dpr)) [c.width, c.height] = [Math.round(WIDTH * dpr), Math.round(HEIGHT * dpr)];
       drawPoints(ctx, screen.sx, screen.sy, buckets, {
-        width: WIDTH, height: HEIGHT, pixelRatio: dpr, palette: data.palette, bucketColours, colourIndex: data.colours,
-        radius: n > 10_000 ? 1.5 : n > 2_000 ? 2.5 : 3.5, highlighted: matches, selected, focused,
+        width: WIDTH,
+        height: HEIGHT,
+        pixelRatio: dpr,
+        palette: data.palette,
+        bucketColours,
+        colourIndex: data.colours,
+        radius: n > 10_000 ? 1.5 : n > 2_000 ? 2.5 : 3.5,
+        highlighted: matches,
+        selected,
+        focused,
       });
       setDrawMs(performance.now() - started);
     });
@@ -169,9 +187,15 @@ export function VectorMap({ data, selectedId, initialSearch, trackHref, descript
           {matches ? `${matches.length} on the map match “${search.trim()}”` : `${n.toLocaleString("en-US")} points`}
         </span>
         <span className="downloads">
-          <button type="button" className="small-button" onClick={() => download("tsv")} data-testid="download-tsv">TSV</button>
-          <button type="button" className="small-button" onClick={() => download("gexf")} data-testid="download-gexf">GEXF</button>
-          <button type="button" className="small-button" onClick={() => download("png")} data-testid="download-png">PNG</button>
+          <button type="button" className="small-button" onClick={() => download("tsv")} data-testid="download-tsv">
+            TSV
+          </button>
+          <button type="button" className="small-button" onClick={() => download("gexf")} data-testid="download-gexf">
+            GEXF
+          </button>
+          <button type="button" className="small-button" onClick={() => download("png")} data-testid="download-png">
+            PNG
+          </button>
         </span>
       </div>
       <canvas

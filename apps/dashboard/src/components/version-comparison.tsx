@@ -69,9 +69,17 @@ export function VersionComparison({ versions }: { versions: ComparedVersion[] })
         <p className="muted small">These versions recorded no per-iteration history.</p>
       ) : (
         <div className="charts" data-testid="comparison-curves">
-          {[...curves.entries()].sort((a, b) => curveRank(a[0]) - curveRank(b[0])).map(([id, c]) => (
-            <LineChart key={id} title={c.label} step={c.step} testId={`curve-${id}`} series={c.perVersion.map(({ v, curve }) => ({ name: name(v), colour: colour(v), points: curve.points }))} />
-          ))}
+          {[...curves.entries()]
+            .sort((a, b) => curveRank(a[0]) - curveRank(b[0]))
+            .map(([id, c]) => (
+              <LineChart
+                key={id}
+                title={c.label}
+                step={c.step}
+                testId={`curve-${id}`}
+                series={c.perVersion.map(({ v, curve }) => ({ name: name(v), colour: colour(v), points: curve.points }))}
+              />
+            ))}
         </div>
       )}
     </div>

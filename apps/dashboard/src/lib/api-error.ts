@@ -13,4 +13,3 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 }
-

@@ -18,7 +18,12 @@ export class BrowserApiError extends Error {
 export async function browserGql<T>(query: Operation<T>, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch("/api/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: query.toString(), variables }), signal });
+    response = await fetch("/api/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: query.toString(), variables }),
+      signal,
+    });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new BrowserApiError("the dashboard server is not answering", "DASHBOARD_DOWN");

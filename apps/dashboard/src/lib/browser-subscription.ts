@@ -7,7 +7,11 @@ import type { Operation } from "./graphql.ts";
  * `onData` gets each result's data; `onError` a failure, after which nothing more comes.
  * Returns the function that stops it.
  */
-export function browserSubscribe<T>(query: Operation<T>, variables: Record<string, unknown>, handlers: { onData: (data: T) => void; onError: (error: BrowserApiError) => void; onComplete?: () => void }): () => void {
+export function browserSubscribe<T>(
+  query: Operation<T>,
+  variables: Record<string, unknown>,
+  handlers: { onData: (data: T) => void; onError: (error: BrowserApiError) => void; onComplete?: () => void },
+): () => void {
   const source = new EventSource(`/api/graphql/stream?${new URLSearchParams({ query: query.toString(), variables: JSON.stringify(variables) })}`);
   let closed = false;
   const close = () => {
@@ -28,7 +32,11 @@ export function browserSubscribe<T>(query: Operation<T>, variables: Record<strin
     // Our own `error` event carries the API's errors; a bare one is the stream itself failing.
     const text = (event as MessageEvent<string>).data;
     const first = text ? (JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] }).errors?.[0] : undefined;
-    handlers.onError(first ? new BrowserApiError(first.message, first.extensions?.code ?? "API_ERROR") : new BrowserApiError("the dashboard server is not answering", "DASHBOARD_DOWN"));
+    handlers.onError(
+      first
+        ? new BrowserApiError(first.message, first.extensions?.code ?? "API_ERROR")
+        : new BrowserApiError("the dashboard server is not answering", "DASHBOARD_DOWN"),
+    );
   });
   source.addEventListener("complete", () => {
     close();

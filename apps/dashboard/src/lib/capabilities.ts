@@ -27,7 +27,11 @@ let remembered: { at: number; value: Capabilities } | null = null;
  */
 export const capabilities = cache(async (key: string): Promise<Capabilities> => {
   if (remembered && Date.now() - remembered.at < TTL_MS) return remembered.value;
-  const data = await gql<Introspection>(`{ __schema { queryType { fields { name } } mutationType { fields { name } } types { name fields { name } } } }`, {}, key);
+  const data = await gql<Introspection>(
+    `{ __schema { queryType { fields { name } } mutationType { fields { name } } types { name fields { name } } } }`,
+    {},
+    key,
+  );
   const value = {
     queries: new Set(data.__schema.queryType.fields.map((f) => f.name)),
     mutations: new Set(data.__schema.mutationType?.fields.map((f) => f.name) ?? []),

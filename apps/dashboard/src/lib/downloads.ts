@@ -50,7 +50,10 @@ export function toGexf(nodes: GexfNode[], edges: { source: number; target: numbe
     `  <graph defaultedgetype="undirected" mode="static">`,
     `    <attributes class="node"><attribute id="depth" title="depth" type="integer"/><attribute id="seed" title="seed" type="boolean"/></attributes>`,
     `    <nodes>`,
-    ...nodes.map((n) => `      <node id="${n.id}" label="${xml(n.label)}"><attvalues><attvalue for="depth" value="${n.depth ?? 0}"/><attvalue for="seed" value="${Boolean(n.seed)}"/></attvalues>${viz(n)}</node>`),
+    ...nodes.map(
+      (n) =>
+        `      <node id="${n.id}" label="${xml(n.label)}"><attvalues><attvalue for="depth" value="${n.depth ?? 0}"/><attvalue for="seed" value="${Boolean(n.seed)}"/></attvalues>${viz(n)}</node>`,
+    ),
     `    </nodes>`,
     `    <edges>`,
     ...edges.map((e, i) => `      <edge id="${i}" source="${e.source}" target="${e.target}" weight="${e.score}"/>`),

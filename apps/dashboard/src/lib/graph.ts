@@ -12,7 +12,11 @@ export interface GraphSettings {
 }
 
 /** Adds `extra` to a graph: nodes by id, edges by unordered pair (the best score kept). */
-export function mergeGraphs(nodes: GraphNode[], edges: GraphEdge[], extra: { nodes: GraphNode[]; edges: GraphEdge[] }): { nodes: GraphNode[]; edges: GraphEdge[] } {
+export function mergeGraphs(
+  nodes: GraphNode[],
+  edges: GraphEdge[],
+  extra: { nodes: GraphNode[]; edges: GraphEdge[] },
+): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   for (const n of extra.nodes) if (!byId.has(n.id)) byId.set(n.id, { ...n, seed: false });
   const pair = (e: GraphEdge) => (e.source < e.target ? `${e.source}-${e.target}` : `${e.target}-${e.source}`);

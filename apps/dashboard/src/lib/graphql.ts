@@ -23,7 +23,13 @@ export async function gql<T>(query: Operation<T>, variables: Record<string, unkn
   if (key) headers.authorization = `Bearer ${key}`;
   let response: Response;
   try {
-    response = await fetch(apiUrl, { method: "POST", headers, body: JSON.stringify({ query: query.toString(), variables }), cache: "no-store", signal: AbortSignal.timeout(apiTimeoutMs) });
+    response = await fetch(apiUrl, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: query.toString(), variables }),
+      cache: "no-store",
+      signal: AbortSignal.timeout(apiTimeoutMs),
+    });
   } catch (error) {
     const why = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${apiTimeoutMs} ms` : "connection refused or unreachable";
     throw new ApiError(`the Deepcuts API at ${apiUrl} is not answering (${why})`, "API_DOWN", apiUrl);

@@ -64,7 +64,13 @@ export function viridis(t: number): string {
   const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
   const [a, b] = [hex(VIRIDIS[i]), hex(VIRIDIS[i + 1])];
   const f = x - i;
-  return `#${a.map((v, k) => Math.round(v + (b[k] - v) * f).toString(16).padStart(2, "0")).join("")}`;
+  return `#${a
+    .map((v, k) =>
+      Math.round(v + (b[k] - v) * f)
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 }
 
 /** A key as musicians say it: "A minor"; null when not analysed. */

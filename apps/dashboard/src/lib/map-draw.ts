@@ -14,7 +14,14 @@ export interface Transform {
 }
 
 /** A transform that fits the points' bounds into width x height with `pad` pixels around, zoomed `zoom` about (cx, cy) and panned. */
-export function fitTransform(xs: ArrayLike<number>, ys: ArrayLike<number>, width: number, height: number, pad: number, view = { zoom: 1, panX: 0, panY: 0 }): Transform {
+export function fitTransform(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  width: number,
+  height: number,
+  pad: number,
+  view = { zoom: 1, panX: 0, panY: 0 },
+): Transform {
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < xs.length; i++) {
     if (xs[i] < x0) x0 = xs[i];

@@ -20,7 +20,10 @@ export function tasteProfile(data: TasteProfileQuery, limit = 8): { genres: Weig
   }
   const heaviest = Math.max(0, ...terms.values());
   const ranked = (m: Map<string, number>, scale: number) =>
-    [...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, limit).map(([label, v]) => ({ label, share: scale > 0 ? v / scale : 0 }));
+    [...m]
+      .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+      .slice(0, limit)
+      .map(([label, v]) => ({ label, share: scale > 0 ? v / scale : 0 }));
   return { genres: ranked(genres, 1), terms: ranked(terms, heaviest) };
 }
 

@@ -39,7 +39,10 @@ function spectralCentroid(samples: Float32Array): number {
   let weighted = 0;
   let total = 0;
   spectra(samples, 1024, 1024, (_, magnitudes) => {
-    magnitudes.forEach((m, k) => { weighted += m * k; total += m; });
+    magnitudes.forEach((m, k) => {
+      weighted += m * k;
+      total += m;
+    });
   });
   return ((weighted / total) * SR) / 1024;
 }

@@ -47,8 +47,7 @@ function bassWave(kind: DemoTimbre["bassWave"]): DemoTimbre["wave"] {
  * the bars, bass on the chord roots), in the genre's timbre. Deterministic for (world.seed,
  * track.key); mono, peak-normalised into [-1, 1].
  */
-export function renderTrackAudio(track: DemoTrack, world: Pick<DemoWorld, "seed" | "genres">,
-  options: RenderOptions = {}): Float32Array {
+export function renderTrackAudio(track: DemoTrack, world: Pick<DemoWorld, "seed" | "genres">, options: RenderOptions = {}): Float32Array {
   const { sampleRate, seconds } = checkOptions(track, options);
   const genre: DemoGenre | undefined = world.genres.find((g) => g.key === track.genre);
   if (!genre) throw new RangeError(`track ${track.key} has genre '${track.genre}', not in the world's genres`);

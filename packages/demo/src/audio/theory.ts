@@ -34,6 +34,11 @@ function degreeChords(mode: Mode): { tonic: Chord; subdominant: Chord; dominant:
 /** Four-bar progressions in which the tonic chord holds half of the bars. */
 export function progression(mode: Mode, variant: number): Chord[] {
   const { tonic: I, subdominant: IV, dominant: V } = degreeChords(mode);
-  const variants = [[I, I, IV, V], [I, IV, I, V], [I, V, I, IV], [I, IV, V, I]];
+  const variants = [
+    [I, I, IV, V],
+    [I, IV, I, V],
+    [I, V, I, IV],
+    [I, IV, V, I],
+  ];
   return variants[((variant % variants.length) + variants.length) % variants.length];
 }

@@ -16,8 +16,7 @@ export function buildWavetable(wave: DemoTimbre["wave"], brightness: number, max
   const table = new Float32Array(TABLE_SIZE + 1);
   for (let k = 1; k <= harmonics; k++) {
     if (k % 5 === 0) continue;
-    const amplitude = ((k === 1 ? wave.sine : 0) + wave.saw / k + (k % 2 === 1 ? wave.square / k : 0))
-      * Math.exp(-(k - 1) * rolloff);
+    const amplitude = ((k === 1 ? wave.sine : 0) + wave.saw / k + (k % 2 === 1 ? wave.square / k : 0)) * Math.exp(-(k - 1) * rolloff);
     if (amplitude < 1e-4) continue;
     for (let i = 0; i < TABLE_SIZE; i++) table[i] += amplitude * Math.sin((2 * Math.PI * k * i) / TABLE_SIZE);
   }

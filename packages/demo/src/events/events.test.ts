@@ -37,8 +37,14 @@ describe("events", () => {
     const middle = 777;
     const shards = [...events(world, { toUser: middle }), ...events(world, { fromUser: middle })];
     expect(shards.length).toBe(all.length);
-    const firstDifference = shards.findIndex((e, i) => e.eventId !== all[i].eventId || e.at.getTime() !== all[i].at.getTime()
-      || e.trackKey !== all[i].trackKey || e.kind !== all[i].kind || e.msPlayed !== all[i].msPlayed);
+    const firstDifference = shards.findIndex(
+      (e, i) =>
+        e.eventId !== all[i].eventId ||
+        e.at.getTime() !== all[i].at.getTime() ||
+        e.trackKey !== all[i].trackKey ||
+        e.kind !== all[i].kind ||
+        e.msPlayed !== all[i].msPlayed,
+    );
     expect(firstDifference).toBe(-1);
     expect(() => events(world, { fromUser: 5, toUser: 2 })).toThrow("user range must satisfy 0 <= fromUser <= toUser <= 2000, got 5..2");
   });
@@ -103,8 +109,14 @@ describe("events", () => {
       const taste = userByKey.get(e.userKey)!.tasteGenres;
       const on = taste.some((t) => t.genre === trackByKey.get(e.trackKey)!.genre);
       plays++;
-      if (on) { onTaste++; skips.onAll++; if (e.kind === "skip") skips.on++; }
-      else { skips.offAll++; if (e.kind === "skip") skips.off++; }
+      if (on) {
+        onTaste++;
+        skips.onAll++;
+        if (e.kind === "skip") skips.on++;
+      } else {
+        skips.offAll++;
+        if (e.kind === "skip") skips.off++;
+      }
     }
     expect(onTaste / plays).toBeGreaterThan(0.85);
     expect(skips.off / skips.offAll).toBeGreaterThan(3 * (skips.on / skips.onAll));
@@ -113,7 +125,10 @@ describe("events", () => {
   it("follows popularity with a long tail", () => {
     const streams = new Map<string, number>();
     for (const e of all) if (e.kind === "stream") streams.set(e.trackKey, (streams.get(e.trackKey) ?? 0) + 1);
-    const counts = world.tracks.filter((t) => !t.isColdStart).map((t) => streams.get(t.key) ?? 0).sort((a, b) => b - a);
+    const counts = world.tracks
+      .filter((t) => !t.isColdStart)
+      .map((t) => streams.get(t.key) ?? 0)
+      .sort((a, b) => b - a);
     const total = counts.reduce((s, c) => s + c, 0);
     const top10 = counts.slice(0, Math.round(counts.length / 10)).reduce((s, c) => s + c, 0);
     expect(top10 / total).toBeGreaterThan(0.5);
@@ -122,7 +137,9 @@ describe("events", () => {
     const rank = (values: number[]) => {
       const order = values.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
       const r = new Float64Array(values.length);
-      order.forEach(([, i], k) => { r[i] = k; });
+      order.forEach(([, i], k) => {
+        r[i] = k;
+      });
       return r;
     };
     const a = rank(released.map((t) => t.popularity));

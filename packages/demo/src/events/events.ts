@@ -59,7 +59,12 @@ class EventStream implements IterableIterator<DemoEvent> {
   private exploreRate = 0;
   private replayed = false;
 
-  constructor(private readonly m: EventModel, private readonly seed: number, from: number, private readonly to: number) {
+  constructor(
+    private readonly m: EventModel,
+    private readonly seed: number,
+    from: number,
+    private readonly to: number,
+  ) {
     this.savedBy = new Int32Array(m.trackKeys.length);
     this.user = from - 1;
   }
@@ -126,8 +131,7 @@ class EventStream implements IterableIterator<DemoEvent> {
     this.clock = Math.max(t, this.lastAt + 60_000);
     const left = this.n - this.emitted;
     const sessions = Math.max(1, this.sessionsLeft);
-    const budget = sessions === 1 ? left
-      : Math.min(left - (sessions - 1), Math.round((left / sessions) * (0.5 + random())));
+    const budget = sessions === 1 ? left : Math.min(left - (sessions - 1), Math.round((left / sessions) * (0.5 + random())));
     this.budget = Math.max(1, budget);
     this.sessionsLeft = sessions - 1;
   }
@@ -180,9 +184,7 @@ class EventStream implements IterableIterator<DemoEvent> {
         this.replayed = true;
         return this.ring[Math.floor(random() * this.ringCount)];
       }
-      const track = r < this.replayRate + this.exploreRate
-        ? m.globalTable.draw(random)
-        : (m.genreTables[this.tasteGenre()] ?? m.globalTable).draw(random);
+      const track = r < this.replayRate + this.exploreRate ? m.globalTable.draw(random) : (m.genreTables[this.tasteGenre()] ?? m.globalTable).draw(random);
       if (m.trackReleaseMs[track] <= this.clock) return track;
     }
     return m.earliestTrack;

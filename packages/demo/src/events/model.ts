@@ -7,8 +7,7 @@ import type { DemoWorld } from "../types.ts";
 export const MAX_TASTES = 4;
 
 // Relative chance that a session starts in each local hour: quiet nights, commute, evenings.
-export const HOUR_WEIGHTS = [0.6, 0.35, 0.2, 0.12, 0.1, 0.15, 0.4, 0.9, 1.2, 1.0, 0.9, 0.9,
-  1.1, 1.0, 0.9, 0.9, 1.0, 1.3, 1.5, 1.6, 1.7, 1.7, 1.4, 1.0];
+export const HOUR_WEIGHTS = [0.6, 0.35, 0.2, 0.12, 0.1, 0.15, 0.4, 0.9, 1.2, 1.0, 0.9, 0.9, 1.1, 1.0, 0.9, 0.9, 1.0, 1.3, 1.5, 1.6, 1.7, 1.7, 1.4, 1.0];
 
 export interface EventModel {
   nowMs: number;
@@ -87,6 +86,9 @@ export function buildEventModel(world: DemoWorld): EventModel {
     userOffsetMs,
     tasteGenre,
     tasteWeight,
-    hourTable: new AliasTable(HOUR_WEIGHTS.map((_, h) => h), HOUR_WEIGHTS),
+    hourTable: new AliasTable(
+      HOUR_WEIGHTS.map((_, h) => h),
+      HOUR_WEIGHTS,
+    ),
   };
 }

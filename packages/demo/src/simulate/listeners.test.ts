@@ -7,7 +7,9 @@ const world = generateWorld({ seed: 5, listeners: 200, artists: 30, tracks: 300,
 describe("simulated listeners", () => {
   it("stream what fits their true taste far more, at the rates the ground truth states", () => {
     const sim = listenerSimulator(world);
-    const served = world.users.flatMap((u, i) => world.tracks.slice((i * 7) % 270, ((i * 7) % 270) + 30).map((t, p) => ({ userKey: u.key, trackKey: t.key, slotKey: `${i}.${p}` })));
+    const served = world.users.flatMap((u, i) =>
+      world.tracks.slice((i * 7) % 270, ((i * 7) % 270) + 30).map((t, p) => ({ userKey: u.key, trackKey: t.key, slotKey: `${i}.${p}` })),
+    );
     const events = sim.respond(served, "2026-11-16");
     expect(sim.respond(served, "2026-11-16")).toEqual(events); // seeded
     expect(sim.respond(served, "2026-11-23")).not.toEqual(events);
@@ -15,7 +17,8 @@ describe("simulated listeners", () => {
     // Expected streams (open x stream probability) against the drawn ones: within 4 standard deviations.
     const expected = served.reduce((a, s) => a + sim.expectedStream(s.userKey, s.trackKey), 0);
     expect(Math.abs(streamed.size - expected)).toBeLessThan(4 * Math.sqrt(expected) + 0.1 * expected);
-    const on = served.filter((s) => sim.affinity(s.userKey, s.trackKey) >= 0.5), off = served.filter((s) => sim.affinity(s.userKey, s.trackKey) === 0);
+    const on = served.filter((s) => sim.affinity(s.userKey, s.trackKey) >= 0.5),
+      off = served.filter((s) => sim.affinity(s.userKey, s.trackKey) === 0);
     const rate = (list: typeof served) => list.filter((s) => streamed.has(s.slotKey)).length / list.length;
     expect(rate(on)).toBeGreaterThan(5 * rate(off));
     // Saves, adds, skips and "not for me" all occur; a save always follows a stream of the same slot.

@@ -40,8 +40,7 @@ export function fft(re: Float64Array, im: Float64Array): void {
 }
 
 /** Magnitude spectra of Hann-windowed frames: calls `visit(frameIndex, magnitudes)` per frame. */
-export function spectra(samples: Float32Array, frameSize: number, hop: number,
-  visit: (frame: number, magnitudes: Float64Array) => void): void {
+export function spectra(samples: Float32Array, frameSize: number, hop: number, visit: (frame: number, magnitudes: Float64Array) => void): void {
   const re = new Float64Array(frameSize);
   const im = new Float64Array(frameSize);
   const magnitudes = new Float64Array(frameSize / 2 + 1);

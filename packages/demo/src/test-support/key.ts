@@ -43,7 +43,10 @@ export function estimateKey(samples: Float32Array, sampleRate: number): { key: s
   const profile = chroma(samples, sampleRate);
   let best = { key: "C", mode: "major" as "major" | "minor", score: -Infinity };
   for (let tonic = 0; tonic < 12; tonic++) {
-    for (const [mode, template] of [["major", MAJOR_PROFILE], ["minor", MINOR_PROFILE]] as const) {
+    for (const [mode, template] of [
+      ["major", MAJOR_PROFILE],
+      ["minor", MINOR_PROFILE],
+    ] as const) {
       const rotated = Array.from({ length: 12 }, (_, pc) => template[(pc - tonic + 12) % 12]);
       const score = pearson(profile, rotated);
       if (score > best.score) best = { key: NAMES[tonic], mode, score };

@@ -5,12 +5,17 @@ import { TEST_NOW } from "../test-support/fixture.ts";
 const world = generateWorld({ now: TEST_NOW, listeners: 50, events: 100 });
 const artistByKey = new Map(world.artists.map((a) => [a.key, a]));
 const trackByKey = new Map(world.tracks.map((t) => [t.key, t]));
-const genreOf = (entityKind: string, key: string) =>
-  entityKind === "artist" ? artistByKey.get(key)!.genre : trackByKey.get(key)!.genre;
+const genreOf = (entityKind: string, key: string) => (entityKind === "artist" ? artistByKey.get(key)!.genre : trackByKey.get(key)!.genre);
 
 /** Lower-case word tokens with markup and links removed: what a text cleaner would keep. */
 function tokens(text: string): string[] {
-  return text.replace(/<[^>]*>/g, " ").replace(/https?:\/\/\S+/g, " ").toLowerCase().match(/[a-z][a-z'-]+/g) ?? [];
+  return (
+    text
+      .replace(/<[^>]*>/g, " ")
+      .replace(/https?:\/\/\S+/g, " ")
+      .toLowerCase()
+      .match(/[a-z][a-z'-]+/g) ?? []
+  );
 }
 
 describe("documents", () => {
@@ -59,7 +64,10 @@ describe("documents", () => {
         let dot = 0;
         for (const [w, c] of words) dot += c * (counts.get(w) ?? 0);
         const score = dot / norms.get(genre)!;
-        if (score > bestScore) { bestScore = score; best = genre; }
+        if (score > bestScore) {
+          bestScore = score;
+          best = genre;
+        }
       }
       judged++;
       if (best === genreOf(d.entityKind, d.entityKey)) right++;

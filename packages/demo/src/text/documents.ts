@@ -8,8 +8,7 @@ import type { DemoArtist, DemoDocument, DemoGenre, DemoTrack } from "../types.ts
 import { genreOwnWords } from "../catalog/genres.ts";
 import { aside, footer, header } from "./noise.ts";
 
-const NOISE_TAGS = ["seen live", "favorites", "spotify", "check out", "2019", "awesome", "my playlist",
-  "good", "under 2000 listeners", "albums i own"];
+const NOISE_TAGS = ["seen live", "favorites", "spotify", "check out", "2019", "awesome", "my playlist", "good", "under 2000 listeners", "albums i own"];
 
 type BaseArtist = Omit<DemoArtist, "bio">;
 
@@ -77,10 +76,12 @@ function artistBio(ctx: TextContext, artist: BaseArtist): string {
   const kind = artist.name.startsWith("The ") ? "band" : pick(["project", "artist", "producer"], ctx.random);
   const a = similarArtist(ctx, artist);
   const b = similarArtist(ctx, artist);
-  return `${artist.name} is a ${genre.name.toLowerCase()} ${kind} from ${artist.hometown}, formed in ${artist.formedYear}. `
-    + `Their sound blends ${phrase(ctx, artist)} with ${phrase(ctx, artist)}, built around ${artist.signaturePhrases[2]}. `
-    + body(ctx, artist, uniformInt(ctx.random, 1, 3))
-    + ` They are often compared to ${a.name} and ${b.name}.`;
+  return (
+    `${artist.name} is a ${genre.name.toLowerCase()} ${kind} from ${artist.hometown}, formed in ${artist.formedYear}. ` +
+    `Their sound blends ${phrase(ctx, artist)} with ${phrase(ctx, artist)}, built around ${artist.signaturePhrases[2]}. ` +
+    body(ctx, artist, uniformInt(ctx.random, 1, 3)) +
+    ` They are often compared to ${a.name} and ${b.name}.`
+  );
 }
 
 function tagList(ctx: TextContext, artist: BaseArtist): string {
@@ -98,18 +99,25 @@ function review(ctx: TextContext, artist: BaseArtist, track: DemoTrack): string 
   return wrap(ctx, `${lead} ${body(ctx, artist, uniformInt(ctx.random, 2, 4))}`);
 }
 
-export function buildDocuments(genres: DemoGenre[], artists: BaseArtist[], tracks: DemoTrack[], seed: number):
-  { documents: DemoDocument[]; bios: string[] } {
+export function buildDocuments(genres: DemoGenre[], artists: BaseArtist[], tracks: DemoTrack[], seed: number): { documents: DemoDocument[]; bios: string[] } {
   const tracksOfArtist = new Map<string, DemoTrack[]>();
   for (const t of tracks) {
     const list = tracksOfArtist.get(t.artistKey);
     if (list) list.push(t);
     else tracksOfArtist.set(t.artistKey, [t]);
   }
-  const artistsOfGenre = new Map(genres.map((g) => {
-    const members = artists.flatMap((a, i) => (a.genre === g.key ? [i] : []));
-    return [g.key, new AliasTable(members, members.map((i) => artists[i].popularity))];
-  }));
+  const artistsOfGenre = new Map(
+    genres.map((g) => {
+      const members = artists.flatMap((a, i) => (a.genre === g.key ? [i] : []));
+      return [
+        g.key,
+        new AliasTable(
+          members,
+          members.map((i) => artists[i].popularity),
+        ),
+      ];
+    }),
+  );
   const ctx: TextContext = {
     random: streamRandom(seed, "documents"),
     genres,
@@ -127,8 +135,7 @@ export function buildDocuments(genres: DemoGenre[], artists: BaseArtist[], track
     // Popular artists get written about more.
     const posts = 1 + (ctx.random() < artist.popularity * 2 ? 1 : 0) + (ctx.random() < artist.popularity ? 1 : 0);
     for (let i = 0; i < posts; i++) {
-      drafts.push({ entityKind: "artist", entityKey: artist.key, source: "blog",
-        text: wrap(ctx, body(ctx, artist, uniformInt(ctx.random, 3, 7))) });
+      drafts.push({ entityKind: "artist", entityKey: artist.key, source: "blog", text: wrap(ctx, body(ctx, artist, uniformInt(ctx.random, 3, 7))) });
     }
     if (ctx.random() < 0.6) drafts.push({ entityKind: "artist", entityKey: artist.key, source: "tag", text: tagList(ctx, artist) });
   }

@@ -3,8 +3,7 @@
 import type { Random } from "@deepcuts/models/core";
 import { pick, uniformInt } from "../draw.ts";
 
-const BLOGS = ["gorillavsbear", "thelineofbestfit", "basementtapes", "nightshiftnotes", "vinylhound",
-  "kickdrumdiary", "hazyafternoons", "crateweekly"];
+const BLOGS = ["gorillavsbear", "thelineofbestfit", "basementtapes", "nightshiftnotes", "vinylhound", "kickdrumdiary", "hazyafternoons", "crateweekly"];
 const HANDLES = ["admin", "marta_k", "djsleepless", "tom", "editorial", "guest writer", "nightowl88"];
 
 const ASIDES = [
@@ -21,8 +20,9 @@ const ASIDES = [
 ];
 
 function slug(random: Random): string {
-  return Array.from({ length: uniformInt(random, 2, 4) }, () => pick(["new", "music", "friday", "review",
-    "premiere", "listen", "album", "week", "best", "picks"], random)).join("-");
+  return Array.from({ length: uniformInt(random, 2, 4) }, () =>
+    pick(["new", "music", "friday", "review", "premiere", "listen", "album", "week", "best", "picks"], random),
+  ).join("-");
 }
 
 export function url(random: Random): string {
@@ -36,7 +36,8 @@ export function aside(random: Random): string {
 /** Markup and bylines before the body. */
 export function header(random: Random): string {
   const choices = [
-    () => `<p>Posted by ${pick(HANDLES, random)} on ${uniformInt(random, 1, 28)}/${uniformInt(random, 1, 12)}/${2020 + uniformInt(random, 0, 6)} | ${uniformInt(random, 0, 40)} comments</p>`,
+    () =>
+      `<p>Posted by ${pick(HANDLES, random)} on ${uniformInt(random, 1, 28)}/${uniformInt(random, 1, 12)}/${2020 + uniformInt(random, 0, 6)} | ${uniformInt(random, 0, 40)} comments</p>`,
     () => `<div class="post-body">`,
     () => `[Premiere]`,
     () => `<h2>New Music Friday</h2>`,

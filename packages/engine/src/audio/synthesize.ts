@@ -13,11 +13,17 @@ export const DEMO_CLIP_SECONDS = 8;
  * every clip in the folder, those of earlier (perhaps interrupted) runs included. Returns how
  * many clips were written.
  */
-export async function synthesizeDemoAudio(db: Database, home: string, options: { onProgress?: (m: string, d: number, t: number) => void; signal?: AbortSignal } = {}): Promise<number> {
+export async function synthesizeDemoAudio(
+  db: Database,
+  home: string,
+  options: { onProgress?: (m: string, d: number, t: number) => void; signal?: AbortSignal } = {},
+): Promise<number> {
   const world = await loadedDemoWorld(db);
   if (!world) return 0;
   const paths = new Map(
-    (await db.query<{ external_key: string; audio_path: string }>(`SELECT external_key, audio_path FROM tracks WHERE audio_path LIKE 'audio/demo/%'`)).map((t) => [t.external_key, t.audio_path]),
+    (await db.query<{ external_key: string; audio_path: string }>(`SELECT external_key, audio_path FROM tracks WHERE audio_path LIKE 'audio/demo/%'`)).map(
+      (t) => [t.external_key, t.audio_path],
+    ),
   );
   const withPath = world.tracks.filter((t) => paths.has(t.key));
   const missing = withPath.filter((t) => !existsSync(join(home, paths.get(t.key)!)));
@@ -31,6 +37,9 @@ export async function synthesizeDemoAudio(db: Database, home: string, options: {
       onProgress: (done, total) => options.onProgress?.("synthesizing demo audio", done, total),
     });
   }
-  await writeWorldLabels(dir, withPath.filter((t) => existsSync(join(home, paths.get(t.key)!))));
+  await writeWorldLabels(
+    dir,
+    withPath.filter((t) => existsSync(join(home, paths.get(t.key)!))),
+  );
   return missing.length;
 }

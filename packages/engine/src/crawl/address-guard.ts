@@ -41,7 +41,11 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       const usable = allowPrivate ? addresses : addresses.filter((a) => isPublicAddress(a.address));
       if (usable.length === 0) {
         const list = addresses.map((a) => a.address).join(", ");
-        return callback(new PrivateAddressError(`${hostname} resolves to private or loopback address ${list} (the site does not allow private addresses)`), "", 0);
+        return callback(
+          new PrivateAddressError(`${hostname} resolves to private or loopback address ${list} (the site does not allow private addresses)`),
+          "",
+          0,
+        );
       }
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
       callback(null, usable[0].address, usable[0].family);

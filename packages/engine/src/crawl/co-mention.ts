@@ -25,7 +25,9 @@ export async function coMentionNeighbours(db: Database, artistId: number, option
   if (!artist) throw missing(`artist ${artistId}`);
   const [totals] = await db.query<{ total: number; own: number }>(
     `SELECT (SELECT count(DISTINCT article_id)::int FROM article_mentions) AS total,
-            (SELECT count(*)::int FROM article_mentions WHERE artist_id = $1) AS own`, [artistId]);
+            (SELECT count(*)::int FROM article_mentions WHERE artist_id = $1) AS own`,
+    [artistId],
+  );
   if (totals.own === 0) return [];
   const rows = await db.query<{ id: number; name: string; joint: number; n: number }>(
     `WITH mine AS (SELECT article_id FROM article_mentions WHERE artist_id = $1),
@@ -33,7 +35,8 @@ export async function coMentionNeighbours(db: Database, artistId: number, option
                     WHERE m.artist_id <> $1 GROUP BY m.artist_id HAVING count(*) >= $2)
      SELECT p.artist_id AS id, a.name, p.joint, (SELECT count(*)::int FROM article_mentions x WHERE x.artist_id = p.artist_id) AS n
      FROM pairs p JOIN artists a ON a.id = p.artist_id`,
-    [artistId, minArticles]);
+    [artistId, minArticles],
+  );
   const total = totals.total;
   return rows
     .map((r) => {
@@ -41,7 +44,13 @@ export async function coMentionNeighbours(db: Database, artistId: number, option
       const pmi = Math.log(joint / ((totals.own / total) * (r.n / total)));
       // P(a,b) = 1: both in every article; NPMI is 1 by its limit.
       const score = joint >= 1 ? 1 : pmi / -Math.log(joint);
-      return { artist: { id: r.id, name: r.name }, articles: r.joint, pmi, score, explanation: `written about with ${r.name} in ${r.joint} article${r.joint === 1 ? "" : "s"}` };
+      return {
+        artist: { id: r.id, name: r.name },
+        articles: r.joint,
+        pmi,
+        score,
+        explanation: `written about with ${r.name} in ${r.joint} article${r.joint === 1 ? "" : "s"}`,
+      };
     })
     .sort((a, b) => b.score - a.score || b.articles - a.articles || a.artist.id - b.artist.id)
     .slice(0, limit);

@@ -1,7 +1,17 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
 import { insertDocuments, type DocumentRow } from "../ingest.ts";
-import { detectLanguage, extractArticle, isHtmlType, isPageOrFeed, looksLikeFeed, MIN_ARTICLE_CHARS, normalisedTextHash, parseFeedEntries, sameHostLinks } from "./extract.ts";
+import {
+  detectLanguage,
+  extractArticle,
+  isHtmlType,
+  isPageOrFeed,
+  looksLikeFeed,
+  MIN_ARTICLE_CHARS,
+  normalisedTextHash,
+  parseFeedEntries,
+  sameHostLinks,
+} from "./extract.ts";
 import { ArtistLinker, type Mention } from "./link.ts";
 import { PoliteFetcher, type PoliteOptions, type PoliteResult } from "./polite-fetcher.ts";
 import type { CrawlSource } from "./sites.ts";
@@ -119,17 +129,19 @@ async function crawlSite(db: Database, site: SiteRow, fetcher: PoliteFetcher, li
     pages.push(...sameHostLinks(body, seed.url).slice(0, limit));
   }
   // All at once: the fetcher keeps one request per host in flight and the host's delay between them.
-  await Promise.all(pages.map(async (url) => {
-    if (options.signal?.aborted) return;
-    const page = await fetchTracked(db, site, url, fetcher, isHtmlType, report);
-    if (page?.kind !== "fetched") return;
-    const article = extractArticle(page.body.toString("utf8"), page.url);
-    if (!article) {
-      report.articles.tooShort++;
-      return;
-    }
-    await storeArticle(db, site, { url: page.url, ...article }, linker, report);
-  }));
+  await Promise.all(
+    pages.map(async (url) => {
+      if (options.signal?.aborted) return;
+      const page = await fetchTracked(db, site, url, fetcher, isHtmlType, report);
+      if (page?.kind !== "fetched") return;
+      const article = extractArticle(page.body.toString("utf8"), page.url);
+      if (!article) {
+        report.articles.tooShort++;
+        return;
+      }
+      await storeArticle(db, site, { url: page.url, ...article }, linker, report);
+    }),
+  );
   if (options.signal?.aborted) throw new CancelledError("crawl");
 }
 
@@ -138,9 +150,18 @@ function skip(report: CrawlReport, url: string, reason: string) {
 }
 
 /** Fetches with the validators stored for the URL and records what happened to it. */
-async function fetchTracked(db: Database, site: SiteRow, url: string, fetcher: PoliteFetcher, accept: (t: string) => boolean, report: CrawlReport): Promise<PoliteResult | null> {
+async function fetchTracked(
+  db: Database,
+  site: SiteRow,
+  url: string,
+  fetcher: PoliteFetcher,
+  accept: (t: string) => boolean,
+  report: CrawlReport,
+): Promise<PoliteResult | null> {
   const [known] = await db.query<{ etag: string | null; lastModified: string | null }>(
-    `SELECT etag, last_modified AS "lastModified" FROM crawl_pages WHERE url = $1`, [url]);
+    `SELECT etag, last_modified AS "lastModified" FROM crawl_pages WHERE url = $1`,
+    [url],
+  );
   const result = await fetcher.fetch(url, { allowPrivate: site.allowPrivate, validators: known, accept });
   const outcome = result.kind;
   if (outcome === "fetched") report.requests.fetched++;
@@ -155,8 +176,15 @@ async function fetchTracked(db: Database, site: SiteRow, url: string, fetcher: P
      ON CONFLICT (url) DO UPDATE SET outcome = $5, reason = $6, http_status = $7, fetched_at = now(),
        etag = CASE WHEN $5 = 'fetched' THEN $3 ELSE crawl_pages.etag END,
        last_modified = CASE WHEN $5 = 'fetched' THEN $4 ELSE crawl_pages.last_modified END`,
-    [site.id, url, result.kind === "fetched" ? result.etag : null, result.kind === "fetched" ? result.lastModified : null, outcome,
-      result.kind === "skipped" ? result.reason : null, result.status],
+    [
+      site.id,
+      url,
+      result.kind === "fetched" ? result.etag : null,
+      result.kind === "fetched" ? result.lastModified : null,
+      outcome,
+      result.kind === "skipped" ? result.reason : null,
+      result.status,
+    ],
   );
   return result;
 }
@@ -181,7 +209,9 @@ async function storeArticle(db: Database, site: SiteRow, article: Candidate, lin
 
 async function writeArticle(db: Database, site: SiteRow, article: Candidate, hash: string, language: string, mentions: Mention[], report: CrawlReport) {
   await db.transaction(async (query) => {
-    const [atUrl] = await query<{ id: number; textHash: string }>(`SELECT id, text_hash AS "textHash" FROM crawl_articles WHERE url = $1 FOR UPDATE`, [article.url]);
+    const [atUrl] = await query<{ id: number; textHash: string }>(`SELECT id, text_hash AS "textHash" FROM crawl_articles WHERE url = $1 FOR UPDATE`, [
+      article.url,
+    ]);
     if (atUrl?.textHash === hash) {
       report.articles.unchanged++;
       return;
@@ -195,8 +225,14 @@ async function writeArticle(db: Database, site: SiteRow, article: Candidate, has
     let id: number;
     if (atUrl) {
       id = atUrl.id;
-      await query(`UPDATE crawl_articles SET title = $2, text = $3, text_hash = $4, language = $5, published_at = $6 WHERE id = $1`,
-        [id, article.title, article.text, hash, language, article.publishedAt]);
+      await query(`UPDATE crawl_articles SET title = $2, text = $3, text_hash = $4, language = $5, published_at = $6 WHERE id = $1`, [
+        id,
+        article.title,
+        article.text,
+        hash,
+        language,
+        article.publishedAt,
+      ]);
       await query(`DELETE FROM article_mentions WHERE article_id = $1`, [id]);
       await query(`DELETE FROM documents WHERE external_key LIKE $1`, [`crawl:${id}:%`]);
       report.articles.updated++;
@@ -204,17 +240,25 @@ async function writeArticle(db: Database, site: SiteRow, article: Candidate, has
       [{ id }] = await query<{ id: number }>(
         `INSERT INTO crawl_articles (site_id, url, title, source, language, published_at, text_hash, text)
          VALUES ($1, $2, $3, $4::text::"DocumentSource", $5, $6, $7, $8) RETURNING id`,
-        [site.id, article.url, article.title, site.source, language, article.publishedAt, hash, article.text]);
+        [site.id, article.url, article.title, site.source, language, article.publishedAt, hash, article.text],
+      );
       report.articles.created++;
     }
     if (mentions.length === 0) return;
-    await query(`INSERT INTO article_mentions (article_id, artist_id, count) SELECT $1, * FROM unnest($2::int[], $3::int[])`,
-      [id, mentions.map((m) => m.artistId), mentions.map((m) => m.count)]);
+    await query(`INSERT INTO article_mentions (article_id, artist_id, count) SELECT $1, * FROM unnest($2::int[], $3::int[])`, [
+      id,
+      mentions.map((m) => m.artistId),
+      mentions.map((m) => m.count),
+    ]);
     report.mentions += mentions.length;
     if (language !== "eng") return;
     const text = article.title ? `${article.title}\n\n${article.text}` : article.text;
     const docs: DocumentRow[] = mentions.map((m) => ({
-      externalKey: `crawl:${id}:${hash.slice(0, 12)}:artist:${m.artistId}`, entityKind: "ARTIST", artistId: m.artistId, source: site.source, text,
+      externalKey: `crawl:${id}:${hash.slice(0, 12)}:artist:${m.artistId}`,
+      entityKind: "ARTIST",
+      artistId: m.artistId,
+      source: site.source,
+      text,
     }));
     report.documents += await insertDocuments(query, docs);
   });

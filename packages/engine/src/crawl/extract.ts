@@ -42,7 +42,11 @@ export function htmlFragmentText(html: string): string {
 }
 
 function tidy(text: string): string {
-  return text.replace(/[ \t\u00a0]+/g, " ").replace(/ *\n[\s]*\n */g, "\n\n").replace(/ *\n */g, "\n").trim();
+  return text
+    .replace(/[ \t\u00a0]+/g, " ")
+    .replace(/ *\n[\s]*\n */g, "\n\n")
+    .replace(/ *\n */g, "\n")
+    .trim();
 }
 
 /** Parses an RSS, Atom, RDF or JSON feed into entries; throws feedsmith's error for a body that is none of them. */
@@ -57,14 +61,20 @@ export function parseFeedEntries(body: string, base: string): FeedEntry[] {
       return null;
     }
   };
-  const value = (v: unknown): string | null => (typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { value?: unknown }).value === "string" ? (v as { value: string }).value : null);
+  const value = (v: unknown): string | null =>
+    typeof v === "string" ? v : v && typeof v === "object" && typeof (v as { value?: unknown }).value === "string" ? (v as { value: string }).value : null;
   if (parsed.format === "atom") {
     const entries = (feed.entries ?? []) as Record<string, unknown>[];
     return entries.map((e) => {
       const links = (e.links ?? []) as { href?: string; rel?: string }[];
       const link = links.find((l) => !l.rel || l.rel === "alternate") ?? links[0];
       const content = value(e.content);
-      return { url: abs(link?.href), title: value(e.title), publishedAt: date(e.published) ?? date(e.updated), text: content ? htmlFragmentText(content) : null };
+      return {
+        url: abs(link?.href),
+        title: value(e.title),
+        publishedAt: date(e.published) ?? date(e.updated),
+        text: content ? htmlFragmentText(content) : null,
+      };
     });
   }
   if (parsed.format === "json") {
@@ -92,8 +102,9 @@ export interface PageArticle {
 /** The main text of an HTML page by Mozilla's Readability over linkedom, or null when it has none. */
 export function extractArticle(html: string, url: string): PageArticle | null {
   const { document } = parseHTML(html);
-  const published = date(document.querySelector('meta[property="article:published_time"]')?.getAttribute("content"))
-    ?? date(document.querySelector("time[datetime]")?.getAttribute("datetime"));
+  const published =
+    date(document.querySelector('meta[property="article:published_time"]')?.getAttribute("content")) ??
+    date(document.querySelector("time[datetime]")?.getAttribute("datetime"));
   // Readability resolves relative links against the document's URL; linkedom has none of its own.
   Object.defineProperty(document, "documentURI", { value: url, configurable: true });
   const article = new Readability(document).parse();
@@ -130,6 +141,10 @@ export function detectLanguage(text: string): string {
  * whitespace collapsed, so the same article re-published with other quotes or spacing matches.
  */
 export function normalisedTextHash(text: string): string {
-  const normal = text.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const normal = text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
   return createHash("sha256").update(normal).digest("hex");
 }

@@ -40,7 +40,11 @@ export function fetchOnce(url: URL, options: FetchOnceOptions): Promise<FetchOnc
       resolve(result);
     };
     const request = client.get(url, {
-      headers: { "user-agent": USER_AGENT, accept: "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,text/plain;q=0.5,*/*;q=0.1", ...options.headers },
+      headers: {
+        "user-agent": USER_AGENT,
+        accept: "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,text/plain;q=0.5,*/*;q=0.1",
+        ...options.headers,
+      },
       lookup: guardedLookup(options.allowPrivate),
     });
     const timer = setTimeout(() => {
@@ -53,15 +57,20 @@ export function fetchOnce(url: URL, options: FetchOnceOptions): Promise<FetchOnc
     });
     request.on("response", (response) => {
       const status = response.statusCode ?? 0;
-      const mediaType = String(response.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+      const mediaType = String(response.headers["content-type"] ?? "")
+        .split(";")[0]
+        .trim()
+        .toLowerCase();
       const done = (result: FetchOnceResult) => {
         response.destroy();
         finish(result);
       };
       if (status < 200 || status >= 300) return done({ kind: "response", status, headers: response.headers, body: Buffer.alloc(0), mediaType });
-      if (options.accept && !options.accept(mediaType)) return done({ kind: "skipped", status, reason: `not a page or feed (${mediaType || "no content type"})` });
+      if (options.accept && !options.accept(mediaType))
+        return done({ kind: "skipped", status, reason: `not a page or feed (${mediaType || "no content type"})` });
       const declared = Number(response.headers["content-length"]);
-      if (Number.isFinite(declared) && declared > options.maxBytes) return done({ kind: "skipped", status, reason: `too large: ${declared} bytes declared, limit ${options.maxBytes}` });
+      if (Number.isFinite(declared) && declared > options.maxBytes)
+        return done({ kind: "skipped", status, reason: `too large: ${declared} bytes declared, limit ${options.maxBytes}` });
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {

@@ -13,7 +13,11 @@ const ARTISTS = [
   { id: 8, name: "Burial" },
 ];
 const linker = new ArtistLinker(ARTISTS);
-const ids = (text: string) => linker.link(text).map((m) => m.artistId).sort((a, b) => a - b);
+const ids = (text: string) =>
+  linker
+    .link(text)
+    .map((m) => m.artistId)
+    .sort((a, b) => a - b);
 
 describe("entity linking", () => {
   it("finds unambiguous names with word boundaries, folded diacritics, 'The' dropped and aliases", () => {
@@ -54,7 +58,10 @@ describe("extraction", () => {
   });
 
   it("keeps an article's main text and drops the page furniture", () => {
-    const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i} of a long review about the record, its songs and the way the band plays them live on stage.</p>`).join("");
+    const paragraphs = Array.from(
+      { length: 6 },
+      (_, i) => `<p>Paragraph ${i} of a long review about the record, its songs and the way the band plays them live on stage.</p>`,
+    ).join("");
     const html = `<html><head><title>Review</title><meta property="article:published_time" content="2025-11-02T08:00:00Z"></head>
       <body><nav><a href="/">Home</a> <a href="/about">About us</a></nav><article><h1>Review</h1>${paragraphs}</article>
       <footer>Copyright footer text</footer></body></html>`;

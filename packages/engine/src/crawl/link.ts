@@ -31,21 +31,149 @@ export interface Mention {
 
 /** Words that say the next or previous words name an act. */
 const BAND_CUES = new Set([
-  "band", "bands", "group", "duo", "trio", "quartet", "quintet", "collective", "outfit", "act", "singer", "rapper", "producer", "dj",
-  "songwriter", "frontman", "frontwoman", "album", "albums", "lp", "ep", "single", "singles", "record", "records", "track", "tracks",
-  "song", "songs", "tour", "gig", "gigs", "concert", "setlist", "discography", "debut", "remix", "remixed", "feat", "featuring", "ft",
-  "supported", "headlined", "headlining", "label", "released", "sampled", "covered",
+  "band",
+  "bands",
+  "group",
+  "duo",
+  "trio",
+  "quartet",
+  "quintet",
+  "collective",
+  "outfit",
+  "act",
+  "singer",
+  "rapper",
+  "producer",
+  "dj",
+  "songwriter",
+  "frontman",
+  "frontwoman",
+  "album",
+  "albums",
+  "lp",
+  "ep",
+  "single",
+  "singles",
+  "record",
+  "records",
+  "track",
+  "tracks",
+  "song",
+  "songs",
+  "tour",
+  "gig",
+  "gigs",
+  "concert",
+  "setlist",
+  "discography",
+  "debut",
+  "remix",
+  "remixed",
+  "feat",
+  "featuring",
+  "ft",
+  "supported",
+  "headlined",
+  "headlining",
+  "label",
+  "released",
+  "sampled",
+  "covered",
 ]);
 
 /** Genre words: a sentence with one of these is about music. */
 export const GENRE_WORDS = new Set([
-  "rock", "pop", "jazz", "blues", "folk", "soul", "funk", "disco", "punk", "metal", "hip", "hop", "rap", "grime", "techno", "house",
-  "trance", "ambient", "electronic", "electronica", "dubstep", "dub", "garage", "drum", "bass", "jungle", "reggae", "ska", "country",
-  "indie", "shoegaze", "dream", "psychedelic", "prog", "progressive", "krautrock", "synth", "synthpop", "synthwave", "trip", "lo-fi",
-  "lofi", "emo", "grunge", "hardcore", "post", "rnb", "gospel", "classical", "baroque", "opera", "orchestral", "minimal", "noise",
-  "experimental", "industrial", "wave", "psych", "britpop", "bluegrass", "americana", "afrobeat", "bossa", "samba", "salsa", "cumbia",
-  "flamenco", "kpop", "jpop", "idm", "breakbeat", "downtempo", "chillwave", "vaporwave", "slowcore", "sadcore", "drone", "doom",
-  "sludge", "stoner", "thrash", "neo", "acoustic", "singer-songwriter", "guitar", "guitars", "drums", "bassline", "vocals", "riff", "riffs",
+  "rock",
+  "pop",
+  "jazz",
+  "blues",
+  "folk",
+  "soul",
+  "funk",
+  "disco",
+  "punk",
+  "metal",
+  "hip",
+  "hop",
+  "rap",
+  "grime",
+  "techno",
+  "house",
+  "trance",
+  "ambient",
+  "electronic",
+  "electronica",
+  "dubstep",
+  "dub",
+  "garage",
+  "drum",
+  "bass",
+  "jungle",
+  "reggae",
+  "ska",
+  "country",
+  "indie",
+  "shoegaze",
+  "dream",
+  "psychedelic",
+  "prog",
+  "progressive",
+  "krautrock",
+  "synth",
+  "synthpop",
+  "synthwave",
+  "trip",
+  "lo-fi",
+  "lofi",
+  "emo",
+  "grunge",
+  "hardcore",
+  "post",
+  "rnb",
+  "gospel",
+  "classical",
+  "baroque",
+  "opera",
+  "orchestral",
+  "minimal",
+  "noise",
+  "experimental",
+  "industrial",
+  "wave",
+  "psych",
+  "britpop",
+  "bluegrass",
+  "americana",
+  "afrobeat",
+  "bossa",
+  "samba",
+  "salsa",
+  "cumbia",
+  "flamenco",
+  "kpop",
+  "jpop",
+  "idm",
+  "breakbeat",
+  "downtempo",
+  "chillwave",
+  "vaporwave",
+  "slowcore",
+  "sadcore",
+  "drone",
+  "doom",
+  "sludge",
+  "stoner",
+  "thrash",
+  "neo",
+  "acoustic",
+  "singer-songwriter",
+  "guitar",
+  "guitars",
+  "drums",
+  "bassline",
+  "vocals",
+  "riff",
+  "riffs",
 ]);
 
 let lexicon: Set<string> | null = null;
@@ -79,7 +207,11 @@ interface Token {
   sentenceStart: boolean;
 }
 
-const fold = (s: string) => s.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+const fold = (s: string) =>
+  s
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -143,7 +275,7 @@ export class ArtistLinker {
   link(text: string): Mention[] {
     const tokens = tokenize(text);
     const found: { candidate: Candidate; at: number }[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const match = (this.byFirst.get(tokens[i].key) ?? []).find((c) => c.keys.every((k, j) => tokens[i + j]?.key === k));
       if (!match) {
         i++;
@@ -172,13 +304,19 @@ export class ArtistLinker {
       const others = [...anchored].some((id) => !f.candidate.artistIds.includes(id));
       if (cue || genre || others) bump(f.candidate, true);
     }
-    return [...counts].map(([artistId, v]) => ({ artistId, count: v.count, ambiguous: v.ambiguous })).sort((a, b) => b.count - a.count || a.artistId - b.artistId);
+    return [...counts]
+      .map(([artistId, v]) => ({ artistId, count: v.count, ambiguous: v.ambiguous }))
+      .sort((a, b) => b.count - a.count || a.artistId - b.artistId);
   }
 }
 
 /** "Low" or "LOW" for the name "Low"; not "low". */
 function capitalisedAsName(written: string, name: string): boolean {
-  return written === name || (written === written.toUpperCase() && /\p{Lu}/u.test(written)) || (written[0] === written[0].toUpperCase() && written[0] !== written[0].toLowerCase() && name[0] === name[0].toUpperCase());
+  return (
+    written === name ||
+    (written === written.toUpperCase() && /\p{Lu}/u.test(written)) ||
+    (written[0] === written[0].toUpperCase() && written[0] !== written[0].toLowerCase() && name[0] === name[0].toUpperCase())
+  );
 }
 
 /** A band cue within three tokens either side, or "the band X" right before it, not across a sentence end. */

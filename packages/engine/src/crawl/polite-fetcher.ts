@@ -88,13 +88,21 @@ export class PoliteFetcher {
       if (input.validators?.lastModified) headers["if-modified-since"] = input.validators.lastModified;
       const target = current;
       const result: FetchOnceResult = await this.onHost(target, () =>
-        fetchOnce(target, { allowPrivate: input.allowPrivate, maxBytes: this.options.maxBytes, timeoutMs: this.options.timeoutMs, headers, accept: input.accept }));
+        fetchOnce(target, {
+          allowPrivate: input.allowPrivate,
+          maxBytes: this.options.maxBytes,
+          timeoutMs: this.options.timeoutMs,
+          headers,
+          accept: input.accept,
+        }),
+      );
       if (result.kind === "skipped") return { kind: "skipped", url, status: result.status, reason: result.reason };
       if (result.status === 304) return { kind: "not-modified", url, status: 304 };
       if (result.status >= 300 && result.status < 400) {
         const location = result.headers.location;
         if (!location) return { kind: "skipped", url, status: result.status, reason: `redirect ${result.status} without a Location` };
-        if (hop >= this.options.maxRedirects) return { kind: "skipped", url, status: result.status, reason: `more than ${this.options.maxRedirects} redirects` };
+        if (hop >= this.options.maxRedirects)
+          return { kind: "skipped", url, status: result.status, reason: `more than ${this.options.maxRedirects} redirects` };
         current = new URL(location, current);
         continue;
       }
@@ -103,7 +111,15 @@ export class PoliteFetcher {
         const v = result.headers[name];
         return typeof v === "string" ? v : null;
       };
-      return { kind: "fetched", url: current.href, status: result.status, body: result.body, mediaType: result.mediaType, etag: header("etag"), lastModified: header("last-modified") };
+      return {
+        kind: "fetched",
+        url: current.href,
+        status: result.status,
+        body: result.body,
+        mediaType: result.mediaType,
+        etag: header("etag"),
+        lastModified: header("last-modified"),
+      };
     }
   }
 
@@ -129,7 +145,10 @@ export class PoliteFetcher {
         state.lastRequestAt = Date.now();
       }
     });
-    state.tail = run.then(() => {}, () => {});
+    state.tail = run.then(
+      () => {},
+      () => {},
+    );
     return run;
   }
 
@@ -150,13 +169,15 @@ export class PoliteFetcher {
     const state = this.host(url);
     if (!state.robots) {
       const robotsUrl = new URL("/robots.txt", url);
-      state.robots = this.onHost(robotsUrl, () =>
-        fetchOnce(robotsUrl, { allowPrivate, maxBytes: 500 * 1024, timeoutMs: this.options.timeoutMs })).then((result): HostRobots => {
-        if (result.kind === "response" && result.status >= 200 && result.status < 300) return { rules: robotsParser(robotsUrl.href, result.body.toString("utf8")), refusal: null };
-        if (result.kind === "response" && result.status >= 400 && result.status < 500) return { rules: robotsParser(robotsUrl.href, ""), refusal: null };
-        const refusal = result.kind === "skipped" && /private|loopback/.test(result.reason) ? result.reason : null;
-        return { rules: robotsParser(robotsUrl.href, "User-agent: *\nDisallow: /"), refusal };
-      });
+      state.robots = this.onHost(robotsUrl, () => fetchOnce(robotsUrl, { allowPrivate, maxBytes: 500 * 1024, timeoutMs: this.options.timeoutMs })).then(
+        (result): HostRobots => {
+          if (result.kind === "response" && result.status >= 200 && result.status < 300)
+            return { rules: robotsParser(robotsUrl.href, result.body.toString("utf8")), refusal: null };
+          if (result.kind === "response" && result.status >= 400 && result.status < 500) return { rules: robotsParser(robotsUrl.href, ""), refusal: null };
+          const refusal = result.kind === "skipped" && /private|loopback/.test(result.reason) ? result.reason : null;
+          return { rules: robotsParser(robotsUrl.href, "User-agent: *\nDisallow: /"), refusal };
+        },
+      );
     }
     const robots = await state.robots;
     state.rules = robots;

@@ -33,7 +33,8 @@ export function checkSeedUrl(raw: string): URL {
   } catch {
     throw new ServiceError("BAD_USER_INPUT", `url: not an absolute URL: ${JSON.stringify(raw)}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ServiceError("BAD_USER_INPUT", `url: only http and https are crawled, got ${url.protocol}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ServiceError("BAD_USER_INPUT", `url: only http and https are crawled, got ${url.protocol}`);
   if (url.username || url.password) throw new ServiceError("BAD_USER_INPUT", "url: must not carry a user name or password");
   url.hash = "";
   return url;
@@ -54,7 +55,9 @@ export async function addCrawlSite(db: Database, input: { url: string; name?: st
 
 /** Removes a site, by id or URL, with its pages and articles; the documents it fed the text model stay. */
 export async function removeCrawlSite(db: Database, idOrUrl: number | string): Promise<CrawlSiteRow> {
-  const [site] = await db.query<CrawlSiteRow>(`${SELECT} WHERE ${typeof idOrUrl === "number" ? "s.id = $1" : "s.url = $1"}`, [typeof idOrUrl === "number" ? idOrUrl : checkSeedUrl(idOrUrl).href]);
+  const [site] = await db.query<CrawlSiteRow>(`${SELECT} WHERE ${typeof idOrUrl === "number" ? "s.id = $1" : "s.url = $1"}`, [
+    typeof idOrUrl === "number" ? idOrUrl : checkSeedUrl(idOrUrl).href,
+  ]);
   if (!site) throw new ServiceError("NOT_FOUND", `no crawl site ${idOrUrl}`);
   await db.query(`DELETE FROM crawl_sites WHERE id = $1`, [site.id]);
   return site;

@@ -50,7 +50,10 @@ export async function listBlendConfigs(db: Database, input: PageRequest) {
 }
 
 /** Stores a new version (not active until activated). Concurrent creators get distinct versions. */
-export async function createBlendConfig(db: Database, input: { weights: BlendWeights; constraints: BlendConstraints; author: string; note: string }): Promise<BlendConfigRecord> {
+export async function createBlendConfig(
+  db: Database,
+  input: { weights: BlendWeights; constraints: BlendConstraints; author: string; note: string },
+): Promise<BlendConfigRecord> {
   // Exploration slots left out (or null) take the default, as they do when an older row is read.
   input = { ...input, constraints: { ...input.constraints, explorationSlots: input.constraints.explorationSlots ?? DEFAULT_EXPLORATION_SLOTS } };
   checkBlend(input.weights, input.constraints);

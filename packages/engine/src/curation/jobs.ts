@@ -3,7 +3,17 @@ import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
 import { invalid, missing } from "../service-error.ts";
 import { ownerIsGoneHere } from "../jobs/owner.ts";
 import { cancelQueueJob } from "../jobs/queue.ts";
-import { createRecord, forceFinish, readRecord, RECORD_SELECT, settleParent, FINISHED, type JobKindName, type JobRecord, type JobStatusName } from "../jobs/records.ts";
+import {
+  createRecord,
+  forceFinish,
+  readRecord,
+  RECORD_SELECT,
+  settleParent,
+  FINISHED,
+  type JobKindName,
+  type JobRecord,
+  type JobStatusName,
+} from "../jobs/records.ts";
 import { abortLiveJob, runOwnedJob, settleLiveJobs, type JobWork } from "../jobs/run.ts";
 import { STALE_AFTER_SECONDS } from "../jobs/reconcile.ts";
 import { workedDatabases } from "../jobs/worker.ts";
@@ -33,7 +43,9 @@ export async function settleJobs(timeoutMs = 120_000): Promise<void> {
     await settleLiveJobs();
     let open = 0;
     for (const db of workedDatabases()) {
-      const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('QUEUED', 'RUNNING') AND queue_name IS NOT NULL`).catch(() => [{ n: 0 }]);
+      const [row] = await db
+        .query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('QUEUED', 'RUNNING') AND queue_name IS NOT NULL`)
+        .catch(() => [{ n: 0 }]);
       open += row.n;
     }
     if (open === 0 || Date.now() > until) return;
@@ -53,8 +65,18 @@ export async function cancelJob(db: Database, id: number, waitMs = 10_000): Prom
   const row = await readRecord(db, id);
   if (!row) throw invalid("id", `there is no job ${id}`);
   if (FINISHED.includes(row.status)) throw invalid("id", `job ${id} has already finished (${row.status})`);
-  await db.query(`UPDATE jobs SET cancel_requested = true WHERE (id = $1 OR parent_id = $1) AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER')`, [id]);
-  const open = await db.query<{ id: number; status: JobStatusName; owner: string | null; stale: boolean; queue_name: string | null; queue_job_id: string | null }>(
+  await db.query(
+    `UPDATE jobs SET cancel_requested = true WHERE (id = $1 OR parent_id = $1) AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER')`,
+    [id],
+  );
+  const open = await db.query<{
+    id: number;
+    status: JobStatusName;
+    owner: string | null;
+    stale: boolean;
+    queue_name: string | null;
+    queue_job_id: string | null;
+  }>(
     `SELECT id, status::text AS status, owner, (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $2)) AS stale, queue_name, queue_job_id
      FROM jobs WHERE (id = $1 OR parent_id = $1) AND status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD_LETTER')`,
     [id, STALE_AFTER_SECONDS],
@@ -66,7 +88,12 @@ export async function cancelJob(db: Database, id: number, waitMs = 10_000): Prom
     if (job.status === "RUNNING" && abortLiveJob(job.id)) continue;
     if (!waiting && !ownerGone) continue; // its owner elsewhere reads the flag
     if (job.queue_name && job.queue_job_id) await cancelQueueJob(db, job.queue_name, job.queue_job_id);
-    await forceFinish(db, job.id, "CANCELLED", ownerGone ? "cancelled (its owner was gone)" : job.status === "QUEUED" ? "cancelled before it started" : "cancelled while interrupted");
+    await forceFinish(
+      db,
+      job.id,
+      "CANCELLED",
+      ownerGone ? "cancelled (its owner was gone)" : job.status === "QUEUED" ? "cancelled before it started" : "cancelled while interrupted",
+    );
   }
   if (row.shards > 0) await settleParent(db, id);
   const until = Date.now() + waitMs;

@@ -4,7 +4,15 @@ import { createApiKey, revokeApiKey, type CreatedKey, type Role } from "../keys.
 import { checkServiceText, invalid, missing } from "../service-error.ts";
 import { TEXT_LIMITS } from "../validation/text.ts";
 
-export interface ApiKeyRecord { id: number; name: string; prefix: string; role: Role; userId: number | null; createdAt: Date; revokedAt: Date | null }
+export interface ApiKeyRecord {
+  id: number;
+  name: string;
+  prefix: string;
+  role: Role;
+  userId: number | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
 
 export async function listApiKeys(db: Database, input: PageRequest) {
   const [rows, totalCount] = await Promise.all([

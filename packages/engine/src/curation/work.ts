@@ -27,7 +27,10 @@ export async function startWeeklyGeneration(db: Database, options: { now?: Date;
 }
 
 /** Queues an audio analysis (and optionally the demo clips first and the audio model after), fanned out by a worker into batches of `batchSize` tracks. */
-export async function startAudioAnalysis(db: Database, params: { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean; batchSize?: number } = {}): Promise<JobRecord> {
+export async function startAudioAnalysis(
+  db: Database,
+  params: { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean; batchSize?: number } = {},
+): Promise<JobRecord> {
   const busy = await jobInFlight(db, "ANALYZE");
   if (busy) return busy;
   return enqueueJob(db, "ANALYZE", params);

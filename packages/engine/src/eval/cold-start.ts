@@ -23,7 +23,13 @@ export interface ColdStartResult {
    * catalogue's column statistics, and whitened by the catalogue's covariance at several
    * shrinkages (similarity/audio-scale.ts serves AUDIO_WHITENING_SHRINKAGE); label = genre.
    */
-  neighbours: { tracks: number; raw: NeighbourReport; standardised: NeighbourReport; whitened: Record<string, NeighbourReport>; served: NeighbourReport & { shrinkage: number } };
+  neighbours: {
+    tracks: number;
+    raw: NeighbourReport;
+    standardised: NeighbourReport;
+    whitened: Record<string, NeighbourReport>;
+    served: NeighbourReport & { shrinkage: number };
+  };
   seconds: number;
 }
 
@@ -66,20 +72,29 @@ export async function evaluateColdStart(options: ColdStartOptions = {}): Promise
     if (!heldOut.has(t)) triples.push([Math.floor(key / trackIndex.size), t, count]);
   }
   const train = csrFromTriples(users.size, trackIndex.size, {
-    rows: Int32Array.from(triples, (x) => x[0]), cols: Int32Array.from(triples, (x) => x[1]), values: Float32Array.from(triples, (x) => x[2]),
+    rows: Int32Array.from(triples, (x) => x[0]),
+    cols: Int32Array.from(triples, (x) => x[1]),
+    values: Float32Array.from(triples, (x) => x[2]),
   });
   progress("collaborative model without the held-out tracks", 0, 3);
   const als = await new ImplicitAls({ factors: 64, threads: options.threads, seed: options.seed ?? 42 }).fit(train);
   const { ContentNetwork, LinearFeatureModel, coldStartAuc } = await import("@deepcuts/models/audio/cnn");
   const trainable = withListeners.filter((t) => !heldOut.has(t) && listenersOf[t].length >= 5);
   const needed = [...trainable, ...heldOut];
-  const spectrograms = await demoSpectrograms(world, needed, { seconds: options.seconds, onProgress: (done, total) => progress("synthesizing and transforming audio", done, total) });
+  const spectrograms = await demoSpectrograms(world, needed, {
+    seconds: options.seconds,
+    onProgress: (done, total) => progress("synthesizing and transforming audio", done, total),
+  });
   const k = als.itemFactors.cols;
   const targets = { rows: trainable.length, cols: k, data: new Float32Array(trainable.length * k) };
   trainable.forEach((t, i) => targets.data.set(als.itemFactors.data.subarray(t * k, t * k + k), i * k));
   const maxEpochs = options.maxEpochs ?? 40;
   const network = new ContentNetwork({ maxEpochs, seed: options.seed ?? 42 });
-  await network.fit(trainable.map((t) => spectrograms.get(t)!), targets, { onEpoch: (epoch) => progress("training the content network", epoch, maxEpochs) });
+  await network.fit(
+    trainable.map((t) => spectrograms.get(t)!),
+    targets,
+    { onEpoch: (epoch) => progress("training the content network", epoch, maxEpochs) },
+  );
   const held = [...heldOut];
   const positives = held.map((t) => Int32Array.from(listenersOf[t]));
   const linear = new LinearFeatureModel().fit(trueFeatures(world, trainable), targets);
@@ -90,7 +105,9 @@ export async function evaluateColdStart(options: ColdStartOptions = {}): Promise
     raw: neighbourReport(catalogue, genres, 10),
     standardised: neighbourReport(standardizeColumns(catalogue, columnStats(catalogue)), genres, 10),
     served: { shrinkage: AUDIO_WHITENING_SHRINKAGE, ...neighbourReport(applyWhitening(catalogue, audioWhitening(catalogue)), genres, 10) },
-    whitened: Object.fromEntries(WHITENING_SHRINKAGES.map((s) => [`shrinkage ${s}`, neighbourReport(applyWhitening(catalogue, fitWhitening(catalogue, s)), genres, 10)])),
+    whitened: Object.fromEntries(
+      WHITENING_SHRINKAGES.map((s) => [`shrinkage ${s}`, neighbourReport(applyWhitening(catalogue, fitWhitening(catalogue, s)), genres, 10)]),
+    ),
   };
   const randomVectors = { rows: held.length, cols: k, data: Float32Array.from({ length: held.length * k }, () => random() - 0.5) };
   const result: ColdStartResult = {

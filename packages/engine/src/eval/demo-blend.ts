@@ -71,8 +71,20 @@ function histories(matrix: Csr, artistOfTrack: Int32Array): ListenerHistory[] {
   });
 }
 
-function scoreArm(state: ModelState, weights: BlendWeights, listeners: number[], history: ListenerHistory[], relevant: Set<number>[], newToCf: Set<number>, picks?: Map<number, number[]>): ArmResult {
-  let recall = 0, recallNew = 0, counted = 0, countedNew = 0, hits = 0;
+function scoreArm(
+  state: ModelState,
+  weights: BlendWeights,
+  listeners: number[],
+  history: ListenerHistory[],
+  relevant: Set<number>[],
+  newToCf: Set<number>,
+  picks?: Map<number, number[]>,
+): ArmResult {
+  let recall = 0,
+    recallNew = 0,
+    counted = 0,
+    countedNew = 0,
+    hits = 0;
   for (const u of listeners) {
     if (relevant[u].size === 0) continue;
     const items = pickForListener(state, history[u], weights, defaultBlendConstraints).items.map((i) => i.trackId - 1);
@@ -114,19 +126,28 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
   const kept: [number, number, number][] = [];
   const relevant = world.users.map(() => new Set<number>());
   for (const [key, count] of streams) {
-    const u = Math.floor(key / T), t = key % T;
+    const u = Math.floor(key / T),
+      t = key % T;
     if (newToCf.has(t)) relevant[u].add(t);
     else kept.push([u, t, count]);
   }
-  const all = csrFromTriples(users.size, T, { rows: Int32Array.from(kept, (x) => x[0]), cols: Int32Array.from(kept, (x) => x[1]), values: Float32Array.from(kept, (x) => x[2]) });
+  const all = csrFromTriples(users.size, T, {
+    rows: Int32Array.from(kept, (x) => x[0]),
+    cols: Int32Array.from(kept, (x) => x[1]),
+    values: Float32Array.from(kept, (x) => x[2]),
+  });
   const split = holdoutSplit(all, { seed });
   split.test.forEach((items, u) => items.forEach((t) => relevant[u].add(t)));
   // Validation mirrors the test: another 10% of tracks new to the collaborative model, then 20% per listener.
   const newToCfValidation = new Set(world.tracks.map((_, t) => t).filter((t) => !newToCf.has(t) && listenersOf[t].length > 0 && random() < 0.1));
-  const validation = validationSplit(filterCsr(split.train, (track) => !newToCfValidation.has(track)), { seed });
+  const validation = validationSplit(
+    filterCsr(split.train, (track) => !newToCfValidation.has(track)),
+    { seed },
+  );
   const validationRelevant = validation.test.map((items) => new Set(items));
   for (let u = 0; u < split.train.rows; u++) {
-    for (let p = split.train.indptr[u]; p < split.train.indptr[u + 1]; p++) if (newToCfValidation.has(split.train.indices[p])) validationRelevant[u].add(split.train.indices[p]);
+    for (let p = split.train.indptr[u]; p < split.train.indptr[u + 1]; p++)
+      if (newToCfValidation.has(split.train.indices[p])) validationRelevant[u].add(split.train.indices[p]);
   }
 
   progress("collaborative model", 0, 4);
@@ -138,28 +159,41 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
   const trackNumber = new Map(world.tracks.map((t, i) => [t.key, i + 1]));
   const { CulturalModel } = await import("@deepcuts/models/text");
   const text = new CulturalModel({ artistOf: culturalArtistOf((id) => artistOfTrack[id - 1]) });
-  await text.addDocuments(world.documents.map((d) => ({
-    entityId: d.entityKind === "artist" ? artistKey(artistIndex.get(d.entityKey)!) : trackKey(trackNumber.get(d.entityKey)!),
-    kind: d.entityKind,
-    text: d.text,
-  })));
+  await text.addDocuments(
+    world.documents.map((d) => ({
+      entityId: d.entityKind === "artist" ? artistKey(artistIndex.get(d.entityKey)!) : trackKey(trackNumber.get(d.entityKey)!),
+      kind: d.entityKind,
+      text: d.text,
+    })),
+  );
   text.fitDense({ dims: 200, seed });
-  const textVectors = culturalVectors(text, world.tracks.map((_, t) => t + 1));
+  const textVectors = culturalVectors(
+    text,
+    world.tracks.map((_, t) => t + 1),
+  );
 
   const fitListeners = new Int32Array(T);
   for (const t of validation.train.indices) fitListeners[t]++;
   const trainable = world.tracks.map((_, t) => t).filter((t) => fitListeners[t] >= 5);
-  const spectrograms = await demoSpectrograms(world, world.tracks.map((_, t) => t), {
-    seconds: options.seconds,
-    onProgress: (done, total) => progress(`synthesizing and transforming audio ${done}/${total}`, 2, 4),
-  });
+  const spectrograms = await demoSpectrograms(
+    world,
+    world.tracks.map((_, t) => t),
+    {
+      seconds: options.seconds,
+      onProgress: (done, total) => progress(`synthesizing and transforming audio ${done}/${total}`, 2, 4),
+    },
+  );
   const { ContentNetwork } = await import("@deepcuts/models/audio/cnn");
   const k = als.itemFactors.cols;
   const targets = { rows: trainable.length, cols: k, data: new Float32Array(trainable.length * k) };
   trainable.forEach((t, i) => targets.data.set(als.itemFactors.data.subarray(t * k, t * k + k), i * k));
   const maxEpochs = options.maxEpochs ?? 40;
   const network = new ContentNetwork({ maxEpochs, seed });
-  await network.fit(trainable.map((t) => spectrograms.get(t)!), targets, { onEpoch: (epoch) => progress(`content network, epoch ${epoch}`, 3, 4) });
+  await network.fit(
+    trainable.map((t) => spectrograms.get(t)!),
+    targets,
+    { onEpoch: (epoch) => progress(`content network, epoch ${epoch}`, 3, 4) },
+  );
   const predicted = network.predict(world.tracks.map((_, t) => spectrograms.get(t)!));
   network.dispose();
 
@@ -167,7 +201,12 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
     tracks: world.tracks.map((t, i) => ({ id: i + 1, artist_id: artistOfTrack[i], title: t.title })),
     artists: world.artists.map((a, i) => ({ id: i + 1, name: a.name })),
     popularity: new Map(Array.from(fitListeners, (n, t) => [t + 1, n])),
-    collaborative: { versionId: 1, model: als, userIds: Int32Array.from({ length: users.size }, (_, u) => u), itemTrackIds: Int32Array.from({ length: T }, (_, t) => t + 1) },
+    collaborative: {
+      versionId: 1,
+      model: als,
+      userIds: Int32Array.from({ length: users.size }, (_, u) => u),
+      itemTrackIds: Int32Array.from({ length: T }, (_, t) => t + 1),
+    },
     text: { versionId: 2, tracks: textVectors.tracks, artists: textVectors.artists },
     audio: { versionId: 3, tracks: { ids: Int32Array.from({ length: T }, (_, t) => t + 1), matrix: predicted } },
   };
@@ -179,10 +218,14 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
   const validationHistory = histories(validation.train, artistOfTrack);
   const order = Int32Array.from({ length: users.size }, (_, u) => u);
   shuffle(order, seededRandom(seed + 1));
-  const validationListeners = Array.from(order).filter((u) => validationRelevant[u].size > 0).slice(0, options.validationListeners ?? 400);
+  const validationListeners = Array.from(order)
+    .filter((u) => validationRelevant[u].size > 0)
+    .slice(0, options.validationListeners ?? 400);
   const grid = options.grid ?? { text: [0, 0.25, 0.5, 1], audio: [0, 0.25, 0.5, 1], popularity: [0, 0.25, 0.5, 1] };
   const tried: { weights: BlendWeights; recall: number }[] = [];
-  const settings = grid.text.flatMap((t) => grid.audio.flatMap((a) => grid.popularity.map((p) => cfOnly({ collaborative: 1, text: t, audio: a, popularity: p }))));
+  const settings = grid.text.flatMap((t) =>
+    grid.audio.flatMap((a) => grid.popularity.map((p) => cfOnly({ collaborative: 1, text: t, audio: a, popularity: p }))),
+  );
   for (const [i, weights] of settings.entries()) {
     progress(`validation: text ${weights.text}, audio ${weights.audio}, popularity ${weights.popularity}`, i, settings.length);
     tried.push({ weights, recall: scoreArm(full, weights, validationListeners, validationHistory, validationRelevant, newToCfValidation).recall });
@@ -206,7 +249,9 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
   const brandNew = new Set(world.tracks.map((t, i) => (t.isColdStart ? i : -1)).filter((i) => i >= 0));
   const taste = (u: number, genre: string) => world.users[u].tasteGenres.find((g) => g.genre === genre)?.weight ?? 0;
   const main = (u: number, genre: string) => world.users[u].tasteGenres.slice(0, 2).some((g) => g.genre === genre);
-  let appearances = 0, fit = 0, mainHits = 0;
+  let appearances = 0,
+    fit = 0,
+    mainHits = 0;
   const reached = new Set<number>();
   for (const [u, items] of blendPicks) {
     for (const t of items) {
@@ -217,7 +262,9 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
       if (main(u, world.tracks[t].genre)) mainHits++;
     }
   }
-  let randomFit = 0, randomMain = 0, pairs = 0;
+  let randomFit = 0,
+    randomMain = 0,
+    pairs = 0;
   for (const u of blendPicks.keys()) {
     for (const t of brandNew) {
       randomFit += taste(u, world.tracks[t].genre);

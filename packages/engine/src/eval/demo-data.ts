@@ -11,7 +11,13 @@ export interface DemoEvalWorldOptions {
 }
 
 export function demoEvalWorld(options: DemoEvalWorldOptions): DemoWorld {
-  return generateWorld({ seed: options.seed ?? 42, listeners: options.listeners ?? 1000, artists: options.artists ?? 100, tracks: options.tracks ?? 1000, events: options.events ?? 100_000 });
+  return generateWorld({
+    seed: options.seed ?? 42,
+    listeners: options.listeners ?? 1000,
+    artists: options.artists ?? 100,
+    tracks: options.tracks ?? 1000,
+    events: options.events ?? 100_000,
+  });
 }
 
 /** Stream counts per (listener, track) of a demo world, keyed listener * tracks + track. */
@@ -30,7 +36,11 @@ export function demoStreams(world: DemoWorld): { users: IdIndex<string>; tracks:
 }
 
 /** Log-mel spectrograms of the given tracks' synthesized clips, as the product computes them. */
-export async function demoSpectrograms(world: DemoWorld, trackIndices: Iterable<number>, options: { seconds?: number; onProgress?: (done: number, total: number) => void } = {}) {
+export async function demoSpectrograms(
+  world: DemoWorld,
+  trackIndices: Iterable<number>,
+  options: { seconds?: number; onProgress?: (done: number, total: number) => void } = {},
+) {
   const { resample, logMelSpectrogram } = await import("@deepcuts/models/audio");
   const list = [...trackIndices];
   const out = new Map<number, ReturnType<typeof logMelSpectrogram>>();

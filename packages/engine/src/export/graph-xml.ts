@@ -20,8 +20,10 @@ export function* gexfLines(graph: ExportGraph): Generator<string> {
   yield `    </attributes>`;
   yield `    <nodes>`;
   for (const n of graph.nodes) {
-    const values = NODE_ATTRIBUTES.map((a) => [a.id, a.value(n)] as const).filter(([, v]) => v !== null)
-      .map(([id, v]) => `<attvalue for="${id}" value="${xmlText(String(v))}"/>`).join("");
+    const values = NODE_ATTRIBUTES.map((a) => [a.id, a.value(n)] as const)
+      .filter(([, v]) => v !== null)
+      .map(([id, v]) => `<attvalue for="${id}" value="${xmlText(String(v))}"/>`)
+      .join("");
     yield `      <node id="${n.id}" label="${xmlText(n.name)}"><attvalues>${values}</attvalues></node>`;
   }
   yield `    </nodes>`;
@@ -42,11 +44,14 @@ export function* graphmlLines(graph: ExportGraph): Generator<string> {
   yield `  <graph id="G" edgedefault="undirected">`;
   yield `    <desc>${xmlText(graph.title)}</desc>`;
   for (const n of graph.nodes) {
-    const values = [["label", n.name] as const, ...NODE_ATTRIBUTES.map((a) => [a.id, a.value(n)] as const)].filter(([, v]) => v !== null)
-      .map(([id, v]) => `<data key="${id}">${xmlText(String(v))}</data>`).join("");
+    const values = [["label", n.name] as const, ...NODE_ATTRIBUTES.map((a) => [a.id, a.value(n)] as const)]
+      .filter(([, v]) => v !== null)
+      .map(([id, v]) => `<data key="${id}">${xmlText(String(v))}</data>`)
+      .join("");
     yield `    <node id="n${n.id}">${values}</node>`;
   }
-  for (const [i, e] of graph.edges.entries()) yield `    <edge id="e${i}" source="n${e.source}" target="n${e.target}"><data key="weight">${e.score.toFixed(6)}</data></edge>`;
+  for (const [i, e] of graph.edges.entries())
+    yield `    <edge id="e${i}" source="n${e.source}" target="n${e.target}"><data key="weight">${e.score.toFixed(6)}</data></edge>`;
   yield `  </graph>`;
   yield `</graphml>`;
 }

@@ -80,7 +80,8 @@ export function nearestNeighbourEdges(ids: Int32Array, dim: number, data: Float3
  */
 export async function buildExportGraph(db: Database, input: Omit<GraphExportInput, "format" | "out">): Promise<ExportGraph> {
   if (!Number.isInteger(input.k) || input.k < 1 || input.k > GRAPH_EXPORT_LIMITS.k) throw invalid("k", `must be 1..${GRAPH_EXPORT_LIMITS.k}, got ${input.k}`);
-  if (!Number.isInteger(input.nodes) || input.nodes < 2 || input.nodes > GRAPH_EXPORT_LIMITS.nodes) throw invalid("nodes", `must be 2..${GRAPH_EXPORT_LIMITS.nodes}, got ${input.nodes}`);
+  if (!Number.isInteger(input.nodes) || input.nodes < 2 || input.nodes > GRAPH_EXPORT_LIMITS.nodes)
+    throw invalid("nodes", `must be 2..${GRAPH_EXPORT_LIMITS.nodes}, got ${input.nodes}`);
   if (!(input.minScore >= -1 && input.minScore <= 1)) throw invalid("minScore", `must be -1..1, got ${input.minScore}`);
   const version = await activeVersionFor(db, input.model);
   if (!version) throw notReady(`no active ${input.model.toLowerCase()} model: train one first`);

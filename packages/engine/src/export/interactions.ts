@@ -46,7 +46,10 @@ interface InteractionRow {
  * on, `training/interactions.ts`), ordered by listener then track. Without track-level data
  * (Last.fm 2K) the rows are listener x artist with the play count as streams, as training does.
  */
-export async function exportInteractions(db: Database, input: { out: string; format?: InteractionFormat; onProgress?: Progress }): Promise<InteractionExportResult> {
+export async function exportInteractions(
+  db: Database,
+  input: { out: string; format?: InteractionFormat; onProgress?: Progress },
+): Promise<InteractionExportResult> {
   const onProgress = input.onProgress ?? (() => {});
   if ((input.format ?? "parquet") !== "parquet") throw new RangeError(`format must be parquet, got '${input.format}'`);
   onProgress("reading interactions", 0, 2);
@@ -75,14 +78,22 @@ export async function exportInteractions(db: Database, input: { out: string; for
     columnData: [
       { name: "user", data: int((r) => r.user_id), type: "INT32", nullable: false },
       { name: "item", data: int((r) => r.item_id), type: "INT32", nullable: false },
-      { name: "rating", data: Float32Array.from(rows, (r) => w.streams * Number(r.streams) + w.saves * Number(r.saves) + w.visits * Number(r.visits)), type: "FLOAT", nullable: false },
+      {
+        name: "rating",
+        data: Float32Array.from(rows, (r) => w.streams * Number(r.streams) + w.saves * Number(r.saves) + w.visits * Number(r.visits)),
+        type: "FLOAT",
+        nullable: false,
+      },
       { name: "streams", data: int((r) => r.streams), type: "INT32", nullable: false },
       { name: "saves", data: int((r) => r.saves), type: "INT32", nullable: false },
       { name: "visits", data: int((r) => r.visits), type: "INT32", nullable: false },
       { name: "user_key", data: rows.map((r) => r.user_key), type: "STRING", nullable: false },
       { name: "item_key", data: rows.map((r) => r.item_key), type: "STRING", nullable: false },
     ],
-    kvMetadata: [{ key: "deepcuts.level", value: tracks ? "track" : "artist" }, { key: "deepcuts.rating", value: INTERACTION_COLUMNS.rating }],
+    kvMetadata: [
+      { key: "deepcuts.level", value: tracks ? "track" : "artist" },
+      { key: "deepcuts.rating", value: INTERACTION_COLUMNS.rating },
+    ],
     createdBy: "deepcuts",
   });
   await writeFile(input.out, new Uint8Array(buffer));

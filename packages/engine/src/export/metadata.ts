@@ -31,7 +31,9 @@ export async function entityMetadata(db: Database, entity: ExportEntity, ids: Ar
   const out = new Map<number, EntityMetadata>();
   const all = Array.from(ids);
   for (let i = 0; i < all.length; i += 20_000) {
-    const rows = await db.query<{ id: number; external_key: string; name: string; artist: string | null; genre: string | null; plays: number }>(SQL[entity], [all.slice(i, i + 20_000)]);
+    const rows = await db.query<{ id: number; external_key: string; name: string; artist: string | null; genre: string | null; plays: number }>(SQL[entity], [
+      all.slice(i, i + 20_000),
+    ]);
     for (const r of rows) out.set(r.id, { id: r.id, externalKey: r.external_key, name: r.name, artist: r.artist, genre: r.genre, plays: Number(r.plays) });
   }
   return out;

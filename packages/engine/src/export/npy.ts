@@ -12,7 +12,10 @@ export function npyBytes(rows: number, cols: number, data: Float32Array): Uint8A
   const preamble = 10;
   const headerLength = Math.ceil((preamble + dict.length + 1) / 64) * 64 - preamble;
   const out = new Uint8Array(preamble + headerLength + data.length * 4);
-  out.set([0x93, ..."NUMPY"].map((c) => (typeof c === "number" ? c : c.charCodeAt(0))), 0);
+  out.set(
+    [0x93, ..."NUMPY"].map((c) => (typeof c === "number" ? c : c.charCodeAt(0))),
+    0,
+  );
   out[6] = 1;
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, headerLength, true);

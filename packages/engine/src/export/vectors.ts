@@ -10,7 +10,11 @@ import { writeNpy } from "./npy.ts";
 
 /** Model names as the CLI writes them, and the stored kind behind each. */
 export const VECTOR_MODELS: Record<string, ModelKindName> = {
-  als: "ALS", lmf: "LMF", text: "TEXT", "audio-features": "AUDIO_FEATURES", "audio-cnn": "AUDIO_CNN",
+  als: "ALS",
+  lmf: "LMF",
+  text: "TEXT",
+  "audio-features": "AUDIO_FEATURES",
+  "audio-cnn": "AUDIO_CNN",
 };
 export const VECTOR_FORMATS = ["npy", "parquet", "csv", "tsv"] as const;
 export type VectorFormat = (typeof VECTOR_FORMATS)[number];
@@ -51,13 +55,18 @@ export async function exportVectors(db: Database, input: VectorExportInput): Pro
     input.versionId === undefined ? [kind] : [kind, input.versionId],
   );
   if (versions.length === 0) {
-    throw input.versionId === undefined ? notReady(`no active ${input.model} model: train one first (deepcuts train --model ${input.model})`) : missing(`${input.model} model version ${input.versionId}`);
+    throw input.versionId === undefined
+      ? notReady(`no active ${input.model} model: train one first (deepcuts train --model ${input.model})`)
+      : missing(`${input.model} model version ${input.versionId}`);
   }
   const versionId = versions[0].id;
   const { ids, matrix, inherited } = await loadVectors(db, versionId, input.entity);
   if (ids.length === 0) {
     const kinds = await db.query<{ k: string }>(`SELECT DISTINCT entity_kind::text AS k FROM vectors WHERE model_version_id = $1 ORDER BY 1`, [versionId]);
-    throw new ServiceError("NOT_FOUND", `${input.model} version ${versionId} has no ${input.entity.toLowerCase()} vectors (it stores: ${kinds.map((k) => k.k.toLowerCase()).join(", ") || "none"})`);
+    throw new ServiceError(
+      "NOT_FOUND",
+      `${input.model} version ${versionId} has no ${input.entity.toLowerCase()} vectors (it stores: ${kinds.map((k) => k.k.toLowerCase()).join(", ") || "none"})`,
+    );
   }
   const meta = await entityMetadata(db, input.entity, ids);
   const metaRow = (r: number): (string | number | boolean | null)[] => {
@@ -69,7 +78,12 @@ export async function exportVectors(db: Database, input: VectorExportInput): Pro
   if (input.format === "npy") {
     await writeNpy(input.out, matrix.rows, matrix.cols, matrix.data);
     const metaPath = input.out.replace(/\.npy$/i, "") + ".meta.csv";
-    await writeDelimited(metaPath, ",", ["row", ...META_COLUMNS], Array.from({ length: matrix.rows }, (_, r) => [r, ...metaRow(r)]));
+    await writeDelimited(
+      metaPath,
+      ",",
+      ["row", ...META_COLUMNS],
+      Array.from({ length: matrix.rows }, (_, r) => [r, ...metaRow(r)]),
+    );
     files.push(metaPath);
   } else if (input.format === "parquet") {
     const column = (i: number) => Array.from({ length: matrix.rows }, (_, r) => metaRow(r)[i]);
@@ -83,11 +97,17 @@ export async function exportVectors(db: Database, input: VectorExportInput): Pro
         { name: "plays", data: Float64Array.from(column(5) as number[]), type: "DOUBLE", nullable: false },
         { name: "inherited", data: column(6), type: "BOOLEAN", nullable: false },
         ...factorNames.map((name, f) => ({
-          name, type: "FLOAT" as const, nullable: false,
+          name,
+          type: "FLOAT" as const,
+          nullable: false,
           data: Float32Array.from({ length: matrix.rows }, (_, r) => matrix.data[r * matrix.cols + f]),
         })),
       ],
-      kvMetadata: [{ key: "deepcuts.model", value: input.model }, { key: "deepcuts.model_version", value: String(versionId) }, { key: "deepcuts.entity", value: input.entity.toLowerCase() }],
+      kvMetadata: [
+        { key: "deepcuts.model", value: input.model },
+        { key: "deepcuts.model_version", value: String(versionId) },
+        { key: "deepcuts.entity", value: input.entity.toLowerCase() },
+      ],
       createdBy: "deepcuts",
     });
     await writeFile(input.out, new Uint8Array(buffer));

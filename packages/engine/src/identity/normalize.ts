@@ -6,7 +6,8 @@
  */
 
 /** Words that mark a bracketed or " - " suffix as a version of the recording, not part of the title. */
-const VERSION_WORDS = /\b(remaster(ed)?|live|demo|acoustic|mono|stereo|edit|mix|remix|version|session|take|instrumental|unplugged|re-?recorded|mixed|single|radio|extended|bonus|anniversary|deluxe)\b/i;
+const VERSION_WORDS =
+  /\b(remaster(ed)?|live|demo|acoustic|mono|stereo|edit|mix|remix|version|session|take|instrumental|unplugged|re-?recorded|mixed|single|radio|extended|bonus|anniversary|deluxe)\b/i;
 /** Featured-artist credits: "feat. X", "ft. X", "featuring X" (in brackets or after the name). */
 const FEAT_BRACKETED = /\s*[([](?:feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]/gi;
 const FEAT_TRAILING = /\s+(?:feat\.?|ft\.?|featuring)\s.*$/i;

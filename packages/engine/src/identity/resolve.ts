@@ -20,9 +20,29 @@ export interface SongIdentity {
   artistMbids?: string[];
 }
 
-interface KnownTrack { id: number; durationMs: number }
-interface NewArtist { ref: number; externalKey: string; name: string; matchName: string; mbid: string | null; id?: number }
-interface NewTrack { ref: number; externalKey: string; title: string; matchTitle: string; artistRef: number; durationMs: number; album: string | null; known: KnownTrack; id?: number }
+interface KnownTrack {
+  id: number;
+  durationMs: number;
+}
+interface NewArtist {
+  ref: number;
+  externalKey: string;
+  name: string;
+  matchName: string;
+  mbid: string | null;
+  id?: number;
+}
+interface NewTrack {
+  ref: number;
+  externalKey: string;
+  title: string;
+  matchTitle: string;
+  artistRef: number;
+  durationMs: number;
+  album: string | null;
+  known: KnownTrack;
+  id?: number;
+}
 
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex").slice(0, 24);
 
@@ -74,14 +94,19 @@ export class TrackResolver {
       let trackRef = k.ext.map(([kind, value]) => this.trackByExternal.get(`${kind}:${value}`)).find((id) => id !== undefined);
       if (trackRef === undefined) {
         const candidates = (this.tracksByName.get(k.nameKey) ?? []).filter((c) => sameDuration(c.durationMs, k.song.durationMs));
-        const best = candidates.sort((a, b) => Math.abs(a.durationMs - (k.song.durationMs ?? a.durationMs)) - Math.abs(b.durationMs - (k.song.durationMs ?? b.durationMs)))[0];
+        const best = candidates.sort(
+          (a, b) => Math.abs(a.durationMs - (k.song.durationMs ?? a.durationMs)) - Math.abs(b.durationMs - (k.song.durationMs ?? b.durationMs)),
+        )[0];
         trackRef = best?.id;
       }
       if (trackRef === undefined) {
         let artistRef = (k.artistMbid ? this.artistByExternal.get(k.artistMbid) : undefined) ?? this.artistByName.get(k.artistMatch);
         if (artistRef === undefined) {
           const artist: NewArtist = {
-            ref: -(newArtists.length + 1), name: k.song.artist.trim(), matchName: k.artistMatch, mbid: k.artistMbid,
+            ref: -(newArtists.length + 1),
+            name: k.song.artist.trim(),
+            matchName: k.artistMatch,
+            mbid: k.artistMbid,
             externalKey: k.artistMbid ? `musicbrainz:artist:${k.artistMbid}` : `artist:${sha1(k.artistMatch)}`,
           };
           newArtists.push(artist);
@@ -91,9 +116,21 @@ export class TrackResolver {
         const [firstKind, firstValue] = k.ext[0] ?? [];
         const known: KnownTrack = { id: -(newTracks.length + 1), durationMs };
         const track: NewTrack = {
-          ref: known.id, known, title: k.song.title.trim(), matchTitle: k.nameKey.split("\t")[1], artistRef, durationMs, album: k.song.album ?? null,
-          externalKey: firstKind === "SPOTIFY" ? firstValue : firstKind === "MUSICBRAINZ" ? `musicbrainz:recording:${firstValue}` : firstKind === "ISRC" ? `isrc:${firstValue}`
-            : `track:${sha1(`${k.nameKey}\t${Math.round(durationMs / 1000)}`)}`,
+          ref: known.id,
+          known,
+          title: k.song.title.trim(),
+          matchTitle: k.nameKey.split("\t")[1],
+          artistRef,
+          durationMs,
+          album: k.song.album ?? null,
+          externalKey:
+            firstKind === "SPOTIFY"
+              ? firstValue
+              : firstKind === "MUSICBRAINZ"
+                ? `musicbrainz:recording:${firstValue}`
+                : firstKind === "ISRC"
+                  ? `isrc:${firstValue}`
+                  : `track:${sha1(`${k.nameKey}\t${Math.round(durationMs / 1000)}`)}`,
         };
         newTracks.push(track);
         trackRef = track.ref;
@@ -160,19 +197,29 @@ export class TrackResolver {
     const mbids = [...new Set(keyed.map((k) => k.artistMbid).filter((m): m is string => m !== null && !this.artistByExternal.has(m)))];
     if (mbids.length > 0) {
       const rows = await this.query<{ value: string; artist_id: number }>(
-        `SELECT value, artist_id FROM artist_external_ids WHERE kind = 'MUSICBRAINZ' AND value = ANY($1::text[])`, [mbids]);
+        `SELECT value, artist_id FROM artist_external_ids WHERE kind = 'MUSICBRAINZ' AND value = ANY($1::text[])`,
+        [mbids],
+      );
       for (const r of rows) this.artistByExternal.set(r.value, r.artist_id);
     }
     const artistNames = [...new Set(keyed.map((k) => k.artistMatch))].filter((n) => !this.fetchedArtistNames.has(n));
     if (artistNames.length > 0) {
       const rows = await this.query<{ id: number; match_name: string }>(
-        `SELECT min(id) AS id, match_name FROM artists WHERE match_name = ANY($1::text[]) GROUP BY match_name`, [artistNames]);
+        `SELECT min(id) AS id, match_name FROM artists WHERE match_name = ANY($1::text[]) GROUP BY match_name`,
+        [artistNames],
+      );
       for (const r of rows) this.artistByName.set(r.match_name, r.id);
       artistNames.forEach((n) => this.fetchedArtistNames.add(n));
     }
   }
 
-  private async write(newArtists: NewArtist[], newTracks: NewTrack[], trackIds: [ExternalIdKind, string, number][], artistIds: [string, number][], durations: Map<number, number>): Promise<void> {
+  private async write(
+    newArtists: NewArtist[],
+    newTracks: NewTrack[],
+    trackIds: [ExternalIdKind, string, number][],
+    artistIds: [string, number][],
+    durations: Map<number, number>,
+  ): Promise<void> {
     if (newArtists.length > 0) {
       // An artist created earlier under the same key is the same artist: the update makes RETURNING give its id.
       const rows = await this.query<{ id: number; external_key: string; inserted: boolean }>(
@@ -194,8 +241,12 @@ export class TrackResolver {
          ON CONFLICT (external_key) DO UPDATE SET external_key = excluded.external_key
          RETURNING id, external_key, (xmax = 0) AS inserted`,
         [
-          newTracks.map((t) => t.externalKey), newTracks.map((t) => t.title), newTracks.map((t) => artistId(t.artistRef)),
-          newTracks.map((t) => t.durationMs), newTracks.map((t) => t.matchTitle), newTracks.map((t) => (t.album ? JSON.stringify({ album: t.album }) : null)),
+          newTracks.map((t) => t.externalKey),
+          newTracks.map((t) => t.title),
+          newTracks.map((t) => artistId(t.artistRef)),
+          newTracks.map((t) => t.durationMs),
+          newTracks.map((t) => t.matchTitle),
+          newTracks.map((t) => (t.album ? JSON.stringify({ album: t.album }) : null)),
         ],
       );
       const byKey = new Map(rows.map((r) => [r.external_key, r]));
@@ -222,10 +273,10 @@ export class TrackResolver {
       );
     }
     if (durations.size > 0) {
-      await this.query(
-        `UPDATE tracks t SET duration_ms = d.ms FROM unnest($1::int[], $2::int[]) AS d(id, ms) WHERE t.id = d.id AND t.duration_ms = 0`,
-        [[...durations.keys()], [...durations.values()]],
-      );
+      await this.query(`UPDATE tracks t SET duration_ms = d.ms FROM unnest($1::int[], $2::int[]) AS d(id, ms) WHERE t.id = d.id AND t.duration_ms = 0`, [
+        [...durations.keys()],
+        [...durations.values()],
+      ]);
     }
     await yieldToLoop();
   }
@@ -240,15 +291,19 @@ export async function backfillMatchKeys(query: Query): Promise<number> {
   for (;;) {
     const artists = await query<{ id: number; name: string }>(`SELECT id, name FROM artists WHERE match_name IS NULL ORDER BY id LIMIT 5000`);
     if (artists.length === 0) break;
-    await query(`UPDATE artists a SET match_name = m.name FROM unnest($1::int[], $2::text[]) AS m(id, name) WHERE a.id = m.id`,
-      [artists.map((a) => a.id), artists.map((a) => normalizeArtist(a.name))]);
+    await query(`UPDATE artists a SET match_name = m.name FROM unnest($1::int[], $2::text[]) AS m(id, name) WHERE a.id = m.id`, [
+      artists.map((a) => a.id),
+      artists.map((a) => normalizeArtist(a.name)),
+    ]);
     filled += artists.length;
   }
   for (;;) {
     const tracks = await query<{ id: number; title: string }>(`SELECT id, title FROM tracks WHERE match_title IS NULL ORDER BY id LIMIT 5000`);
     if (tracks.length === 0) break;
-    await query(`UPDATE tracks t SET match_title = m.title FROM unnest($1::int[], $2::text[]) AS m(id, title) WHERE t.id = m.id`,
-      [tracks.map((t) => t.id), tracks.map((t) => matchTitle(t.title))]);
+    await query(`UPDATE tracks t SET match_title = m.title FROM unnest($1::int[], $2::text[]) AS m(id, title) WHERE t.id = m.id`, [
+      tracks.map((t) => t.id),
+      tracks.map((t) => matchTitle(t.title)),
+    ]);
     filled += tracks.length;
     await yieldToLoop();
   }

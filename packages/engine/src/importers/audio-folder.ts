@@ -47,23 +47,28 @@ export async function importAudioFolder(db: Database, folder: string, onProgress
     }
   }
   const created = await db.transaction(async (query) => {
-    const existing = await query<{ id: number; external_key: string }>(
-      `SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`,
-      [decoded.map((d) => d.stem)],
-    );
+    const existing = await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`, [
+      decoded.map((d) => d.stem),
+    ]);
     const known = new Map(existing.map((t) => [t.external_key, t.id]));
     for (const d of decoded.filter((d) => known.has(d.stem))) {
       await query(`UPDATE tracks SET audio_path = $1 WHERE id = $2`, [d.path, known.get(d.stem)]);
     }
     const fresh = decoded.filter((d) => !known.has(d.stem));
-    const artists = await upsertArtists(query, [...new Set(fresh.map((d) => d.artist))].map((name) => ({ externalKey: `audio:artist:${name}`, name })));
-    const tracks = await upsertTracks(query, fresh.map((d) => ({
-      externalKey: `audio:${relative(folder, d.path)}`,
-      title: d.stem,
-      artistId: artists.get(`audio:artist:${d.artist}`)!,
-      durationMs: d.durationMs,
-      audioPath: d.path,
-    })));
+    const artists = await upsertArtists(
+      query,
+      [...new Set(fresh.map((d) => d.artist))].map((name) => ({ externalKey: `audio:artist:${name}`, name })),
+    );
+    const tracks = await upsertTracks(
+      query,
+      fresh.map((d) => ({
+        externalKey: `audio:${relative(folder, d.path)}`,
+        title: d.stem,
+        artistId: artists.get(`audio:artist:${d.artist}`)!,
+        durationMs: d.durationMs,
+        audioPath: d.path,
+      })),
+    );
     const trackIds = [...known.values(), ...tracks.values()];
     await query(
       `INSERT INTO audio_analyses (track_id, status) SELECT unnest($1::int[]), 'PENDING'

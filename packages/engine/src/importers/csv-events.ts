@@ -13,17 +13,42 @@ import { checkText, TEXT_LIMITS, TextError, type TextRule } from "../validation/
 import { checkPlaylistContexts, PlaylistContextError } from "../listener/outcomes.ts";
 
 const KINDS: Record<string, EventKindName> = {
-  stream: "STREAM", play: "STREAM", save: "SAVE", artist_visit: "ARTIST_VISIT", visit: "ARTIST_VISIT", skip: "SKIP", dislike: "DISLIKE",
-  not_for_me: "DISLIKE", playlist_add: "PLAYLIST_ADD",
+  stream: "STREAM",
+  play: "STREAM",
+  save: "SAVE",
+  artist_visit: "ARTIST_VISIT",
+  visit: "ARTIST_VISIT",
+  skip: "SKIP",
+  dislike: "DISLIKE",
+  not_for_me: "DISLIKE",
+  playlist_add: "PLAYLIST_ADD",
 };
 const REQUIRED = ["user", "kind", "occurred_at"] as const;
 /** Free-text columns and their rule (empty optional cells are allowed: `required` is checked above). */
 const TEXT_COLUMNS: [string, TextRule][] = [
-  ["event_id", { ...TEXT_LIMITS.key, required: false }], ["user", TEXT_LIMITS.key], ["user_name", { ...TEXT_LIMITS.name, required: false }],
-  ["time_zone", { maxLength: 64 }], ["track", { ...TEXT_LIMITS.key, required: false }], ["track_title", { ...TEXT_LIMITS.name, required: false }],
+  ["event_id", { ...TEXT_LIMITS.key, required: false }],
+  ["user", TEXT_LIMITS.key],
+  ["user_name", { ...TEXT_LIMITS.name, required: false }],
+  ["time_zone", { maxLength: 64 }],
+  ["track", { ...TEXT_LIMITS.key, required: false }],
+  ["track_title", { ...TEXT_LIMITS.name, required: false }],
   ["artist", { ...TEXT_LIMITS.key, required: false }],
 ];
-const KNOWN = new Set(["event_id", "user", "user_name", "time_zone", "track", "track_title", "artist", "duration_ms", "kind", "occurred_at", "ms_played", "playlist_id", "position"]);
+const KNOWN = new Set([
+  "event_id",
+  "user",
+  "user_name",
+  "time_zone",
+  "track",
+  "track_title",
+  "artist",
+  "duration_ms",
+  "kind",
+  "occurred_at",
+  "ms_played",
+  "playlist_id",
+  "position",
+]);
 
 interface ParsedEvent {
   line: number;
@@ -163,7 +188,8 @@ async function importEventRows(
     }
     const track = get("track") || null;
     const artist = get("artist") || null;
-    if (!track && (kind === "STREAM" || kind === "SAVE" || kind === "SKIP" || kind === "PLAYLIST_ADD")) throw new ImportError(file, line, `a ${kindRaw} event needs a track`);
+    if (!track && (kind === "STREAM" || kind === "SAVE" || kind === "SKIP" || kind === "PLAYLIST_ADD"))
+      throw new ImportError(file, line, `a ${kindRaw} event needs a track`);
     if (!track && !artist) throw new ImportError(file, line, "needs a track or an artist");
     const numberOrNull = (name: string) => {
       const v = get(name);
@@ -173,7 +199,8 @@ async function importEventRows(
       return n;
     };
     const msPlayed = numberOrNull("ms_played");
-    const playlistId = numberOrNull("playlist_id"), position = numberOrNull("position");
+    const playlistId = numberOrNull("playlist_id"),
+      position = numberOrNull("position");
     const durationMs = numberOrNull("duration_ms") ?? 0;
     const timeZone = get("time_zone") || "UTC";
     if (!zones.has(timeZone)) {
@@ -185,24 +212,54 @@ async function importEventRows(
       zones.add(timeZone);
     }
     const eventId = get("event_id") || createHash("sha1").update(`${user}|${track}|${artist}|${kind}|${occurredAt.toISOString()}`).digest("hex");
-    return { line, eventId, user, userName: get("user_name") || user, timeZone, track, trackTitle: get("track_title") || null, artist, durationMs, kind, occurredAt, msPlayed, playlistId, position };
+    return {
+      line,
+      eventId,
+      user,
+      userName: get("user_name") || user,
+      timeZone,
+      track,
+      trackTitle: get("track_title") || null,
+      artist,
+      durationMs,
+      kind,
+      occurredAt,
+      msPlayed,
+      playlistId,
+      position,
+    };
   };
 
   const result = await db.transaction(async (query, copyRows) => {
     const loader = await EventBulkLoader.open(query, copyRows);
-    const users = new Map<string, number>(), artists = new Map<string, number>(), tracks = new Map<string, number>();
-    let createdArtists = 0, createdTracks = 0, read = 0;
+    const users = new Map<string, number>(),
+      artists = new Map<string, number>(),
+      tracks = new Map<string, number>();
+    let createdArtists = 0,
+      createdTracks = 0,
+      read = 0;
     const writeBatch = async (events: ParsedEvent[]) => {
       const newUsers = new Map<string, UserRow>();
-      for (const e of events) if (!users.has(e.user) && !newUsers.has(e.user)) newUsers.set(e.user, { externalKey: e.user, name: e.userName, timeZone: e.timeZone });
+      for (const e of events)
+        if (!users.has(e.user) && !newUsers.has(e.user)) newUsers.set(e.user, { externalKey: e.user, name: e.userName, timeZone: e.timeZone });
       for (const [k, id] of await upsertUsers(query, [...newUsers.values()])) users.set(k, id);
       const artistKeys = [...new Set(events.map((e) => e.artist).filter((a): a is string => a !== null && !artists.has(a)))];
-      for (const a of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM artists WHERE external_key = ANY($1::text[])`, [artistKeys])) artists.set(a.external_key, a.id);
+      for (const a of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM artists WHERE external_key = ANY($1::text[])`, [
+        artistKeys,
+      ]))
+        artists.set(a.external_key, a.id);
       const missingArtists = artistKeys.filter((k) => !artists.has(k));
-      for (const [k, id] of await upsertArtists(query, missingArtists.map((k) => ({ externalKey: k, name: k })))) artists.set(k, id);
+      for (const [k, id] of await upsertArtists(
+        query,
+        missingArtists.map((k) => ({ externalKey: k, name: k })),
+      ))
+        artists.set(k, id);
       createdArtists += missingArtists.length;
       const trackKeys = [...new Set(events.map((e) => e.track).filter((t): t is string => t !== null && !tracks.has(t)))];
-      for (const t of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`, [trackKeys])) tracks.set(t.external_key, t.id);
+      for (const t of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`, [
+        trackKeys,
+      ]))
+        tracks.set(t.external_key, t.id);
       const newTracks = new Map<string, ParsedEvent>();
       for (const e of events) {
         if (e.track && !tracks.has(e.track) && !newTracks.has(e.track)) {
@@ -210,26 +267,47 @@ async function importEventRows(
           newTracks.set(e.track, e);
         }
       }
-      for (const [k, id] of await upsertTracks(query, [...newTracks.values()].map((e) => ({
-        externalKey: e.track!, title: e.trackTitle ?? e.track!, artistId: artists.get(e.artist!)!, durationMs: e.durationMs,
-      })))) tracks.set(k, id);
+      for (const [k, id] of await upsertTracks(
+        query,
+        [...newTracks.values()].map((e) => ({
+          externalKey: e.track!,
+          title: e.trackTitle ?? e.track!,
+          artistId: artists.get(e.artist!)!,
+          durationMs: e.durationMs,
+        })),
+      ))
+        tracks.set(k, id);
       createdTracks += newTracks.size;
       const withContext = new Map<string, ParsedEvent[]>();
       for (const e of events) if (e.playlistId !== null || e.position !== null) withContext.set(e.user, [...(withContext.get(e.user) ?? []), e]);
       const column: Record<string, string> = { playlistId: "playlist_id", trackId: "track", artistId: "artist", position: "position" };
       for (const [user, list] of withContext) {
         try {
-          await checkPlaylistContexts(query, users.get(user)!, list.map((e) => ({ ...e, trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null })), () => "");
+          await checkPlaylistContexts(
+            query,
+            users.get(user)!,
+            list.map((e) => ({ ...e, trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null })),
+            () => "",
+          );
         } catch (error) {
-          if (error instanceof PlaylistContextError) throw new ImportError(file, list[error.index].line, `${column[error.field] ?? error.field}: ${error.problem}`);
+          if (error instanceof PlaylistContextError)
+            throw new ImportError(file, list[error.index].line, `${column[error.field] ?? error.field}: ${error.problem}`);
           throw error;
         }
       }
-      await loader.add(events.map((e): EventRow => ({
-        userId: users.get(e.user)!, eventId: e.eventId, kind: e.kind,
-        trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null,
-        occurredAt: e.occurredAt, msPlayed: e.msPlayed, playlistId: e.playlistId, position: e.position,
-      })));
+      await loader.add(
+        events.map((e): EventRow => ({
+          userId: users.get(e.user)!,
+          eventId: e.eventId,
+          kind: e.kind,
+          trackId: e.track ? tracks.get(e.track)! : null,
+          artistId: e.artist ? artists.get(e.artist)! : null,
+          occurredAt: e.occurredAt,
+          msPlayed: e.msPlayed,
+          playlistId: e.playlistId,
+          position: e.position,
+        })),
+      );
       read += events.length;
       onProgress(`${read.toLocaleString("en")} events read`, bytes.read, bytes.size);
       await yieldToLoop();

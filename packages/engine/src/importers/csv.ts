@@ -41,13 +41,24 @@ class CrlfToLf extends Transform {
  * size is read in constant memory. Empty lines are skipped; rows may differ in length (the caller checks). A malformed file throws an
  * ImportError at the line where the broken row starts.
  */
-export async function* readCsvRows(path: string, file: string, options: { delimiter?: string; onBytes?: (bytesRead: number) => void } = {}): AsyncGenerator<CsvRow> {
+export async function* readCsvRows(
+  path: string,
+  file: string,
+  options: { delimiter?: string; onBytes?: (bytesRead: number) => void } = {},
+): AsyncGenerator<CsvRow> {
   const input = createReadStream(path);
   let rows = 0;
-  const parser = input.pipe(new CrlfToLf()).pipe(parse({
-    bom: true, info: true, raw: true, relax_column_count: true, skip_empty_lines: true,
-    delimiter: options.delimiter ?? ",", record_delimiter: "\n",
-  }));
+  const parser = input.pipe(new CrlfToLf()).pipe(
+    parse({
+      bom: true,
+      info: true,
+      raw: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      delimiter: options.delimiter ?? ",",
+      record_delimiter: "\n",
+    }),
+  );
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       yield { cells: record, line: startLine(info.lines, raw) };

@@ -25,7 +25,11 @@ const ROWS_PER_SLICE = 65_536;
 
 /** A bad factor file: names the file, and the 1-based row within it and the column where one is at fault. */
 export class FactorFileError extends Error {
-  constructor(readonly file: string, readonly row: number, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly row: number,
+    readonly problem: string,
+  ) {
     super(row > 0 ? `${file}: row ${row}, ${problem}` : `${file}: ${problem}`);
     this.name = "FactorFileError";
   }
@@ -71,7 +75,13 @@ export async function readFactorFile(path: string, origins?: Map<number, FactorO
     for (let sliceStart = 0; sliceStart < numRows; sliceStart += ROWS_PER_SLICE) {
       let rows: Record<string, unknown>[];
       try {
-        rows = await parquetReadObjects({ file: buffer, metadata, columns: ["id", "features"], rowStart: sliceStart, rowEnd: Math.min(numRows, sliceStart + ROWS_PER_SLICE) });
+        rows = await parquetReadObjects({
+          file: buffer,
+          metadata,
+          columns: ["id", "features"],
+          rowStart: sliceStart,
+          rowEnd: Math.min(numRows, sliceStart + ROWS_PER_SLICE),
+        });
       } catch (error) {
         throw unreadable(file, error);
       }
@@ -81,13 +91,17 @@ export async function readFactorFile(path: string, origins?: Map<number, FactorO
         const rawId = rows[j].id;
         const id = typeof rawId === "bigint" ? Number(rawId) : rawId;
         if (typeof id !== "number" || !Number.isInteger(id) || id < 1 || id > 2_147_483_647) {
-          throw at("id", `must be a positive 32-bit integer, got ${typeof rawId === "number" || typeof rawId === "bigint" ? `${rawId}` : rawId === null ? "null" : typeof rawId}`);
+          throw at(
+            "id",
+            `must be a positive 32-bit integer, got ${typeof rawId === "number" || typeof rawId === "bigint" ? `${rawId}` : rawId === null ? "null" : typeof rawId}`,
+          );
         }
         const previous = seen.get(id);
         if (previous) throw at("id", `id ${id} appears twice (first at ${previous.file} row ${previous.row})`);
         seen.set(id, { file, row: r + 1 });
         const features = rows[j].features;
-        if (!Array.isArray(features)) throw at("features", `must be a list of floats, got ${features === null || features === undefined ? "null" : typeof features}`);
+        if (!Array.isArray(features))
+          throw at("features", `must be a list of floats, got ${features === null || features === undefined ? "null" : typeof features}`);
         if (factors === 0) {
           if (features.length < 1 || features.length > MAX_FACTORS) throw at("features", `must hold 1..${MAX_FACTORS} factors, got ${features.length}`);
           factors = features.length;
@@ -121,7 +135,12 @@ function checkSchema(file: string, schema: SchemaTree): void {
   const columns = schema.children.map((c) => c.element.name);
   const column = (name: string) => {
     const found = schema.children.find((c) => c.element.name === name);
-    if (!found) throw new FactorFileError(file, 0, `no column '${name}' (columns: ${columns.join(", ")}); expected Spark ALSModel factors: id int, features array<float>`);
+    if (!found)
+      throw new FactorFileError(
+        file,
+        0,
+        `no column '${name}' (columns: ${columns.join(", ")}); expected Spark ALSModel factors: id int, features array<float>`,
+      );
     return found;
   };
   const id = column("id");
@@ -137,6 +156,10 @@ function checkSchema(file: string, schema: SchemaTree): void {
   }
   const repeated = features.element.repetition_type === "REPEATED" || depth > 0;
   if (!repeated || leaf.children.length > 0 || !["FLOAT", "DOUBLE"].includes(leaf.element.type ?? "")) {
-    throw new FactorFileError(file, 0, `column features: must be a list of FLOAT or DOUBLE, got ${leaf.children.length > 0 ? "a struct" : (leaf.element.type ?? "a group")}${repeated ? " elements" : ""}`);
+    throw new FactorFileError(
+      file,
+      0,
+      `column features: must be a list of FLOAT or DOUBLE, got ${leaf.children.length > 0 ? "a struct" : (leaf.element.type ?? "a group")}${repeated ? " elements" : ""}`,
+    );
   }
 }

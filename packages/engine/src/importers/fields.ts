@@ -2,10 +2,16 @@ import { ImportError } from "./import-error.ts";
 
 /** Field readers for JSON rows: each names the file, line and field of a value of the wrong shape. */
 export class Fields {
-  constructor(readonly file: string, readonly line: number, readonly row: Record<string, unknown>, readonly prefix = "") {}
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly row: Record<string, unknown>,
+    readonly prefix = "",
+  ) {}
 
   static of(file: string, line: number, value: unknown, what = "each entry"): Fields {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ImportError(file, line, `${what} must be a JSON object, got ${JSON.stringify(value)?.slice(0, 60)}`);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      throw new ImportError(file, line, `${what} must be a JSON object, got ${JSON.stringify(value)?.slice(0, 60)}`);
     return new Fields(file, line, value as Record<string, unknown>);
   }
 
@@ -54,7 +60,8 @@ export class Fields {
   strings(field: string): string[] {
     const v = this.row[field];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v) || v.some((x) => x !== null && typeof x !== "string")) this.fail(field, `must be a list of strings, got ${JSON.stringify(v).slice(0, 60)}`);
+    if (!Array.isArray(v) || v.some((x) => x !== null && typeof x !== "string"))
+      this.fail(field, `must be a list of strings, got ${JSON.stringify(v).slice(0, 60)}`);
     return (v as (string | null)[]).filter((x): x is string => !!x);
   }
 }

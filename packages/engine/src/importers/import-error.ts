@@ -1,6 +1,10 @@
 /** A bad row in an import file: names the file, the 1-based line and what was wrong. */
 export class ImportError extends Error {
-  constructor(readonly file: string, readonly line: number, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly problem: string,
+  ) {
     super(`${file}:${line}: ${problem}`);
     this.name = "ImportError";
   }

@@ -32,7 +32,10 @@ describe("readJsonValues", () => {
   it("picks nested arrays (Last.fm pages) and names the line of broken or truncated JSON", async () => {
     const page = write("page.json", '{"recenttracks": {\n"track": [\n{"name": "a"},\n{"name": "b"}\n], "@attr": {"page": "1"}}}');
     const items = await all(readJsonValues(page, "page.json", ["$.recenttracks.track.*"]));
-    expect(items).toEqual([{ value: { name: "a" }, line: 3 }, { value: { name: "b" }, line: 4 }]);
+    expect(items).toEqual([
+      { value: { name: "a" }, line: 3 },
+      { value: { name: "b" }, line: 4 },
+    ]);
     const broken = write("broken.json", '[\n{"a": 1},\n{"a": 2,,}\n]');
     await expect(all(readJsonValues(broken, "broken.json", ["$.*"]))).rejects.toThrow(/^broken\.json:3: not valid JSON/);
     const truncated = write("truncated.json", '[\n{"a": 1},\n{"a": 2');
@@ -43,7 +46,10 @@ describe("readJsonValues", () => {
 describe("readJsonLines", () => {
   it("reads one value per line, skipping blank lines, and names a broken line", async () => {
     const path = write("listens.jsonl", '{"a": 1}\r\n\r\n{"a": 2}\n');
-    expect(await all(readJsonLines(path, "listens.jsonl"))).toEqual([{ value: { a: 1 }, line: 1 }, { value: { a: 2 }, line: 3 }]);
+    expect(await all(readJsonLines(path, "listens.jsonl"))).toEqual([
+      { value: { a: 1 }, line: 1 },
+      { value: { a: 2 }, line: 3 },
+    ]);
     const bad = write("bad.jsonl", '{"a": 1}\n{"a": \n');
     await expect(all(readJsonLines(bad, "bad.jsonl"))).rejects.toThrow(/^bad\.jsonl:2: not valid JSON/);
   });

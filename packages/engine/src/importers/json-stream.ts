@@ -13,17 +13,28 @@ export interface JsonItem {
 /** Bytes read so far, for progress bars. */
 export type OnBytes = (bytesRead: number) => void;
 
-const VALUE_TOKENS = new Set<number>([TokenType.LEFT_BRACE, TokenType.LEFT_BRACKET, TokenType.STRING, TokenType.NUMBER, TokenType.TRUE, TokenType.FALSE, TokenType.NULL]);
+const VALUE_TOKENS = new Set<number>([
+  TokenType.LEFT_BRACE,
+  TokenType.LEFT_BRACKET,
+  TokenType.STRING,
+  TokenType.NUMBER,
+  TokenType.TRUE,
+  TokenType.FALSE,
+  TokenType.NULL,
+]);
 
 /** The first character that is not whitespace or a byte order mark ("[" for an array), or null for an empty file. */
 export async function firstJsonChar(path: string): Promise<string | null> {
   const handle = await open(path, "r");
   try {
     const buffer = Buffer.alloc(4096);
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) return null;
-      const text = buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "");
+      const text = buffer
+        .subarray(0, bytesRead)
+        .toString("utf8")
+        .replace(/^\uFEFF/, "");
       const m = /\S/.exec(text);
       if (m) return m[0];
       position += bytesRead;
@@ -64,10 +75,16 @@ export async function* readJsonValues(path: string, file: string, paths: string[
   tokenizer.onToken = (info) => {
     const { token, offset } = info;
     if (expectValue && VALUE_TOKENS.has(token) && targetDepths.has(containers.length)) startLines[containers.length] = lineAt(offset);
-    if (token === TokenType.LEFT_BRACE) { containers.push("object"); expectValue = false; }
-    else if (token === TokenType.LEFT_BRACKET) { containers.push("array"); expectValue = true; }
-    else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) { containers.pop(); expectValue = false; }
-    else if (token === TokenType.COLON) expectValue = true;
+    if (token === TokenType.LEFT_BRACE) {
+      containers.push("object");
+      expectValue = false;
+    } else if (token === TokenType.LEFT_BRACKET) {
+      containers.push("array");
+      expectValue = true;
+    } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) {
+      containers.pop();
+      expectValue = false;
+    } else if (token === TokenType.COLON) expectValue = true;
     else if (token === TokenType.COMMA) expectValue = containers[containers.length - 1] === "array";
     else expectValue = false;
     parser.write(info);

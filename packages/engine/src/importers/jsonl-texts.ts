@@ -34,7 +34,8 @@ export async function importTextsJsonl(db: Database, path: string, onProgress: P
     if (entity !== "artist" && entity !== "track") throw new ImportError(file, line, `entity must be "artist" or "track", got ${JSON.stringify(entity)}`);
     if (typeof key !== "string" || key === "") throw new ImportError(file, line, "key must be a non-empty string");
     if (typeof text !== "string" || text.trim() === "") throw new ImportError(file, line, "text must be a non-empty string");
-    if (typeof source !== "string" || !SOURCES.has(source)) throw new ImportError(file, line, `source must be one of ${[...SOURCES].join(", ")}, got ${JSON.stringify(source)}`);
+    if (typeof source !== "string" || !SOURCES.has(source))
+      throw new ImportError(file, line, `source must be one of ${[...SOURCES].join(", ")}, got ${JSON.stringify(source)}`);
     const id = typeof value.id === "string" && value.id ? value.id : createHash("sha1").update(`${entity}|${key}|${source}|${text}`).digest("hex");
     parsed.push({ line, entity, key, text, source, id });
   });
@@ -62,5 +63,10 @@ export async function importTextsJsonl(db: Database, path: string, onProgress: P
     return insertDocuments(query, docs);
   });
   onProgress("done", 2, 2);
-  return { source: `jsonl:${path}`, created: { documents: inserted }, skipped: { alreadyImported: parsed.length - inserted }, seconds: (Date.now() - started) / 1000 };
+  return {
+    source: `jsonl:${path}`,
+    created: { documents: inserted },
+    skipped: { alreadyImported: parsed.length - inserted },
+    seconds: (Date.now() - started) / 1000,
+  };
 }

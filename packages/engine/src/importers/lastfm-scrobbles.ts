@@ -19,15 +19,30 @@ export function parseLastfmDate(raw: string, field: string, now: Date = new Date
   if (!m || month < 0) throw new InstantError(field, `must be a Last.fm date "dd MMM yyyy HH:mm" in UTC (e.g. 05 Jan 2023 18:22), got '${raw.slice(0, 60)}'`);
   const [day, year, hour, minute] = [Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5])];
   const date = new Date(Date.UTC(year, month, day, hour, minute));
-  if (date.getUTCDate() !== day || date.getUTCMonth() !== month || hour > 23 || minute > 59) throw new InstantError(field, `is not a calendar date and time: '${raw.slice(0, 60)}'`);
+  if (date.getUTCDate() !== day || date.getUTCMonth() !== month || hour > 23 || minute > 59)
+    throw new InstantError(field, `is not a calendar date and time: '${raw.slice(0, 60)}'`);
   return checkInstant(date, field, now);
 }
 
 /** Header names the CSV exports use, mapped to ours. */
 const COLUMN_NAMES: Record<string, string> = {
-  artist: "artist", artist_name: "artist", album: "album", album_name: "album", track: "track", track_name: "track", title: "track", name: "track",
-  date: "date", utc_time: "date", time: "date", uts: "uts", timestamp: "uts",
-  artist_mbid: "artist_mbid", album_mbid: "album_mbid", track_mbid: "track_mbid", mbid: "track_mbid",
+  artist: "artist",
+  artist_name: "artist",
+  album: "album",
+  album_name: "album",
+  track: "track",
+  track_name: "track",
+  title: "track",
+  name: "track",
+  date: "date",
+  utc_time: "date",
+  time: "date",
+  uts: "uts",
+  timestamp: "uts",
+  artist_mbid: "artist_mbid",
+  album_mbid: "album_mbid",
+  track_mbid: "track_mbid",
+  mbid: "track_mbid",
 };
 const HEADERLESS = ["artist", "album", "track", "date"];
 
@@ -38,8 +53,16 @@ function csvPlay(file: string, line: number, columns: string[], cells: string[],
     const i = columns.indexOf(name);
     return i < 0 ? null : cells[i].trim() || null;
   };
-  const artist = get("artist") ?? (() => { throw new ImportError(file, line, "artist is empty"); })();
-  const title = get("track") ?? (() => { throw new ImportError(file, line, "track is empty"); })();
+  const artist =
+    get("artist") ??
+    (() => {
+      throw new ImportError(file, line, "artist is empty");
+    })();
+  const title =
+    get("track") ??
+    (() => {
+      throw new ImportError(file, line, "track is empty");
+    })();
   const album = get("album");
   checkSongText(file, line, { artist, track: title, album });
   let occurredAt!: Date;
@@ -48,10 +71,25 @@ function csvPlay(file: string, line: number, columns: string[], cells: string[],
     if (uts !== null) occurredAt = parseEpochInstant(uts, "s", "uts", now);
     else occurredAt = parseLastfmDate(get("date") ?? "", "date", now);
   });
-  const fail = (field: string) => (problem: string): never => { throw new ImportError(file, line, `${field}: ${problem}`); };
+  const fail =
+    (field: string) =>
+    (problem: string): never => {
+      throw new ImportError(file, line, `${field}: ${problem}`);
+    };
   const recordingMbid = mbid(get("track_mbid"), fail("track_mbid"));
   const artistMbid = mbid(get("artist_mbid"), fail("artist_mbid"));
-  return { line, occurredAt, msPlayed: null, skipped: false, artist, title, album, recordingMbid, artistMbids: artistMbid ? [artistMbid] : [], sourceKey: `${artist}\t${title}` };
+  return {
+    line,
+    occurredAt,
+    msPlayed: null,
+    skipped: false,
+    artist,
+    title,
+    album,
+    recordingMbid,
+    artistMbids: artistMbid ? [artistMbid] : [],
+    sourceKey: `${artist}\t${title}`,
+  };
 }
 
 /** One entry of a user.getRecentTracks page: a scrobble, or the track now playing (skipped). */
@@ -69,7 +107,18 @@ export function recentTrackRow(file: string, line: number, value: unknown, now: 
   atLine(file, line, () => (occurredAt = parseEpochInstant(date.requiredString("uts"), "s", "date.uts", now)));
   const recordingMbid = mbid(f.string("mbid"), (p) => f.fail("mbid", p));
   const artistMbid = mbid(artistField.string("mbid"), (p) => artistField.fail("mbid", p));
-  return { line, occurredAt, msPlayed: null, skipped: false, artist, title, album, recordingMbid, artistMbids: artistMbid ? [artistMbid] : [], sourceKey: `${artist}\t${title}` };
+  return {
+    line,
+    occurredAt,
+    msPlayed: null,
+    skipped: false,
+    artist,
+    title,
+    album,
+    recordingMbid,
+    artistMbids: artistMbid ? [artistMbid] : [],
+    sourceKey: `${artist}\t${title}`,
+  };
 }
 
 /**
@@ -81,28 +130,34 @@ export function recentTrackRow(file: string, line: number, value: unknown, now: 
 export function importLastfmScrobbles(db: Database, path: string, options: PlayImportOptions): Promise<ImportReport> {
   const file = basename(path);
   const now = new Date();
-  return importPlays(db, path, "lastfm", async function* (onBytes) {
-    const first = await firstJsonChar(path);
-    if (file.toLowerCase().endsWith(".json") || first === "{" || first === "[") {
-      if (first !== "{" && first !== "[") throw new ImportError(file, 1, "a user.getRecentTracks file is a JSON object (one page) or an array of pages");
-      const paths = first === "{" ? ["$.recenttracks.track.*"] : ["$.*.recenttracks.track.*"];
-      for await (const { value, line } of readJsonValues(path, file, paths, onBytes)) yield recentTrackRow(file, line, value, now);
-      return;
-    }
-    let columns: string[] | null = null;
-    for await (const { cells, line } of readCsvRows(path, file, { onBytes })) {
-      if (columns === null) {
-        const names = cells.map((c) => COLUMN_NAMES[c.trim().toLowerCase()]);
-        if (names.includes("artist") && names.includes("track")) {
-          const unknown = cells.find((c, i) => !names[i]);
-          if (unknown !== undefined) throw new ImportError(file, line, `unknown column '${unknown}' (known: ${Object.keys(COLUMN_NAMES).join(", ")})`);
-          if (!names.includes("date") && !names.includes("uts")) throw new ImportError(file, line, "needs a date or uts column");
-          columns = names;
-          continue;
-        }
-        columns = HEADERLESS;
+  return importPlays(
+    db,
+    path,
+    "lastfm",
+    async function* (onBytes) {
+      const first = await firstJsonChar(path);
+      if (file.toLowerCase().endsWith(".json") || first === "{" || first === "[") {
+        if (first !== "{" && first !== "[") throw new ImportError(file, 1, "a user.getRecentTracks file is a JSON object (one page) or an array of pages");
+        const paths = first === "{" ? ["$.recenttracks.track.*"] : ["$.*.recenttracks.track.*"];
+        for await (const { value, line } of readJsonValues(path, file, paths, onBytes)) yield recentTrackRow(file, line, value, now);
+        return;
       }
-      yield csvPlay(file, line, columns, cells, now);
-    }
-  }, options);
+      let columns: string[] | null = null;
+      for await (const { cells, line } of readCsvRows(path, file, { onBytes })) {
+        if (columns === null) {
+          const names = cells.map((c) => COLUMN_NAMES[c.trim().toLowerCase()]);
+          if (names.includes("artist") && names.includes("track")) {
+            const unknown = cells.find((c, i) => !names[i]);
+            if (unknown !== undefined) throw new ImportError(file, line, `unknown column '${unknown}' (known: ${Object.keys(COLUMN_NAMES).join(", ")})`);
+            if (!names.includes("date") && !names.includes("uts")) throw new ImportError(file, line, "needs a date or uts column");
+            columns = names;
+            continue;
+          }
+          columns = HEADERLESS;
+        }
+        yield csvPlay(file, line, columns, cells, now);
+      }
+    },
+    options,
+  );
 }

@@ -28,7 +28,10 @@ export async function importLastfm(db: Database, folder: string, onProgress: Pro
       `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM artists)::int AS artists`,
     );
     onProgress("users and artists", 1, 4);
-    const users = await upsertUsers(query, userKeys.map((id) => ({ externalKey: `lastfm:user:${id}`, name: `Last.fm listener ${id}` })));
+    const users = await upsertUsers(
+      query,
+      userKeys.map((id) => ({ externalKey: `lastfm:user:${id}`, name: `Last.fm listener ${id}` })),
+    );
     const artists = await upsertArtists(
       query,
       data.artists.map((a) => ({ externalKey: `lastfm:artist:${a.id}`, name: a.name, url: a.url || null })),

@@ -17,7 +17,8 @@ export function listenRow(file: string, line: number, value: unknown, now: Date 
   const listenedAt = f.row.listened_at;
   let occurredAt!: Date;
   atLine(file, line, () => {
-    if (typeof listenedAt === "number" || (typeof listenedAt === "string" && /^\d+$/.test(listenedAt.trim()))) occurredAt = parseEpochInstant(listenedAt, "s", "listened_at", now);
+    if (typeof listenedAt === "number" || (typeof listenedAt === "string" && /^\d+$/.test(listenedAt.trim())))
+      occurredAt = parseEpochInstant(listenedAt, "s", "listened_at", now);
     else if (typeof listenedAt === "string") occurredAt = parseIsoInstant(listenedAt, "listened_at", now);
     else f.fail("listened_at", `must be epoch seconds or an ISO 8601 date-time with a zone, got ${JSON.stringify(listenedAt)}`);
   });
@@ -29,15 +30,27 @@ export function listenRow(file: string, line: number, value: unknown, now: Date 
   const info = meta.object("additional_info");
   const mapping = meta.object("mbid_mapping");
   const recordingMbid = mbid(info?.string("recording_mbid") ?? mapping?.string("recording_mbid") ?? null, (p) => (info ?? meta).fail("recording_mbid", p));
-  const artistMbids = (info?.strings("artist_mbids").length ? info.strings("artist_mbids") : mapping?.strings("artist_mbids") ?? [])
-    .map((m) => mbid(m, (p) => meta.fail("artist_mbids", p))!);
+  const artistMbids = (info?.strings("artist_mbids").length ? info.strings("artist_mbids") : (mapping?.strings("artist_mbids") ?? [])).map((m) =>
+    mbid(m, (p) => meta.fail("artist_mbids", p))!,
+  );
   const seconds = info?.integer("duration");
   const durationMs = info?.integer("duration_ms") ?? (seconds ? seconds * 1000 : null);
   const spotifyUri = spotifyTrackUri(info?.string("spotify_id") ?? null, (p) => info!.fail("spotify_id", p));
   const code = isrc(info?.string("isrc") ?? null, (p) => info!.fail("isrc", p));
   const msid = f.string("recording_msid");
   return {
-    line, occurredAt, msPlayed: null, skipped: false, artist, title, album, durationMs, recordingMbid, artistMbids, spotifyUri, isrc: code,
+    line,
+    occurredAt,
+    msPlayed: null,
+    skipped: false,
+    artist,
+    title,
+    album,
+    durationMs,
+    recordingMbid,
+    artistMbids,
+    spotifyUri,
+    isrc: code,
     sourceKey: msid ?? `${artist}\t${title}`,
   };
 }
@@ -50,10 +63,16 @@ export function listenRow(file: string, line: number, value: unknown, now: Date 
 export function importListenBrainz(db: Database, path: string, options: PlayImportOptions): Promise<ImportReport> {
   const file = basename(path);
   const now = new Date();
-  return importPlays(db, path, "listenbrainz", async function* (onBytes) {
-    const first = await firstJsonChar(path);
-    if (first !== null && first !== "[" && first !== "{") throw new ImportError(file, 1, "a ListenBrainz export is JSON lines or a JSON array of listens");
-    const items = first === "[" ? readJsonValues(path, file, ["$.*"], onBytes) : readJsonLines(path, file, onBytes);
-    for await (const { value, line } of items) yield listenRow(file, line, value, now);
-  }, options);
+  return importPlays(
+    db,
+    path,
+    "listenbrainz",
+    async function* (onBytes) {
+      const first = await firstJsonChar(path);
+      if (first !== null && first !== "[" && first !== "{") throw new ImportError(file, 1, "a ListenBrainz export is JSON lines or a JSON array of listens");
+      const items = first === "[" ? readJsonValues(path, file, ["$.*"], onBytes) : readJsonLines(path, file, onBytes);
+      for await (const { value, line } of items) yield listenRow(file, line, value, now);
+    },
+    options,
+  );
 }

@@ -88,11 +88,15 @@ export async function importPlays(
   const created = await db.transaction(async (query, copyRows) => {
     await backfillMatchKeys(query);
     const before = await query<{ users: number }>(`SELECT count(*)::int AS users FROM users`);
-    const users = await upsertUsers(query, [{ externalKey: options.user.externalKey, name: options.user.name ?? options.user.externalKey, timeZone: options.user.timeZone }]);
+    const users = await upsertUsers(query, [
+      { externalKey: options.user.externalKey, name: options.user.name ?? options.user.externalKey, timeZone: options.user.timeZone },
+    ]);
     const userId = users.get(options.user.externalKey)!;
     const resolver = new TrackResolver(query);
     const loader = await EventBulkLoader.open(query, copyRows);
-    let streams = 0, skips = 0, plays = 0;
+    let streams = 0,
+      skips = 0,
+      plays = 0;
     let batch: Play[] = [];
     // Identical plays at the same instant (Last.fm and old Spotify files count minutes) stay apart.
     let lastInstant = -1;
@@ -102,13 +106,24 @@ export async function importPlays(
       const trackIds = await resolver.resolve(batch);
       const events: EventRow[] = batch.map((play, i) => {
         const at = play.occurredAt.getTime();
-        if (at !== lastInstant) { repeats.clear(); lastInstant = at; }
+        if (at !== lastInstant) {
+          repeats.clear();
+          lastInstant = at;
+        }
         const key = `${format}|${at}|${play.sourceKey}`;
         const n = repeats.get(key) ?? 0;
         repeats.set(key, n + 1);
         const kind = playKind(play);
-        if (kind === "SKIP") skips++; else streams++;
-        return { userId, eventId: `${format}:${createHash("sha1").update(`${key}|${n}`).digest("hex")}`, kind, trackId: trackIds[i], occurredAt: play.occurredAt, msPlayed: play.msPlayed };
+        if (kind === "SKIP") skips++;
+        else streams++;
+        return {
+          userId,
+          eventId: `${format}:${createHash("sha1").update(`${key}|${n}`).digest("hex")}`,
+          kind,
+          trackId: trackIds[i],
+          occurredAt: play.occurredAt,
+          msPlayed: play.msPlayed,
+        };
       });
       await loader.add(events);
       plays += batch.length;
@@ -126,7 +141,15 @@ export async function importPlays(
     // One set-based merge: the new events and this listener's aggregates.
     const inserted = await loader.merge();
     const after = await query<{ users: number }>(`SELECT count(*)::int AS users FROM users`);
-    return { users: after[0].users - before[0].users, artists: resolver.created.artists, tracks: resolver.created.tracks, events: inserted, plays, streams, skips };
+    return {
+      users: after[0].users - before[0].users,
+      artists: resolver.created.artists,
+      tracks: resolver.created.tracks,
+      events: inserted,
+      plays,
+      streams,
+      skips,
+    };
   });
   onProgress("done", size, size);
   const { plays, streams, skips, ...rest } = created;

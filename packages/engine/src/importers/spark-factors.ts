@@ -52,7 +52,11 @@ export async function importFactors(db: Database, input: FactorImportInput): Pro
   const itemOrigins = new Map<number, FactorOrigin>();
   const items = await readFactorFile(input.items, itemOrigins);
   if (users.factors !== items.factors) {
-    throw new FactorFileError(input.items, 0, `column features: items have ${items.factors} factors but the users (${input.users}) have ${users.factors}; both must come from one ALSModel`);
+    throw new FactorFileError(
+      input.items,
+      0,
+      `column features: items have ${items.factors} factors but the users (${input.users}) have ${users.factors}; both must come from one ALSModel`,
+    );
   }
   onProgress("checking ids", 2, 4);
   const [{ tracks }] = await db.query<{ tracks: boolean }>(`SELECT EXISTS (SELECT 1 FROM tracks) AS tracks`);
@@ -98,15 +102,31 @@ export async function importFactors(db: Database, input: FactorImportInput): Pro
   return { ...outcome, ...summary };
 }
 
-async function checkIdsExist(db: Database, table: "users" | "tracks" | "artists", what: string, ids: Int32Array, origins: Map<number, FactorOrigin>): Promise<void> {
+async function checkIdsExist(
+  db: Database,
+  table: "users" | "tracks" | "artists",
+  what: string,
+  ids: Int32Array,
+  origins: Map<number, FactorOrigin>,
+): Promise<void> {
   const absent = await db.query<{ id: number }>(
     `SELECT x.id FROM unnest($1::int[]) WITH ORDINALITY AS x(id, n) WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = x.id) ORDER BY x.n LIMIT 5`,
     [Array.from(ids)],
   );
   if (absent.length === 0) return;
   const first = origins.get(absent[0].id)!;
-  const more = absent.length > 1 ? ` (also ${absent.slice(1).map((r) => r.id).join(", ")}${absent.length === 5 ? ", ..." : ""})` : "";
-  throw new FactorFileError(first.file, first.row, `column id: no ${what} has id ${absent[0].id}${more}; factor ids must be the ids of deepcuts export interactions`);
+  const more =
+    absent.length > 1
+      ? ` (also ${absent
+          .slice(1)
+          .map((r) => r.id)
+          .join(", ")}${absent.length === 5 ? ", ..." : ""})`
+      : "";
+  throw new FactorFileError(
+    first.file,
+    first.row,
+    `column id: no ${what} has id ${absent[0].id}${more}; factor ids must be the ids of deepcuts export interactions`,
+  );
 }
 
 /** Rows sorted by id: the order `vectors` are read back in, which the model file's rows must follow. */

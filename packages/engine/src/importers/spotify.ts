@@ -62,8 +62,14 @@ export function spotifyRow(file: string, line: number, value: unknown, now: Date
 export function importSpotifyHistory(db: Database, path: string, options: PlayImportOptions): Promise<ImportReport> {
   const file = basename(path);
   const now = new Date();
-  return importPlays(db, path, "spotify", async function* (onBytes) {
-    if ((await firstJsonChar(path)) !== "[") throw new ImportError(file, 1, "a Spotify streaming history file is a JSON array");
-    for await (const { value, line } of readJsonValues(path, file, ["$.*"], onBytes)) yield spotifyRow(file, line, value, now);
-  }, options);
+  return importPlays(
+    db,
+    path,
+    "spotify",
+    async function* (onBytes) {
+      if ((await firstJsonChar(path)) !== "[") throw new ImportError(file, 1, "a Spotify streaming history file is a JSON array");
+      for await (const { value, line } of readJsonValues(path, file, ["$.*"], onBytes)) yield spotifyRow(file, line, value, now);
+    },
+    options,
+  );
 }

@@ -19,7 +19,10 @@ export async function enqueueJob(db: Database, kind: JobKindName, params: object
     const queueJobId = await boss.send(QUEUES.jobs, { recordId: id } satisfies QueuePayload, SEND_OPTIONS[kind]);
     await db.query(`UPDATE jobs SET queue_job_id = $2 WHERE id = $1`, [id, queueJobId]);
   } catch (error) {
-    await db.query(`UPDATE jobs SET status = 'FAILED', error = $2, message = 'could not be queued', finished_at = now() WHERE id = $1`, [id, (error as Error).message]);
+    await db.query(`UPDATE jobs SET status = 'FAILED', error = $2, message = 'could not be queued', finished_at = now() WHERE id = $1`, [
+      id,
+      (error as Error).message,
+    ]);
     throw error;
   }
   return (await readRecord(db, id))!;
@@ -44,6 +47,16 @@ export async function enqueueShards(db: Database, runId: number, shards: object[
   );
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
-    await boss.insert(batch.map((r) => ({ id: r.queue_job_id, name: queue, data: { recordId: r.id } satisfies QueuePayload, retryLimit, retryDelay, retryBackoff, expireInSeconds })));
+    await boss.insert(
+      batch.map((r) => ({
+        id: r.queue_job_id,
+        name: queue,
+        data: { recordId: r.id } satisfies QueuePayload,
+        retryLimit,
+        retryDelay,
+        retryBackoff,
+        expireInSeconds,
+      })),
+    );
   }
 }

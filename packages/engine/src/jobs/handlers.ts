@@ -34,18 +34,46 @@ export interface FannedOut {
   fannedOut: number;
 }
 
-export interface TrainParams { models: Trainable[] }
-export interface AnalyzeParams { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean; batchSize?: number }
+export interface TrainParams {
+  models: Trainable[];
+}
+export interface AnalyzeParams {
+  demoAudio?: boolean;
+  trainAudioAfter?: boolean;
+  redo?: boolean;
+  batchSize?: number;
+}
 /** One batch of an analysis run: a track id range, and for a redo the instant the run began (tracks analysed since are done). */
-export interface AnalyzeBatchParams { runId: number; from: number; to: number; redo?: boolean; since: string }
+export interface AnalyzeBatchParams {
+  runId: number;
+  from: number;
+  to: number;
+  redo?: boolean;
+  since: string;
+}
 export const IMPORT_FORMATS = ["lastfm-2k", "events", "texts", "audio", ...HISTORY_FORMATS] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 /** An import job: a format, a file or folder the workers can read, and for a listening history the listener it belongs to. */
-export interface ImportParams { format: ImportFormat; path: string; user?: HistoryListener }
-export interface GenerateParams { now?: string; shardSize?: number }
+export interface ImportParams {
+  format: ImportFormat;
+  path: string;
+  user?: HistoryListener;
+}
+export interface GenerateParams {
+  now?: string;
+  shardSize?: number;
+}
 /** A crawl of the seed sites (all enabled ones, or these). */
-export interface CrawlParams { siteIds?: number[]; maxPagesPerSite?: number }
-export interface ShardParams { runId: number; now: string; from: number; to: number }
+export interface CrawlParams {
+  siteIds?: number[];
+  maxPagesPerSite?: number;
+}
+export interface ShardParams {
+  runId: number;
+  now: string;
+  from: number;
+  to: number;
+}
 
 /** The work a job record stands for, by kind; a shard is a GENERATE record with a parent. */
 export function workFor(db: Database, record: JobRecord, ctx: WorkContext): JobWork<unknown> {
@@ -59,9 +87,7 @@ export function workFor(db: Database, record: JobRecord, ctx: WorkContext): JobW
     case "IMPORT":
       return (progress, signal) => runImport(db, record.params as ImportParams, progress, signal);
     case "GENERATE":
-      return record.parentId
-        ? (progress, signal) => generateShard(db, record, progress, signal)
-        : (progress) => fanOut(db, record, ctx, progress);
+      return record.parentId ? (progress, signal) => generateShard(db, record, progress, signal) : (progress) => fanOut(db, record, ctx, progress);
     case "SIMULATE":
       return (progress, signal) => simulateOutcomes(db, record.params as SimulateParams, progress, signal);
     case "METRICS":
@@ -97,7 +123,10 @@ async function train(db: Database, models: Trainable[], ctx: WorkContext, progre
  */
 async function analyze(db: Database, record: JobRecord, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
   const params = record.params as AnalyzeParams;
-  const step = (name: string): Progress => (m, d, t) => progress(`${name}: ${m}`, d, t);
+  const step =
+    (name: string): Progress =>
+    (m, d, t) =>
+      progress(`${name}: ${m}`, d, t);
   let synthesized = 0;
   if (params.demoAudio) synthesized = await synthesizeDemoAudio(db, ctx.home, { onProgress: step("demo audio"), signal });
   if (signal.aborted) throw new CancelledError("audio analysis");
@@ -128,7 +157,13 @@ async function fanOutAnalysis(db: Database, record: JobRecord, params: AnalyzePa
   const totals: number[] = [];
   for (let i = 0; i < tracks.length; i += size) {
     const part = tracks.slice(i, i + size);
-    batches.push({ runId: record.id, from: part[0].id, to: part[part.length - 1].id, since: new Date(now).toISOString(), ...(params.redo ? { redo: true } : {}) });
+    batches.push({
+      runId: record.id,
+      from: part[0].id,
+      to: part[part.length - 1].id,
+      since: new Date(now).toISOString(),
+      ...(params.redo ? { redo: true } : {}),
+    });
     totals.push(part.length);
   }
   await enqueueShards(db, record.id, batches, totals, "ANALYZE");
@@ -140,7 +175,13 @@ async function fanOutAnalysis(db: Database, record: JobRecord, params: AnalyzePa
  * adds up their reports. A batch that failed, was dead-lettered or cancelled fails the run (a
  * cancel of the run reached its batches too, and stops this wait).
  */
-async function awaitBatches(db: Database, runId: number, batches: number, progress: Progress, signal: AbortSignal): Promise<AnalyzeReport & { batches: number }> {
+async function awaitBatches(
+  db: Database,
+  runId: number,
+  batches: number,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<AnalyzeReport & { batches: number }> {
   const report = { analysed: 0, failed: 0, errors: [] as AnalyzeReport["errors"], seconds: 0, batches };
   if (batches === 0) return report;
   for (;;) {
@@ -193,10 +234,14 @@ async function runImport(db: Database, params: ImportParams, progress: Progress,
   if (signal.aborted) throw new CancelledError("import");
   // Imports are all or nothing (one transaction): a cancel during one lets it finish or roll back whole.
   switch (params.format) {
-    case "lastfm-2k": return importLastfm(db, params.path, progress);
-    case "events": return importEvents(db, params.path, progress);
-    case "texts": return importTextsJsonl(db, params.path, progress);
-    case "audio": return importAudioFolder(db, params.path, progress);
+    case "lastfm-2k":
+      return importLastfm(db, params.path, progress);
+    case "events":
+      return importEvents(db, params.path, progress);
+    case "texts":
+      return importTextsJsonl(db, params.path, progress);
+    case "audio":
+      return importAudioFolder(db, params.path, progress);
     case "spotify":
     case "lastfm-scrobbles":
     case "listenbrainz":

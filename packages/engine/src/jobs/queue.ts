@@ -117,7 +117,9 @@ export async function closeJobQueue(db: Database): Promise<void> {
 
 /** Marks a pg-boss job cancelled by SQL, so any process can do it without a started pg-boss. */
 export async function cancelQueueJob(db: Database, queueName: string, queueJobId: string): Promise<void> {
-  await db.query(`UPDATE pgboss.job SET state = 'cancelled', completed_on = now() WHERE name = $1 AND id = $2::uuid AND state < 'completed'`, [queueName, queueJobId]).catch(() => {});
+  await db
+    .query(`UPDATE pgboss.job SET state = 'cancelled', completed_on = now() WHERE name = $1 AND id = $2::uuid AND state < 'completed'`, [queueName, queueJobId])
+    .catch(() => {});
 }
 
 /** The pg-boss state of a job (null when pg-boss has no such job, or no schema yet). */

@@ -40,7 +40,16 @@ export async function reconcileJobs(db: Database, boss: PgBoss, staleAfterSecond
     );
     if (marked.length) report.interrupted.push(job.id);
   }
-  const interrupted = await db.query<{ id: number; owner: string | null; stale: boolean; cancel_requested: boolean; queue_name: string | null; queue_job_id: string | null; attempts: number; parent_id: number | null }>(
+  const interrupted = await db.query<{
+    id: number;
+    owner: string | null;
+    stale: boolean;
+    cancel_requested: boolean;
+    queue_name: string | null;
+    queue_job_id: string | null;
+    attempts: number;
+    parent_id: number | null;
+  }>(
     `SELECT id, owner, (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1)) AS stale, cancel_requested, queue_name, queue_job_id, attempts, parent_id
      FROM jobs WHERE status = 'INTERRUPTED'`,
     [staleAfterSeconds],

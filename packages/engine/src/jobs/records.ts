@@ -91,7 +91,14 @@ export async function claimRecord(db: Database, id: number, owner: string): Prom
 
 /** Writes progress, only while `owner` still holds the record. */
 export async function writeProgress(db: Database, id: number, owner: string, message: string, done: number, total: number): Promise<void> {
-  await db.query(`UPDATE jobs SET message = $4, done = $5, total = $6 WHERE id = $1 AND owner = $2 AND status = $3`, [id, owner, "RUNNING", message, done, total]);
+  await db.query(`UPDATE jobs SET message = $4, done = $5, total = $6 WHERE id = $1 AND owner = $2 AND status = $3`, [
+    id,
+    owner,
+    "RUNNING",
+    message,
+    done,
+    total,
+  ]);
 }
 
 /**
@@ -150,7 +157,10 @@ export async function settleParent(db: Database, parentId: number): Promise<void
     );
     if (c.n === 0 || c.open > 0) return;
     let status = c.dead > 0 ? "DEAD_LETTER" : c.failed > 0 ? "FAILED" : c.cancelled > 0 ? "CANCELLED" : "SUCCEEDED";
-    let message = status === "SUCCEEDED" ? "done" : `${status.toLowerCase().replace("_", " ")}: ${c.cancelled} cancelled, ${c.dead} dead-lettered, ${c.failed} failed of ${c.n} shards`;
+    let message =
+      status === "SUCCEEDED"
+        ? "done"
+        : `${status.toLowerCase().replace("_", " ")}: ${c.cancelled} cancelled, ${c.dead} dead-lettered, ${c.failed} failed of ${c.n} shards`;
     if (status === "SUCCEEDED" && run.kind === "GENERATE") {
       const unmade = await verifyGeneration(query, parentId, run.params?.now);
       if (unmade === "requeued") return;

@@ -160,7 +160,8 @@ export async function runOwnedJob<T>(db: Database, id: number, work: JobWork<T>,
       return { status: "INTERRUPTED", error };
     }
     const status = typeof options.failureStatus === "function" ? options.failureStatus(error) : (options.failureStatus ?? "FAILED");
-    const message = status === "QUEUED" ? `attempt failed, will retry: ${error.message}` : status === "DEAD_LETTER" ? `dead letter: every attempt failed` : "failed";
+    const message =
+      status === "QUEUED" ? `attempt failed, will retry: ${error.message}` : status === "DEAD_LETTER" ? `dead letter: every attempt failed` : "failed";
     await finishRecord(db, id, thisOwner, { status, message, error: error.message });
     return { status, error };
   } finally {

@@ -59,6 +59,7 @@ describe("DEEPCUTS_SUBSCRIPTION_POLL_MS", () => {
   it("defaults to 250 ms and refuses what is not a whole number from 20 to 60000, naming the variable", () => {
     expect(watchIntervalMs({})).toBe(250);
     expect(watchIntervalMs({ DEEPCUTS_SUBSCRIPTION_POLL_MS: "1000" })).toBe(1000);
-    for (const bad of ["10", "0.5", "fast", "60001"]) expect(() => watchIntervalMs({ DEEPCUTS_SUBSCRIPTION_POLL_MS: bad })).toThrow(/DEEPCUTS_SUBSCRIPTION_POLL_MS must be .* got '/);
+    for (const bad of ["10", "0.5", "fast", "60001"])
+      expect(() => watchIntervalMs({ DEEPCUTS_SUBSCRIPTION_POLL_MS: bad })).toThrow(/DEEPCUTS_SUBSCRIPTION_POLL_MS must be .* got '/);
   });
 });

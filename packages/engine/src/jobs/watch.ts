@@ -19,7 +19,8 @@ export function watchIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.DEEPCUTS_SUBSCRIPTION_POLL_MS;
   if (raw === undefined || raw === "") return 250;
   const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 20 || ms > 60_000) throw new RangeError(`DEEPCUTS_SUBSCRIPTION_POLL_MS must be a whole number of milliseconds from 20 to 60000, got '${raw}'`);
+  if (!Number.isInteger(ms) || ms < 20 || ms > 60_000)
+    throw new RangeError(`DEEPCUTS_SUBSCRIPTION_POLL_MS must be a whole number of milliseconds from 20 to 60000, got '${raw}'`);
   return ms;
 }
 
@@ -184,7 +185,10 @@ export function watcherFor(db: Database): ChangeWatcher {
  * lost while the consumer is busy; `until` ends it after the value that satisfies it. The
  * subscription is dropped when the consumer stops (return()) or the iterable ends.
  */
-export function watchStream<T>(subscribe: (push: (value: T) => void) => () => void, options: { initial?: T[]; until?: (value: T) => boolean } = {}): AsyncIterableIterator<T> {
+export function watchStream<T>(
+  subscribe: (push: (value: T) => void) => () => void,
+  options: { initial?: T[]; until?: (value: T) => boolean } = {},
+): AsyncIterableIterator<T> {
   const queue: T[] = [...(options.initial ?? [])];
   let wake: (() => void) | null = null;
   let done = options.initial?.some((v) => options.until?.(v)) ?? false;

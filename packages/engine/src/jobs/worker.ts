@@ -50,7 +50,12 @@ export function workedDatabases(): Database[] {
  */
 export async function startWorker(db: Database, options: WorkerOptions): Promise<RunningWorker> {
   const log = options.log ?? (() => {});
-  const ctx: WorkContext = { threads: options.threads, home: options.home, shardSize: options.shardSize ?? 500, analysisBatchSize: options.analysisBatchSize ?? 100 };
+  const ctx: WorkContext = {
+    threads: options.threads,
+    home: options.home,
+    shardSize: options.shardSize ?? 500,
+    analysisBatchSize: options.analysisBatchSize ?? 100,
+  };
   const stale = options.staleAfterSeconds ?? STALE_AFTER_SECONDS;
   const boss = await jobQueueFor(db, { supervise: true });
   await reconcileJobs(db, boss, stale);

@@ -55,7 +55,8 @@ async function validateEvents(db: Database, userId: number, events: EventInput[]
     trackIds.length ? db.query<{ id: number }>(`SELECT id FROM tracks WHERE id = ANY($1::int[])`, [trackIds]) : [],
     artistIds.length ? db.query<{ id: number }>(`SELECT id FROM artists WHERE id = ANY($1::int[])`, [artistIds]) : [],
   ]);
-  const knownTracks = new Set(tracks.map((t) => t.id)), knownArtists = new Set(artists.map((a) => a.id));
+  const knownTracks = new Set(tracks.map((t) => t.id)),
+    knownArtists = new Set(artists.map((a) => a.id));
   events.forEach((e, i) => {
     if (e.trackId != null && !knownTracks.has(e.trackId)) throw invalid(`events[${i}].trackId`, `track ${e.trackId} does not exist`);
     if (e.artistId != null && !knownArtists.has(e.artistId)) throw invalid(`events[${i}].artistId`, `artist ${e.artistId} does not exist`);
@@ -78,8 +79,15 @@ export async function recordEventBatch(db: Database, userId: number, events: Eve
   if (!user) throw missing(`listener ${userId}`);
   await validateEvents(db, userId, events, now, single);
   const rows: EventRow[] = events.map((e) => ({
-    userId, eventId: e.eventId, kind: e.kind, trackId: e.trackId ?? null, artistId: e.artistId ?? null, occurredAt: e.occurredAt, msPlayed: e.msPlayed ?? null,
-    playlistId: e.playlistId ?? null, position: e.position ?? null,
+    userId,
+    eventId: e.eventId,
+    kind: e.kind,
+    trackId: e.trackId ?? null,
+    artistId: e.artistId ?? null,
+    occurredAt: e.occurredAt,
+    msPlayed: e.msPlayed ?? null,
+    playlistId: e.playlistId ?? null,
+    position: e.position ?? null,
   }));
   const recorded = await insertEvents(db.query, rows);
   return { received: events.length, recorded, duplicates: events.length - recorded };
@@ -87,16 +95,51 @@ export async function recordEventBatch(db: Database, userId: number, events: Eve
 
 /** Saving a track is a SAVE event; its default id makes saving twice a no-op. From a playlist slot, it is that slot's outcome. */
 export function saveTrack(db: Database, userId: number, trackId: number, eventId?: string | null, slot?: PlaylistSlot | null): Promise<BatchResult> {
-  return recordEventBatch(db, userId, [{ eventId: eventId ?? `save.${trackId}`, kind: "SAVE", trackId, occurredAt: new Date(), playlistId: slot?.playlistId ?? null, position: slot?.position ?? null }], new Date(), true);
+  return recordEventBatch(
+    db,
+    userId,
+    [
+      {
+        eventId: eventId ?? `save.${trackId}`,
+        kind: "SAVE",
+        trackId,
+        occurredAt: new Date(),
+        playlistId: slot?.playlistId ?? null,
+        position: slot?.position ?? null,
+      },
+    ],
+    new Date(),
+    true,
+  );
 }
 
 /** "Not for me" on a track or an artist is a DISLIKE event; the weekly generation avoids both. */
-export function markNotForMe(db: Database, userId: number, target: { trackId?: number | null; artistId?: number | null }, eventId?: string | null, slot?: PlaylistSlot | null): Promise<BatchResult> {
-  const hasTrack = target.trackId != null, hasArtist = target.artistId != null;
+export function markNotForMe(
+  db: Database,
+  userId: number,
+  target: { trackId?: number | null; artistId?: number | null },
+  eventId?: string | null,
+  slot?: PlaylistSlot | null,
+): Promise<BatchResult> {
+  const hasTrack = target.trackId != null,
+    hasArtist = target.artistId != null;
   if (hasTrack === hasArtist) throw invalid(hasTrack ? "artistId" : "trackId", "name exactly one of trackId or artistId");
   const defaultId = hasTrack ? `dislike.track.${target.trackId}` : `dislike.artist.${target.artistId}`;
-  return recordEventBatch(db, userId, [{
-    eventId: eventId ?? defaultId, kind: "DISLIKE", trackId: target.trackId ?? null, artistId: target.artistId ?? null, occurredAt: new Date(),
-    playlistId: slot?.playlistId ?? null, position: slot?.position ?? null,
-  }], new Date(), true);
+  return recordEventBatch(
+    db,
+    userId,
+    [
+      {
+        eventId: eventId ?? defaultId,
+        kind: "DISLIKE",
+        trackId: target.trackId ?? null,
+        artistId: target.artistId ?? null,
+        occurredAt: new Date(),
+        playlistId: slot?.playlistId ?? null,
+        position: slot?.position ?? null,
+      },
+    ],
+    new Date(),
+    true,
+  );
 }

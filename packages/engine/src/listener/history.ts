@@ -3,7 +3,15 @@ import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
 import type { ArtistRecord } from "../catalog-details.ts";
 import type { EventKindName } from "../ingest.ts";
 
-export interface TrackRecord { id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null }
+export interface TrackRecord {
+  id: number;
+  externalKey: string;
+  title: string;
+  artistId: number;
+  durationMs: number;
+  releaseDate: string | null;
+  genre: string | null;
+}
 
 export interface TopArtistRecord {
   artist: ArtistRecord;
@@ -41,8 +49,15 @@ export interface ListeningEventRecord {
  */
 export async function topArtists(db: Database, userId: number, first: number): Promise<TopArtistsRecord> {
   const rows = await db.query<{
-    artistId: number; externalKey: string; name: string; genre: string | null; plays: number; lastPlayedAt: Date;
-    tracksPlayed: number; totalPlays: number; totalArtists: number;
+    artistId: number;
+    externalKey: string;
+    name: string;
+    genre: string | null;
+    plays: number;
+    lastPlayedAt: Date;
+    tracksPlayed: number;
+    totalPlays: number;
+    totalArtists: number;
   }>(
     `WITH stats AS (
        SELECT artist_id, plays, last_at, sum(plays) OVER ()::float8 AS total_plays, count(*) OVER ()::int AS total_artists
@@ -78,9 +93,21 @@ export async function listeningHistory(db: Database, input: PageRequest & { user
   const { cmp, order } = descendingStep(input);
   const [rows, [count]] = await Promise.all([
     db.query<{
-      id: number; eventId: string; kind: EventKindName; occurredAt: Date; msPlayed: number | null;
-      trackId: number | null; tKey: string | null; title: string | null; durationMs: number | null; releaseDate: string | null; tGenre: string | null;
-      artistId: number | null; aKey: string | null; aName: string | null; aGenre: string | null;
+      id: number;
+      eventId: string;
+      kind: EventKindName;
+      occurredAt: Date;
+      msPlayed: number | null;
+      trackId: number | null;
+      tKey: string | null;
+      title: string | null;
+      durationMs: number | null;
+      releaseDate: string | null;
+      tGenre: string | null;
+      artistId: number | null;
+      aKey: string | null;
+      aName: string | null;
+      aGenre: string | null;
     }>(
       `SELECT e.id::float8 AS id, e.event_id AS "eventId", e.kind::text AS kind, e.occurred_at AS "occurredAt", e.ms_played AS "msPlayed",
               t.id AS "trackId", t.external_key AS "tKey", t.title, t.duration_ms AS "durationMs",
@@ -104,7 +131,18 @@ export async function listeningHistory(db: Database, input: PageRequest & { user
     kind: r.kind,
     occurredAt: r.occurredAt,
     msPlayed: r.msPlayed,
-    track: r.trackId === null ? null : { id: r.trackId, externalKey: r.tKey!, title: r.title!, artistId: r.artistId!, durationMs: r.durationMs!, releaseDate: r.releaseDate, genre: r.tGenre },
+    track:
+      r.trackId === null
+        ? null
+        : {
+            id: r.trackId,
+            externalKey: r.tKey!,
+            title: r.title!,
+            artistId: r.artistId!,
+            durationMs: r.durationMs!,
+            releaseDate: r.releaseDate,
+            genre: r.tGenre,
+          },
     artist: r.artistId === null ? null : { id: r.artistId, externalKey: r.aKey!, name: r.aName!, genre: r.aGenre },
   }));
   return { ...page, items };

@@ -22,11 +22,16 @@ export function slotOutcome(kind: EventKindName, msPlayed: number | null | undef
       if (durationMs > 0 && msPlayed >= FULL_PLAY_SHARE * durationMs) return "FULL_PLAY";
       return msPlayed >= STREAM_COUNTS_FROM_MS ? "STREAM" : null;
     }
-    case "SKIP": return "SKIP";
-    case "SAVE": return "SAVE";
-    case "PLAYLIST_ADD": return "PLAYLIST_ADD";
-    case "DISLIKE": return "NOT_FOR_ME";
-    default: return null;
+    case "SKIP":
+      return "SKIP";
+    case "SAVE":
+      return "SAVE";
+    case "PLAYLIST_ADD":
+      return "PLAYLIST_ADD";
+    case "DISLIKE":
+      return "NOT_FOR_ME";
+    default:
+      return null;
   }
 }
 
@@ -48,7 +53,11 @@ export interface PlaylistContext {
 /** A problem with one event's playlist context: the field (`events[i].playlistId`...) and what is wrong. */
 export class PlaylistContextError extends Error {
   /** `index`: which of the checked events is wrong. */
-  constructor(readonly field: string, readonly problem: string, readonly index: number) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+    readonly index: number,
+  ) {
     super(`${field} ${problem}`);
     this.name = "PlaylistContextError";
   }
@@ -68,13 +77,20 @@ export async function checkPlaylistContexts(
 ): Promise<void> {
   const ids = new Set<number>();
   events.forEach((e, i) => {
-    const hasPlaylist = e.playlistId != null, hasPosition = e.position != null;
+    const hasPlaylist = e.playlistId != null,
+      hasPosition = e.position != null;
     if (hasPlaylist !== hasPosition) {
-      throw new PlaylistContextError(`${at(i)}${hasPlaylist ? "position" : "playlistId"}`, `is required with ${hasPlaylist ? "playlistId" : "position"} (a playlist context names both)`, i);
+      throw new PlaylistContextError(
+        `${at(i)}${hasPlaylist ? "position" : "playlistId"}`,
+        `is required with ${hasPlaylist ? "playlistId" : "position"} (a playlist context names both)`,
+        i,
+      );
     }
     if (!hasPlaylist) return;
-    if (!Number.isInteger(e.playlistId) || e.playlistId! < 1) throw new PlaylistContextError(`${at(i)}playlistId`, `must be a positive integer, got ${e.playlistId}`, i);
-    if (!Number.isInteger(e.position) || e.position! < 0) throw new PlaylistContextError(`${at(i)}position`, `must be an integer >= 0 (positions are 0-based), got ${e.position}`, i);
+    if (!Number.isInteger(e.playlistId) || e.playlistId! < 1)
+      throw new PlaylistContextError(`${at(i)}playlistId`, `must be a positive integer, got ${e.playlistId}`, i);
+    if (!Number.isInteger(e.position) || e.position! < 0)
+      throw new PlaylistContextError(`${at(i)}position`, `must be an integer >= 0 (positions are 0-based), got ${e.position}`, i);
     ids.add(e.playlistId!);
   });
   if (ids.size === 0) return;
@@ -91,14 +107,28 @@ export async function checkPlaylistContexts(
     if (e.playlistId == null) return;
     const playlist = owner.get(e.playlistId);
     // The same words whether the playlist is missing or another listener's: ids of others' playlists are not disclosed.
-    if (!playlist || playlist.userId !== userId) throw new PlaylistContextError(`${at(i)}playlistId`, `playlist ${e.playlistId} is not one of listener ${userId}'s weekly playlists`, i);
+    if (!playlist || playlist.userId !== userId)
+      throw new PlaylistContextError(`${at(i)}playlistId`, `playlist ${e.playlistId} is not one of listener ${userId}'s weekly playlists`, i);
     const slot = slots.get(`${e.playlistId}:${e.position}`);
-    if (!slot) throw new PlaylistContextError(`${at(i)}position`, `must be 0..${playlist.size - 1} (playlist ${e.playlistId} has ${playlist.size} tracks), got ${e.position}`, i);
+    if (!slot)
+      throw new PlaylistContextError(
+        `${at(i)}position`,
+        `must be 0..${playlist.size - 1} (playlist ${e.playlistId} has ${playlist.size} tracks), got ${e.position}`,
+        i,
+      );
     if (e.trackId != null && e.trackId !== slot.track_id) {
-      throw new PlaylistContextError(`${at(i)}trackId`, `is ${e.trackId} but position ${e.position} of playlist ${e.playlistId} holds track ${slot.track_id}`, i);
+      throw new PlaylistContextError(
+        `${at(i)}trackId`,
+        `is ${e.trackId} but position ${e.position} of playlist ${e.playlistId} holds track ${slot.track_id}`,
+        i,
+      );
     }
     if (e.trackId == null && e.artistId != null && e.artistId !== slot.artist_id) {
-      throw new PlaylistContextError(`${at(i)}artistId`, `is ${e.artistId} but position ${e.position} of playlist ${e.playlistId} holds a track by artist ${slot.artist_id}`, i);
+      throw new PlaylistContextError(
+        `${at(i)}artistId`,
+        `is ${e.artistId} but position ${e.position} of playlist ${e.playlistId} holds a track by artist ${slot.artist_id}`,
+        i,
+      );
     }
   });
 }

@@ -37,7 +37,8 @@ const PLAYLIST_COLUMNS = `id, user_id AS "userId", to_char(week_start, 'YYYY-MM-
 export function assertWeekStart(weekStart: string, field = "weekStart"): void {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(weekStart);
   const date = match ? new Date(`${weekStart}T00:00:00Z`) : null;
-  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== weekStart) throw invalid(field, `must be a date YYYY-MM-DD, got '${weekStart}'`);
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== weekStart)
+    throw invalid(field, `must be a date YYYY-MM-DD, got '${weekStart}'`);
   if (date.getUTCDay() !== 1) throw invalid(field, `must be a Monday (weeks start on Monday), got ${weekStart}`);
 }
 
@@ -107,9 +108,18 @@ export async function listPlaylists(db: Database, input: PageRequest & { userId:
  * its track and artist: a playlist page costs one round trip instead of three.
  */
 export async function itemsOfPlaylists(db: Database, playlistIds: readonly number[]): Promise<PlaylistItemRecord[][]> {
-  const rows = await db.query<Omit<PlaylistItemRecord, "track" | "artist"> & {
-    tKey: string; title: string; artistId: number; releaseDate: string | null; tGenre: string | null; aKey: string; aName: string; aGenre: string | null;
-  }>(
+  const rows = await db.query<
+    Omit<PlaylistItemRecord, "track" | "artist"> & {
+      tKey: string;
+      title: string;
+      artistId: number;
+      releaseDate: string | null;
+      tGenre: string | null;
+      aKey: string;
+      aName: string;
+      aGenre: string | null;
+    }
+  >(
     `SELECT i.playlist_id AS "playlistId", i.position, i.track_id AS "trackId", i.score, i.scores, i.reason,
             i.blend_version AS "blendVersion", i.rank, i.explored, i.propensity,
             t.duration_ms AS "durationMs", t.external_key AS "tKey", t.title, t.artist_id AS "artistId",
@@ -122,9 +132,26 @@ export async function itemsOfPlaylists(db: Database, playlistIds: readonly numbe
   const by = new Map<number, PlaylistItemRecord[]>(playlistIds.map((id) => [id, []]));
   for (const r of rows) {
     by.get(r.playlistId)?.push({
-      playlistId: r.playlistId, position: r.position, trackId: r.trackId, score: r.score, scores: r.scores, reason: r.reason, durationMs: r.durationMs,
-      blendVersion: r.blendVersion, rank: r.rank, explored: r.explored, propensity: r.propensity,
-      track: { id: r.trackId, externalKey: r.tKey, title: r.title, artistId: r.artistId, durationMs: r.durationMs, releaseDate: r.releaseDate, genre: r.tGenre },
+      playlistId: r.playlistId,
+      position: r.position,
+      trackId: r.trackId,
+      score: r.score,
+      scores: r.scores,
+      reason: r.reason,
+      durationMs: r.durationMs,
+      blendVersion: r.blendVersion,
+      rank: r.rank,
+      explored: r.explored,
+      propensity: r.propensity,
+      track: {
+        id: r.trackId,
+        externalKey: r.tKey,
+        title: r.title,
+        artistId: r.artistId,
+        durationMs: r.durationMs,
+        releaseDate: r.releaseDate,
+        genre: r.tGenre,
+      },
       artist: { id: r.artistId, externalKey: r.aKey, name: r.aName, genre: r.aGenre },
     });
   }

@@ -20,7 +20,9 @@ export function zFor(level: number): number {
  */
 export function proportion(k: number, n: number, level = 0.95): Estimate {
   if (n === 0) return { value: 0, lower: 0, upper: 1, n: 0 };
-  const z = zFor(level), p = k / n, z2 = z * z;
+  const z = zFor(level),
+    p = k / n,
+    z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   return { value: p, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half), n };

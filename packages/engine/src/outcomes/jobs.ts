@@ -23,10 +23,19 @@ export interface MetricsParams {
  * the metrics are recomputed so the product shows the outcomes. Only on a database that holds
  * a demo world: elsewhere the listeners are real and nothing is simulated.
  */
-export async function simulateOutcomes(db: Database, params: SimulateParams, progress: Progress, signal: AbortSignal): Promise<{ simulated: SimulateReport; metrics: MetricsReport | null }> {
+export async function simulateOutcomes(
+  db: Database,
+  params: SimulateParams,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<{ simulated: SimulateReport; metrics: MetricsReport | null }> {
   const world = await loadedDemoWorld(db);
   if (!world) throw new Error("no demo world is loaded: simulated listeners answer only the demo world's playlists");
-  const { simulator: _simulator, ...simulated } = await simulateDemoListeners(db, world, { weeks: params.weeks, onProgress: (m, d, t) => progress(`simulated listeners: ${m}`, d, t), signal });
+  const { simulator: _simulator, ...simulated } = await simulateDemoListeners(db, world, {
+    weeks: params.weeks,
+    onProgress: (m, d, t) => progress(`simulated listeners: ${m}`, d, t),
+    signal,
+  });
   if (signal.aborted) throw new CancelledError("outcome metrics");
   const metrics = params.metricsAfter === false ? null : await computeOutcomeMetrics(db, { onProgress: (m, d, t) => progress(`metrics: ${m}`, d, t) });
   return { simulated, metrics };

@@ -4,8 +4,17 @@ import { meanOfRates, proportion, zFor } from "./intervals.ts";
 import { computeMetrics, slotSource, type SlotResult } from "./metrics.ts";
 
 const slot = (userId: number, week: string, patch: Partial<SlotResult> = {}): SlotResult => ({
-  week, userId, blendVersion: 1, explored: false, scores: { collaborative: 1, text: 0.2, audio: 0, popularity: 0.1, novelty: 0 },
-  streamed: false, saved: false, skipped: false, hidden: false, newArtist: true, ...patch,
+  week,
+  userId,
+  blendVersion: 1,
+  explored: false,
+  scores: { collaborative: 1, text: 0.2, audio: 0, popularity: 0.1, novelty: 0 },
+  streamed: false,
+  saved: false,
+  skipped: false,
+  hidden: false,
+  newArtist: true,
+  ...patch,
 });
 
 describe("online metric intervals", () => {
@@ -24,7 +33,7 @@ describe("online metric intervals", () => {
     const e = meanOfRates([0.1, 0.3, 0.2, 0.4]);
     expect(e.value).toBeCloseTo(0.25, 12);
     // sd 0.1291, se 0.0645, z 1.96
-    expect(e.upper - e.value).toBeCloseTo(1.96 * 0.1291 / 2, 2);
+    expect(e.upper - e.value).toBeCloseTo((1.96 * 0.1291) / 2, 2);
     expect(meanOfRates([0.5])).toEqual({ value: 0.5, lower: 0, upper: 1, n: 1 });
   });
 });
@@ -46,12 +55,16 @@ describe("slot outcomes and metrics", () => {
     expect(slotSource({ explored: false, scores: { collaborative: 0.1, text: 0.5, audio: 0.2, popularity: 0, novelty: 0 } })).toBe("text");
     const slots = [
       // Listener 1: 4 slots, 2 streamed (one of an artist they knew), 1 saved, 1 skipped and hidden.
-      slot(1, "2026-11-16", { streamed: true, saved: true }), slot(1, "2026-11-16", { streamed: true, newArtist: false }),
-      slot(1, "2026-11-16", { skipped: true, hidden: true }), slot(1, "2026-11-16", { explored: true }),
+      slot(1, "2026-11-16", { streamed: true, saved: true }),
+      slot(1, "2026-11-16", { streamed: true, newArtist: false }),
+      slot(1, "2026-11-16", { skipped: true, hidden: true }),
+      slot(1, "2026-11-16", { explored: true }),
       // Listener 2: 2 slots, nothing.
-      slot(2, "2026-11-16"), slot(2, "2026-11-16"),
+      slot(2, "2026-11-16"),
+      slot(2, "2026-11-16"),
       // Next week: listener 1 streams again, listener 2 still nothing.
-      slot(1, "2026-11-23", { streamed: true }), slot(2, "2026-11-23"),
+      slot(1, "2026-11-23", { streamed: true }),
+      slot(2, "2026-11-23"),
     ];
     const rows = computeMetrics(slots);
     const get = (week: string, source: string, metric: string) => rows.find((r) => r.week === week && r.source === source && r.metric === metric);

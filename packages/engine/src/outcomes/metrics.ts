@@ -38,7 +38,8 @@ export interface MetricRow extends Estimate {
 /** The source a slot is credited to: exploration, or the source that contributed most (as the playlist's reason says). */
 export function slotSource(slot: Pick<SlotResult, "explored" | "scores">): string {
   if (slot.explored) return EXPLORATION;
-  let best: string = SOURCES[0], top = -Infinity;
+  let best: string = SOURCES[0],
+    top = -Infinity;
   for (const s of SOURCES) {
     const v = slot.scores[s] ?? 0;
     if (v > top) {
@@ -115,14 +116,45 @@ export function computeMetrics(slots: SlotResult[], level = 0.95): MetricRow[] {
     const perListener = [...tally(list).values()];
     const push = (metric: MetricName, e: Estimate) => rows.push({ ...base, metric, ...e });
     push("reach", proportion(perListener.filter((t) => t.streamed > 0).length, perListener.length, level));
-    push("streamRate", meanOfRates(perListener.map((t) => t.streamed / t.served), level));
-    push("saveRate", meanOfRates(perListener.map((t) => t.saved / t.served), level));
-    push("skipRate", meanOfRates(perListener.map((t) => t.skipped / t.served), level));
-    push("hideRate", meanOfRates(perListener.map((t) => t.hidden / t.served), level));
+    push(
+      "streamRate",
+      meanOfRates(
+        perListener.map((t) => t.streamed / t.served),
+        level,
+      ),
+    );
+    push(
+      "saveRate",
+      meanOfRates(
+        perListener.map((t) => t.saved / t.served),
+        level,
+      ),
+    );
+    push(
+      "skipRate",
+      meanOfRates(
+        perListener.map((t) => t.skipped / t.served),
+        level,
+      ),
+    );
+    push(
+      "hideRate",
+      meanOfRates(
+        perListener.map((t) => t.hidden / t.served),
+        level,
+      ),
+    );
     const hides = perListener.reduce((a, t) => a + t.hidden, 0);
     push("hides", { value: hides, lower: hides, upper: hides, n: list.length });
     const streams = perListener.reduce((a, t) => a + t.streamed, 0);
-    push("newArtistStreamShare", proportion(perListener.reduce((a, t) => a + t.newArtistStreams, 0), streams, level));
+    push(
+      "newArtistStreamShare",
+      proportion(
+        perListener.reduce((a, t) => a + t.newArtistStreams, 0),
+        streams,
+        level,
+      ),
+    );
     if (source === ALL_SOURCES) {
       const next = new Date(Date.parse(`${week}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
       const nextServed = servedIn.get(next);
@@ -138,7 +170,18 @@ export function computeMetrics(slots: SlotResult[], level = 0.95): MetricRow[] {
 
 /** Every served slot of the given weeks with what came of it (listening_events with a playlist slot). */
 export async function loadSlotResults(db: Database, weeks: string[]): Promise<SlotResult[]> {
-  const rows = await db.query<{ week: string; user_id: number; blend_version: number; explored: boolean; scores: Record<string, number>; streamed: boolean; saved: boolean; skipped: boolean; hidden: boolean; new_artist: boolean }>(
+  const rows = await db.query<{
+    week: string;
+    user_id: number;
+    blend_version: number;
+    explored: boolean;
+    scores: Record<string, number>;
+    streamed: boolean;
+    saved: boolean;
+    skipped: boolean;
+    hidden: boolean;
+    new_artist: boolean;
+  }>(
     `SELECT to_char(p.week_start, 'YYYY-MM-DD') AS week, p.user_id, coalesce(i.blend_version, b.version, 0) AS blend_version, i.explored, i.scores,
             coalesce(bool_or(${SQL_COUNTED_STREAM}), false) AS streamed,
             coalesce(bool_or(e.kind IN ('SAVE', 'PLAYLIST_ADD')), false) AS saved,
@@ -155,8 +198,16 @@ export async function loadSlotResults(db: Database, weeks: string[]): Promise<Sl
     [weeks],
   );
   return rows.map((r) => ({
-    week: r.week, userId: r.user_id, blendVersion: r.blend_version, explored: r.explored, scores: r.scores,
-    streamed: r.streamed, saved: r.saved, skipped: r.skipped, hidden: r.hidden, newArtist: r.new_artist,
+    week: r.week,
+    userId: r.user_id,
+    blendVersion: r.blend_version,
+    explored: r.explored,
+    scores: r.scores,
+    streamed: r.streamed,
+    saved: r.saved,
+    skipped: r.skipped,
+    hidden: r.hidden,
+    newArtist: r.new_artist,
   }));
 }
 
@@ -172,13 +223,17 @@ export interface MetricsReport {
  * playlists (default 8), replacing what was stored for those weeks in one transaction. The
  * newest week has no cameBack until the week after it has playlists.
  */
-export async function computeOutcomeMetrics(db: Database, options: { weeks?: number; onProgress?: (message: string, done: number, total: number) => void } = {}): Promise<MetricsReport> {
+export async function computeOutcomeMetrics(
+  db: Database,
+  options: { weeks?: number; onProgress?: (message: string, done: number, total: number) => void } = {},
+): Promise<MetricsReport> {
   const started = Date.now();
   const onProgress = options.onProgress ?? (() => {});
-  const weeks = (await db.query<{ week: string }>(
-    `SELECT DISTINCT to_char(week_start, 'YYYY-MM-DD') AS week FROM weekly_playlists ORDER BY week DESC LIMIT $1`,
-    [options.weeks ?? 8],
-  )).map((w) => w.week);
+  const weeks = (
+    await db.query<{ week: string }>(`SELECT DISTINCT to_char(week_start, 'YYYY-MM-DD') AS week FROM weekly_playlists ORDER BY week DESC LIMIT $1`, [
+      options.weeks ?? 8,
+    ])
+  ).map((w) => w.week);
   onProgress("reading served slots and their outcomes", 0, 2);
   const slots = await loadSlotResults(db, weeks);
   const rows = computeMetrics(slots);
@@ -189,7 +244,16 @@ export async function computeOutcomeMetrics(db: Database, options: { weeks?: num
       await query(
         `INSERT INTO outcome_metrics (week_start, blend_version, source, metric, value, lower, upper, n)
          SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::int[])`,
-        [rows.map((r) => r.week), rows.map((r) => r.blendVersion), rows.map((r) => r.source), rows.map((r) => r.metric), rows.map((r) => r.value), rows.map((r) => r.lower), rows.map((r) => r.upper), rows.map((r) => r.n)],
+        [
+          rows.map((r) => r.week),
+          rows.map((r) => r.blendVersion),
+          rows.map((r) => r.source),
+          rows.map((r) => r.metric),
+          rows.map((r) => r.value),
+          rows.map((r) => r.lower),
+          rows.map((r) => r.upper),
+          rows.map((r) => r.n),
+        ],
       );
     }
   });
@@ -198,8 +262,21 @@ export async function computeOutcomeMetrics(db: Database, options: { weeks?: num
 }
 
 /** Stored metrics, newest week first, optionally of one blend version, source or metric. */
-export async function storedMetrics(db: Database, filter: { weeks?: number; blendVersion?: number | null; source?: string | null; metric?: string | null } = {}) {
-  return db.query<{ weekStart: string; blendVersion: number; source: string; metric: string; value: number; lower: number | null; upper: number | null; n: number; computedAt: Date }>(
+export async function storedMetrics(
+  db: Database,
+  filter: { weeks?: number; blendVersion?: number | null; source?: string | null; metric?: string | null } = {},
+) {
+  return db.query<{
+    weekStart: string;
+    blendVersion: number;
+    source: string;
+    metric: string;
+    value: number;
+    lower: number | null;
+    upper: number | null;
+    n: number;
+    computedAt: Date;
+  }>(
     `SELECT to_char(week_start, 'YYYY-MM-DD') AS "weekStart", blend_version AS "blendVersion", source, metric, value, lower, upper, n, computed_at AS "computedAt"
      FROM outcome_metrics
      WHERE week_start IN (SELECT DISTINCT week_start FROM outcome_metrics ORDER BY week_start DESC LIMIT $1)

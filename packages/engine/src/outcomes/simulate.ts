@@ -32,7 +32,11 @@ export interface SimulateReport {
  * `recordEvents`, with each event's playlist slot. Event ids are made from the slot, so running
  * it again records nothing new.
  */
-export async function simulateDemoListeners(db: Database, world: DemoWorld, options: SimulateOptions = {}): Promise<SimulateReport & { simulator: ListenerSimulator }> {
+export async function simulateDemoListeners(
+  db: Database,
+  world: DemoWorld,
+  options: SimulateOptions = {},
+): Promise<SimulateReport & { simulator: ListenerSimulator }> {
   const started = Date.now();
   const now = options.now ?? new Date();
   const onProgress = options.onProgress ?? (() => {});
@@ -51,15 +55,23 @@ export async function simulateDemoListeners(db: Database, world: DemoWorld, opti
   const report: SimulateReport = { playlists: new Set(served.map((s) => s.playlist_id)).size, slots: served.length, sent: 0, recorded: 0, seconds: 0 };
   let done = 0;
   for (const week of weeks) {
-    const events = simulator.respond(served.filter((s) => s.week === week).map((s) => ({ userKey: s.user_key, trackKey: s.track_key, slotKey: `${s.playlist_id}.${s.position}` })), week);
+    const events = simulator.respond(
+      served.filter((s) => s.week === week).map((s) => ({ userKey: s.user_key, trackKey: s.track_key, slotKey: `${s.playlist_id}.${s.position}` })),
+      week,
+    );
     const byUser = new Map<number, EventInput[]>();
     const weekStart = Date.parse(`${week}T00:00:00Z`);
     for (const e of events) {
       const slot = slotOf.get(e.slotKey)!;
       const occurredAt = new Date(Math.min(now.getTime(), weekStart + e.offsetMs));
       const input: EventInput = {
-        eventId: e.eventId, kind: KIND[e.kind], trackId: slot.track_id, occurredAt, msPlayed: e.msPlayed ?? null,
-        playlistId: slot.playlist_id, position: slot.position,
+        eventId: e.eventId,
+        kind: KIND[e.kind],
+        trackId: slot.track_id,
+        occurredAt,
+        msPlayed: e.msPlayed ?? null,
+        playlistId: slot.playlist_id,
+        position: slot.position,
       };
       byUser.set(slot.user_id, [...(byUser.get(slot.user_id) ?? []), input]);
     }

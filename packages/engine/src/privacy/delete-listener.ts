@@ -49,7 +49,9 @@ export async function deleteListener(db: Database, userId: number): Promise<Dele
     return {
       userId,
       externalKey: user.external_key,
-      tables: Object.entries(before).map(([table, rows]) => ({ table, rows })).sort((a, b) => a.table.localeCompare(b.table)),
+      tables: Object.entries(before)
+        .map(([table, rows]) => ({ table, rows }))
+        .sort((a, b) => a.table.localeCompare(b.table)),
       modelVersions: versions,
       artifactRows,
     };

@@ -24,7 +24,18 @@ const EVENT_PAGE = 5_000;
 const TOP_ARTISTS = 50;
 const TOP_TERMS = 30;
 /** Tables the named sections cover; rows of any other referring table go to otherRecords. */
-const SECTIONED = new Set(["users", "api_keys", "user_seed_artists", "user_track_stats", "user_artist_stats", "weekly_playlists", "playlist_items", "listening_events", "vectors", "experiment_exposures"]);
+const SECTIONED = new Set([
+  "users",
+  "api_keys",
+  "user_seed_artists",
+  "user_track_stats",
+  "user_artist_stats",
+  "weekly_playlists",
+  "playlist_items",
+  "listening_events",
+  "vectors",
+  "experiment_exposures",
+]);
 /** Columns a generic dump never shows (secrets of tables added later). */
 const SECRET_COLUMN = /(hash|secret|token|password)/i;
 
@@ -41,7 +52,12 @@ async function section(query: Query, sql: string, userId: number): Promise<unkno
 }
 
 /** The archive as JSON text chunks, in order. */
-export async function* listenerArchive(db: Database, userId: number, onProgress: ArchiveProgress = () => {}, options: { eventPage?: number } = {}): AsyncGenerator<string> {
+export async function* listenerArchive(
+  db: Database,
+  userId: number,
+  onProgress: ArchiveProgress = () => {},
+  options: { eventPage?: number } = {},
+): AsyncGenerator<string> {
   const query = db.query;
   const eventPage = options.eventPage ?? EVENT_PAGE;
   const [listener] = await section(query, `SELECT to_jsonb(u) AS row FROM users u WHERE id = $1`, userId);
@@ -55,27 +71,39 @@ export async function* listenerArchive(db: Database, userId: number, onProgress:
   yield `,"apiKeys":${json(await section(query, `SELECT jsonb_build_object('id', id, 'name', name, 'prefix', prefix, 'role', role, 'created_at', created_at, 'last_used_at', last_used_at, 'revoked_at', revoked_at) AS row FROM api_keys WHERE user_id = $1 ORDER BY id`, userId))}`;
   yield `,"seedArtists":${json(await section(query, `SELECT to_jsonb(s) || jsonb_build_object('artist_name', a.name) AS row FROM user_seed_artists s JOIN artists a ON a.id = s.artist_id WHERE s.user_id = $1 ORDER BY s.artist_id`, userId))}`;
 
-  const topArtists = await section(query,
+  const topArtists = await section(
+    query,
     `SELECT jsonb_build_object('artist_id', s.artist_id, 'artist_name', a.name, 'plays', s.plays, 'share', s.plays / sum(s.plays) OVER ()::float8) AS row
      FROM user_artist_stats s JOIN artists a ON a.id = s.artist_id WHERE s.user_id = $1 AND s.plays > 0
-     ORDER BY s.plays DESC, s.artist_id LIMIT ${TOP_ARTISTS}`, userId);
+     ORDER BY s.plays DESC, s.artist_id LIMIT ${TOP_ARTISTS}`,
+    userId,
+  );
   // The listener's terms: the active text model's artist terms, weighted by each artist's share of plays.
-  const topTerms = await section(query,
+  const topTerms = await section(
+    query,
     `WITH shares AS (
        SELECT artist_id, plays / sum(plays) OVER ()::float8 AS share FROM user_artist_stats WHERE user_id = $1 AND plays > 0),
      text_version AS (SELECT id FROM model_versions WHERE kind = 'TEXT' AND is_active AND status = 'READY' ORDER BY id DESC LIMIT 1)
      SELECT jsonb_build_object('term', t.term, 'term_kind', t.term_kind, 'weight', sum(t.weight * s.share)) AS row
      FROM top_terms t JOIN shares s ON t.entity_kind = 'ARTIST' AND t.entity_id = s.artist_id
      WHERE t.model_version_id = (SELECT id FROM text_version)
-     GROUP BY t.term, t.term_kind ORDER BY sum(t.weight * s.share) DESC, t.term LIMIT ${TOP_TERMS}`, userId);
+     GROUP BY t.term, t.term_kind ORDER BY sum(t.weight * s.share) DESC, t.term LIMIT ${TOP_TERMS}`,
+    userId,
+  );
   yield `,"tasteProfile":${json({ topArtists, topTerms })}`;
 
-  const hiddenTracks = await section(query,
+  const hiddenTracks = await section(
+    query,
     `SELECT jsonb_build_object('track_id', s.track_id, 'track_title', t.title, 'artist_name', a.name, 'dislikes', s.dislikes, 'last_at', s.last_at) AS row
-     FROM user_track_stats s JOIN tracks t ON t.id = s.track_id JOIN artists a ON a.id = t.artist_id WHERE s.user_id = $1 AND s.dislikes > 0 ORDER BY s.track_id`, userId);
-  const hiddenArtists = await section(query,
+     FROM user_track_stats s JOIN tracks t ON t.id = s.track_id JOIN artists a ON a.id = t.artist_id WHERE s.user_id = $1 AND s.dislikes > 0 ORDER BY s.track_id`,
+    userId,
+  );
+  const hiddenArtists = await section(
+    query,
     `SELECT jsonb_build_object('artist_id', s.artist_id, 'artist_name', a.name, 'dislikes', s.dislikes, 'last_at', s.last_at) AS row
-     FROM user_artist_stats s JOIN artists a ON a.id = s.artist_id WHERE s.user_id = $1 AND s.dislikes > 0 ORDER BY s.artist_id`, userId);
+     FROM user_artist_stats s JOIN artists a ON a.id = s.artist_id WHERE s.user_id = $1 AND s.dislikes > 0 ORDER BY s.artist_id`,
+    userId,
+  );
   yield `,"notForMe":${json({ tracks: hiddenTracks, artists: hiddenArtists })}`;
 
   yield `,"trackStats":${json(await section(query, `SELECT to_jsonb(s) || jsonb_build_object('track_title', t.title) AS row FROM user_track_stats s JOIN tracks t ON t.id = s.track_id WHERE s.user_id = $1 ORDER BY s.track_id`, userId))}`;
@@ -88,9 +116,12 @@ export async function* listenerArchive(db: Database, userId: number, onProgress:
     [userId],
   );
   for (const [i, p] of playlists.entries()) {
-    const items = await section(query,
+    const items = await section(
+      query,
       `SELECT to_jsonb(i) || jsonb_build_object('track_title', t.title, 'artist_name', a.name) AS row
-       FROM playlist_items i JOIN tracks t ON t.id = i.track_id JOIN artists a ON a.id = t.artist_id WHERE i.playlist_id = $1 ORDER BY i.position`, p.id);
+       FROM playlist_items i JOIN tracks t ON t.id = i.track_id JOIN artists a ON a.id = t.artist_id WHERE i.playlist_id = $1 ORDER BY i.position`,
+      p.id,
+    );
     yield `${i ? "," : ""}${json({ ...p.row, items })}`;
   }
   yield `]`;
@@ -100,15 +131,26 @@ export async function* listenerArchive(db: Database, userId: number, onProgress:
      WHERE v.entity_kind = 'USER' AND v.entity_id = $1 ORDER BY v.model_version_id`,
     [userId],
   );
-  yield `,"vectors":${json(vectors.map((v) => {
-    const bytes = new Uint8Array(v.data);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return { model_version_id: v.model_version_id, model_kind: v.kind, values: Array.from({ length: bytes.byteLength / 4 }, (_, j) => view.getFloat32(j * 4, true)) };
-  }))}`;
+  yield `,"vectors":${json(
+    vectors.map((v) => {
+      const bytes = new Uint8Array(v.data);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return {
+        model_version_id: v.model_version_id,
+        model_kind: v.kind,
+        values: Array.from({ length: bytes.byteLength / 4 }, (_, j) => view.getFloat32(j * 4, true)),
+      };
+    }),
+  )}`;
 
-  yield `,"experiments":${json(await section(query,
-    `SELECT to_jsonb(x) || jsonb_build_object('experiment_name', e.name, 'design', e.design) AS row
-     FROM experiment_exposures x JOIN experiments e ON e.id = x.experiment_id WHERE x.user_id = $1 ORDER BY x.week_start, x.experiment_id`, userId))}`;
+  yield `,"experiments":${json(
+    await section(
+      query,
+      `SELECT to_jsonb(x) || jsonb_build_object('experiment_name', e.name, 'design', e.design) AS row
+     FROM experiment_exposures x JOIN experiments e ON e.id = x.experiment_id WHERE x.user_id = $1 ORDER BY x.week_start, x.experiment_id`,
+      userId,
+    ),
+  )}`;
 
   // Tables that refer to the listener and have no section above (added after this file was written).
   const other: Record<string, unknown[]> = {};
@@ -140,7 +182,13 @@ export async function* listenerArchive(db: Database, userId: number, onProgress:
 }
 
 /** Writes the archive to a stream (stdout) or a file, respecting back-pressure; returns the bytes written. */
-export async function writeListenerArchive(db: Database, userId: number, out: Writable | string, onProgress?: ArchiveProgress, options: { eventPage?: number } = {}): Promise<{ bytes: number }> {
+export async function writeListenerArchive(
+  db: Database,
+  userId: number,
+  out: Writable | string,
+  onProgress?: ArchiveProgress,
+  options: { eventPage?: number } = {},
+): Promise<{ bytes: number }> {
   const stream = typeof out === "string" ? createWriteStream(out) : out;
   let bytes = 0;
   try {
@@ -161,7 +209,10 @@ export async function writeListenerArchive(db: Database, userId: number, out: Wr
 export async function listenerArchiveText(db: Database, userId: number, maxEvents: number): Promise<string> {
   const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events WHERE user_id = $1`, [userId]);
   if (row && row.n > maxEvents) {
-    throw invalid("userId", `listener ${userId} has ${row.n} events, more than the ${maxEvents} an API answer carries: use 'deepcuts export listener --user ${userId} --out <file>', which streams`);
+    throw invalid(
+      "userId",
+      `listener ${userId} has ${row.n} events, more than the ${maxEvents} an API answer carries: use 'deepcuts export listener --user ${userId} --out <file>', which streams`,
+    );
   }
   const parts: string[] = [];
   for await (const chunk of listenerArchive(db, userId)) parts.push(chunk);

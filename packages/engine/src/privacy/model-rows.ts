@@ -30,17 +30,20 @@ export async function lockVersionsOf(query: Query, userId: number): Promise<numb
  * listeners there are (a training run is storing that version right now: try again shortly).
  */
 export async function removeListenersFromVersion(query: Query, versionId: number, userIds: number[]): Promise<{ vectors: number; artifactRows: number }> {
-  const [version] = await query<{ kind: string; artifact: Uint8Array | null }>(`SELECT kind::text AS kind, artifact FROM model_versions WHERE id = $1`, [versionId]);
+  const [version] = await query<{ kind: string; artifact: Uint8Array | null }>(`SELECT kind::text AS kind, artifact FROM model_versions WHERE id = $1`, [
+    versionId,
+  ]);
   let artifactRows = 0;
   if (version && version.artifact && FACTOR_KINDS.has(version.kind)) {
-    const ids = (await query<{ entity_id: number }>(
-      `SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER' ORDER BY entity_id`,
-      [versionId],
-    )).map((r) => r.entity_id);
+    const ids = (
+      await query<{ entity_id: number }>(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER' ORDER BY entity_id`, [versionId])
+    ).map((r) => r.entity_id);
     const artifact = new Uint8Array(version.artifact);
     const rows = userRowCount(artifact);
     if (rows !== ids.length) {
-      throw new Error(`model version ${versionId} (${version.kind}) has ${rows} listener rows in its artifact but ${ids.length} listener vectors: a training run is still storing it; try again when it has finished`);
+      throw new Error(
+        `model version ${versionId} (${version.kind}) has ${rows} listener rows in its artifact but ${ids.length} listener vectors: a training run is still storing it; try again when it has finished`,
+      );
     }
     const drop = userIds.map((id) => ids.indexOf(id)).filter((r) => r >= 0);
     if (drop.length) {
@@ -71,10 +74,9 @@ export async function forgetListenersDeletedDuringTraining(db: Database, version
     if (!version) return 0;
     const trained = Array.from(trainedUserIds);
     const existing = new Set((await query<{ id: number }>(`SELECT id FROM users WHERE id = ANY($1::int[])`, [trained])).map((r) => r.id));
-    const vectorIds = (await query<{ entity_id: number }>(
-      `SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER' ORDER BY entity_id`,
-      [versionId],
-    )).map((r) => r.entity_id);
+    const vectorIds = (
+      await query<{ entity_id: number }>(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = 'USER' ORDER BY entity_id`, [versionId])
+    ).map((r) => r.entity_id);
     const goneWithVectors = vectorIds.filter((id) => !existing.has(id));
     let removed = 0;
     if (version.artifact && FACTOR_KINDS.has(version.kind)) {
@@ -87,7 +89,9 @@ export async function forgetListenersDeletedDuringTraining(db: Database, version
         const stored = new Set(vectorIds);
         drop = trained.flatMap((id, r) => (!existing.has(id) || !stored.has(id) ? [r] : []));
       } else {
-        throw new Error(`model version ${versionId} has ${rows} listener rows, ${vectorIds.length} listener vectors and ${trained.length} trained listeners: cannot line them up`);
+        throw new Error(
+          `model version ${versionId} has ${rows} listener rows, ${vectorIds.length} listener vectors and ${trained.length} trained listeners: cannot line them up`,
+        );
       }
       if (drop.length) await query(`UPDATE model_versions SET artifact = $2 WHERE id = $1`, [versionId, Buffer.from(withoutUserRows(artifact, drop))]);
       removed = drop.length;

@@ -17,7 +17,8 @@ export function toGexf(graph: SimilarityGraph): string {
     `    </attributes>`,
     `    <nodes>`,
     ...graph.nodes.map(
-      (n) => `      <node id="${n.id}" label="${escapeXml(n.label)}"><attvalues><attvalue for="depth" value="${n.depth}"/><attvalue for="seed" value="${n.seed}"/></attvalues></node>`,
+      (n) =>
+        `      <node id="${n.id}" label="${escapeXml(n.label)}"><attvalues><attvalue for="depth" value="${n.depth}"/><attvalue for="seed" value="${n.seed}"/></attvalues></node>`,
     ),
     `    </nodes>`,
     `    <edges>`,

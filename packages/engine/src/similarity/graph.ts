@@ -4,9 +4,23 @@ import { entityLabels } from "./labels.ts";
 import type { EntityKindName, SimilarityModel } from "./models.ts";
 import { similarEntities } from "./similar.ts";
 
-export interface GraphNode { id: number; label: string; depth: number; seed: boolean }
-export interface GraphEdge { source: number; target: number; score: number }
-export interface SimilarityGraph { entity: EntityKindName; model: SimilarityModel; nodes: GraphNode[]; edges: GraphEdge[] }
+export interface GraphNode {
+  id: number;
+  label: string;
+  depth: number;
+  seed: boolean;
+}
+export interface GraphEdge {
+  source: number;
+  target: number;
+  score: number;
+}
+export interface SimilarityGraph {
+  entity: EntityKindName;
+  model: SimilarityModel;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
 
 export interface GraphInput {
   entity: EntityKindName;
@@ -28,7 +42,8 @@ export function validateGraphInput(g: GraphInput): void {
   if (!Number.isInteger(g.k) || g.k < 1 || g.k > GRAPH_LIMITS.k) throw invalid("k", `must be 1..${GRAPH_LIMITS.k}, got ${g.k}`);
   if (!Number.isInteger(g.depth) || g.depth < 0 || g.depth > GRAPH_LIMITS.depth) throw invalid("depth", `must be 0..${GRAPH_LIMITS.depth}, got ${g.depth}`);
   if (!(g.minScore >= -1 && g.minScore <= 1)) throw invalid("minScore", `must be -1..1, got ${g.minScore}`);
-  if (!Number.isInteger(g.maxNodes) || g.maxNodes < 1 || g.maxNodes > GRAPH_LIMITS.maxNodes) throw invalid("maxNodes", `must be 1..${GRAPH_LIMITS.maxNodes}, got ${g.maxNodes}`);
+  if (!Number.isInteger(g.maxNodes) || g.maxNodes < 1 || g.maxNodes > GRAPH_LIMITS.maxNodes)
+    throw invalid("maxNodes", `must be 1..${GRAPH_LIMITS.maxNodes}, got ${g.maxNodes}`);
 }
 
 /**

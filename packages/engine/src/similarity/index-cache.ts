@@ -30,7 +30,10 @@ export interface ServedIndex extends BuiltIndex {
 export class NeighbourIndexCache {
   private readonly entries = new Map<string, Promise<ServedIndex | null>>();
 
-  constructor(private readonly db: Database, private readonly options: BuildIndexOptions = {}) {}
+  constructor(
+    private readonly db: Database,
+    private readonly options: BuildIndexOptions = {},
+  ) {}
 
   /** The served index, or MODEL_NOT_READY naming what is missing. */
   async get(model: SingleModel, entity: EntityKindName): Promise<ServedIndex> {

@@ -11,7 +11,13 @@ import type { EntityKindName, SimilarityModel, SingleModel } from "./models.ts";
 export type ProjectionMethod = "PCA" | "UMAP";
 export const PROJECTION_LIMITS = { PCA: 5000, UMAP: 1000 } as const;
 
-export interface ProjectedPoint extends PointAttributes { id: number; label: string; genre: string | null; x: number; y: number }
+export interface ProjectedPoint extends PointAttributes {
+  id: number;
+  label: string;
+  genre: string | null;
+  x: number;
+  y: number;
+}
 export interface Projection {
   entity: EntityKindName;
   model: SingleModel;
@@ -39,7 +45,10 @@ async function sampleRows(db: Database, input: { entity: EntityKindName; model: 
 }
 
 /** Vectors of a sample projected to 2-D with PCA or UMAP (umap-js), for the dashboard's map. */
-export async function vectorProjection(db: Database, input: { entity: EntityKindName; model: SimilarityModel; method: ProjectionMethod; sample: number; seed: number }): Promise<Projection> {
+export async function vectorProjection(
+  db: Database,
+  input: { entity: EntityKindName; model: SimilarityModel; method: ProjectionMethod; sample: number; seed: number },
+): Promise<Projection> {
   const { model, served, chosen, ids } = await sampleRows(db, input, PROJECTION_LIMITS[input.method]);
   const matrix = chosen.map((r) => Array.from(served.index.vectorAt(r)));
   let coords: number[][];
@@ -52,10 +61,19 @@ export async function vectorProjection(db: Database, input: { entity: EntityKind
     const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, matrix.length - 1), random: seededRandom(input.seed) });
     coords = umap.fit(matrix);
   }
-  const [labels, genres, attributes] = await Promise.all([entityLabels(db, input.entity, ids), entityGenres(db, input.entity, ids), pointAttributes(db, input.entity, ids)]);
+  const [labels, genres, attributes] = await Promise.all([
+    entityLabels(db, input.entity, ids),
+    entityGenres(db, input.entity, ids),
+    pointAttributes(db, input.entity, ids),
+  ]);
   const none: PointAttributes = { tempo: null, key: null, mode: null, coldStart: true, topTag: null };
   const points = ids.map((id, i) => ({
-    id, label: labels.get(id) ?? String(id), genre: genres.get(id) ?? null, ...(attributes.get(id) ?? none), x: coords[i][0] ?? 0, y: coords[i][1] ?? 0,
+    id,
+    label: labels.get(id) ?? String(id),
+    genre: genres.get(id) ?? null,
+    ...(attributes.get(id) ?? none),
+    x: coords[i][0] ?? 0,
+    y: coords[i][1] ?? 0,
   }));
   return { entity: input.entity, model, method: input.method, versionId: served.versionId, points, explainedVariance };
 }

@@ -24,14 +24,18 @@ function assertFirst(first: number): void {
 function cosineToRow(index: ServedIndex, queryRow: number, id: number): number | undefined {
   const row = index.index.rowOf(id);
   if (row < 0) return undefined;
-  const a = index.index.vectorAt(queryRow), b = index.index.vectorAt(row);
+  const a = index.index.vectorAt(queryRow),
+    b = index.index.vectorAt(row);
   let s = 0;
   for (let j = 0; j < a.length; j++) s += a[j] * b[j];
   return s;
 }
 
 /** Neighbours of one entity under one model, the entity itself left out. */
-export async function similarEntities(db: Database, input: { entity: EntityKindName; id: number; model: SimilarityModel; first: number }): Promise<SimilarEntity[]> {
+export async function similarEntities(
+  db: Database,
+  input: { entity: EntityKindName; id: number; model: SimilarityModel; first: number },
+): Promise<SimilarEntity[]> {
   assertFirst(input.first);
   if (input.model === "BLEND") return blendedSimilar(db, input);
   const served = await indexCacheFor(db).get(input.model, input.entity);

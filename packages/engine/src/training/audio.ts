@@ -32,11 +32,26 @@ export function featureMatrix(rows: AnalysedTrack[]): DenseMatrix {
   const data = new Float32Array(rows.length * cols);
   rows.forEach((r, i) => {
     const fifths = ((PITCHES.indexOf(r.key) * 7) % 12) * ((2 * Math.PI) / 12);
-    const v = [Math.log(Math.max(r.tempo, 1)), Math.sin(fifths), Math.cos(fifths), r.mode === "major" ? 1 : 0, r.key_strength, r.loudness, r.danceability, Math.log(Math.max(r.energy, 1e-9)), r.dynamic_complexity, r.onset_rate];
-    data.set(v.map((x) => (Number.isFinite(x) ? x : 0)), i * cols);
+    const v = [
+      Math.log(Math.max(r.tempo, 1)),
+      Math.sin(fifths),
+      Math.cos(fifths),
+      r.mode === "major" ? 1 : 0,
+      r.key_strength,
+      r.loudness,
+      r.danceability,
+      Math.log(Math.max(r.energy, 1e-9)),
+      r.dynamic_complexity,
+      r.onset_rate,
+    ];
+    data.set(
+      v.map((x) => (Number.isFinite(x) ? x : 0)),
+      i * cols,
+    );
   });
   for (let c = 0; c < cols; c++) {
-    let sum = 0, sq = 0;
+    let sum = 0,
+      sq = 0;
     for (let i = 0; i < rows.length; i++) sum += data[i * cols + c];
     const mean = rows.length ? sum / rows.length : 0;
     for (let i = 0; i < rows.length; i++) sq += (data[i * cols + c] - mean) ** 2;
@@ -53,10 +68,18 @@ export async function trainAudioFeatures(db: Database, onProgress: Progress = ()
      FROM audio_analyses WHERE status = 'OK' ORDER BY track_id`,
   );
   if (rows.length === 0) throw new Error("no analysed audio yet: run 'deepcuts analyze all' first");
-  const id = await beginModelVersion(db, "AUDIO_FEATURES", { features: ["log tempo", "key sin", "key cos", "mode", "key strength", "loudness", "danceability", "log energy", "dynamic complexity", "onset rate"] });
+  const id = await beginModelVersion(db, "AUDIO_FEATURES", {
+    features: ["log tempo", "key sin", "key cos", "mode", "key strength", "loudness", "danceability", "log energy", "dynamic complexity", "onset rate"],
+  });
   try {
     onProgress("storing feature vectors", 0, 1);
-    await storeVectors(db, id, "TRACK", rows.map((r) => r.track_id), featureMatrix(rows));
+    await storeVectors(
+      db,
+      id,
+      "TRACK",
+      rows.map((r) => r.track_id),
+      featureMatrix(rows),
+    );
     await finishModelVersion(db, id, { metrics: { tracks: rows.length } });
     onProgress("done", 1, 1);
     return { id, metrics: { tracks: rows.length } };
@@ -73,7 +96,10 @@ export async function trainAudioFeatures(db: Database, onProgress: Progress = ()
  * The version's metrics: validation loss against predicting the mean, and the AUC of ranking
  * listeners by the predicted vectors for tracks the network never trained on.
  */
-export async function trainAudioNetwork(db: Database, options: { minListeners?: number; maxEpochs?: number; onProgress?: Progress; signal?: AbortSignal } = {}) {
+export async function trainAudioNetwork(
+  db: Database,
+  options: { minListeners?: number; maxEpochs?: number; onProgress?: Progress; signal?: AbortSignal } = {},
+) {
   const onProgress = options.onProgress ?? (() => {});
   const als = await activeModelVersion(db, "ALS");
   if (!als) throw new Error("the audio network learns collaborative vectors: train ALS first ('deepcuts train --model als')");
@@ -84,7 +110,11 @@ export async function trainAudioNetwork(db: Database, options: { minListeners?: 
   );
   if (analysed.length === 0) throw new Error("no analysed audio yet: run 'deepcuts analyze all' first");
   const { ContentNetwork, coldStartAuc } = await import("@deepcuts/models/audio/cnn");
-  const spectrogram = (r: (typeof analysed)[number]) => ({ bands: r.mel_bands, frames: r.mel_frames, data: dequantizeBytes(r.mel_spectrogram, MEL_RANGE.min, MEL_RANGE.max) });
+  const spectrogram = (r: (typeof analysed)[number]) => ({
+    bands: r.mel_bands,
+    frames: r.mel_frames,
+    data: dequantizeBytes(r.mel_spectrogram, MEL_RANGE.min, MEL_RANGE.max),
+  });
   const itemVectors = await loadVectors(db, als.id, "TRACK");
   const rowOf = new Map(Array.from(itemVectors.ids, (id, r) => [id, r]));
   const k = itemVectors.matrix.cols;
@@ -104,7 +134,8 @@ export async function trainAudioNetwork(db: Database, options: { minListeners?: 
     const network = new ContentNetwork(params);
     await network.fit(seen.map(spectrogram), targets(seen), {
       signal: options.signal,
-      onEpoch: (epoch, trainLoss, valLoss) => onProgress(`epoch ${epoch}: train ${trainLoss.toFixed(4)}, validation ${valLoss.toFixed(4)}`, epoch, params.maxEpochs),
+      onEpoch: (epoch, trainLoss, valLoss) =>
+        onProgress(`epoch ${epoch}: train ${trainLoss.toFixed(4)}, validation ${valLoss.toFixed(4)}`, epoch, params.maxEpochs),
     });
     // AUC on the unseen tracks: do the predicted vectors rank each track's real listeners first?
     const users = await loadVectors(db, als.id, "USER");
@@ -119,8 +150,21 @@ export async function trainAudioNetwork(db: Database, options: { minListeners?: 
     const auc = unseen.length ? coldStartAuc(network.predict(unseen.map(spectrogram)), users.matrix, positives) : NaN;
     onProgress("predicting every track", 1, 1);
     const predicted = network.predict(analysed.map(spectrogram));
-    await storeVectors(db, id, "TRACK", analysed.map((r) => r.track_id), predicted);
-    const metrics = { unseenTrackAuc: auc, unseenTracks: unseen.length, trainTracks: seen.length, predictedTracks: analysed.length, bestEpoch: network.bestEpoch, baselineValLoss: network.baselineValLoss };
+    await storeVectors(
+      db,
+      id,
+      "TRACK",
+      analysed.map((r) => r.track_id),
+      predicted,
+    );
+    const metrics = {
+      unseenTrackAuc: auc,
+      unseenTracks: unseen.length,
+      trainTracks: seen.length,
+      predictedTracks: analysed.length,
+      bestEpoch: network.bestEpoch,
+      baselineValLoss: network.baselineValLoss,
+    };
     // Similarity serves these vectors whitened by the catalogue's covariance (similarity/audio-scale.ts): stored beside the metrics.
     const stored = { ...metrics, [SIMILARITY_WHITENING_KEY]: audioWhitening(predicted) };
     await finishModelVersion(db, id, { artifact: network.save() as Uint8Array<ArrayBuffer>, metrics: stored, history: network.lossHistory });

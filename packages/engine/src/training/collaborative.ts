@@ -22,7 +22,10 @@ export async function trainCollaborative(
 ) {
   const onProgress = options.onProgress ?? (() => {});
   const params = { ...options.params, threads: options.threads };
-  const make = (iterations?: number) => (kind === "ALS" ? new ImplicitAls({ ...params, ...(iterations ? { iterations } : {}) }) : new LogisticMf({ ...params, ...(iterations ? { iterations } : {}) }));
+  const make = (iterations?: number) =>
+    kind === "ALS"
+      ? new ImplicitAls({ ...params, ...(iterations ? { iterations } : {}) })
+      : new LogisticMf({ ...params, ...(iterations ? { iterations } : {}) });
   const id = await beginModelVersion(db, kind, { ...options.params, threads: options.threads });
   try {
     onProgress("loading interactions", 0, 1);
@@ -30,7 +33,7 @@ export async function trainCollaborative(
     const split = holdoutSplit(interactions.userItems, { seed: 42 });
     // Skips and "not for me" reach logistic MF as explicit negatives (never a held-out positive:
     // they are only kept for tracks the listener never streamed or saved).
-    const negatives = kind === "LMF" ? interactions.negatives ?? undefined : undefined;
+    const negatives = kind === "LMF" ? (interactions.negatives ?? undefined) : undefined;
     const fit = (m: ImplicitAls | LogisticMf, data: typeof split.train, fitOptions: FitOptions) =>
       m instanceof LogisticMf ? m.fit(data, { ...fitOptions, negatives }) : m.fit(data, fitOptions);
     const history: ({ phase: string; iteration: number; seconds: number } | ValidationPoint)[] = [];
@@ -46,7 +49,9 @@ export async function trainCollaborative(
     onProgress("validation curve", 0, 1);
     const resolved = kind === "ALS" ? alsParams(params) : lmfParams(params);
     const loss = kind === "ALS" ? (m: ImplicitAls | LogisticMf) => alsLoss(split.train, m.userFactors, m.itemFactors, resolved) : undefined;
-    history.push(...(await learningCurve(split, resolved.iterations, (n) => fit(make(n), split.train, { signal: options.signal }), holdoutModel, loss, metrics)));
+    history.push(
+      ...(await learningCurve(split, resolved.iterations, (n) => fit(make(n), split.train, { signal: options.signal }), holdoutModel, loss, metrics)),
+    );
     const model = make();
     await fit(model, interactions.userItems, {
       signal: options.signal,
@@ -60,7 +65,14 @@ export async function trainCollaborative(
     await storeVectors(db, id, interactions.level === "track" ? "TRACK" : "ARTIST", interactions.items.ids, model.itemFactors);
     await finishModelVersion(db, id, {
       artifact: model.save() as Uint8Array<ArrayBuffer>,
-      metrics: { ...metrics, level: interactions.level, explicitNegatives: negatives ? negatives.indptr[negatives.rows] : 0, listeners: interactions.users.size, items: interactions.items.size, nonzeros: interactions.userItems.indptr[interactions.userItems.rows] },
+      metrics: {
+        ...metrics,
+        level: interactions.level,
+        explicitNegatives: negatives ? negatives.indptr[negatives.rows] : 0,
+        listeners: interactions.users.size,
+        items: interactions.items.size,
+        nonzeros: interactions.userItems.indptr[interactions.userItems.rows],
+      },
       history,
     });
     // Listeners deleted while this run trained leave its artifact and vectors (docs/privacy.md).

@@ -36,8 +36,14 @@ export async function loadInteractions(db: Database, weights: Partial<SignalWeig
   const trackIds = await db.query<{ id: number }>(`SELECT id FROM tracks ORDER BY id`);
   if (trackIds.length === 0) {
     for (const a of await db.query<{ id: number }>(`SELECT id FROM artists ORDER BY id`)) items.add(a.id);
-    const rows = await db.query<{ user_id: number; artist_id: number; plays: number }>(`SELECT user_id, artist_id, plays FROM user_artist_stats WHERE plays > 0`);
-    const streams = toCsr(users, items, rows.map((r) => [r.user_id, r.artist_id, r.plays]));
+    const rows = await db.query<{ user_id: number; artist_id: number; plays: number }>(
+      `SELECT user_id, artist_id, plays FROM user_artist_stats WHERE plays > 0`,
+    );
+    const streams = toCsr(
+      users,
+      items,
+      rows.map((r) => [r.user_id, r.artist_id, r.plays]),
+    );
     return { userItems: combineSignals({ streams }, weights), users, items, level: "artist", negatives: null };
   }
   for (const t of trackIds) items.add(t.id);
@@ -49,19 +55,29 @@ export async function loadInteractions(db: Database, weights: Partial<SignalWeig
      WHERE s.streams > 0 OR s.saves > 0`,
   );
   const matrix = (pick: (r: (typeof rows)[number]) => number) =>
-    toCsr(users, items, rows.filter((r) => pick(r) > 0).map((r) => [r.user_id, r.track_id, pick(r)]));
+    toCsr(
+      users,
+      items,
+      rows.filter((r) => pick(r) > 0).map((r) => [r.user_id, r.track_id, pick(r)]),
+    );
   const userItems = combineSignals({ streams: matrix((r) => r.streams), saves: matrix((r) => r.saves), visits: matrix((r) => r.visits) }, weights);
   const negativeRows = await db.query<{ user_id: number; track_id: number; strength: number }>(
     `SELECT user_id, track_id, (skips + ${NOT_FOR_ME_STRENGTH} * dislikes)::int AS strength
      FROM user_track_stats WHERE streams = 0 AND saves = 0 AND (skips > 0 OR dislikes > 0)`,
   );
-  const negatives = toCsr(users, items, negativeRows.map((r) => [r.user_id, r.track_id, r.strength]));
+  const negatives = toCsr(
+    users,
+    items,
+    negativeRows.map((r) => [r.user_id, r.track_id, r.strength]),
+  );
   return { userItems, users, items, level: "track", negatives };
 }
 
 function toCsr(users: IdIndex<number>, items: IdIndex<number>, triples: [number, number, number][]): Csr {
   const n = triples.length;
-  const rows = new Int32Array(n), cols = new Int32Array(n), values = new Float32Array(n);
+  const rows = new Int32Array(n),
+    cols = new Int32Array(n),
+    values = new Float32Array(n);
   triples.forEach(([u, i, v], k) => {
     rows[k] = users.indexOf(u);
     cols[k] = items.indexOf(i);

@@ -38,7 +38,12 @@ export function sampledSplit(split: HoldoutSplit, max = MAX_CURVE_USERS): Holdou
  * lambda (|X|^2 + |Y|^2) (Hu, Koren and Volinsky 2008, eq. 3), divided by the total confidence
  * (as the `implicit` library reports it). All pairs cost x_u' (Y'Y) x_u; the observed ones are corrected.
  */
-export function alsLoss(strength: Csr, users: DenseMatrix, items: DenseMatrix, p: { alpha: number; confidence: ConfidenceKind; regularization: number }): number {
+export function alsLoss(
+  strength: Csr,
+  users: DenseMatrix,
+  items: DenseMatrix,
+  p: { alpha: number; confidence: ConfidenceKind; regularization: number },
+): number {
   const k = users.cols;
   const conf = confidenceMatrix(strength, p.alpha, p.confidence);
   const yty = new Float64Array(k * k);

@@ -23,13 +23,16 @@ export async function finishModelVersion(
     where: { id },
     data: { artifact: result.artifact, metrics: result.metrics, history: result.history },
   });
-  await db.prisma.$transaction(async (tx) => {
-    const version = await tx.modelVersion.update({ where: { id }, data: { status: "READY", finishedAt: new Date() } });
-    if (result.activate ?? true) {
-      await tx.modelVersion.updateMany({ where: { kind: version.kind, isActive: true }, data: { isActive: false } });
-      await tx.modelVersion.update({ where: { id }, data: { isActive: true } });
-    }
-  }, { timeout: 30_000 });
+  await db.prisma.$transaction(
+    async (tx) => {
+      const version = await tx.modelVersion.update({ where: { id }, data: { status: "READY", finishedAt: new Date() } });
+      if (result.activate ?? true) {
+        await tx.modelVersion.updateMany({ where: { kind: version.kind, isActive: true }, data: { isActive: false } });
+        await tx.modelVersion.update({ where: { id }, data: { isActive: true } });
+      }
+    },
+    { timeout: 30_000 },
+  );
 }
 
 export async function failModelVersion(db: Database, id: number, error: Error): Promise<void> {

@@ -23,7 +23,8 @@ export function decodeItemScores(bytes: Uint8Array): { ids: Int32Array; scores: 
   if (bytes.byteLength < 8 || view.getUint32(0, true) !== 0x44435031) throw new Error("not a popularity model artifact (bad magic)");
   const n = view.getUint32(4, true);
   if (bytes.byteLength !== 8 + n * 8) throw new Error(`popularity artifact is truncated: expected ${8 + n * 8} bytes, got ${bytes.byteLength}`);
-  const ids = new Int32Array(n), scores = new Float32Array(n);
+  const ids = new Int32Array(n),
+    scores = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     ids[i] = view.getInt32(8 + i * 4, true);
     scores[i] = view.getFloat32(8 + n * 4 + i * 4, true);
@@ -42,7 +43,10 @@ export async function trainPopularity(db: Database, onProgress: (m: string, d: n
     const metrics = evaluateModelOnSplit(await new PopularityModel().fit(split.train), split);
     onProgress("storing", 2, 3);
     const model = await new PopularityModel().fit(interactions.userItems);
-    await finishModelVersion(db, id, { artifact: encodeItemScores(interactions.items.ids, model.itemPopularity), metrics: { ...metrics, level: interactions.level } });
+    await finishModelVersion(db, id, {
+      artifact: encodeItemScores(interactions.items.ids, model.itemPopularity),
+      metrics: { ...metrics, level: interactions.level },
+    });
     onProgress("done", 3, 3);
     return { id, metrics };
   } catch (error) {

@@ -104,7 +104,10 @@ export async function trainText(db: Database, options: TrainTextOptions = {}) {
     const dense = model.fitDense({ dims, signal: options.signal });
 
     onProgress("storing vectors and top terms", culturalDocuments.length + 1, culturalDocuments.length + 2);
-    const { artists, tracks: trackVectors } = culturalVectors(model, tracks.map((t) => t.id));
+    const { artists, tracks: trackVectors } = culturalVectors(
+      model,
+      tracks.map((t) => t.id),
+    );
     await storeVectors(db, id, "ARTIST", artists.ids, artists.matrix);
     await storeVectors(db, id, "TRACK", trackVectors.ids, trackVectors.matrix, trackVectors.inherited);
     const topTermRows = await storeTopTerms(db, id, model, termsPerKind);

@@ -35,7 +35,11 @@ export async function storeVectors(
 }
 
 /** Loads a version's vectors of one kind: ids in id order and the matching matrix rows. */
-export async function loadVectors(db: Database, modelVersionId: number, entityKind: VectorEntity): Promise<{ ids: Int32Array; matrix: DenseMatrix; inherited: Uint8Array }> {
+export async function loadVectors(
+  db: Database,
+  modelVersionId: number,
+  entityKind: VectorEntity,
+): Promise<{ ids: Int32Array; matrix: DenseMatrix; inherited: Uint8Array }> {
   const rows = await db.query<{ entity_id: number; data: Uint8Array; inherited: boolean }>(
     `SELECT entity_id, data, inherited FROM vectors WHERE model_version_id = $1 AND entity_kind = $2::text::"EntityKind" ORDER BY entity_id`,
     [modelVersionId, entityKind],

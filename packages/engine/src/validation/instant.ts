@@ -11,7 +11,10 @@ export const EARLIEST_INSTANT = new Date("2000-01-01T00:00:00Z");
 export const FUTURE_TOLERANCE_MS = 24 * 3600_000;
 
 export class InstantError extends RangeError {
-  constructor(readonly field: string, readonly problem: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super(`${field}: ${problem}`);
     this.name = "InstantError";
   }
@@ -37,7 +40,9 @@ export function parseIsoInstant(raw: string, field: string, now: Date = new Date
   const m = ISO.exec(text);
   if (!m) throw new InstantError(field, `must be an ISO 8601 date-time with a zone (e.g. 2026-03-02T10:00:00Z), got '${clip(raw)}'`);
   const [, y, mo, d, h, mi, s] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw new InstantError(field, `is not a calendar date: '${clip(raw)}'`);
   if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) throw new InstantError(field, `is not a time of day: '${clip(raw)}'`);
   return checkInstant(new Date(text.replace(" ", "T")), field, now);

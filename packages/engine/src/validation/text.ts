@@ -5,7 +5,10 @@
  */
 
 export class TextError extends RangeError {
-  constructor(readonly field: string, readonly problem: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super(`${field}: ${problem}`);
     this.name = "TextError";
   }
@@ -29,7 +32,8 @@ export interface TextRule {
 export function checkText(value: string, field: string, rule: TextRule): string {
   if (value.length > rule.maxLength) throw new TextError(field, `must be at most ${rule.maxLength} characters, got ${value.length}`);
   const bad = CONTROL.exec(value);
-  if (bad) throw new TextError(field, `must not contain control characters (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at ${bad.index})`);
+  if (bad)
+    throw new TextError(field, `must not contain control characters (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at ${bad.index})`);
   if (!rule.multiline && LINE_BREAK.test(value)) throw new TextError(field, "must be one line (no tab or line break)");
   if (rule.required && value.trim() === "") throw new TextError(field, "must not be empty");
   return value;

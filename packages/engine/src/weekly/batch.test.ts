@@ -28,10 +28,15 @@ async function world(seed: number) {
     row.set(i, (row.get(i) ?? 0) + n);
     userItems.set(u, row);
   }
-  const indptr = [0], indices: number[] = [], data: number[] = [];
+  const indptr = [0],
+    indices: number[] = [],
+    data: number[] = [];
   for (let u = 0; u < listeners; u++) {
     const row = [...(userItems.get(u) ?? new Map()).entries()].sort((a, b) => a[0] - b[0]);
-    for (const [i, n] of row) { indices.push(i); data.push(n); }
+    for (const [i, n] of row) {
+      indices.push(i);
+      data.push(n);
+    }
     indptr.push(indices.length);
   }
   const model = new ImplicitAls({ factors: 16, iterations: 4, random: seededRandom(seed + 1) });
@@ -41,9 +46,20 @@ async function world(seed: number) {
   const textArtists = Float32Array.from({ length: 150 * textDim }, () => gaussian(random));
   const popularity = new Map(tracks.map((t) => [t.id, Math.floor(random() * 50)]));
   const state = assembleModelState({
-    tracks, artists, popularity,
-    collaborative: { versionId: 1, model, userIds: Int32Array.from({ length: listeners }, (_, u) => 1000 + u), itemTrackIds: Int32Array.from(tracks, (t) => t.id) },
-    text: { versionId: 2, tracks: { ids: Int32Array.from(tracks, (t) => t.id), matrix: { rows: 1500, cols: textDim, data: textTracks } }, artists: { ids: Int32Array.from(artists, (a) => a.id), matrix: { rows: 150, cols: textDim, data: textArtists } } },
+    tracks,
+    artists,
+    popularity,
+    collaborative: {
+      versionId: 1,
+      model,
+      userIds: Int32Array.from({ length: listeners }, (_, u) => 1000 + u),
+      itemTrackIds: Int32Array.from(tracks, (t) => t.id),
+    },
+    text: {
+      versionId: 2,
+      tracks: { ids: Int32Array.from(tracks, (t) => t.id), matrix: { rows: 1500, cols: textDim, data: textTracks } },
+      artists: { ids: Int32Array.from(artists, (a) => a.id), matrix: { rows: 150, cols: textDim, data: textArtists } },
+    },
     audio: null,
   });
   const histories: ListenerHistory[] = [];
@@ -90,7 +106,10 @@ describe("pickForListeners (batched, native top-k)", () => {
     const { state, histories } = await built;
     const week = "2026-11-30";
     const timings = { scoring: 0, selection: 0, blendAndMmr: 0 };
-    const batched = await pickForListeners(state, histories, defaultBlendWeights, defaultBlendConstraints, { exploration: histories.map((h) => explorationRandom(h.userId, week, 3)), timings });
+    const batched = await pickForListeners(state, histories, defaultBlendWeights, defaultBlendConstraints, {
+      exploration: histories.map((h) => explorationRandom(h.userId, week, 3)),
+      timings,
+    });
     let explored = 0;
     histories.forEach((h, u) => {
       const one = pickForListener(state, h, defaultBlendWeights, defaultBlendConstraints, { exploration: explorationRandom(h.userId, week, 3) });

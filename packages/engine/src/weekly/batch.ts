@@ -73,7 +73,8 @@ async function build(state: ModelState, options: ScorerOptions): Promise<BatchSc
     const k = s.matrix.cols;
     for (let i = 0; i < n; i++) data.set(s.matrix.data.subarray(i * k, i * k + k), i * width + s.offset);
   }
-  let popularitySum = 0, popularitySumSq = 0;
+  let popularitySum = 0,
+    popularitySumSq = 0;
   for (let i = 0; i < n; i++) {
     const p = state.logPopularity[i];
     data[i * width + popularityColumn] = p;
@@ -139,7 +140,8 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
     if (!u || effectiveWeights[s.name] === 0) continue;
     // Sums over the whole catalogue from the moments, then the ineligible tracks taken out.
     const all = s.moments.of(u);
-    let sum = n * all.mean, sumSq = n * (all.std * all.std + all.mean * all.mean);
+    let sum = n * all.mean,
+      sumSq = n * (all.std * all.std + all.mean * all.mean);
     for (const i of ineligible) {
       const v = score(s.matrix, i, u);
       sum -= v;
@@ -148,7 +150,8 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
     scales[s.name] = eligibleScale(sum, sumSq, eligible, effectiveWeights[s.name]);
   }
   if (effectiveWeights.popularity !== 0) {
-    let sum = b.popularitySum, sumSq = b.popularitySumSq;
+    let sum = b.popularitySum,
+      sumSq = b.popularitySumSq;
     for (const i of ineligible) {
       const p = state.logPopularity[i];
       sum -= p;
@@ -213,7 +216,8 @@ export async function pickForListeners(
   const novelty = new Float64Array(plans.length);
   plans.forEach((p, q) => {
     for (const s of b.sources) {
-      const u = p.vectors[s.name], z = p.scales[s.name];
+      const u = p.vectors[s.name],
+        z = p.scales[s.name];
       if (!u || z.weight === 0) continue;
       const f = z.weight / z.std;
       for (let j = 0; j < s.matrix.cols; j++) queries[q * width + s.offset + j] = f * u[j];
@@ -250,7 +254,14 @@ export async function pickForListeners(
     const part = (i: number, name: SourceName): number => {
       const z = p.scales[name];
       if (z.weight === 0) return 0;
-      const raw = name === "popularity" ? state.logPopularity[i] : name === "novelty" ? (p.setup.history.knownArtists.has(state.artistOf[i]) ? 0 : 1) : score(sourceOf.get(name)!, i, p.vectors[name]!);
+      const raw =
+        name === "popularity"
+          ? state.logPopularity[i]
+          : name === "novelty"
+            ? p.setup.history.knownArtists.has(state.artistOf[i])
+              ? 0
+              : 1
+            : score(sourceOf.get(name)!, i, p.vectors[name]!);
       return Math.fround(Math.fround((raw - z.mean) / z.std) * z.weight);
     };
     const totals = new Float64Array(found);

@@ -78,7 +78,10 @@ function profile(m: { cols: number; data: Float32Array }, rows: [number, number]
 export function dotRow(data: Float32Array, i: number, k: number, query: Float32Array): number {
   const o = i * k;
   const k4 = k - (k % 4);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   for (let c = 0; c < k4; c += 4) {
     s0 += data[o + c] * query[c];
     s1 += data[o + c + 1] * query[c + 1];
@@ -126,7 +129,11 @@ export function listenerSetup(state: ModelState, history: ListenerHistory, weigh
     ? played
     : seeds.size === 0
       ? []
-      : Array.from({ length: n }, (_, i) => i).filter((i) => seeds.has(state.artistOf[i])).sort((a, b) => state.popularity[b] - state.popularity[a]).slice(0, 5 * Math.max(1, seeds.size)).map((i) => [i, 1]);
+      : Array.from({ length: n }, (_, i) => i)
+          .filter((i) => seeds.has(state.artistOf[i]))
+          .sort((a, b) => state.popularity[b] - state.popularity[a])
+          .slice(0, 5 * Math.max(1, seeds.size))
+          .map((i) => [i, 1]);
   const avoid = c.excludeSkipped ? new Set([...history.avoidArtists, ...history.skippedOnlyArtists]) : history.avoidArtists;
   const effectiveWeights: Record<SourceName, number> = { collaborative: 0, text: 0, audio: 0, popularity: weights.popularity, novelty: weights.novelty };
   const cf = state.collaborative;
@@ -140,7 +147,10 @@ export function listenerSetup(state: ModelState, history: ListenerHistory, weigh
       // Fold in a listener the model has not seen (or a cold one's seed tracks), without retraining.
       const known = basis.filter(([i]) => cf.modelItem[i] >= 0);
       if (known.length) {
-        userVector = cf.model.recalculateUser(Int32Array.from(known, ([i]) => cf.modelItem[i]), Float32Array.from(known, ([, w]) => Math.expm1(w)));
+        userVector = cf.model.recalculateUser(
+          Int32Array.from(known, ([i]) => cf.modelItem[i]),
+          Float32Array.from(known, ([, w]) => Math.expm1(w)),
+        );
       }
     }
     if (userVector) effectiveWeights.collaborative = weights.collaborative;
@@ -162,7 +172,13 @@ export function listenerSetup(state: ModelState, history: ListenerHistory, weigh
  * This is the exhaustive reference, one listener at a time; `pickForListeners` (batch.ts) makes
  * the same playlists for blocks of listeners with native matrix products.
  */
-export function pickForListener(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints, options: PickOptions = {}): PlaylistPick {
+export function pickForListener(
+  state: ModelState,
+  history: ListenerHistory,
+  weights: BlendWeights,
+  c: BlendConstraints,
+  options: PickOptions = {},
+): PlaylistPick {
   const n = state.trackIds.length;
   const setup = listenerSetup(state, history, weights, c);
   const { avoid, effectiveWeights } = setup;
@@ -187,7 +203,11 @@ export function pickForListener(state: ModelState, history: ListenerHistory, wei
   if (state.collaborative && setup.userVector) sourceScores.collaborative = scoreAll(state.collaborative.items, setup.userVector);
   if (state.text && setup.textProfile) sourceScores.text = scoreAll(state.text.unitTracks, setup.textProfile);
   if (state.audio && setup.audioProfile) sourceScores.audio = scoreAll(state.audio.unitTracks, setup.audioProfile);
-  const { total, parts } = blendZScores(SOURCES.map((s) => ({ weight: effectiveWeights[s], scores: sourceScores[s] })), eligible, n);
+  const { total, parts } = blendZScores(
+    SOURCES.map((s) => ({ weight: effectiveWeights[s], scores: sourceScores[s] })),
+    eligible,
+    n,
+  );
 
   const head = new TopK(headSize(c));
   for (let i = 0; i < n; i++) if (eligible[i] && total[i] > head.threshold) head.push(i, total[i]);
@@ -225,7 +245,8 @@ export function finishPlaylist(
   const picked = mmrSelect({
     candidates: pool,
     relevance: pool.map(total),
-    similarity: (a, b) => (similarityRows ? dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols) : 0),
+    similarity: (a, b) =>
+      similarityRows ? dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols) : 0,
     diversity: similarityRows ? c.diversity : 0,
     k: c.playlistSize,
     accept: (i) => {
@@ -241,22 +262,32 @@ export function finishPlaylist(
 
   const rankOf = new Map(pool.map((i, r) => [i, r + 1]));
   const slots = exploration ? Math.min(c.explorationSlots ?? DEFAULT_EXPLORATION_SLOTS, c.playlistSize) : 0;
-  const chosen = slots === 0
-    ? picked.map((row) => ({ row, explored: false, propensity: 1 }))
-    : withExploration(picked, pool, c.playlistSize, slots, exploration!, (row, so) => {
-      // The same hard constraints as the blend's picks, over the tracks chosen so far.
-      const artist = state.artistOf[row];
-      let sameArtist = 0, knownSoFar = 0;
-      for (const j of so) {
-        if (state.artistOf[j] === artist) sameArtist++;
-        if (history.knownArtists.has(state.artistOf[j])) knownSoFar++;
-      }
-      if (sameArtist >= c.artistCap) return false;
-      return !(history.knownArtists.has(artist) && !cold && knownSoFar >= maxKnown);
-    });
+  const chosen =
+    slots === 0
+      ? picked.map((row) => ({ row, explored: false, propensity: 1 }))
+      : withExploration(picked, pool, c.playlistSize, slots, exploration!, (row, so) => {
+          // The same hard constraints as the blend's picks, over the tracks chosen so far.
+          const artist = state.artistOf[row];
+          let sameArtist = 0,
+            knownSoFar = 0;
+          for (const j of so) {
+            if (state.artistOf[j] === artist) sameArtist++;
+            if (history.knownArtists.has(state.artistOf[j])) knownSoFar++;
+          }
+          if (sameArtist >= c.artistCap) return false;
+          return !(history.knownArtists.has(artist) && !cold && knownSoFar >= maxKnown);
+        });
   const items = chosen.map(({ row: i, explored, propensity }) => {
     const scores = parts(i);
-    return { trackId: state.trackIds[i], score: total(i), scores, reason: explain(state, history, basis, i, scores, cold), rank: rankOf.get(i)!, explored, propensity };
+    return {
+      trackId: state.trackIds[i],
+      score: total(i),
+      scores,
+      reason: explain(state, history, basis, i, scores, cold),
+      rank: rankOf.get(i)!,
+      explored,
+      propensity,
+    };
   });
   const status = cold ? "COLD_START" : items.length < c.playlistSize ? "SHORT" : "COMPLETE";
   return { status, items, effectiveWeights };
@@ -265,7 +296,8 @@ export function finishPlaylist(
 /** The listener's history item most similar to track i under `rows` (unit vectors), or -1. */
 function closestInHistory(rows: { cols: number; data: Float32Array } | null, basis: [number, number][], i: number, has?: Uint8Array): number {
   if (!rows) return -1;
-  let best = -1, bestSim = -Infinity;
+  let best = -1,
+    bestSim = -Infinity;
   for (const [j, w] of basis) {
     if (has && !has[j]) continue;
     const sim = dot(rows.data, i * rows.cols, rows.data, j * rows.cols, rows.cols) * (1 + 0.1 * w);
@@ -278,7 +310,14 @@ function closestInHistory(rows: { cols: number; data: Float32Array } | null, bas
 }
 
 /** A reason a person can read, naming real history: the source that contributed most decides. */
-export function explain(state: ModelState, history: ListenerHistory, basis: [number, number][], i: number, scores: Record<SourceName, number>, cold: boolean): string {
+export function explain(
+  state: ModelState,
+  history: ListenerHistory,
+  basis: [number, number][],
+  i: number,
+  scores: Record<SourceName, number>,
+  cold: boolean,
+): string {
   const top = (Object.entries(scores) as [SourceName, number][]).sort((a, b) => b[1] - a[1])[0][0];
   const artistOf = (j: number) => state.artistName.get(state.artistOf[j]) ?? "an artist you play";
   const brandNew = state.coldTrack[i] ? "brand new, " : "";
@@ -293,7 +332,8 @@ export function explain(state: ModelState, history: ListenerHistory, basis: [num
   }
   if (top === "text" && state.text) {
     // The artist you play whose cultural vector is closest to this track's.
-    let bestArtist = -1, bestSim = -Infinity;
+    let bestArtist = -1,
+      bestSim = -Infinity;
     const k = state.text.unitTracks.cols;
     for (const artist of history.knownArtists.keys()) {
       const v = state.text.unitArtists.get(artist);
@@ -316,4 +356,3 @@ export function explain(state: ModelState, history: ListenerHistory, basis: [num
   if (top === "novelty") return `new to you: ${state.artistName.get(state.artistOf[i])}, popular with listeners like you`;
   return "popular with Deepcuts listeners, and new to you";
 }
-

@@ -21,7 +21,9 @@ describe("exploration slots", () => {
     const chosen = exploit.map((s) => s.row);
     for (const e of explored) expect(cap(e.row, chosen) && !chosen.includes(e.row)).toBe(true);
     // Without constraints the candidates are the pool less what is chosen: 93, then 92, then 91.
-    const free = withExploration(picked, pool, 10, 3, seededRandom(5), () => true).filter((s) => s.explored).map((s) => s.propensity);
+    const free = withExploration(picked, pool, 10, 3, seededRandom(5), () => true)
+      .filter((s) => s.explored)
+      .map((s) => s.propensity);
     expect(free.sort((a, b) => a - b)).toEqual([1 / 93, 1 / 92, 1 / 91]);
     expect(new Set(out.map((s) => s.row)).size).toBe(10);
   });
@@ -31,10 +33,11 @@ describe("exploration slots", () => {
     const random = seededRandom(9);
     const runs = 4000;
     for (let r = 0; r < runs; r++) {
-      for (const s of withExploration([0, 1], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 2, 1, random, () => true)) if (s.explored) {
-        expect(s.propensity).toBeCloseTo(1 / 10, 12);
-        counts.set(s.row, (counts.get(s.row) ?? 0) + 1);
-      }
+      for (const s of withExploration([0, 1], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 2, 1, random, () => true))
+        if (s.explored) {
+          expect(s.propensity).toBeCloseTo(1 / 10, 12);
+          counts.set(s.row, (counts.get(s.row) ?? 0) + 1);
+        }
     }
     expect([...counts.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // Binomial(4000, 0.1): mean 400, sd 19; 5 sd either way.
@@ -44,7 +47,12 @@ describe("exploration slots", () => {
   it("fills from the blend when the pool runs dry, and is the same for the same listener, week and version", () => {
     const out = withExploration([0, 1, 2, 3], [0, 1, 2, 3], 4, 2, seededRandom(1), () => true);
     expect(out.map((s) => s.row).sort()).toEqual([0, 1, 2, 3]);
-    expect(out.filter((s) => s.explored).map((s) => s.propensity).sort()).toEqual([0.5, 1]);
+    expect(
+      out
+        .filter((s) => s.explored)
+        .map((s) => s.propensity)
+        .sort(),
+    ).toEqual([0.5, 1]);
     const draw = (r: () => number) => withExploration([0, 1, 4, 5], pool, 30, 3, r, cap).map((s) => s.row);
     expect(draw(explorationRandom(7, "2026-11-23", 2))).toEqual(draw(explorationRandom(7, "2026-11-23", 2)));
     expect(draw(explorationRandom(7, "2026-11-23", 2))).not.toEqual(draw(explorationRandom(7, "2026-11-30", 2)));

@@ -56,7 +56,16 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   const { users, weekOf, made } = await listenersAndWeeks(db.query, now, options);
   const due = users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`));
   const timings: GenerateTimings = { load: 0, scoring: 0, selection: 0, blendAndMmr: 0, writes: 0 };
-  const report: GenerateReport = { due: due.length, made: 0, alreadyMade: users.length - due.length, short: 0, coldStart: 0, blendConfigVersion: blend.version, seconds: 0, timings };
+  const report: GenerateReport = {
+    due: due.length,
+    made: 0,
+    alreadyMade: users.length - due.length,
+    short: 0,
+    coldStart: 0,
+    blendConfigVersion: blend.version,
+    seconds: 0,
+    timings,
+  };
   let clock = performance.now();
   const lap = () => {
     const seconds = (performance.now() - clock) / 1000;
@@ -76,22 +85,38 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
     if (options.signal?.aborted) throw new CancelledError("weekly generation");
     const batch = due.slice(i, i + batchSize);
     lap();
-    const histories = await loadHistories(db, batch.map((u) => u.id));
+    const histories = await loadHistories(
+      db,
+      batch.map((u) => u.id),
+    );
     timings.load += lap();
     // Outside experiments the whole batch is scored at once (batch.ts: native matrix products
     // for blocks of listeners, the same playlists as servePlain's one listener at a time).
     const picks = experiment
       ? null
-      : await pickForListeners(state, batch.map((u) => histories.get(u.id)!), weights, constraints, {
-        exploration: batch.map((u) => explorationRandom(u.id, weekOf.get(u.id)!, blend.version)),
-        timings,
-      });
+      : await pickForListeners(
+          state,
+          batch.map((u) => histories.get(u.id)!),
+          weights,
+          constraints,
+          {
+            exploration: batch.map((u) => explorationRandom(u.id, weekOf.get(u.id)!, blend.version)),
+            timings,
+          },
+        );
     const playlists = batch.map((u, j) => {
       const week = weekOf.get(u.id)!;
       const history = histories.get(u.id)!;
       if (experiment) return { userId: u.id, week, ...serveExperiment(state, history, experiment, week) };
       const pick = picks![j];
-      return { userId: u.id, week, exposure: null, ...pick, blendId: blend.id, items: pick.items.map((item) => ({ ...item, blendVersion: blend.version, arm: null })) };
+      return {
+        userId: u.id,
+        week,
+        exposure: null,
+        ...pick,
+        blendId: blend.id,
+        items: pick.items.map((item) => ({ ...item, blendVersion: blend.version, arm: null })),
+      };
     });
     // An experiment's playlists are made one listener at a time (serve.ts): counted as scoring.
     if (experiment) timings.scoring += lap();
@@ -115,9 +140,9 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
         ],
       );
       const idOf = new Map(inserted.map((r) => [r.user_id, r.id]));
-      const items = playlists.filter((p) => idOf.has(p.userId)).flatMap((p) =>
-        p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })),
-      );
+      const items = playlists
+        .filter((p) => idOf.has(p.userId))
+        .flatMap((p) => p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })));
       if (items.length) {
         await query(
           `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity, arm)
@@ -143,7 +168,13 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
         await query(
           `INSERT INTO experiment_exposures (experiment_id, user_id, week_start, playlist_id, arm)
            SELECT * FROM unnest($1::int[], $2::int[], $3::date[], $4::int[], $5::text[]::"ExperimentArm"[]) ON CONFLICT DO NOTHING`,
-          [exposed.map((p) => p.exposure!.experimentId), exposed.map((p) => p.userId), exposed.map((p) => p.week), exposed.map((p) => idOf.get(p.userId)!), exposed.map((p) => p.exposure!.arm)],
+          [
+            exposed.map((p) => p.exposure!.experimentId),
+            exposed.map((p) => p.userId),
+            exposed.map((p) => p.week),
+            exposed.map((p) => idOf.get(p.userId)!),
+            exposed.map((p) => p.exposure!.arm),
+          ],
         );
       }
       for (const p of playlists) {
@@ -159,7 +190,6 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }
-
 
 /** Listeners (all, some ids, or an id range), the week each is in at `now`, and the playlists already made. */
 async function listenersAndWeeks(query: Database["query"], now: Date, options: Pick<GenerateOptions, "userIds" | "idRange">) {

@@ -15,7 +15,10 @@ export interface ListenerHistory {
 
 export async function loadHistories(db: Database, userIds: number[]): Promise<Map<number, ListenerHistory>> {
   const out = new Map<number, ListenerHistory>(
-    userIds.map((id) => [id, { userId: id, heard: new Map(), avoidArtists: new Set(), skippedOnlyArtists: new Set(), knownArtists: new Map(), seedArtists: [] }]),
+    userIds.map((id) => [
+      id,
+      { userId: id, heard: new Map(), avoidArtists: new Set(), skippedOnlyArtists: new Set(), knownArtists: new Map(), seedArtists: [] },
+    ]),
   );
   const tracks = await db.query<{ user_id: number; track_id: number; streams: number; saves: number }>(
     `SELECT user_id, track_id, streams, saves FROM user_track_stats WHERE user_id = ANY($1::int[])`,
@@ -38,7 +41,9 @@ export async function loadHistories(db: Database, userIds: number[]): Promise<Ma
     [userIds],
   );
   for (const a of skippedOnly) out.get(a.user_id)!.skippedOnlyArtists.add(a.artist_id);
-  const seeds = await db.query<{ user_id: number; artist_id: number }>(`SELECT user_id, artist_id FROM user_seed_artists WHERE user_id = ANY($1::int[])`, [userIds]);
+  const seeds = await db.query<{ user_id: number; artist_id: number }>(`SELECT user_id, artist_id FROM user_seed_artists WHERE user_id = ANY($1::int[])`, [
+    userIds,
+  ]);
   for (const s of seeds) out.get(s.user_id)!.seedArtists.push(s.artist_id);
   return out;
 }

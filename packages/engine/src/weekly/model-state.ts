@@ -93,7 +93,9 @@ export async function loadModelStateInput(db: Database): Promise<ModelStateInput
     ids.forEach((id, r) => input.popularity.set(id, scores[r]));
     input.popularityVersionId = pop.id;
   } else {
-    for (const r of await db.query<{ track_id: number; n: number }>(`SELECT track_id, count(*)::int AS n FROM user_track_stats WHERE streams > 0 GROUP BY track_id`)) {
+    for (const r of await db.query<{ track_id: number; n: number }>(
+      `SELECT track_id, count(*)::int AS n FROM user_track_stats WHERE streams > 0 GROUP BY track_id`,
+    )) {
       input.popularity.set(r.track_id, r.n);
     }
   }
@@ -102,12 +104,27 @@ export async function loadModelStateInput(db: Database): Promise<ModelStateInput
   const als = await activeModelVersion(db, "ALS");
   if (als?.artifact) {
     const entityIds = async (kind: string) =>
-      Int32Array.from(await db.query<{ entity_id: number }>(`SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = $2::text::"EntityKind" ORDER BY entity_id`, [als.id, kind]), (r) => r.entity_id);
-    input.collaborative = { versionId: als.id, model: ImplicitAls.load(als.artifact), userIds: await entityIds("USER"), itemTrackIds: await entityIds("TRACK") };
+      Int32Array.from(
+        await db.query<{ entity_id: number }>(
+          `SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = $2::text::"EntityKind" ORDER BY entity_id`,
+          [als.id, kind],
+        ),
+        (r) => r.entity_id,
+      );
+    input.collaborative = {
+      versionId: als.id,
+      model: ImplicitAls.load(als.artifact),
+      userIds: await entityIds("USER"),
+      itemTrackIds: await entityIds("TRACK"),
+    };
   }
   const textVersion = await activeModelVersion(db, "TEXT");
   if (textVersion) {
-    input.text = { versionId: textVersion.id, tracks: await loadVectors(db, textVersion.id, "TRACK"), artists: await loadVectors(db, textVersion.id, "ARTIST") };
+    input.text = {
+      versionId: textVersion.id,
+      tracks: await loadVectors(db, textVersion.id, "TRACK"),
+      artists: await loadVectors(db, textVersion.id, "ARTIST"),
+    };
   }
   return input;
 }
@@ -147,7 +164,8 @@ export function assembleModelState(input: ModelStateInput): ModelState {
     const items = new Float32Array(n * k);
     const fromAudio = new Uint8Array(n);
     coldTrack.fill(1);
-    let normSum = 0, normCount = 0;
+    let normSum = 0,
+      normCount = 0;
     for (let i = 0; i < n; i++) {
       const r = modelItem[i];
       if (r < 0) continue;

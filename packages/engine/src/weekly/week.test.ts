@@ -25,7 +25,14 @@ describe("weekStartsAnywhere", () => {
   it("holds every zone's weekStartFor, around the Sunday/Monday boundary and mid-week", () => {
     const zones = Intl.supportedValuesOf("timeZone");
     // Monday begins at Sunday 10:00 UTC in Kiritimati (UTC+14) and at Monday 12:00 UTC at UTC-12.
-    for (const instant of ["2026-11-29T09:59:00Z", "2026-11-29T10:00:00Z", "2026-11-29T23:30:00Z", "2026-11-30T11:59:00Z", "2026-11-30T12:00:00Z", "2026-12-02T12:00:00Z"]) {
+    for (const instant of [
+      "2026-11-29T09:59:00Z",
+      "2026-11-29T10:00:00Z",
+      "2026-11-29T23:30:00Z",
+      "2026-11-30T11:59:00Z",
+      "2026-11-30T12:00:00Z",
+      "2026-12-02T12:00:00Z",
+    ]) {
       const now = new Date(instant);
       const anywhere = weekStartsAnywhere(now);
       expect(anywhere.length).toBeLessThanOrEqual(2);

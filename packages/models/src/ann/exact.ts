@@ -15,7 +15,8 @@ export class ExactIndex extends UnitRows implements NeighbourIndex {
     if (query.length !== this.dim) throw new RangeError(`query must have ${this.dim} values, got ${query.length}`);
     const q = normalizeRows(query, this.dim);
     const top = new TopK(Math.min(k, this.size));
-    const dim = this.dim, unit = this.unit;
+    const dim = this.dim,
+      unit = this.unit;
     for (let row = 0; row < this.size; row++) {
       const id = this.ids[row];
       if (exclude?.has(id)) continue;

@@ -30,7 +30,7 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
   efSearch: number;
   /** links[layer][row]: neighbour rows; undefined above a row's top layer. */
   private readonly links: (Int32Array | undefined)[][] = [];
-  private readonly linkCount: (Uint16Array)[] = [];
+  private readonly linkCount: Uint16Array[] = [];
   private entry = -1;
   private topLayer = -1;
   private visited: Uint32Array;
@@ -43,7 +43,8 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
     this.m = options.m ?? 16;
     if (!Number.isInteger(this.m) || this.m < 2 || this.m > 256) throw new RangeError(`m must be an integer 2..256, got ${this.m}`);
     this.efConstruction = options.efConstruction ?? 100;
-    if (!Number.isInteger(this.efConstruction) || this.efConstruction < 1) throw new RangeError(`efConstruction must be a positive integer, got ${this.efConstruction}`);
+    if (!Number.isInteger(this.efConstruction) || this.efConstruction < 1)
+      throw new RangeError(`efConstruction must be a positive integer, got ${this.efConstruction}`);
     this.efSearch = options.efSearch ?? 64;
     this.visited = new Uint32Array(this.size);
     this.random = options.random ?? seededRandom(1);
@@ -76,7 +77,8 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
   }
 
   private similarity(q: Float32Array, row: number): number {
-    const off = row * this.dim, u = this.unit;
+    const off = row * this.dim,
+      u = this.unit;
     let s = 0;
     for (let j = 0; j < this.dim; j++) s += u[off + j] * q[j];
     return s;
@@ -95,7 +97,10 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
 
   /** Algorithm 2: best-first search of one layer from `entries`, keeping `ef` results. */
   private searchLayer(q: Float32Array, entries: number[], ef: number, layer: number): PairHeap {
-    if (++this.visitMark === 0xffffffff) { this.visited.fill(0); this.visitMark = 1; }
+    if (++this.visitMark === 0xffffffff) {
+      this.visited.fill(0);
+      this.visitMark = 1;
+    }
     const mark = this.visitMark;
     const candidates = new PairHeap(true);
     const results = new PairHeap(false);
@@ -106,7 +111,8 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
       results.push(s, e);
     }
     while (candidates.size > 0) {
-      const s = candidates.topScore(), c = candidates.topRow();
+      const s = candidates.topScore(),
+        c = candidates.topRow();
       if (results.size >= ef && s < results.topScore()) break;
       candidates.pop();
       const list = this.neighbours(layer, c);
@@ -134,7 +140,10 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
       const cv = this.vectorAt(c);
       let good = true;
       for (const k of kept) {
-        if (this.similarity(cv, k) > toQuery) { good = false; break; }
+        if (this.similarity(cv, k) > toQuery) {
+          good = false;
+          break;
+        }
       }
       if (good) kept.push(c);
     }
@@ -205,7 +214,8 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
     }
     const want = k + (exclude?.size ?? 0);
     const found = this.searchLayer(q, entries, Math.max(ef, want), 0).drainDescending();
-    const ids: number[] = [], scores: number[] = [];
+    const ids: number[] = [],
+      scores: number[] = [];
     for (let i = 0; i < found.rows.length && ids.length < k; i++) {
       const id = this.ids[found.rows[i]];
       if (exclude?.has(id)) continue;

@@ -14,14 +14,22 @@ export class PairHeap {
   }
 
   private swap(a: number, b: number): void {
-    const s = this.scores[a]; this.scores[a] = this.scores[b]; this.scores[b] = s;
-    const r = this.rows[a]; this.rows[a] = this.rows[b]; this.rows[b] = r;
+    const s = this.scores[a];
+    this.scores[a] = this.scores[b];
+    this.scores[b] = s;
+    const r = this.rows[a];
+    this.rows[a] = this.rows[b];
+    this.rows[b] = r;
   }
 
   push(score: number, row: number): void {
     if (this.size === this.scores.length) {
-      const s = new Float64Array(this.size * 2); s.set(this.scores); this.scores = s;
-      const r = new Int32Array(this.size * 2); r.set(this.rows); this.rows = r;
+      const s = new Float64Array(this.size * 2);
+      s.set(this.scores);
+      this.scores = s;
+      const r = new Int32Array(this.size * 2);
+      r.set(this.rows);
+      this.rows = r;
     }
     let i = this.size++;
     this.scores[i] = score;
@@ -34,8 +42,12 @@ export class PairHeap {
     }
   }
 
-  topScore(): number { return this.scores[0]; }
-  topRow(): number { return this.rows[0]; }
+  topScore(): number {
+    return this.scores[0];
+  }
+  topRow(): number {
+    return this.rows[0];
+  }
 
   pop(): void {
     this.size--;
@@ -44,7 +56,8 @@ export class PairHeap {
     this.rows[0] = this.rows[this.size];
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let best = i;
       if (l < this.size && this.before(l, best)) best = l;
       if (r < this.size && this.before(r, best)) best = r;
@@ -56,13 +69,17 @@ export class PairHeap {
 
   /** Drains the heap into (score, row) pairs, best-similarity first. */
   drainDescending(): { scores: number[]; rows: number[] } {
-    const scores: number[] = [], rows: number[] = [];
+    const scores: number[] = [],
+      rows: number[] = [];
     while (this.size > 0) {
       scores.push(this.topScore());
       rows.push(this.topRow());
       this.pop();
     }
-    if (!this.max) { scores.reverse(); rows.reverse(); }
+    if (!this.max) {
+      scores.reverse();
+      rows.reverse();
+    }
     return { scores, rows };
   }
 }

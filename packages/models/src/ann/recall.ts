@@ -13,7 +13,11 @@ export interface RecallReport {
  * Recall@k of `approximate` against `exact` over `queries` rows drawn at random from the
  * index (each row queries for its neighbours other than itself).
  */
-export function measureRecall(approximate: NeighbourIndex, exact: NeighbourIndex, options: { k?: number; queries?: number; random?: Random } = {}): RecallReport {
+export function measureRecall(
+  approximate: NeighbourIndex,
+  exact: NeighbourIndex,
+  options: { k?: number; queries?: number; random?: Random } = {},
+): RecallReport {
   const it = recallSteps(approximate, exact, options);
   for (;;) {
     const step = it.next();
@@ -22,7 +26,11 @@ export function measureRecall(approximate: NeighbourIndex, exact: NeighbourIndex
 }
 
 /** The same measurement, yielding to the event loop after every query (for a serving process). */
-export async function measureRecallAsync(approximate: NeighbourIndex, exact: NeighbourIndex, options: { k?: number; queries?: number; random?: Random } = {}): Promise<RecallReport> {
+export async function measureRecallAsync(
+  approximate: NeighbourIndex,
+  exact: NeighbourIndex,
+  options: { k?: number; queries?: number; random?: Random } = {},
+): Promise<RecallReport> {
   const it = recallSteps(approximate, exact, options);
   for (;;) {
     const step = it.next();
@@ -31,11 +39,16 @@ export async function measureRecallAsync(approximate: NeighbourIndex, exact: Nei
   }
 }
 
-function* recallSteps(approximate: NeighbourIndex, exact: NeighbourIndex, options: { k?: number; queries?: number; random?: Random }): Generator<void, RecallReport> {
+function* recallSteps(
+  approximate: NeighbourIndex,
+  exact: NeighbourIndex,
+  options: { k?: number; queries?: number; random?: Random },
+): Generator<void, RecallReport> {
   const k = Math.min(options.k ?? 10, Math.max(1, exact.size - 1));
   const n = Math.min(options.queries ?? 100, exact.size);
   const random = options.random ?? seededRandom(7);
-  let hit = 0, total = 0;
+  let hit = 0,
+    total = 0;
   for (let q = 0; q < n; q++) {
     const row = Math.floor(random() * exact.size);
     const query = exact.vectorAt(row);

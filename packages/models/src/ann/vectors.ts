@@ -33,7 +33,8 @@ export function normalizeRows(data: Float32Array, dim: number): Float32Array {
 /** Dot product of row `a` of `x` with row `b` of `y`. */
 export function dotRows(x: Float32Array, a: number, y: Float32Array, b: number, dim: number): number {
   let s = 0;
-  const ao = a * dim, bo = b * dim;
+  const ao = a * dim,
+    bo = b * dim;
   for (let j = 0; j < dim; j++) s += x[ao + j] * y[bo + j];
   return s;
 }

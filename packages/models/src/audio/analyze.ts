@@ -92,12 +92,7 @@ function timed<T>(stage: string, run: () => T): T {
  * Analyses mono samples: tempo, key, loudness, danceability, energy, dynamic complexity, onset
  * rate, beats and the log-mel spectrogram. `label` names the input in error messages.
  */
-export function analyzeAudio(
-  samples: Float32Array,
-  sampleRate: number,
-  options: Partial<AnalysisOptions> = {},
-  label = "audio",
-): AudioAnalysis {
+export function analyzeAudio(samples: Float32Array, sampleRate: number, options: Partial<AnalysisOptions> = {}, label = "audio"): AudioAnalysis {
   const o = { ...DEFAULT_ANALYSIS_OPTIONS, ...options };
   if (!(o.excerptSeconds >= o.minSeconds && o.minSeconds > 0)) {
     throw new RangeError(`excerptSeconds must be >= minSeconds > 0, got ${o.excerptSeconds} and ${o.minSeconds}`);
@@ -161,9 +156,7 @@ function essentiaFeatures(essentia: EssentiaInstance, signal: EssentiaVector, co
   // The 'tonictriad' profile with a 36-bin HPCP scored best on labels.csv (docs/audio.md);
   // 4096-sample frames at 16 kHz resolve 3.9 Hz, enough for semitones above 65 Hz.
   const key = timed("key", () =>
-    essentiaCall("KeyExtractor", () =>
-      essentia.KeyExtractor(signal, true, 4096, 4096, 36, 3500, 60, 25, 0.2, "tonictriad", ANALYSIS_RATE),
-    ),
+    essentiaCall("KeyExtractor", () => essentia.KeyExtractor(signal, true, 4096, 4096, 36, 3500, 60, 25, 0.2, "tonictriad", ANALYSIS_RATE)),
   );
   const danceability = timed("danceability", () =>
     essentiaCall("Danceability", () => {
@@ -172,9 +165,7 @@ function essentiaFeatures(essentia: EssentiaInstance, signal: EssentiaVector, co
       return result.danceability;
     }),
   );
-  const dynamics = timed("dynamicComplexity", () =>
-    essentiaCall("DynamicComplexity", () => essentia.DynamicComplexity(signal, 0.2, ANALYSIS_RATE)),
-  );
+  const dynamics = timed("dynamicComplexity", () => essentiaCall("DynamicComplexity", () => essentia.DynamicComplexity(signal, 0.2, ANALYSIS_RATE)));
   const energy = essentiaCall("Energy", () => essentia.Energy(signal).energy) / signal.size();
   return {
     percivalBpm,

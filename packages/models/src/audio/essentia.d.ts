@@ -67,21 +67,10 @@ declare module "essentia.js/dist/essentia.js-core.umd.js" {
       sampleRate?: number,
       tauMultiplier?: number,
     ): { danceability: number; dfa: EssentiaVector };
-    DynamicComplexity(
-      signal: EssentiaVector,
-      frameSize?: number,
-      sampleRate?: number,
-    ): { dynamicComplexity: number; loudness: number };
+    DynamicComplexity(signal: EssentiaVector, frameSize?: number, sampleRate?: number): { dynamicComplexity: number; loudness: number };
     OnsetRate(signal: EssentiaVector): { onsets: EssentiaVector; onsetRate: number };
     Energy(array: EssentiaVector): { energy: number };
-    Windowing(
-      frame: EssentiaVector,
-      normalized?: boolean,
-      size?: number,
-      type?: string,
-      zeroPadding?: number,
-      zeroPhase?: boolean,
-    ): { frame: EssentiaVector };
+    Windowing(frame: EssentiaVector, normalized?: boolean, size?: number, type?: string, zeroPadding?: number, zeroPhase?: boolean): { frame: EssentiaVector };
     Spectrum(frame: EssentiaVector, size?: number): { spectrum: EssentiaVector };
     MelBands(
       spectrum: EssentiaVector,

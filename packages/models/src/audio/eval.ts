@@ -51,7 +51,10 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
   });
   let results: FileAnalysisResult[];
   try {
-    results = await pool.analyzeFiles(labels.map((l) => resolve(folder, l.path)), { onProgress: options.onProgress });
+    results = await pool.analyzeFiles(
+      labels.map((l) => resolve(folder, l.path)),
+      { onProgress: options.onProgress },
+    );
   } finally {
     await pool.close();
   }
@@ -93,7 +96,10 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
     },
     key: {
       labelled: keyRows.length,
-      mirexScore: share(keyRows.reduce((s, r) => s + r.keyScore!, 0), keyRows.length),
+      mirexScore: share(
+        keyRows.reduce((s, r) => s + r.keyScore!, 0),
+        keyRows.length,
+      ),
       exactShare: share(keyExact, keyRows.length),
       exactCount: keyExact,
     },

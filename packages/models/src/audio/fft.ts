@@ -35,8 +35,12 @@ export function fft(re: Float64Array, im: Float64Array): void {
   for (let i = 0; i < size; i++) {
     const j = reversed[i];
     if (j > i) {
-      let t = re[i]; re[i] = re[j]; re[j] = t;
-      t = im[i]; im[i] = im[j]; im[j] = t;
+      let t = re[i];
+      re[i] = re[j];
+      re[j] = t;
+      t = im[i];
+      im[i] = im[j];
+      im[j] = t;
     }
   }
   for (let span = 1; span < size; span *= 2) {

@@ -13,7 +13,24 @@ export interface AudioLabel {
 }
 
 const PITCH_CLASSES: Record<string, number> = {
-  C: 0, "C#": 1, Db: 1, D: 2, "D#": 3, Eb: 3, E: 4, F: 5, "F#": 6, Gb: 6, G: 7, "G#": 8, Ab: 8, A: 9, "A#": 10, Bb: 10, B: 11, Cb: 11,
+  C: 0,
+  "C#": 1,
+  Db: 1,
+  D: 2,
+  "D#": 3,
+  Eb: 3,
+  E: 4,
+  F: 5,
+  "F#": 6,
+  Gb: 6,
+  G: 7,
+  "G#": 8,
+  Ab: 8,
+  A: 9,
+  "A#": 10,
+  Bb: 10,
+  B: 11,
+  Cb: 11,
 };
 
 /** Pitch class 0..11 of a key name such as "F#" or "Bb"; null if not a key name. */
@@ -34,7 +51,12 @@ export async function readAudioLabels(file: string): Promise<AudioLabel[]> {
     // With `info: true` each record comes as { record, info }; csv-parse's types do not follow the option.
     rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof rows;
   } catch (error) {
-    if (error instanceof CsvError) throw new DataFormatError(file, (error as CsvError & { lines?: number }).lines ?? 1, error.message.replace(/^Invalid Record Length: |, at line \d+$/g, ""));
+    if (error instanceof CsvError)
+      throw new DataFormatError(
+        file,
+        (error as CsvError & { lines?: number }).lines ?? 1,
+        error.message.replace(/^Invalid Record Length: |, at line \d+$/g, ""),
+      );
     throw error;
   }
   const header = rows[0]?.record ?? [];
@@ -79,10 +101,7 @@ export function tempoMatch(estimate: number, label: number, tolerance = 0.04): {
  * MIREX weighted key score (as in mir_eval.key.weighted_score): 1 same key, 0.5 the estimate a
  * perfect fifth above in the same mode, 0.3 relative major/minor, 0.2 parallel, else 0.
  */
-export function mirexKeyScore(
-  reference: { key: string; mode: "major" | "minor" },
-  estimate: { key: string; mode: "major" | "minor" },
-): number {
+export function mirexKeyScore(reference: { key: string; mode: "major" | "minor" }, estimate: { key: string; mode: "major" | "minor" }): number {
   const ref = pitchClass(reference.key);
   const est = pitchClass(estimate.key);
   if (ref === null || est === null) throw new RangeError(`unknown key name: ${ref === null ? reference.key : estimate.key}`);

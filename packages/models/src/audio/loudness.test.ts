@@ -9,7 +9,12 @@ describe("integratedLoudness (ITU-R BS.1770-4)", () => {
     for (const rate of [48000, 44100, 16000]) {
       const sine = Float32Array.from({ length: rate * 3 }, (_, n) => Math.sin((2 * Math.PI * 997 * n) / rate));
       expect(integratedLoudness(sine, rate)).toBeCloseTo(-3.01, 1);
-      expect(integratedLoudness(sine.map((x) => x * 0.1), rate)).toBeCloseTo(-23.01, 1);
+      expect(
+        integratedLoudness(
+          sine.map((x) => x * 0.1),
+          rate,
+        ),
+      ).toBeCloseTo(-23.01, 1);
     }
   });
 

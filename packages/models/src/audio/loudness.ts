@@ -33,10 +33,16 @@ function kWeighting(sampleRate: number): [Biquad, Biquad] {
 
 function filter(x: Float32Array | Float64Array, [b0, b1, b2, a1, a2]: Biquad): Float64Array {
   const y = new Float64Array(x.length);
-  let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  let x1 = 0,
+    x2 = 0,
+    y1 = 0,
+    y2 = 0;
   for (let i = 0; i < x.length; i++) {
     const v = b0 * x[i] + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1; x1 = x[i]; y2 = y1; y1 = v;
+    x2 = x1;
+    x1 = x[i];
+    y2 = y1;
+    y1 = v;
     y[i] = v;
   }
   return y;

@@ -9,9 +9,7 @@ const { essentia } = loadEssentia();
 function randomFrame(size: number, seed: number): Float32Array {
   const random = seededRandom(seed);
   // Noise plus a few partials, so bands differ by orders of magnitude as in music.
-  return Float32Array.from({ length: size }, (_, n) =>
-    0.3 * (random() - 0.5) + 0.5 * Math.sin(n * 0.071) + 0.2 * Math.sin(n * 0.9 + 1),
-  );
+  return Float32Array.from({ length: size }, (_, n) => 0.3 * (random() - 0.5) + 0.5 * Math.sin(n * 0.071) + 0.2 * Math.sin(n * 0.9 + 1));
 }
 
 /** essentia's Windowing -> Spectrum -> MelBands chain for one frame. */
@@ -20,8 +18,17 @@ function essentiaMel(frame: Float32Array, o: MelBandsOptions): { bands: Float32A
   const windowed = essentia.Windowing(input, true, frame.length, "hann", 0, true).frame;
   const spectrum = essentia.Spectrum(windowed, frame.length).spectrum;
   const bands = essentia.MelBands(
-    spectrum, o.highFrequencyBound, o.frameSize / 2 + 1, false, o.lowFrequencyBound, o.normalize,
-    o.numberBands, o.sampleRate, o.type, o.warpingFormula, o.weighting,
+    spectrum,
+    o.highFrequencyBound,
+    o.frameSize / 2 + 1,
+    false,
+    o.lowFrequencyBound,
+    o.normalize,
+    o.numberBands,
+    o.sampleRate,
+    o.type,
+    o.warpingFormula,
+    o.weighting,
   ).bands;
   const result = { bands: essentia.vectorToArray(bands), spectrum: essentia.vectorToArray(spectrum) };
   for (const v of [input, windowed, spectrum, bands]) v.delete();
@@ -29,9 +36,39 @@ function essentiaMel(frame: Float32Array, o: MelBandsOptions): { bands: Float32A
 }
 
 const configs: MelBandsOptions[] = [
-  { numberBands: 96, sampleRate: 16000, frameSize: 512, lowFrequencyBound: 0, highFrequencyBound: 8000, warpingFormula: "slaneyMel", weighting: "linear", normalize: "unit_tri", type: "magnitude" },
-  { numberBands: 96, sampleRate: 16000, frameSize: 512, lowFrequencyBound: 0, highFrequencyBound: 8000, warpingFormula: "htkMel", weighting: "warping", normalize: "unit_sum", type: "power" },
-  { numberBands: 40, sampleRate: 44100, frameSize: 2048, lowFrequencyBound: 30, highFrequencyBound: 11000, warpingFormula: "htkMel", weighting: "linear", normalize: "unit_max", type: "power" },
+  {
+    numberBands: 96,
+    sampleRate: 16000,
+    frameSize: 512,
+    lowFrequencyBound: 0,
+    highFrequencyBound: 8000,
+    warpingFormula: "slaneyMel",
+    weighting: "linear",
+    normalize: "unit_tri",
+    type: "magnitude",
+  },
+  {
+    numberBands: 96,
+    sampleRate: 16000,
+    frameSize: 512,
+    lowFrequencyBound: 0,
+    highFrequencyBound: 8000,
+    warpingFormula: "htkMel",
+    weighting: "warping",
+    normalize: "unit_sum",
+    type: "power",
+  },
+  {
+    numberBands: 40,
+    sampleRate: 44100,
+    frameSize: 2048,
+    lowFrequencyBound: 30,
+    highFrequencyBound: 11000,
+    warpingFormula: "htkMel",
+    weighting: "linear",
+    normalize: "unit_max",
+    type: "power",
+  },
 ];
 
 describe("mel filterbank against essentia's MelBands", () => {

@@ -43,9 +43,7 @@ export function melFilterbank(options: MelBandsOptions): MelFilterbank {
     throw new RangeError(`numberBands must be 1..512, got ${numberBands}`);
   }
   if (!(highFrequencyBound > lowFrequencyBound && lowFrequencyBound >= 0 && highFrequencyBound <= sampleRate / 2)) {
-    throw new RangeError(
-      `mel band bounds must satisfy 0 <= low < high <= sampleRate/2 (${sampleRate / 2}), got ${lowFrequencyBound}..${highFrequencyBound}`,
-    );
+    throw new RangeError(`mel band bounds must satisfy 0 <= low < high <= sampleRate/2 (${sampleRate / 2}), got ${lowFrequencyBound}..${highFrequencyBound}`);
   }
   const toMel = options.warpingFormula === "htkMel" ? htkHzToMel : slaneyHzToMel;
   const toHz = options.warpingFormula === "htkMel" ? htkMelToHz : slaneyMelToHz;

@@ -76,7 +76,9 @@ describe("evaluateAudioFeatures", () => {
     writeFileSync(join(folder, "broken.wav"), "RIFF....WAVE");
     writeFileSync(
       join(folder, "labels.csv"),
-      ["path,tempo_bpm,key,mode,meter", ...tracks.map((t) => `${t.name},${t.bpm},${t.key},${t.mode},4/4`), "broken.wav,100,,,", "unlabelled.wav,,,,"].join("\n"),
+      ["path,tempo_bpm,key,mode,meter", ...tracks.map((t) => `${t.name},${t.bpm},${t.key},${t.mode},4/4`), "broken.wav,100,,,", "unlabelled.wav,,,,"].join(
+        "\n",
+      ),
     );
     const result = await evaluateAudioFeatures({ dataset: `audio:${folder}`, threads: 2 });
     expect(result.files).toBe(4);

@@ -4,9 +4,7 @@ import { CancelledError } from "../core/errors.ts";
 import type { AnalysisOptions, AudioAnalysis } from "./analyze.ts";
 
 /** One file's outcome: a failed file carries its error and the batch goes on. */
-export type FileAnalysisResult =
-  | { path: string; ok: true; analysis: AudioAnalysis }
-  | { path: string; ok: false; error: string };
+export type FileAnalysisResult = { path: string; ok: true; analysis: AudioAnalysis } | { path: string; ok: false; error: string };
 
 /** Memory a worker reported after its latest file (WASM heap only grows; RSS is the process). */
 export interface WorkerMemory {
@@ -100,9 +98,7 @@ export class AnalysisPool {
       const busy = slot.busy;
       if (!busy || busy.id !== message.id) return;
       slot.busy = null;
-      busy.resolve(
-        message.ok ? { path: busy.path, ok: true, analysis: message.analysis } : { path: busy.path, ok: false, error: message.error },
-      );
+      busy.resolve(message.ok ? { path: busy.path, ok: true, analysis: message.analysis } : { path: busy.path, ok: false, error: message.error });
     });
     // A worker that crashes (a WASM abort, out of memory) fails its file and is replaced.
     const fail = (reason: string) => {

@@ -32,7 +32,10 @@ function besselI0(x: number): number {
  * filter keeps frequencies below 94% of the lower Nyquist frequency and removes the rest.
  */
 export function resample(samples: Float32Array, fromRate: number, toRate: number): Float32Array {
-  for (const [name, rate] of [["fromRate", fromRate], ["toRate", toRate]] as const) {
+  for (const [name, rate] of [
+    ["fromRate", fromRate],
+    ["toRate", toRate],
+  ] as const) {
     if (!Number.isInteger(rate) || rate < 1000 || rate > 384_000) {
       throw new RangeError(`${name} must be an integer 1000..384000 Hz, got ${rate}`);
     }

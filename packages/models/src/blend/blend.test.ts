@@ -13,13 +13,27 @@ describe("zScores", () => {
 
   it("makes a source's scale irrelevant", () => {
     const eligible = new Uint8Array(4).fill(1);
-    const small = blendZScores([{ weight: 1, scores: Float32Array.from([0.1, 0.2, 0.3, 0.4]) }, { weight: 1, scores: Float32Array.from([4000, 3000, 2000, 1000]) }], eligible, 4);
+    const small = blendZScores(
+      [
+        { weight: 1, scores: Float32Array.from([0.1, 0.2, 0.3, 0.4]) },
+        { weight: 1, scores: Float32Array.from([4000, 3000, 2000, 1000]) },
+      ],
+      eligible,
+      4,
+    );
     // Opposite rankings with equal weight cancel exactly, whatever their scales.
     for (const v of small.total) expect(v).toBeCloseTo(0);
   });
 
   it("a weight of zero removes a source", () => {
-    const r = blendZScores([{ weight: 0, scores: Float32Array.from([9, 1]) }, { weight: 2, scores: Float32Array.from([1, 3]) }], Uint8Array.from([1, 1]), 2);
+    const r = blendZScores(
+      [
+        { weight: 0, scores: Float32Array.from([9, 1]) },
+        { weight: 2, scores: Float32Array.from([1, 3]) },
+      ],
+      Uint8Array.from([1, 1]),
+      2,
+    );
     expect(r.total[1]).toBeGreaterThan(r.total[0]);
     expect(Array.from(r.parts[0])).toEqual([0, 0]);
   });

@@ -23,7 +23,8 @@ export function mmrSelect(options: MmrOptions): number[] {
   const n = options.candidates.length;
   const d = options.diversity;
   if (!(d >= 0 && d <= 1)) throw new RangeError(`diversity must be 0..1, got ${d}`);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < n; i++) {
     lo = Math.min(lo, options.relevance[i]);
     hi = Math.max(hi, options.relevance[i]);
@@ -34,7 +35,8 @@ export function mmrSelect(options: MmrOptions): number[] {
   const used = new Uint8Array(n);
   const picked: number[] = [];
   while (picked.length < options.k) {
-    let best = -1, bestValue = -Infinity;
+    let best = -1,
+      bestValue = -Infinity;
     for (let i = 0; i < n; i++) {
       if (used[i]) continue;
       const redundancy = picked.length ? Math.max(0, maxSim[i]) : 0;

@@ -5,7 +5,9 @@
  * (a source that has nothing to say about an item) get the lowest z-score of that source.
  */
 export function zScores(scores: Float32Array, eligible: Uint8Array, out = new Float32Array(scores.length)): Float32Array {
-  let n = 0, sum = 0, sumSq = 0;
+  let n = 0,
+    sum = 0,
+    sumSq = 0;
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
     if (eligible[i] && Number.isFinite(s)) {
@@ -32,7 +34,11 @@ export function zScores(scores: Float32Array, eligible: Uint8Array, out = new Fl
 }
 
 /** Σ_k weight_k * z_k(i): the blended score of every item (weight 0 skips a source entirely). */
-export function blendZScores(sources: { weight: number; scores: Float32Array }[], eligible: Uint8Array, items: number): { total: Float32Array; parts: Float32Array[] } {
+export function blendZScores(
+  sources: { weight: number; scores: Float32Array }[],
+  eligible: Uint8Array,
+  items: number,
+): { total: Float32Array; parts: Float32Array[] } {
   const total = new Float32Array(items);
   const parts: Float32Array[] = [];
   for (const source of sources) {

@@ -43,8 +43,10 @@ export class RowScratch {
 function gramTimes(g: Float64Array, v: Float64Array, out: Float64Array, k: number): void {
   let a = 0;
   for (; a + 1 < k; a += 2) {
-    const g0 = a * k, g1 = g0 + k;
-    let s0 = 0, s1 = 0;
+    const g0 = a * k,
+      g1 = g0 + k;
+    let s0 = 0,
+      s1 = 0;
     for (let b = 0; b < k; b++) {
       const vb = v[b];
       s0 += g[g0 + b] * vb;
@@ -84,7 +86,10 @@ export function solveRowsCg(pr: RowProblem, start: number, end: number, steps: n
       for (let b = 0; b < k; b++) r[b] += coef * y[yi + b];
     }
     let rsOld = 0;
-    for (let b = 0; b < k; b++) { p[b] = r[b]; rsOld += r[b] * r[b]; }
+    for (let b = 0; b < k; b++) {
+      p[b] = r[b];
+      rsOld += r[b] * r[b];
+    }
     if (rsOld < 1e-20) continue;
     for (let it = 0; it < steps; it++) {
       gramTimes(gram, p, ap, k);
@@ -175,18 +180,24 @@ function invertSpd(g: Float64Array, k: number, out: Float64Array, work: Float64A
 
 function solveRowWoodbury(pr: RowProblem, u: number, s: RowScratch): void {
   const { k, solving, fixed: y, indptr, indices, confidence } = pr;
-  const ginv = s.gramInverse, x = s.x, rhs = s.r;
-  const q0 = indptr[u], q1 = indptr[u + 1];
+  const ginv = s.gramInverse,
+    x = s.x,
+    rhs = s.r;
+  const q0 = indptr[u],
+    q1 = indptr[u + 1];
   // Entries with c = 1 add nothing to A_u; only the others enter the capacitance matrix.
   let n = 0;
   for (let q = q0; q < q1; q++) if (confidence[q] > 1) n++;
   if (s.z.length < n * k) s.z = new Float64Array(n * k * 2);
   if (s.capacitance.length < n * n) s.capacitance = new Float64Array(n * n * 4);
-  const z = s.z, cap = s.capacitance, t = s.p;
+  const z = s.z,
+    cap = s.capacitance,
+    t = s.p;
   // b_u = sum_i c_i y_i, then x = G^-1 b_u.
   rhs.fill(0);
   for (let q = q0; q < q1; q++) {
-    const c = confidence[q], yi = indices[q] * k;
+    const c = confidence[q],
+      yi = indices[q] * k;
     for (let b = 0; b < k; b++) rhs[b] += c * y[yi + b];
   }
   for (let a = 0; a < k; a++) {

@@ -24,7 +24,8 @@ function rowProblem(seed: number) {
 
 describe("row solvers", () => {
   it("conjugate gradient with k steps reaches the exact Cholesky solution", () => {
-    const cg = rowProblem(1), exact = rowProblem(1);
+    const cg = rowProblem(1),
+      exact = rowProblem(1);
     solveRowsCg(cg, 0, plays.rows, k, new RowScratch(k, false));
     solveRowsCholesky(exact, 0, plays.rows, new RowScratch(k, true));
     expect(maxAbsDiff(cg.solving, exact.solving)).toBeLessThan(1e-3);
@@ -33,9 +34,11 @@ describe("row solvers", () => {
   it("the exact solution satisfies the normal equations of Hu et al. eq. 4", () => {
     const pr = rowProblem(2);
     solveRowsCholesky(pr, 0, plays.rows, new RowScratch(k, true));
-    const u = 17, x = pr.solving.subarray(u * k, u * k + k);
+    const u = 17,
+      x = pr.solving.subarray(u * k, u * k + k);
     for (let a = 0; a < k; a++) {
-      let lhs = 0, rhs = 0;
+      let lhs = 0,
+        rhs = 0;
       for (let b = 0; b < k; b++) lhs += pr.gram[a * k + b] * x[b];
       for (let q = conf.indptr[u]; q < conf.indptr[u + 1]; q++) {
         const y = pr.fixed.subarray(conf.indices[q] * k, conf.indices[q] * k + k);
@@ -54,8 +57,17 @@ describe("row solvers", () => {
     const fixed = Float32Array.from({ length: 60 * wide }, () => random() - 0.5);
     const gram = Float64Array.from(cpuKernels.gram({ rows: 60, cols: wide, data: fixed }));
     for (let d = 0; d < wide; d++) gram[d * wide + d] += 0.05;
-    const problem = () => ({ k: wide, solving: new Float32Array(200 * wide), fixed, gram, indptr: items.indptr, indices: items.indices, confidence: items.data });
-    const viaWoodbury = problem(), direct = problem();
+    const problem = () => ({
+      k: wide,
+      solving: new Float32Array(200 * wide),
+      fixed,
+      gram,
+      indptr: items.indptr,
+      indices: items.indices,
+      confidence: items.data,
+    });
+    const viaWoodbury = problem(),
+      direct = problem();
     solveRowsCholesky(viaWoodbury, 0, 200, new RowScratch(wide, true), true);
     solveRowsCholesky(direct, 0, 200, new RowScratch(wide, true), false);
     expect(maxAbsDiff(viaWoodbury.solving, direct.solving)).toBeLessThan(1e-4);
@@ -63,7 +75,8 @@ describe("row solvers", () => {
   });
 
   it("batched CG over kernel calls matches the fused per-row CG", () => {
-    const fused = rowProblem(3), batched = rowProblem(3);
+    const fused = rowProblem(3),
+      batched = rowProblem(3);
     solveRowsCg(fused, 0, plays.rows, 3, new RowScratch(k, false));
     solveRowsBatchedCg(cpuKernels, batched, plays.rows, 3, 50);
     expect(maxAbsDiff(fused.solving, batched.solving)).toBeLessThan(1e-4);
@@ -91,11 +104,17 @@ describe("ImplicitAls.fit", () => {
   it("reports progress per iteration and stops when aborted", async () => {
     const seen: [number, number][] = [];
     await new ImplicitAls({ factors: k, iterations: 3, threads: 1 }).fit(plays, { onIteration: (it, total) => seen.push([it, total]) });
-    expect(seen).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
     const controller = new AbortController();
     const fit = new ImplicitAls({ factors: k, iterations: 50, threads: 2 }).fit(plays, {
       signal: controller.signal,
-      onIteration: (it) => { if (it === 2) controller.abort(); },
+      onIteration: (it) => {
+        if (it === 2) controller.abort();
+      },
     });
     await expect(fit).rejects.toThrow(CancelledError);
   });
@@ -103,7 +122,8 @@ describe("ImplicitAls.fit", () => {
   it("lowers the weighted squared error of Hu et al. eq. 3 as it trains", async () => {
     const loss = (m: ImplicitAls) => {
       let total = 0;
-      const x = m.userFactors.data, y = m.itemFactors.data;
+      const x = m.userFactors.data,
+        y = m.itemFactors.data;
       for (let u = 0; u < plays.rows; u++) {
         for (let q = conf.indptr[u]; q < conf.indptr[u + 1]; q++) {
           let s = 0;

@@ -43,10 +43,21 @@ export class ImplicitAls extends MatrixFactorization {
     const arena = useSimd ? allocateSimdArena(confUsers, confItems, k, threads) : null;
     const shared = threads > 1 && !arena;
     const state: SharedAlsState = arena
-      ? { k, solver: p.solver, cgSteps: p.cgSteps, userFactors: arena.userFactors, itemFactors: arena.itemFactors,
-          gram: new Float64Array(k * k), userItems: arena.userItems, itemUsers: arena.itemUsers, simd: arena }
+      ? {
+          k,
+          solver: p.solver,
+          cgSteps: p.cgSteps,
+          userFactors: arena.userFactors,
+          itemFactors: arena.itemFactors,
+          gram: new Float64Array(k * k),
+          userItems: arena.userItems,
+          itemUsers: arena.itemUsers,
+          simd: arena,
+        }
       : {
-          k, solver: p.solver, cgSteps: p.cgSteps,
+          k,
+          solver: p.solver,
+          cgSteps: p.cgSteps,
           userFactors: shared ? sharedFloat32(userItems.rows * k) : new Float32Array(userItems.rows * k),
           itemFactors: shared ? sharedFloat32(userItems.cols * k) : new Float32Array(userItems.cols * k),
           gram: shared ? new Float64Array(new SharedArrayBuffer(k * k * 8)) : new Float64Array(k * k),
@@ -94,7 +105,11 @@ export class ImplicitAls extends MatrixFactorization {
   private solveOnBackend(backend: CfBackend, s: SharedAlsState, side: "users" | "items"): void {
     const csr = side === "users" ? s.userItems : s.itemUsers;
     const pr: RowProblem = {
-      k: s.k, gram: s.gram, indptr: csr.indptr, indices: csr.indices, confidence: csr.data,
+      k: s.k,
+      gram: s.gram,
+      indptr: csr.indptr,
+      indices: csr.indices,
+      confidence: csr.data,
       solving: side === "users" ? s.userFactors : s.itemFactors,
       fixed: side === "users" ? s.itemFactors : s.userFactors,
     };
@@ -124,7 +139,9 @@ export class ImplicitAls extends MatrixFactorization {
     const out = new Float32Array(k);
     solveRowsCholesky(
       { k, solving: out, fixed: items.data, gram: this.itemGram, indptr: conf.indptr, indices: conf.indices, confidence: conf.data },
-      0, 1, new RowScratch(k, true),
+      0,
+      1,
+      new RowScratch(k, true),
     );
     return out;
   }

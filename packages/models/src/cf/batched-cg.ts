@@ -16,7 +16,9 @@ export function solveRowsBatchedCg(kernels: CfKernels, pr: RowProblem, rows: num
     const local = new Int32Array(n + 1);
     for (let u = 0; u <= n; u++) local[u] = indptr[start + u] - q0;
     const batch = {
-      k, gram, fixed,
+      k,
+      gram,
+      fixed,
       indptr: local,
       indices: indices.subarray(q0, indptr[end]),
       confidence: confidence.subarray(q0, indptr[end]),
@@ -27,7 +29,8 @@ export function solveRowsBatchedCg(kernels: CfKernels, pr: RowProblem, rows: num
     const r = new Float64Array(n * k);
     for (let u = 0; u < n; u++) {
       for (let q = local[u]; q < local[u + 1]; q++) {
-        const c = batch.confidence[q], yi = batch.indices[q] * k;
+        const c = batch.confidence[q],
+          yi = batch.indices[q] * k;
         for (let b = 0; b < k; b++) r[u * k + b] += c * fixed[yi + b];
       }
       for (let b = 0; b < k; b++) r[u * k + b] -= ax[u * k + b];
@@ -48,7 +51,10 @@ export function solveRowsBatchedCg(kernels: CfKernels, pr: RowProblem, rows: num
         const o = u * k;
         let pap = 0;
         for (let b = 0; b < k; b++) pap += p[o + b] * ap[o + b];
-        if (!(pap > 0)) { active[u] = 0; continue; }
+        if (!(pap > 0)) {
+          active[u] = 0;
+          continue;
+        }
         const alpha = rsOld[u] / pap;
         let rsNew = 0;
         for (let b = 0; b < k; b++) {
@@ -56,7 +62,10 @@ export function solveRowsBatchedCg(kernels: CfKernels, pr: RowProblem, rows: num
           r[o + b] -= alpha * ap[o + b];
           rsNew += r[o + b] * r[o + b];
         }
-        if (rsNew < 1e-20) { active[u] = 0; continue; }
+        if (rsNew < 1e-20) {
+          active[u] = 0;
+          continue;
+        }
         const beta = rsNew / rsOld[u];
         for (let b = 0; b < k; b++) p[o + b] = r[o + b] + beta * p[o + b];
         rsOld[u] = rsNew;

@@ -5,9 +5,12 @@ import { Ease } from "./ease.ts";
 import { invertSpdInPlace } from "./spd-inverse.ts";
 import { maxAbsDiff, randomPlays } from "./test-fixtures.ts";
 
-const matrix = (users: number, items: number, pairs: [number, number][]): Csr => csrFromTriples(users, items, {
-  rows: Int32Array.from(pairs, ([u]) => u), cols: Int32Array.from(pairs, ([, i]) => i), values: Float32Array.from(pairs, () => 7),
-});
+const matrix = (users: number, items: number, pairs: [number, number][]): Csr =>
+  csrFromTriples(users, items, {
+    rows: Int32Array.from(pairs, ([u]) => u),
+    cols: Int32Array.from(pairs, ([, i]) => i),
+    values: Float32Array.from(pairs, () => 7),
+  });
 
 describe("invertSpdInPlace", () => {
   it("inverts random SPD matrices of every size modulo 4: A times the result is I", async () => {
@@ -23,11 +26,12 @@ describe("invertSpdInPlace", () => {
       const original = a.slice();
       await invertSpdInPlace(a, n);
       const product = new Float64Array(n * n);
-      for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
-        let s = 0;
-        for (let k = 0; k < n; k++) s += original[r * n + k] * a[k * n + c];
-        product[r * n + c] = s;
-      }
+      for (let r = 0; r < n; r++)
+        for (let c = 0; c < n; c++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += original[r * n + k] * a[k * n + c];
+          product[r * n + c] = s;
+        }
       const identity = Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
       expect(maxAbsDiff(product, identity), `n = ${n}`).toBeLessThan(1e-9);
       for (let r = 0; r < n; r++) for (let c = 0; c < r; c++) expect(a[r * n + c]).toBe(a[c * n + r]);
@@ -45,7 +49,14 @@ describe("invertSpdInPlace", () => {
 describe("Ease", () => {
   it("gives the hand-computed B of a two-item example", async () => {
     // G = [[3, 2], [2, 3]], lambda 1: P = [[4, -2], [-2, 4]] / 12, B[0][1] = -P[0][1] / P[1][1] = 0.5.
-    const x = matrix(4, 2, [[0, 0], [0, 1], [1, 0], [2, 0], [2, 1], [3, 1]]);
+    const x = matrix(4, 2, [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [2, 0],
+      [2, 1],
+      [3, 1],
+    ]);
     const model = await new Ease({ lambda: 1 }).fit(x);
     expect(Array.from(model.keptItems)).toEqual([0, 1]);
     expect(Array.from(model.itemWeights)).toEqual([0, 0.5, 0.5, 0]);
@@ -55,7 +66,9 @@ describe("Ease", () => {
     const x = randomPlays(60, 40, 8, 3);
     const lambda = 2.5;
     const model = await new Ease({ lambda }).fit(x);
-    const kept = model.keptItems, n = kept.length, b = model.itemWeights;
+    const kept = model.keptItems,
+      n = kept.length,
+      b = model.itemWeights;
     expect(n).toBeGreaterThan(20);
     const column = new Int32Array(x.cols).fill(-1);
     kept.forEach((item, j) => (column[item] = j));
@@ -78,7 +91,14 @@ describe("Ease", () => {
   });
 
   it("keeps only items with enough listeners; the rest score -Infinity and have no neighbours", async () => {
-    const x = matrix(3, 4, [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 2]]);
+    const x = matrix(3, 4, [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [2, 0],
+      [2, 2],
+    ]);
     const model = await new Ease({ lambda: 1, minListeners: 2 }).fit(x);
     expect(Array.from(model.keptItems)).toEqual([0, 1]);
     const scores = model.scoreHistory(x, x.indptr[2], x.indptr[3], new Float32Array(4));

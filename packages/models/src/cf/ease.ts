@@ -102,7 +102,9 @@ export class Ease implements Recommender {
    * its CSR arrays): -Infinity for items outside B. Writes into `out` (length: catalogue size).
    */
   scoreHistory(userItems: Csr, start: number, end: number, out: Float32Array, sum = new Float32Array(this.keptItems.length)): Float32Array {
-    const weights = this.itemWeights, kept = this.keptItems, position = this.position!;
+    const weights = this.itemWeights,
+      kept = this.keptItems,
+      position = this.position!;
     const n = kept.length;
     sum.fill(0);
     for (let q = start; q < end; q++) {
@@ -146,7 +148,8 @@ export class Ease implements Recommender {
       throw new RangeError(`itemIndex must be 0..${position.length - 1}, got ${itemIndex}`);
     }
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
-    const ids = new Int32Array(n).fill(-1), scores = new Float32Array(n).fill(-Infinity);
+    const ids = new Int32Array(n).fill(-1),
+      scores = new Float32Array(n).fill(-Infinity);
     const i = position[itemIndex];
     if (i < 0) return { ids, scores };
     const m = this.keptItems.length;
@@ -173,8 +176,15 @@ export class Ease implements Recommender {
     const { users, items, ...params } = file.params as Partial<EaseParams> & { users?: unknown; items?: unknown };
     const model = new Ease(params);
     const [keptRow, weights] = file.matrices;
-    if (file.matrices.length !== 2 || keptRow.rows !== 1 || weights.rows !== keptRow.cols || weights.cols !== keptRow.cols
-      || !Number.isInteger(users) || !Number.isInteger(items) || (items as number) > 1 << 24) {
+    if (
+      file.matrices.length !== 2 ||
+      keptRow.rows !== 1 ||
+      weights.rows !== keptRow.cols ||
+      weights.cols !== keptRow.cols ||
+      !Number.isInteger(users) ||
+      !Number.isInteger(items) ||
+      (items as number) > 1 << 24
+    ) {
       throw new RangeError("EASE model file must hold the user and item counts, a 1 x n row of kept items and an n x n B");
     }
     const position = new Int32Array(items as number).fill(-1);

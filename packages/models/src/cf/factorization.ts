@@ -2,7 +2,15 @@ import { NotFittedError } from "../core/errors.ts";
 import type { Csr, DenseMatrix } from "../core/matrix.ts";
 import type { BackendKind } from "./params.ts";
 import { createBackend, type CfBackend } from "./backend.ts";
-import { factorScoreBlock, mostSimilar, normalizedRows, recommendByScores, type Recommendations, type RecommendOptions, type Recommender } from "./recommend.ts";
+import {
+  factorScoreBlock,
+  mostSimilar,
+  normalizedRows,
+  recommendByScores,
+  type Recommendations,
+  type RecommendOptions,
+  type Recommender,
+} from "./recommend.ts";
 
 /**
  * What every matrix-factorisation model shares once fitted (as `implicit`'s
@@ -52,7 +60,8 @@ export abstract class MatrixFactorization implements Recommender {
 
   /** Top-n items per user (see `RecommendOptions`); userItems holds their histories. */
   recommend(userIndices: Int32Array, userItems: Csr, options: RecommendOptions): Recommendations {
-    const users = this.userFactors, items = this.itemFactors;
+    const users = this.userFactors,
+      items = this.itemFactors;
     const score = factorScoreBlock(this.backend, users, items, this.scoringItemBias());
     return recommendByScores(score, userIndices, userItems, options, users.rows, items.rows);
   }

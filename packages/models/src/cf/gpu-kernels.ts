@@ -11,7 +11,12 @@ const deviceModes = new Set(["gpu", "webgl", "webgl2", "headlessgl", "webgpu"]);
 /** The mode gpu.js picks here by itself, and whether that is a real GPU. */
 export function detectGpu(): { mode: string; realGpu: boolean } {
   const gpu = new GPU();
-  const probe = gpu.createKernel(function () { return 1; }, { output: [1] });
+  const probe = gpu.createKernel(
+    function () {
+      return 1;
+    },
+    { output: [1] },
+  );
   probe();
   const mode = String((probe as unknown as { kernel: { constructor: { mode?: string } } }).kernel.constructor.mode ?? gpu.mode);
   void gpu.destroy();
@@ -28,8 +33,16 @@ function gramBody(this: IKernelFunctionThis, y: Float32Array, m: number, k: numb
   return s;
 }
 
-function cgProductBody(this: IKernelFunctionThis, p: Float32Array, g: Float32Array, y: Float32Array, indptr: Float32Array,
-  indices: Float32Array, conf: Float32Array, k: number): number {
+function cgProductBody(
+  this: IKernelFunctionThis,
+  p: Float32Array,
+  g: Float32Array,
+  y: Float32Array,
+  indptr: Float32Array,
+  indices: Float32Array,
+  conf: Float32Array,
+  k: number,
+): number {
   const u = Math.floor(this.thread.x / k);
   const j = this.thread.x - u * k;
   let s = 0;
@@ -83,12 +96,16 @@ export class GpuKernels implements CfKernels {
     const rows = batch.indptr.length - 1;
     if (rows === 0) return new Float32Array(0);
     this.cgKernel.setOutput([rows * batch.k]);
-    return toFloat32(this.cgKernel(batch.directions, batch.gram, batch.fixed, Float32Array.from(batch.indptr),
-      Float32Array.from(batch.indices), batch.confidence, batch.k));
+    return toFloat32(
+      this.cgKernel(batch.directions, batch.gram, batch.fixed, Float32Array.from(batch.indptr), Float32Array.from(batch.indices), batch.confidence, batch.k),
+    );
   }
 
-  scores(queries: { rows: number; cols: number; data: Float32Array }, items: { rows: number; cols: number; data: Float32Array },
-    itemBias?: Float32Array | null): Float32Array {
+  scores(
+    queries: { rows: number; cols: number; data: Float32Array },
+    items: { rows: number; cols: number; data: Float32Array },
+    itemBias?: Float32Array | null,
+  ): Float32Array {
     if (items.cols !== queries.cols) throw new RangeError(`queries have ${queries.cols} factors but items have ${items.cols}`);
     if (queries.rows === 0 || items.rows === 0) return new Float32Array(queries.rows * items.rows);
     this.scoreKernel.setOutput([queries.rows * items.rows]);

@@ -13,7 +13,8 @@ const matrix = (rows: number, cols: number) => ({ rows, cols, data: Float32Array
 describe("the CPU kernels: WebAssembly SIMD where the width allows, the typed-array loops otherwise", () => {
   it("give the typed-array loops' Gram matrix and scores (float32 rounding apart), and the loops' exact answer at an odd width", () => {
     for (const k of [64, 13]) {
-      const items = matrix(500, k), users = matrix(9, k);
+      const items = matrix(500, k),
+        users = matrix(9, k);
       const bias = Float32Array.from({ length: 500 }, () => random());
       const loops = { gram: typedArrayKernels.gram(items), scores: typedArrayKernels.scores(users, items, bias) };
       const simd = { gram: cpuKernels.gram(items), scores: cpuKernels.scores(users, items, bias) };
@@ -50,7 +51,8 @@ describe("gpu.js kernels agree with their CPU twins", () => {
     const expected = cpuKernels.cgProducts(batch);
     expect(maxAbsDiff(gpu.cgProducts(batch), expected)).toBeLessThan(1e-4);
     // Check row 3 against the explicit A_u = G + sum (c - 1) y y^T.
-    const u = 3, p = users.data.subarray(u * k, u * k + k);
+    const u = 3,
+      p = users.data.subarray(u * k, u * k + k);
     for (const a of [0, 9]) {
       let s = 0;
       for (let b = 0; b < k; b++) s += gram[a * k + b] * p[b];
@@ -70,7 +72,8 @@ describe("gpu.js kernels agree with their CPU twins", () => {
     expect(maxAbsDiff(gpu.scores(users, items, null), cpuKernels.scores(users, items, null))).toBeLessThan(1e-4);
     // Widths of 4n take the SIMD kernel, others the plain loops: both against a direct sum.
     for (const width of [16, 5]) {
-      const q = matrix(3, width), y = matrix(20, width);
+      const q = matrix(3, width),
+        y = matrix(20, width);
       const s = cpuKernels.scores(q, y, bias);
       let direct = bias[17];
       for (let b = 0; b < width; b++) direct += q.data[2 * width + b] * y.data[17 * width + b];
@@ -81,7 +84,9 @@ describe("gpu.js kernels agree with their CPU twins", () => {
 
   it("handles a transposed (item-side) problem of another width", () => {
     const conf = confidenceMatrix(transposeCsr(randomPlays(40, 9, 4, 8)), 2, "raw");
-    const k2 = 5, fixed = matrix(40, k2), dirs = matrix(9, k2);
+    const k2 = 5,
+      fixed = matrix(40, k2),
+      dirs = matrix(9, k2);
     const gram = cpuKernels.gram(fixed);
     const batch = { k: k2, directions: dirs.data, gram, fixed: fixed.data, indptr: conf.indptr, indices: conf.indices, confidence: conf.data };
     expect(maxAbsDiff(gpu.cgProducts(batch), cpuKernels.cgProducts(batch))).toBeLessThan(1e-4);

@@ -88,14 +88,20 @@ export const typedArrayKernels: CfKernels = {
   scores(queries, items, itemBias) {
     const k = queries.cols;
     if (items.cols !== k) throw new RangeError(`queries have ${k} factors but items have ${items.cols}`);
-    const x = queries.data, y = items.data, m = items.rows;
+    const x = queries.data,
+      y = items.data,
+      m = items.rows;
     const out = new Float32Array(queries.rows * m);
     const k4 = k - (k % 4);
     for (let u = 0; u < queries.rows; u++) {
-      const xu = u * k, ou = u * m;
+      const xu = u * k,
+        ou = u * m;
       for (let i = 0; i < m; i++) {
         const yi = i * k;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         let b = 0;
         for (; b < k4; b += 4) {
           s0 += x[xu + b] * y[yi + b];

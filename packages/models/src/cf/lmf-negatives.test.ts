@@ -19,7 +19,9 @@ describe("LogisticMf with explicit negatives (skips, not for me)", () => {
     // Even listeners skipped the item they would otherwise like (their dropped item).
     const skippers = Array.from({ length: boardSize / 2 }, (_, j) => 2 * j);
     const negatives = csrFromTriples(plays.rows, plays.cols, {
-      rows: Int32Array.from(skippers), cols: Int32Array.from(skippers, droppedItem), values: Float32Array.from(skippers, () => 2),
+      rows: Int32Array.from(skippers),
+      cols: Int32Array.from(skippers, droppedItem),
+      values: Float32Array.from(skippers, () => 2),
     });
     const plain = await new LogisticMf(params).fit(plays);
     const told = await new LogisticMf(params).fit(plays, { negatives });
@@ -41,7 +43,9 @@ describe("LogisticMf with explicit negatives (skips, not for me)", () => {
   it("names a negatives matrix of the wrong shape or strength", async () => {
     const plays = checkerboard();
     const wrong = csrFromTriples(plays.rows, plays.cols + 1, { rows: Int32Array.of(0), cols: Int32Array.of(0), values: Float32Array.of(1) });
-    await expect(new LogisticMf(params).fit(plays, { negatives: wrong })).rejects.toThrow(`negatives is ${plays.rows}x${plays.cols + 1} but userItems is ${plays.rows}x${plays.cols}`);
+    await expect(new LogisticMf(params).fit(plays, { negatives: wrong })).rejects.toThrow(
+      `negatives is ${plays.rows}x${plays.cols + 1} but userItems is ${plays.rows}x${plays.cols}`,
+    );
     const zero = csrFromTriples(plays.rows, plays.cols, { rows: Int32Array.of(0), cols: Int32Array.of(1), values: Float32Array.of(-1) });
     await expect(new LogisticMf(params).fit(plays, { negatives: zero })).rejects.toThrow("negative strength must be finite and > 0, got -1");
   });

@@ -63,7 +63,8 @@ function ascend(own: Side, other: Side, m: Csr, weights: Float32Array, k: number
   const grad = new Float64Array(k);
   const otherRows = m.cols;
   for (let u = 0; u < m.rows; u++) {
-    const start = m.indptr[u], end = m.indptr[u + 1];
+    const start = m.indptr[u],
+      end = m.indptr[u + 1];
     const xu = u * k;
     grad.fill(0);
     let gradBias = 0;
@@ -133,15 +134,18 @@ export class LogisticMf extends MatrixFactorization {
 
   async fit(userItems: Csr, options: LmfFitOptions = {}): Promise<this> {
     checkCsr(userItems, "userItems");
-    const p = this.params, k = p.factors;
+    const p = this.params,
+      k = p.factors;
     const random = randomOf(p);
     const itemUsers = transposeCsr(userItems);
-    const userWeights = positiveWeights(userItems, p), itemWeights = positiveWeights(itemUsers, p);
+    const userWeights = positiveWeights(userItems, p),
+      itemWeights = positiveWeights(itemUsers, p);
     let userNegatives: Negatives | undefined, itemNegatives: Negatives | undefined;
     if (options.negatives && p.negativeWeight > 0) {
       const n = options.negatives;
       checkCsr(n, "negatives");
-      if (n.rows !== userItems.rows || n.cols !== userItems.cols) throw new RangeError(`negatives is ${n.rows}x${n.cols} but userItems is ${userItems.rows}x${userItems.cols}`);
+      if (n.rows !== userItems.rows || n.cols !== userItems.cols)
+        throw new RangeError(`negatives is ${n.rows}x${n.cols} but userItems is ${userItems.rows}x${userItems.cols}`);
       const t = transposeCsr(n);
       userNegatives = { m: n, weights: negativeWeights(n, p) };
       itemNegatives = { m: t, weights: negativeWeights(t, p) };
@@ -154,7 +158,10 @@ export class LogisticMf extends MatrixFactorization {
       if (options.signal?.aborted) throw new CancelledError(`LogisticMf.fit at iteration ${it}`);
       ascend(users, items, userItems, userWeights, k, p, random, userNegatives);
       ascend(items, users, itemUsers, itemWeights, k, p, random, itemNegatives);
-      for (const [name, side] of [["user", users], ["item", items]] as const) {
+      for (const [name, side] of [
+        ["user", users],
+        ["item", items],
+      ] as const) {
         if (!side.factors.every(Number.isFinite) || !side.bias.every(Number.isFinite)) {
           throw new ModelFitError(`${name} factors became non-finite at iteration ${it}; lower learningRate or alpha`);
         }
@@ -181,7 +188,9 @@ export class LogisticMf extends MatrixFactorization {
    * item side fixed, for `iterations` steps from a seeded start.
    */
   recalculateUser(itemIndices: Int32Array, values: Float32Array): Float32Array {
-    const items = this.itemFactors, k = items.cols, p = this.params;
+    const items = this.itemFactors,
+      k = items.cols,
+      p = this.params;
     const history = mergedHistory(itemIndices, values, items.rows);
     const random = randomOf({ seed: p.seed + 1, random: undefined });
     const user = newSide(1, k, p.initScale, random);
@@ -192,9 +201,11 @@ export class LogisticMf extends MatrixFactorization {
   }
 
   save(): Uint8Array {
-    const users = this.userFactors, items = this.itemFactors;
+    const users = this.userFactors,
+      items = this.itemFactors;
     return writeModelFile("lmf", storableParams(this.params), [
-      users, items,
+      users,
+      items,
       { rows: 1, cols: users.rows, data: this.userBias },
       { rows: 1, cols: items.rows, data: this.itemBias },
     ]);

@@ -96,7 +96,8 @@ export function readModelFile(bytes: Uint8Array, expected: ModelKind): ModelFile
   const matrices: DenseMatrix[] = [];
   for (let m = 0; m < count; m++) {
     if (at + 8 > bytes.length - 4) throw new ModelFileError(`model file is truncated before matrix ${m}`);
-    const rows = view.getUint32(at, true), cols = view.getUint32(at + 4, true);
+    const rows = view.getUint32(at, true),
+      cols = view.getUint32(at + 4, true);
     at += 8;
     const values = rows * cols;
     if (at + values * 4 > bytes.length - 4) throw new ModelFileError(`model file is truncated inside matrix ${m} (${rows}x${cols})`);

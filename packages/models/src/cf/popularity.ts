@@ -47,7 +47,8 @@ export class PopularityModel implements Recommender {
   static load(bytes: Uint8Array): PopularityModel {
     const file = readModelFile(bytes, "popularity");
     const users = Number(file.params.users);
-    if (file.matrices.length !== 1 || !Number.isInteger(users) || users < 0) throw new RangeError("popularity model file must hold one count row and a user count");
+    if (file.matrices.length !== 1 || !Number.isInteger(users) || users < 0)
+      throw new RangeError("popularity model file must hold one count row and a user count");
     const model = new PopularityModel();
     model.listeners = file.matrices[0].data;
     model.userCount = users;

@@ -50,15 +50,19 @@ export function historyRowOf(userIndices: Int32Array, userItems: Csr, userCount:
   }
   if (userItems.rows === userIndices.length) return (b) => b;
   if (userItems.rows === userCount) return (b) => userIndices[b];
-  throw new RangeError(
-    `userItems must have one row per requested user (${userIndices.length}) or one per known user (${userCount}), got ${userItems.rows}`,
-  );
+  throw new RangeError(`userItems must have one row per requested user (${userIndices.length}) or one per known user (${userCount}), got ${userItems.rows}`);
 }
 
 /** Keeps the top n of one score row, skipping excluded items; pads the output with -1 / -Infinity. */
 export function selectTopN(
-  scores: Float32Array, offset: number, itemCount: number, n: number, excluded: Uint8Array,
-  outIds: Int32Array, outScores: Float32Array, outOffset: number,
+  scores: Float32Array,
+  offset: number,
+  itemCount: number,
+  n: number,
+  excluded: Uint8Array,
+  outIds: Int32Array,
+  outScores: Float32Array,
+  outOffset: number,
 ): void {
   const top = new TopK(Math.min(n, itemCount));
   for (let i = 0; i < itemCount; i++) {
@@ -79,7 +83,11 @@ export function selectTopN(
  */
 export function recommendByScores(
   scoreBlock: (users: Int32Array) => Float32Array,
-  userIndices: Int32Array, userItems: Csr, options: RecommendOptions, userCount: number, itemCount: number,
+  userIndices: Int32Array,
+  userItems: Csr,
+  options: RecommendOptions,
+  userCount: number,
+  itemCount: number,
 ): Recommendations {
   const n = options.n;
   const rowOf = historyRowOf(userIndices, userItems, userCount, itemCount, n);
@@ -142,7 +150,8 @@ export function mostSimilar(kernels: CfKernels, normalized: DenseMatrix, index: 
   const scores = kernels.scores(query, normalized, null);
   const excluded = new Uint8Array(normalized.rows);
   excluded[index] = 1;
-  const ids = new Int32Array(n), out = new Float32Array(n);
+  const ids = new Int32Array(n),
+    out = new Float32Array(n);
   selectTopN(scores, 0, normalized.rows, n, excluded, ids, out, 0);
   return { ids, scores: out };
 }

@@ -28,16 +28,22 @@ export function droppedItem(u: number): number {
  * parity, each user missing one item of their group. Adds one user and one item with no entries.
  */
 export function checkerboard(): Csr {
-  const rows: number[] = [], cols: number[] = [], values: number[] = [];
+  const rows: number[] = [],
+    cols: number[] = [],
+    values: number[] = [];
   for (let u = 0; u < boardSize; u++) {
     for (let i = 0; i < boardSize; i++) {
       if ((u + i) % 2 === 0 && i !== droppedItem(u)) {
-        rows.push(u); cols.push(i); values.push(3 + ((u * i) % 4));
+        rows.push(u);
+        cols.push(i);
+        values.push(3 + ((u * i) % 4));
       }
     }
   }
   return csrFromTriples(boardSize + 1, boardSize + 1, {
-    rows: Int32Array.from(rows), cols: Int32Array.from(cols), values: Float32Array.from(values),
+    rows: Int32Array.from(rows),
+    cols: Int32Array.from(cols),
+    values: Float32Array.from(values),
   });
 }
 
@@ -153,12 +159,16 @@ export function recommenderSuite(
         const factors = m.recalculateUser!(heard, board.data.slice(board.indptr[u], board.indptr[u + 1]));
         expect(factors.length).toBe(m.itemFactors!.cols);
         const k = factors.length;
-        let best = -1, bestScore = -Infinity;
+        let best = -1,
+          bestScore = -Infinity;
         for (let i = 0; i < m.itemFactors!.rows; i++) {
           if (heard.includes(i)) continue;
           let s = 0;
           for (let b = 0; b < k; b++) s += factors[b] * m.itemFactors!.data[i * k + b];
-          if (s > bestScore) { bestScore = s; best = i; }
+          if (s > bestScore) {
+            bestScore = s;
+            best = i;
+          }
         }
         expect(best).toBe(droppedItem(u));
       });
@@ -168,7 +178,8 @@ export function recommenderSuite(
       const m = await fitted();
       const bytes = m.save();
       const back = load(bytes);
-      const a = m.recommend(users, board, { n: 5 }), b = back.recommend(users, board, { n: 5 });
+      const a = m.recommend(users, board, { n: 5 }),
+        b = back.recommend(users, board, { n: 5 });
       expect(Array.from(b.ids)).toEqual(Array.from(a.ids));
       expect(Array.from(b.scores)).toEqual(Array.from(a.scores));
       expect(() => load(bytes.subarray(0, bytes.length - 9))).toThrow(ModelFileError);

@@ -11,8 +11,15 @@ const csr = (triples: [number, number, number][]) =>
 
 describe("combineSignals", () => {
   it("sums the weighted signals into one strength per (user, track)", () => {
-    const streams = csr([[0, 0, 10], [0, 2, 4], [1, 1, 1]]);
-    const saves = csr([[0, 2, 1], [1, 0, 1]]);
+    const streams = csr([
+      [0, 0, 10],
+      [0, 2, 4],
+      [1, 1, 1],
+    ]);
+    const saves = csr([
+      [0, 2, 1],
+      [1, 0, 1],
+    ]);
     const visits = csr([[1, 1, 6]]);
     const m = combineSignals({ streams, saves, visits }, { streams: 1, saves: 5, visits: 0.5 });
     expect(Array.from(m.indptr)).toEqual([0, 2, 4]);

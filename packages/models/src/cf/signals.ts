@@ -41,13 +41,15 @@ export function combineSignals(signals: ListeningSignals, weights: Partial<Signa
       throw new RangeError(`${name} is ${m.rows}x${m.cols} but ${firstName} is ${first.rows}x${first.cols}`);
     }
   }
-  const rows = first.rows, cols = first.cols;
+  const rows = first.rows,
+    cols = first.cols;
   const dense = new Float64Array(cols);
   const touched = new Uint8Array(cols);
   const list: number[] = [];
   const indptr = new Int32Array(rows + 1);
   let capacity = parts.reduce((s, [, m]) => s + m.indptr[m.rows], 0);
-  let indices = new Int32Array(capacity), data = new Float32Array(capacity);
+  let indices = new Int32Array(capacity),
+    data = new Float32Array(capacity);
   let out = 0;
   for (let u = 0; u < rows; u++) {
     list.length = 0;
@@ -55,18 +57,30 @@ export function combineSignals(signals: ListeningSignals, weights: Partial<Signa
       const weight = w[name];
       for (let q = m.indptr[u]; q < m.indptr[u + 1]; q++) {
         const i = m.indices[q];
-        if (!touched[i]) { touched[i] = 1; list.push(i); }
+        if (!touched[i]) {
+          touched[i] = 1;
+          list.push(i);
+        }
         dense[i] += weight * m.data[q];
       }
     }
     list.sort((a, b) => a - b);
     for (const i of list) {
-      if (dense[i] > 0) { indices[out] = i; data[out] = dense[i]; out++; }
-      dense[i] = 0; touched[i] = 0;
+      if (dense[i] > 0) {
+        indices[out] = i;
+        data[out] = dense[i];
+        out++;
+      }
+      dense[i] = 0;
+      touched[i] = 0;
     }
     indptr[u + 1] = out;
   }
-  if (out < capacity) { indices = indices.slice(0, out); data = data.slice(0, out); capacity = out; }
+  if (out < capacity) {
+    indices = indices.slice(0, out);
+    data = data.slice(0, out);
+    capacity = out;
+  }
   return { rows, cols, indptr, indices, data };
 }
 
@@ -88,7 +102,8 @@ export function confidenceMatrix(strength: Csr, alpha: number, kind: ConfidenceK
 export function checkCsr(m: Csr, name: string): void {
   if (m.indptr.length !== m.rows + 1) throw new RangeError(`${name}.indptr must have rows+1 = ${m.rows + 1} entries, got ${m.indptr.length}`);
   const n = m.indptr[m.rows];
-  if (m.indices.length < n || m.data.length < n) throw new RangeError(`${name} declares ${n} entries but holds ${m.indices.length} indices and ${m.data.length} values`);
+  if (m.indices.length < n || m.data.length < n)
+    throw new RangeError(`${name} declares ${n} entries but holds ${m.indices.length} indices and ${m.data.length} values`);
   for (let r = 0; r < m.rows; r++) {
     if (m.indptr[r + 1] < m.indptr[r]) throw new RangeError(`${name}.indptr decreases at row ${r}`);
   }

@@ -23,8 +23,7 @@ const maxPages = 65_536; // 4 GiB, the wasm32 limit
 /** Lays the problem out in a new shared memory, or returns null when it would not fit in 4 GiB. */
 export function allocateSimdArena(users: Csr, items: Csr, k: number, threads: number): SimdArena | null {
   const nnz = users.indptr[users.rows];
-  const sizes = [users.rows * k, items.rows * k, k * k, nnz, nnz, nnz, nnz, threads * 3 * k, users.rows + 1, items.rows + 1]
-    .map((n) => Math.max(4, n));
+  const sizes = [users.rows * k, items.rows * k, k * k, nnz, nnz, nnz, nnz, threads * 3 * k, users.rows + 1, items.rows + 1].map((n) => Math.max(4, n));
   const offsets: number[] = [];
   let bytes = 0;
   // Every array starts on a 64-byte cache line, so a row of 64 factors spans 4 lines, not 5.
@@ -39,7 +38,9 @@ export function allocateSimdArena(users: Csr, items: Csr, k: number, threads: nu
   const f32 = (i: number) => new Float32Array(buf, offsets[i], sizes[i]);
   const i32 = (i: number) => new Int32Array(buf, offsets[i], sizes[i]);
   const place = (m: Csr, idx: number, ptr: number): Csr => {
-    const indptr = i32(ptr).subarray(0, m.rows + 1), indices = i32(idx), data = f32(idx + 1);
+    const indptr = i32(ptr).subarray(0, m.rows + 1),
+      indices = i32(idx),
+      data = f32(idx + 1);
     indptr.set(m.indptr.subarray(0, m.rows + 1));
     indices.set(m.indices.subarray(0, nnz));
     data.set(m.data.subarray(0, nnz));
@@ -59,7 +60,10 @@ export function allocateSimdArena(users: Csr, items: Csr, k: number, threads: nu
 /** A thread's handle on the arena: the CG kernels compiled for k, over the arena's memory. */
 export class SimdSolver {
   private readonly kernels: CgKernels;
-  constructor(private readonly arena: SimdArena, private readonly k: number) {
+  constructor(
+    private readonly arena: SimdArena,
+    private readonly k: number,
+  ) {
     this.kernels = instantiateCg(arena.memory, k);
   }
 
@@ -74,8 +78,16 @@ export class SimdSolver {
     const csr = side === "users" ? arena.userItems : arena.itemUsers;
     const work = arena.scratch.byteOffset + thread * 12 * k;
     this.kernels.solve(
-      csr.indptr.byteOffset, csr.indices.byteOffset, csr.data.byteOffset,
-      fixed.byteOffset, solving.byteOffset, arena.gram.byteOffset, work, start, end, steps,
+      csr.indptr.byteOffset,
+      csr.indices.byteOffset,
+      csr.data.byteOffset,
+      fixed.byteOffset,
+      solving.byteOffset,
+      arena.gram.byteOffset,
+      work,
+      start,
+      end,
+      steps,
     );
   }
 

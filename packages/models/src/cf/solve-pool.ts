@@ -19,9 +19,7 @@ export interface SharedAlsState {
   simd?: SimdArena;
 }
 
-export type PoolRequest =
-  | { type: "init"; state: SharedAlsState; thread: number }
-  | { type: "solve"; side: "users" | "items"; start: number; end: number };
+export type PoolRequest = { type: "init"; state: SharedAlsState; thread: number } | { type: "solve"; side: "users" | "items"; start: number; end: number };
 
 type PoolReply = { ok: true } | { ok: false; error: string };
 
@@ -42,7 +40,15 @@ export function sharedCsr(m: Csr): Csr {
 }
 
 /** Solves rows [start, end) of one side on the calling thread, by whichever kernel the state names. */
-export function solveRange(s: SharedAlsState, side: "users" | "items", start: number, end: number, scratch: RowScratch, simd: SimdSolver | null, thread: number): void {
+export function solveRange(
+  s: SharedAlsState,
+  side: "users" | "items",
+  start: number,
+  end: number,
+  scratch: RowScratch,
+  simd: SimdSolver | null,
+  thread: number,
+): void {
   if (simd && s.solver === "cg") {
     simd.solveCg(side, start, end, s.cgSteps, thread);
     return;

@@ -10,7 +10,8 @@ import { CancelledError, ModelFitError } from "../core/errors.ts";
  * `onPass(pass, 3)` reports progress; `signal` is checked every few rows (the caller yields).
  */
 export async function invertSpdInPlace(
-  a: Float64Array, n: number,
+  a: Float64Array,
+  n: number,
   options: { onPass?: (pass: number, total: number) => void; signal?: AbortSignal; what?: string } = {},
 ): Promise<void> {
   if (a.length !== n * n) throw new RangeError(`matrix must hold n*n = ${n * n} values, got ${a.length}`);
@@ -29,17 +30,28 @@ export async function invertSpdInPlace(
   for (let i0 = 0; i0 < n; i0 += 4) {
     const rows = Math.min(4, n - i0);
     if (rows === 4) {
-      const r0 = i0 * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      const r0 = i0 * n,
+        r1 = r0 + n,
+        r2 = r1 + n,
+        r3 = r2 + n;
       for (let j = 0; j < i0; j++) {
         const rj = j * n;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         for (let k = 0; k < j; k++) {
           const l = a[rj + k];
-          s0 += a[r0 + k] * l; s1 += a[r1 + k] * l; s2 += a[r2 + k] * l; s3 += a[r3 + k] * l;
+          s0 += a[r0 + k] * l;
+          s1 += a[r1 + k] * l;
+          s2 += a[r2 + k] * l;
+          s3 += a[r3 + k] * l;
         }
         const inv = 1 / diagL[j];
-        a[r0 + j] = (a[r0 + j] - s0) * inv; a[r1 + j] = (a[r1 + j] - s1) * inv;
-        a[r2 + j] = (a[r2 + j] - s2) * inv; a[r3 + j] = (a[r3 + j] - s3) * inv;
+        a[r0 + j] = (a[r0 + j] - s0) * inv;
+        a[r1 + j] = (a[r1 + j] - s1) * inv;
+        a[r2 + j] = (a[r2 + j] - s2) * inv;
+        a[r3 + j] = (a[r3 + j] - s3) * inv;
       }
     }
     for (let i = i0; i < i0 + rows; i++) {
@@ -66,7 +78,8 @@ export async function invertSpdInPlace(
   for (let j0 = 0; j0 < n; j0 += 4) {
     const cols = Math.min(4, n - j0);
     for (let c = 0; c < cols; c++) {
-      const j = j0 + c, rj = j * n;
+      const j = j0 + c,
+        rj = j * n;
       a[rj + j] = 1 / diagL[j];
       // The other columns of the block, below the diagonal but inside the block.
       for (let i = j + 1; i < j0 + cols; i++) {
@@ -76,24 +89,40 @@ export async function invertSpdInPlace(
       }
     }
     if (cols === 4) {
-      const v0 = j0 * n, v1 = v0 + n, v2 = v1 + n, v3 = v2 + n;
+      const v0 = j0 * n,
+        v1 = v0 + n,
+        v2 = v1 + n,
+        v3 = v2 + n;
       for (let i = j0 + 4; i < n; i++) {
         const ri = i * n;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         // x_c is zero above its own column, so each sum starts at its column.
         s0 += a[ri + j0] * a[v0 + j0];
-        s0 += a[ri + j0 + 1] * a[v0 + j0 + 1]; s1 += a[ri + j0 + 1] * a[v1 + j0 + 1];
-        s0 += a[ri + j0 + 2] * a[v0 + j0 + 2]; s1 += a[ri + j0 + 2] * a[v1 + j0 + 2]; s2 += a[ri + j0 + 2] * a[v2 + j0 + 2];
+        s0 += a[ri + j0 + 1] * a[v0 + j0 + 1];
+        s1 += a[ri + j0 + 1] * a[v1 + j0 + 1];
+        s0 += a[ri + j0 + 2] * a[v0 + j0 + 2];
+        s1 += a[ri + j0 + 2] * a[v1 + j0 + 2];
+        s2 += a[ri + j0 + 2] * a[v2 + j0 + 2];
         for (let k = j0 + 3; k < i; k++) {
           const l = a[ri + k];
-          s0 += l * a[v0 + k]; s1 += l * a[v1 + k]; s2 += l * a[v2 + k]; s3 += l * a[v3 + k];
+          s0 += l * a[v0 + k];
+          s1 += l * a[v1 + k];
+          s2 += l * a[v2 + k];
+          s3 += l * a[v3 + k];
         }
         const inv = -1 / diagL[i];
-        a[v0 + i] = s0 * inv; a[v1 + i] = s1 * inv; a[v2 + i] = s2 * inv; a[v3 + i] = s3 * inv;
+        a[v0 + i] = s0 * inv;
+        a[v1 + i] = s1 * inv;
+        a[v2 + i] = s2 * inv;
+        a[v3 + i] = s3 * inv;
       }
     } else {
       for (let c = 0; c < cols; c++) {
-        const j = j0 + c, rj = j * n;
+        const j = j0 + c,
+          rj = j * n;
         for (let i = j0 + cols; i < n; i++) {
           let s = 0;
           for (let k = j; k < i; k++) s += a[i * n + k] * a[rj + k];
@@ -121,15 +150,27 @@ export async function invertSpdInPlace(
     }
     const start = c0 + cols;
     if (cols === 4) {
-      const v0 = c0 * n, v1 = v0 + n, v2 = v1 + n, v3 = v2 + n;
+      const v0 = c0 * n,
+        v1 = v0 + n,
+        v2 = v1 + n,
+        v3 = v2 + n;
       for (let b = start; b < n; b++) {
         const rb = b * n;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         for (let k = b; k < n; k++) {
           const v = a[rb + k];
-          s0 += v * a[v0 + k]; s1 += v * a[v1 + k]; s2 += v * a[v2 + k]; s3 += v * a[v3 + k];
+          s0 += v * a[v0 + k];
+          s1 += v * a[v1 + k];
+          s2 += v * a[v2 + k];
+          s3 += v * a[v3 + k];
         }
-        a[rb + c0] = s0; a[rb + c0 + 1] = s1; a[rb + c0 + 2] = s2; a[rb + c0 + 3] = s3;
+        a[rb + c0] = s0;
+        a[rb + c0 + 1] = s1;
+        a[rb + c0 + 2] = s2;
+        a[rb + c0 + 3] = s3;
       }
     } else {
       for (let c = c0; c < c0 + cols; c++) {

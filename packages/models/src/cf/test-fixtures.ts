@@ -5,7 +5,9 @@ import { seededRandom } from "../core/random.ts";
 /** A seeded random users x items play-count matrix with skewed item popularity, for unit tests. */
 export function randomPlays(users: number, items: number, perUser: number, seed: number): Csr {
   const random = seededRandom(seed);
-  const rows: number[] = [], cols: number[] = [], values: number[] = [];
+  const rows: number[] = [],
+    cols: number[] = [],
+    values: number[] = [];
   for (let u = 0; u < users; u++) {
     for (let j = 0; j < perUser; j++) {
       rows.push(u);

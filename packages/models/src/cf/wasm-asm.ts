@@ -22,7 +22,10 @@
 export type Code = number[];
 
 /** Value types. */
-export const i32 = 0x7f, f32 = 0x7d, f64 = 0x7c, v128 = 0x7b;
+export const i32 = 0x7f,
+  f32 = 0x7d,
+  f64 = 0x7c,
+  v128 = 0x7b;
 export type ValueType = typeof i32 | typeof f32 | typeof f64 | typeof v128;
 
 export function uleb(n: number): Code {
@@ -61,11 +64,22 @@ export const tee = (i: number): Code => [0x22, ...uleb(i)];
 export const i32c = (n: number): Code => [0x41, ...sleb(n)];
 export const f32c = (x: number): Code => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
 export const f64c = (x: number): Code => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
-export const i32add = [0x6a], i32sub = [0x6b], i32mul = [0x6c], i32and = [0x71], i32shl = [0x74], i32shrU = [0x76];
-export const i32ltU = [0x49], i32geU = [0x4f], i32gtS = [0x4a], i32eqz = [0x45];
+export const i32add = [0x6a],
+  i32sub = [0x6b],
+  i32mul = [0x6c],
+  i32and = [0x71],
+  i32shl = [0x74],
+  i32shrU = [0x76];
+export const i32ltU = [0x49],
+  i32geU = [0x4f],
+  i32gtS = [0x4a],
+  i32eqz = [0x45];
 export const f32add = [0x92];
-export const f64lt = [0x63], f64gt = [0x64], f64div = [0xa3];
-export const f64promote = [0xbb], f32demote = [0xb6];
+export const f64lt = [0x63],
+  f64gt = [0x64],
+  f64div = [0xa3];
+export const f64promote = [0xbb],
+  f32demote = [0xb6];
 export const i32load = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
 export const f32load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 export const f32store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
@@ -83,15 +97,7 @@ export const select = [0x1b];
 
 /** `for (counter = from; counter < limit; counter += step) body` (unsigned compare). */
 export function forLoop(counter: number, from: Code, limit: Code, step: number, ...body: Code[]): Code {
-  return [
-    ...from, ...set(counter),
-    ...block(loop(
-      get(counter), limit, i32geU, brIf(1),
-      ...body,
-      get(counter), i32c(step), i32add, set(counter),
-      br(0),
-    )),
-  ];
+  return [...from, ...set(counter), ...block(loop(get(counter), limit, i32geU, brIf(1), ...body, get(counter), i32c(step), i32add, set(counter), br(0)))];
 }
 
 // 128-bit SIMD, f32x4 lanes.
@@ -104,25 +110,29 @@ export const loadSplat = (offset = 0): Code => simd(9, 2, ...uleb(offset));
 export const zero = simd(12, ...new Array<number>(16).fill(0));
 export const splat = simd(19);
 export const lane = (l: number): Code => simd(31, l);
-export const add = simd(228), sub = simd(229), mul = simd(230), neg = simd(225);
-export const ne = simd(66), or = simd(80), anyTrue = simd(83);
+export const add = simd(228),
+  sub = simd(229),
+  mul = simd(230),
+  neg = simd(225);
+export const ne = simd(66),
+  or = simd(80),
+  anyTrue = simd(83);
 /**
  * Relaxed SIMD (in WebAssembly 3.0; V8 11.4 and later, so Node 22 and 24, not Node 20): pops a, b,
  * c and pushes a * b + c (relaxedMadd) or -(a * b) + c (relaxedNmadd), fused into one rounding
  * where the CPU has FMA (x86-64 with FMA3: one vfmadd instead of a multiply and an add).
  */
-export const relaxedMadd = simd(0x105), relaxedNmadd = simd(0x106);
+export const relaxedMadd = simd(0x105),
+  relaxedNmadd = simd(0x106);
 
 /**
  * c + a * b for f32x4 operands (code that pushes one vector each, without side effects): one
  * relaxed_madd when `fused`, else a multiply and an add (c pushed first, the plain SIMD bytes).
  */
-export const madd = (fused: boolean, a: Code, b: Code, c: Code): Code =>
-  fused ? [...a, ...b, ...c, ...relaxedMadd] : [...c, ...a, ...b, ...mul, ...add];
+export const madd = (fused: boolean, a: Code, b: Code, c: Code): Code => (fused ? [...a, ...b, ...c, ...relaxedMadd] : [...c, ...a, ...b, ...mul, ...add]);
 
 /** c - a * b, like `madd`. */
-export const nmadd = (fused: boolean, a: Code, b: Code, c: Code): Code =>
-  fused ? [...a, ...b, ...c, ...relaxedNmadd] : [...c, ...a, ...b, ...mul, ...sub];
+export const nmadd = (fused: boolean, a: Code, b: Code, c: Code): Code => (fused ? [...a, ...b, ...c, ...relaxedNmadd] : [...c, ...a, ...b, ...mul, ...sub]);
 
 /**
  * c + a_0 b_0 + a_1 b_1 + ... for the (a_i, b_i) pairs. Plain: the products summed pairwise as a
@@ -137,21 +147,26 @@ export function maddSum(fused: boolean, pairs: [Code, Code][], c: Code, carried 
   if (fused && !carried) return [...operands, ...c, ...madds(pairs.length)];
   if (fused) return [...c, ...operands, ...mul, ...madds(pairs.length - 1), ...add];
   const product = ([a, b]: [Code, Code]): Code => [...a, ...b, ...mul];
-  const tree = (from: number, to: number): Code => to - from === 1
-    ? product(pairs[from])
-    : [...tree(from, from + ((to - from) >> 1)), ...tree(from + ((to - from) >> 1), to), ...add];
+  const tree = (from: number, to: number): Code =>
+    to - from === 1 ? product(pairs[from]) : [...tree(from, from + ((to - from) >> 1)), ...tree(from + ((to - from) >> 1), to), ...add];
   return [...c, ...tree(0, pairs.length), ...add];
 }
 
 /** Picks f32 lanes from two vectors: 0..3 name the first, 4..7 the second. */
-export const shuffle = (lanes: [number, number, number, number]): Code =>
-  simd(13, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+export const shuffle = (lanes: [number, number, number, number]): Code => simd(13, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
 
 /** A module exporting `f(a, b, c: v128): v128 = f32x4.relaxed_madd(a, b, c)`, for feature checks. */
 export function relaxedSimdProbeBytes(): Uint8Array<ArrayBuffer> {
   const body = [...get(0), ...get(1), ...get(2), ...relaxedMadd];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [[0x60, ...vec([v128, v128, v128]), ...vec([v128])]]),
     ...section(3, [uleb(0)]),
     ...section(10, [vec([0x00, ...body, 0x0b])]),
@@ -184,7 +199,11 @@ export class WasmFunction {
   private readonly paramCount: number;
   body: Code = [];
 
-  constructor(readonly name: string, params: [string, ValueType][], readonly results: ValueType[] = []) {
+  constructor(
+    readonly name: string,
+    params: [string, ValueType][],
+    readonly results: ValueType[] = [],
+  ) {
     for (const [n, t] of params) this.local(n, t);
     this.paramCount = params.length;
   }
@@ -220,11 +239,30 @@ export class WasmFunction {
 export function moduleBytes(functions: WasmFunction[], minPages: number, maxPages = minPages): Uint8Array<ArrayBuffer> {
   const memoryImport = [...utf8Name("env"), ...utf8Name("memory"), 0x02, 0x03, ...uleb(minPages), ...uleb(maxPages)];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, functions.map((f) => f.signature())),
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(
+      1,
+      functions.map((f) => f.signature()),
+    ),
     ...section(2, [memoryImport]),
-    ...section(3, functions.map((_, i) => uleb(i))),
-    ...section(7, functions.map((f, i) => [...utf8Name(f.name), 0x00, ...uleb(i)])),
-    ...section(10, functions.map((f) => f.code())),
+    ...section(
+      3,
+      functions.map((_, i) => uleb(i)),
+    ),
+    ...section(
+      7,
+      functions.map((f, i) => [...utf8Name(f.name), 0x00, ...uleb(i)]),
+    ),
+    ...section(
+      10,
+      functions.map((f) => f.code()),
+    ),
   ]);
 }

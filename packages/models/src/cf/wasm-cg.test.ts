@@ -51,10 +51,21 @@ function arena(pages = 16) {
 }
 
 const random = seededRandom(77);
-const fill = (a: Float32Array, scale = 1) => { for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * scale; return a; };
+const fill = (a: Float32Array, scale = 1) => {
+  for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * scale;
+  return a;
+};
 
 /** Plain loops: the sparse pass of one row, float64 sums. */
-function sparseReference(y: Float32Array, idx: ArrayLike<number>, conf: ArrayLike<number>, v: Float32Array, out: Float32Array, k: number, residual: boolean): Float64Array {
+function sparseReference(
+  y: Float32Array,
+  idx: ArrayLike<number>,
+  conf: ArrayLike<number>,
+  v: Float32Array,
+  out: Float32Array,
+  k: number,
+  residual: boolean,
+): Float64Array {
   const expected = Float64Array.from(out);
   for (let q = 0; q < idx.length; q++) {
     let t = 0;
@@ -79,9 +90,11 @@ describe.each(cases)("CG kernels for k = %i, %s", (k, variant) => {
   });
 
   it("gemv computes G v for a symmetric G", () => {
-    const a = arena(), w = instantiate(a.memory);
+    const a = arena(),
+      w = instantiate(a.memory);
     const [gAt, vAt, outAt] = [a.alloc(k * k), a.alloc(k), a.alloc(k)];
-    const g = a.f32(gAt, k * k), v = fill(a.f32(vAt, k));
+    const g = a.f32(gAt, k * k),
+      v = fill(a.f32(vAt, k));
     for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) g[i * k + j] = g[j * k + i] = random() - 0.5;
     w.gemv(gAt, vAt, outAt);
     const expected = Array.from({ length: k }, (_, i) => g.subarray(i * k, i * k + k).reduce((s, x, j) => s + x * v[j], 0));
@@ -89,12 +102,19 @@ describe.each(cases)("CG kernels for k = %i, %s", (k, variant) => {
   });
 
   it("the sparse passes match plain loops for 0 to 9 plays (groups of four and the rest)", () => {
-    const a = arena(), w = instantiate(a.memory);
+    const a = arena(),
+      w = instantiate(a.memory);
     const items = 30;
     const [yAt, idxAt, confAt, vAt, outAt] = [a.alloc(items * k), a.alloc(16), a.alloc(16), a.alloc(k), a.alloc(k)];
-    const y = fill(a.f32(yAt, items * k)), v = fill(a.f32(vAt, k)), out = a.f32(outAt, k);
-    const idx = a.i32(idxAt, 16), conf = a.f32(confAt, 16);
-    for (let q = 0; q < 16; q++) { idx[q] = Math.floor(random() * items); conf[q] = 1 + 5 * random(); }
+    const y = fill(a.f32(yAt, items * k)),
+      v = fill(a.f32(vAt, k)),
+      out = a.f32(outAt, k);
+    const idx = a.i32(idxAt, 16),
+      conf = a.f32(confAt, 16);
+    for (let q = 0; q < 16; q++) {
+      idx[q] = Math.floor(random() * items);
+      conf[q] = 1 + 5 * random();
+    }
     for (const residual of [false, true]) {
       for (let n = 0; n <= 9; n++) {
         // Plays [3, 3 + n), so that the groups do not start at an aligned address.
@@ -107,10 +127,12 @@ describe.each(cases)("CG kernels for k = %i, %s", (k, variant) => {
   });
 
   it("gram computes Y^T Y + reg I over several row blocks", () => {
-    const a = arena(), w = instantiate(a.memory);
+    const a = arena(),
+      w = instantiate(a.memory);
     const m = 150; // more than one block of rows for every k tested here
     const [yAt, outAt] = [a.alloc(m * k), a.alloc(k * k)];
-    const y = fill(a.f32(yAt, m * k)), out = fill(a.f32(outAt, k * k)); // garbage in out is overwritten
+    const y = fill(a.f32(yAt, m * k)),
+      out = fill(a.f32(outAt, k * k)); // garbage in out is overwritten
     w.gram(yAt, m, outAt, 0.25);
     const expected = new Float64Array(k * k);
     for (let r = 0; r < m; r++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) expected[i * k + j] += y[r * k + i] * y[r * k + j];
@@ -122,10 +144,19 @@ describe.each(cases)("CG kernels for k = %i, %s", (k, variant) => {
 
   it("solve runs the same CG as solveRowsCg (float64) on every row", () => {
     const plays = confidenceMatrix(randomPlays(40, 25, 7, k), 1, "log1p");
-    const a = arena(), w = instantiate(a.memory);
-    const [yAt, xAt, gAt, workAt, indptrAt, idxAt, confAt] =
-      [a.alloc(25 * k), a.alloc(40 * k), a.alloc(k * k), a.alloc(3 * k), a.alloc(41), a.alloc(plays.indices.length), a.alloc(plays.data.length)];
-    const y = fill(a.f32(yAt, 25 * k), 0.5), x = fill(a.f32(xAt, 40 * k), 0.02);
+    const a = arena(),
+      w = instantiate(a.memory);
+    const [yAt, xAt, gAt, workAt, indptrAt, idxAt, confAt] = [
+      a.alloc(25 * k),
+      a.alloc(40 * k),
+      a.alloc(k * k),
+      a.alloc(3 * k),
+      a.alloc(41),
+      a.alloc(plays.indices.length),
+      a.alloc(plays.data.length),
+    ];
+    const y = fill(a.f32(yAt, 25 * k), 0.5),
+      x = fill(a.f32(xAt, 40 * k), 0.02);
     a.i32(indptrAt, 41).set(plays.indptr);
     a.i32(idxAt, plays.indices.length).set(plays.indices);
     a.f32(confAt, plays.data.length).set(plays.data);
@@ -135,14 +166,21 @@ describe.each(cases)("CG kernels for k = %i, %s", (k, variant) => {
     solveRowsCg(problem, 0, 40, 3, new RowScratch(k, false));
     w.solve(indptrAt, idxAt, confAt, yAt, xAt, gAt, workAt, 0, 40, 3);
     expect(maxAbsDiff(x, problem.solving)).toBeLessThan(1e-3);
-    expect(maxAbsDiff(x, Float32Array.from(x, () => 0))).toBeGreaterThan(0.05);
+    expect(
+      maxAbsDiff(
+        x,
+        Float32Array.from(x, () => 0),
+      ),
+    ).toBeGreaterThan(0.05);
   });
 });
 
 describe("firstNonFinite", () => {
   it("finds the vector holding the first NaN or infinity", () => {
-    const a = arena(1), w = instantiateCg(a.memory, 4);
-    const at = a.alloc(64), f = a.f32(at, 64);
+    const a = arena(1),
+      w = instantiateCg(a.memory, 4);
+    const at = a.alloc(64),
+      f = a.f32(at, 64);
     fill(f);
     expect(w.firstNonFinite(at, 64)).toBe(-1);
     f[42] = Number.NEGATIVE_INFINITY;
@@ -158,9 +196,17 @@ describe.runIf(variants.includes(true))("relaxed SIMD kernels against the plain 
     const plays = confidenceMatrix(randomPlays(60, 30, 9, k), 1, "log1p");
     const solveWith = (relaxed: boolean) => {
       const local = seededRandom(11);
-      const a = arena(), w = instantiateCg(a.memory, k, relaxed);
-      const [yAt, xAt, gAt, workAt, indptrAt, idxAt, confAt] =
-        [a.alloc(30 * k), a.alloc(60 * k), a.alloc(k * k), a.alloc(3 * k), a.alloc(61), a.alloc(plays.indices.length), a.alloc(plays.data.length)];
+      const a = arena(),
+        w = instantiateCg(a.memory, k, relaxed);
+      const [yAt, xAt, gAt, workAt, indptrAt, idxAt, confAt] = [
+        a.alloc(30 * k),
+        a.alloc(60 * k),
+        a.alloc(k * k),
+        a.alloc(3 * k),
+        a.alloc(61),
+        a.alloc(plays.indices.length),
+        a.alloc(plays.data.length),
+      ];
       a.f32(yAt, 30 * k).set(Float32Array.from({ length: 30 * k }, () => (local() - 0.5) * 0.5));
       a.f32(xAt, 60 * k).set(Float32Array.from({ length: 60 * k }, () => (local() - 0.5) * 0.02));
       a.i32(indptrAt, 61).set(plays.indptr);
@@ -171,7 +217,8 @@ describe.runIf(variants.includes(true))("relaxed SIMD kernels against the plain 
       w.solve(indptrAt, idxAt, confAt, yAt, xAt, gAt, workAt, 0, 60, 3);
       return { gram, x: Float32Array.from(a.f32(xAt, 60 * k)) };
     };
-    const plain = solveWith(false), fused = solveWith(true);
+    const plain = solveWith(false),
+      fused = solveWith(true);
     expect(maxAbsDiff(fused.gram, plain.gram)).toBeLessThan(1e-5);
     expect(maxAbsDiff(fused.x, plain.x)).toBeLessThan(1e-4);
     // Different code, not the same module twice: relaxed_madd (0xfd 0x85 0x02) only in one.

@@ -29,7 +29,9 @@ describe("hand-assembled WebAssembly SIMD kernels", () => {
     const w = instantiateSimd(memory, 1, relaxed);
     const f = new Float32Array(memory.buffer);
     const random = seededRandom(5);
-    const k = 20, n = 3, m = 7; // 20 = one 16-float block plus a 4-float tail
+    const k = 20,
+      n = 3,
+      m = 7; // 20 = one 16-float block plus a 4-float tail
     // Layout in floats: X at 0, Y at 100, bias at 300, out at 400.
     for (let i = 0; i < 400; i++) f[i] = random() - 0.5;
     w.scores(0, 400, 1200, 1600, n, m, k);
@@ -44,7 +46,8 @@ describe("hand-assembled WebAssembly SIMD kernels", () => {
 
   it("computes the Gram matrix through the scratch memory", () => {
     const random = seededRandom(6);
-    const k = 12, rows = 5;
+    const k = 12,
+      rows = 5;
     const y = Float32Array.from({ length: rows * k }, () => random() - 0.5);
     const g = simdGram(y, rows, k)!;
     for (let a = 0; a < k; a++) {

@@ -8,8 +8,28 @@
  * kernels are generated, tested and justified by `npm run bench:cf`: see the header of wasm-asm.ts.
  */
 import {
-  add, f32add, f32load, f32store, forLoop, get, i32, i32add, i32and, i32c, i32mul, i32shl, lane, load, madd,
-  moduleBytes, relaxedSimdSupported, set, v128, WasmFunction, zero, type Code,
+  add,
+  f32add,
+  f32load,
+  f32store,
+  forLoop,
+  get,
+  i32,
+  i32add,
+  i32and,
+  i32c,
+  i32mul,
+  i32shl,
+  lane,
+  load,
+  madd,
+  moduleBytes,
+  relaxedSimdSupported,
+  set,
+  v128,
+  WasmFunction,
+  zero,
+  type Code,
 } from "./wasm-asm.ts";
 import { cgModuleBytes, instantiateCg, type CgKernels } from "./wasm-cg.ts";
 
@@ -21,35 +41,79 @@ const at = (base: Code, index: number): Code => [...base, ...get(index), ...i32c
  * accumulators over 16-float blocks so the adds do not wait on each other, then 4-float blocks.
  */
 function dotProduct(f: WasmFunction, fused: boolean, pa: number, pb: number, k: number): Code {
-  const b = f.local("b"), ta = f.local("ta"), tb = f.local("tb");
+  const b = f.local("b"),
+    ta = f.local("ta"),
+    tb = f.local("tb");
   const acc = [0, 1, 2, 3].map((i) => f.local(`acc${i}`, v128));
   const blockOf = (a: number, offset: number) => [...madd(fused, [...get(ta), ...load(offset)], [...get(tb), ...load(offset)], get(a)), ...set(a)];
   const tail = [...madd(fused, [...at(get(pa), b), ...load()], [...at(get(pb), b), ...load()], get(acc[0])), ...set(acc[0])];
   return [
     ...acc.flatMap((a) => [...zero, ...set(a)]),
-    ...forLoop(b, i32c(0), [...get(k), ...i32c(-16), ...i32and], 16,
-      at(get(pa), b), set(ta), at(get(pb), b), set(tb),
-      blockOf(acc[0], 0), blockOf(acc[1], 16), blockOf(acc[2], 32), blockOf(acc[3], 48)),
+    ...forLoop(
+      b,
+      i32c(0),
+      [...get(k), ...i32c(-16), ...i32and],
+      16,
+      at(get(pa), b),
+      set(ta),
+      at(get(pb), b),
+      set(tb),
+      blockOf(acc[0], 0),
+      blockOf(acc[1], 16),
+      blockOf(acc[2], 32),
+      blockOf(acc[3], 48),
+    ),
     ...forLoop(b, get(b), get(k), 4, tail),
-    ...get(acc[0]), ...get(acc[1]), ...add, ...get(acc[2]), ...add, ...get(acc[3]), ...add, ...set(acc[0]),
-    ...get(acc[0]), ...lane(0), ...get(acc[0]), ...lane(1), ...f32add, ...get(acc[0]), ...lane(2), ...f32add, ...get(acc[0]), ...lane(3), ...f32add,
+    ...get(acc[0]),
+    ...get(acc[1]),
+    ...add,
+    ...get(acc[2]),
+    ...add,
+    ...get(acc[3]),
+    ...add,
+    ...set(acc[0]),
+    ...get(acc[0]),
+    ...lane(0),
+    ...get(acc[0]),
+    ...lane(1),
+    ...f32add,
+    ...get(acc[0]),
+    ...lane(2),
+    ...f32add,
+    ...get(acc[0]),
+    ...lane(3),
+    ...f32add,
   ];
 }
 
 function scoresFunction(fused: boolean): WasmFunction {
-  const f = new WasmFunction("scores", [["x", i32], ["y", i32], ["bias", i32], ["out", i32], ["n", i32], ["m", i32], ["k", i32]]);
+  const f = new WasmFunction("scores", [
+    ["x", i32],
+    ["y", i32],
+    ["bias", i32],
+    ["out", i32],
+    ["n", i32],
+    ["m", i32],
+    ["k", i32],
+  ]);
   const [x, y, bias, out, n, m, k] = [0, 1, 2, 3, 4, 5, 6];
-  const u = f.local("u"), i = f.local("i"), xu = f.local("xu"), yi = f.local("yi"), o = f.local("o");
+  const u = f.local("u"),
+    i = f.local("i"),
+    xu = f.local("xu"),
+    yi = f.local("yi"),
+    o = f.local("o");
   const rowAt = (base: number, index: number, width: number) => [...get(base), ...get(index), ...get(width), ...i32mul, ...i32c(2), ...i32shl, ...i32add];
   const perItem = [
-    ...rowAt(y, i, k), ...set(yi),
-    ...at(get(o), i), ...dotProduct(f, fused, xu, yi, k), ...at(get(bias), i), ...f32load(), ...f32add, ...f32store(),
+    ...rowAt(y, i, k),
+    ...set(yi),
+    ...at(get(o), i),
+    ...dotProduct(f, fused, xu, yi, k),
+    ...at(get(bias), i),
+    ...f32load(),
+    ...f32add,
+    ...f32store(),
   ];
-  f.body = forLoop(u, i32c(0), get(n), 1,
-    rowAt(x, u, k), set(xu),
-    rowAt(out, u, m), set(o),
-    forLoop(i, i32c(0), get(m), 1, perItem),
-  );
+  f.body = forLoop(u, i32c(0), get(n), 1, rowAt(x, u, k), set(xu), rowAt(out, u, m), set(o), forLoop(i, i32c(0), get(m), 1, perItem));
   return f;
 }
 

@@ -20,9 +20,9 @@ describe("csrFromTriples", () => {
   });
 
   it("names the triple that is out of range", () => {
-    expect(() =>
-      csrFromTriples(1, 1, { rows: Int32Array.from([0]), cols: Int32Array.from([4]), values: Float32Array.from([1]) }),
-    ).toThrow(/column index 4 at triple 0/);
+    expect(() => csrFromTriples(1, 1, { rows: Int32Array.from([0]), cols: Int32Array.from([4]), values: Float32Array.from([1]) })).toThrow(
+      /column index 4 at triple 0/,
+    );
   });
 });
 
@@ -43,7 +43,12 @@ describe("TopK", () => {
       for (const p of pushed) if (p.score > top.threshold) top.push(p.id, p.score);
       const { ids, scores } = top.sorted();
       const best = Array.from(scores);
-      expect(best).toEqual(pushed.map((p) => p.score).sort((a, b) => b - a).slice(0, k));
+      expect(best).toEqual(
+        pushed
+          .map((p) => p.score)
+          .sort((a, b) => b - a)
+          .slice(0, k),
+      );
       for (let i = 1; i < ids.length; i++) if (scores[i] === scores[i - 1]) expect(ids[i]).toBeGreaterThan(ids[i - 1]);
       expect(top.sorted().ids).toEqual(ids);
     }

@@ -41,7 +41,8 @@ export function csrFromTriples(nRows: number, nCols: number, t: Triples): Csr {
   }
   const counts = new Int32Array(nRows + 1);
   for (let k = 0; k < n; k++) {
-    const r = t.rows[k], c = t.cols[k];
+    const r = t.rows[k],
+      c = t.cols[k];
     if (r < 0 || r >= nRows) throw new RangeError(`row index ${r} at triple ${k} is outside 0..${nRows - 1}`);
     if (c < 0 || c >= nCols) throw new RangeError(`column index ${c} at triple ${k} is outside 0..${nCols - 1}`);
     counts[r + 1]++;
@@ -59,7 +60,8 @@ export function csrFromTriples(nRows: number, nCols: number, t: Triples): Csr {
   const indptr = new Int32Array(nRows + 1);
   let out = 0;
   for (let r = 0; r < nRows; r++) {
-    const start = counts[r], end = counts[r + 1];
+    const start = counts[r],
+      end = counts[r + 1];
     const order = Array.from({ length: end - start }, (_, i) => start + i).sort((a, b) => cols[a] - cols[b]);
     const rowCols = order.map((i) => cols[i]);
     const rowVals = order.map((i) => vals[i]);

@@ -57,12 +57,15 @@ export class TopK {
     // Heap sort of a copy: the minimum goes to the end each time (no comparator calls, which
     // cost more than the fused scoring itself for k = 100 per listener).
     const n = this.size;
-    const heapIds = this.ids.slice(0, n), heapScores = this.scores.slice(0, n);
-    const ids = new Int32Array(n), scores = new Float32Array(n);
+    const heapIds = this.ids.slice(0, n),
+      heapScores = this.scores.slice(0, n);
+    const ids = new Int32Array(n),
+      scores = new Float32Array(n);
     for (let end = n - 1; end >= 0; end--) {
       ids[end] = heapIds[0];
       scores[end] = heapScores[0];
-      const id = heapIds[end], score = heapScores[end];
+      const id = heapIds[end],
+        score = heapScores[end];
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
@@ -78,7 +81,7 @@ export class TopK {
       heapIds[i] = id;
     }
     // Equal scores: lower id first.
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       let j = i + 1;
       while (j < n && scores[j] === scores[i]) j++;
       if (j - i > 1) ids.subarray(i, j).sort();

@@ -73,7 +73,9 @@ export function lastfmPlayMatrix(data: Lastfm2k): PlayMatrix {
   const users = new IdIndex<number>();
   const items = new IdIndex<number>();
   const n = data.plays.length;
-  const rows = new Int32Array(n), cols = new Int32Array(n), values = new Float32Array(n);
+  const rows = new Int32Array(n),
+    cols = new Int32Array(n),
+    values = new Float32Array(n);
   data.plays.forEach((p, k) => {
     rows[k] = users.add(p.userId);
     cols[k] = items.add(p.artistId);

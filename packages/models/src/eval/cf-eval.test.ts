@@ -15,13 +15,23 @@ describe("evaluateCf on Last.fm 2K", () => {
     const out = mkdtempSync(join(tmpdir(), "cf-eval-"));
     const progress: number[] = [];
     const result = await evaluateCf({
-      dataset: `lastfm-2k:${lastfm.path}`, models: ["als"], factors: 64, regularization: 0.05, alpha: 1,
-      confidence: "log1p", iterations: 15, solver: "cg", seed: 42, threads: 2,
-      splitOut: join(out, "split"), factorsOut: join(out, "factors"),
+      dataset: `lastfm-2k:${lastfm.path}`,
+      models: ["als"],
+      factors: 64,
+      regularization: 0.05,
+      alpha: 1,
+      confidence: "log1p",
+      iterations: 15,
+      solver: "cg",
+      seed: 42,
+      threads: 2,
+      splitOut: join(out, "split"),
+      factorsOut: join(out, "factors"),
       onProgress: (_message, done) => progress.push(done),
     });
     expect(Object.keys(result).sort()).toEqual(["als", "popularity"]);
-    const als = result.als, popularity = result.popularity;
+    const als = result.als,
+      popularity = result.popularity;
     expect(als["recall@20"]).toBeGreaterThanOrEqual(0.269);
     expect(als["ndcg@10"]).toBeGreaterThanOrEqual(0.222);
     expect(als.users).toBe(1884); // users with at least 2 artists

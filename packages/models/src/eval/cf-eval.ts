@@ -65,20 +65,27 @@ export async function evaluateCf(options: CfEvalOptions): Promise<CfEvalResult> 
   if (options.splitOut) await writeSplitCsv(options.splitOut, split, data.userIds, data.itemIds);
   if (options.factorsOut) await writeIdMaps(options.factorsOut, data.userIds, data.itemIds);
   const shared = {
-    factors: options.factors, alpha: options.alpha, confidence: options.confidence,
-    iterations: options.iterations, seed,
+    factors: options.factors,
+    alpha: options.alpha,
+    confidence: options.confidence,
+    iterations: options.iterations,
+    seed,
   };
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   const models = names.map((name) =>
     name === "als"
       ? new ImplicitAls(defined({ ...shared, regularization: options.regularization, solver: options.solver, threads: options.threads }))
-      : name === "lmf" ? new LogisticMf(defined(shared)) : new PopularityModel());
+      : name === "lmf"
+        ? new LogisticMf(defined(shared))
+        : new PopularityModel(),
+  );
   const steps = models.map((m) => ("params" in m ? m.params.iterations : 1) + 1);
   const total = steps.reduce((a, b) => a + b, 0);
   let done = 0;
   const result: CfEvalResult = {};
   for (let j = 0; j < models.length; j++) {
-    const name = names[j], model = models[j];
+    const name = names[j],
+      model = models[j];
     const started = performance.now();
     await model.fit(split.train, {
       onIteration: (it, of) => options.onProgress?.(`${name}: iteration ${it}/${of}`, ++done, total),

@@ -37,8 +37,7 @@ export async function writeSplitCsv(dir: string, split: HoldoutSplit, userIds: A
 /** `<model>.user_factors.csv` / `<model>.item_factors.csv`: index then f0..f(k-1), optional bias column. */
 export async function writeFactorsCsv(dir: string, model: string, users: DenseMatrix, items: DenseMatrix, itemBias?: Float32Array): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const header = (what: string, bias: boolean) =>
-    [what, ...Array.from({ length: users.cols }, (_, f) => `f${f}`), ...(bias ? ["bias"] : [])].join(",");
+  const header = (what: string, bias: boolean) => [what, ...Array.from({ length: users.cols }, (_, f) => `f${f}`), ...(bias ? ["bias"] : [])].join(",");
   const line = (m: DenseMatrix, bias?: Float32Array) => (r: number) =>
     [r, ...m.data.subarray(r * m.cols, (r + 1) * m.cols), ...(bias ? [bias[r]] : [])].join(",");
   await writeCsv(join(dir, `${model}.user_factors.csv`), header("user", false), users.rows, line(users));

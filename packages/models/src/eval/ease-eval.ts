@@ -29,14 +29,17 @@ export type EaseEvalResult = Record<string, EaseEvalRow>;
 function rankBlend(split: HoldoutSplit, ease: Ease | null, als: ImplicitAls | null, easeWeight: number): UserRanking[] {
   const { train } = split;
   const items = train.cols;
-  const easeScores = new Float32Array(items), alsScores = new Float32Array(items);
+  const easeScores = new Float32Array(items),
+    alsScores = new Float32Array(items);
   const eligible = new Uint8Array(items);
   const rankings: UserRanking[] = [];
   for (let u = 0; u < train.rows; u++) {
     if (split.test[u].length === 0) continue;
     if (ease && easeWeight > 0) ease.scoreHistory(train, train.indptr[u], train.indptr[u + 1], easeScores);
     if (als && easeWeight < 1) {
-      const x = als.userFactors, y = als.itemFactors, k = x.cols;
+      const x = als.userFactors,
+        y = als.itemFactors,
+        k = x.cols;
       for (let i = 0; i < items; i++) {
         let s = 0;
         for (let c = 0; c < k; c++) s += x.data[u * k + c] * y.data[i * k + c];
@@ -45,7 +48,14 @@ function rankBlend(split: HoldoutSplit, ease: Ease | null, als: ImplicitAls | nu
     }
     eligible.fill(1);
     for (let q = train.indptr[u]; q < train.indptr[u + 1]; q++) eligible[train.indices[q]] = 0;
-    const { total } = blendZScores([{ weight: easeWeight, scores: easeScores }, { weight: 1 - easeWeight, scores: alsScores }], eligible, items);
+    const { total } = blendZScores(
+      [
+        { weight: easeWeight, scores: easeScores },
+        { weight: 1 - easeWeight, scores: alsScores },
+      ],
+      eligible,
+      items,
+    );
     const top = new TopK(20);
     for (let i = 0; i < items; i++) if (eligible[i] && total[i] > top.threshold) top.push(i, total[i]);
     rankings.push({ ranked: top.sorted().ids, relevant: split.test[u] });
@@ -60,11 +70,15 @@ export function easeAlsMetrics(split: HoldoutSplit, ease: Ease | null, als: Impl
 
 /** The argument with the highest score (the first on ties). */
 function best(candidates: number[], score: (c: number) => number, record: Record<string, number>): number {
-  let chosen = candidates[0], top = -Infinity;
+  let chosen = candidates[0],
+    top = -Infinity;
   for (const c of candidates) {
     const s = score(c);
     record[String(c)] = s;
-    if (s > top) { top = s; chosen = c; }
+    if (s > top) {
+      top = s;
+      chosen = c;
+    }
   }
   return chosen;
 }
@@ -88,10 +102,17 @@ export async function evaluateEase(options: EaseEvalOptions): Promise<EaseEvalRe
   let done = 0;
   const step = (message: string) => progress(message, ++done, perSeed * seeds.length);
   // Flags left out keep ALS's documented defaults (an undefined field would override them).
-  const alsOptions = Object.fromEntries(Object.entries({
-    factors: options.factors, regularization: options.regularization, alpha: options.alpha, confidence: options.confidence,
-    iterations: options.iterations, solver: options.solver, threads: options.threads,
-  }).filter(([, v]) => v !== undefined));
+  const alsOptions = Object.fromEntries(
+    Object.entries({
+      factors: options.factors,
+      regularization: options.regularization,
+      alpha: options.alpha,
+      confidence: options.confidence,
+      iterations: options.iterations,
+      solver: options.solver,
+      threads: options.threads,
+    }).filter(([, v]) => v !== undefined),
+  );
   const fitAls = async (train: HoldoutSplit["train"], seed: number) => new ImplicitAls({ ...alsOptions, seed }).fit(train);
   const result: EaseEvalResult = {};
   for (const [s, seed] of seeds.entries()) {
@@ -100,13 +121,19 @@ export async function evaluateEase(options: EaseEvalOptions): Promise<EaseEvalRe
     const validation = validationSplit(split.train, { seed });
     const lambdaRecall: Record<string, number> = {};
     // Validation: one EASE per lambda (kept only for the best), recall@20 of EASE alone.
-    let bestLambda = lambdas[0], bestRecall = -Infinity, bestEase: Ease | null = null;
+    let bestLambda = lambdas[0],
+      bestRecall = -Infinity,
+      bestEase: Ease | null = null;
     for (const l of lambdas) {
       const ease = await new Ease({ lambda: l }).fit(validation.train);
       step(`seed ${seed} validation: EASE lambda ${l}`);
       const recall = rankingMetrics(rankBlend(validation, ease, null, 1), catalogue)["recall@20"];
       lambdaRecall[String(l)] = recall;
-      if (recall > bestRecall) { bestRecall = recall; bestLambda = l; bestEase = ease; }
+      if (recall > bestRecall) {
+        bestRecall = recall;
+        bestLambda = l;
+        bestEase = ease;
+      }
     }
     let easeWeight = 1;
     const weightRecall: Record<string, number> = {};
@@ -121,14 +148,19 @@ export async function evaluateEase(options: EaseEvalOptions): Promise<EaseEvalRe
     const validationOf = (record: Record<string, number>, prefix: string) =>
       Object.fromEntries(Object.entries(record).map(([k, v]) => [`${prefix} ${k}`, Number(v.toFixed(4))]));
     result[key("ease")] = {
-      ...rankingMetrics(rankBlend(split, ease, null, 1), catalogue), seed, lambda: bestLambda,
+      ...rankingMetrics(rankBlend(split, ease, null, 1), catalogue),
+      seed,
+      lambda: bestLambda,
       validation: validationOf(lambdaRecall, "recall@20 at lambda"),
     };
     if (blend) {
       const als = await fitAls(split.train, seed);
       step(`seed ${seed} test: ALS`);
       result[key("ease-als")] = {
-        ...rankingMetrics(rankBlend(split, ease, als, easeWeight), catalogue), seed, lambda: bestLambda, easeWeight,
+        ...rankingMetrics(rankBlend(split, ease, als, easeWeight), catalogue),
+        seed,
+        lambda: bestLambda,
+        easeWeight,
         validation: validationOf(weightRecall, "recall@20 at EASE weight"),
       };
       result[key("als")] = { ...rankingMetrics(rankBlend(split, null, als, 0), catalogue), seed };

@@ -28,7 +28,9 @@ export interface UserRanking {
 export function userMetricsAt(ranked: ArrayLike<number>, relevant: ArrayLike<number>, k: number) {
   const relevantSet = new Set<number>(Array.from(relevant));
   const denominator = Math.min(k, relevantSet.size);
-  let hits = 0, dcg = 0, apSum = 0;
+  let hits = 0,
+    dcg = 0,
+    apSum = 0;
   const n = Math.min(k, ranked.length);
   for (let i = 0; i < n; i++) {
     if (relevantSet.has(ranked[i])) {
@@ -57,8 +59,14 @@ export function rankingMetrics(rankings: UserRanking[], catalogueSize: number): 
     users++;
     const at10 = userMetricsAt(ranked, relevant, 10);
     const at20 = userMetricsAt(ranked, relevant, 20);
-    sums.p10 += at10.precision; sums.r10 += at10.recall; sums.n10 += at10.ndcg; sums.m10 += at10.ap;
-    sums.p20 += at20.precision; sums.r20 += at20.recall; sums.n20 += at20.ndcg; sums.m20 += at20.ap;
+    sums.p10 += at10.precision;
+    sums.r10 += at10.recall;
+    sums.n10 += at10.ndcg;
+    sums.m10 += at10.ap;
+    sums.p20 += at20.precision;
+    sums.r20 += at20.recall;
+    sums.n20 += at20.ndcg;
+    sums.m20 += at20.ap;
     for (let i = 0; i < Math.min(10, ranked.length); i++) covered.add(ranked[i]);
   }
   const mean = (x: number) => (users ? x / users : 0);

@@ -30,7 +30,8 @@ export function holdoutSplit(userItems: Csr, options: HoldoutOptions = {}): Hold
   const test: Int32Array[] = [];
   const keep = new Uint8Array(userItems.indices.length).fill(1);
   for (let u = 0; u < userItems.rows; u++) {
-    const start = userItems.indptr[u], end = userItems.indptr[u + 1];
+    const start = userItems.indptr[u],
+      end = userItems.indptr[u + 1];
     const n = end - start;
     if (n < minItems) {
       test.push(new Int32Array(0));

@@ -16,7 +16,10 @@ export class FallbackTopKScorer implements TopKScorer {
   private readonly trackBlock: number;
   private readonly listenerBlock: number;
 
-  constructor(readonly items: DenseMatrix, options: { simd?: boolean; trackBlock?: number; listenerBlock?: number } = {}) {
+  constructor(
+    readonly items: DenseMatrix,
+    options: { simd?: boolean; trackBlock?: number; listenerBlock?: number } = {},
+  ) {
     this.backend = (options.simd ?? true) && simdSupported() ? "wasm" : "js";
     // The SIMD kernel reads 4 floats at a time: rows are padded to a multiple of 4.
     this.width = Math.ceil(items.cols / 4) * 4;
@@ -29,14 +32,16 @@ export class FallbackTopKScorer implements TopKScorer {
     checkRequest(this.items, request);
     const { queries, k, filter } = request;
     const result = emptyResult(queries.rows, k);
-    const w = this.width, n = this.items.rows;
+    const w = this.width,
+      n = this.items.rows;
     const q = padColumns(queries.data, queries.rows, queries.cols, w);
     for (let q0 = 0; q0 < queries.rows; q0 += this.listenerBlock) {
       const m = Math.min(this.listenerBlock, queries.rows - q0);
       const tops = Array.from({ length: m }, () => new TopK(k));
       for (let from = 0; from < n; from += this.trackBlock) {
         const count = Math.min(this.trackBlock, n - from);
-        const block = this.backend === "wasm" ? simdScores(q.subarray(q0 * w, (q0 + m) * w), this.padded.subarray(from * w, (from + count) * w), null, m, count, w) : null;
+        const block =
+          this.backend === "wasm" ? simdScores(q.subarray(q0 * w, (q0 + m) * w), this.padded.subarray(from * w, (from + count) * w), null, m, count, w) : null;
         for (let u = 0; u < m; u++) {
           const top = tops[u];
           for (let c = 0; c < count; c++) {

@@ -2,7 +2,13 @@ import { encodeModel, onnxType, type OnnxNode } from "./onnx-proto.ts";
 
 const i64 = (...values: number[]) => BigInt64Array.from(values.map(BigInt));
 const reduceMax = (input: string, output: string, axis: number): OnnxNode => ({
-  op: "ReduceMax", inputs: [input], outputs: [output], attributes: [{ name: "axes", ints: [axis] }, { name: "keepdims", int: 0 }],
+  op: "ReduceMax",
+  inputs: [input],
+  outputs: [output],
+  attributes: [
+    { name: "axes", ints: [axis] },
+    { name: "keepdims", int: 0 },
+  ],
 });
 
 export interface BlockGraph {
@@ -24,20 +30,32 @@ export interface BlockGraph {
 export function blockTopKGraph(itemsT: Float32Array, dim: number, columns: number, group: number): BlockGraph {
   if (columns % group !== 0) throw new RangeError(`columns must be a multiple of group = ${group}, got ${columns}`);
   const groups = columns / group;
-  const F = onnxType.float, I = onnxType.int64;
+  const F = onnxType.float,
+    I = onnxType.int64;
   const bytes = encodeModel({
     name: "block_topk",
     nodes: [
       { op: "MatMul", inputs: ["queries", "itemsT"], outputs: ["s"] },
       { op: "Reshape", inputs: ["s", "grouped"], outputs: ["s3"] },
       reduceMax("s3", "max", 1),
-      { op: "TopK", inputs: ["max", "kept"], outputs: ["groupMax", "g64"], attributes: [{ name: "axis", int: 1 }, { name: "sorted", int: 0 }] },
+      {
+        op: "TopK",
+        inputs: ["max", "kept"],
+        outputs: ["groupMax", "g64"],
+        attributes: [
+          { name: "axis", int: 1 },
+          { name: "sorted", int: 0 },
+        ],
+      },
       { op: "Cast", inputs: ["g64"], outputs: ["groups"], attributes: [{ name: "to", int: 6 }] },
       { op: "Unsqueeze", inputs: ["g64", "axis1"], outputs: ["g3"] },
       { op: "Expand", inputs: ["g3", "spread"], outputs: ["gAll"] },
       { op: "GatherElements", inputs: ["s3", "gAll"], outputs: ["scores"], attributes: [{ name: "axis", int: 2 }] },
     ],
-    inputs: [{ name: "queries", type: F, shape: ["m", dim] }, { name: "kept", type: I, shape: [1] }],
+    inputs: [
+      { name: "queries", type: F, shape: ["m", dim] },
+      { name: "kept", type: I, shape: [1] },
+    ],
     outputs: [
       { name: "groups", type: 6, shape: ["m", "kept"] },
       { name: "groupMax", type: F, shape: ["m", "kept"] },
@@ -69,7 +87,8 @@ export function matMulReduceMaxGraph(itemsT: Float32Array, dim: number, columns:
 export function transposeBlock(items: Float32Array, dim: number, from: number, to: number, columns: number): Float32Array {
   const out = new Float32Array(dim * columns);
   for (let i = from; i < to; i++) {
-    const o = i * dim, c = i - from;
+    const o = i * dim,
+      c = i - from;
     for (let j = 0; j < dim; j++) out[j * columns + c] = items[o + j];
   }
   return out;

@@ -14,7 +14,7 @@ let loading: Promise<OnnxRuntime | null> | undefined;
  */
 export function loadOnnxRuntime(): Promise<OnnxRuntime | null> {
   loading ??= import("onnxruntime-node").then(
-    (ort) => ((ort as { default?: OnnxRuntime }).default ?? ort),
+    (ort) => (ort as { default?: OnnxRuntime }).default ?? ort,
     () => null,
   );
   return loading;
@@ -79,7 +79,8 @@ export class NativeTopKScorer implements TopKScorer {
   async topK(request: TopKRequest): Promise<TopKResult> {
     checkRequest(this.items, request);
     const { queries, k, filter } = request;
-    const dim = this.items.cols, group = this.group;
+    const dim = this.items.cols,
+      group = this.group;
     const result = emptyResult(queries.rows, k);
     const ort = this.ort;
     const retry: number[] = [];
@@ -92,10 +93,13 @@ export class NativeTopKScorer implements TopKScorer {
       for (const block of this.blocks) {
         const kept = this.keptFor(block, k, request.overFetch ?? this.overFetch);
         const out = await block.session.run({ queries: input, kept: new ort.Tensor("int64", BigInt64Array.of(BigInt(kept)), [1]) });
-        const groups = out.groups.data as Int32Array, groupMax = out.groupMax.data as Float32Array, scores = out.scores.data as Float32Array;
+        const groups = out.groups.data as Int32Array,
+          groupMax = out.groupMax.data as Float32Array,
+          scores = out.scores.data as Float32Array;
         const G = block.groups;
         for (let u = 0; u < m; u++) {
-          const top = tops[u], q = q0 + u;
+          const top = tops[u],
+            q = q0 + u;
           // Tracks below the lowest kept group max never matter: at least `kept` tracks reach
           // it, and a listener whose k-th kept score falls below it is rescanned anyway.
           let lowest = -Infinity;
@@ -148,7 +152,12 @@ export class NativeTopKScorer implements TopKScorer {
     }
     const data = new Float32Array(retry.length * dim);
     retry.forEach((q, j) => data.set(queries.data.subarray(q * dim, (q + 1) * dim), j * dim));
-    const again = await this.topK({ queries: { rows: retry.length, cols: dim, data }, k, overFetch: wider, filter: filter && ((j, item, s) => filter(retry[j], item, s)) });
+    const again = await this.topK({
+      queries: { rows: retry.length, cols: dim, data },
+      k,
+      overFetch: wider,
+      filter: filter && ((j, item, s) => filter(retry[j], item, s)),
+    });
     retry.forEach((q, j) => {
       result.items.set(again.items.subarray(j * k, (j + 1) * k), q * k);
       result.scores.set(again.scores.subarray(j * k, (j + 1) * k), q * k);
@@ -165,12 +174,20 @@ export class NativeTopKScorer implements TopKScorer {
  * The bound for `bench:weekly`: the same product on the same blocks with the output reduced to
  * one max per query (MatMul + ReduceMax), one thread. Returns a function that scores all queries.
  */
-export async function matMulBound(ort: OnnxRuntime, items: DenseMatrix, options: { trackBlock?: number; listenerBlock?: number } = {}): Promise<{ run(queries: DenseMatrix): Promise<Float32Array>; dispose(): Promise<void> }> {
-  const trackBlock = options.trackBlock ?? 65_536, listenerBlock = options.listenerBlock ?? 256, dim = items.cols;
+export async function matMulBound(
+  ort: OnnxRuntime,
+  items: DenseMatrix,
+  options: { trackBlock?: number; listenerBlock?: number } = {},
+): Promise<{ run(queries: DenseMatrix): Promise<Float32Array>; dispose(): Promise<void> }> {
+  const trackBlock = options.trackBlock ?? 65_536,
+    listenerBlock = options.listenerBlock ?? 256,
+    dim = items.cols;
   const sessions: import("onnxruntime-node").InferenceSession[] = [];
   for (let from = 0; from < items.rows; from += trackBlock) {
     const to = Math.min(items.rows, from + trackBlock);
-    sessions.push(await ort.InferenceSession.create(matMulReduceMaxGraph(transposeBlock(items.data, dim, from, to, to - from), dim, to - from), sessionOptions));
+    sessions.push(
+      await ort.InferenceSession.create(matMulReduceMaxGraph(transposeBlock(items.data, dim, from, to, to - from), dim, to - from), sessionOptions),
+    );
   }
   return {
     async run(queries) {

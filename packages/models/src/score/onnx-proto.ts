@@ -3,7 +3,8 @@
  * for the small scoring graphs built in code here: no Python and no protobuf library needed.
  */
 
-const FLOAT = 1, INT64 = 7;
+const FLOAT = 1,
+  INT64 = 7;
 export const onnxType = { float: FLOAT, int64: INT64 } as const;
 
 class Writer {

@@ -29,7 +29,8 @@ describe("top-k scorers", () => {
   });
 
   nativeIt("onnxruntime and WebAssembly give the same top-k over several padded track blocks", async () => {
-    const items = matrix(3001, 20, 1), queries = matrix(300, 20, 2);
+    const items = matrix(3001, 20, 1),
+      queries = matrix(300, 20, 2);
     const nativeScorer = await createTopKScorer(items, { backend: "native", trackBlock: 1000, group: 8, listenerBlock: 128 });
     expect(nativeScorer.backend).toBe("onnxruntime");
     const wasm = new FallbackTopKScorer(items);
@@ -46,7 +47,8 @@ describe("top-k scorers", () => {
   });
 
   nativeIt("applies the filter to candidates and stays exact when it drops more than the graph kept", async () => {
-    const items = matrix(5000, 16, 3), queries = matrix(64, 16, 4);
+    const items = matrix(5000, 16, 3),
+      queries = matrix(64, 16, 4);
     const heard = Array.from({ length: queries.rows }, (_, q) => new Set(scanQuery(items, queries, q, 60).sorted().ids));
     // Drop each query's own 60 best items and halve the odd rows: a heard-tracks rule and a penalty.
     const filter = (q: number, item: number, s: number) => (heard[q].has(item) ? -Infinity : item % 2 ? s - Math.abs(s) : s);
@@ -64,7 +66,8 @@ describe("top-k scorers", () => {
   });
 
   nativeIt("with its defaults (one block, several listener blocks) returns the plain scan's top 100 of 20,000 tracks", async () => {
-    const items = matrix(20_000, 32, 9), queries = matrix(300, 32, 10);
+    const items = matrix(20_000, 32, 9),
+      queries = matrix(300, 32, 10);
     const scorer = await createTopKScorer(items, { backend: "native" });
     const r = await scorer.topK({ queries, k: 100 });
     const byId = (ids: ArrayLike<number>) => Array.from(ids).sort((x, y) => x - y);

@@ -3,7 +3,13 @@ import { TopK } from "../core/topk.ts";
 import type { CandidateFilter, TopKResult } from "./types.ts";
 
 export function emptyResult(queries: number, k: number): TopKResult {
-  return { k, items: new Int32Array(queries * k).fill(-1), scores: new Float32Array(queries * k).fill(-Infinity), found: new Int32Array(queries), rescanned: 0 };
+  return {
+    k,
+    items: new Int32Array(queries * k).fill(-1),
+    scores: new Float32Array(queries * k).fill(-Infinity),
+    found: new Int32Array(queries),
+    rescanned: 0,
+  };
 }
 
 /** Writes one query's kept items, best first, into row q of the result. */
@@ -18,7 +24,10 @@ export function writeRow(result: TopKResult, q: number, top: TopK): void {
 export function dotRow(items: Float32Array, row: number, query: Float32Array, qOff: number, dim: number): number {
   const o = row * dim;
   const d4 = dim - (dim % 4);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   for (let c = 0; c < d4; c += 4) {
     s0 += items[o + c] * query[qOff + c];
     s1 += items[o + c + 1] * query[qOff + c + 1];

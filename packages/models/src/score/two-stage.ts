@@ -35,7 +35,12 @@ export interface BlendSource {
 }
 
 /** Second stage: the blended score sum_s scale_s * (y_s,i . q_s) of each candidate, top k best first. */
-export function blendCandidates(sources: BlendSource[], candidates: ArrayLike<number>, k: number, filter?: (item: number, score: number) => number): { ids: Int32Array; scores: Float32Array } {
+export function blendCandidates(
+  sources: BlendSource[],
+  candidates: ArrayLike<number>,
+  k: number,
+  filter?: (item: number, score: number) => number,
+): { ids: Int32Array; scores: Float32Array } {
   const top = new TopK(k);
   const seen = new Set<number>();
   for (let c = 0; c < candidates.length; c++) {
@@ -72,17 +77,19 @@ export class ScoreMoments {
     }
     for (let a = 0; a < d; a++) this.mean[a] /= rows;
     this.covariance = new Float64Array(d * d);
-    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) {
-      const v = gram[a * d + b] / rows - this.mean[a] * this.mean[b];
-      this.covariance[a * d + b] = v;
-      this.covariance[b * d + a] = v;
-    }
+    for (let a = 0; a < d; a++)
+      for (let b = a; b < d; b++) {
+        const v = gram[a * d + b] / rows - this.mean[a] * this.mean[b];
+        this.covariance[a * d + b] = v;
+        this.covariance[b * d + a] = v;
+      }
   }
 
   /** Mean and standard deviation of items . q over all items. */
   of(q: ArrayLike<number>): { mean: number; std: number } {
     const d = this.mean.length;
-    let mean = 0, variance = 0;
+    let mean = 0,
+      variance = 0;
     for (let a = 0; a < d; a++) {
       mean += this.mean[a] * q[a];
       let s = 0;

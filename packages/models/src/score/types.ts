@@ -45,5 +45,6 @@ export function checkRequest(items: DenseMatrix, request: TopKRequest): void {
   const { queries, k } = request;
   if (!Number.isInteger(k) || k < 1 || k > 4096) throw new RangeError(`k must be an integer 1..4096, got ${k}`);
   if (queries.cols !== items.cols) throw new RangeError(`queries must have ${items.cols} cols like the items, got ${queries.cols}`);
-  if (queries.data.length < queries.rows * queries.cols) throw new RangeError(`queries.data must hold rows*cols = ${queries.rows * queries.cols} values, got ${queries.data.length}`);
+  if (queries.data.length < queries.rows * queries.cols)
+    throw new RangeError(`queries.data must hold rows*cols = ${queries.rows * queries.cols} values, got ${queries.data.length}`);
 }

@@ -4,7 +4,7 @@ import { cleanText, decodeEntities, splitSentences } from "./clean.ts";
 describe("cleanText", () => {
   it("keeps link anchors and drops markup, URLs, e-mail and boilerplate", () => {
     const raw =
-      '<p>**[ABBA](http://www.last.fm/music/ABBA)** were a Swedish <b>pop</b> group &amp; disco act.</p>' +
+      "<p>**[ABBA](http://www.last.fm/music/ABBA)** were a Swedish <b>pop</b> group &amp; disco act.</p>" +
       "<script>var x = 1;</script> Visit https://abba.example.com/tour or mail fan@abba.example.com now. " +
       "Read more about ABBA on Last.fm. User-contributed text is available under the Creative Commons By-SA License; additional terms may apply.";
     const text = cleanText(raw);

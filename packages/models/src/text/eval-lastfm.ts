@@ -37,12 +37,18 @@ export async function evaluateTagRecommender(options: TagRecommenderOptions): Pr
   const data = await readLastfm2k(options.folder);
   const { userItems, users, items } = lastfmPlayMatrix(data);
   const split = holdoutSplit(userItems, { seed: options.seed, fraction: 0.2 });
-  const scorer = await TagScorer.build(data, users, items, split.test.map((t) => new Set(t)), {
-    shrinkage: options.shrinkage,
-    model: options.model,
-    signal: options.signal,
-    onProgress: (done, total) => options.onProgress?.("extracting terms from tags", done, total),
-  });
+  const scorer = await TagScorer.build(
+    data,
+    users,
+    items,
+    split.test.map((t) => new Set(t)),
+    {
+      shrinkage: options.shrinkage,
+      model: options.model,
+      signal: options.signal,
+      onProgress: (done, total) => options.onProgress?.("extracting terms from tags", done, total),
+    },
+  );
   const rankings: UserRanking[] = [];
   const { train } = split;
   const scores = new Float32Array(items.size);
@@ -65,6 +71,13 @@ export async function evaluateTagRecommender(options: TagRecommenderOptions): Pr
     taggings: { used: scorer.documents, leftOut: scorer.leftOut },
     taggedArtists: scorer.taggedArtists,
     shrinkage: options.shrinkage,
-    metrics: { "precision@10": m["precision@10"], "recall@20": m["recall@20"], "ndcg@10": m["ndcg@10"], "map@10": m["map@10"], coverage: m.coverage, users: m.users },
+    metrics: {
+      "precision@10": m["precision@10"],
+      "recall@20": m["recall@20"],
+      "ndcg@10": m["ndcg@10"],
+      "map@10": m["map@10"],
+      coverage: m.coverage,
+      users: m.users,
+    },
   };
 }

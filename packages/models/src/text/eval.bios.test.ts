@@ -20,11 +20,15 @@ describe("text model on artist-bios (real data)", () => {
     expect(result.lastfm["map@10"]).toBeGreaterThan(result.lastfm.random["map@10"]);
   });
 
-  it.skipIf(!bios.path)("the tuned settings beat smooth idf, no phrases or adjectives, hybrid weight 0.5 and no expansion on both lists", { timeout: 240_000 }, async () => {
-    const earlier = { idf: "smooth", kindWeights: { np: 0, adj: 0 }, hybridWeight: 0.5, expansionNeighbours: 0 } as const;
-    const before = (await evaluateText({ dataset: `artist-bios:${bios.path}`, model: earlier })) as BiosEvalResult;
-    const after = (await evaluateText({ dataset: `artist-bios:${bios.path}` })) as BiosEvalResult;
-    expect(after.mirex["precision@10"]).toBeGreaterThan(before.mirex["precision@10"]);
-    expect(after.lastfm["precision@10"]).toBeGreaterThan(before.lastfm["precision@10"]);
-  });
+  it.skipIf(!bios.path)(
+    "the tuned settings beat smooth idf, no phrases or adjectives, hybrid weight 0.5 and no expansion on both lists",
+    { timeout: 240_000 },
+    async () => {
+      const earlier = { idf: "smooth", kindWeights: { np: 0, adj: 0 }, hybridWeight: 0.5, expansionNeighbours: 0 } as const;
+      const before = (await evaluateText({ dataset: `artist-bios:${bios.path}`, model: earlier })) as BiosEvalResult;
+      const after = (await evaluateText({ dataset: `artist-bios:${bios.path}` })) as BiosEvalResult;
+      expect(after.mirex["precision@10"]).toBeGreaterThan(before.mirex["precision@10"]);
+      expect(after.lastfm["precision@10"]).toBeGreaterThan(before.lastfm["precision@10"]);
+    },
+  );
 });

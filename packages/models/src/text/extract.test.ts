@@ -6,7 +6,11 @@ describe("termExtractor", () => {
   it("finds bigrams, noun phrases and adjectives, without stopwords", async () => {
     const extract = termExtractor(await loadNatural());
     const { counts, surfaces } = extract("The band plays perky Swedish pop. Their dancing queen is a perky song about disco.");
-    const of = (kind: string) => [...counts.keys()].map(splitTermKey).filter((t) => t.kind === kind).map((t) => t.text);
+    const of = (kind: string) =>
+      [...counts.keys()]
+        .map(splitTermKey)
+        .filter((t) => t.kind === kind)
+        .map((t) => t.text);
     expect(of("adj")).toEqual(expect.arrayContaining(["perky", "swedish"]));
     expect(counts.get("adj:perky")).toBe(2);
     expect(of("n2")).toEqual(expect.arrayContaining(["swedish pop", "perky swedish", "dancing queen"]));

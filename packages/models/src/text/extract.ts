@@ -16,7 +16,36 @@ export interface DocumentTerms {
 }
 
 // Words natural's list lacks that carry no description in music writing.
-const EXTRA_STOPWORDS = ["also", "would", "could", "should", "may", "might", "must", "shall", "s", "t", "d", "ll", "re", "ve", "m", "via", "etc", "including", "however", "although", "though", "since", "well", "yet", "us", "got", "get", "gets"];
+const EXTRA_STOPWORDS = [
+  "also",
+  "would",
+  "could",
+  "should",
+  "may",
+  "might",
+  "must",
+  "shall",
+  "s",
+  "t",
+  "d",
+  "ll",
+  "re",
+  "ve",
+  "m",
+  "via",
+  "etc",
+  "including",
+  "however",
+  "although",
+  "though",
+  "since",
+  "well",
+  "yet",
+  "us",
+  "got",
+  "get",
+  "gets",
+];
 const NOUN = /^NN/;
 const PHRASE_TAG = /^(?:NN|JJ|VBG)/;
 const MAX_PHRASE = 4;
@@ -53,7 +82,12 @@ export function termExtractor(tools: NaturalTools): (raw: string) => DocumentTer
       const tokens = tools.tokenize(sentence);
       if (tokens.length === 0) continue;
       const tags = tools.tag(tokens);
-      const words = tokens.map((t) => t.toLowerCase().replace(/['’]s$/, "").replace(/’/g, "'"));
+      const words = tokens.map((t) =>
+        t
+          .toLowerCase()
+          .replace(/['’]s$/, "")
+          .replace(/’/g, "'"),
+      );
       const content = words.map(isContent);
       let phraseStart = -1;
       for (let i = 0; i <= words.length; i++) {

@@ -50,7 +50,8 @@ export function fitLsa(matrix: Csr, options: LsaFitOptions): LsaSpace {
   // The mean projection is the projection of the mean row: (1/n) sum_e x_e V = ((1/n) sum_e x_e) V.
   const center = new Float64Array(dims);
   for (let k = 0; k < compact.indices.length; k++) {
-    const w = compact.data[k], o = compact.indices[k] * dims;
+    const w = compact.data[k],
+      o = compact.indices[k] * dims;
     for (let d = 0; d < dims; d++) center[d] += w * space.loadings[o + d];
   }
   for (let d = 0; d < dims; d++) space.center[d] = center[d] / Math.max(1, compact.rows);
@@ -73,7 +74,8 @@ export function projectRows(matrix: Csr, space: LsaSpace): Float32Array {
       const r = rowOf[matrix.indices[k]];
       if (r < 0) continue;
       loaded = true;
-      const w = matrix.data[k], o = r * dims;
+      const w = matrix.data[k],
+        o = r * dims;
       for (let d = 0; d < dims; d++) acc[d] += w * loadings[o + d];
     }
     if (!loaded) continue;

@@ -6,14 +6,23 @@ const docs: CulturalDocument[] = [
   { entityId: "abba", kind: "artist", text: "ABBA were a Swedish pop group. Their disco era hits and Swedish pop melodies made them famous.", source: "bio" },
   { entityId: "roxette", kind: "artist", text: "Roxette was a Swedish pop duo with catchy pop melodies. Read more on Last.fm", source: "bio" },
   { entityId: "slayer", kind: "artist", text: "Slayer played thrash metal with fast guitar riffs and heavy drums.", source: "bio" },
-  { entityId: "metallica", kind: "artist", text: "Metallica pioneered thrash metal; heavy guitar riffs define <b>their</b> sound. https://metallica.com", source: "review" },
+  {
+    entityId: "metallica",
+    kind: "artist",
+    text: "Metallica pioneered thrash metal; heavy guitar riffs define <b>their</b> sound. https://metallica.com",
+    source: "review",
+  },
   { entityId: "abba", kind: "artist", text: "swedish pop", source: "tag" },
   { entityId: "dancing-queen", kind: "track", text: "Dancing Queen is a disco era song with a perky melody.", source: "blog" },
   { entityId: "slayer", kind: "artist", text: "thrash metal", source: "tag" },
   { entityId: "roxette", kind: "artist", text: "swedish pop", source: "tag" },
 ];
 
-const termsOf = (m: CulturalModel, id: string) => m.topTerms(id, { n: 1000 })!.terms.map((t) => `${t.kind}:${t.term}:${t.count}:${t.weight.toFixed(6)}`).sort();
+const termsOf = (m: CulturalModel, id: string) =>
+  m
+    .topTerms(id, { n: 1000 })!
+    .terms.map((t) => `${t.kind}:${t.term}:${t.count}:${t.weight.toFixed(6)}`)
+    .sort();
 
 describe("CulturalModel", () => {
   it("finds the artist that shares the most terms, and says which terms", async () => {
@@ -58,17 +67,19 @@ describe("CulturalModel", () => {
     }
     for (const id of ["abba", "roxette", "slayer", "metallica", "dancing-queen"]) {
       expect(termsOf(batched, id)).toEqual(termsOf(whole, id));
-      const a = whole.similar(id, { n: 4 }), b = batched.similar(id, { n: 4 });
+      const a = whole.similar(id, { n: 4 }),
+        b = batched.similar(id, { n: 4 });
       expect(b.map((s) => [s.entityId, s.score.toFixed(6)])).toEqual(a.map((s) => [s.entityId, s.score.toFixed(6)]));
     }
     expect(batched.documentCount).toBe(docs.length);
   });
 
   it("a track without text inherits its artist's vector, marked inherited", async () => {
-    const artistOf = (track: string) => ({ "waterloo": "abba", "orphan": "nobody" })[track];
+    const artistOf = (track: string) => ({ waterloo: "abba", orphan: "nobody" })[track];
     const m = new CulturalModel({ artistOf });
     await m.addDocuments(docs);
-    const own = m.vector("abba")!, inherited = m.vector("waterloo")!;
+    const own = m.vector("abba")!,
+      inherited = m.vector("waterloo")!;
     expect(inherited).toMatchObject({ inherited: true, sourceEntityId: "abba" });
     expect(Array.from(inherited.values)).toEqual(Array.from(own.values));
     expect(m.topTerms("waterloo")!.inherited).toBe(true);
@@ -77,7 +88,10 @@ describe("CulturalModel", () => {
     expect(m.similar("waterloo", { n: 2 }).map((s) => s.entityId)).toEqual(["abba", "roxette"]);
     const plain = new CulturalModel({ artistOf, expansionNeighbours: 0 });
     await plain.addDocuments(docs);
-    expect(plain.similar("waterloo", { n: 2 }).map((s) => [s.entityId, s.score.toFixed(4)])).toEqual([["abba", "1.0000"], ["roxette", expect.any(String)]]);
+    expect(plain.similar("waterloo", { n: 2 }).map((s) => [s.entityId, s.score.toFixed(4)])).toEqual([
+      ["abba", "1.0000"],
+      ["roxette", expect.any(String)],
+    ]);
     expect(m.vector("dancing-queen")!.inherited).toBe(false);
     expect(m.vector("orphan")).toBeNull();
     expect(m.topTerms("unknown")).toBeNull();
@@ -144,9 +158,13 @@ describe("CulturalModel", () => {
   it("rejects bad input with what and how much", async () => {
     expect(() => new CulturalModel({ minDf: 0 })).toThrow("minDf must be an integer >= 1, got 0");
     const m = new CulturalModel();
-    await expect(m.addDocuments([{ entityId: "x", kind: "album" as never, text: "" }])).rejects.toThrow('document 0 kind must be "artist" or "track", got album');
+    await expect(m.addDocuments([{ entityId: "x", kind: "album" as never, text: "" }])).rejects.toThrow(
+      'document 0 kind must be "artist" or "track", got album',
+    );
     await m.addDocuments([{ entityId: "x", kind: "artist", text: "a" }]);
-    await expect(m.addDocuments([{ entityId: "x", kind: "track", text: "b" }])).rejects.toThrow("entity 'x' is already a artist, got a document for it as a track");
+    await expect(m.addDocuments([{ entityId: "x", kind: "track", text: "b" }])).rejects.toThrow(
+      "entity 'x' is already a artist, got a document for it as a track",
+    );
     expect(() => m.similar("x", { n: 0 })).toThrow("n must be an integer >= 1, got 0");
   });
 });

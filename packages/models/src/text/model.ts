@@ -257,7 +257,8 @@ export class CulturalModel {
     const found = this.resolve(entityId);
     if (!found) return null;
     const { matrix } = this.vectors();
-    const start = matrix.indptr[found.index], end = matrix.indptr[found.index + 1];
+    const start = matrix.indptr[found.index],
+      end = matrix.indptr[found.index + 1];
     return {
       entityId,
       inherited: found.inherited,
@@ -294,7 +295,8 @@ export class CulturalModel {
     }
     const neighbours = nearest.sorted().ids;
     if (neighbours.length === 0) return scores;
-    const own = 1 / (1 + expansionWeight), each = expansionWeight / neighbours.length / (1 + expansionWeight);
+    const own = 1 / (1 + expansionWeight),
+      each = expansionWeight / neighbours.length / (1 + expansionWeight);
     const expanded = Float32Array.from(scores, (s) => own * s);
     for (const e of neighbours) {
       const theirs = this.cosines(e, space);
@@ -310,7 +312,8 @@ export class CulturalModel {
       const { matrix, byTerm } = this.vectors();
       const share = space === "hybrid" ? 1 - this.options.hybridWeight : 1;
       for (let k = matrix.indptr[index]; k < matrix.indptr[index + 1]; k++) {
-        const t = matrix.indices[k], q = matrix.data[k] * share;
+        const t = matrix.indices[k],
+          q = matrix.data[k] * share;
         for (let j = byTerm.indptr[t]; j < byTerm.indptr[t + 1]; j++) scores[byTerm.indices[j]] += q * byTerm.data[j];
       }
     }
@@ -355,10 +358,13 @@ export class CulturalModel {
   private sharedTerms(a: number, b: number, limit: number): SharedTerm[] {
     const { matrix } = this.vectors();
     const shared: SharedTerm[] = [];
-    let i = matrix.indptr[a], j = matrix.indptr[b];
-    const endA = matrix.indptr[a + 1], endB = matrix.indptr[b + 1];
+    let i = matrix.indptr[a],
+      j = matrix.indptr[b];
+    const endA = matrix.indptr[a + 1],
+      endB = matrix.indptr[b + 1];
     while (i < endA && j < endB) {
-      const ta = matrix.indices[i], tb = matrix.indices[j];
+      const ta = matrix.indices[i],
+        tb = matrix.indices[j];
       if (ta === tb) {
         shared.push({ ...this.term(ta), weight: matrix.data[i] * matrix.data[j] });
         i++;

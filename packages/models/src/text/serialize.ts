@@ -44,7 +44,8 @@ function float32ToBase64(values: Float32Array): string {
 
 function base64ToFloat32(text: string, expected: number): Float32Array {
   const bytes = Buffer.from(text, "base64");
-  if (bytes.byteLength !== expected * 4) throw new DataFormatError("cultural model", 0, `dense.loadings must hold ${expected} float32 values, got ${bytes.byteLength / 4}`);
+  if (bytes.byteLength !== expected * 4)
+    throw new DataFormatError("cultural model", 0, `dense.loadings must hold ${expected} float32 values, got ${bytes.byteLength / 4}`);
   const out = new Float32Array(expected);
   new Uint8Array(out.buffer).set(bytes);
   return out;

@@ -5,12 +5,16 @@ import { randomizedSvd, symmetricEigen } from "./svd.ts";
 
 function randomSparse(rows: number, cols: number, density: number, seed: number) {
   const random = seededRandom(seed);
-  const r: number[] = [], c: number[] = [], v: number[] = [];
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (random() < density) {
-    r.push(i);
-    c.push(j);
-    v.push(random() * 2 - 1);
-  }
+  const r: number[] = [],
+    c: number[] = [],
+    v: number[] = [];
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++)
+      if (random() < density) {
+        r.push(i);
+        c.push(j);
+        v.push(random() * 2 - 1);
+      }
   return csrFromTriples(rows, cols, { rows: Int32Array.from(r), cols: Int32Array.from(c), values: Float32Array.from(v) });
 }
 
@@ -32,7 +36,9 @@ describe("randomizedSvd", () => {
         for (let q = a.indptr[r]; q < a.indptr[r + 1]; q++) ata[a.indices[p] * 30 + a.indices[q]] += a.data[p] * a.data[q];
       }
     }
-    const exact = Array.from(symmetricEigen(ata, 30).values).map((x) => Math.sqrt(Math.max(x, 0))).sort((x, y) => y - x);
+    const exact = Array.from(symmetricEigen(ata, 30).values)
+      .map((x) => Math.sqrt(Math.max(x, 0)))
+      .sort((x, y) => y - x);
     const svd = randomizedSvd(a, 5, { random: seededRandom(1), oversample: 10, powerIterations: 4 });
     for (let i = 0; i < 5; i++) expect(svd.s[i]).toBeCloseTo(exact[i], 3);
     // Columns of U are orthonormal.

@@ -26,7 +26,8 @@ export interface SvdOptions {
 function multiply(a: Csr, x: Float64Array, l: number): Float64Array {
   const y = new Float64Array(a.rows * l);
   for (let c = 0; c < l; c++) {
-    const xo = c * a.cols, yo = c * a.rows;
+    const xo = c * a.cols,
+      yo = c * a.rows;
     for (let r = 0; r < a.rows; r++) {
       let sum = 0;
       for (let k = a.indptr[r]; k < a.indptr[r + 1]; k++) sum += a.data[k] * x[xo + a.indices[k]];
@@ -40,7 +41,8 @@ function multiply(a: Csr, x: Float64Array, l: number): Float64Array {
 function multiplyTransposed(a: Csr, q: Float64Array, l: number): Float64Array {
   const z = new Float64Array(a.cols * l);
   for (let c = 0; c < l; c++) {
-    const qo = c * a.rows, zo = c * a.cols;
+    const qo = c * a.rows,
+      zo = c * a.cols;
     for (let r = 0; r < a.rows; r++) {
       const qr = q[qo + r];
       if (qr === 0) continue;
@@ -88,19 +90,23 @@ export function symmetricEigen(m: Float64Array, l: number): { values: Float64Arr
         if (Math.abs(apq) < 1e-300) continue;
         const theta = (m[q * l + q] - m[p * l + p]) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < l; k++) {
-          const mkp = m[k * l + p], mkq = m[k * l + q];
+          const mkp = m[k * l + p],
+            mkq = m[k * l + q];
           m[k * l + p] = c * mkp - s * mkq;
           m[k * l + q] = s * mkp + c * mkq;
         }
         for (let k = 0; k < l; k++) {
-          const mpk = m[p * l + k], mqk = m[q * l + k];
+          const mpk = m[p * l + k],
+            mqk = m[q * l + k];
           m[p * l + k] = c * mpk - s * mqk;
           m[q * l + k] = s * mpk + c * mqk;
         }
         for (let k = 0; k < l; k++) {
-          const vkp = v[k * l + p], vkq = v[k * l + q];
+          const vkp = v[k * l + p],
+            vkq = v[k * l + q];
           v[k * l + p] = c * vkp - s * vkq;
           v[k * l + q] = s * vkp + c * vkq;
         }
@@ -142,15 +148,20 @@ export function randomizedSvd(a: Csr, k: number, options: SvdOptions): Truncated
   for (let i = 0; i < l; i++) {
     for (let j = i; j < l; j++) {
       let dot = 0;
-      const oi = i * a.cols, oj = j * a.cols;
+      const oi = i * a.cols,
+        oj = j * a.cols;
       for (let t = 0; t < a.cols; t++) dot += bt[oi + t] * bt[oj + t];
       gram[i * l + j] = dot;
       gram[j * l + i] = dot;
     }
   }
   const { values, vectors } = symmetricEigen(gram, l);
-  const order = Array.from({ length: l }, (_, i) => i).sort((x, y) => values[y] - values[x]).slice(0, k);
-  const u = new Float32Array(a.rows * k), v = new Float32Array(a.cols * k), s = new Float32Array(k);
+  const order = Array.from({ length: l }, (_, i) => i)
+    .sort((x, y) => values[y] - values[x])
+    .slice(0, k);
+  const u = new Float32Array(a.rows * k),
+    v = new Float32Array(a.cols * k),
+    s = new Float32Array(k);
   order.forEach((e, c) => {
     const sigma = Math.sqrt(Math.max(values[e], 0));
     s[c] = sigma;

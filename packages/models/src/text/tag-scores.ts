@@ -27,7 +27,12 @@ export class TagScorer {
     users: IdIndex<number>,
     items: IdIndex<number>,
     hidden: Set<number>[],
-    options: { shrinkage?: number; model?: Omit<CulturalModelOptions, "artistOf">; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+    options: {
+      shrinkage?: number;
+      model?: Omit<CulturalModelOptions, "artistOf">;
+      onProgress?: (done: number, total: number) => void;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<TagScorer> {
     const documents: CulturalDocument[] = [];
     let leftOut = 0;

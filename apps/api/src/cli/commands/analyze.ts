@@ -23,10 +23,20 @@ export const analyzeCommand: Command = {
         const { analyzeFile } = await import("@deepcuts/models/audio");
         const analysis = await analyzeFile(path);
         const { melSpectrogram, beats, ...features } = analysis;
-        const summary = { path, ...features, beats: beats.length, firstBeats: beats.slice(0, 8), melSpectrogram: melSpectrogram ? { bands: melSpectrogram.bands, frames: melSpectrogram.frames } : null };
-        emit(ctx, Boolean(values.json), summary, () =>
-          `${path}\n  tempo ${features.tempo.bpm.toFixed(1)} BPM (confidence ${features.tempo.confidence.toFixed(2)}), key ${features.key} ${features.mode} (strength ${features.keyStrength.toFixed(2)})\n` +
-          `  loudness ${features.loudness.integratedLufs.toFixed(1)} LUFS, danceability ${features.danceability.toFixed(2)}, onsets ${features.onsetRate.toFixed(2)}/s, ${beats.length} beats`,
+        const summary = {
+          path,
+          ...features,
+          beats: beats.length,
+          firstBeats: beats.slice(0, 8),
+          melSpectrogram: melSpectrogram ? { bands: melSpectrogram.bands, frames: melSpectrogram.frames } : null,
+        };
+        emit(
+          ctx,
+          Boolean(values.json),
+          summary,
+          () =>
+            `${path}\n  tempo ${features.tempo.bpm.toFixed(1)} BPM (confidence ${features.tempo.confidence.toFixed(2)}), key ${features.key} ${features.mode} (strength ${features.keyStrength.toFixed(2)})\n` +
+            `  loudness ${features.loudness.integratedLufs.toFixed(1)} LUFS, danceability ${features.danceability.toFixed(2)}, onsets ${features.onsetRate.toFixed(2)}/s, ${beats.length} beats`,
         );
         return 0;
       }
@@ -39,7 +49,10 @@ export const analyzeCommand: Command = {
     });
     bar.done(`${report.analysed} analysed, ${report.failed} failed`);
     emit(ctx, Boolean(values.json), report, () =>
-      [`analysed ${report.analysed} track(s), ${report.failed} failed, in ${report.seconds.toFixed(1)} s`, ...report.errors.slice(0, 20).map((e) => `  track ${e.trackId} (${e.path}): ${e.error}`)].join("\n"),
+      [
+        `analysed ${report.analysed} track(s), ${report.failed} failed, in ${report.seconds.toFixed(1)} s`,
+        ...report.errors.slice(0, 20).map((e) => `  track ${e.trackId} (${e.path}): ${e.error}`),
+      ].join("\n"),
     );
     return 0;
   },

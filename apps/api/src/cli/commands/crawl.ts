@@ -30,15 +30,24 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
 
 export const crawlCommand: Command = {
   name: "crawl",
-  summary: "crawl the curated seed sites (feeds and pages) for music writing, manage them (sites add|list|remove), or list the artists written about with one (related)",
-  usage: "deepcuts crawl [--site <id>] [--max-pages 50] [--max-bytes 2097152] [--json] [--quiet] | " +
+  summary:
+    "crawl the curated seed sites (feeds and pages) for music writing, manage them (sites add|list|remove), or list the artists written about with one (related)",
+  usage:
+    "deepcuts crawl [--site <id>] [--max-pages 50] [--max-bytes 2097152] [--json] [--quiet] | " +
     "crawl sites add <url> [--name <label>] [--source blog|review|news] [--allow-private] | crawl sites list | crawl sites remove <id|url> | " +
     "crawl related <artist name, part of it, or id> [--limit 10] [--min-articles 2]",
   async run(argv, ctx) {
     const { values, positionals } = parse(argv, {
-      site: { type: "string" }, "max-pages": { type: "string" }, "max-bytes": { type: "string" }, name: { type: "string" },
-      source: { type: "string" }, "allow-private": { type: "boolean" }, json: { type: "boolean" }, quiet: { type: "boolean" },
-      limit: { type: "string" }, "min-articles": { type: "string" },
+      site: { type: "string" },
+      "max-pages": { type: "string" },
+      "max-bytes": { type: "string" },
+      name: { type: "string" },
+      source: { type: "string" },
+      "allow-private": { type: "boolean" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean" },
+      limit: { type: "string" },
+      "min-articles": { type: "string" },
     });
     const json = Boolean(values.json);
     if (positionals[0] === "sites") {
@@ -47,12 +56,28 @@ export const crawlCommand: Command = {
         if (action === "add") {
           if (!positionals[2]) throw new UsageError("crawl sites add needs a URL (a feed or a page whose links are articles)");
           const source = String(values.source ?? "blog").toUpperCase() as CrawlSource;
-          if (!CRAWL_SOURCES.includes(source)) throw new UsageError(`--source must be one of ${CRAWL_SOURCES.join(", ").toLowerCase()}, got '${values.source}'`);
-          const site = await asUsage(() => addCrawlSite(db, { url: positionals[2], name: values.name as string | undefined, source, allowPrivate: Boolean(values["allow-private"]) }));
-          emit(ctx, json, site, () => `added crawl site ${site.id}: ${site.url} (${site.source.toLowerCase()}${site.allowPrivate ? ", private addresses allowed" : ""})`);
+          if (!CRAWL_SOURCES.includes(source))
+            throw new UsageError(`--source must be one of ${CRAWL_SOURCES.join(", ").toLowerCase()}, got '${values.source}'`);
+          const site = await asUsage(() =>
+            addCrawlSite(db, { url: positionals[2], name: values.name as string | undefined, source, allowPrivate: Boolean(values["allow-private"]) }),
+          );
+          emit(
+            ctx,
+            json,
+            site,
+            () => `added crawl site ${site.id}: ${site.url} (${site.source.toLowerCase()}${site.allowPrivate ? ", private addresses allowed" : ""})`,
+          );
         } else if (action === "list") {
           const sites = await listCrawlSites(db);
-          emit(ctx, json, sites, () => sites.map((s) => `${s.id}\t${s.source.toLowerCase()}\t${s.articles} articles\t${s.url}\t${s.name}${s.enabled ? "" : "\t(disabled)"}`).join("\n") || "no crawl sites");
+          emit(
+            ctx,
+            json,
+            sites,
+            () =>
+              sites
+                .map((s) => `${s.id}\t${s.source.toLowerCase()}\t${s.articles} articles\t${s.url}\t${s.name}${s.enabled ? "" : "\t(disabled)"}`)
+                .join("\n") || "no crawl sites",
+          );
         } else if (action === "remove") {
           const target = positionals[2];
           if (!target) throw new UsageError("crawl sites remove needs a site id or URL");
@@ -65,15 +90,27 @@ export const crawlCommand: Command = {
       });
     }
     if (positionals[0] === "related") {
-      if (positionals.length < 2) throw new UsageError("crawl related needs an artist, e.g. deepcuts crawl related \"Burial\"");
+      if (positionals.length < 2) throw new UsageError('crawl related needs an artist, e.g. deepcuts crawl related "Burial"');
       const limit = numberFlag(values.limit, "limit", 10, { min: 1, max: 100, integer: true });
       const minArticles = numberFlag(values["min-articles"], "min-articles", 2, { min: 1, max: 1000, integer: true });
-      const { artist, related } = await withDatabase(ctx, async (db) => {
-        const artist = await resolveArtist(db, positionals.slice(1).join(" "));
-        return { artist, related: await coMentionNeighbours(db, artist.id, { limit, minArticles }) };
-      }, { migrate: false });
-      emit(ctx, json, { artist, related }, () => [`${artist.name} (artist ${artist.id}): written about with`,
-        ...related.map((r) => `  ${r.artist.name} (npmi ${r.score.toFixed(2)}: ${r.explanation})`)].join("\n") + (related.length ? "" : `\n  nobody in ${minArticles}+ articles yet`));
+      const { artist, related } = await withDatabase(
+        ctx,
+        async (db) => {
+          const artist = await resolveArtist(db, positionals.slice(1).join(" "));
+          return { artist, related: await coMentionNeighbours(db, artist.id, { limit, minArticles }) };
+        },
+        { migrate: false },
+      );
+      emit(
+        ctx,
+        json,
+        { artist, related },
+        () =>
+          [
+            `${artist.name} (artist ${artist.id}): written about with`,
+            ...related.map((r) => `  ${r.artist.name} (npmi ${r.score.toFixed(2)}: ${r.explanation})`),
+          ].join("\n") + (related.length ? "" : `\n  nobody in ${minArticles}+ articles yet`),
+      );
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (did you mean crawl sites ...?)`);

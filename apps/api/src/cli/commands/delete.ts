@@ -16,11 +16,13 @@ export const deleteCommand: Command = {
     if (!values.yes) throw new UsageError("deleting a listener cannot be undone: add --yes (export them first with 'deepcuts export listener')");
     const user = values.user;
     const result = await withDatabase(ctx, async (db) => deleteListener(db, (await findListener(db, user)).id), { migrate: false });
-    emit(ctx, Boolean(values.json), result, () => [
-      `deleted listener ${result.externalKey} (id ${result.userId}):`,
-      ...result.tables.map((t) => `  ${t.table}: ${t.rows} rows`),
-      `  model versions without them: ${result.modelVersions.join(", ") || "none"}; saved-model rows removed: ${result.artifactRows}`,
-    ].join("\n"));
+    emit(ctx, Boolean(values.json), result, () =>
+      [
+        `deleted listener ${result.externalKey} (id ${result.userId}):`,
+        ...result.tables.map((t) => `  ${t.table}: ${t.rows} rows`),
+        `  model versions without them: ${result.modelVersions.join(", ") || "none"}; saved-model rows removed: ${result.artifactRows}`,
+      ].join("\n"),
+    );
     return 0;
   },
 };

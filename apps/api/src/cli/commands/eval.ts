@@ -21,19 +21,37 @@ export const evalCommand: Command = {
     "[--factors 64] [--regularization 0.05] [--alpha 1] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
     "[--split-out <dir>] [--factors-out <dir>] [--json] [--quiet]",
   async run(argv, ctx) {
-    const { values } = parse(argv, {
-      dataset: { type: "string" }, model: { type: "string", default: "als" },
-      factors: { type: "string" }, regularization: { type: "string" }, alpha: { type: "string" }, confidence: { type: "string" },
-      iterations: { type: "string" }, solver: { type: "string" }, seed: { type: "string" }, threads: { type: "string" },
-      "split-out": { type: "string" }, "factors-out": { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" },
-    }, false);
+    const { values } = parse(
+      argv,
+      {
+        dataset: { type: "string" },
+        model: { type: "string", default: "als" },
+        factors: { type: "string" },
+        regularization: { type: "string" },
+        alpha: { type: "string" },
+        confidence: { type: "string" },
+        iterations: { type: "string" },
+        solver: { type: "string" },
+        seed: { type: "string" },
+        threads: { type: "string" },
+        "split-out": { type: "string" },
+        "factors-out": { type: "string" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean" },
+      },
+      false,
+    );
     const dataset = values.dataset ? String(values.dataset) : null;
     if (!dataset) throw new UsageError("--dataset is required");
-    const models = String(values.model).split(",").map((m) => m.trim()).filter(Boolean);
+    const models = String(values.model)
+      .split(",")
+      .map((m) => m.trim())
+      .filter(Boolean);
     for (const m of models) if (!MODELS.includes(m)) throw new UsageError(`--model must be among ${MODELS.join(", ")}, got '${m}'`);
     const seed = numberFlag(values.seed, "seed", 42, { integer: true });
     const confidence = values.confidence === undefined ? undefined : String(values.confidence);
-    if (confidence !== undefined && confidence !== "log1p" && confidence !== "raw") throw new UsageError(`--confidence must be log1p or raw, got '${confidence}'`);
+    if (confidence !== undefined && confidence !== "log1p" && confidence !== "raw")
+      throw new UsageError(`--confidence must be log1p or raw, got '${confidence}'`);
     const solver = values.solver === undefined ? undefined : String(values.solver);
     if (solver !== undefined && solver !== "cg" && solver !== "cholesky") throw new UsageError(`--solver must be cg or cholesky, got '${solver}'`);
     const cfOptions = {
@@ -53,22 +71,27 @@ export const evalCommand: Command = {
     // Only the collaborative evaluations write splits and factors: refuse rather than write nothing.
     const writesFiles = (kind === "db" || kind === "lastfm-2k") && models.every((m) => m === "als" || m === "lmf" || m === "popularity");
     for (const flag of ["split-out", "factors-out"] as const) {
-      if (values[flag] !== undefined && !writesFiles) throw new UsageError(`--${flag} applies to --model als, lmf or popularity on --dataset db or lastfm-2k:<folder>`);
+      if (values[flag] !== undefined && !writesFiles)
+        throw new UsageError(`--${flag} applies to --model als, lmf or popularity on --dataset db or lastfm-2k:<folder>`);
     }
     let result: unknown;
     if (kind === "db") {
       const cf = models.filter((m) => m === "als" || m === "lmf" || m === "popularity");
       if (cf.length !== models.length) throw new UsageError("--dataset db evaluates als, lmf and popularity");
-      result = await withDatabase(ctx, (db) => evaluateDatabaseModels(db, cf, {
-        ...cfOptions,
-        splitOut: values["split-out"] ? String(values["split-out"]) : undefined,
-        factorsOut: values["factors-out"] ? String(values["factors-out"]) : undefined,
-        onProgress: bar.callback,
-      }));
+      result = await withDatabase(ctx, (db) =>
+        evaluateDatabaseModels(db, cf, {
+          ...cfOptions,
+          splitOut: values["split-out"] ? String(values["split-out"]) : undefined,
+          factorsOut: values["factors-out"] ? String(values["factors-out"]) : undefined,
+          onProgress: bar.callback,
+        }),
+      );
     } else if (kind === "lastfm-2k" && models.every((m) => m === "als" || m === "lmf" || m === "popularity")) {
       const { evaluateCf } = await import("@deepcuts/models/eval");
       result = await evaluateCf({
-        dataset, models, ...cfOptions,
+        dataset,
+        models,
+        ...cfOptions,
         splitOut: values["split-out"] ? String(values["split-out"]) : undefined,
         factorsOut: values["factors-out"] ? String(values["factors-out"]) : undefined,
         onProgress: bar.callback,
@@ -94,15 +117,21 @@ export const evalCommand: Command = {
       result = await evaluateDemoBlend({ seed: demoSeed, threads: cfOptions.threads, onProgress: bar.callback });
     } else if (kind === "audio" && models.length === 1 && models[0] === "audio-features") {
       const { evaluateAudioFeatures } = await import("@deepcuts/models/audio");
-      result = await evaluateAudioFeatures({ dataset, threads: cfOptions.threads, onProgress: (done, total, r) => bar.update(r.path.split("/").pop() ?? "", done, total) });
+      result = await evaluateAudioFeatures({
+        dataset,
+        threads: cfOptions.threads,
+        onProgress: (done, total, r) => bar.update(r.path.split("/").pop() ?? "", done, total),
+      });
     } else {
       throw new UsageError(`cannot evaluate --model ${models.join(",")} on a ${kind} dataset (see deepcuts eval --help)`);
     }
     bar.done("finished");
     emit(ctx, Boolean(values.json), result, () => {
       const r = result as Record<string, unknown>;
-      if (r && typeof r === "object" && Object.values(r).every((v) => v && typeof v === "object" && "recall@20" in (v))) {
-        return Object.entries(r).map(([name, m]) => `${name.padEnd(12)} ${fmt(m as Record<string, unknown>)}`).join("\n");
+      if (r && typeof r === "object" && Object.values(r).every((v) => v && typeof v === "object" && "recall@20" in v)) {
+        return Object.entries(r)
+          .map(([name, m]) => `${name.padEnd(12)} ${fmt(m as Record<string, unknown>)}`)
+          .join("\n");
       }
       return JSON.stringify(result, null, 2);
     });

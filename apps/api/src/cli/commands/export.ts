@@ -16,20 +16,30 @@ const GRAPH_MODELS: Record<string, SingleModel> = { collaborative: "COLLABORATIV
 
 function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback?: T): T {
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== "string" || !allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got '${typeof value === "string" ? value : JSON.stringify(value ?? "")}'`);
+  if (typeof value !== "string" || !allowed.includes(value as T))
+    throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got '${typeof value === "string" ? value : JSON.stringify(value ?? "")}'`);
   return value as T;
 }
 
 export const exportCommand: Command = {
   name: "export",
-  summary: "export stored vectors (npy, Parquet, CSV, TSV, with ids and metadata), a similarity graph (GEXF, GraphML) or the listener x track interactions for Spark (Parquet)",
+  summary:
+    "export stored vectors (npy, Parquet, CSV, TSV, with ids and metadata), a similarity graph (GEXF, GraphML) or the listener x track interactions for Spark (Parquet)",
   usage:
     "deepcuts export vectors --model als|lmf|text|audio-features|audio-cnn [--entity track|artist|user] --format npy|parquet|csv|tsv [--out <file>] [--version <id>] | " +
     `export graph [--model collaborative|text|audio] [--entity artist|track] --format gexf|graphml [--k 10] [--min-score 0] [--nodes 2000 (max ${GRAPH_EXPORT_LIMITS.nodes})] [--out <file>] | export interactions --format parquet [--out <file>] | export listener --user <external key|id> [--out <file>] (JSON archive of everything stored about the listener; stdout without --out)  [--json] [--quiet]`,
   async run(argv, ctx) {
     const { values, positionals } = parse(argv, {
-      model: { type: "string" }, entity: { type: "string" }, format: { type: "string" }, out: { type: "string" }, version: { type: "string" },
-      k: { type: "string" }, "min-score": { type: "string" }, nodes: { type: "string" }, json: { type: "boolean" }, quiet: { type: "boolean" },
+      model: { type: "string" },
+      entity: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      version: { type: "string" },
+      k: { type: "string" },
+      "min-score": { type: "string" },
+      nodes: { type: "string" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean" },
       user: { type: "string" },
     });
     const [what, extra] = positionals;
@@ -44,7 +54,12 @@ export const exportCommand: Command = {
       bar.update("loading vectors", 0, 1);
       const result = await withDatabase(ctx, (db) => exportVectors(db, { model, entity: ENTITIES[entity], format, out, versionId }), { migrate: false });
       bar.done("finished");
-      emit(ctx, Boolean(values.json), result, () => `wrote ${result.rows} ${entity} vectors of ${result.dimensions} dimensions (${model} version ${result.versionId}): ${result.files.join(", ")}`);
+      emit(
+        ctx,
+        Boolean(values.json),
+        result,
+        () => `wrote ${result.rows} ${entity} vectors of ${result.dimensions} dimensions (${model} version ${result.versionId}): ${result.files.join(", ")}`,
+      );
       return 0;
     }
     if (what === "graph") {
@@ -54,7 +69,10 @@ export const exportCommand: Command = {
       const format = oneOf<GraphFormat>(values.format, "format", GRAPH_FORMATS);
       const out = resolve(typeof values.out === "string" ? values.out : `${entity}-${model}-graph.${format}`);
       const input = {
-        model: GRAPH_MODELS[model], entity: ENTITIES[entity] as "ARTIST" | "TRACK", format, out,
+        model: GRAPH_MODELS[model],
+        entity: ENTITIES[entity] as "ARTIST" | "TRACK",
+        format,
+        out,
         k: numberFlag(values.k, "k", 10, { min: 1, max: GRAPH_EXPORT_LIMITS.k, integer: true }),
         minScore: numberFlag(values["min-score"], "min-score", 0, { min: -1, max: 1 }),
         nodes: numberFlag(values.nodes, "nodes", 2000, { min: 2, max: GRAPH_EXPORT_LIMITS.nodes, integer: true }),
@@ -63,7 +81,12 @@ export const exportCommand: Command = {
       bar.update("nearest neighbours", 0, 1);
       const result = await withDatabase(ctx, (db) => exportGraph(db, input), { migrate: false });
       bar.done("finished");
-      emit(ctx, Boolean(values.json), result, () => `wrote a ${entity} graph of ${result.nodes} nodes and ${result.edges} edges (${model} model): ${result.file}`);
+      emit(
+        ctx,
+        Boolean(values.json),
+        result,
+        () => `wrote a ${entity} graph of ${result.nodes} nodes and ${result.edges} edges (${model} model): ${result.file}`,
+      );
       return 0;
     }
     if (what === "interactions") {
@@ -75,7 +98,12 @@ export const exportCommand: Command = {
       const bar = new ProgressBar("export interactions", !values.quiet);
       const result = await withDatabase(ctx, (db) => exportInteractions(db, { out, format, onProgress: bar.callback }), { migrate: false });
       bar.done("finished");
-      emit(ctx, Boolean(values.json), result, () => `wrote ${result.rows} listener x ${result.level} interactions (${result.listeners} listeners, ${result.items} ${result.level}s): ${result.file}`);
+      emit(
+        ctx,
+        Boolean(values.json),
+        result,
+        () => `wrote ${result.rows} listener x ${result.level} interactions (${result.listeners} listeners, ${result.items} ${result.level}s): ${result.file}`,
+      );
       return 0;
     }
     if (what === "listener") {
@@ -87,11 +115,15 @@ export const exportCommand: Command = {
       const out = typeof values.out === "string" ? resolve(values.out) : null;
       // Without --out the archive goes to stdout, so the summary goes to stderr.
       const bar = new ProgressBar("export listener", !values.quiet);
-      const result = await withDatabase(ctx, async (db) => {
-        const listener = await findListener(db, user);
-        const written = await writeListenerArchive(db, listener.id, out ?? process.stdout, bar.callback);
-        return { userId: listener.id, externalKey: listener.externalKey, file: out, bytes: written.bytes };
-      }, { migrate: false });
+      const result = await withDatabase(
+        ctx,
+        async (db) => {
+          const listener = await findListener(db, user);
+          const written = await writeListenerArchive(db, listener.id, out ?? process.stdout, bar.callback);
+          return { userId: listener.id, externalKey: listener.externalKey, file: out, bytes: written.bytes };
+        },
+        { migrate: false },
+      );
       bar.done("finished");
       const summary = () => `wrote the archive of listener ${result.externalKey} (id ${result.userId}): ${result.bytes} bytes${out ? ` to ${out}` : ""}`;
       if (out) emit(ctx, Boolean(values.json), result, summary);

@@ -15,8 +15,12 @@ export const generateCommand: Command = {
     const bar = new ProgressBar("generate", !values.quiet);
     const report = await withDatabase(ctx, (db) => generateDuePlaylists(db, { now, onProgress: bar.callback }));
     bar.done(`${report.made} playlist(s) made`);
-    emit(ctx, Boolean(values.json), report, () =>
-      `made ${report.made} playlist(s) (${report.short} short, ${report.coldStart} cold start); ${report.alreadyMade} already made this week; blend v${report.blendConfigVersion}; ${report.seconds.toFixed(1)} s`,
+    emit(
+      ctx,
+      Boolean(values.json),
+      report,
+      () =>
+        `made ${report.made} playlist(s) (${report.short} short, ${report.coldStart} cold start); ${report.alreadyMade} already made this week; blend v${report.blendConfigVersion}; ${report.seconds.toFixed(1)} s`,
     );
     return 0;
   },

@@ -28,26 +28,42 @@ const HISTORY: Record<HistoryFormat, (db: Database, path: string, options: PlayI
 };
 
 const summary = (report: ImportReport) => {
-  const created = Object.entries(report.created).map(([k, v]) => `${v} ${k}`).join(", ");
-  const read = report.read ? ` (read ${Object.entries(report.read).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
-  const skipped = Object.entries(report.skipped).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`).join(", ");
+  const created = Object.entries(report.created)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
+  const read = report.read
+    ? ` (read ${Object.entries(report.read)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ")})`
+    : "";
+  const skipped = Object.entries(report.skipped)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
   return `imported ${report.source}: ${created}${read}${skipped ? `; skipped ${skipped}` : ""} in ${report.seconds.toFixed(1)} s`;
 };
 
 export const importCommand: Command = {
   name: "import",
-  summary: "import real data: a Last.fm 2K folder, a CSV of listening events, JSON lines of texts, a folder of audio, a listener's Spotify, Last.fm or ListenBrainz history, or ALS factors trained by Spark (Parquet)",
-  usage: "deepcuts import lastfm-2k <folder> | events <file.csv|file.jsonl> | texts <file.jsonl> | audio <folder> | " +
+  summary:
+    "import real data: a Last.fm 2K folder, a CSV of listening events, JSON lines of texts, a folder of audio, a listener's Spotify, Last.fm or ListenBrainz history, or ALS factors trained by Spark (Parquet)",
+  usage:
+    "deepcuts import lastfm-2k <folder> | events <file.csv|file.jsonl> | texts <file.jsonl> | audio <folder> | " +
     "spotify|lastfm-scrobbles|listenbrainz <file|folder> --user <key> [--user-name <name>] [--time-zone <IANA zone>] | " +
     `${IMPORT_FACTORS_USAGE}  [--queue] [--json] [--quiet]  (--queue: run it as a job on a worker)`,
   async run(argv, ctx) {
     if (argv[0] === "factors") return importFactorsCommand(argv.slice(1), ctx);
     const { values, positionals } = parse(argv, {
-      json: { type: "boolean" }, quiet: { type: "boolean" }, user: { type: "string" }, "user-name": { type: "string" }, "time-zone": { type: "string" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean" },
+      user: { type: "string" },
+      "user-name": { type: "string" },
+      "time-zone": { type: "string" },
       queue: { type: "boolean" },
     });
     const [kind, target] = positionals;
-    if (!KINDS.includes(kind as (typeof KINDS)[number])) throw new UsageError(`the first argument must be one of ${KINDS.join(", ")}, factors, got '${kind ?? ""}'`);
+    if (!KINDS.includes(kind as (typeof KINDS)[number]))
+      throw new UsageError(`the first argument must be one of ${KINDS.join(", ")}, factors, got '${kind ?? ""}'`);
     if (!target) throw new UsageError(`import ${kind} needs a path`);
     const path = resolve(target);
     if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
@@ -59,10 +75,14 @@ export const importCommand: Command = {
     const bar = new ProgressBar(`import ${kind}`, !values.quiet);
     const report = await withDatabase(ctx, async (db) => {
       switch (kind) {
-        case "lastfm-2k": return importLastfm(db, path, bar.callback);
-        case "events": return importEvents(db, path, bar.callback);
-        case "texts": return importTextsJsonl(db, path, bar.callback);
-        default: return importAudioFolder(db, path, bar.callback);
+        case "lastfm-2k":
+          return importLastfm(db, path, bar.callback);
+        case "events":
+          return importEvents(db, path, bar.callback);
+        case "texts":
+          return importTextsJsonl(db, path, bar.callback);
+        default:
+          return importAudioFolder(db, path, bar.callback);
       }
     });
     bar.done("finished");
@@ -73,9 +93,14 @@ export const importCommand: Command = {
 
 /** --queue: an IMPORT job for any worker (checked now, run there with its progress on the job record). */
 async function queueImport(kind: string, path: string, values: Record<string, string | boolean | undefined>, ctx: CommandContext): Promise<number> {
-  const user = typeof values.user === "string"
-    ? { externalKey: values.user.trim(), ...(typeof values["user-name"] === "string" ? { name: values["user-name"] } : {}), ...(typeof values["time-zone"] === "string" ? { timeZone: values["time-zone"] } : {}) }
-    : undefined;
+  const user =
+    typeof values.user === "string"
+      ? {
+          externalKey: values.user.trim(),
+          ...(typeof values["user-name"] === "string" ? { name: values["user-name"] } : {}),
+          ...(typeof values["time-zone"] === "string" ? { timeZone: values["time-zone"] } : {}),
+        }
+      : undefined;
   const job = await withDatabase(ctx, async (db) => {
     try {
       return await startImport(db, kind, path, user);
@@ -95,7 +120,8 @@ async function queueImport(kind: string, path: string, values: Record<string, st
  * bad file stops the run (the files before it stay imported, and re-running skips them).
  */
 async function importHistory(format: HistoryFormat, path: string, values: Record<string, string | boolean | undefined>, ctx: CommandContext): Promise<number> {
-  if (typeof values.user !== "string" || values.user.trim() === "") throw new UsageError(`import ${format} needs --user <key>: the listener the history belongs to (created when new)`);
+  if (typeof values.user !== "string" || values.user.trim() === "")
+    throw new UsageError(`import ${format} needs --user <key>: the listener the history belongs to (created when new)`);
   const timeZone = typeof values["time-zone"] === "string" ? values["time-zone"] : undefined;
   if (timeZone !== undefined) {
     try {
@@ -117,6 +143,7 @@ async function importHistory(format: HistoryFormat, path: string, values: Record
     return out;
   });
   emit(ctx, Boolean(values.json), { files: reports, ignoredFiles: ignored }, () =>
-    [...reports.map(summary), ...(ignored.length ? [`not song plays, not read: ${ignored.map((f) => basename(f)).join(", ")}`] : [])].join("\n"));
+    [...reports.map(summary), ...(ignored.length ? [`not song plays, not read: ${ignored.map((f) => basename(f)).join(", ")}`] : [])].join("\n"),
+  );
   return 0;
 }

@@ -34,8 +34,16 @@ export const keysCommand: Command = {
         const created = await createApiKey(db, { name: name.trim(), role: role.toUpperCase() as Role, userId });
         emit(ctx, json, created, () => `${created.role} key ${created.id}: ${created.key}\n(shown once; only its hash is stored)`);
       } else if (action === "list") {
-        const keys = await db.prisma.apiKey.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, lastUsedAt: true, revokedAt: true } });
-        emit(ctx, json, keys, () => keys.map((k) => `${k.id}\t${k.role}\t${k.prefix}...\t${k.name}${k.revokedAt ? "\t(revoked)" : ""}`).join("\n") || "no keys");
+        const keys = await db.prisma.apiKey.findMany({
+          orderBy: { id: "asc" },
+          select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+        });
+        emit(
+          ctx,
+          json,
+          keys,
+          () => keys.map((k) => `${k.id}\t${k.role}\t${k.prefix}...\t${k.name}${k.revokedAt ? "\t(revoked)" : ""}`).join("\n") || "no keys",
+        );
       } else if (action === "revoke") {
         const id = numberFlag(positionals[1], "id", NaN, { min: 1, integer: true });
         const revoked = await revokeApiKey(db, id);

@@ -20,7 +20,11 @@ export const startCommand: Command = {
     "when ready, with the curator key, and one when stopped)",
   async run(argv, ctx) {
     const started = Date.now();
-    const { values } = parse(argv, { "no-dashboard": { type: "boolean" }, "no-serve": { type: "boolean" }, quiet: { type: "boolean" }, json: { type: "boolean" } }, false);
+    const { values } = parse(
+      argv,
+      { "no-dashboard": { type: "boolean" }, "no-serve": { type: "boolean" }, quiet: { type: "boolean" }, json: { type: "boolean" } },
+      false,
+    );
     const withDashboard = !values["no-dashboard"] && !values["no-serve"];
     const quiet = Boolean(values.quiet);
     // The dashboard builds in a child process while the database work goes on here.
@@ -41,7 +45,8 @@ export const startCommand: Command = {
       }
       const active = await db.prisma.modelVersion.findMany({ where: { isActive: true }, select: { kind: true } });
       const missing = DEFAULT_MODELS.filter((m) => !active.some((a) => a.kind === m.toUpperCase()));
-      if (missing.length) await trainModels(db, missing, { threads: ctx.config.threads, skipWithoutData: true, progress: (name) => new ProgressBar(`train ${name}`, !quiet) });
+      if (missing.length)
+        await trainModels(db, missing, { threads: ctx.config.threads, skipWithoutData: true, progress: (name) => new ProgressBar(`train ${name}`, !quiet) });
       const bar = new ProgressBar("weekly playlists", !quiet);
       const generated = await generateDuePlaylists(db, { onProgress: bar.callback });
       bar.done(`${generated.made} made, ${generated.alreadyMade} already made this week`);
@@ -50,7 +55,9 @@ export const startCommand: Command = {
       await db.close();
     }
     if (values["no-serve"]) {
-      ctx.out(values.json ? JSON.stringify({ event: "ready", serving: false, curatorKey, readyInMs: Date.now() - started }) : `ready. curator key: ${curatorKey}`);
+      ctx.out(
+        values.json ? JSON.stringify({ event: "ready", serving: false, curatorKey, readyInMs: Date.now() - started }) : `ready. curator key: ${curatorKey}`,
+      );
       return 0;
     }
     const product = await serveProduct(ctx.config, { dashboard: withDashboard, background: true, log: ctx.err, dashboardBuild });

@@ -22,14 +22,24 @@ export const statusCommand: Command = {
         });
         const blend = await db.prisma.blendConfig.findFirst({ where: { isActive: true }, select: { version: true, author: true, note: true } });
         const last = await db.prisma.weeklyPlaylist.findFirst({ orderBy: { generatedAt: "desc" }, select: { generatedAt: true, weekStart: true } });
-        return { database: db.location, target: db.target, pendingMigrations: [], counts: await catalogCounts(db), activeModels: models, activeBlend: blend, lastPlaylistAt: last?.generatedAt ?? null };
+        return {
+          database: db.location,
+          target: db.target,
+          pendingMigrations: [],
+          counts: await catalogCounts(db),
+          activeModels: models,
+          activeBlend: blend,
+          lastPlaylistAt: last?.generatedAt ?? null,
+        };
       },
       { migrate: false },
     );
     emit(ctx, Boolean(values.json), status, () => {
       if (status.pendingMigrations.length) return `database ${status.database} (${status.target}) needs migrating: ${status.pendingMigrations.join(", ")}`;
       const s = status as Required<typeof status>;
-      const counts = Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(", ");
+      const counts = Object.entries(s.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ");
       const models = s.activeModels.map((m) => `${m.kind} v${m.id}`).join(", ") || "none (run deepcuts train)";
       return [
         `database: ${s.database} (${s.target})`,

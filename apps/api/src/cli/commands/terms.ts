@@ -11,10 +11,12 @@ export const termsCommand: Command = {
   usage: "deepcuts terms <artist name, part of it, or id> [--limit 10] [--similar 5] [--json]",
   async run(argv, ctx) {
     const { values, positionals } = parse(argv, { limit: { type: "string" }, similar: { type: "string" }, json: { type: "boolean" } });
-    if (positionals.length === 0) throw new UsageError("name an artist, e.g. deepcuts terms \"Bob Marley\"");
+    if (positionals.length === 0) throw new UsageError('name an artist, e.g. deepcuts terms "Bob Marley"');
     const limit = numberFlag(values.limit, "limit", 10, { min: 1, max: 100, integer: true });
     const similar = numberFlag(values.similar, "similar", 5, { min: 0, max: 50, integer: true });
-    const result = await withDatabase(ctx, async (db) => artistTerms(db, await resolveArtist(db, positionals.join(" ")), { limit, similar }), { migrate: false });
+    const result = await withDatabase(ctx, async (db) => artistTerms(db, await resolveArtist(db, positionals.join(" ")), { limit, similar }), {
+      migrate: false,
+    });
     emit(ctx, Boolean(values.json), result, () => {
       const lines = [`${result.artist.name} (artist ${result.artist.id}), text model v${result.modelVersionId}, ${result.documents} documents`];
       for (const kind of ["N2", "NP", "ADJ"] as const) {

@@ -25,7 +25,9 @@ export const trainCommand: Command = {
     emit(ctx, Boolean(values.json), results, () =>
       results
         .map((r) => {
-          const metrics = Object.entries(r.metrics ?? {}).filter(([k, v]) => shown.includes(k) && typeof v === "number").map(([k, v]) => `${k} ${Number.isInteger(v) ? Number(v) : Number(v).toFixed(3)}`);
+          const metrics = Object.entries(r.metrics ?? {})
+            .filter(([k, v]) => shown.includes(k) && typeof v === "number")
+            .map(([k, v]) => `${k} ${Number.isInteger(v) ? Number(v) : Number(v).toFixed(3)}`);
           if (r.skipped) return `${r.model}: skipped (${r.skipped})`;
           return `${r.model}: version ${r.versionId}${metrics.length ? `, ${metrics.join(", ")}` : ""}`;
         })

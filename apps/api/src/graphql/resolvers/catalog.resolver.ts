@@ -32,7 +32,11 @@ export class TrackResolver {
   async tracks(
     @Ctx() ctx: ApiContext,
     @Args(() => PageArgs) paging: PageArgs,
-    @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the title or the artist's name, ignoring case (one or two characters: the start of a word)." }) search: string | null,
+    @Arg("search", () => String, {
+      nullable: true,
+      description: "Matches anywhere in the title or the artist's name, ignoring case (one or two characters: the start of a word).",
+    })
+    search: string | null,
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
   ): Promise<TrackConnection> {
     const page = openPage(ctx, "tracks", { search, artistId }, paging);
@@ -40,7 +44,10 @@ export class TrackResolver {
   }
 
   @Authorized("CURATOR")
-  @Query(() => Track, { nullable: true, description: "One track by database id; null, with NOT_FOUND in `errors`, when it does not exist (the rest of the response is unaffected)." })
+  @Query(() => Track, {
+    nullable: true,
+    description: "One track by database id; null, with NOT_FOUND in `errors`, when it does not exist (the rest of the response is unaffected).",
+  })
   async track(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<Track> {
     const track = await ctx.loaders.track.load(positiveId(id, "id"));
     if (!track) throw notFound(`track ${id}`);
@@ -57,7 +64,9 @@ export class TrackResolver {
     return ctx.loaders.audioFeatures.load(track.id);
   }
 
-  @FieldResolver(() => [TopTerm], { description: "Heaviest terms under the active TEXT model (empty before one is trained); a track without text shows its artist's, marked inherited." })
+  @FieldResolver(() => [TopTerm], {
+    description: "Heaviest terms under the active TEXT model (empty before one is trained); a track without text shows its artist's, marked inherited.",
+  })
   async topTerms(@Root() track: Track, @Ctx() ctx: ApiContext, @Arg("first", () => Int, { defaultValue: 10 }) first: number): Promise<TopTerm[]> {
     if (!Number.isInteger(first) || first < 1 || first > TERMS_MAX) throw badInput("first", `must be 1..${TERMS_MAX}, got ${first}`);
     return (await ctx.loaders.trackTopTerms.load(track.id)).slice(0, first);
@@ -76,7 +85,8 @@ export class ArtistResolver {
   async artists(
     @Ctx() ctx: ApiContext,
     @Args(() => PageArgs) paging: PageArgs,
-    @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the name, ignoring case (one or two characters: the start of a word)." }) search: string | null,
+    @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the name, ignoring case (one or two characters: the start of a word)." })
+    search: string | null,
     @Arg("genre", () => String, { nullable: true, description: "Exact genre, e.g. techno." }) genre: string | null,
   ): Promise<ArtistConnection> {
     const page = openPage(ctx, "artists", { search, genre }, paging);
@@ -84,7 +94,10 @@ export class ArtistResolver {
   }
 
   @Authorized("CURATOR")
-  @Query(() => Artist, { nullable: true, description: "One artist by database id; null, with NOT_FOUND in `errors`, when it does not exist (the rest of the response is unaffected)." })
+  @Query(() => Artist, {
+    nullable: true,
+    description: "One artist by database id; null, with NOT_FOUND in `errors`, when it does not exist (the rest of the response is unaffected).",
+  })
   async artist(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<Artist> {
     const artist = await ctx.loaders.artist.load(positiveId(id, "id"));
     if (!artist) throw notFound(`artist ${id}`);
@@ -110,16 +123,24 @@ export class UserResolver {
   async users(
     @Ctx() ctx: ApiContext,
     @Args(() => PageArgs) paging: PageArgs,
-    @Arg("search", () => String, { nullable: true, description: "Matches anywhere in the name or external key, ignoring case (one or two characters: the start of a word)." }) search: string | null,
+    @Arg("search", () => String, {
+      nullable: true,
+      description: "Matches anywhere in the name or external key, ignoring case (one or two characters: the start of a word).",
+    })
+    search: string | null,
   ): Promise<UserConnection> {
     // A listener key's scope is part of the query's condition, whatever the cursor says.
-    const onlyId = ctx.viewer?.role === "LISTENER" ? ctx.viewer.userId ?? 0 : null;
+    const onlyId = ctx.viewer?.role === "LISTENER" ? (ctx.viewer.userId ?? 0) : null;
     const page = openPage(ctx, "users", { search, onlyId }, paging);
     return page.connect(await listUsers(ctx.db, { ...page.keyset, search, onlyId }));
   }
 
   @Authorized("LISTENER")
-  @Query(() => User, { nullable: true, description: "One listener by database id; a listener key may ask only for its own. Null, with NOT_FOUND or FORBIDDEN in `errors`, when it cannot be shown (the rest of the response is unaffected)." })
+  @Query(() => User, {
+    nullable: true,
+    description:
+      "One listener by database id; a listener key may ask only for its own. Null, with NOT_FOUND or FORBIDDEN in `errors`, when it cannot be shown (the rest of the response is unaffected).",
+  })
   async user(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number): Promise<User> {
     assertOwnListener(ctx, positiveId(id, "id"));
     const user = await ctx.loaders.user.load(id);

@@ -22,7 +22,11 @@ export class CrawlResolver {
   }
 
   @Authorized("CURATOR")
-  @Query(() => [CoMentionedArtist], { description: "Artists written about in the same crawled articles as this one, by normalised PMI, best first; pairs in fewer than minArticles shared articles are left out.", complexity: 20 })
+  @Query(() => [CoMentionedArtist], {
+    description:
+      "Artists written about in the same crawled articles as this one, by normalised PMI, best first; pairs in fewer than minArticles shared articles are left out.",
+    complexity: 20,
+  })
   async coMentionedArtists(
     @Ctx() ctx: ApiContext,
     @Arg("artistId", () => Int, { description: "The artist." }) artistId: number,
@@ -37,13 +41,19 @@ export class CrawlResolver {
   }
 
   @Authorized("CURATOR")
-  @Mutation(() => CrawlSite, { description: "Adds a seed site (http or https; its URL must be new). allowPrivate lets the crawler reach private and loopback addresses for it." })
+  @Mutation(() => CrawlSite, {
+    description: "Adds a seed site (http or https; its URL must be new). allowPrivate lets the crawler reach private and loopback addresses for it.",
+  })
   addCrawlSite(
     @Ctx() ctx: ApiContext,
     @Arg("url", () => String, { description: "An absolute http(s) URL: a feed, or a page whose same-host links are articles." }) url: string,
     @Arg("name", () => String, { nullable: true, description: "A label; the URL's host when omitted." }) name: string | null,
     @Arg("source", () => CrawlSource, { defaultValue: CrawlSource.BLOG, description: "What its articles are stored as." }) source: CrawlSource,
-    @Arg("allowPrivate", () => Boolean, { defaultValue: false, description: "Let the crawler reach private and loopback addresses for this site (an intranet, a test server)." }) allowPrivate: boolean,
+    @Arg("allowPrivate", () => Boolean, {
+      defaultValue: false,
+      description: "Let the crawler reach private and loopback addresses for this site (an intranet, a test server).",
+    })
+    allowPrivate: boolean,
   ) {
     return addCrawlSite(ctx.db, { url, name: name ?? undefined, source, allowPrivate });
   }
@@ -56,7 +66,10 @@ export class CrawlResolver {
 
   @Authorized("CURATOR")
   @Mutation(() => Job, { description: "Crawls the enabled seed sites (or one) in the background; returns the job, or the crawl already queued or running." })
-  startCrawl(@Ctx() ctx: ApiContext, @Arg("siteId", () => Int, { nullable: true, description: "Only this site; every enabled one when omitted." }) siteId: number | null) {
+  startCrawl(
+    @Ctx() ctx: ApiContext,
+    @Arg("siteId", () => Int, { nullable: true, description: "Only this site; every enabled one when omitted." }) siteId: number | null,
+  ) {
     return startCrawl(ctx.db, siteId == null ? {} : { siteIds: [positiveId(siteId, "siteId")] });
   }
 }

@@ -21,10 +21,7 @@ export class CurationResolver {
 
   @Authorized("CURATOR")
   @Query(() => BlendConfigConnection, { description: "Blend configurations, newest version first.", complexity: pageComplexity })
-  async blendConfigs(
-    @Ctx() ctx: ApiContext,
-    @Args(() => PageArgs) paging: PageArgs,
-  ) {
+  async blendConfigs(@Ctx() ctx: ApiContext, @Args(() => PageArgs) paging: PageArgs) {
     const page = openPage(ctx, "blendConfigs", {}, paging);
     return page.connect(await listBlendConfigs(ctx.db, page.keyset));
   }
@@ -84,20 +81,28 @@ export class CurationResolver {
   }
 
   @Authorized("CURATOR")
-  @Query(() => Job, { nullable: true, description: "One job by database id: poll it for progress (done/total/message) and result, or subscribe with `jobProgress`. Null, with NOT_FOUND in `errors`, when it does not exist." })
+  @Query(() => Job, {
+    nullable: true,
+    description:
+      "One job by database id: poll it for progress (done/total/message) and result, or subscribe with `jobProgress`. Null, with NOT_FOUND in `errors`, when it does not exist.",
+  })
   job(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
     return getJob(ctx.db, positiveId(id, "id"));
   }
 
   @Authorized("ADMIN")
   @Mutation(() => Job, { description: "Starts training in the background; returns the job (or the one already running)." })
-  startTraining(@Ctx() ctx: ApiContext, @Arg("models", () => [TrainableModel], { description: "The models to train, e.g. [POPULARITY]." }) models: TrainableModel[]) {
+  startTraining(
+    @Ctx() ctx: ApiContext,
+    @Arg("models", () => [TrainableModel], { description: "The models to train, e.g. [POPULARITY]." }) models: TrainableModel[],
+  ) {
     return startTraining(ctx.db, models, ctx.threads);
   }
 
   @Authorized("ADMIN")
   @Mutation(() => Job, {
-    description: "Stops a queued or running job started through this API: returns it CANCELLED once its work has stopped (waits up to 10 s; poll `job` after that). BAD_USER_INPUT for an unknown or finished job.",
+    description:
+      "Stops a queued or running job started through this API: returns it CANCELLED once its work has stopped (waits up to 10 s; poll `job` after that). BAD_USER_INPUT for an unknown or finished job.",
   })
   cancelJob(@Ctx() ctx: ApiContext, @Arg("id", () => Int) id: number) {
     return cancelJob(ctx.db, positiveId(id, "id"));

@@ -9,10 +9,7 @@ import { ApiRole, CreatedApiKey } from "../types/curation.type.ts";
 export class KeysResolver {
   @Authorized("ADMIN")
   @Query(() => ApiKeyConnection, { description: "API keys (hashes are never shown).", complexity: pageComplexity })
-  async apiKeys(
-    @Ctx() ctx: ApiContext,
-    @Args(() => PageArgs) paging: PageArgs,
-  ) {
+  async apiKeys(@Ctx() ctx: ApiContext, @Args(() => PageArgs) paging: PageArgs) {
     const page = openPage(ctx, "apiKeys", {}, paging);
     return page.connect(await listApiKeys(ctx.db, page.keyset));
   }

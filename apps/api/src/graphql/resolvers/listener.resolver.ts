@@ -12,7 +12,11 @@ const TOP_ARTISTS_MAX = 100;
 
 /** The optional playlist slot of saveTrack and markNotForMe: both arguments or neither. */
 function slotArgs(playlistId: number | null, position: number | null): { playlistId: number; position: number } | null {
-  if ((playlistId == null) !== (position == null)) throw badInput(playlistId == null ? "playlistId" : "position", `is required with ${playlistId == null ? "position" : "playlistId"} (a playlist slot names both)`);
+  if ((playlistId == null) !== (position == null))
+    throw badInput(
+      playlistId == null ? "playlistId" : "position",
+      `is required with ${playlistId == null ? "position" : "playlistId"} (a playlist slot names both)`,
+    );
   return playlistId == null ? null : { playlistId, position: position! };
 }
 
@@ -28,11 +32,7 @@ export class ListenerResolver {
     description: "A listener's events (streams, saves, skips, visits, dislikes), newest first; a listener key sees only its own.",
     complexity: pageComplexity,
   })
-  async listeningHistory(
-    @Ctx() ctx: ApiContext,
-    @Arg("userId", () => Int) userId: number,
-    @Args(() => PageArgs) paging: PageArgs,
-  ) {
+  async listeningHistory(@Ctx() ctx: ApiContext, @Arg("userId", () => Int) userId: number, @Args(() => PageArgs) paging: PageArgs) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
     const opened = openPage(ctx, "listeningHistory", { userId }, paging);
     await assertListenerExists(ctx, userId);
@@ -82,7 +82,8 @@ export class ListenerResolver {
     @Arg("userId", () => Int) userId: number,
     @Arg("trackId", () => Int) trackId: number,
     @Arg("eventId", () => String, { nullable: true }) eventId: string | null,
-    @Arg("playlistId", () => Int, { nullable: true, description: "Saved from this weekly playlist (with position): the slot's outcome." }) playlistId: number | null,
+    @Arg("playlistId", () => Int, { nullable: true, description: "Saved from this weekly playlist (with position): the slot's outcome." })
+    playlistId: number | null,
     @Arg("position", () => Int, { nullable: true, description: "0-based position in playlistId." }) position: number | null,
   ): Promise<EventBatchResult> {
     assertWritesListener(ctx, positiveId(userId, "userId"));
@@ -97,7 +98,8 @@ export class ListenerResolver {
     @Arg("trackId", () => Int, { nullable: true }) trackId: number | null,
     @Arg("artistId", () => Int, { nullable: true }) artistId: number | null,
     @Arg("eventId", () => String, { nullable: true }) eventId: string | null,
-    @Arg("playlistId", () => Int, { nullable: true, description: "Marked from this weekly playlist (with position): the slot's outcome." }) playlistId: number | null,
+    @Arg("playlistId", () => Int, { nullable: true, description: "Marked from this weekly playlist (with position): the slot's outcome." })
+    playlistId: number | null,
     @Arg("position", () => Int, { nullable: true, description: "0-based position in playlistId." }) position: number | null,
   ): Promise<EventBatchResult> {
     assertWritesListener(ctx, positiveId(userId, "userId"));

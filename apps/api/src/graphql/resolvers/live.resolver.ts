@@ -24,7 +24,8 @@ function guarded<A>(subscribe: (data: Data<A>) => Promise<AsyncIterable<unknown>
     try {
       return await subscribe({ args: data.args as A, context: data.context });
     } catch (error) {
-      if (error instanceof ServiceError) throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } });
+      if (error instanceof ServiceError)
+        throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } });
       throw error;
     }
   };
@@ -41,7 +42,8 @@ const finished = (job: JobRecord) => FINISHED.includes(job.status);
 export class LiveResolver {
   @Authorized("CURATOR")
   @Subscription(() => Job, {
-    description: "One job's progress: its current state at once, then every change of status, done/total or message; ends after the job finishes. NOT_FOUND for an unknown job.",
+    description:
+      "One job's progress: its current state at once, then every change of status, done/total or message; ends after the job finishes. NOT_FOUND for an unknown job.",
     subscribe: guarded(({ args, context }: Data<{ id: number }>) => {
       const id = positiveId(args.id, "id");
       return follow<JobRecord>(
@@ -62,13 +64,22 @@ export class LiveResolver {
     subscribe: guarded(({ args, context }: Data<{ kind?: JobKind | null; catchUp?: number[] | null }>) => {
       const ids = args.catchUp ?? [];
       const keep = (job: JobRecord) => job.parentId === null && (!args.kind || job.kind === args.kind);
-      return follow<JobRecord>(context, (watcher, push) => watcher.onJob((job) => keep(job) && push(job)), async () => (ids.length ? (await readRecords(context.db, ids)).filter(keep) : []));
+      return follow<JobRecord>(
+        context,
+        (watcher, push) => watcher.onJob((job) => keep(job) && push(job)),
+        async () => (ids.length ? (await readRecords(context.db, ids)).filter(keep) : []),
+      );
     }),
   })
   jobUpdates(
     @Root() job: JobRecord,
     @Arg("kind", () => JobKind, { nullable: true, description: "Only jobs of this kind." }) _kind: JobKind | null,
-    @Arg("catchUp", () => [Int], { nullable: true, description: "Jobs whose current state to send first: those a client shows as in flight from an earlier read, so that a change between that read and this subscription is not missed." }) _catchUp: number[] | null,
+    @Arg("catchUp", () => [Int], {
+      nullable: true,
+      description:
+        "Jobs whose current state to send first: those a client shows as in flight from an earlier read, so that a change between that read and this subscription is not missed.",
+    })
+    _catchUp: number[] | null,
   ): JobRecord {
     return job;
   }
@@ -76,7 +87,9 @@ export class LiveResolver {
   @Authorized("CURATOR")
   @Subscription(() => Job, {
     description: "Weekly generation runs as they change: done/total is the sum over the run's listener-range shards. Never ends.",
-    subscribe: guarded(({ context }: Data<object>) => follow<JobRecord>(context, (watcher, push) => watcher.onJob((job) => job.parentId === null && job.kind === "GENERATE" && push(job)))),
+    subscribe: guarded(({ context }: Data<object>) =>
+      follow<JobRecord>(context, (watcher, push) => watcher.onJob((job) => job.parentId === null && job.kind === "GENERATE" && push(job))),
+    ),
   })
   weeklyGenerationProgress(@Root() job: JobRecord): JobRecord {
     return job;
@@ -85,9 +98,14 @@ export class LiveResolver {
   @Authorized("CURATOR")
   @Subscription(() => ModelActivation, {
     description: "A model kind's active version changes (from this API, the CLI or a training run). Never ends.",
-    subscribe: guarded(({ args, context }: Data<{ kind?: ModelKind | null }>) => follow<Activation>(context, (watcher, push) => watcher.onActivation((a) => (!args.kind || a.kind === args.kind) && push(a)))),
+    subscribe: guarded(({ args, context }: Data<{ kind?: ModelKind | null }>) =>
+      follow<Activation>(context, (watcher, push) => watcher.onActivation((a) => (!args.kind || a.kind === args.kind) && push(a))),
+    ),
   })
-  modelActivated(@Root() activation: Activation, @Arg("kind", () => ModelKind, { nullable: true, description: "Only this model kind." }) _kind: ModelKind | null): Activation {
+  modelActivated(
+    @Root() activation: Activation,
+    @Arg("kind", () => ModelKind, { nullable: true, description: "Only this model kind." }) _kind: ModelKind | null,
+  ): Activation {
     return activation;
   }
 }

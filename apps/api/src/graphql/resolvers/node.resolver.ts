@@ -10,12 +10,27 @@ const RANK: Record<Role, number> = { LISTENER: 1, CURATOR: 2, ADMIN: 3 };
 
 /** The role each node type needs, as its own lookup or list does; listeners and playlists are also scoped to a listener key's own. */
 const NEEDS: Record<NodeTypeName, Role> = {
-  Track: "CURATOR", Artist: "CURATOR", User: "LISTENER", WeeklyPlaylist: "LISTENER",
-  BlendConfig: "CURATOR", ModelVersion: "CURATOR", Job: "CURATOR", ApiKey: "ADMIN", Experiment: "CURATOR",
+  Track: "CURATOR",
+  Artist: "CURATOR",
+  User: "LISTENER",
+  WeeklyPlaylist: "LISTENER",
+  BlendConfig: "CURATOR",
+  ModelVersion: "CURATOR",
+  Job: "CURATOR",
+  ApiKey: "ADMIN",
+  Experiment: "CURATOR",
 };
 
 const NAMES: Record<NodeTypeName, string> = {
-  Track: "track", Artist: "artist", User: "listener", WeeklyPlaylist: "playlist", BlendConfig: "blend configuration", ModelVersion: "model version", Job: "job", ApiKey: "API key", Experiment: "experiment",
+  Track: "track",
+  Artist: "artist",
+  User: "listener",
+  WeeklyPlaylist: "playlist",
+  BlendConfig: "blend configuration",
+  ModelVersion: "model version",
+  Job: "job",
+  ApiKey: "API key",
+  Experiment: "experiment",
 };
 
 /**
@@ -38,15 +53,24 @@ async function fetchNode(ctx: ApiContext, globalId: string, field: string): Prom
 function load(ctx: ApiContext, type: NodeTypeName, id: number): Promise<{ id: number; userId?: number | null } | null> {
   const { loaders } = ctx;
   switch (type) {
-    case "Track": return loaders.track.load(id);
-    case "Artist": return loaders.artist.load(id);
-    case "User": return loaders.user.load(id);
-    case "WeeklyPlaylist": return loaders.playlist.load(id);
-    case "BlendConfig": return loaders.blendConfig.load(id);
-    case "ModelVersion": return loaders.modelVersion.load(id);
-    case "Job": return loaders.job.load(id);
-    case "ApiKey": return loaders.apiKey.load(id);
-    case "Experiment": return loaders.experiment.load(id);
+    case "Track":
+      return loaders.track.load(id);
+    case "Artist":
+      return loaders.artist.load(id);
+    case "User":
+      return loaders.user.load(id);
+    case "WeeklyPlaylist":
+      return loaders.playlist.load(id);
+    case "BlendConfig":
+      return loaders.blendConfig.load(id);
+    case "ModelVersion":
+      return loaders.modelVersion.load(id);
+    case "Job":
+      return loaders.job.load(id);
+    case "ApiKey":
+      return loaders.apiKey.load(id);
+    case "Experiment":
+      return loaders.experiment.load(id);
   }
 }
 
@@ -61,7 +85,8 @@ export class NodeResolver {
   @Authorized("LISTENER")
   @Query(() => Node, {
     nullable: true,
-    description: "The object with this global id (any type implementing Node), under the same role and listener-scope rules as its own lookup. Null, with NOT_FOUND, FORBIDDEN or BAD_USER_INPUT in `errors`, when it cannot be shown.",
+    description:
+      "The object with this global id (any type implementing Node), under the same role and listener-scope rules as its own lookup. Null, with NOT_FOUND, FORBIDDEN or BAD_USER_INPUT in `errors`, when it cannot be shown.",
   })
   node(@Ctx() ctx: ApiContext, @Arg("id", () => ID, { description: "A global id (an object's `id` field)." }) id: string): Promise<TaggedNode> {
     return fetchNode(ctx, id, "id");
@@ -70,7 +95,8 @@ export class NodeResolver {
   @Authorized("LISTENER")
   @Query(() => [Node], {
     nullable: "items",
-    description: "The objects with these global ids, in the order asked: each one that cannot be shown is null, with its own error (path `nodes.<index>`), and the rest are returned.",
+    description:
+      "The objects with these global ids, in the order asked: each one that cannot be shown is null, with its own error (path `nodes.<index>`), and the rest are returned.",
     complexity: ({ args, childComplexity }) => 1 + (Array.isArray(args.ids) ? args.ids.length : 1) * childComplexity,
   })
   nodes(@Ctx() ctx: ApiContext, @Arg("ids", () => [ID], { description: "Global ids (objects' `id` fields)." }) ids: string[]): Promise<TaggedNode>[] {

@@ -21,7 +21,8 @@ export class OutcomesResolver {
   async outcomeMetrics(
     @Ctx() ctx: ApiContext,
     @Arg("weeks", () => Int, { defaultValue: 8, description: `1..${MAX_WEEKS}` }) weeks: number,
-    @Arg("blendVersion", () => Int, { nullable: true, description: "Only this blend configuration version; all versions when left out." }) blendVersion: number | null,
+    @Arg("blendVersion", () => Int, { nullable: true, description: "Only this blend configuration version; all versions when left out." })
+    blendVersion: number | null,
   ): Promise<OutcomeMetric[]> {
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_WEEKS) throw badInput("weeks", `must be 1..${MAX_WEEKS}, got ${weeks}`);
     const rows = await storedMetrics(ctx.db, { weeks, blendVersion: blendVersion == null ? null : positiveId(blendVersion, "blendVersion") });
@@ -29,7 +30,10 @@ export class OutcomesResolver {
   }
 
   @Authorized("CURATOR")
-  @Mutation(() => Job, { description: "Recomputes the weekly online metrics now, in the background (the METRICS job also runs daily); returns the job, or the one already queued or running." })
+  @Mutation(() => Job, {
+    description:
+      "Recomputes the weekly online metrics now, in the background (the METRICS job also runs daily); returns the job, or the one already queued or running.",
+  })
   startOutcomeMetrics(@Ctx() ctx: ApiContext) {
     return startOutcomeMetrics(ctx.db);
   }

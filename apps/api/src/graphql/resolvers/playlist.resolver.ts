@@ -13,13 +13,20 @@ import { BlendConstraintsInput, BlendWeightsInput } from "../types/curation.type
 import { PlaylistItem, PlaylistPreview, PreviewItem, WeeklyPlaylist } from "../types/playlist.type.ts";
 
 const scoresOf = (s: Record<string, number>) => ({
-  collaborative: s.collaborative ?? null, text: s.text ?? null, audio: s.audio ?? null, popularity: s.popularity ?? null, novelty: s.novelty ?? null,
+  collaborative: s.collaborative ?? null,
+  text: s.text ?? null,
+  audio: s.audio ?? null,
+  popularity: s.popularity ?? null,
+  novelty: s.novelty ?? null,
 });
 
 @Resolver(() => WeeklyPlaylist)
 export class PlaylistResolver {
   @Authorized("LISTENER")
-  @Query(() => WeeklyPlaylist, { nullable: true, description: "A listener's playlist for one week (default: this week in their time zone); null when not made yet." })
+  @Query(() => WeeklyPlaylist, {
+    nullable: true,
+    description: "A listener's playlist for one week (default: this week in their time zone); null when not made yet.",
+  })
   async weeklyPlaylist(
     @Ctx() ctx: ApiContext,
     @Arg("userId", () => Int) userId: number,
@@ -34,11 +41,7 @@ export class PlaylistResolver {
 
   @Authorized("LISTENER")
   @Query(() => WeeklyPlaylistConnection, { description: "A listener's playlists, newest week first.", complexity: pageComplexity })
-  async weeklyPlaylists(
-    @Ctx() ctx: ApiContext,
-    @Arg("userId", () => Int) userId: number,
-    @Args(() => PageArgs) paging: PageArgs,
-  ) {
+  async weeklyPlaylists(@Ctx() ctx: ApiContext, @Arg("userId", () => Int) userId: number, @Args(() => PageArgs) paging: PageArgs) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
     const page = openPage(ctx, "weeklyPlaylists", { userId }, paging);
     return page.connect(await listPlaylists(ctx.db, { userId, ...page.keyset }));
@@ -74,7 +77,13 @@ export class PlaylistResolver {
     return {
       userId,
       status: preview.status,
-      items: preview.items.map((item, position) => ({ position, trackId: item.trackId, score: item.score, reason: item.reason, scores: scoresOf(item.scores) })),
+      items: preview.items.map((item, position) => ({
+        position,
+        trackId: item.trackId,
+        score: item.score,
+        reason: item.reason,
+        scores: scoresOf(item.scores),
+      })),
       effectiveWeights: preview.effectiveWeights,
     };
   }

@@ -14,7 +14,8 @@ export const EXPORT_MAX_EVENTS = 100_000;
 export class PrivacyResolver {
   @Authorized("LISTENER")
   @Mutation(() => DeletedListener, {
-    description: "Deletes a listener and everything stored about them (events, aggregates, playlists, vectors, keys, any row that refers to them) in one transaction; neighbour indexes drop them. Admin, or the listener's own key.",
+    description:
+      "Deletes a listener and everything stored about them (events, aggregates, playlists, vectors, keys, any row that refers to them) in one transaction; neighbour indexes drop them. Admin, or the listener's own key.",
   })
   deleteListener(@Ctx() ctx: ApiContext, @Arg("userId", () => Int) userId: number): Promise<DeletedListener> {
     assertWritesListener(ctx, positiveId(userId, "userId"));

@@ -7,8 +7,16 @@ import { indexCacheFor } from "@deepcuts/engine/similarity/index-cache.ts";
 import type { ApiContext } from "../context.ts";
 import { positiveId } from "../pagination.ts";
 import {
-  EmbeddingProjectorExport, EntityKind, NeighbourIndexStatus, ProjectionMethod, SimilarArtist, SimilarityGraph, SimilarityModel,
-  SimilarTrack, SimilarUser, VectorProjection,
+  EmbeddingProjectorExport,
+  EntityKind,
+  NeighbourIndexStatus,
+  ProjectionMethod,
+  SimilarArtist,
+  SimilarityGraph,
+  SimilarityModel,
+  SimilarTrack,
+  SimilarUser,
+  VectorProjection,
 } from "../types/similarity.type.ts";
 import type { Artist, Track, User } from "../types/catalog.type.ts";
 
@@ -85,7 +93,10 @@ export class SimilarityResolver {
   }
 
   @Authorized("CURATOR")
-  @Query(() => EmbeddingProjectorExport, { description: "vectors.tsv and metadata.tsv for TensorFlow's Embedding Projector (up to 20000 rows).", complexity: 1000 })
+  @Query(() => EmbeddingProjectorExport, {
+    description: "vectors.tsv and metadata.tsv for TensorFlow's Embedding Projector (up to 20000 rows).",
+    complexity: 1000,
+  })
   embeddingProjectorExport(
     @Ctx() ctx: ApiContext,
     @Arg("model", () => SimilarityModel) model: SimilarityModel,
@@ -100,8 +111,16 @@ export class SimilarityResolver {
   @Query(() => [NeighbourIndexStatus], { description: "The nearest-neighbour indexes in memory, with their recall against exact search." })
   async neighbourIndexes(@Ctx() ctx: ApiContext): Promise<NeighbourIndexStatus[]> {
     return (await indexCacheFor(ctx.db).loaded()).map((s) => ({
-      model: s.model, entity: s.entity, versionId: s.versionId, kind: s.index.kind, size: s.index.size, dim: s.index.dim,
-      recallAt10: s.recall.recall, buildMs: s.buildMs, derived: s.derived, building: s.upgrading !== null,
+      model: s.model,
+      entity: s.entity,
+      versionId: s.versionId,
+      kind: s.index.kind,
+      size: s.index.size,
+      dim: s.index.dim,
+      recallAt10: s.recall.recall,
+      buildMs: s.buildMs,
+      derived: s.derived,
+      building: s.upgrading !== null,
     }));
   }
 }
@@ -113,4 +132,3 @@ export class SimilarityGraphResolver {
     return toGexf(graph);
   }
 }
-

@@ -4,7 +4,12 @@ import { Node } from "./node.type.ts";
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A performer or band." })
 export class Artist {
-  @Field(() => Int, { name: "databaseId", simple: false, description: "The artist's database id, as the `artistId` arguments take it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, {
+    name: "databaseId",
+    simple: false,
+    description: "The artist's database id, as the `artistId` arguments take it (`id` is the global id).",
+  })
+  id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true }) genre!: string | null;
@@ -12,7 +17,8 @@ export class Artist {
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A song in the catalogue." })
 export class Track {
-  @Field(() => Int, { name: "databaseId", simple: false, description: "The track's database id, as the `trackId` arguments take it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", simple: false, description: "The track's database id, as the `trackId` arguments take it (`id` is the global id)." })
+  id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) title!: string;
   @Field(() => Int) artistId!: number;
@@ -23,7 +29,12 @@ export class Track {
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A listener." })
 export class User {
-  @Field(() => Int, { name: "databaseId", simple: false, description: "The listener's database id, as the `userId` arguments take it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, {
+    name: "databaseId",
+    simple: false,
+    description: "The listener's database id, as the `userId` arguments take it (`id` is the global id).",
+  })
+  id!: number;
   @Field(() => String) externalKey!: string;
   @Field(() => String) name!: string;
   @Field(() => String, { description: "IANA time zone; the listener's week starts Monday 00:00 there." }) timeZone!: string;
@@ -31,8 +42,13 @@ export class User {
 
 @ObjectType({ simpleResolvers: true, description: "Where a page of a connection lies (Relay's PageInfo)." })
 export class PageInfo {
-  @Field(() => String, { nullable: true, description: "The first edge's cursor (pass it as `before` with `last` for the page before); null for an empty page." }) startCursor!: string | null;
-  @Field(() => String, { nullable: true, description: "The last edge's cursor (pass it as `after` with `first` for the page after); null for an empty page." }) endCursor!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The first edge's cursor (pass it as `before` with `last` for the page before); null for an empty page.",
+  })
+  startCursor!: string | null;
+  @Field(() => String, { nullable: true, description: "The last edge's cursor (pass it as `after` with `first` for the page after); null for an empty page." })
+  endCursor!: string | null;
   @Field(() => Boolean, { description: "More items follow this page. Paging backward, true whenever `before` was given." }) hasNextPage!: boolean;
   @Field(() => Boolean, { description: "More items precede this page. Paging forward, true whenever `after` was given." }) hasPreviousPage!: boolean;
 }

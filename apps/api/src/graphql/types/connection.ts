@@ -9,7 +9,10 @@ import { PageInfo } from "./catalog.type.ts";
 export function Connection<T extends object>(name: string, node: ClassType<T>) {
   @ObjectType(`${name}Edge`, { description: `One ${name} of a ${name}Connection page, with its cursor.` })
   class Edge {
-    @Field(() => String, { description: "Opaque cursor of this item: pass it as `after` (with `first`) or `before` (with `last`) to the same query with the same filters and key." }) cursor!: string;
+    @Field(() => String, {
+      description: "Opaque cursor of this item: pass it as `after` (with `first`) or `before` (with `last`) to the same query with the same filters and key.",
+    })
+    cursor!: string;
     @Field(() => node, { description: `The ${name}.` }) node!: T;
   }
 

@@ -27,5 +27,5 @@ export class CoMentionedArtist {
   @Field(() => Int, { description: "Articles that mention both." }) articles!: number;
   @Field(() => Float, { description: "Pointwise mutual information ln(P(a,b) / (P(a) P(b))) over articles with a mention." }) pmi!: number;
   @Field(() => Float, { description: "Normalised PMI in [-1, 1], the ranking score; 1 = always written about together." }) score!: number;
-  @Field(() => String, { description: "Why, in words: \"written about with X in 12 articles\"." }) explanation!: string;
+  @Field(() => String, { description: 'Why, in words: "written about with X in 12 articles".' }) explanation!: string;
 }

@@ -31,7 +31,10 @@ export class BlendConstraints {
   @Field(() => Float, { description: "Largest share by artists the listener already plays, 0..1." }) knownArtistShare!: number;
   @Field(() => Float, { description: "0 = pure score, 1 = pure diversity." }) diversity!: number;
   @Field(() => Boolean) excludeSkipped!: boolean;
-  @Field(() => Int, { description: "Slots of each playlist drawn at random from the blend's wider candidate pool, with logged probabilities; 0..playlistSize." }) explorationSlots!: number;
+  @Field(() => Int, {
+    description: "Slots of each playlist drawn at random from the blend's wider candidate pool, with logged probabilities; 0..playlistSize.",
+  })
+  explorationSlots!: number;
 }
 
 @InputType()
@@ -46,7 +49,8 @@ export class BlendConstraintsInput {
 
 @ObjectType({ implements: Node, description: "A versioned set of blend weights and constraints; exactly one is active." })
 export class BlendConfig {
-  @Field(() => Int, { name: "databaseId", description: "The configuration's database id, as `activateBlendConfig(id:)` takes it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The configuration's database id, as `activateBlendConfig(id:)` takes it (`id` is the global id)." })
+  id!: number;
   @Field(() => Int) version!: number;
   @Field(() => BlendWeights) weights!: BlendWeights;
   @Field(() => BlendConstraints) constraints!: BlendConstraints;
@@ -58,7 +62,8 @@ export class BlendConfig {
 
 @ObjectType({ implements: Node, description: "A trained model with its parameters and offline metrics." })
 export class ModelVersion {
-  @Field(() => Int, { name: "databaseId", description: "The version's database id, as `activateModelVersion(id:)` takes it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The version's database id, as `activateModelVersion(id:)` takes it (`id` is the global id)." })
+  id!: number;
   @Field(() => ModelKind) kind!: ModelKind;
   @Field(() => ModelStatus, { description: "Where its training stands." }) status!: string; // a ModelStatus value, as the database stores it
   @Field(() => Boolean) isActive!: boolean;
@@ -71,9 +76,14 @@ export class ModelVersion {
   @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
 }
 
-@ObjectType({ implements: Node, description: "Long work (training, analysis, imports, weekly generation) run by a worker process outside the request path; a weekly generation's progress is the sum of its shards'." })
+@ObjectType({
+  implements: Node,
+  description:
+    "Long work (training, analysis, imports, weekly generation) run by a worker process outside the request path; a weekly generation's progress is the sum of its shards'.",
+})
 export class Job {
-  @Field(() => Int, { name: "databaseId", description: "The job's database id, as `job(id:)` and `cancelJob(id:)` take it (`id` is the global id)." }) id!: number;
+  @Field(() => Int, { name: "databaseId", description: "The job's database id, as `job(id:)` and `cancelJob(id:)` take it (`id` is the global id)." })
+  id!: number;
   @Field(() => JobKind) kind!: JobKind;
   @Field(() => JobStatus) status!: JobStatus;
   @Field(() => GraphQLJSON) params!: unknown;
@@ -86,7 +96,8 @@ export class Job {
   @Field(() => GraphQLISODateTime, { nullable: true }) startedAt!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
   @Field(() => Int, { description: "Attempts so far (retries after a failure or an interrupted worker count)." }) attempts!: number;
-  @Field(() => String, { nullable: true, description: "The worker process running it (host:pid), or 'shards' for a run its shards carry." }) owner!: string | null;
+  @Field(() => String, { nullable: true, description: "The worker process running it (host:pid), or 'shards' for a run its shards carry." }) owner!:
+    string | null;
   @Field(() => Int, { description: "Listener-range shards of a weekly generation run (0 for other jobs)." }) shards!: number;
 }
 

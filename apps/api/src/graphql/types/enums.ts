@@ -1,5 +1,17 @@
 import { registerEnumType } from "type-graphql";
-import { AnalysisStatus, ApiRole, DATABASE_TARGETS, EntityKind, EventKind, JobKind, JobStatus, ModelKind, ModelStatus, PlaylistStatus, TermKind } from "@deepcuts/db";
+import {
+  AnalysisStatus,
+  ApiRole,
+  DATABASE_TARGETS,
+  EntityKind,
+  EventKind,
+  JobKind,
+  JobStatus,
+  ModelKind,
+  ModelStatus,
+  PlaylistStatus,
+  TermKind,
+} from "@deepcuts/db";
 import { PROJECTION_LIMITS, type ProjectionMethod as ProjectionMethodName } from "@deepcuts/engine/similarity/projection.ts";
 import { SIMILARITY_MODELS } from "@deepcuts/engine/similarity/models.ts";
 import { TRAINABLE } from "@deepcuts/engine/training/train.ts";
@@ -16,7 +28,15 @@ import { ARMS, VERDICTS } from "@deepcuts/engine/experiments/statistics.ts";
 
 /** An enum object from a list: each value named in SCREAMING_CASE (`embedded-server` is EMBEDDED_SERVER, `streamRate` STREAM_RATE), standing for the value itself. */
 function enumOf<T extends string>(values: readonly T[]): Record<string, T> {
-  return Object.fromEntries(values.map((v) => [v.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase().replace(/[^A-Z0-9]+/g, "_"), v]));
+  return Object.fromEntries(
+    values.map((v) => [
+      v
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, "_"),
+      v,
+    ]),
+  );
 }
 
 export { AnalysisStatus, ApiRole, EntityKind, EventKind, JobKind, JobStatus, ModelKind, ModelStatus, PlaylistStatus, TermKind };
@@ -37,13 +57,20 @@ export const OutcomeMetricName = enumOf(METRIC_NAMES);
 export type OutcomeMetricName = (typeof METRIC_NAMES)[number];
 
 registerEnumType(AnalysisStatus, { name: "AnalysisStatus", description: "Where a track's audio analysis stands: PENDING, OK or FAILED." });
-registerEnumType(ApiRole, { name: "ApiRole", description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys." });
+registerEnumType(ApiRole, {
+  name: "ApiRole",
+  description: "LISTENER: own listener only; CURATOR: read all, blends, previews; ADMIN: also training, generation, keys.",
+});
 registerEnumType(EntityKind, { name: "EntityKind", description: "What a vector describes: a listener, an artist or a track." });
-registerEnumType(EventKind, { name: "EventKind", description: "STREAM, SAVE, SKIP and PLAYLIST_ADD (added to another playlist of the listener's) name a track; ARTIST_VISIT and DISLIKE a track or an artist." });
+registerEnumType(EventKind, {
+  name: "EventKind",
+  description: "STREAM, SAVE, SKIP and PLAYLIST_ADD (added to another playlist of the listener's) name a track; ARTIST_VISIT and DISLIKE a track or an artist.",
+});
 registerEnumType(JobKind, { name: "JobKind", description: "What a job does: TRAIN models, GENERATE weekly playlists, ANALYZE audio, IMPORT data." });
 registerEnumType(JobStatus, {
   name: "JobStatus",
-  description: "INTERRUPTED: its worker went away mid-run; the job queue runs it again (resumes). DEAD_LETTER: every attempt failed (retries with backoff exhausted).",
+  description:
+    "INTERRUPTED: its worker went away mid-run; the job queue runs it again (resumes). DEAD_LETTER: every attempt failed (retries with backoff exhausted).",
 });
 registerEnumType(ModelKind, { name: "ModelKind", description: "A kind of trained model." });
 registerEnumType(ModelStatus, { name: "ModelStatus", description: "Where a model version's training stands: TRAINING, READY or FAILED." });
@@ -51,12 +78,19 @@ registerEnumType(PlaylistStatus, { name: "PlaylistStatus", description: "SHORT: 
 registerEnumType(TermKind, { name: "TermKind", description: "A top term's kind: N2 (bigram), NP (noun phrase) or ADJ (adjective)." });
 registerEnumType(SimilarityModel, {
   name: "SimilarityModel",
-  description: "COLLABORATIVE: ALS (else LMF) vectors; TEXT: cultural vectors; AUDIO: audio CNN (else plain features); BLEND: their weighted mean under the active blend.",
+  description:
+    "COLLABORATIVE: ALS (else LMF) vectors; TEXT: cultural vectors; AUDIO: audio CNN (else plain features); BLEND: their weighted mean under the active blend.",
 });
 registerEnumType(ProjectionMethod, { name: "ProjectionMethod", description: "How vectors are projected to 2-D: PCA (linear) or UMAP (neighbourhoods)." });
-registerEnumType(TrainableModel, { name: "TrainableModel", description: "A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors) or AUDIO." });
+registerEnumType(TrainableModel, {
+  name: "TrainableModel",
+  description: "A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors) or AUDIO.",
+});
 registerEnumType(NeighbourIndexKind, { name: "NeighbourIndexKind", description: "EXACT: a cosine scan of every vector; HNSW: an approximate graph index." });
-registerEnumType(DatabaseTarget, { name: "DatabaseTarget", description: "EMBEDDED: PGlite in the API's process; EMBEDDED_SERVER: PGlite behind a socket server; POSTGRES: a PostgreSQL server." });
+registerEnumType(DatabaseTarget, {
+  name: "DatabaseTarget",
+  description: "EMBEDDED: PGlite in the API's process; EMBEDDED_SERVER: PGlite behind a socket server; POSTGRES: a PostgreSQL server.",
+});
 registerEnumType(OutcomeMetricName, {
   name: "OutcomeMetricName",
   description: "A weekly online metric of served playlists (docs/weekly.md#online-metrics).",
@@ -83,10 +117,14 @@ export const ExperimentVerdict = enumOf(VERDICTS);
 export type ExperimentVerdict = (typeof VERDICTS)[number];
 registerEnumType(ExperimentDesign, {
   name: "ExperimentDesign",
-  description: "AB: listeners hashed into two arms, each served one blend; INTERLEAVING: team-draft interleaving of both blends inside every playlist (docs/weekly.md#experiments).",
+  description:
+    "AB: listeners hashed into two arms, each served one blend; INTERLEAVING: team-draft interleaving of both blends inside every playlist (docs/weekly.md#experiments).",
 });
 registerEnumType(ExperimentStatus, { name: "ExperimentStatus", description: "RUNNING: weekly generation serves it; STOPPED: it no longer shapes playlists." });
-registerEnumType(ExperimentArm, { name: "ExperimentArm", description: "CONTROL: the blend active when the experiment started; CANDIDATE: the version compared with it." });
+registerEnumType(ExperimentArm, {
+  name: "ExperimentArm",
+  description: "CONTROL: the blend active when the experiment started; CANDIDATE: the version compared with it.",
+});
 registerEnumType(ExperimentVerdict, {
   name: "ExperimentVerdict",
   description: "COLLECTING: fewer listeners than planned so far, so no verdict (fixed horizon); else the test's result at the plan's alpha.",

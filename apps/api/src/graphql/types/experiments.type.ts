@@ -51,7 +51,8 @@ export class CreateExperimentInput {
   @Field(() => ExperimentDesign, { description: "A/B test or team-draft interleaving." }) design!: ExperimentDesign;
   @Field(() => Int, { description: "The saved blend configuration version to compare with the active one." }) candidateVersion!: number;
   @Field(() => Float, { nullable: true, description: "A/B only: share of listeners in the candidate arm, 0.01..0.99 (default 0.5)." }) split?: number | null;
-  @Field(() => Float, { nullable: true, description: "Smallest stream-rate difference to detect, in [0.001, 1) (default 0.02)." }) minimumEffect?: number | null;
+  @Field(() => Float, { nullable: true, description: "Smallest stream-rate difference to detect, in [0.001, 1) (default 0.02)." }) minimumEffect?:
+    number | null;
   @Field(() => Float, { nullable: true, description: "The test's level, in [0.0001, 0.5) (default 0.05)." }) alpha?: number | null;
   @Field(() => Float, { nullable: true, description: "Power at minimumEffect, in (0.5, 0.9999] (default 0.8)." }) power?: number | null;
 }

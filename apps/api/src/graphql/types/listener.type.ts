@@ -14,7 +14,8 @@ export class EventInput {
   @Field(() => Int, { nullable: true }) artistId?: number | null;
   @Field(() => GraphQLISODateTime, { description: "A real date and time with a zone, from 2000-01-01T00:00:00Z to a day after now." }) occurredAt!: Date;
   @Field(() => Int, { nullable: true }) msPlayed?: number | null;
-  @Field(() => Int, { nullable: true, description: "The listener's weekly playlist the event came from (with position): the event is that slot's outcome." }) playlistId?: number | null;
+  @Field(() => Int, { nullable: true, description: "The listener's weekly playlist the event came from (with position): the event is that slot's outcome." })
+  playlistId?: number | null;
   @Field(() => Int, { nullable: true, description: "0-based position in playlistId." }) position?: number | null;
 }
 

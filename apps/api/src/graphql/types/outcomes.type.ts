@@ -5,7 +5,10 @@ import { OutcomeMetricName } from "./enums.ts";
 export class OutcomeMetric {
   @Field(() => String, { description: "The listeners' local Monday of the playlists measured, YYYY-MM-DD." }) weekStart!: string;
   @Field(() => Int, { description: "The blend configuration version that made the playlists." }) blendVersion!: number;
-  @Field(() => String, { description: "all, a source (collaborative, text, audio, popularity, novelty: the one that contributed most to the slot), or exploration." }) source!: string;
+  @Field(() => String, {
+    description: "all, a source (collaborative, text, audio, popularity, novelty: the one that contributed most to the slot), or exploration.",
+  })
+  source!: string;
   @Field(() => OutcomeMetricName, { description: "Which metric." }) metric!: OutcomeMetricName;
   @Field(() => Float, { description: "The measured value (a share, or a count for HIDES)." }) value!: number;
   @Field(() => Float, { nullable: true, description: "Lower end of the 95% interval." }) lower!: number | null;

@@ -26,10 +26,16 @@ export class PlaylistItem {
   @Field(() => Float) score!: number;
   @Field(() => ModelScores) scores!: ModelScores;
   @Field(() => String, { description: "Why this song is here, in words for the listener." }) reason!: string;
-  @Field(() => Int, { nullable: true, description: "The blend version that served the slot (null: made before this was logged)." }) blendVersion!: number | null;
-  @Field(() => Int, { nullable: true, description: "1-based rank of the track in the blend's candidate list, before diversity re-ranking." }) rank!: number | null;
+  @Field(() => Int, { nullable: true, description: "The blend version that served the slot (null: made before this was logged)." }) blendVersion!:
+    number | null;
+  @Field(() => Int, { nullable: true, description: "1-based rank of the track in the blend's candidate list, before diversity re-ranking." }) rank!:
+    number | null;
   @Field(() => Boolean, { description: "True when exploration, not the blend, chose the track." }) explored!: boolean;
-  @Field(() => Float, { nullable: true, description: "Probability with which the policy put the track in this slot: 1 for the blend's picks, the sampling probability for an exploration slot." }) propensity!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: "Probability with which the policy put the track in this slot: 1 for the blend's picks, the sampling probability for an exploration slot.",
+  })
+  propensity!: number | null;
 }
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: "A listener's playlist for one week, never changed once made." })

@@ -17,7 +17,10 @@ export class SimilarTrack {
   @Field(() => Track) track!: Track;
   @Field(() => Float) score!: number;
   @Field(() => SimilarityScores) scores!: SimilarityScores;
-  @Field(() => Boolean, { description: "TEXT only: by the seed track's artist. A track without text of its own carries its artist's vector, so these score 1 by construction and are listed first." })
+  @Field(() => Boolean, {
+    description:
+      "TEXT only: by the seed track's artist. A track without text of its own carries its artist's vector, so these score 1 by construction and are listed first.",
+  })
   sameArtist!: boolean;
 }
 
@@ -66,8 +69,13 @@ export class ProjectedPoint {
   @Field(() => Float, { nullable: true, description: "Beats per minute (tracks); null until the audio is analysed." }) tempo!: number | null;
   @Field(() => String, { nullable: true, description: "Musical key, e.g. A (tracks); null until analysed." }) key!: string | null;
   @Field(() => String, { nullable: true, description: "major or minor (tracks); null until analysed." }) mode!: string | null;
-  @Field(() => Boolean, { description: "No listens yet: a track nobody streamed, an artist nobody played, a listener who streamed nothing." }) coldStart!: boolean;
-  @Field(() => String, { nullable: true, description: "Heaviest top term under the active TEXT model (a track without terms of its own: its artist's); null without one." }) topTag!: string | null;
+  @Field(() => Boolean, { description: "No listens yet: a track nobody streamed, an artist nobody played, a listener who streamed nothing." })
+  coldStart!: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description: "Heaviest top term under the active TEXT model (a track without terms of its own: its artist's); null without one.",
+  })
+  topTag!: string | null;
   @Field(() => Float) x!: number;
   @Field(() => Float) y!: number;
 }

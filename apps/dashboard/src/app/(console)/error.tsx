@@ -13,7 +13,16 @@ export default function ConsoleError({ error, reset }: { error: Error & { digest
   return (
     <section className="panel problem" role="alert" data-testid="page-error">
       <h1>This page failed to load</h1>
-      <p>Something went wrong while drawing it{error.digest ? <> (reference <code>{error.digest}</code> in the dashboard&apos;s log)</> : null}. Nothing was changed.</p>
+      <p>
+        Something went wrong while drawing it
+        {error.digest ? (
+          <>
+            {" "}
+            (reference <code>{error.digest}</code> in the dashboard&apos;s log)
+          </>
+        ) : null}
+        . Nothing was changed.
+      </p>
       <p className="actions">
         <button type="button" onClick={reset}>
           Try again

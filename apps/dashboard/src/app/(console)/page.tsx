@@ -57,14 +57,31 @@ type WeekRow = OverviewQuery["weeklySummaries"][number];
 /** The figures of one week of playlists, each against the week before, with a sparkline where there are two weeks or more. */
 const WEEK_FIGURES: { key: string; label: string; value: (w: WeekRow) => number; show: (w: WeekRow) => string; share: boolean }[] = [
   { key: "playlists", label: "playlists made", value: (w) => w.playlists, show: (w) => count(w.playlists), share: false },
-  { key: "coverage", label: "catalogue coverage", value: (w) => w.coverage, show: (w) => `${percent(w.coverage)} (${count(w.tracksPlaced)} of ${count(w.catalogueTracks)} tracks)`, share: true },
+  {
+    key: "coverage",
+    label: "catalogue coverage",
+    value: (w) => w.coverage,
+    show: (w) => `${percent(w.coverage)} (${count(w.tracksPlaced)} of ${count(w.catalogueTracks)} tracks)`,
+    share: true,
+  },
   { key: "newArtistShare", label: "slots by artists new to the listener", value: (w) => w.newArtistShare, show: (w) => percent(w.newArtistShare), share: true },
-  { key: "coldStartTracks", label: "cold-start tracks placed", value: (w) => w.coldStartTracks, show: (w) => `${count(w.coldStartTracks)} (in ${count(w.coldStartSlots)} ${w.coldStartSlots === 1 ? "slot" : "slots"})`, share: false },
+  {
+    key: "coldStartTracks",
+    label: "cold-start tracks placed",
+    value: (w) => w.coldStartTracks,
+    show: (w) => `${count(w.coldStartTracks)} (in ${count(w.coldStartSlots)} ${w.coldStartSlots === 1 ? "slot" : "slots"})`,
+    share: false,
+  },
 ];
 
 function WeekFigures({ weeks }: { weeks: WeekRow[] }) {
   const [latest, before] = weeks;
-  if (!latest) return <p className="muted" data-testid="week-figures">No weekly playlists yet.</p>;
+  if (!latest)
+    return (
+      <p className="muted" data-testid="week-figures">
+        No weekly playlists yet.
+      </p>
+    );
   const oldestFirst = [...weeks].reverse();
   // Sparklines only where there is a series: two weeks or more.
   const trend = weeks.length > 1;
@@ -88,10 +105,24 @@ function WeekFigures({ weeks }: { weeks: WeekRow[] }) {
           <tr key={f.key} data-figure={f.key} data-value={f.value(latest)}>
             <td>{f.label}</td>
             <td className="num">{f.show(latest)}</td>
-            <td className="num small">{before ? (f.share ? deltaPoints(f.value(latest) - f.value(before)) : delta(f.value(latest) - f.value(before))) : <span className="muted">first week</span>}</td>
+            <td className="num small">
+              {before ? (
+                f.share ? (
+                  deltaPoints(f.value(latest) - f.value(before))
+                ) : (
+                  delta(f.value(latest) - f.value(before))
+                )
+              ) : (
+                <span className="muted">first week</span>
+              )}
+            </td>
             {trend ? (
               <td>
-                <Sparkline points={oldestFirst.map((w, i) => ({ at: i + 1, value: f.value(w) }))} label={`${f.label} over ${weeks.length} weeks`} unit="week " />
+                <Sparkline
+                  points={oldestFirst.map((w, i) => ({ at: i + 1, value: f.value(w) }))}
+                  label={`${f.label} over ${weeks.length} weeks`}
+                  unit="week "
+                />
               </td>
             ) : null}
           </tr>
@@ -164,7 +195,8 @@ export default async function OverviewPage() {
         )}
         {failed.length ? (
           <p className="error small">
-            {failed.length} training {failed.length === 1 ? "run" : "runs"} failed this week: {failed.map((v) => `${v.kind} v${v.id}`).join(", ")} (see <Link href="/training">Training</Link>).
+            {failed.length} training {failed.length === 1 ? "run" : "runs"} failed this week: {failed.map((v) => `${v.kind} v${v.id}`).join(", ")} (see{" "}
+            <Link href="/training">Training</Link>).
           </p>
         ) : null}
         <h3>Weekly playlists</h3>
@@ -248,7 +280,8 @@ export default async function OverviewPage() {
               .join(" · ")}
           </p>
           <p className="muted small">
-            API {data.health.version}, {data.health.database.toLowerCase().replace(/_/g, "-")} database, {count(o.jobsInFlight)} {o.jobsInFlight === 1 ? "job" : "jobs"} in flight.
+            API {data.health.version}, {data.health.database.toLowerCase().replace(/_/g, "-")} database, {count(o.jobsInFlight)}{" "}
+            {o.jobsInFlight === 1 ? "job" : "jobs"} in flight.
           </p>
         </section>
       </div>

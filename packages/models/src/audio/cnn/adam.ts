@@ -25,7 +25,10 @@ export class Adam {
     const correction2 = 1 - this.beta2 ** this.step;
     const stepSize = (this.learningRate * Math.sqrt(correction2)) / correction1;
     this.params.forEach((param, index) => {
-      const g = grads[index], m = this.m[index], v = this.v[index], w = param.data;
+      const g = grads[index],
+        m = this.m[index],
+        v = this.v[index],
+        w = param.data;
       const decay = param.isBias ? 0 : this.weightDecay;
       for (let i = 0; i < w.length; i++) {
         const grad = g[i] + decay * w[i];

@@ -25,7 +25,17 @@ describe("createCnnKernels", () => {
 
   it("trains to the same losses on gpu.js as on the CPU reference (same seed)", async () => {
     const set = syntheticAudioSet({ count: 40, bands: 8, frames: 24, targetDim: 4, latentDim: 2, random: seededRandom(6) });
-    const params = { convChannels: [6, 6], kernelSizes: [3, 3], poolSizes: [2, 1], denseSizes: [8], timeDownsample: 1, cropFrames: 16, batchSize: 8, maxEpochs: 3, seed: 3 };
+    const params = {
+      convChannels: [6, 6],
+      kernelSizes: [3, 3],
+      poolSizes: [2, 1],
+      denseSizes: [8],
+      timeDownsample: 1,
+      cropFrames: 16,
+      batchSize: 8,
+      maxEpochs: 3,
+      seed: 3,
+    };
     const cpu = await new ContentNetwork({ ...params, backend: "cpu" }).fit(set.inputs, set.targets);
     const gpu = await new ContentNetwork({ ...params, backend: "gpu" }).fit(set.inputs, set.targets);
     expect(gpu.backendName).toBe("gpu");

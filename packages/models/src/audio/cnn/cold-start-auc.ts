@@ -8,7 +8,8 @@ import type { DenseMatrix } from "../../core/index.ts";
  * when no item does. Random vectors give about 0.5; a perfect ranking gives 1.
  */
 export function coldStartAuc(predictedItemVectors: DenseMatrix, userFactors: DenseMatrix, heldOutPositives: Int32Array[]): number {
-  const d = predictedItemVectors.cols, users = userFactors.rows;
+  const d = predictedItemVectors.cols,
+    users = userFactors.rows;
   if (userFactors.cols !== d) throw new RangeError(`userFactors have ${userFactors.cols} columns, predicted item vectors ${d}`);
   if (heldOutPositives.length !== predictedItemVectors.rows) {
     throw new RangeError(`heldOutPositives has ${heldOutPositives.length} lists for ${predictedItemVectors.rows} items`);
@@ -16,7 +17,8 @@ export function coldStartAuc(predictedItemVectors: DenseMatrix, userFactors: Den
   const scores = new Float64Array(users);
   const order = new Int32Array(users);
   const isPositive = new Uint8Array(users);
-  let sum = 0, counted = 0;
+  let sum = 0,
+    counted = 0;
   heldOutPositives.forEach((positives, item) => {
     isPositive.fill(0);
     let positiveCount = 0;
@@ -36,7 +38,7 @@ export function coldStartAuc(predictedItemVectors: DenseMatrix, userFactors: Den
     order.sort((a, b) => scores[a] - scores[b]);
     // Mann-Whitney U from the rank sum of the positives, with mid-ranks for ties.
     let rankSum = 0;
-    for (let start = 0; start < users; ) {
+    for (let start = 0; start < users;) {
       let end = start + 1;
       while (end < users && scores[order[end]] === scores[order[start]]) end++;
       const midRank = (start + 1 + end) / 2;

@@ -9,8 +9,18 @@ import { syntheticAudioSet } from "./synthetic.ts";
 
 // Small enough for two shared cores: 24 bands, 96 frames, 8-d item vectors.
 const small: Partial<ContentNetworkParams> = {
-  timeDownsample: 2, convChannels: [16, 16], kernelSizes: [3, 3], poolSizes: [2, 2], denseSizes: [32],
-  cropFrames: 24, batchSize: 16, learningRate: 0.003, maxEpochs: 30, patience: 4, backend: "cpu", seed: 5,
+  timeDownsample: 2,
+  convChannels: [16, 16],
+  kernelSizes: [3, 3],
+  poolSizes: [2, 2],
+  denseSizes: [32],
+  cropFrames: 24,
+  batchSize: 16,
+  learningRate: 0.003,
+  maxEpochs: 30,
+  patience: 4,
+  backend: "cpu",
+  seed: 5,
 };
 const set = syntheticAudioSet({ count: 330, bands: 24, frames: 96, targetDim: 8, latentDim: 4, random: seededRandom(2) });
 const trainCount = 300;
@@ -35,7 +45,11 @@ describe("ContentNetwork on a synthetic catalogue whose audio encodes the item v
 
   it("ranks real listeners of never-trained tracks far above chance, and above a linear model on plain features", () => {
     const random = seededRandom(9);
-    const users = denseMatrix(300, 8, Float32Array.from({ length: 300 * 8 }, () => gaussian(random)));
+    const users = denseMatrix(
+      300,
+      8,
+      Float32Array.from({ length: 300 * 8 }, () => gaussian(random)),
+    );
     const heldOut = rowsOf(set.targets, trainCount, set.inputs.length);
     // A user listens to a held-out track when the true item vector scores in their top 20%.
     const positives = Array.from({ length: heldOut.rows }, (_, i) => {
@@ -50,7 +64,15 @@ describe("ContentNetwork on a synthetic catalogue whose audio encodes the item v
     const cnnAuc = coldStartAuc(network.predict(set.inputs.slice(trainCount)), users, positives);
     const linear = new LinearFeatureModel().fit(rowsOf(set.features, 0, trainCount), rowsOf(set.targets, 0, trainCount));
     const linearAuc = coldStartAuc(linear.predict(rowsOf(set.features, trainCount, set.inputs.length)), users, positives);
-    const randomAuc = coldStartAuc(denseMatrix(heldOut.rows, 8, Float32Array.from({ length: heldOut.rows * 8 }, () => gaussian(random))), users, positives);
+    const randomAuc = coldStartAuc(
+      denseMatrix(
+        heldOut.rows,
+        8,
+        Float32Array.from({ length: heldOut.rows * 8 }, () => gaussian(random)),
+      ),
+      users,
+      positives,
+    );
     expect(cnnAuc).toBeGreaterThan(0.85);
     expect(cnnAuc).toBeGreaterThan(linearAuc + 0.05);
     expect(Math.abs(randomAuc - 0.5)).toBeLessThan(0.1);

@@ -108,7 +108,10 @@ export class ContentNetwork {
     const validation = order.slice(0, validationCount);
     const training = order.slice(validationCount);
 
-    const stats = bandStats(training.map((i) => clips[i]), bands);
+    const stats = bandStats(
+      training.map((i) => clips[i]),
+      bands,
+    );
     for (const clip of clips) normaliseBands(clip, stats);
     const framesOf = (i: number) => clips[i].length / bands;
     const cropLength = training.reduce((shortest, i) => Math.min(shortest, framesOf(i)), p.cropFrames);
@@ -145,7 +148,12 @@ export class ContentNetwork {
         if (options.signal?.aborted) throw new CancelledError("content network training");
         const batch = training.slice(from, from + p.batchSize);
         const starts = batch.map((i) => Math.floor(random() * (framesOf(i) - cropLength + 1)));
-        const x = cropBatch(batch.map((i) => clips[i]), bands, starts, cropLength);
+        const x = cropBatch(
+          batch.map((i) => clips[i]),
+          bands,
+          starts,
+          cropLength,
+        );
         const y = gatherRows(target, batch, d);
         const cache = forward(kernels, shape, weights, x, batch.length, cropLength);
         const loss = mseLoss(kernels, cache.output, y, batch.length, d);
@@ -208,8 +216,16 @@ export class ContentNetwork {
     const shape = header.shape;
     const same = (a: unknown, b: number[]) => Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
     const p = network.params;
-    if (!same(shape.convChannels, p.convChannels) || !same(shape.kernelSizes, p.kernelSizes) || !same(shape.poolSizes, p.poolSizes) ||
-      !same(shape.denseSizes, p.denseSizes) || !Number.isInteger(shape.bands) || shape.bands < 1 || !Number.isInteger(shape.outputDim) || shape.outputDim < 1) {
+    if (
+      !same(shape.convChannels, p.convChannels) ||
+      !same(shape.kernelSizes, p.kernelSizes) ||
+      !same(shape.poolSizes, p.poolSizes) ||
+      !same(shape.denseSizes, p.denseSizes) ||
+      !Number.isInteger(shape.bands) ||
+      shape.bands < 1 ||
+      !Number.isInteger(shape.outputDim) ||
+      shape.outputDim < 1
+    ) {
       throw new CorruptModelError(`layer shape ${JSON.stringify(shape)} does not match the saved parameters`);
     }
     const expected = initParameters(shape, () => 0.5);
@@ -261,16 +277,42 @@ export class ContentNetwork {
   }
 
   /** Mean squared error over the validation windows. */
-  private windowLoss(kernels: CnnKernels, shape: NetworkShape, weights: ParameterTensor[], clips: Float32Array[], windows: Window[], target: Float32Array, d: number): number {
+  private windowLoss(
+    kernels: CnnKernels,
+    shape: NetworkShape,
+    weights: ParameterTensor[],
+    clips: Float32Array[],
+    windows: Window[],
+    target: Float32Array,
+    d: number,
+  ): number {
     let sum = 0;
     this.runWindows(kernels, shape, weights, clips, windows, (batch, output) => {
-      sum += mseLoss(kernels, output, gatherRows(target, batch.map((w) => w.clip), d), batch.length, d) * batch.length;
+      sum +=
+        mseLoss(
+          kernels,
+          output,
+          gatherRows(
+            target,
+            batch.map((w) => w.clip),
+            d,
+          ),
+          batch.length,
+          d,
+        ) * batch.length;
     });
     return sum / windows.length;
   }
 
   /** Forward passes in batches of equal-length windows (lengths differ only between groups). */
-  private runWindows(kernels: CnnKernels, shape: NetworkShape, weights: ParameterTensor[], clips: Float32Array[], windows: Window[], take: (batch: Window[], output: Float32Array) => void): void {
+  private runWindows(
+    kernels: CnnKernels,
+    shape: NetworkShape,
+    weights: ParameterTensor[],
+    clips: Float32Array[],
+    windows: Window[],
+    take: (batch: Window[], output: Float32Array) => void,
+  ): void {
     const byLength = new Map<number, Window[]>();
     for (const w of windows) {
       const group = byLength.get(w.length);
@@ -280,7 +322,12 @@ export class ContentNetwork {
     for (const [length, group] of byLength) {
       for (let from = 0; from < group.length; from += this.params.batchSize) {
         const batch = group.slice(from, from + this.params.batchSize);
-        const x = cropBatch(batch.map((w) => clips[w.clip]), shape.bands, batch.map((w) => w.start), length);
+        const x = cropBatch(
+          batch.map((w) => clips[w.clip]),
+          shape.bands,
+          batch.map((w) => w.start),
+          length,
+        );
         take(batch, forward(kernels, shape, weights, x, batch.length, length).output);
       }
     }

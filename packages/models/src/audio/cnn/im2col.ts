@@ -16,13 +16,15 @@ export function reorderWeights(w: Float32Array, cin: number, cout: number, k: nu
 
 /** Unfolds clip s of x [n][cin][t] into `col` [t][k * cin], zeros where the window leaves the clip. */
 export function unfold(x: Float32Array, s: number, cin: number, t: number, k: number, col: Float32Array): void {
-  const pad = (k - 1) >> 1, width = cin * k;
+  const pad = (k - 1) >> 1,
+    width = cin * k;
   col.fill(0);
   for (let c = 0; c < cin; c++) {
     const xOff = (s * cin + c) * t;
     for (let j = 0; j < k; j++) {
       const shift = j - pad;
-      const from = Math.max(0, -shift), to = Math.min(t, t - shift);
+      const from = Math.max(0, -shift),
+        to = Math.min(t, t - shift);
       for (let f = from; f < to; f++) col[f * width + j * cin + c] = x[xOff + f + shift];
     }
   }
@@ -30,12 +32,14 @@ export function unfold(x: Float32Array, s: number, cin: number, t: number, k: nu
 
 /** Adds the unfolded gradient `dcol` [t][k * cin] back onto clip s of dx [n][cin][t]. */
 export function fold(dcol: Float32Array, s: number, cin: number, t: number, k: number, dx: Float32Array): void {
-  const pad = (k - 1) >> 1, width = cin * k;
+  const pad = (k - 1) >> 1,
+    width = cin * k;
   for (let c = 0; c < cin; c++) {
     const dxOff = (s * cin + c) * t;
     for (let j = 0; j < k; j++) {
       const shift = j - pad;
-      const from = Math.max(0, -shift), to = Math.min(t, t - shift);
+      const from = Math.max(0, -shift),
+        to = Math.min(t, t - shift);
       for (let f = from; f < to; f++) dx[dxOff + f + shift] += dcol[f * width + j * cin + c];
     }
   }
@@ -43,7 +47,11 @@ export function fold(dcol: Float32Array, s: number, cin: number, t: number, k: n
 
 /** a[aOff ..] . b[bOff ..] over `length` values, four accumulators for instruction-level parallelism. */
 export function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, length: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    i = 0;
   for (; i + 3 < length; i += 4) {
     s0 += a[aOff + i] * b[bOff + i];
     s1 += a[aOff + i + 1] * b[bOff + i + 1];

@@ -7,7 +7,8 @@ import { CorruptModelError } from "./serialize.ts";
 // the targets are exactly linear in the first two features and already unit length.
 function rotationSet(count: number, seed: number) {
   const random = seededRandom(seed);
-  const features = denseMatrix(count, 3), targets = denseMatrix(count, 2);
+  const features = denseMatrix(count, 3),
+    targets = denseMatrix(count, 2);
   for (let i = 0; i < count; i++) {
     const a = random() * 2 * Math.PI;
     features.data.set([Math.cos(a), Math.sin(a), random()], i * 3);
@@ -18,14 +19,19 @@ function rotationSet(count: number, seed: number) {
 
 describe("LinearFeatureModel (ridge baseline)", () => {
   it("recovers an exactly linear map with a small penalty", () => {
-    const train = rotationSet(200, 1), test = rotationSet(20, 2);
+    const train = rotationSet(200, 1),
+      test = rotationSet(20, 2);
     const predicted = new LinearFeatureModel({ lambda: 1e-6 }).fit(train.features, train.targets).predict(test.features);
     predicted.data.forEach((v, i) => expect(v).toBeCloseTo(test.targets.data[i], 4));
   });
 
   it("shrinks every prediction to the mean target direction under a huge penalty", () => {
     const train = rotationSet(200, 3);
-    const scaled = denseMatrix(200, 2, train.targets.data.map((v, i) => v + (i % 2 === 0 ? 3 : 0)));
+    const scaled = denseMatrix(
+      200,
+      2,
+      train.targets.data.map((v, i) => v + (i % 2 === 0 ? 3 : 0)),
+    );
     const predicted = new LinearFeatureModel({ lambda: 1e9 }).fit(train.features, scaled).predict(train.features);
     for (let r = 1; r < 200; r++) {
       expect(predicted.data[r * 2]).toBeCloseTo(predicted.data[0], 4);

@@ -29,11 +29,14 @@ export class LinearFeatureModel {
   }
 
   fit(features: DenseMatrix, targets: DenseMatrix): this {
-    const n = features.rows, f = features.cols, d = targets.cols;
+    const n = features.rows,
+      f = features.cols,
+      d = targets.cols;
     if (targets.rows !== n) throw new RangeError(`features (${n} rows) and targets (${targets.rows} rows) must match`);
     if (n < 1 || f < 1) throw new RangeError(`features must be at least 1 x 1, got ${n} x ${f}`);
     const y = l2NormaliseRows(targets).data;
-    const mean = new Float64Array(f), std = new Float64Array(f);
+    const mean = new Float64Array(f),
+      std = new Float64Array(f);
     for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j] += features.data[i * f + j] / n;
     for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) std[j] += (features.data[i * f + j] - mean[j]) ** 2 / n;
     for (let j = 0; j < f; j++) {
@@ -43,7 +46,9 @@ export class LinearFeatureModel {
     const intercept = new Float64Array(d);
     for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) intercept[k] += y[i * d + k] / n;
     // Ridge normal equations on centred data: (Z'Z + lambda I) W = Z'(Y - mean Y).
-    const gram = new Float64Array(f * f), rhs = new Float64Array(f * d), z = new Float64Array(f);
+    const gram = new Float64Array(f * f),
+      rhs = new Float64Array(f * d),
+      z = new Float64Array(f);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < f; j++) z[j] = (features.data[i * f + j] - mean[j]) / std[j];
       for (let a = 0; a < f; a++) {
@@ -64,7 +69,8 @@ export class LinearFeatureModel {
   predict(features: DenseMatrix): DenseMatrix {
     const m = this.fitted;
     if (!m) throw new NotFittedError("LinearFeatureModel");
-    const f = m.mean.length, d = m.dim;
+    const f = m.mean.length,
+      d = m.dim;
     if (features.cols !== f) throw new RangeError(`features must have ${f} columns, got ${features.cols}`);
     const out = denseMatrix(features.rows, d);
     for (let i = 0; i < features.rows; i++) {
@@ -81,7 +87,10 @@ export class LinearFeatureModel {
     const m = this.fitted;
     if (!m) throw new NotFittedError("LinearFeatureModel");
     const header = { kind: "linear-feature-model", lambda: this.params.lambda, features: m.mean.length, dim: m.dim };
-    return encodeModel(header, [m.mean, m.std, m.weights, m.intercept].map((a) => Float32Array.from(a)));
+    return encodeModel(
+      header,
+      [m.mean, m.std, m.weights, m.intercept].map((a) => Float32Array.from(a)),
+    );
   }
 
   static load(bytes: Uint8Array): LinearFeatureModel {

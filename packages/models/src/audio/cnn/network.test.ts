@@ -6,7 +6,8 @@ import { backward, forward, initParameters, mseLoss, type NetworkShape } from ".
 
 // Tiny network touching every layer kind: two conv layers (one pooled), a hidden dense layer.
 const shape: NetworkShape = { bands: 3, convChannels: [4, 3], kernelSizes: [3, 3], poolSizes: [2, 1], denseSizes: [5], outputDim: 2 };
-const n = 2, t = 8;
+const n = 2,
+  t = 8;
 
 function setup(seed: number) {
   const random = seededRandom(seed);
@@ -26,7 +27,8 @@ describe("content network backward pass", () => {
     const cache = forward(kernels, shape, params, x, n, t);
     const grads = backward(kernels, shape, params, cache, kernels.mseGrad(cache.output, target, n, shape.outputDim));
     const eps = 1e-3;
-    let checked = 0, worst = 0;
+    let checked = 0,
+      worst = 0;
     params.forEach((p, index) => {
       expect(grads[index].length).toBe(p.data.length);
       for (let i = 0; i < p.data.length; i++) {
@@ -49,13 +51,15 @@ describe("content network backward pass", () => {
   });
 
   it("gives the same outputs and gradients on gpu.js as on the CPU reference", () => {
-    const cpu = createCpuKernels(), gpu = createGpuKernels();
+    const cpu = createCpuKernels(),
+      gpu = createGpuKernels();
     const { params, x, target } = setup(11);
     const run = (kernels: typeof cpu) => {
       const cache = forward(kernels, shape, params, x, n, t);
       return { output: cache.output, grads: backward(kernels, shape, params, cache, kernels.mseGrad(cache.output, target, n, shape.outputDim)) };
     };
-    const a = run(cpu), b = run(gpu);
+    const a = run(cpu),
+      b = run(gpu);
     gpu.dispose();
     a.output.forEach((v, i) => expect(b.output[i]).toBeCloseTo(v, 4));
     a.grads.forEach((g, index) => g.forEach((v, i) => expect(b.grads[index][i]).toBeCloseTo(v, 4)));

@@ -78,9 +78,13 @@ export function forward(kernels: CnnKernels, shape: NetworkShape, params: Parame
   const convInputs: Float32Array[] = [];
   const convFrames: number[] = [];
   const convActivations: Float32Array[] = [];
-  let current = x, channels = shape.bands, frames = t, at = 0;
+  let current = x,
+    channels = shape.bands,
+    frames = t,
+    at = 0;
   shape.convChannels.forEach((cout, l) => {
-    const k = shape.kernelSizes[l], p = shape.poolSizes[l];
+    const k = shape.kernelSizes[l],
+      p = shape.poolSizes[l];
     convInputs.push(current);
     convFrames.push(frames);
     const z = kernels.conv1dForward(current, params[at].data, params[at + 1].data, n, channels, cout, frames, k);
@@ -93,7 +97,8 @@ export function forward(kernels: CnnKernels, shape: NetworkShape, params: Parame
   });
   const pooled = kernels.globalPool(current, n, channels, frames);
   const denseInputs: Float32Array[] = [];
-  let hidden = pooled, width = 3 * channels;
+  let hidden = pooled,
+    width = 3 * channels;
   const outs = [...shape.denseSizes, shape.outputDim];
   outs.forEach((out, l) => {
     denseInputs.push(hidden);
@@ -128,8 +133,11 @@ export function backward(kernels: CnnKernels, shape: NetworkShape, params: Param
   }
   let dCurrent = kernels.globalPoolBackward(cache.poolInput, cache.pooled, dHidden, n, lastChannels, cache.pooledFrames);
   for (let l = shape.convChannels.length - 1; l >= 0; l--) {
-    const cout = shape.convChannels[l], cin = l === 0 ? shape.bands : shape.convChannels[l - 1];
-    const k = shape.kernelSizes[l], p = shape.poolSizes[l], frames = cache.convFrames[l];
+    const cout = shape.convChannels[l],
+      cin = l === 0 ? shape.bands : shape.convChannels[l - 1];
+    const k = shape.kernelSizes[l],
+      p = shape.poolSizes[l],
+      frames = cache.convFrames[l];
     const activation = cache.convActivations[l];
     const dActivation = p > 1 ? kernels.maxPoolBackward(activation, dCurrent, n * cout, frames, p) : dCurrent;
     const dz = kernels.reluBackward(activation, dActivation);

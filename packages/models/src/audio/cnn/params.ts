@@ -90,9 +90,7 @@ export function resolveParams(partial: Partial<ContentNetworkParams> = {}): Cont
   const layers = p.convChannels.length;
   checkInt("convChannels.length", layers, 1, 8);
   if (p.kernelSizes.length !== layers || p.poolSizes.length !== layers) {
-    throw new RangeError(
-      `kernelSizes and poolSizes need one entry per conv layer (${layers}), got ${p.kernelSizes.length} and ${p.poolSizes.length}`,
-    );
+    throw new RangeError(`kernelSizes and poolSizes need one entry per conv layer (${layers}), got ${p.kernelSizes.length} and ${p.poolSizes.length}`);
   }
   p.convChannels.forEach((c, i) => checkInt(`convChannels[${i}]`, c, 1, 1024));
   p.kernelSizes.forEach((k, i) => {

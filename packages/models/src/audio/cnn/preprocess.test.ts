@@ -10,8 +10,12 @@ describe("spectrogram preprocessing", () => {
   });
 
   it("names the bad spectrogram and what is wrong with it", () => {
-    expect(() => downsampleFrames({ bands: 2, frames: 5, data: new Float32Array(9) }, 1, 7)).toThrow("spectrogram 7 data must hold bands*frames = 10 values, got 9");
-    expect(() => downsampleFrames({ bands: 1, frames: 2, data: Float32Array.from([0, NaN]) }, 1, 3)).toThrow("spectrogram 3 band 0 has a non-finite value near frame 1");
+    expect(() => downsampleFrames({ bands: 2, frames: 5, data: new Float32Array(9) }, 1, 7)).toThrow(
+      "spectrogram 7 data must hold bands*frames = 10 values, got 9",
+    );
+    expect(() => downsampleFrames({ bands: 1, frames: 2, data: Float32Array.from([0, NaN]) }, 1, 3)).toThrow(
+      "spectrogram 3 band 0 has a non-finite value near frame 1",
+    );
   });
 
   it("standardises each band with statistics pooled over clips; constant bands become 0", () => {

@@ -17,7 +17,8 @@ export function downsampleFrames(spectrogram: Spectrogram, factor: number, index
   const out = new Float32Array(bands * outFrames);
   for (let b = 0; b < bands; b++) {
     for (let f = 0; f < outFrames; f++) {
-      const start = f * factor, end = Math.min(frames, (f + 1) * factor);
+      const start = f * factor,
+        end = Math.min(frames, (f + 1) * factor);
       let sum = 0;
       for (let i = start; i < end; i++) sum += data[i * bands + b];
       const value = sum / (end - start);
@@ -35,7 +36,9 @@ export interface BandStats {
 }
 
 export function bandStats(clips: Float32Array[], bands: number): BandStats {
-  const sum = new Float64Array(bands), squares = new Float64Array(bands), count = new Float64Array(bands);
+  const sum = new Float64Array(bands),
+    squares = new Float64Array(bands),
+    count = new Float64Array(bands);
   for (const clip of clips) {
     const frames = clip.length / bands;
     for (let b = 0; b < bands; b++) {
@@ -46,7 +49,8 @@ export function bandStats(clips: Float32Array[], bands: number): BandStats {
       count[b] += frames;
     }
   }
-  const mean = new Float32Array(bands), std = new Float32Array(bands);
+  const mean = new Float32Array(bands),
+    std = new Float32Array(bands);
   for (let b = 0; b < bands; b++) {
     mean[b] = sum[b] / count[b];
     const variance = squares[b] / count[b] - (sum[b] / count[b]) ** 2;
@@ -58,9 +62,11 @@ export function bandStats(clips: Float32Array[], bands: number): BandStats {
 
 /** Standardises a [bands][frames] clip in place with training statistics. */
 export function normaliseBands(clip: Float32Array, stats: BandStats): Float32Array {
-  const bands = stats.mean.length, frames = clip.length / bands;
+  const bands = stats.mean.length,
+    frames = clip.length / bands;
   for (let b = 0; b < bands; b++) {
-    const mean = stats.mean[b], scale = 1 / stats.std[b];
+    const mean = stats.mean[b],
+      scale = 1 / stats.std[b];
     for (let i = b * frames; i < (b + 1) * frames; i++) clip[i] = (clip[i] - mean) * scale;
   }
   return clip;

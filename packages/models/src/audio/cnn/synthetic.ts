@@ -32,8 +32,11 @@ export interface SyntheticAudioOptions {
  */
 export function syntheticAudioSet(options: SyntheticAudioOptions): SyntheticAudioSet {
   const { count, random } = options;
-  const bands = options.bands ?? 96, frames = options.frames ?? 256;
-  const targetDim = options.targetDim ?? 64, latentDim = options.latentDim ?? 6, noise = options.noise ?? 0.3;
+  const bands = options.bands ?? 96,
+    frames = options.frames ?? 256;
+  const targetDim = options.targetDim ?? 64,
+    latentDim = options.latentDim ?? 6,
+    noise = options.noise ?? 0.3;
   const mixing = Float64Array.from({ length: targetDim * 2 * latentDim }, () => gaussian(random));
   const groupSize = Math.max(1, Math.floor(bands / latentDim));
   const latents = denseMatrix(count, latentDim);
@@ -59,7 +62,7 @@ export function syntheticAudioSet(options: SyntheticAudioOptions): SyntheticAudi
       const pulsing = z[k] > 0;
       for (let b = k * groupSize; b < Math.min(bands, (k + 1) * groupSize); b++) {
         for (let f = 0; f < frames; f++) {
-          const pulse = pulsing ? (((f + phase) % period) < period / 2 ? 1.6 : 0.4) : 1;
+          const pulse = pulsing ? ((f + phase) % period < period / 2 ? 1.6 : 0.4) : 1;
           data[f * bands + b] = amplitude * pulse;
         }
       }

@@ -4,8 +4,12 @@ import { redirect } from "next/navigation";
 import { ApiError } from "../../../lib/api-error.ts";
 import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../../../lib/blend.ts";
 import {
-  ActivateBlendConfigDocument, SaveBlendConfigDocument,
-  type ActivateBlendConfigMutation, type ActivateBlendConfigMutationVariables, type SaveBlendConfigMutation, type SaveBlendConfigMutationVariables,
+  ActivateBlendConfigDocument,
+  SaveBlendConfigDocument,
+  type ActivateBlendConfigMutation,
+  type ActivateBlendConfigMutationVariables,
+  type SaveBlendConfigMutation,
+  type SaveBlendConfigMutationVariables,
 } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -38,7 +42,11 @@ export async function saveBlendConfig(form: FormData): Promise<void> {
   const note = (typeof noteEntry === "string" ? noteEntry : "").trim().slice(0, 500);
   let saved: BlendConfig;
   try {
-    ({ createBlendConfig: saved } = await gql<SaveBlendConfigMutation>(SaveBlendConfigDocument, { weights, constraints, note } satisfies SaveBlendConfigMutationVariables, key));
+    ({ createBlendConfig: saved } = await gql<SaveBlendConfigMutation>(
+      SaveBlendConfigDocument,
+      { weights, constraints, note } satisfies SaveBlendConfigMutationVariables,
+      key,
+    ));
   } catch (error) {
     if (error instanceof ApiError) back({ error: `${error.code}: ${error.message}` });
     throw error;
@@ -51,7 +59,11 @@ export async function activateBlendConfig(form: FormData): Promise<void> {
   const id = numberField(form, "id");
   let activated: { version: number };
   try {
-    ({ activateBlendConfig: activated } = await gql<ActivateBlendConfigMutation>(ActivateBlendConfigDocument, { id } satisfies ActivateBlendConfigMutationVariables, key));
+    ({ activateBlendConfig: activated } = await gql<ActivateBlendConfigMutation>(
+      ActivateBlendConfigDocument,
+      { id } satisfies ActivateBlendConfigMutationVariables,
+      key,
+    ));
   } catch (error) {
     if (error instanceof ApiError) back({ error: `${error.code}: ${error.message}` });
     throw error;

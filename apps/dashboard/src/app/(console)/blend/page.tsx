@@ -20,7 +20,12 @@ export default async function BlendPage({ searchParams }: { searchParams: Promis
     const caps = await capabilities(key);
     const missing = missingOperations(caps, NEEDED);
     // Older APIs have no evaluation: the editor then shows the preview alone.
-    return { missing, evaluate: caps.queries.has("evaluateBlend"), offPolicy: caps.queries.has("offPolicyEstimate"), data: missing.length ? null : await gql<BlendPageQuery>(BlendPageDocument, {}, key) };
+    return {
+      missing,
+      evaluate: caps.queries.has("evaluateBlend"),
+      offPolicy: caps.queries.has("offPolicyEstimate"),
+      data: missing.length ? null : await gql<BlendPageQuery>(BlendPageDocument, {}, key),
+    };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
   const { missing, evaluate, offPolicy, data } = result.value;
@@ -35,9 +40,21 @@ export default async function BlendPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>Blend</h1>
-      {saved ? <p className="panel ok" role="status" data-testid="blend-message">Saved as version {saved}; activate it below to use it for the weekly playlists.</p> : null}
-      {activated ? <p className="panel ok" role="status" data-testid="blend-message">Version {activated} is now active.</p> : null}
-      {error ? <p className="panel problem" role="alert" data-testid="blend-message">{error}</p> : null}
+      {saved ? (
+        <p className="panel ok" role="status" data-testid="blend-message">
+          Saved as version {saved}; activate it below to use it for the weekly playlists.
+        </p>
+      ) : null}
+      {activated ? (
+        <p className="panel ok" role="status" data-testid="blend-message">
+          Version {activated} is now active.
+        </p>
+      ) : null}
+      {error ? (
+        <p className="panel problem" role="alert" data-testid="blend-message">
+          {error}
+        </p>
+      ) : null}
       <BlendEditor active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} evaluate={evaluate} offPolicy={offPolicy} />
       <BlendHistory configs={data.blendConfigs.edges.map((e) => e.node)} total={data.blendConfigs.totalCount} />
     </>

@@ -23,7 +23,9 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   const key = await requireSessionKey();
   const { q = "", after } = await searchParams;
   const search = q.trim();
-  const result = await load(() => gql<TracksQuery>(TracksDocument, { first: PAGE_SIZE, after: after ?? null, search: search || null } satisfies TracksQueryVariables, key));
+  const result = await load(() =>
+    gql<TracksQuery>(TracksDocument, { first: PAGE_SIZE, after: after ?? null, search: search || null } satisfies TracksQueryVariables, key),
+  );
   return (
     <>
       <h1>Catalogue</h1>

@@ -5,8 +5,16 @@ import { GraphCanvas } from "../../../components/graph-canvas.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import {
-  GraphDocument, SeedArtistsDocument, SeedListenersDocument, SeedTracksDocument,
-  type GraphQuery, type GraphQueryVariables, type SeedArtistsQuery, type SeedListenersQuery, type SeedTracksQuery, type SeedTracksQueryVariables,
+  GraphDocument,
+  SeedArtistsDocument,
+  SeedListenersDocument,
+  SeedTracksDocument,
+  type GraphQuery,
+  type GraphQueryVariables,
+  type SeedArtistsQuery,
+  type SeedListenersQuery,
+  type SeedTracksQuery,
+  type SeedTracksQueryVariables,
 } from "../../../lib/generated/graphql.ts";
 import type { GraphSettings } from "../../../lib/graph.ts";
 import { gql, type Operation } from "../../../lib/graphql.ts";
@@ -29,7 +37,11 @@ interface Params {
 }
 
 /** Seed candidates for a search: tracks, artists or listeners by name. */
-const SEARCH: Record<(typeof ENTITIES)[number], Operation<SeedTracksQuery | SeedArtistsQuery | SeedListenersQuery>> = { TRACK: SeedTracksDocument, ARTIST: SeedArtistsDocument, USER: SeedListenersDocument };
+const SEARCH: Record<(typeof ENTITIES)[number], Operation<SeedTracksQuery | SeedArtistsQuery | SeedListenersQuery>> = {
+  TRACK: SeedTracksDocument,
+  ARTIST: SeedArtistsDocument,
+  USER: SeedListenersDocument,
+};
 
 function clampNumber(raw: string | undefined, fallback: number, lo: number, hi: number): number {
   const n = Number(raw);
@@ -71,7 +83,8 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
       </>
     );
   }
-  const seedHref = (id: number) => `/graph?${new URLSearchParams({ entity, model, k: String(settings.k), minScore: String(settings.minScore), seed: String(id) })}`;
+  const seedHref = (id: number) =>
+    `/graph?${new URLSearchParams({ entity, model, k: String(settings.k), minScore: String(settings.minScore), seed: String(id) })}`;
   return (
     <>
       <h1>Graph</h1>
@@ -100,7 +113,8 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
           k <input name="k" type="number" min={1} max={20} defaultValue={settings.k} className="narrow" aria-label="Neighbours per node (k)" />
         </label>
         <label>
-          min score <input name="minScore" type="number" min={-1} max={1} step={0.05} defaultValue={settings.minScore} className="narrow" aria-label="Minimum score" />
+          min score{" "}
+          <input name="minScore" type="number" min={-1} max={1} step={0.05} defaultValue={settings.minScore} className="narrow" aria-label="Minimum score" />
         </label>
         {seed !== null ? <input type="hidden" name="seed" value={seed} /> : null}
         <input name="q" type="search" defaultValue={search} placeholder="Find a seed by name" aria-label="Find a seed by name" />

@@ -9,9 +9,21 @@ import { count, percent, playlistSummary, statusNote } from "../../../lib/format
 import { compareWeeks, tasteProfile, type Weighted } from "../../../lib/taste.ts";
 import { gql } from "../../../lib/graphql.ts";
 import {
-  ComparedWeekDocument, ListenersDocument, ListeningDocument, PlaylistsDocument, TasteProfileDocument,
-  type ComparedWeekQuery, type ComparedWeekQueryVariables, type ListenersQuery, type ListenersQueryVariables, type ListeningQuery, type ListeningQueryVariables,
-  type PlaylistsQuery, type PlaylistsQueryVariables, type TasteProfileQuery, type TasteProfileQueryVariables,
+  ComparedWeekDocument,
+  ListenersDocument,
+  ListeningDocument,
+  PlaylistsDocument,
+  TasteProfileDocument,
+  type ComparedWeekQuery,
+  type ComparedWeekQueryVariables,
+  type ListenersQuery,
+  type ListenersQueryVariables,
+  type ListeningQuery,
+  type ListeningQueryVariables,
+  type PlaylistsQuery,
+  type PlaylistsQueryVariables,
+  type TasteProfileQuery,
+  type TasteProfileQueryVariables,
 } from "../../../lib/generated/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
@@ -41,7 +53,10 @@ function WeightedBars({ title, rows, testId, relative }: { title: string; rows: 
             <li key={r.label} data-label={r.label} data-share={r.share}>
               <span className="bar-label">{r.label}</span>
               <span className="bar-track">
-                <span className="share-bar" style={{ width: `${Math.max(2, 100 * (relative ? r.share : r.share / Math.max(...rows.map((x) => x.share))))}%` }} />
+                <span
+                  className="share-bar"
+                  style={{ width: `${Math.max(2, 100 * (relative ? r.share : r.share / Math.max(...rows.map((x) => x.share))))}%` }}
+                />
               </span>
               <span className="num small muted">{relative ? "" : percent(r.share)}</span>
             </li>
@@ -52,7 +67,11 @@ function WeightedBars({ title, rows, testId, relative }: { title: string; rows: 
   );
 }
 
-export default async function PlaylistsPage({ searchParams }: { searchParams: Promise<{ q?: string; user?: string; week?: string; history?: string; compare?: string }> }) {
+export default async function PlaylistsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string; user?: string; week?: string; history?: string; compare?: string }>;
+}) {
   const key = await requireSessionKey();
   const { q = "", user, week, history: historyCursor, compare } = await searchParams;
   const compareWeek = compare && WEEK.test(compare) ? compare : null;
@@ -60,14 +79,21 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
   const userId = user && /^\d+$/.test(user) ? Number(user) : null;
   const weekStart = week && WEEK.test(week) ? week : null;
   const result = await load(async () => {
-    const [users, caps] = await Promise.all([gql<ListenersQuery>(ListenersDocument, { first: 50, search: search || null } satisfies ListenersQueryVariables, key), capabilities(key)]);
+    const [users, caps] = await Promise.all([
+      gql<ListenersQuery>(ListenersDocument, { first: 50, search: search || null } satisfies ListenersQueryVariables, key),
+      capabilities(key),
+    ]);
     const missing = missingOperations(caps, PLAYLIST_OPERATIONS);
     const history = missingOperations(caps, HISTORY_OPERATIONS);
     const [playlists, listening, taste, compared] = await Promise.all([
       userId !== null && missing.length === 0 ? gql<PlaylistsQuery>(PlaylistsDocument, { userId, weekStart } satisfies PlaylistsQueryVariables, key) : null,
-      userId !== null && history.length === 0 ? gql<ListeningQuery>(ListeningDocument, { userId, first: HISTORY_PAGE, after: historyCursor || null } satisfies ListeningQueryVariables, key) : null,
+      userId !== null && history.length === 0
+        ? gql<ListeningQuery>(ListeningDocument, { userId, first: HISTORY_PAGE, after: historyCursor || null } satisfies ListeningQueryVariables, key)
+        : null,
       userId !== null && history.length === 0 ? gql<TasteProfileQuery>(TasteProfileDocument, { userId } satisfies TasteProfileQueryVariables, key) : null,
-      userId !== null && missing.length === 0 && compareWeek ? gql<ComparedWeekQuery>(ComparedWeekDocument, { userId, weekStart: compareWeek } satisfies ComparedWeekQueryVariables, key) : null,
+      userId !== null && missing.length === 0 && compareWeek
+        ? gql<ComparedWeekQuery>(ComparedWeekDocument, { userId, weekStart: compareWeek } satisfies ComparedWeekQueryVariables, key)
+        : null,
     ]);
     return { users: users.users, missing, history, playlists, listening, taste, compared: compared?.weeklyPlaylist ?? null };
   });
@@ -109,7 +135,12 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
               <h2 data-testid="picked-listener">{playlists.user.name}</h2>
               <nav className="weeks" aria-label="Weeks">
                 {playlists.weeklyPlaylists.edges.map(({ node }, i) => (
-                  <Link key={node.id} href={listenerHref(search, playlists.user!.id, node.weekStart, null, compareWeek)} className={shown?.id === node.id ? "week picked" : "week"} aria-current={shown?.id === node.id ? "page" : undefined}>
+                  <Link
+                    key={node.id}
+                    href={listenerHref(search, playlists.user!.id, node.weekStart, null, compareWeek)}
+                    className={shown?.id === node.id ? "week picked" : "week"}
+                    aria-current={shown?.id === node.id ? "page" : undefined}
+                  >
                     {i === 0 ? "Latest" : "Week of"} {node.weekStart}
                   </Link>
                 ))}
@@ -120,17 +151,28 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
                   {playlists.weeklyPlaylists.edges
                     .filter(({ node }) => node.id !== shown.id)
                     .map(({ node }) => (
-                      <Link key={node.id} href={listenerHref(search, playlists.user!.id, shown.weekStart, null, node.weekStart)} className={compareWeek === node.weekStart ? "week picked" : "week"} data-compare-week={node.weekStart}>
+                      <Link
+                        key={node.id}
+                        href={listenerHref(search, playlists.user!.id, shown.weekStart, null, node.weekStart)}
+                        className={compareWeek === node.weekStart ? "week picked" : "week"}
+                        data-compare-week={node.weekStart}
+                      >
                         {node.weekStart}
                       </Link>
                     ))}
-                  {compareWeek ? <Link href={listenerHref(search, playlists.user.id, shown.weekStart)} className="small">stop comparing</Link> : null}
+                  {compareWeek ? (
+                    <Link href={listenerHref(search, playlists.user.id, shown.weekStart)} className="small">
+                      stop comparing
+                    </Link>
+                  ) : null}
                 </nav>
               ) : null}
               {shown && compareWeek ? <WeekComparison shown={shown} other={compared} otherWeek={compareWeek} /> : null}
               {shown ? (
                 <div className="preview" data-testid="weekly-playlist">
-                  <p className="muted small">Discover Weekly · week of {shown.weekStart} ({playlists.user.timeZone})</p>
+                  <p className="muted small">
+                    Discover Weekly · week of {shown.weekStart} ({playlists.user.timeZone})
+                  </p>
                   <p className="playlist-head">
                     <strong data-testid="playlist-summary">{playlistSummary(shown.items.length, shown.totalDurationMs)}</strong>
                     {note ? <span className="muted"> · {note}</span> : null}
@@ -139,7 +181,9 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
                   <PlaylistItems items={shown.items} testId="playlist-items" />
                 </div>
               ) : (
-                <p className="panel">No playlist for {weekStart ? `the week of ${weekStart}` : "this week"} yet: the weekly generation has not reached this listener.</p>
+                <p className="panel">
+                  No playlist for {weekStart ? `the week of ${weekStart}` : "this week"} yet: the weekly generation has not reached this listener.
+                </p>
               )}
             </>
           ) : null}
@@ -147,7 +191,10 @@ export default async function PlaylistsPage({ searchParams }: { searchParams: Pr
           {profile ? (
             <section className="panel taste" data-testid="taste-profile">
               <h2>Taste profile</h2>
-              <p className="muted small">From the listener&apos;s 25 most played artists: each genre&apos;s share of their plays, and the terms written about those artists, weighted by plays.</p>
+              <p className="muted small">
+                From the listener&apos;s 25 most played artists: each genre&apos;s share of their plays, and the terms written about those artists, weighted by
+                plays.
+              </p>
               <div className="two-columns">
                 <WeightedBars title="Genres" rows={profile.genres} testId="taste-genres" />
                 <WeightedBars title="Terms" rows={profile.terms} testId="taste-terms" relative />
@@ -184,7 +231,8 @@ function WeekComparison({ shown, other, otherWeek }: { shown: ShownPlaylist; oth
         Week of {shown.weekStart} against the week of {other.weekStart}
       </h3>
       <p className="small" data-testid="week-comparison-summary">
-        {count(diff.kept.length)} songs in both, {count(diff.onlyShown.length)} only in {shown.weekStart}, {count(diff.onlyOther.length)} only in {other.weekStart}; {count(diff.sharedArtists)} artists in both.
+        {count(diff.kept.length)} songs in both, {count(diff.onlyShown.length)} only in {shown.weekStart}, {count(diff.onlyOther.length)} only in{" "}
+        {other.weekStart}; {count(diff.sharedArtists)} artists in both.
       </p>
       <div className="two-columns">
         <div>

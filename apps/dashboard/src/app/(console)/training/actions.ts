@@ -2,7 +2,12 @@
 
 import { redirect } from "next/navigation";
 import { ApiError } from "../../../lib/api-error.ts";
-import { StartTrainingDocument, StartWeeklyGenerationDocument, type StartTrainingMutationVariables, type TrainableModel } from "../../../lib/generated/graphql.ts";
+import {
+  StartTrainingDocument,
+  StartWeeklyGenerationDocument,
+  type StartTrainingMutationVariables,
+  type TrainableModel,
+} from "../../../lib/generated/graphql.ts";
 import { gql, type Operation } from "../../../lib/graphql.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
 
@@ -22,7 +27,11 @@ async function start(mutation: Operation<Record<string, { id: number }>>, variab
 
 export async function startTraining(form: FormData): Promise<void> {
   // The form names models as `deepcuts train` does (popularity); the API's TrainableModel enum names them POPULARITY.
-  const models = form.getAll("model").map(String).filter((m) => /^[a-z_]+$/.test(m)).map((m) => m.toUpperCase() as TrainableModel);
+  const models = form
+    .getAll("model")
+    .map(String)
+    .filter((m) => /^[a-z_]+$/.test(m))
+    .map((m) => m.toUpperCase() as TrainableModel);
   if (models.length === 0) redirect(`/training?${new URLSearchParams({ error: "BAD_USER_INPUT", message: "tick at least one model to train" })}`);
   await start(StartTrainingDocument, { models } satisfies StartTrainingMutationVariables);
 }

@@ -27,7 +27,11 @@ type VersionRow = TrainingQuery["modelVersions"]["edges"][number]["node"];
  * version of the newest kind that records a learning curve, beside the version before it.
  */
 function pickCompared(versions: VersionRow[], asked: string | string[] | undefined): VersionRow[] {
-  const ids = [asked ?? []].flat().flatMap((a) => a.split(",")).filter((a) => /^\d+$/.test(a)).map(Number);
+  const ids = [asked ?? []]
+    .flat()
+    .flatMap((a) => a.split(","))
+    .filter((a) => /^\d+$/.test(a))
+    .map(Number);
   if (ids.length) return ids.flatMap((id) => versions.filter((v) => v.id === id)).slice(0, 4);
   const ready = versions.filter((v) => v.status === "READY");
   const newest = ready.find((v) => Array.isArray(v.history) && v.history.length > 0) ?? ready[0];
@@ -37,7 +41,11 @@ function pickCompared(versions: VersionRow[], asked: string | string[] | undefin
   return before ? [before, active] : [active];
 }
 
-export default async function TrainingPage({ searchParams }: { searchParams: Promise<{ started?: string; error?: string; message?: string; compare?: string | string[] }> }) {
+export default async function TrainingPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ started?: string; error?: string; message?: string; compare?: string | string[] }>;
+}) {
   const key = await requireSessionKey();
   const { started, error, message, compare } = await searchParams;
   const result = await load(async () => {
@@ -59,7 +67,11 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <h1>Training</h1>
-      {started ? <p className="panel ok" role="status" data-testid="training-message">Job {started} started; its progress shows below.</p> : null}
+      {started ? (
+        <p className="panel ok" role="status" data-testid="training-message">
+          Job {started} started; its progress shows below.
+        </p>
+      ) : null}
       {error ? (
         <p className="panel problem" role="alert" data-testid="training-message">
           {error === "FORBIDDEN" ? "Starting training or a weekly generation needs an admin key: sign in with one." : `${error}: ${message ?? ""}`}
@@ -108,7 +120,8 @@ function ModelVersions({ versions, compare }: { versions: VersionRow[]; compare:
         {compared.length ? (
           <>
             <p className="muted small">
-              {compared.map((v) => `${v.kind.toLowerCase()} v${v.id}`).join(" beside ")}; changes are against the first. Tick others in the list below to compare them.
+              {compared.map((v) => `${v.kind.toLowerCase()} v${v.id}`).join(" beside ")}; changes are against the first. Tick others in the list below to
+              compare them.
             </p>
             <VersionComparison versions={compared} />
           </>
@@ -136,7 +149,14 @@ function ModelVersions({ versions, compare }: { versions: VersionRow[]; compare:
               {versions.map((v) => (
                 <tr key={v.id} data-testid="model-version" data-version-id={v.id}>
                   <td>
-                    <input type="checkbox" name="compare" value={v.id} defaultChecked={chosen.has(v.id)} aria-label={`Compare ${v.kind.toLowerCase()} v${v.id}`} disabled={v.status !== "READY"} />
+                    <input
+                      type="checkbox"
+                      name="compare"
+                      value={v.id}
+                      defaultChecked={chosen.has(v.id)}
+                      aria-label={`Compare ${v.kind.toLowerCase()} v${v.id}`}
+                      disabled={v.status !== "READY"}
+                    />
                   </td>
                   <td>
                     {v.kind.toLowerCase()} v{v.id}
@@ -145,7 +165,13 @@ function ModelVersions({ versions, compare }: { versions: VersionRow[]; compare:
                   <td>{v.status.toLowerCase()}</td>
                   <td className="small muted">{when(v.finishedAt)}</td>
                   <td className="small">
-                    {v.error ? <span className="error">{v.error}</span> : headlineMetrics(v).map((n) => `${METRIC_LABEL[n] ?? n} ${formatMetric(n, metricOf(v, n)!)}`).join(" · ")}
+                    {v.error ? (
+                      <span className="error">{v.error}</span>
+                    ) : (
+                      headlineMetrics(v)
+                        .map((n) => `${METRIC_LABEL[n] ?? n} ${formatMetric(n, metricOf(v, n)!)}`)
+                        .join(" · ")
+                    )}
                   </td>
                   <td className="num">{count(v.vectorCount)}</td>
                 </tr>

@@ -31,10 +31,32 @@ interface Params {
 }
 
 /** The map streams in on its own: the projection is the slowest call on this page. */
-async function ProjectionSection({ apiKey, model, method, colourBy, colourFields, search, trackId, trackHref }: {
-  apiKey: string; model: SimilarityModel; method: ProjectionMethod; colourBy: ColourBy; colourFields: string[]; search: string; trackId: number | null; trackHref: string;
+async function ProjectionSection({
+  apiKey,
+  model,
+  method,
+  colourBy,
+  colourFields,
+  search,
+  trackId,
+  trackHref,
+}: {
+  apiKey: string;
+  model: SimilarityModel;
+  method: ProjectionMethod;
+  colourBy: ColourBy;
+  colourFields: string[];
+  search: string;
+  trackId: number | null;
+  trackHref: string;
 }) {
-  const projection = await load(() => gql<{ vectorProjection: { versionId: number; explainedVariance: number[] | null; points: ProjectedPoint[] } }>(projectionQuery(colourFields), { model, method, sample: method === "UMAP" ? 400 : 1000 }, apiKey));
+  const projection = await load(() =>
+    gql<{ vectorProjection: { versionId: number; explainedVariance: number[] | null; points: ProjectedPoint[] } }>(
+      projectionQuery(colourFields),
+      { model, method, sample: method === "UMAP" ? 400 : 1000 },
+      apiKey,
+    ),
+  );
   if (!projection.ok) return <ApiProblem problem={projection.problem} />;
   const { points, versionId, explainedVariance } = projection.value.vectorProjection;
   return (
@@ -43,7 +65,14 @@ async function ProjectionSection({ apiKey, model, method, colourBy, colourFields
         {count(points.length)} tracks, model version {versionId}, coloured by {COLOUR_BY_LABEL[colourBy]}
         {explainedVariance ? `; axes explain ${explainedVariance.map((v) => percent(v)).join(" and ")} of the variance` : ""}.
       </p>
-      <ProjectionMap points={points} colourBy={colourBy} search={search} selected={trackId} trackHref={trackHref} fileStem={`deepcuts-${model.toLowerCase()}-${method.toLowerCase()}-v${versionId}`} />
+      <ProjectionMap
+        points={points}
+        colourBy={colourBy}
+        search={search}
+        selected={trackId}
+        trackHref={trackHref}
+        fileStem={`deepcuts-${model.toLowerCase()}-${method.toLowerCase()}-v${versionId}`}
+      />
     </>
   );
 }
@@ -57,8 +86,16 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
   const trackId = params.track && /^\d+$/.test(params.track) ? Number(params.track) : null;
   const requestedColour = pickColourBy(params.colour);
   const href = (over: Partial<Record<keyof Params, string | null>>) => {
-    const merged: Record<string, string> = { model, method, colour: requestedColour, ...(search ? { q: search } : {}), ...(trackId ? { track: String(trackId) } : {}) };
-    for (const [k, v] of Object.entries(over)) if (v === null) delete merged[k]; else if (v !== undefined) merged[k] = v;
+    const merged: Record<string, string> = {
+      model,
+      method,
+      colour: requestedColour,
+      ...(search ? { q: search } : {}),
+      ...(trackId ? { track: String(trackId) } : {}),
+    };
+    for (const [k, v] of Object.entries(over))
+      if (v === null) delete merged[k];
+      else if (v !== undefined) merged[k] = v;
     return `/vectors?${new URLSearchParams(merged)}`;
   };
   const caps = await load(() => capabilities(key));
@@ -102,18 +139,30 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
       </nav>
       {unavailableColours.length ? (
         <p className="muted small" data-testid="colourings-unavailable">
-          Colouring by {unavailableColours.map((c) => COLOUR_BY_LABEL[c]).join(", ")} needs {unavailableColours.flatMap((c) => COLOUR_FIELDS[c]).join(", ")}, which this API version does not offer.
+          Colouring by {unavailableColours.map((c) => COLOUR_BY_LABEL[c]).join(", ")} needs {unavailableColours.flatMap((c) => COLOUR_FIELDS[c]).join(", ")},
+          which this API version does not offer.
         </p>
       ) : null}
       <Suspense fallback={<div className="skeleton map-skeleton" aria-busy="true" />}>
-        <ProjectionSection apiKey={key} model={model} method={method} colourBy={colourBy} colourFields={colourFields} search={search} trackId={trackId} trackHref={`${href({ track: null })}&track=`} />
+        <ProjectionSection
+          apiKey={key}
+          model={model}
+          method={method}
+          colourBy={colourBy}
+          colourFields={colourFields}
+          search={search}
+          trackId={trackId}
+          trackHref={`${href({ track: null })}&track=`}
+        />
       </Suspense>
       {trackId !== null ? (
         <Suspense fallback={<div className="skeleton skeleton-block" aria-busy="true" />}>
           <TrackDetail trackId={trackId} apiKey={key} hrefFor={(id) => href({ track: String(id) })} />
         </Suspense>
       ) : (
-        <p className="muted">Click a point (or focus the map, move with the arrow keys and press Enter), or a track in the Catalogue, to see its neighbours under each model.</p>
+        <p className="muted">
+          Click a point (or focus the map, move with the arrow keys and press Enter), or a track in the Catalogue, to see its neighbours under each model.
+        </p>
       )}
     </>
   );

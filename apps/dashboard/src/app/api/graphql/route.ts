@@ -15,7 +15,10 @@ export async function POST(request: Request): Promise<Response> {
   const key = await sessionKey();
   if (!key) return json(401, { errors: [{ message: "sign in first: no dashboard session", extensions: { code: "UNAUTHENTICATED" } }] });
   const body = await request.text();
-  if (body.length > MAX_BODY_BYTES) return json(413, { errors: [{ message: `request body is ${body.length} bytes, over the ${MAX_BODY_BYTES} limit`, extensions: { code: "BAD_USER_INPUT" } }] });
+  if (body.length > MAX_BODY_BYTES)
+    return json(413, {
+      errors: [{ message: `request body is ${body.length} bytes, over the ${MAX_BODY_BYTES} limit`, extensions: { code: "BAD_USER_INPUT" } }],
+    });
   const { apiUrl, apiTimeoutMs } = dashboardConfig();
   try {
     const upstream = await fetch(apiUrl, {
@@ -25,7 +28,10 @@ export async function POST(request: Request): Promise<Response> {
       cache: "no-store",
       signal: AbortSignal.timeout(apiTimeoutMs),
     });
-    return new Response(await upstream.text(), { status: upstream.status, headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" } });
+    return new Response(await upstream.text(), {
+      status: upstream.status,
+      headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" },
+    });
   } catch {
     return json(502, { errors: [{ message: `the Deepcuts API at ${apiUrl} is not answering`, extensions: { code: "API_DOWN" } }] });
   }

@@ -22,7 +22,10 @@ export async function GET(request: Request): Promise<Response> {
   if (!key) return json(401, { errors: [{ message: "sign in first: no dashboard session", extensions: { code: "UNAUTHENTICATED" } }] });
   const params = new URL(request.url).searchParams;
   const query = params.get("query") ?? "";
-  if (!query || query.length > MAX_QUERY_CHARS) return json(400, { errors: [{ message: `query: a subscription document of 1 to ${MAX_QUERY_CHARS} characters`, extensions: { code: "BAD_USER_INPUT", field: "query" } }] });
+  if (!query || query.length > MAX_QUERY_CHARS)
+    return json(400, {
+      errors: [{ message: `query: a subscription document of 1 to ${MAX_QUERY_CHARS} characters`, extensions: { code: "BAD_USER_INPUT", field: "query" } }],
+    });
   let variables: Record<string, unknown> = {};
   try {
     variables = JSON.parse(params.get("variables") ?? "{}") as Record<string, unknown>;
@@ -52,18 +55,28 @@ export async function GET(request: Request): Promise<Response> {
         void client.dispose();
         controller.close();
       };
-      const unsubscribe = client.subscribe({ query, variables }, {
-        next: (result) => send("next", result),
-        error: (error) => {
-          const errors = Array.isArray(error) ? error : [{ message: error instanceof Error ? error.message : `the Deepcuts API at ${apiUrl} closed the subscription`, extensions: { code: "API_DOWN" } }];
-          send("error", { errors });
-          end();
+      const unsubscribe = client.subscribe(
+        { query, variables },
+        {
+          next: (result) => send("next", result),
+          error: (error) => {
+            const errors = Array.isArray(error)
+              ? error
+              : [
+                  {
+                    message: error instanceof Error ? error.message : `the Deepcuts API at ${apiUrl} closed the subscription`,
+                    extensions: { code: "API_DOWN" },
+                  },
+                ];
+            send("error", { errors });
+            end();
+          },
+          complete: () => {
+            send("complete", {});
+            end();
+          },
         },
-        complete: () => {
-          send("complete", {});
-          end();
-        },
-      });
+      );
       stop = end;
       request.signal.addEventListener("abort", end);
       // A comment line now and then keeps proxies from closing a quiet stream.
