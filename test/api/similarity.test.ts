@@ -69,8 +69,12 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
       false,
     );
     const before = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:3){ track{ id: databaseId } } }`, { t: w.trackIds[0] });
-    const activated = await ask(`mutation($id:Int!){ activateModelVersion(id:$id){ id: databaseId isActive vectorCount } }`, { id }, w.keys.admin);
-    expect(activated.activateModelVersion).toEqual({ id, isActive: true, vectorCount: 120 });
+    const asked = Date.now();
+    const activated = await ask(`mutation($id:Int!){ activateModelVersion(id:$id){ id: databaseId isActive vectorCount activatedAt } }`, { id }, w.keys.admin);
+    const { activatedAt, ...rest } = activated.activateModelVersion as { activatedAt: string; id: number };
+    expect(rest).toEqual({ id, isActive: true, vectorCount: 120 });
+    // Stamped at activation (the overview compares a version with the one active before it).
+    expect(Math.abs(Date.parse(activatedAt) - asked)).toBeLessThan(60_000);
     const after = await ask(`query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:3){ track{ id: databaseId } } }`, { t: w.trackIds[0] });
     after.neighbourIndexes = (await ask(`{ neighbourIndexes{ model entity versionId } }`)).neighbourIndexes;
     const rowOf = new Map(w.trackIds.map((t, i) => [t, i]));

@@ -131,9 +131,20 @@ describe("model versions", () => {
     { id: 3, kind: "ALS", status: "READY", metrics: { "recall@20": 0.25, "ndcg@20": 0.12, coverage: 0.4, items: 3000 } },
     { id: 4, kind: "TEXT", status: "READY", metrics: { dims: 200, documents: 10, terms: 50, tracksWithText: 7 } },
   ];
-  it("compares with the previous READY version of the same kind, and draws a series only from two", () => {
+  it("compares with the version active before (else the previous READY one) of the same kind, and draws a series only from two", () => {
     expect(previousVersion(versions, versions[2])?.id).toBe(1);
     expect(previousVersion(versions, versions[0])).toBeNull();
+    // With activation times: the version active before it, even when a newer one was trained and never activated.
+    const activated = [
+      { id: 1, kind: "ALS", status: "READY", activatedAt: "2026-12-01T10:00:00.000Z" },
+      { id: 2, kind: "ALS", status: "READY", activatedAt: null },
+      { id: 3, kind: "ALS", status: "READY", activatedAt: "2026-12-03T10:00:00.000Z" },
+      { id: 4, kind: "ALS", status: "READY", activatedAt: "2026-12-02T10:00:00.000Z" },
+    ];
+    expect(previousVersion(activated, activated[2])?.id).toBe(4);
+    expect(previousVersion(activated, activated[3])?.id).toBe(1);
+    expect(previousVersion(activated, activated[0])).toBeNull();
+    expect(previousVersion(activated, activated[1])?.id).toBe(1);
     expect(versionSeries(versions, "ALS", "recall@20")).toEqual([
       { at: 1, value: 0.2 },
       { at: 3, value: 0.25 },

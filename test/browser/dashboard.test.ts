@@ -369,6 +369,21 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const png = await download(page, "[data-testid=download-png]");
     expect(png.name).toMatch(/\.png$/);
     expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+
+    // The server-side export of every stored vector, through the dashboard's route with the session's key.
+    const stored = await download(page, "[data-testid=export-vectors-csv]");
+    expect(stored.name).toMatch(/^als-track-vectors-v\d+\.csv$/);
+    const storedRows = stored.bytes.toString("utf8").trimEnd().split("\n");
+    expect(storedRows[0]).toMatch(/^entity_id,external_key,name,artist,genre,plays,inherited,f0,/);
+    expect(storedRows.length - 1).toBeGreaterThanOrEqual(points.length);
+    const npy = await download(page, "[data-testid=export-vectors-npy]");
+    expect(npy.bytes.subarray(0, 6)).toEqual(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]));
+    expect(npy.bytes.toString("latin1", 10, 80)).toContain(`'shape': (${storedRows.length - 1}, ${storedRows[0].split(",").length - 7})`);
+    // The route adds the session's key and passes the API's refusals on; without a session it refuses itself.
+    const refused = await page.request.get(`${stack.dashboard.url}/api/export/vectors?model=als&format=xlsx`);
+    expect(refused.status()).toBe(400);
+    expect(await refused.text()).toMatch(/^export refused: format: must be one of npy, parquet, csv, tsv/);
+    expect((await fetch(`${stack.dashboard.url}/api/export/vectors?model=als&format=csv`)).status).toBe(401);
   });
 
   it("evaluates the unsaved weights on the validation split beside the live preview, with the figures the API gives", async () => {
@@ -667,6 +682,13 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       ).toBe(true);
     const png = await download(page, "[data-testid=export-png]");
     expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+    // The whole graph from the API's server-side export (the most-played tracks), through the dashboard's route.
+    await page.fill("[data-testid=graph-downloads] input[name=nodes]", "50");
+    const whole = await download(page, "[data-testid=export-graph-graphml]");
+    expect(whole.name).toBe("track-collaborative-graph.graphml");
+    const graphml = whole.bytes.toString("utf8");
+    expect(graphml).toContain(`<graphml xmlns="http://graphml.graphdrawing.org/xmlns"`);
+    expect(graphml.match(/<node /g)).toHaveLength(50);
     await screenshot(page, "graph");
   });
 

@@ -7,11 +7,12 @@ import type { ApiContext } from "../graphql/context.ts";
 import { readJsonBody } from "./body.ts";
 import { applyCors } from "./cors.ts";
 import { varyByCredentials } from "./caching.ts";
+import { EXPORT_PATHS, handleExport } from "./export.ts";
 import { checkReadiness } from "./readiness.ts";
 import { HttpError, sendError, sendJson } from "./respond.ts";
 
 /**
- * The API's HTTP front: CORS, `GET /ready`, and GraphQL on `/` with our own body reading (size
+ * The API's HTTP front: CORS, `GET /ready`, the downloads `GET /export/vectors|graph` (export.ts), and GraphQL on `/` with our own body reading (size
  * limit, content type, charset, JSON) in place of Apollo's standalone server, whose body parser
  * answers malformed requests with an HTML page and a stack trace. Every refusal here, and any
  * failure, is a JSON GraphQL error with a code.
@@ -33,9 +34,15 @@ export function apiRequestHandler(server: ApolloServer<ApiContext>, db: Database
       const readiness = await checkReadiness(db, http.readyTimeoutMs);
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
     }
+    if ((EXPORT_PATHS as readonly string[]).includes(url.pathname)) return handleExport(req, res, url, () => context(req));
     // "/graphql" too: clients configured for the conventional path keep working.
     if (url.pathname !== "/" && url.pathname !== "/graphql")
-      return sendError(res, 404, "NOT_FOUND", "nothing here: send GraphQL to POST /, readiness is GET /ready");
+      return sendError(
+        res,
+        404,
+        "NOT_FOUND",
+        "nothing here: send GraphQL to POST /, readiness is GET /ready, downloads are GET /export/vectors and /export/graph",
+      );
     if (method !== "GET" && method !== "POST")
       return sendError(res, 405, "METHOD_NOT_ALLOWED", "send GraphQL as POST / (or GET / for queries)", { allow: "GET, POST, OPTIONS" });
     let body: unknown;

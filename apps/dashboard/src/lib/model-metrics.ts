@@ -7,6 +7,8 @@ export interface VersionLike {
   kind: string;
   status: string;
   metrics?: unknown;
+  /** When it last became active (ISO); absent or null when it never was. */
+  activatedAt?: string | null;
 }
 
 /** Quality measures a curator compares versions by, in this order, when a version has them (higher is better for each). */
@@ -53,9 +55,18 @@ export function headlineMetrics(v: { kind?: string; metrics?: unknown }): string
   return sizes.length ? sizes : names.filter((n) => n !== "seconds").slice(0, 3);
 }
 
-/** The newest READY version of the same kind older than `v`: what `v` replaced or would replace. */
+/**
+ * The version `v` is compared with: the one of its kind that was active before it (the latest
+ * activated before `v` was); for a version never activated, or when no activation times are
+ * known, the previous READY version of its kind.
+ */
 export function previousVersion<V extends VersionLike>(versions: V[], v: V): V | null {
-  return versions.filter((o) => o.kind === v.kind && o.id < v.id && o.status === "READY").sort((a, b) => b.id - a.id)[0] ?? null;
+  const same = versions.filter((o) => o.kind === v.kind && o.id !== v.id && o.status === "READY");
+  if (v.activatedAt) {
+    const before = same.filter((o) => o.activatedAt && o.activatedAt < v.activatedAt!).sort((a, b) => (a.activatedAt! < b.activatedAt! ? 1 : -1))[0];
+    if (before) return before;
+  }
+  return same.filter((o) => o.id < v.id).sort((a, b) => b.id - a.id)[0] ?? null;
 }
 
 /** A metric across the READY versions of one kind, oldest first: a series only when there are two or more. */

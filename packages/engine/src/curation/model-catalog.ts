@@ -15,11 +15,13 @@ export interface ModelVersionRecord {
   error: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** When it last became the active version of its kind (null: never). */
+  activatedAt: Date | null;
   vectorCount: number;
 }
 
 const VERSION_SELECT = `SELECT m.id, m.kind::text AS kind, m.status::text AS status, m.is_active AS "isActive", m.params, m.metrics, m.history, m.error,
-            m.created_at AS "createdAt", m.finished_at AS "finishedAt",
+            m.created_at AS "createdAt", m.finished_at AS "finishedAt", m.activated_at AS "activatedAt",
             (SELECT count(*)::int FROM vectors v WHERE v.model_version_id = m.id) AS "vectorCount"
      FROM model_versions m`;
 

@@ -1,6 +1,3 @@
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
-
 /** A cell of CSV (RFC 4180 quoting) or TSV (tabs and line breaks become spaces: TSV has no quoting). */
 export function cell(value: unknown, delimiter: "," | "\t"): string {
   if (value === null || value === undefined) return "";
@@ -11,12 +8,9 @@ export function cell(value: unknown, delimiter: "," | "\t"): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Writes a header and rows as CSV or TSV through a stream (constant memory per row). */
-export async function writeDelimited(path: string, delimiter: "," | "\t", header: string[], rows: Iterable<unknown[]>): Promise<void> {
-  const out = createWriteStream(path);
+/** A header and rows as CSV or TSV lines, one at a time. */
+export function* delimitedLines(delimiter: "," | "\t", header: string[], rows: Iterable<unknown[]>): Generator<string> {
   const line = (cells: unknown[]) => cells.map((c) => cell(c, delimiter)).join(delimiter) + "\n";
-  out.write(line(header));
-  for (const row of rows) if (!out.write(line(row))) await once(out, "drain");
-  out.end();
-  await once(out, "finish");
+  yield line(header);
+  for (const row of rows) yield line(row);
 }

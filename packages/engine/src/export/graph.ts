@@ -1,15 +1,19 @@
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
 import type { Database } from "@deepcuts/db";
 import { invalid, notReady } from "../service-error.ts";
 import { activeVersionFor, loadVectorSet } from "../similarity/vector-source.ts";
 import type { SingleModel } from "../similarity/models.ts";
 import { entityMetadata, type EntityMetadata } from "./metadata.ts";
 import { gexfLines, graphmlLines } from "./graph-xml.ts";
+import { writeChunks } from "./chunks.ts";
 
 export const GRAPH_FORMATS = ["gexf", "graphml"] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 export const GRAPH_EXPORT_LIMITS = { k: 50, nodes: 20_000 };
+/** The HTTP content type of each graph format. */
+export const GRAPH_CONTENT_TYPES: Record<GraphFormat, string> = {
+  gexf: "application/gexf+xml; charset=utf-8",
+  graphml: "application/graphml+xml; charset=utf-8",
+};
 
 export interface GraphExportInput {
   model: SingleModel;
@@ -104,14 +108,14 @@ export async function buildExportGraph(db: Database, input: Omit<GraphExportInpu
   };
 }
 
+/** A built graph as GEXF or GraphML, one line (with its newline) at a time. */
+export function* graphFileLines(graph: ExportGraph, format: GraphFormat): Generator<string> {
+  for (const line of format === "gexf" ? gexfLines(graph) : graphmlLines(graph)) yield `${line}\n`;
+}
+
 /** Builds the graph and streams it to `out` as GEXF or GraphML. */
 export async function exportGraph(db: Database, input: GraphExportInput): Promise<{ nodes: number; edges: number; file: string }> {
   const graph = await buildExportGraph(db, input);
-  const out = createWriteStream(input.out);
-  for (const line of input.format === "gexf" ? gexfLines(graph) : graphmlLines(graph)) {
-    if (!out.write(`${line}\n`)) await once(out, "drain");
-  }
-  out.end();
-  await once(out, "finish");
+  await writeChunks(input.out, graphFileLines(graph, input.format));
   return { nodes: graph.nodes.length, edges: graph.edges.length, file: input.out };
 }

@@ -1,5 +1,3 @@
-import { writeFile } from "node:fs/promises";
-
 /**
  * A float32 matrix as a NumPy .npy file, format version 1.0
  * (numpy.org/doc/stable/reference/generated/numpy.lib.format.html): the magic "\x93NUMPY", the
@@ -24,8 +22,4 @@ export function npyBytes(rows: number, cols: number, data: Float32Array): Uint8A
   const view = new DataView(out.buffer, preamble + headerLength);
   for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i], true);
   return out;
-}
-
-export async function writeNpy(path: string, rows: number, cols: number, data: Float32Array): Promise<void> {
-  await writeFile(path, npyBytes(rows, cols, data));
 }

@@ -1,12 +1,12 @@
-import { writeFile } from "node:fs/promises";
 import type { Database } from "@deepcuts/db";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { loadVectors } from "../training/vector-store.ts";
 import type { ModelKindName } from "../training/model-versions.ts";
 import { invalid, missing, notReady, ServiceError } from "../service-error.ts";
-import { writeDelimited } from "./delimited.ts";
+import { writeChunks, type Chunks } from "./chunks.ts";
+import { delimitedLines } from "./delimited.ts";
 import { entityMetadata, type ExportEntity } from "./metadata.ts";
-import { writeNpy } from "./npy.ts";
+import { npyBytes } from "./npy.ts";
 
 /** Model names as the CLI writes them, and the stored kind behind each. */
 export const VECTOR_MODELS: Record<string, ModelKindName> = {
@@ -40,12 +40,33 @@ export interface VectorExportResult {
 
 const META_COLUMNS = ["entity_id", "external_key", "name", "artist", "genre", "plays", "inherited"];
 
+/** The HTTP content type of each vector format. */
+export const VECTOR_CONTENT_TYPES: Record<VectorFormat, string> = {
+  npy: "application/octet-stream",
+  parquet: "application/vnd.apache.parquet",
+  csv: "text/csv; charset=utf-8",
+  tsv: "text/tab-separated-values; charset=utf-8",
+};
+
+/** One model version's vectors of one entity kind, loaded and ready to be written in any format. */
+export interface PreparedVectors {
+  versionId: number;
+  model: string;
+  entity: ExportEntity;
+  rows: number;
+  dimensions: number;
+  /** The file of a format, produced as chunks (npy: the matrix only; its metadata is `npyMetadata`). */
+  file(format: VectorFormat): Chunks;
+  /** The CSV beside an npy matrix: row r describes matrix row r. */
+  npyMetadata(): Chunks;
+}
+
 /**
- * Writes one model version's stored vectors of one entity kind with each entity's id and
- * metadata: npy (the matrix) with a .meta.csv beside it whose row r describes matrix row r;
- * Parquet, CSV or TSV with metadata columns then f0..f(d-1). Rows are in entity id order.
+ * Loads one model version's stored vectors of one entity kind with each entity's id and
+ * metadata (default the active READY version). Refuses an unknown model, a missing version and
+ * a version without vectors of the kind, naming what is wrong. Rows are in entity id order.
  */
-export async function exportVectors(db: Database, input: VectorExportInput): Promise<VectorExportResult> {
+export async function prepareVectorExport(db: Database, input: Omit<VectorExportInput, "format" | "out">): Promise<PreparedVectors> {
   const kind = VECTOR_MODELS[input.model];
   if (!kind) throw invalid("model", `must be one of ${Object.keys(VECTOR_MODELS).join(", ")}, got '${input.model}'`);
   const versions = await db.query<{ id: number; status: string }>(
@@ -74,18 +95,7 @@ export async function exportVectors(db: Database, input: VectorExportInput): Pro
     return [ids[r], m?.externalKey ?? null, m?.name ?? null, m?.artist ?? null, m?.genre ?? null, m?.plays ?? 0, inherited[r] === 1];
   };
   const factorNames = Array.from({ length: matrix.cols }, (_, f) => `f${f}`);
-  const files: string[] = [input.out];
-  if (input.format === "npy") {
-    await writeNpy(input.out, matrix.rows, matrix.cols, matrix.data);
-    const metaPath = input.out.replace(/\.npy$/i, "") + ".meta.csv";
-    await writeDelimited(
-      metaPath,
-      ",",
-      ["row", ...META_COLUMNS],
-      Array.from({ length: matrix.rows }, (_, r) => [r, ...metaRow(r)]),
-    );
-    files.push(metaPath);
-  } else if (input.format === "parquet") {
+  const parquet = (): Uint8Array => {
     const column = (i: number) => Array.from({ length: matrix.rows }, (_, r) => metaRow(r)[i]);
     const buffer = parquetWriteBuffer({
       columnData: [
@@ -110,12 +120,45 @@ export async function exportVectors(db: Database, input: VectorExportInput): Pro
       ],
       createdBy: "deepcuts",
     });
-    await writeFile(input.out, new Uint8Array(buffer));
-  } else {
-    const rows = function* () {
-      for (let r = 0; r < matrix.rows; r++) yield [...metaRow(r), ...matrix.data.subarray(r * matrix.cols, (r + 1) * matrix.cols)];
-    };
-    await writeDelimited(input.out, input.format === "csv" ? "," : "\t", [...META_COLUMNS, ...factorNames], rows());
+    return new Uint8Array(buffer);
+  };
+  const delimitedRows = function* () {
+    for (let r = 0; r < matrix.rows; r++) yield [...metaRow(r), ...matrix.data.subarray(r * matrix.cols, (r + 1) * matrix.cols)];
+  };
+  return {
+    versionId,
+    model: input.model,
+    entity: input.entity,
+    rows: matrix.rows,
+    dimensions: matrix.cols,
+    file(format) {
+      if (format === "npy") return [npyBytes(matrix.rows, matrix.cols, matrix.data)];
+      if (format === "parquet") return [parquet()];
+      return delimitedLines(format === "csv" ? "," : "\t", [...META_COLUMNS, ...factorNames], delimitedRows());
+    },
+    npyMetadata() {
+      return delimitedLines(
+        ",",
+        ["row", ...META_COLUMNS],
+        Array.from({ length: matrix.rows }, (_, r) => [r, ...metaRow(r)]),
+      );
+    },
+  };
+}
+
+/**
+ * Writes one model version's stored vectors of one entity kind with each entity's id and
+ * metadata: npy (the matrix) with a .meta.csv beside it whose row r describes matrix row r;
+ * Parquet, CSV or TSV with metadata columns then f0..f(d-1). Rows are in entity id order.
+ */
+export async function exportVectors(db: Database, input: VectorExportInput): Promise<VectorExportResult> {
+  const prepared = await prepareVectorExport(db, input);
+  const files: string[] = [input.out];
+  await writeChunks(input.out, prepared.file(input.format));
+  if (input.format === "npy") {
+    const metaPath = input.out.replace(/\.npy$/i, "") + ".meta.csv";
+    await writeChunks(metaPath, prepared.npyMetadata());
+    files.push(metaPath);
   }
-  return { versionId, model: input.model, entity: input.entity, rows: matrix.rows, dimensions: matrix.cols, files };
+  return { versionId: prepared.versionId, model: input.model, entity: input.entity, rows: prepared.rows, dimensions: prepared.dimensions, files };
 }

@@ -92,7 +92,7 @@ export async function importFactors(db: Database, input: FactorImportInput): Pro
     }
     if (input.activate) {
       await query(`UPDATE model_versions SET is_active = false WHERE kind = 'ALS' AND is_active AND id <> $1`, [versionId]);
-      await query(`UPDATE model_versions SET is_active = true WHERE id = $1`, [versionId]);
+      await query(`UPDATE model_versions SET is_active = true, activated_at = now() WHERE id = $1 AND NOT is_active`, [versionId]);
     }
     const [{ is_active }] = await query<{ is_active: boolean }>(`SELECT is_active FROM model_versions WHERE id = $1`, [versionId]);
     return { versionId, created: earlier === undefined, active: is_active };

@@ -28,7 +28,7 @@ export async function finishModelVersion(
       const version = await tx.modelVersion.update({ where: { id }, data: { status: "READY", finishedAt: new Date() } });
       if (result.activate ?? true) {
         await tx.modelVersion.updateMany({ where: { kind: version.kind, isActive: true }, data: { isActive: false } });
-        await tx.modelVersion.update({ where: { id }, data: { isActive: true } });
+        await tx.modelVersion.update({ where: { id }, data: { isActive: true, activatedAt: new Date() } });
       }
     },
     { timeout: 30_000 },
@@ -46,7 +46,7 @@ export async function activateModelVersion(db: Database, id: number): Promise<vo
     if (!version) throw new Error(`model version ${id} does not exist`);
     if (version.status !== "READY") throw new Error(`model version ${id} is ${version.status}, only READY versions can be activated`);
     await tx.modelVersion.updateMany({ where: { kind: version.kind, isActive: true }, data: { isActive: false } });
-    await tx.modelVersion.update({ where: { id }, data: { isActive: true } });
+    await tx.modelVersion.update({ where: { id }, data: { isActive: true, activatedAt: new Date() } });
   });
 }
 

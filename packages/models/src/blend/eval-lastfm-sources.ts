@@ -132,7 +132,7 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
   const seeds = options.seeds ?? [42, 7];
   const lambdas = options.lambdas ?? [100];
   const easeWeights = options.easeWeights ?? [0, 0.3, 0.4, 0.5, 0.6, 0.7, 1];
-  const textWeights = options.textWeights ?? [0, 0.1, 0.2, 0.3, 0.5, 0.75];
+  const textWeights = options.textWeights ?? [0, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
   const choices = easeWeights.flatMap((easeWeight) => textWeights.map((textWeight) => ({ easeWeight, textWeight })));
   const progress = options.onProgress ?? (() => {});
   const data = await readLastfm2k(match[1]);

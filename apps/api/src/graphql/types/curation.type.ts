@@ -74,6 +74,8 @@ export class ModelVersion {
   @Field(() => Int) vectorCount!: number;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "When it last became the active version of its kind; null if it never was." })
+  activatedAt!: Date | null;
 }
 
 @ObjectType({

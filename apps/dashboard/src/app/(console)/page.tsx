@@ -28,7 +28,7 @@ interface GenerateResult {
   blendConfigVersion?: number;
 }
 
-/** One version's headline metrics against the previous READY version of its kind. */
+/** One version's headline metrics against the version of its kind that was active before it (lib/model-metrics.ts previousVersion). */
 function MetricDeltas({ v, versions }: { v: ModelVersionRow; versions: ModelVersionRow[] }) {
   const before = previousVersion(versions, v);
   const names = headlineMetrics(v);

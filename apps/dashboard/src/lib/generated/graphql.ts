@@ -344,7 +344,7 @@ export type StartOutcomeMetricsMutation = { startOutcomeMetrics: { status: JobSt
 export type OverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OverviewQuery = { health: { version: string, database: DatabaseTarget }, overview: { listeners: number, artists: number, tracks: number, events: number, documents: number, analysedTracks: number, playlists: number, jobsInFlight: number, activeBlendVersion: number | null, activeModels: Array<{ kind: ModelKind, versionId: number, finishedAt: string | null }> }, activeBlendConfig: { version: number, note: string, author: string, weights: { collaborative: number, text: number, audio: number, popularity: number, novelty: number } }, modelVersions: { edges: Array<{ node: { kind: ModelKind, status: ModelStatus, isActive: boolean, metrics: unknown, createdAt: string, finishedAt: string | null, id: number } }> }, jobs: { edges: Array<{ node: { status: JobStatus, message: string, createdAt: string, finishedAt: string | null, result: unknown, id: number } }> }, weeklySummaries: Array<{ weekStart: string, playlists: number, coldStartPlaylists: number, shortPlaylists: number, slots: number, tracksPlaced: number, catalogueTracks: number, coverage: number, newArtistShare: number, coldStartTracks: number, coldStartSlots: number, blendVersions: Array<number> }> };
+export type OverviewQuery = { health: { version: string, database: DatabaseTarget }, overview: { listeners: number, artists: number, tracks: number, events: number, documents: number, analysedTracks: number, playlists: number, jobsInFlight: number, activeBlendVersion: number | null, activeModels: Array<{ kind: ModelKind, versionId: number, finishedAt: string | null }> }, activeBlendConfig: { version: number, note: string, author: string, weights: { collaborative: number, text: number, audio: number, popularity: number, novelty: number } }, modelVersions: { edges: Array<{ node: { kind: ModelKind, status: ModelStatus, isActive: boolean, metrics: unknown, createdAt: string, finishedAt: string | null, activatedAt: string | null, id: number } }> }, jobs: { edges: Array<{ node: { status: JobStatus, message: string, createdAt: string, finishedAt: string | null, result: unknown, id: number } }> }, weeklySummaries: Array<{ weekStart: string, playlists: number, coldStartPlaylists: number, shortPlaylists: number, slots: number, tracksPlaced: number, catalogueTracks: number, coverage: number, newArtistShare: number, coldStartTracks: number, coldStartSlots: number, blendVersions: Array<number> }> };
 
 export type ListenersQueryVariables = Exact<{
   first: number;
@@ -398,7 +398,7 @@ export type JobRowFragment = { kind: JobKind, status: JobStatus, done: number, t
 export type TrainingQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TrainingQuery = { me: { role: ApiRole }, jobs: { edges: Array<{ node: { kind: JobKind, status: JobStatus, done: number, total: number, message: string, error: string | null, createdAt: string, finishedAt: string | null, id: number } }> }, modelVersions: { edges: Array<{ node: { kind: ModelKind, status: ModelStatus, isActive: boolean, metrics: unknown, history: unknown, error: string | null, createdAt: string, finishedAt: string | null, vectorCount: number, id: number } }> } };
+export type TrainingQuery = { me: { role: ApiRole }, jobs: { edges: Array<{ node: { kind: JobKind, status: JobStatus, done: number, total: number, message: string, error: string | null, createdAt: string, finishedAt: string | null, id: number } }> }, modelVersions: { edges: Array<{ node: { kind: ModelKind, status: ModelStatus, isActive: boolean, metrics: unknown, history: unknown, error: string | null, createdAt: string, finishedAt: string | null, activatedAt: string | null, vectorCount: number, id: number } }> } };
 
 export type RecentJobsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1039,6 +1039,7 @@ export const OverviewDocument = new TypedDocumentString(`
         metrics
         createdAt
         finishedAt
+        activatedAt
       }
     }
   }
@@ -1254,6 +1255,7 @@ export const TrainingDocument = new TypedDocumentString(`
         error
         createdAt
         finishedAt
+        activatedAt
         vectorCount
       }
     }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { GraphCanvas } from "../../../components/graph-canvas.tsx";
+import { GraphDownloads } from "../../../components/export-downloads.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import {
@@ -120,6 +121,7 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
         <input name="q" type="search" defaultValue={search} placeholder="Find a seed by name" aria-label="Find a seed by name" />
         <button type="submit">Apply</button>
       </form>
+      <GraphDownloads entity={entity} model={model} k={settings.k} minScore={settings.minScore} />
       <p className="small seeds" data-testid="seed-candidates">
         <span className="muted">Start from: </span>
         {candidates.map((c, i) => (

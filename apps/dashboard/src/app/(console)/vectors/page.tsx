@@ -3,6 +3,7 @@ import Link from "next/link";
 import { count, percent } from "../../../lib/format.ts";
 import { Suspense } from "react";
 import { ApiProblem } from "../../../components/api-problem.tsx";
+import { VectorDownloads } from "../../../components/export-downloads.tsx";
 import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { ProjectionMap, type ProjectedPoint } from "../../../components/projection-map.tsx";
 import { TrackDetail } from "../../../components/track-detail.tsx";
@@ -137,6 +138,7 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
           </Link>
         ))}
       </nav>
+      <VectorDownloads model={model} />
       {unavailableColours.length ? (
         <p className="muted small" data-testid="colourings-unavailable">
           Colouring by {unavailableColours.map((c) => COLOUR_BY_LABEL[c]).join(", ")} needs {unavailableColours.flatMap((c) => COLOUR_FIELDS[c]).join(", ")},
