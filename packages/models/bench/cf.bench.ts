@@ -8,7 +8,7 @@
 // --als-only (only the ALS iteration table; implies --no-write).
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ImplicitAls } from "../src/cf/als.ts";
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   }
   const loadAfter = loadavg()[0];
   const machine =
-    `${cpu}, 2 cores, Node ${process.version}; load average ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after` +
+    `${cpu}, ${availableParallelism()} cores, Node ${process.version}; load average ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after` +
     (Math.max(load, loadAfter) > 1.5 ? " (the CPU was shared with other work, so times are inflated)" : "");
   say("");
   say(`machine: ${machine}`);
