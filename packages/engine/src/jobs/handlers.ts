@@ -106,7 +106,15 @@ async function train(db: Database, models: Trainable[], ctx: WorkContext, progre
       progress: (name) => {
         // Between models: a cancelled job trains no further model (popularity has no signal of its own).
         if (signal.aborted) throw new CancelledError(`training before ${name}`);
-        return { callback: (m, d, t) => progress(`${name}: ${m}`, d, t), done: (m) => progress(`${name}: ${m}`, 1, 1) };
+        // A model's end keeps its own total (3 of 3, not 1 of 1), so the job's bar never steps back within a model.
+        let total = 1;
+        return {
+          callback: (m, d, t) => {
+            total = Math.max(1, t);
+            progress(`${name}: ${m}`, d, t);
+          },
+          done: (m) => progress(`${name}: ${m}`, total, total),
+        };
       },
     });
   } finally {
