@@ -1,17 +1,15 @@
 import { ImplicitAls } from "../cf/als.ts";
 import { Ease } from "../cf/ease.ts";
-import type { AlsParams } from "../cf/params.ts";
 import type { Csr } from "../core/matrix.ts";
 import { TopK } from "../core/topk.ts";
 import { lastfmPlayMatrix, readLastfm2k } from "../datasets/lastfm2k.ts";
+import { alsFlagOptions, type AlsFlags } from "../eval/ease-eval.ts";
 import { rankingMetrics, type RankingMetrics, type UserRanking } from "../eval/metrics.ts";
 import { holdoutSplit, validationSplit, type HoldoutSplit } from "../eval/split.ts";
 import { TagScorer } from "../text/tag-scores.ts";
 import { zScores } from "./normalize.ts";
 
-export interface BlendEvalOptions extends Partial<
-  Pick<AlsParams, "factors" | "regularization" | "alpha" | "confidence" | "iterations" | "solver" | "threads">
-> {
+export interface BlendEvalOptions extends AlsFlags {
   /** "lastfm-2k:<folder>". */
   dataset: string;
   /** Split seeds, each evaluated on its own (default [42, 7]: the project's split and a second one). */
@@ -141,18 +139,7 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
   const perSeed = lambdas.length + 4;
   let done = 0;
   const step = (message: string) => progress(message, ++done, perSeed * seeds.length);
-  // Flags left out keep ALS's documented defaults (an undefined field would override them).
-  const alsOptions = Object.fromEntries(
-    Object.entries({
-      factors: options.factors,
-      regularization: options.regularization,
-      alpha: options.alpha,
-      confidence: options.confidence,
-      iterations: options.iterations,
-      solver: options.solver,
-      threads: options.threads,
-    }).filter(([, v]) => v !== undefined),
-  );
+  const alsOptions = alsFlagOptions(options);
   const fitSources = async (train: Csr, ease: Ease, hidden: Set<number>[], seed: number): Promise<Required<Sources>> => ({
     ease,
     als: await new ImplicitAls({ ...alsOptions, seed }).fit(train),

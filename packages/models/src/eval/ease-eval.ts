@@ -7,7 +7,16 @@ import { loadEvalDataset } from "./cf-eval.ts";
 import { rankingMetrics, type RankingMetrics, type UserRanking } from "./metrics.ts";
 import { holdoutSplit, validationSplit, type HoldoutSplit } from "./split.ts";
 
-export interface EaseEvalOptions extends Partial<Pick<AlsParams, "factors" | "regularization" | "alpha" | "confidence" | "iterations" | "solver" | "threads">> {
+/** The ALS settings an evaluation command takes as flags. */
+export type AlsFlags = Partial<Pick<AlsParams, "factors" | "regularization" | "alpha" | "confidence" | "iterations" | "solver" | "threads">>;
+
+/** The ALS flags that were given: one left out keeps ALS's documented default (an undefined field would override it). */
+export function alsFlagOptions(flags: AlsFlags): AlsFlags {
+  const { factors, regularization, alpha, confidence, iterations, solver, threads } = flags;
+  return Object.fromEntries(Object.entries({ factors, regularization, alpha, confidence, iterations, solver, threads }).filter(([, v]) => v !== undefined));
+}
+
+export interface EaseEvalOptions extends AlsFlags {
   /** "lastfm-2k:<folder>". */
   dataset: string;
   /** "ease" alone, or "ease-als": EASE and ALS z-scores blended (ALS and EASE alone reported beside). */
@@ -101,18 +110,7 @@ export async function evaluateEase(options: EaseEvalOptions): Promise<EaseEvalRe
   const perSeed = lambdas.length + 1 + (blend ? 2 : 0);
   let done = 0;
   const step = (message: string) => progress(message, ++done, perSeed * seeds.length);
-  // Flags left out keep ALS's documented defaults (an undefined field would override them).
-  const alsOptions = Object.fromEntries(
-    Object.entries({
-      factors: options.factors,
-      regularization: options.regularization,
-      alpha: options.alpha,
-      confidence: options.confidence,
-      iterations: options.iterations,
-      solver: options.solver,
-      threads: options.threads,
-    }).filter(([, v]) => v !== undefined),
-  );
+  const alsOptions = alsFlagOptions(options);
   const fitAls = async (train: HoldoutSplit["train"], seed: number) => new ImplicitAls({ ...alsOptions, seed }).fit(train);
   const result: EaseEvalResult = {};
   for (const [s, seed] of seeds.entries()) {
