@@ -8,6 +8,9 @@ const config: NextConfig = {
   // The subscription route's WebSocket client runs as the packages ship (ws loads optional
   // native helpers at run time, which bundling breaks).
   serverExternalPackages: ["ws", "graphql-ws"],
+  // The blend's weight list and ranges come from the models package as TypeScript source; the
+  // dashboard imports only its dependency-free subpath @deepcuts/models/blend/weights.
+  transpilePackages: ["@deepcuts/models"],
 };
 
 export default config;

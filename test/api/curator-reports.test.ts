@@ -91,7 +91,7 @@ describe("curator reports through the API (embedded database, small demo world)"
   it("evaluates unsaved weights on the validation split beside the active blend, on the same listeners", async () => {
     const { body } = await gql(
       api.url,
-      `{ activeBlendConfig { version weights { collaborative text audio popularity novelty } constraints { playlistSize artistCap knownArtistShare diversity excludeSkipped } } }`,
+      `{ activeBlendConfig { version weights { collaborative text audio coMention popularity novelty } constraints { playlistSize artistCap knownArtistShare diversity excludeSkipped } } }`,
       {},
       curator,
     );

@@ -17,10 +17,9 @@ import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { replicateExperiment, type KnownListener } from "@deepcuts/engine/experiments/replicate.ts";
 import { abSampleSize, baselineOf, interleavingSampleSize } from "@deepcuts/engine/experiments/statistics.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
-import { defaultBlendConstraints, defaultBlendWeights, type BlendWeights } from "@deepcuts/engine/weekly/blend-config.ts";
-import { pickForListener } from "@deepcuts/engine/weekly/engine.ts";
+import { defaultBlendConstraints, defaultBlendWeights, pickForListener, type BlendWeights } from "@deepcuts/models/blend";
 import { loadHistories } from "@deepcuts/engine/weekly/histories.ts";
-import { loadModelState } from "@deepcuts/engine/weekly/model-state.ts";
+import { loadModelState } from "@deepcuts/engine/weekly/load-model-state.ts";
 import { createTestDatabase } from "../support/databases.ts";
 
 const { values } = parseArgs({
@@ -76,7 +75,7 @@ try {
     return sum / users.length;
   };
   const candidate: BlendWeights = { ...defaultBlendWeights };
-  const noveltyOnly: BlendWeights = { collaborative: 0, text: 0, audio: 0, popularity: 0, novelty: 1 };
+  const noveltyOnly: BlendWeights = { collaborative: 0, text: 0, audio: 0, coMention: 0, popularity: 0, novelty: 1 };
   const mix = (lambda: number): BlendWeights =>
     Object.fromEntries(
       Object.keys(candidate).map((k) => [k, lambda * candidate[k as keyof BlendWeights] + (1 - lambda) * noveltyOnly[k as keyof BlendWeights]]),

@@ -1,18 +1,32 @@
 // npm run bench:weekly -- --vectors-only [--tracks 50000] [--listeners 2048] [--k 100] [--large 1000000]
-//   [--sizes 50000,200000,1000000] [--ef-construction 128] [--skip-ann-compare] [--rounds 5]
+//   [--sizes 50000,200000,1000000] [--ef-construction 64] [--quantization f16] [--skip-ann-compare]
+//   [--skip-variants] [--skip-exhaustive-bound] [--rounds 5]
 // Scoring and retrieval on synthetic vectors, no database. In one run:
 // 1. the bound: onnxruntime MatMul + ReduceMax on (M x 64) x (64 x N), one thread, interleaved
 //    with the product's exhaustive scorer (fused top-k), and their ratio; then listeners/s of the
 //    scorer on 2 worker threads;
 // 2. the project's HNSW against usearch on the same vectors: build time, recall, queries/s;
-// 3. two-stage retrieval (candidates per model from the ANN index, blend on candidates only):
-//    listeners/s and overlap@30 against exhaustive blended scoring, from 50k to 1M tracks.
+// 3. two-stage retrieval through the product's BlendIndex (candidates from one HNSW graph on the
+//    models' joint vectors, exact blend on the candidates only): overlap@30 and blended-score
+//    recall against exhaustive blended scoring, CPU ms per listener, from 50k to 1M tracks; at
+//    50k also f32 storage, the inner-product-to-cosine transform, and one index per model.
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { gaussian, seededRandom, type DenseMatrix } from "@deepcuts/models/core";
 import { HnswIndex } from "@deepcuts/models/ann";
-import { blendCandidates, createTopKScorer, innerProductAsCosine, loadOnnxRuntime, matMulBound, ScoreMoments } from "@deepcuts/models/score";
+import {
+  BlendIndex,
+  blendCandidates,
+  createTopKScorer,
+  innerProductAsCosine,
+  jointItems,
+  jointQuery,
+  loadOnnxRuntime,
+  matMulBound,
+  ScoreMoments,
+  type BlendSource,
+} from "@deepcuts/models/score";
 import { createRequire } from "node:module";
 
 // usearch's ES module looks for its prebuilt binary relative to the caller's stack and misses it
@@ -30,7 +44,10 @@ const { values } = parseArgs({
     "ann-listeners": { type: "string", default: "500" },
     "skip-ann-compare": { type: "boolean" },
     sizes: { type: "string" },
-    "ef-construction": { type: "string", default: "128" },
+    "ef-construction": { type: "string", default: "64" },
+    quantization: { type: "string", default: "f16" },
+    "skip-variants": { type: "boolean" },
+    "skip-exhaustive-bound": { type: "boolean" },
   },
 });
 const N = Number(values.tracks),
@@ -38,9 +55,11 @@ const N = Number(values.tracks),
   K = Number(values.k),
   LARGE = Number(values.large);
 // Two-stage catalogue sizes (--sizes 50000,1000000 picks some; building a 1M-track index takes
-// tens of minutes on a loaded machine) and the indexes' build effort.
+// minutes, tens of them on a loaded machine) and the index's build effort and storage.
 const SIZES = values.sizes ? values.sizes.split(",").map(Number) : [50_000, 200_000, LARGE];
 const EF_CONSTRUCTION = Number(values["ef-construction"]);
+const QUANTIZATION = values.quantization as "f32" | "f16" | "bf16";
+if (!["f32", "f16", "bf16"].includes(QUANTIZATION)) throw new RangeError(`--quantization must be f32, f16 or bf16, got ${values.quantization}`);
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))
@@ -82,7 +101,7 @@ const ort = await loadOnnxRuntime();
 if (!ort) throw new Error("onnxruntime-node does not load here: the vectors-only bench measures it");
 
 // ---- 1. Exhaustive scoring against the bound -------------------------------------------------
-{
+if (!values["skip-exhaustive-bound"]) {
   const items = catalogue(N, 64, 1);
   const [queries] = listeners(M, 2, items);
   // The bound at two listener blocks (128, the scorer's, and 256); each round keeps the faster.
@@ -168,111 +187,113 @@ if (!ort) throw new Error("onnxruntime-node does not load here: the vectors-only
 // Two models (collaborative 64-d, cultural 32-d), blended as weight * z-score per listener.
 const weights = [1, 0.5];
 const annListeners = Number(values["ann-listeners"]);
+const indexOptions = { expansionAdd: EF_CONSTRUCTION, quantization: QUANTIZATION };
 
-/** Per catalogue size: exhaustive ms per listener, and per candidate count of the joint index its overlap@30 and ms per listener. */
-const growth: { n: number; exhaustiveMs: number; joint: { count: number; overlap: number; ms: number }[] }[] = [];
+interface Measured {
+  count: number;
+  overlap: number;
+  /** Blended z-score sum of the two-stage top-30 over that of the exhaustive top-30. */
+  scoreRecall: number;
+  ms: number;
+  cpuMs: number;
+}
+/** Per catalogue size: the exhaustive product's cost per listener, and the joint index's figures per candidate count. */
+const growth: { n: number; exhaustiveMs: number; exhaustiveCpuMs: number; buildS: number; joint: Measured[] }[] = [];
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
 
-async function twoStage(n: number, candidateCounts: number[], compareOurs: boolean, perModelToo: boolean) {
+async function twoStage(n: number, candidateCounts: number[], compareOurs: boolean, variantsToo: boolean) {
   const models = [catalogue(n, 64, 11), catalogue(n, 32, 12, 500)];
   const queries = listeners(annListeners, 13, ...models);
   const moments = models.map((y) => new ScoreMoments(y));
-  // Exhaustive truth: the blend is linear, so one product over the concatenated vectors.
-  const dim = 96;
-  const joint = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    joint.set(models[0].data.subarray(i * 64, i * 64 + 64), i * dim);
-    joint.set(models[1].data.subarray(i * 32, i * 32 + 32), i * dim + 64);
-  }
-  const scales = queries[0].data.length
-    ? Array.from({ length: annListeners }, (_, u) =>
-        models.map((_, s) => weights[s] / moments[s].of(queries[s].data.subarray(u * models[s].cols, (u + 1) * models[s].cols)).std),
-      )
-    : [];
-  const jq = new Float32Array(annListeners * dim);
-  for (let u = 0; u < annListeners; u++)
-    for (let s = 0; s < 2; s++) {
-      const c = models[s].cols,
-        off = s ? 64 : 0;
-      for (let j = 0; j < c; j++) jq[u * dim + off + j] = scales[u][s] * queries[s].data[u * c + j];
-    }
+  const scales = Array.from({ length: annListeners }, (_, u) =>
+    models.map((y, s) => weights[s] / moments[s].of(queries[s].data.subarray(u * y.cols, (u + 1) * y.cols)).std),
+  );
+  const sourcesOf = (u: number): BlendSource[] =>
+    models.map((y, s) => ({ items: y, query: queries[s].data.subarray(u * y.cols, (u + 1) * y.cols), scale: scales[u][s] }));
+  // The per-listener constant between the blended score and the blend of z-scores: sum_s scale_s * mean_s.
+  const offset = Array.from({ length: annListeners }, (_, u) => sourcesOf(u).reduce((a, src, s) => a + src.scale * moments[s].of(src.query).mean, 0));
+
+  // Exhaustive truth: the blend is linear, so one product over the joint vectors (jointItems, jointQuery).
+  const joint = jointItems(models);
+  const jq = new Float32Array(annListeners * joint.cols);
+  for (let u = 0; u < annListeners; u++) jointQuery(sourcesOf(u), jq.subarray(u * joint.cols, (u + 1) * joint.cols));
   let t = performance.now();
-  const exact = await createTopKScorer({ rows: n, cols: dim, data: joint }, { backend: "native" });
+  const exact = await createTopKScorer(joint, { backend: "native" });
   const setupMs = ms(t);
   t = performance.now();
-  const truth = await exact.topK({ queries: { rows: annListeners, cols: dim, data: jq }, k: 30 });
-  const exhaustiveMs = ms(t);
+  const cpu = process.cpuUsage();
+  const truth = await exact.topK({ queries: { rows: annListeners, cols: joint.cols, data: jq }, k: 30 });
+  const exhaustiveMs = ms(t) / annListeners,
+    exhaustiveCpuMs = cpuMs(cpu) / annListeners;
   await exact.dispose();
+  let truthSum = 0;
+  for (let u = 0; u < annListeners; u++) for (let j = 0; j < 30; j++) truthSum += truth.scores[u * 30 + j] - offset[u];
 
-  // Stage one: candidates from approximate inner-product search. Per model (each model's own
-  // top), and on the joint vectors, whose inner product with the listener's scaled joint query
-  // is the blended score itself.
-  const queryVec = (s: number, u: number) => queries[s].data.slice(u * models[s].cols, (u + 1) * models[s].cols);
-  const augmentedQuery = (s: number, u: number) => {
-    const c = models[s].cols;
-    const v = new Float32Array(c + 1);
-    v.set(queries[s].data.subarray(u * c, (u + 1) * c));
-    return v;
+  /** Overlap@30, blended-score recall and cost per listener of `pick` (the product's two-stage call). */
+  const measure = (count: number, pick: (u: number) => { ids: Int32Array; scores: Float32Array }): Measured => {
+    let overlap = 0,
+      gotSum = 0;
+    const started = performance.now();
+    const cpuFrom = process.cpuUsage();
+    const picks = Array.from({ length: annListeners }, (_, u) => pick(u));
+    const wall = ms(started),
+      cpuSpent = cpuMs(cpuFrom);
+    for (const [u, got] of picks.entries()) {
+      const ids = new Set(got.ids);
+      for (let j = 0; j < 30; j++) if (ids.has(truth.items[u * 30 + j])) overlap++;
+      for (const s of got.scores) gotSum += s - offset[u];
+    }
+    return { count, overlap: overlap / (30 * annListeners), scoreRecall: gotSum / truthSum, ms: wall / annListeners, cpuMs: cpuSpent / annListeners };
   };
-  const jointQuery = (u: number) => jq.slice(u * dim, (u + 1) * dim);
-  const build = (a: DenseMatrix) => {
-    const index = new Index({
-      dimensions: a.cols,
-      metric: MetricKind.IP,
-      connectivity: 16,
-      expansion_add: EF_CONSTRUCTION,
-      expansion_search: 64,
-      quantization: ScalarKind.F32,
-      multi: false,
-    });
-    index.add(
-      BigUint64Array.from({ length: a.rows }, (_, i) => BigInt(i)),
-      a.data,
-      2,
-    );
-    return index;
-  };
-  const ids = (keys: BigUint64Array) => Int32Array.from(keys, (key) => Number(key));
-  t = performance.now();
-  const jointIndex = build({ rows: n, cols: dim, data: joint });
-  const jointBuild = ms(t);
-  t = performance.now();
-  const perModel = perModelToo ? models.map((y) => build(y)) : [];
-  const perModelBuild = ms(t);
+  const describe = (m: Measured) =>
+    `overlap@30 ${m.overlap.toFixed(3)}, blended-score recall ${m.scoreRecall.toFixed(4)}, ${m.cpuMs.toFixed(2)} CPU ms per listener (${m.ms.toFixed(2)} ms wall = ${(1000 / m.ms).toFixed(0)} listeners/s, one thread)`;
+
+  const index = BlendIndex.build(models, indexOptions);
   const lines: string[] = [];
-  const jointResults: { count: number; overlap: number; ms: number }[] = [];
-  const sourcesOf = (u: number) => models.map((y, s) => ({ items: y, query: queries[s].data.subarray(u * y.cols, (u + 1) * y.cols), scale: scales[u][s] }));
-  for (const [label, counts] of [
-    ["joint index", candidateCounts],
-    ["per model", perModelToo ? candidateCounts.slice(0, 2) : []],
-  ] as const) {
-    for (const count of counts) {
-      let overlap = 0;
-      const started = performance.now();
-      for (let u = 0; u < annListeners; u++) {
-        const candidates =
-          label === "joint index"
-            ? ids(jointIndex.search(jointQuery(u), count, 1).keys)
-            : [...ids(perModel[0].search(queryVec(0, u), count, 1).keys), ...ids(perModel[1].search(queryVec(1, u), count, 1).keys)];
-        const got = new Set(blendCandidates(sourcesOf(u), candidates, 30).ids);
-        for (let j = 0; j < 30; j++) if (got.has(truth.items[u * 30 + j])) overlap++;
-      }
-      const perListener = ms(started) / annListeners;
-      if (label === "joint index") jointResults.push({ count, overlap: overlap / (30 * annListeners), ms: perListener });
-      lines.push(
-        `    ${label}, ${count} candidates${label === "per model" ? " per model" : ""}: overlap@30 ${(overlap / (30 * annListeners)).toFixed(3)}, ${(1000 / perListener).toFixed(0)} listeners/s (${perListener.toFixed(2)} ms each, one thread)`,
-      );
+  const jointResults = candidateCounts.map((count) => measure(count, (u) => index.topK(sourcesOf(u), count, 30)));
+  for (const m of jointResults) lines.push(`    joint index, ${m.count} candidates: ${describe(m)}`);
+  const variantBuilds: string[] = [];
+  if (variantsToo) {
+    // The same blend through other indexes: f32 storage, the inner-product-to-cosine transform,
+    // and one index per model (each model's own top, merged).
+    for (const [label, options] of [
+      ["joint index, f32 storage", { ...indexOptions, quantization: "f32" }],
+      ["joint index, inner product as cosine (augmented vectors)", { ...indexOptions, metric: "augmented-cosine" }],
+    ] as const) {
+      const other = BlendIndex.build(models, options);
+      variantBuilds.push(`${label.slice(13)} ${(other.buildMs / 1000).toFixed(1)} s`);
+      for (const count of candidateCounts)
+        lines.push(`    ${label}, ${count} candidates: ${describe(measure(count, (u) => other.topK(sourcesOf(u), count, 30)))}`);
+    }
+    const perModel = models.map((y) => BlendIndex.build([y], indexOptions));
+    variantBuilds.push(`per-model indexes ${(perModel.reduce((a, p) => a + p.buildMs, 0) / 1000).toFixed(1)} s`);
+    for (const count of candidateCounts.slice(0, 2)) {
+      const m = measure(count, (u) => {
+        const sources = sourcesOf(u);
+        const candidates = [...perModel[0].candidates([sources[0]], count), ...perModel[1].candidates([sources[1]], count)];
+        return blendCandidates(sources, candidates, 30);
+      });
+      lines.push(`    per model, ${count} candidates per model: ${describe(m)}`);
     }
   }
   console.log(
-    `${n} tracks: exhaustive blended top-30 (96 dims, native, one thread) ${(exhaustiveMs / annListeners).toFixed(2)} ms per listener (+${(setupMs / 1000).toFixed(1)} s to build its sessions); usearch build on 2 threads: joint index ${(jointBuild / 1000).toFixed(1)} s${perModelToo ? `, per-model indexes ${(perModelBuild / 1000).toFixed(1)} s` : ""}; load average ${load()}`,
+    `${n} tracks: exhaustive blended top-30 (${joint.cols} dims, native, one thread) ${exhaustiveCpuMs.toFixed(2)} CPU ms per listener (${exhaustiveMs.toFixed(2)} ms wall; +${(setupMs / 1000).toFixed(1)} s to build its sessions); ` +
+      `usearch build on 2 threads: joint index ${(index.buildMs / 1000).toFixed(1)} s${variantBuilds.length ? `, ${variantBuilds.join(", ")}` : ""}; load average ${load()}`,
   );
   console.log(lines.join("\n"));
-  growth.push({ n, exhaustiveMs: exhaustiveMs / annListeners, joint: jointResults });
-  const augmented = [innerProductAsCosine(models[0])];
+  growth.push({ n, exhaustiveMs, exhaustiveCpuMs, buildS: index.buildMs / 1000, joint: jointResults });
 
   if (compareOurs) {
     // The same vectors (the collaborative model), our HNSW against usearch, recall@100 vs exact.
-    const a = augmented[0];
+    const a = innerProductAsCosine(models[0]);
+    const augmentedQuery = (u: number) => {
+      const v = new Float32Array(a.cols);
+      v.set(queries[0].data.subarray(u * models[0].cols, (u + 1) * models[0].cols));
+      return v;
+    };
     t = performance.now();
     const ours = new HnswIndex(
       { ids: Int32Array.from({ length: a.rows }, (_, i) => i), dim: a.cols, data: a.data },
@@ -295,13 +316,13 @@ async function twoStage(n: number, candidateCounts: number[], compareOurs: boole
       1,
     );
     const oneBuild = ms(t);
-    const exact = await createTopKScorer(a, { backend: "native" });
+    const exactAugmented = await createTopKScorer(a, { backend: "native" });
     const probe = 200,
       k = 100;
     const pq = new Float32Array(probe * a.cols);
-    for (let u = 0; u < probe; u++) pq.set(augmentedQuery(0, u), u * a.cols);
-    const gt = await exact.topK({ queries: { rows: probe, cols: a.cols, data: pq }, k });
-    await exact.dispose();
+    for (let u = 0; u < probe; u++) pq.set(augmentedQuery(u), u * a.cols);
+    const gt = await exactAugmented.topK({ queries: { rows: probe, cols: a.cols, data: pq }, k });
+    await exactAugmented.dispose();
     let hitsOurs = 0,
       hitsUs = 0;
     t = performance.now();
@@ -328,25 +349,36 @@ async function twoStage(n: number, candidateCounts: number[], compareOurs: boole
 }
 
 console.log(
-  `two-stage retrieval: ${annListeners} listeners, 2 models blended (weights ${weights.join(", ")} on per-listener z-scores), usearch HNSW indexes with the inner-product metric (M 16, ef construction ${EF_CONSTRUCTION})`,
+  `two-stage retrieval: ${annListeners} listeners, 2 models blended (weights ${weights.join(", ")} on per-listener z-scores); the product's BlendIndex: ` +
+    `one usearch HNSW on the joint vectors, inner-product metric, ${QUANTIZATION} storage (M 16, ef construction ${EF_CONSTRUCTION}, search expansion = candidate count), exact re-scoring of the candidates`,
 );
-for (const n of SIZES) await twoStage(n, n >= 1_000_000 ? [200, 400, 800, 1600] : [200, 400, 800], n === 50_000 && !values["skip-ann-compare"], n === 50_000);
+// Candidate counts per size: the search's expansion equals the count, and a larger graph needs more.
+const countsFor = (n: number) => (n <= 50_000 ? [200, 400, 800] : n <= 200_000 ? [400, 800, 1600] : [1600, 3200, 6400]);
+for (const n of SIZES) await twoStage(n, countsFor(n), n === 50_000 && !values["skip-ann-compare"], n === 50_000 && !values["skip-variants"]);
 
-// The candidate count: the smallest that reaches overlap@30 >= 0.95 at every size measured.
-const counts = [...new Set(growth.flatMap((g) => g.joint.map((j) => j.count)))].sort((a, b) => a - b);
-const chosen = counts.find((c) => growth.every((g) => (g.joint.find((j) => j.count === c)?.overlap ?? 0) >= 0.95));
+// Per size, the smallest candidate count that reaches overlap@30 >= 0.95.
+const chosen = growth.map((g) => g.joint.find((j) => j.overlap >= 0.95));
 console.log(`two-stage cost per listener (joint index, one thread; exhaustive native blended top-30 beside it); load average ${load()}:`);
-for (const g of growth) {
-  const at = g.joint.find((j) => j.count === chosen) ?? g.joint.reduce((a, j) => (j.overlap > a.overlap ? j : a));
+for (const [i, g] of growth.entries()) {
+  const at = chosen[i];
   console.log(
-    `  ${g.n.toLocaleString("en")} tracks: ${at.count} candidates, overlap@30 ${at.overlap.toFixed(3)}, ${at.ms.toFixed(2)} ms per listener = ${(1000 / at.ms).toFixed(0)} listeners/s; exhaustive ${g.exhaustiveMs.toFixed(2)} ms`,
+    `  ${g.n.toLocaleString("en")} tracks: ${
+      at
+        ? `${at.count} candidates, overlap@30 ${at.overlap.toFixed(3)}, blended-score recall ${at.scoreRecall.toFixed(4)}, ${at.cpuMs.toFixed(2)} CPU ms (${at.ms.toFixed(2)} ms wall = ${(1000 / at.ms).toFixed(0)} listeners/s)`
+        : `no candidate count of ${g.joint.map((j) => j.count).join(", ")} reached overlap@30 0.95`
+    }; exhaustive ${g.exhaustiveCpuMs.toFixed(2)} CPU ms (${g.exhaustiveMs.toFixed(2)} wall); index build ${g.buildS.toFixed(1)} s`,
   );
 }
 if (growth.length > 1) {
   const first = growth[0],
     last = growth[growth.length - 1];
-  const cost = (g: (typeof growth)[number]) => (g.joint.find((j) => j.count === chosen) ?? g.joint[g.joint.length - 1]).ms;
-  console.log(
-    `  catalogue x${(last.n / first.n).toFixed(0)}: two-stage cost x${(cost(last) / cost(first)).toFixed(2)} (sub-linear), exhaustive x${(last.exhaustiveMs / first.exhaustiveMs).toFixed(1)}; candidate count ${chosen ?? `none of ${counts.join(", ")} reached 0.95 everywhere`}`,
-  );
+  const [a, b] = [chosen[0], chosen[chosen.length - 1]];
+  const x = last.n / first.n;
+  if (a && b) {
+    const ratio = b.cpuMs / a.cpuMs;
+    console.log(
+      `  catalogue x${x.toFixed(0)}: two-stage CPU cost x${ratio.toFixed(2)} (wall x${(b.ms / a.ms).toFixed(2)}): ${ratio < x ? "sub-linear" : "NOT sub-linear"}; exhaustive CPU cost x${(last.exhaustiveCpuMs / first.exhaustiveCpuMs).toFixed(1)}; ` +
+        `at ${last.n.toLocaleString("en")} two-stage ${b.cpuMs < last.exhaustiveCpuMs ? "costs less than" : "costs more than"} the exhaustive product (${b.cpuMs.toFixed(2)} vs ${last.exhaustiveCpuMs.toFixed(2)} CPU ms)`,
+    );
+  } else console.log(`  overlap@30 0.95 not reached at every size: no growth figure`);
 }

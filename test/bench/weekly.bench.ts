@@ -26,8 +26,8 @@ import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
 import { generateDuePlaylists, type GenerateReport, type GenerateTimings } from "@deepcuts/engine/weekly/generate.ts";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
-import { loadModelState } from "@deepcuts/engine/weekly/model-state.ts";
-import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/engine/weekly/blend-config.ts";
+import { loadModelState } from "@deepcuts/engine/weekly/load-model-state.ts";
+import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/models/blend";
 import { openPostgres } from "@deepcuts/db";
 import { createTestDatabase, type Target, type TestDatabase } from "../support/databases.ts";
 

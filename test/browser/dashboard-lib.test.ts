@@ -6,7 +6,8 @@ import { historyCurves } from "../../apps/dashboard/src/lib/history.ts";
 import { headlineMetrics, previousVersion, versionSeries } from "../../apps/dashboard/src/lib/model-metrics.ts";
 import { toGexf, toTsv } from "../../apps/dashboard/src/lib/downloads.ts";
 import { bucketsByColour, closestTo, fitTransform, PointGrid, project, step } from "../../apps/dashboard/src/lib/map-draw.ts";
-import { interval, outcomeValue, rowOf, seriesByVersion, weeksOf } from "../../apps/dashboard/src/lib/outcomes.ts";
+import { interval, outcomeValue, rowOf, seriesByVersion, weeksOf, type OutcomeRow } from "../../apps/dashboard/src/lib/outcomes.ts";
+import { COLOUR_BY, COLOUR_FIELDS, PROJECTION_QUERY } from "../../apps/dashboard/src/lib/map-colours.ts";
 
 describe("numbers for people", () => {
   it("writes integers without decimals and measures to 3 significant digits", () => {
@@ -180,11 +181,11 @@ describe("outcome metrics", () => {
     weekStart: string,
     blendVersion: number,
     source: string,
-    metric: string,
+    metric: OutcomeRow["metric"],
     value: number,
     lower: number | null = null,
     upper: number | null = null,
-  ) => ({ weekStart, blendVersion, source, metric, value, lower, upper, n: 10, computedAt: "2026-12-05T00:00:00Z" });
+  ): OutcomeRow => ({ weekStart, blendVersion, source, metric, value, lower, upper, n: 10, computedAt: "2026-12-05T00:00:00Z" });
   const rows = [
     row("2026-11-30", 2, "all", "REACH", 0.6, 0.5, 0.7),
     row("2026-11-23", 1, "all", "REACH", 0.4, 0.3, 0.5),
@@ -210,5 +211,17 @@ describe("outcome metrics", () => {
     expect(interval(rows[0])).toBe("50%–70%");
     expect(outcomeValue("HIDES", 7)).toBe("7");
     expect(interval(rows[4])).toBeNull();
+  });
+});
+
+describe("the Vectors map's projection query", () => {
+  it("is one the API's schema answers, asking for every colouring's fields", async () => {
+    const { buildSchema, parse, validate } = await import("graphql");
+    const { readFileSync } = await import("node:fs");
+    const schema = buildSchema(readFileSync(new URL("../../apps/api/schema.graphql", import.meta.url), "utf8"));
+    expect(validate(schema, parse(PROJECTION_QUERY)).map((e) => e.message)).toEqual([]);
+    for (const colour of COLOUR_BY) for (const field of COLOUR_FIELDS[colour]) expect(PROJECTION_QUERY, colour).toMatch(new RegExp(`\\b${field}\\b`));
+    // A field the schema lacks would be refused: the check above can fail.
+    expect(validate(schema, parse(PROJECTION_QUERY.replace("topTag", "topTags"))).length).toBeGreaterThan(0);
   });
 });

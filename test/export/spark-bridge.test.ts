@@ -11,7 +11,7 @@ import { exportInteractions } from "@deepcuts/engine/export/interactions.ts";
 import { importFactors } from "@deepcuts/engine/importers/spark-factors.ts";
 import { insertEvents, upsertArtists, upsertTracks, upsertUsers } from "@deepcuts/engine/ingest.ts";
 import { similarEntities } from "@deepcuts/engine/similarity/similar.ts";
-import { loadModelState } from "@deepcuts/engine/weekly/model-state.ts";
+import { loadModelState } from "@deepcuts/engine/weekly/load-model-state.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
 const skipPostgres = await postgresUnavailable();

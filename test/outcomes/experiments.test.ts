@@ -10,7 +10,7 @@ import { loadSlotResults } from "@deepcuts/engine/outcomes/metrics.ts";
 import { simulateDemoListeners } from "@deepcuts/engine/outcomes/simulate.ts";
 import { ServiceError } from "@deepcuts/engine/service-error.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
-import { defaultBlendConstraints, defaultBlendWeights, type BlendWeights } from "@deepcuts/engine/weekly/blend-config.ts";
+import { defaultBlendConstraints, defaultBlendWeights, type BlendWeights } from "@deepcuts/models/blend";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 
@@ -21,7 +21,7 @@ import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 const quietBar = () => ({ callback: () => {}, done: () => {} });
 const world = generateWorld({ seed: 31, listeners: 240, artists: 40, tracks: 400, events: 12_000, now: new Date("2026-11-09T00:00:00Z") });
 const weekAt = (day: string) => new Date(`${day}T12:00:00Z`);
-const noveltyOnly: BlendWeights = { collaborative: 0, text: 0, audio: 0, popularity: 0, novelty: 1 };
+const noveltyOnly: BlendWeights = { collaborative: 0, text: 0, audio: 0, coMention: 0, popularity: 0, novelty: 1 };
 
 describe("experiments and the off-policy estimate on a simulated demo world", () => {
   let t: TestDatabase;
@@ -138,7 +138,7 @@ describe("experiments and the off-policy estimate on a simulated demo world", ()
     await generateDuePlaylists(t.db, { now: weekAt("2026-12-02") });
     await simulate(weekAt("2026-12-09"));
     // The unsaved blend leans on popularity far more than the served one.
-    const weights: BlendWeights = { collaborative: 1, text: 0, audio: 0, popularity: 0.8, novelty: 0 };
+    const weights: BlendWeights = { collaborative: 1, text: 0, audio: 0, coMention: 0, popularity: 0.8, novelty: 0 };
     const constraints = { ...defaultBlendConstraints, explorationSlots: 0 };
     const estimate = await offPolicyEstimate(t.db, { weights, constraints, weeks: 1 });
     expect(estimate.weeks).toEqual(["2026-11-30"]);

@@ -9,7 +9,7 @@ import { startOutcomeMetrics, startSimulation } from "@deepcuts/engine/outcomes/
 import { computeOutcomeMetrics, loadSlotResults, slotSource, storedMetrics } from "@deepcuts/engine/outcomes/metrics.ts";
 import { simulateDemoListeners } from "@deepcuts/engine/outcomes/simulate.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
-import { defaultBlendConstraints } from "@deepcuts/engine/weekly/blend-config.ts";
+import { defaultBlendConstraints } from "@deepcuts/models/blend";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
@@ -51,7 +51,7 @@ describe.each<Target>(["embedded", "postgres"])("weekly online metrics on a simu
     await generateDuePlaylists(t.db, { now: week1 });
     simulator = (await simulateDemoListeners(t.db, world, { now: week2 })).simulator;
     const v2 = await createBlendConfig(t.db, {
-      weights: { collaborative: 0, text: 0, audio: 0, popularity: 1, novelty: 0 },
+      weights: { collaborative: 0, text: 0, audio: 0, coMention: 0, popularity: 1, novelty: 0 },
       constraints: { ...defaultBlendConstraints },
       author: "test",
       note: "popularity only",

@@ -68,7 +68,7 @@ describe.each<Target>(["embedded", "postgres"])("outcome events tied to a playli
       for (const it of items) {
         expect(it.blend_version).toBe(it.version);
         expect(it.rank).toBeGreaterThanOrEqual(1);
-        expect(Object.keys(it.scores).sort()).toEqual(["audio", "collaborative", "novelty", "popularity", "text"]);
+        expect(Object.keys(it.scores).sort()).toEqual(["audio", "coMention", "collaborative", "novelty", "popularity", "text"]);
         if (it.explored) expect(it.propensity > 0 && it.propensity <= 1).toBe(true);
         else expect(it.propensity).toBe(1);
       }

@@ -12,7 +12,7 @@ import { writeListenerArchive } from "@deepcuts/engine/privacy/export-listener.t
 import { forgetListenersDeletedDuringTraining } from "@deepcuts/engine/privacy/model-rows.ts";
 import { NeighbourIndexCache } from "@deepcuts/engine/similarity/index-cache.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
-import { loadModelState } from "@deepcuts/engine/weekly/model-state.ts";
+import { loadModelState } from "@deepcuts/engine/weekly/load-model-state.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
 import { codesOf, gql, useApiWorld, type ApiWorld } from "../api/support.ts";
 

@@ -5,7 +5,7 @@ import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
-import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/engine/weekly/blend-config.ts";
+import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/models/blend";
 import { weekStartFor } from "@deepcuts/engine/weekly/week.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
 
@@ -125,7 +125,7 @@ describe("weekly generation", () => {
     const cf = await previewPlaylist(t.db, { userId, weights: { ...defaultBlendWeights, popularity: 0, novelty: 0 }, constraints: defaultBlendConstraints });
     const popular = await previewPlaylist(t.db, {
       userId,
-      weights: { collaborative: 0, text: 0, audio: 0, popularity: 1, novelty: 0 },
+      weights: { collaborative: 0, text: 0, audio: 0, coMention: 0, popularity: 1, novelty: 0 },
       constraints: defaultBlendConstraints,
     });
     expect(cf.items).toHaveLength(30);

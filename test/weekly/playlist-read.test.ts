@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertArtists, upsertTracks, upsertUsers } from "@deepcuts/engine/ingest.ts";
-import { itemsOfPlaylists, weeklyPlaylist } from "@deepcuts/engine/listener/playlists.ts";
+import { itemsOfPlaylists, weeklyPlaylist, writePlaylistSnapshots } from "@deepcuts/engine/listener/playlists.ts";
 import { ServiceError } from "@deepcuts/engine/service-error.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
@@ -90,6 +90,33 @@ describe.each<Target>(["embedded", "postgres"])("the weekly playlist read on %s"
     expect(await weeklyPlaylist(t.db, 999_999, "2026-11-30", NOW)).toBeNull();
     // A week later nobody has a playlist yet.
     expect(await weeklyPlaylist(t.db, utc, null, new Date("2026-12-09T12:00:00Z"))).toBeNull();
+  });
+
+  it.skipIf(skip)(`reads the snapshot written at generation, rewritten when a track or artist in it changes${why}`, async () => {
+    const q = t.db.query;
+    const utc = userOf.get("UTC")!;
+    const id = playlistOf.get("UTC 2026-11-23")!;
+    // The stored rows' titles, in order (null: no snapshot).
+    const snapshot = async () =>
+      (await q<{ s: { title: string }[] | null }>(`SELECT items_snapshot AS s FROM weekly_playlists WHERE id = $1`, [id]))[0].s?.map((r) => r.title) ?? null;
+    expect(await snapshot()).toBeNull();
+    const live = await weeklyPlaylist(t.db, utc, null, NOW);
+    await writePlaylistSnapshots(q, [id]);
+    expect(await snapshot()).toEqual(live!.items.map((i) => i.track.title));
+    expect(await weeklyPlaylist(t.db, utc, null, NOW)).toEqual(live);
+    // Only this playlist was written: another listener's is still read live.
+    expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM weekly_playlists WHERE items_snapshot IS NOT NULL`))[0].n).toBe(1);
+
+    const [item] = live!.items;
+    await q(`UPDATE tracks SET title = 'Renamed song', duration_ms = 123456 WHERE id = $1`, [item.trackId]);
+    await q(`UPDATE artists SET name = 'Renamed artist' WHERE id = $1`, [item.artist.id]);
+    // A change to a field the snapshot does not hold leaves it alone.
+    await q(`UPDATE tracks SET audio_path = 'x.mp3' WHERE id = $1`, [item.trackId]);
+    const renamed = (await weeklyPlaylist(t.db, utc, null, NOW))!;
+    expect(renamed.items[0]).toMatchObject({ durationMs: 123456, track: { title: "Renamed song", durationMs: 123456 }, artist: { name: "Renamed artist" } });
+    expect(renamed.items.filter((i) => i.artist.id === item.artist.id).every((i) => i.artist.name === "Renamed artist")).toBe(true);
+    expect(await snapshot()).toEqual(renamed.items.map((i) => i.track.title));
+    expect(renamed.items).toEqual((await itemsOfPlaylists(t.db, [id]))[0]);
   });
 
   it.skipIf(skip)(`names the listener or the week that is wrong${why}`, async () => {

@@ -1,6 +1,6 @@
 import { cpus } from "node:os";
 import { resolve } from "node:path";
-import { databaseConfig, type DatabaseConfig } from "@deepcuts/db";
+import { databaseConfig, integerFromEnv, type DatabaseConfig } from "@deepcuts/db";
 
 /** Everything the API and CLI read from the environment, validated in one place. */
 export interface AppConfig {
@@ -47,14 +47,6 @@ export interface HttpConfig {
 
 const EXPOSURES: readonly Exposure[] = ["everyone", "keys", "curators", "nobody"];
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}..${max}, got '${raw}'`);
-  return n;
-}
-
 function exposure(env: NodeJS.ProcessEnv, name: string, fallback: Exposure): Exposure {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
@@ -90,15 +82,15 @@ export function httpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig {
   const dashboardPort = port(env, "DEEPCUTS_DASHBOARD_PORT", 3000);
   return {
     env: rawEnv,
-    maxBodyBytes: integer(env, "DEEPCUTS_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    maxBodyBytes: integerFromEnv(env, "DEEPCUTS_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
     // The dashboard calls the API from its server, so a browser origin is needed only for
     // pages that call the API directly; by default only the dashboard's own origin may.
     corsOrigins: corsOrigins(env, development ? "*" : [`http://127.0.0.1:${dashboardPort}`, `http://localhost:${dashboardPort}`]),
     introspection: exposure(env, "DEEPCUTS_INTROSPECTION", development ? "everyone" : "curators"),
     fieldSuggestions: exposure(env, "DEEPCUTS_FIELD_SUGGESTIONS", development ? "everyone" : "keys"),
-    statementTimeoutMs: integer(env, "DEEPCUTS_STATEMENT_TIMEOUT_MS", 5000, 0, 3_600_000),
-    readyTimeoutMs: integer(env, "DEEPCUTS_READY_TIMEOUT_MS", 1000, 10, 60_000),
-    keyCacheMs: integer(env, "DEEPCUTS_KEY_CACHE_MS", 2000, 0, 60_000),
+    statementTimeoutMs: integerFromEnv(env, "DEEPCUTS_STATEMENT_TIMEOUT_MS", 5000, 0, 3_600_000),
+    readyTimeoutMs: integerFromEnv(env, "DEEPCUTS_READY_TIMEOUT_MS", 1000, 10, 60_000),
+    keyCacheMs: integerFromEnv(env, "DEEPCUTS_KEY_CACHE_MS", 2000, 0, 60_000),
   };
 }
 
@@ -118,17 +110,12 @@ function cursorSecret(env: NodeJS.ProcessEnv): string | null {
 }
 
 export function appConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const threadsRaw = env.DEEPCUTS_THREADS;
-  const threads = threadsRaw ? Number(threadsRaw) : cpus().length;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new Error(`DEEPCUTS_THREADS must be an integer 1..256, got '${threadsRaw}'`);
-  }
   return {
     database: databaseConfig(env),
     apiPort: port(env, "DEEPCUTS_API_PORT", 4000),
     dashboardPort: port(env, "DEEPCUTS_DASHBOARD_PORT", 3000),
     dataDir: resolve(env.DEEPCUTS_DATA_DIR ?? "../shared/data"),
-    threads,
+    threads: integerFromEnv(env, "DEEPCUTS_THREADS", cpus().length, 1, 256),
     cursorSecret: cursorSecret(env),
     http: httpConfig(env),
   };

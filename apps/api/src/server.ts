@@ -3,13 +3,14 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { ApolloServer } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Database } from "@deepcuts/db";
-import { activeApiKey } from "@deepcuts/engine/keys.ts";
 import { httpConfig, type HttpConfig } from "./config.ts";
-import { createContext, type ApiContext, type Viewer } from "./graphql/context.ts";
+import { createContext, type ApiContext } from "./graphql/context.ts";
+import { cacheHintsPlugin } from "./graphql/cache-hints.ts";
 import { exposurePlugin } from "./graphql/exposure.ts";
+import { viewerFromHeaders } from "./roles/viewer.ts";
 import { CursorCodec } from "./graphql/pagination.ts";
 import { apiSchema } from "./graphql/schema.ts";
 import { answerClientError, apiRequestHandler } from "./http/handler.ts";
@@ -68,20 +69,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: "internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
 }
 
-/**
- * Reads `Authorization: Bearer <key>` (or `x-api-key`) and finds the key's role; a key found in
- * the last `keyCacheMs` is not looked up again (see activeApiKey for how revocation reaches it).
- */
-export async function viewerFromHeaders(db: Database, headers: Record<string, string | string[] | undefined>, keyCacheMs = 0): Promise<Viewer | null> {
-  const auth = headers.authorization;
-  const raw =
-    typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7).trim() : typeof headers["x-api-key"] === "string" ? headers["x-api-key"] : null;
-  if (!raw) return null;
-  const key = raw.length <= 200 ? await activeApiKey(db, raw, keyCacheMs) : null;
-  if (!key) throw new GraphQLError("this API key is unknown or revoked", { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
-  return { keyId: key.id, role: key.role, userId: key.userId };
-}
-
 const stringOrUndefined = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 export interface RunningApi {
@@ -104,7 +91,13 @@ export async function createApolloServer(http: HttpConfig = httpConfig()): Promi
     stopOnTerminationSignals: false,
     // In production a browser opening the API gets no HTML page (Apollo's landing page embeds a
     // third-party sandbox); development keeps Apollo's local landing page.
-    plugins: [exposurePlugin(http), ...(http.env === "production" ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    // Cache-Control from the @cacheControl hints, worked out per operation where it can be (cache-hints.ts).
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      cacheHintsPlugin(),
+      exposurePlugin(http),
+      ...(http.env === "production" ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
 }
 

@@ -1,5 +1,5 @@
 import { cpus } from "node:os";
-import { databaseConfig, type DatabaseConfig } from "@deepcuts/db";
+import { databaseConfig, integerFromEnv, type DatabaseConfig } from "@deepcuts/db";
 
 /** What a worker process reads from the environment, validated in one place. */
 export interface WorkerConfig {
@@ -18,22 +18,14 @@ export interface WorkerConfig {
   staleAfterSeconds: number;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}..${max}, got '${raw}'`);
-  return n;
-}
-
 export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return {
     database: databaseConfig(),
-    threads: integer(env, "DEEPCUTS_THREADS", cpus().length, 1, 256),
-    shardConcurrency: integer(env, "DEEPCUTS_WORKER_SHARDS", 1, 1, 64),
-    shardSize: integer(env, "DEEPCUTS_SHARD_SIZE", 500, 1, 1_000_000),
-    analysisBatchSize: integer(env, "DEEPCUTS_ANALYSIS_BATCH", 100, 1, 1_000_000),
-    longJobs: integer(env, "DEEPCUTS_WORKER_LONG_JOBS", 1, 0, 1) === 1,
-    staleAfterSeconds: integer(env, "DEEPCUTS_JOB_STALE_SECONDS", 30, 5, 3600),
+    threads: integerFromEnv(env, "DEEPCUTS_THREADS", cpus().length, 1, 256),
+    shardConcurrency: integerFromEnv(env, "DEEPCUTS_WORKER_SHARDS", 1, 1, 64),
+    shardSize: integerFromEnv(env, "DEEPCUTS_SHARD_SIZE", 500, 1, 1_000_000),
+    analysisBatchSize: integerFromEnv(env, "DEEPCUTS_ANALYSIS_BATCH", 100, 1, 1_000_000),
+    longJobs: integerFromEnv(env, "DEEPCUTS_WORKER_LONG_JOBS", 1, 0, 1) === 1,
+    staleAfterSeconds: integerFromEnv(env, "DEEPCUTS_JOB_STALE_SECONDS", 30, 5, 3600),
   };
 }

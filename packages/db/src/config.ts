@@ -15,3 +15,12 @@ export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseCo
   }
   return { databaseUrl: url, home: resolve(env.DEEPCUTS_HOME?.trim() || "data") };
 }
+
+/** The integer setting `name` of `env` in min..max, `fallback` when unset or blank; otherwise an error naming it. */
+export function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}..${max}, got '${raw}'`);
+  return n;
+}

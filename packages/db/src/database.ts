@@ -23,6 +23,11 @@ export type DatabaseTarget = (typeof DATABASE_TARGETS)[number];
  */
 export type CopyRows = (table: string, columns: string[], text: string) => Promise<void>;
 
+export interface QueryOptions {
+  /** Prepared-statement name: one per distinct SQL text. */
+  name?: string;
+}
+
 /**
  * An open database: the Prisma client for ordinary work, plus raw SQL for bulk paths and
  * migrations (Prisma's createMany is 10-20x slower than a multi-row INSERT ... unnest).
@@ -32,9 +37,13 @@ export interface Database {
   target: DatabaseTarget;
   /** Human-readable location (data directory or server address, password hidden). */
   location: string;
-  /** Runs parameterised SQL and returns its rows. */
-  /** A plain function (no `this`), so it may be passed on as `db.query`. */
-  query: <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+  /**
+   * Runs parameterised SQL and returns its rows. A plain function (no `this`), so it may be
+   * passed on as `db.query`. `options.name` makes it a named prepared statement on PostgreSQL:
+   * each connection parses and plans it once and reuses the plan (a name must always go with
+   * the same text); the embedded targets ignore it.
+   */
+  query: <T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions) => Promise<T[]>;
   /**
    * pg-boss's database contract (`{ rows }`): with no parameters the text may hold several
    * statements (its schema scripts), which PGlite runs only through `exec`.
@@ -150,7 +159,11 @@ export async function openPostgres(
   });
   client.release();
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const query = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[];
+  // PGlite behind its socket serves every connection from one session, where one connection's
+  // prepared statement would collide with another's: names are used on real PostgreSQL only.
+  const named = target === "postgres";
+  const query = async <T>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
+    (await (named && options?.name ? pool.query({ name: options.name, text: sql, values: params }) : pool.query(sql, params))).rows as T[];
   let closed = false;
   const budgeted = new Map<number, Promise<Database>>();
   const db: Database = {

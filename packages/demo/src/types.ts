@@ -96,6 +96,20 @@ export interface DemoDocument {
   text: string;
 }
 
+/** A web article about several artists, as a music site would publish it (see text/articles.ts). */
+export interface DemoArticle {
+  /** Stable external id, e.g. "demo-article-00001". */
+  key: string;
+  /** Under a reserved host nothing resolves: the articles are loaded, not fetched. */
+  url: string;
+  title: string;
+  source: "blog" | "review" | "news";
+  publishedAt: Date;
+  text: string;
+  /** The artists the writer named (ground truth for the linker). */
+  artistKeys: string[];
+}
+
 export type DemoEventKind = "stream" | "save" | "artist_visit" | "skip";
 
 export interface DemoEvent {
@@ -121,6 +135,8 @@ export interface DemoWorld {
   tracks: DemoTrack[];
   users: DemoUser[];
   documents: DemoDocument[];
+  /** Web articles for the crawler's linker and co-mention similarity. */
+  articles: DemoArticle[];
   /** Exact total of `events(world)`: the sum of users' eventCount. */
   eventCount: number;
 }

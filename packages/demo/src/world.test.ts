@@ -143,4 +143,38 @@ describe("generateWorld", () => {
     }
     expect(kin / kinPairs).toBeGreaterThan(2 * (other / otherPairs));
   });
+
+  it("writes web articles that name several artists, mostly of one scene", () => {
+    const genreOf = new Map(world.artists.map((a) => [a.key, a.genre]));
+    const byKind = (kind: string) => world.articles.filter((a) => a.url.includes(`/${kind}/`));
+    // A review of every artist, a roundup per artist and a festival line-up per twenty artists.
+    expect([byKind("review").length, byKind("roundup").length, byKind("festival").length]).toEqual([300, 300, 15]);
+    expect(new Set(world.articles.map((a) => a.key)).size).toBe(world.articles.length);
+    expect(new Set(byKind("review").map((a) => a.artistKeys[0])).size).toBe(300);
+    const bad = world.articles.filter(
+      (a) =>
+        !a.url.startsWith("https://press.demo.deepcuts.invalid/") ||
+        a.text.length < 200 ||
+        a.artistKeys.length < 2 ||
+        new Set(a.artistKeys).size !== a.artistKeys.length ||
+        a.artistKeys.some((k) => !a.text.includes(world.artists.find((x) => x.key === k)!.name)) ||
+        a.publishedAt.getTime() > TEST_NOW.getTime() ||
+        a.publishedAt.getTime() < TEST_NOW.getTime() - 365 * DAY_MS,
+    );
+    expect(bad).toEqual([]);
+    // Pairs named together: mostly one genre in reviews and roundups, mostly not at festivals.
+    const sameGenreShare = (articles: typeof world.articles) => {
+      let same = 0,
+        pairs = 0;
+      for (const a of articles)
+        for (let i = 0; i < a.artistKeys.length; i++)
+          for (let j = i + 1; j < a.artistKeys.length; j++) {
+            pairs++;
+            if (genreOf.get(a.artistKeys[i]) === genreOf.get(a.artistKeys[j])) same++;
+          }
+      return same / pairs;
+    };
+    expect(sameGenreShare([...byKind("review"), ...byKind("roundup")])).toBeGreaterThan(0.6);
+    expect(sameGenreShare(byKind("festival"))).toBeLessThan(0.3);
+  });
 });

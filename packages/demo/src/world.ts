@@ -4,6 +4,7 @@ import { buildArtists } from "./artists.ts";
 import { buildTracks, DAY_MS } from "./tracks.ts";
 import { buildUsers } from "./users.ts";
 import { buildDocuments } from "./text/documents.ts";
+import { buildArticles } from "./text/articles.ts";
 import { resolveWorldSize, type GenerateWorldOptions } from "./options.ts";
 import type { DemoWorld } from "./types.ts";
 
@@ -25,6 +26,7 @@ export function generateWorld(options: GenerateWorldOptions = {}): DemoWorld {
     tracks,
     users,
     documents,
+    articles: buildArticles(genres, baseArtists, seed, now),
     eventCount: size.events,
   };
 }

@@ -1,7 +1,8 @@
 import type { Database } from "@deepcuts/db";
 import { bytesToFloat32 } from "@deepcuts/db";
-import { matchInChunks, searchCondition } from "./catalog-search.ts";
-import { ascendingStep, pageFrom, type PageRequest } from "./paging.ts";
+import { catalogPage, searchCondition } from "./catalog-search.ts";
+import { TRACK_COLUMNS, type TrackRow } from "./catalog.ts";
+import type { PageRequest } from "./paging.ts";
 
 export interface AudioFeaturesRecord {
   trackId: number;
@@ -45,32 +46,12 @@ export async function listArtists(db: Database, input: PageRequest & { search?: 
   const params: unknown[] = [];
   if (input.genre) conditions.push(`a.genre = $${params.push(input.genre)}`);
   const columns = `SELECT a.id, a.external_key AS "externalKey", a.name, a.genre FROM artists a`;
-  if (!search) {
-    const where = conditions.length ? conditions.join(" AND ") : "true";
-    const { cmp, order } = ascendingStep(input);
-    const [rows, [{ n }]] = await Promise.all([
-      db.query<ArtistRecord>(
-        `${columns} WHERE ${where} AND ($${params.length + 1}::int IS NULL OR a.id ${cmp} $${params.length + 1}) ORDER BY a.id ${order} LIMIT $${params.length + 2}`,
-        [...params, input.afterId, input.first + 1],
-      ),
-      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM artists a WHERE ${where}`, params),
-    ]);
-    return pageFrom(rows, input, n);
+  if (search) {
+    const match = searchCondition(["a.name"], search, params.length + 1);
+    params.push(...match.params);
+    conditions.push(match.sql);
   }
-  const match = searchCondition(["a.name"], search, params.length + 1);
-  params.push(...match.params);
-  conditions.push(match.sql);
-  const found = await matchInChunks(db.query, {
-    table: "artists",
-    alias: "a",
-    where: conditions.join(" AND "),
-    params,
-    afterId: input.afterId,
-    first: input.first,
-    backward: input.backward,
-  });
-  const rows = await db.query<ArtistRecord>(`${columns} WHERE a.id = ANY($1::int[]) ORDER BY a.id`, [found.ids.slice(0, input.first)]);
-  return { items: rows, hasNextPage: found.ids.length > input.first, totalCount: found.total };
+  return catalogPage<ArtistRecord>(db.query, { table: "artists", alias: "a", columns, conditions, params, searched: !!search }, input);
 }
 
 /** Essentia features of many tracks (DataLoader batch). */
@@ -140,20 +121,7 @@ export async function storedVectorsOf(db: Database, entity: "USER" | "ARTIST" | 
 
 /** Rows of many tracks (DataLoader batch). */
 export async function tracksById(db: Database, ids: readonly number[]) {
-  const rows = await db.query<{
-    id: number;
-    externalKey: string;
-    title: string;
-    artistId: number;
-    durationMs: number;
-    releaseDate: string | null;
-    genre: string | null;
-  }>(
-    `SELECT id, external_key AS "externalKey", title, artist_id AS "artistId", duration_ms AS "durationMs",
-            to_char(release_date, 'YYYY-MM-DD') AS "releaseDate", genre
-     FROM tracks WHERE id = ANY($1::int[])`,
-    [[...ids]],
-  );
+  const rows = await db.query<TrackRow>(`${TRACK_COLUMNS} WHERE t.id = ANY($1::int[])`, [[...ids]]);
   const by = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => by.get(id) ?? null);
 }

@@ -1,4 +1,4 @@
-import { ascendingStep } from "./paging.ts";
+import { ascendingStep, pageFrom, type Page, type PageRequest } from "./paging.ts";
 import { TEXT_LIMITS } from "./validation/text.ts";
 
 /** Longest search the catalogue accepts (the API states it; a search costs index lookups, not a scan). */
@@ -89,4 +89,40 @@ export async function allMatchingIds(
 ): Promise<number[]> {
   const match = searchCondition(columns, search, 1);
   return (await matchInChunks(query, { table, alias, where: match.sql, params: match.params, afterId: null, first: 1_000_000_000 })).ids;
+}
+
+/** A catalogue list: `columns` is `SELECT ... FROM table alias`; `conditions` are AND-ed SQL over `params` ($1..$n). */
+export interface CatalogList<T> {
+  table: string;
+  alias: string;
+  columns: string;
+  conditions: string[];
+  params: unknown[];
+  /** A search is among the conditions: rows are matched in bounded chunks (matchInChunks), not by one keyset read. */
+  searched: boolean;
+  /** Reads the page's rows by id, in id order (default: `columns` by id); a scoped list checks its scope again here. */
+  readRows?: (ids: number[]) => Promise<T[]>;
+}
+
+/** A page of `list` in id order after the cursor, with how many rows the list holds. */
+export async function catalogPage<T>(query: Parameters<typeof matchInChunks>[0], list: CatalogList<T>, input: PageRequest): Promise<Page<T>> {
+  const { table, alias, columns, params } = list;
+  const where = list.conditions.length ? list.conditions.join(" AND ") : "true";
+  if (!list.searched) {
+    const { cmp, order } = ascendingStep(input);
+    const cursor = params.length + 1;
+    const [rows, [{ n }]] = await Promise.all([
+      query<T>(`${columns} WHERE ${where} AND ($${cursor}::int IS NULL OR ${alias}.id ${cmp} $${cursor}) ORDER BY ${alias}.id ${order} LIMIT $${cursor + 1}`, [
+        ...params,
+        input.afterId,
+        input.first + 1,
+      ]),
+      query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} ${alias} WHERE ${where}`, params),
+    ]);
+    return pageFrom(rows, input, n);
+  }
+  const found = await matchInChunks(query, { table, alias, where, params, afterId: input.afterId, first: input.first, backward: input.backward });
+  const ids = found.ids.slice(0, input.first);
+  const rows = list.readRows ? await list.readRows(ids) : await query<T>(`${columns} WHERE ${alias}.id = ANY($1::int[]) ORDER BY ${alias}.id`, [ids]);
+  return { items: rows, hasNextPage: found.ids.length > input.first, totalCount: found.total };
 }

@@ -2,8 +2,8 @@ import type { Database } from "@deepcuts/db";
 import { events, generateWorld, type DemoWorld } from "@deepcuts/demo";
 import { insertDocuments, upsertArtists, upsertTracks, upsertUsers, yieldToLoop, type EventRow } from "./ingest.ts";
 import { EventBulkLoader } from "./ingest-bulk.ts";
-
-const KIND = { stream: "STREAM", save: "SAVE", artist_visit: "ARTIST_VISIT", skip: "SKIP" } as const;
+import { loadDemoArticles } from "./crawl/demo-articles.ts";
+import { EVENT_KIND_WORDS } from "./events/kinds.ts";
 
 export interface DemoLoadReport {
   artists: number;
@@ -11,6 +11,9 @@ export interface DemoLoadReport {
   listeners: number;
   documents: number;
   events: number;
+  /** Generated web articles stored as crawled ones (new this time), with their artist mentions. */
+  articles: number;
+  mentions: number;
   seconds: number;
 }
 
@@ -45,7 +48,8 @@ export async function loadedDemoWorld(db: Database): Promise<DemoWorld | null> {
  * Writes a generated demo world into the database in one transaction: artists, tracks (with
  * their true tempo, key and mode in `metadata`, and where their clip will be written),
  * listeners with their seed artists, texts, and the year of listening events streamed in
- * batches. Loading the same world twice changes nothing.
+ * batches; then its web articles, through the crawler's storing path (crawl/demo-articles.ts).
+ * Loading the same world twice changes nothing.
  */
 export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: (m: string, d: number, t: number) => void = () => {}): Promise<DemoLoadReport> {
   const started = Date.now();
@@ -107,7 +111,7 @@ export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: 
       batch.push({
         userId: users.get(e.userKey)!,
         eventId: e.eventId,
-        kind: KIND[e.kind],
+        kind: EVENT_KIND_WORDS[e.kind],
         trackId: visit ? null : tracks.get(e.trackKey)!,
         artistId: visit ? artistOfTrack.get(e.trackKey)! : null,
         occurredAt: e.at,
@@ -126,5 +130,14 @@ export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: 
     );
     return { artists: artists.size, tracks: tracks.size, listeners: users.size, documents, events: eventsInserted };
   });
-  return { ...inserted, seconds: (Date.now() - started) / 1000 };
+  // After the catalogue is committed: the linker reads the artists from the database.
+  onProgress("articles", total, total);
+  const press = await loadDemoArticles(db, world);
+  return {
+    ...inserted,
+    documents: inserted.documents + press.documents,
+    articles: press.articles,
+    mentions: press.mentions,
+    seconds: (Date.now() - started) / 1000,
+  };
 }

@@ -1,5 +1,8 @@
 import type { Database } from "@deepcuts/db";
 import { matchTitle, normalizeArtist } from "./identity/normalize.ts";
+import { EVENT_MEANING, kindsCounting, sqlKindIn, type ArtistCounter, type EventKindName, type TrackCounter } from "./events/kinds.ts";
+
+export type { EventKindName };
 
 // Bulk paths write with multi-row INSERT ... SELECT FROM unnest(...): 10-20x faster than
 // Prisma's createMany. Every insert is keyed by an external id and ignores conflicts, so
@@ -36,8 +39,6 @@ export interface DocumentRow {
   source: "BIO" | "REVIEW" | "BLOG" | "TAG" | "OTHER" | "NEWS";
   text: string;
 }
-export const EVENT_KINDS = ["STREAM", "SAVE", "ARTIST_VISIT", "SKIP", "DISLIKE", "PLAYLIST_ADD"] as const;
-export type EventKindName = (typeof EVENT_KINDS)[number];
 export interface EventRow {
   userId: number;
   eventId: string;
@@ -56,6 +57,16 @@ const BATCH = 20_000;
 /** Yields to the event loop: in-process PGlite otherwise starves timers during long imports. */
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Runs `write` on `rows` in batches of BATCH, letting the event loop in between; returns the sum of the counts it gave. */
+async function countInBatches<R>(rows: R[], write: (batch: R[]) => Promise<number | void>): Promise<number> {
+  let counted = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    counted += (await write(rows.slice(i, i + BATCH))) ?? 0;
+    await yieldToLoop();
+  }
+  return counted;
+}
+
 async function idsByKey(query: Query, table: string, keys: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (let i = 0; i < keys.length; i += BATCH) {
@@ -67,76 +78,69 @@ async function idsByKey(query: Query, table: string, keys: string[]): Promise<Ma
   return out;
 }
 
-export async function upsertUsers(query: Query, rows: UserRow[]): Promise<Map<string, number>> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const b = rows.slice(i, i + BATCH);
+/**
+ * Inserts the rows of `table` that are new by external key, in batches (`columns`: each column's
+ * SQL array type and its value per row), and returns every row's id by key.
+ */
+async function upsertByKey<R extends { externalKey: string }>(
+  query: Query,
+  table: string,
+  rows: R[],
+  columns: [name: string, type: string, value: (row: R) => unknown][],
+): Promise<Map<string, number>> {
+  // Nothing to write or look up: no query (on a shared connection it would wait for the queries before it).
+  if (rows.length === 0) return new Map();
+  const names = columns.map(([name]) => name).join(", ");
+  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}`).join(", ");
+  await countInBatches(rows, async (b) => {
     await query(
-      `INSERT INTO users (external_key, name, time_zone)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-       ON CONFLICT (external_key) DO NOTHING`,
-      [b.map((r) => r.externalKey), b.map((r) => r.name), b.map((r) => r.timeZone ?? "UTC")],
+      `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays}) ON CONFLICT (external_key) DO NOTHING`,
+      columns.map(([, , value]) => b.map(value)),
     );
-    await yieldToLoop();
-  }
+  });
   return idsByKey(
     query,
-    "users",
+    table,
     rows.map((r) => r.externalKey),
   );
 }
 
-export async function upsertArtists(query: Query, rows: ArtistRow[]): Promise<Map<string, number>> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const b = rows.slice(i, i + BATCH);
-    await query(
-      `INSERT INTO artists (external_key, name, genre, url, match_name)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-       ON CONFLICT (external_key) DO NOTHING`,
-      [b.map((r) => r.externalKey), b.map((r) => r.name), b.map((r) => r.genre ?? null), b.map((r) => r.url ?? null), b.map((r) => normalizeArtist(r.name))],
-    );
-    await yieldToLoop();
-  }
-  return idsByKey(
-    query,
-    "artists",
-    rows.map((r) => r.externalKey),
-  );
+export function upsertUsers(query: Query, rows: UserRow[]): Promise<Map<string, number>> {
+  return upsertByKey(query, "users", rows, [
+    ["external_key", "text[]", (r) => r.externalKey],
+    ["name", "text[]", (r) => r.name],
+    ["time_zone", "text[]", (r) => r.timeZone ?? "UTC"],
+  ]);
 }
 
-export async function upsertTracks(query: Query, rows: TrackRow[]): Promise<Map<string, number>> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const b = rows.slice(i, i + BATCH);
-    await query(
-      `INSERT INTO tracks (external_key, title, artist_id, duration_ms, release_date, audio_path, genre, metadata, match_title)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::date[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
-       ON CONFLICT (external_key) DO NOTHING`,
-      [
-        b.map((r) => r.externalKey),
-        b.map((r) => r.title),
-        b.map((r) => r.artistId),
-        b.map((r) => r.durationMs),
-        b.map((r) => (r.releaseDate ? r.releaseDate.toISOString().slice(0, 10) : null)),
-        b.map((r) => r.audioPath ?? null),
-        b.map((r) => r.genre ?? null),
-        b.map((r) => (r.metadata === undefined ? null : JSON.stringify(r.metadata))),
-        b.map((r) => matchTitle(r.title)),
-      ],
-    );
-    await yieldToLoop();
-  }
-  return idsByKey(
-    query,
-    "tracks",
-    rows.map((r) => r.externalKey),
-  );
+export function upsertArtists(query: Query, rows: ArtistRow[]): Promise<Map<string, number>> {
+  return upsertByKey(query, "artists", rows, [
+    ["external_key", "text[]", (r) => r.externalKey],
+    ["name", "text[]", (r) => r.name],
+    ["genre", "text[]", (r) => r.genre ?? null],
+    ["url", "text[]", (r) => r.url ?? null],
+    ["match_name", "text[]", (r) => normalizeArtist(r.name)],
+  ]);
+}
+
+export function upsertTracks(query: Query, rows: TrackRow[]): Promise<Map<string, number>> {
+  return upsertByKey(query, "tracks", rows, [
+    ["external_key", "text[]", (r) => r.externalKey],
+    ["title", "text[]", (r) => r.title],
+    ["artist_id", "int[]", (r) => r.artistId],
+    ["duration_ms", "int[]", (r) => r.durationMs],
+    ["release_date", "date[]", (r) => (r.releaseDate ? r.releaseDate.toISOString().slice(0, 10) : null)],
+    ["audio_path", "text[]", (r) => r.audioPath ?? null],
+    ["genre", "text[]", (r) => r.genre ?? null],
+    ["metadata", "jsonb[]", (r) => (r.metadata === undefined ? null : JSON.stringify(r.metadata))],
+    ["match_title", "text[]", (r) => matchTitle(r.title)],
+  ]);
 }
 
 /** Inserts documents that are new (by external key); returns how many were new. */
-export async function insertDocuments(query: Query, rows: DocumentRow[]): Promise<number> {
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const b = rows.slice(i, i + BATCH);
-    const result = await query<{ n: number }>(
+export function insertDocuments(query: Query, rows: DocumentRow[]): Promise<number> {
+  return countInBatches(rows, async (b) => {
+    const [{ n }] = await query<{ n: number }>(
       `WITH ins AS (
          INSERT INTO documents (external_key, entity_kind, artist_id, track_id, source, text)
          SELECT * FROM unnest($1::text[], $2::text[]::"EntityKind"[], $3::int[], $4::int[], $5::text[]::"DocumentSource"[], $6::text[])
@@ -151,10 +155,16 @@ export async function insertDocuments(query: Query, rows: DocumentRow[]): Promis
         b.map((r) => r.text),
       ],
     );
-    inserted += result[0].n;
-    await yieldToLoop();
-  }
-  return inserted;
+    return n;
+  });
+}
+
+/** The SQL count of the inserted events that add one to `counter`, by their meaning (events/kinds.ts). */
+function countOf(counter: { track: TrackCounter } | { artist: ArtistCounter }): string {
+  const kinds = kindsCounting(counter);
+  const artistOnly = "artist" in counter ? kinds.filter((k) => EVENT_MEANING[k].artistOnly) : [];
+  const anyEvent = kinds.filter((k) => !artistOnly.includes(k));
+  return `(count(*) FILTER (WHERE ${sqlKindIn(anyEvent)} OR (${sqlKindIn(artistOnly)} AND track_id IS NULL)))::int`;
 }
 
 /**
@@ -175,9 +185,8 @@ export function mergeEventsSql(input: string): string {
      ), track_stats AS (
        INSERT INTO user_track_stats AS s (user_id, track_id, streams, saves, skips, dislikes, ms_played, last_at)
        SELECT user_id, track_id,
-              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind IN ('SAVE', 'PLAYLIST_ADD')))::int,
-              (count(*) FILTER (WHERE kind = 'SKIP'))::int, (count(*) FILTER (WHERE kind = 'DISLIKE'))::int,
-              coalesce(sum(ms_played) FILTER (WHERE kind = 'STREAM'), 0), max(occurred_at)
+              ${countOf({ track: "streams" })}, ${countOf({ track: "saves" })}, ${countOf({ track: "skips" })}, ${countOf({ track: "dislikes" })},
+              coalesce(sum(ms_played) FILTER (WHERE ${sqlKindIn(kindsCounting({ track: "streams" }))}), 0), max(occurred_at)
        FROM inserted WHERE track_id IS NOT NULL GROUP BY user_id, track_id
        ON CONFLICT (user_id, track_id) DO UPDATE SET
          streams = s.streams + excluded.streams, saves = s.saves + excluded.saves,
@@ -187,8 +196,7 @@ export function mergeEventsSql(input: string): string {
      ), artist_stats AS (
        INSERT INTO user_artist_stats AS s (user_id, artist_id, plays, visits, dislikes, last_at)
        SELECT user_id, artist_id,
-              (count(*) FILTER (WHERE kind = 'STREAM'))::int, (count(*) FILTER (WHERE kind = 'ARTIST_VISIT'))::int,
-              (count(*) FILTER (WHERE kind = 'DISLIKE' AND track_id IS NULL))::int, max(occurred_at)
+              ${countOf({ artist: "plays" })}, ${countOf({ artist: "visits" })}, ${countOf({ artist: "dislikes" })}, max(occurred_at)
        FROM inserted WHERE artist_id IS NOT NULL GROUP BY user_id, artist_id
        ON CONFLICT (user_id, artist_id) DO UPDATE SET
          plays = s.plays + excluded.plays, visits = s.visits + excluded.visits,
@@ -229,11 +237,9 @@ export async function insertEvents(query: Query, rows: EventRow[]): Promise<numb
 }
 
 /** Artist-level play counts (Last.fm 2K); existing rows are left as they are. */
-export async function insertArtistPlays(query: Query, rows: { userId: number; artistId: number; plays: number }[], at: Date): Promise<number> {
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const b = rows.slice(i, i + BATCH);
-    const r = await query<{ n: number }>(
+export function insertArtistPlays(query: Query, rows: { userId: number; artistId: number; plays: number }[], at: Date): Promise<number> {
+  return countInBatches(rows, async (b) => {
+    const [{ n }] = await query<{ n: number }>(
       `WITH ins AS (
          INSERT INTO user_artist_stats (user_id, artist_id, plays, visits, dislikes, last_at)
          SELECT u, a, p, 0, 0, $4::timestamptz FROM unnest($1::int[], $2::int[], $3::int[]) AS x(u, a, p)
@@ -241,8 +247,6 @@ export async function insertArtistPlays(query: Query, rows: { userId: number; ar
        SELECT count(*)::int AS n FROM ins`,
       [b.map((x) => x.userId), b.map((x) => x.artistId), b.map((x) => x.plays), at.toISOString()],
     );
-    inserted += r[0].n;
-    await yieldToLoop();
-  }
-  return inserted;
+    return n;
+  });
 }

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Database } from "@deepcuts/db";
+import type { ApiRole, Database } from "@deepcuts/db";
 
-export type Role = "LISTENER" | "CURATOR" | "ADMIN";
+/** A key's role: the database's ApiRole enum; what each may do is apps/api/src/roles/. */
+export type Role = ApiRole;
 
 export interface CreatedKey {
   id: number;

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { analyzeAudio, lastStageMs } from "../src/audio/analyze.ts";
+import { analyzeAudio } from "../src/audio/analyze.ts";
 import { decodeAudio } from "../src/audio/decode.ts";
 import { essentiaHeapBytes } from "../src/audio/essentia-loader.ts";
 import { readAudioLabels } from "../src/audio/labels.ts";
@@ -47,10 +47,11 @@ for (const path of paths) {
   const start = cpuMs();
   const decoded = await decodeAudio(path);
   const decodeMs = cpuMs() - start;
-  const analysis = analyzeAudio(decoded.samples, decoded.sampleRate);
-  cpuTotal += cpuMs() - start;
   stageTotals.decode = (stageTotals.decode ?? 0) + decodeMs;
-  for (const [stage, ms] of Object.entries(lastStageMs)) if (stage !== "decode") stageTotals[stage] = (stageTotals[stage] ?? 0) + ms;
+  const analysis = analyzeAudio(decoded.samples, decoded.sampleRate, {}, path, (stage, ms) => {
+    stageTotals[stage] = (stageTotals[stage] ?? 0) + ms;
+  });
+  cpuTotal += cpuMs() - start;
   trackSeconds += analysis.durationSeconds;
   excerptSeconds += analysis.excerpt.seconds;
   const from = Math.round(analysis.excerpt.startSeconds * decoded.sampleRate);

@@ -12,7 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { seededRandom } from "../src/core/index.ts";
-import { ContentNetwork, DEFAULT_CNN_PARAMS, createGpuKernels, syntheticAudioSet } from "../src/audio/cnn/index.ts";
+import { ContentNetwork, DEFAULT_CNN_PARAMS, gpuProbe, syntheticAudioSet } from "../src/audio/cnn/index.ts";
 
 export interface CnnBenchOptions {
   tracks: number;
@@ -42,7 +42,7 @@ export async function benchContentNetwork(options: Partial<CnnBenchOptions> = {}
   for (const backend of backends) {
     // Patience above the epoch count so every requested epoch runs.
     const network = new ContentNetwork({ backend, maxEpochs: epochs, patience: epochs + 1 });
-    const device = backend === "gpu" ? `gpu.js ${gpuMode()}` : "typed-array JS";
+    const device = backend === "gpu" ? `gpu.js ${gpuProbe().mode}` : "typed-array JS";
     const secondsPerEpoch: number[] = [],
       cpuSecondsPerEpoch: number[] = [];
     let last = performance.now(),
@@ -71,14 +71,6 @@ export async function benchContentNetwork(options: Partial<CnnBenchOptions> = {}
 function cpuSeconds(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
-}
-
-/** The device gpu.js actually runs on here ("webasm" without a GPU). */
-function gpuMode(): string {
-  const probe = createGpuKernels();
-  const mode = probe.mode;
-  probe.dispose();
-  return mode;
 }
 
 export function formatCnnBench(results: CnnBenchResult[]): string {

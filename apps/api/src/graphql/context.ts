@@ -1,16 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { CursorCodec } from "./pagination.ts";
-
-export type Role = "LISTENER" | "CURATOR" | "ADMIN";
-
-/** Who is calling: null when no (valid) key was sent. */
-export interface Viewer {
-  keyId: number;
-  role: Role;
-  /** The listener a LISTENER key belongs to. */
-  userId: number | null;
-}
+import type { Viewer } from "../roles/roles.ts";
 
 /** Per-request context: the database, the caller, and request-scoped DataLoaders. */
 export interface ApiContext {

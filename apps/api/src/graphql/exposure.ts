@@ -1,22 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, Kind, visit, type DocumentNode } from "graphql";
 import type { Exposure } from "../config.ts";
+import { mayUse } from "../roles/checks.ts";
 import type { ApiContext } from "./context.ts";
-
-/** Whether the caller of `context` may use a feature exposed to `who`. */
-export function mayUse(who: Exposure, context: ApiContext): boolean {
-  const role = context.viewer?.role;
-  switch (who) {
-    case "everyone":
-      return true;
-    case "keys":
-      return role !== undefined;
-    case "curators":
-      return role === "CURATOR" || role === "ADMIN";
-    case "nobody":
-      return false;
-  }
-}
 
 /** True when the operation asks for `__schema` or `__type` anywhere (`__typename` is not introspection). */
 export function asksForIntrospection(document: DocumentNode): boolean {

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { buildSchema } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
-import { authChecker } from "./auth.ts";
+import { authChecker } from "../roles/checks.ts";
 import { assertEveryInputBounded, describeInputLimits } from "./input-limits.ts";
 import { apiMiddleware } from "./middleware.ts";
 import { ArtistResolver, HealthResolver, TrackResolver, UserResolver } from "./resolvers/catalog.resolver.ts";
@@ -19,6 +19,7 @@ import { CrawlResolver } from "./resolvers/crawl.resolver.ts";
 import { CuratorReportsResolver } from "./resolvers/curator-reports.resolver.ts";
 import { describeSchema } from "./schema-descriptions.ts";
 import { applyCachePolicy, cacheControlDirective } from "./cache-policy.ts";
+import { resolveTrackArtistDirectly } from "./direct-fields.ts";
 import { createPubSub } from "@graphql-yoga/subscription";
 
 export const resolvers = [
@@ -60,6 +61,7 @@ export function apiSchema(): Promise<GraphQLSchema> {
     describeSchema(schema);
     describeInputLimits(schema);
     applyCachePolicy(schema);
+    resolveTrackArtistDirectly(schema);
     return schema;
   });
   return cached;

@@ -7,13 +7,14 @@ import type { ExportEntity } from "@deepcuts/engine/export/metadata.ts";
 import type { SingleModel } from "@deepcuts/engine/similarity/models.ts";
 import { ServiceError } from "@deepcuts/engine/service-error.ts";
 import type { ApiContext } from "../graphql/context.ts";
+import { hasRole } from "../roles/roles.ts";
 import { HttpError, sendError } from "./respond.ts";
 
 /** The download routes: `GET /export/vectors` and `GET /export/graph`. */
 export const EXPORT_PATHS = ["/export/vectors", "/export/graph"] as const;
 
 const ENTITIES: Record<string, ExportEntity> = { track: "TRACK", artist: "ARTIST", user: "USER" };
-const GRAPH_MODELS: Record<string, SingleModel> = { collaborative: "COLLABORATIVE", text: "TEXT", audio: "AUDIO" };
+const GRAPH_MODELS: Record<string, SingleModel> = { collaborative: "COLLABORATIVE", text: "TEXT", audio: "AUDIO", "co-mention": "CO_MENTION" };
 const SERVICE_STATUS: Record<ServiceError["code"], number> = { BAD_USER_INPUT: 400, NOT_FOUND: 404, MODEL_NOT_READY: 409, FORBIDDEN: 403 };
 
 /**
@@ -33,7 +34,7 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, ur
     throw error;
   }
   if (!ctx.viewer) return sendError(res, 401, "UNAUTHENTICATED", "send an API key as 'Authorization: Bearer <key>'");
-  if (ctx.viewer.role !== "CURATOR" && ctx.viewer.role !== "ADMIN") return sendError(res, 403, "FORBIDDEN", "exports need a curator or admin key");
+  if (!hasRole(ctx.viewer.role, "CURATOR")) return sendError(res, 403, "FORBIDDEN", "exports need a curator or admin key");
   try {
     const download = url.pathname === "/export/vectors" ? await vectorDownload(ctx, url.searchParams) : await graphDownload(ctx, url.searchParams);
     res.writeHead(200, {

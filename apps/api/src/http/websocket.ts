@@ -6,7 +6,8 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { watchIntervalMs } from "@deepcuts/engine/jobs/watch.ts";
 import type { HttpConfig } from "../config.ts";
-import type { ApiContext, Viewer } from "../graphql/context.ts";
+import type { ApiContext } from "../graphql/context.ts";
+import type { Viewer } from "../roles/roles.ts";
 import { depthLimitRule } from "../graphql/limits.ts";
 
 // graphql's CommonJS entry, the copy type-graphql builds the schema with (and graphql-ws loads).

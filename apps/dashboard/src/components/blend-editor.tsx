@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
+import { BLEND_CONSTRAINTS, BLEND_WEIGHTS } from "@deepcuts/models/blend/weights";
 import { saveBlendConfig } from "../app/(console)/blend/actions.ts";
 import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../lib/blend.ts";
 import { browserGql, BrowserApiError } from "../lib/browser-graphql.ts";
@@ -10,6 +11,14 @@ import { PlaylistPreview, type PreviewResult } from "./playlist-preview.tsx";
 
 // Wait for the slider to rest before asking the API: one preview per pause, not per pixel.
 const DEBOUNCE_MS = 250;
+
+/** The constraints with a slider, its range and step from the blend's one list (BLEND_CONSTRAINTS). */
+const CONSTRAINT_SLIDERS = [
+  { name: "artistCap", label: "artist cap" },
+  { name: "knownArtistShare", label: "known-artist share" },
+  { name: "diversity", label: "diversity" },
+  { name: "playlistSize", label: "playlist size" },
+] as const;
 
 function usePreview(userId: number | null, weights: BlendWeights, constraints: BlendConstraints, debounceMs: number) {
   const [state, setState] = useState<{ result: PreviewResult | null; error: string | null; loading: boolean }>({ result: null, error: null, loading: false });
@@ -107,55 +116,34 @@ export function BlendEditor({
     <div className="blend">
       <section className="panel blend-controls">
         <h2>Weights</h2>
-        {WEIGHT_NAMES.map((n) => (
+        {BLEND_WEIGHTS.map((spec) => (
           <Slider
-            key={n}
-            label={n}
-            name={`weights.${n}`}
-            value={weights[n]}
-            min={0}
-            max={10}
-            step={0.1}
-            onChange={(v) => setWeights((w) => ({ ...w, [n]: v }))}
+            key={spec.name}
+            label={spec.name}
+            name={`weights.${spec.name}`}
+            value={weights[spec.name]}
+            min={spec.min}
+            max={spec.max}
+            step={spec.step}
+            onChange={(v) => setWeights((w) => ({ ...w, [spec.name]: v }))}
           />
         ))}
         <h2>Constraints</h2>
-        <Slider
-          label="artist cap"
-          name="constraints.artistCap"
-          value={constraints.artistCap}
-          min={1}
-          max={10}
-          step={1}
-          onChange={(v) => setConstraint("artistCap", v)}
-        />
-        <Slider
-          label="known-artist share"
-          name="constraints.knownArtistShare"
-          value={constraints.knownArtistShare}
-          min={0}
-          max={1}
-          step={0.05}
-          onChange={(v) => setConstraint("knownArtistShare", v)}
-        />
-        <Slider
-          label="diversity"
-          name="constraints.diversity"
-          value={constraints.diversity}
-          min={0}
-          max={1}
-          step={0.05}
-          onChange={(v) => setConstraint("diversity", v)}
-        />
-        <Slider
-          label="playlist size"
-          name="constraints.playlistSize"
-          value={constraints.playlistSize}
-          min={5}
-          max={100}
-          step={1}
-          onChange={(v) => setConstraint("playlistSize", v)}
-        />
+        {CONSTRAINT_SLIDERS.map(({ name, label }) => {
+          const spec = BLEND_CONSTRAINTS[name];
+          return (
+            <Slider
+              key={name}
+              label={label}
+              name={`constraints.${name}`}
+              value={constraints[name]}
+              min={spec.min}
+              max={spec.max}
+              step={spec.step}
+              onChange={(v) => setConstraint(name, v)}
+            />
+          );
+        })}
         <label className="checkbox">
           <input type="checkbox" checked={constraints.excludeSkipped} onChange={(e) => setConstraint("excludeSkipped", e.target.checked)} /> leave out skipped
           and disliked

@@ -84,12 +84,7 @@ function OffPolicyRow({ weights, constraints }: { weights: BlendWeights; constra
     >
       <h3>Expected stream rate, from what listeners did</h3>
       {error ? (
-        <p className="problem small" role="alert">
-          {error}{" "}
-          <button type="button" className="link-button" onClick={retry}>
-            Try again
-          </button>
-        </p>
+        <RetryableProblem error={error} retry={retry} />
       ) : !result ? (
         <p className="muted small">Re-ranking the logged playlists under these settings…</p>
       ) : result.matchedSlots === 0 ? (
@@ -103,6 +98,18 @@ function OffPolicyRow({ weights, constraints }: { weights: BlendWeights; constra
         </p>
       )}
     </div>
+  );
+}
+
+/** A failed request's message, with a way to send it again. */
+function RetryableProblem({ error, retry }: { error: string; retry: () => void }) {
+  return (
+    <p className="problem small" role="alert">
+      {error}{" "}
+      <button type="button" className="link-button" onClick={retry}>
+        Try again
+      </button>
+    </p>
   );
 }
 
@@ -136,12 +143,7 @@ export function BlendEvaluationPanel({
     <section className="panel blend-evaluation" data-testid="blend-evaluation" aria-busy={loading} aria-labelledby="blend-evaluation-title">
       <h2 id="blend-evaluation-title">On the validation split</h2>
       {error ? (
-        <p className="problem small" role="alert">
-          {error}{" "}
-          <button type="button" className="link-button" onClick={retry}>
-            Try again
-          </button>
-        </p>
+        <RetryableProblem error={error} retry={retry} />
       ) : !result ? (
         <p className="muted small">
           {preparing

@@ -17,21 +17,28 @@ const VECTOR_FORMATS = [
 ] as const;
 const GRAPH_MODELS = ["collaborative", "text", "audio"] as const;
 
+/** The export's `model` parameter, as a select of the route's model names. */
+function ModelPicker({ models, picked, label }: { models: readonly string[]; picked: string; label: string }) {
+  return (
+    <label>
+      model{" "}
+      <select name="model" defaultValue={picked} aria-label={label}>
+        {models.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function VectorDownloads({ model }: { model: string }) {
   const picked = FROM_SIMILARITY[model] ?? "als";
   return (
     <form action="/api/export/vectors" method="get" className="toolbar" aria-label="Download stored vectors" data-testid="vector-downloads">
       <span className="muted small">Download stored vectors</span>
-      <label>
-        model{" "}
-        <select name="model" defaultValue={picked} aria-label="Vector model">
-          {VECTOR_MODELS.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ModelPicker models={VECTOR_MODELS} picked={picked} label="Vector model" />
       <label>
         of{" "}
         <select name="entity" defaultValue="track" aria-label="Vectors of">
@@ -62,16 +69,7 @@ export function GraphDownloads({ entity, model, k, minScore }: { entity: string;
           <option value="track">tracks</option>
         </select>
       </label>
-      <label>
-        model{" "}
-        <select name="model" defaultValue={pickedModel} aria-label="Graph model">
-          {GRAPH_MODELS.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ModelPicker models={GRAPH_MODELS} picked={pickedModel} label="Graph model" />
       <label>
         nodes <input name="nodes" type="number" min={2} max={20000} defaultValue={2000} className="narrow" aria-label="Most-played nodes" />
       </label>

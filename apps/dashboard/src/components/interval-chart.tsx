@@ -1,4 +1,5 @@
 import { percent } from "../lib/format.ts";
+import { ChartFigure, type ChartBox } from "./chart-figure.tsx";
 
 export interface IntervalSeries {
   name: string;
@@ -23,12 +24,8 @@ export function IntervalChart({
   format?: (v: number) => string;
   testId?: string;
 }) {
-  const width = 340,
-    height = 180,
-    left = 48,
-    right = 14,
-    top = 10,
-    bottom = 28;
+  const box: ChartBox = { width: 340, height: 180, left: 48, right: 14, top: 10, bottom: 28 };
+  const { width, height, left, right, top, bottom } = box;
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort();
   if (xs.length === 0) return null;
   const ys = series.flatMap((s) => s.points.flatMap((p) => [p.value, p.lower ?? p.value, p.upper ?? p.value]));
@@ -46,53 +43,39 @@ export function IntervalChart({
     })
     .join("; ");
   return (
-    <figure className="line-chart" data-testid={testId}>
-      <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={`${title}: ${summary}`}>
-        <line x1={left} x2={width - right} y1={height - bottom} y2={height - bottom} stroke="#c9ced6" />
-        <line x1={left} x2={left} y1={top} y2={height - bottom} stroke="#c9ced6" />
-        <text x={left - 4} y={sy(y1) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
-          {format(y1)}
+    <ChartFigure title={title} summary={summary} box={box} series={series} testId={testId}>
+      <text x={left - 4} y={sy(y1) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
+        {format(y1)}
+      </text>
+      <text x={left - 4} y={sy(y0) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
+        {format(y0)}
+      </text>
+      <text x={xs.length === 1 ? sx(xs[0]) : left} y={height - 8} fontSize={10} textAnchor={xs.length === 1 ? "middle" : "start"} fill="#5b6470">
+        {xs[0]}
+      </text>
+      {xs.length > 1 ? (
+        <text x={width - right} y={height - 8} fontSize={10} textAnchor="end" fill="#5b6470">
+          {xs[xs.length - 1]}
         </text>
-        <text x={left - 4} y={sy(y0) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
-          {format(y0)}
-        </text>
-        <text x={xs.length === 1 ? sx(xs[0]) : left} y={height - 8} fontSize={10} textAnchor={xs.length === 1 ? "middle" : "start"} fill="#5b6470">
-          {xs[0]}
-        </text>
-        {xs.length > 1 ? (
-          <text x={width - right} y={height - 8} fontSize={10} textAnchor="end" fill="#5b6470">
-            {xs[xs.length - 1]}
-          </text>
-        ) : null}
-        {series.map((s, i) => {
-          const path = s.points.map((p, k) => `${k === 0 ? "M" : "L"}${(sx(p.x) + nudge(i)).toFixed(1)},${sy(p.value).toFixed(1)}`).join(" ");
-          return (
-            <g key={s.name} data-series={s.name} data-count={s.points.length}>
-              {s.points.length > 1 ? <path d={path} fill="none" stroke={s.colour} strokeWidth={2} /> : null}
-              {s.points.map((p) => (
-                <g key={p.x} data-week={p.x} data-value={p.value} data-lower={p.lower ?? undefined} data-upper={p.upper ?? undefined}>
-                  {p.lower !== null && p.upper !== null ? (
-                    <line x1={sx(p.x) + nudge(i)} x2={sx(p.x) + nudge(i)} y1={sy(p.lower)} y2={sy(p.upper)} stroke={s.colour} strokeWidth={1.5} opacity={0.6} />
-                  ) : null}
-                  <circle cx={sx(p.x) + nudge(i)} cy={sy(p.value)} r={3} fill={s.colour}>
-                    <title>{`${s.name}, week of ${p.x}: ${format(p.value)}${p.lower !== null && p.upper !== null ? ` (95% interval ${format(p.lower)} to ${format(p.upper)})` : ""}`}</title>
-                  </circle>
-                </g>
-              ))}
-            </g>
-          );
-        })}
-      </svg>
-      {series.length > 1 ? (
-        <div className="legend small">
-          {series.map((s) => (
-            <span key={s.name}>
-              <span className="swatch" style={{ background: s.colour }} /> {s.name}
-            </span>
-          ))}
-        </div>
       ) : null}
-    </figure>
+      {series.map((s, i) => {
+        const path = s.points.map((p, k) => `${k === 0 ? "M" : "L"}${(sx(p.x) + nudge(i)).toFixed(1)},${sy(p.value).toFixed(1)}`).join(" ");
+        return (
+          <g key={s.name} data-series={s.name} data-count={s.points.length}>
+            {s.points.length > 1 ? <path d={path} fill="none" stroke={s.colour} strokeWidth={2} /> : null}
+            {s.points.map((p) => (
+              <g key={p.x} data-week={p.x} data-value={p.value} data-lower={p.lower ?? undefined} data-upper={p.upper ?? undefined}>
+                {p.lower !== null && p.upper !== null ? (
+                  <line x1={sx(p.x) + nudge(i)} x2={sx(p.x) + nudge(i)} y1={sy(p.lower)} y2={sy(p.upper)} stroke={s.colour} strokeWidth={1.5} opacity={0.6} />
+                ) : null}
+                <circle cx={sx(p.x) + nudge(i)} cy={sy(p.value)} r={3} fill={s.colour}>
+                  <title>{`${s.name}, week of ${p.x}: ${format(p.value)}${p.lower !== null && p.upper !== null ? ` (95% interval ${format(p.lower)} to ${format(p.upper)})` : ""}`}</title>
+                </circle>
+              </g>
+            ))}
+          </g>
+        );
+      })}
+    </ChartFigure>
   );
 }

@@ -26,6 +26,9 @@ const merge = (jobs: JobRow[], job: JobRow) =>
 // INTERRUPTED: its worker went away; the job queue runs it again, so it is still in flight.
 const inFlight = (jobs: JobRow[]) => jobs.some((j) => j.status === "QUEUED" || j.status === "RUNNING" || j.status === "INTERRUPTED");
 
+/** Every job when no kind is given; the Crawl page follows crawls only. */
+const ofKind = (j: JobRow, kind: JobRow["kind"] | undefined) => kind === undefined || j.kind === kind;
+
 const cancellable = (j: JobRow) => j.status === "QUEUED" || j.status === "RUNNING" || j.status === "INTERRUPTED";
 
 /**
@@ -34,7 +37,7 @@ const cancellable = (j: JobRow) => j.status === "QUEUED" || j.status === "RUNNIN
  * list polls while a job is in flight and says so. With `canCancel` (an admin key and an API
  * that offers cancelJob) running jobs get a Cancel button.
  */
-export function JobList({ initial, canCancel = false }: { initial: JobRow[]; canCancel?: boolean }) {
+export function JobList({ initial, canCancel = false, kind }: { initial: JobRow[]; canCancel?: boolean; kind?: JobRow["kind"] }) {
   const [jobs, setJobs] = useState(initial);
   const [pollError, setPollError] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState<ReadonlySet<number>>(new Set());
@@ -52,20 +55,22 @@ export function JobList({ initial, canCancel = false }: { initial: JobRow[]; can
     // The jobs shown in flight are sent first, so nothing between the page's read and now is missed.
     const catchUp = initial.filter(cancellable).map((j) => j.id);
     return browserSubscribe<JobUpdatesSubscription>(JobUpdatesDocument, { catchUp } satisfies JobUpdatesSubscriptionVariables, {
-      onData: (d) => setJobs((js) => merge(js, d.jobUpdates)),
+      onData: (d) => {
+        if (ofKind(d.jobUpdates, kind)) setJobs((js) => merge(js, d.jobUpdates));
+      },
       onError: (e) => (setLive(false), setPollError(`the live connection failed (${e.message}); checking every ${POLL_MS / 1000} s while a job runs`)),
     });
-  }, [initial]);
+  }, [initial, kind]);
   const polling = !live && inFlight(jobs);
   useEffect(() => {
     if (!polling) return;
     const timer = setInterval(() => {
       browserGql<RecentJobsQuery>(RecentJobsDocument, {})
-        .then((d) => setJobs(d.jobs.edges.map((e) => e.node)))
+        .then((d) => setJobs(d.jobs.edges.map((e) => e.node).filter((j) => ofKind(j, kind))))
         .catch((e: unknown) => setPollError(String(e instanceof Error ? e.message : e)));
     }, POLL_MS);
     return () => clearInterval(timer);
-  }, [polling]);
+  }, [polling, kind]);
   if (jobs.length === 0) return <p className="muted">No job has run through the API yet.</p>;
   return (
     <>

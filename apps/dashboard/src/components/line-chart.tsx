@@ -1,4 +1,5 @@
 import { metricValue } from "../lib/format.ts";
+import { ChartFigure, type ChartBox } from "./chart-figure.tsx";
 
 export interface ChartSeries {
   name: string;
@@ -15,12 +16,8 @@ export const SERIES_COLOURS = ["#1f6f5c", "#d9822b", "#3a78c2", "#c2418a", "#7a4
  * series' last value, so the figure reads without the picture.
  */
 export function LineChart({ title, step, series, testId }: { title: string; step: string; series: ChartSeries[]; testId?: string }) {
-  const width = 340;
-  const height = 170;
-  const left = 48;
-  const right = 10;
-  const top = 10;
-  const bottom = 26;
+  const box: ChartBox = { width: 340, height: 170, left: 48, right: 10, top: 10, bottom: 26 };
+  const { width, height, left, right, top, bottom } = box;
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return null;
   const [x0, x1] = [Math.min(...all.map((p) => p.at)), Math.max(...all.map((p) => p.at))];
@@ -32,48 +29,34 @@ export function LineChart({ title, step, series, testId }: { title: string; step
     .map((s) => `${s.name} ${metricValue(s.points[s.points.length - 1].value)} at ${step} ${s.points[s.points.length - 1].at}`)
     .join("; ");
   return (
-    <figure className="line-chart" data-testid={testId}>
-      <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={`${title}: ${summary}`}>
-        <line x1={left} x2={width - right} y1={height - bottom} y2={height - bottom} stroke="#c9ced6" />
-        <line x1={left} x2={left} y1={top} y2={height - bottom} stroke="#c9ced6" />
-        <text x={left - 4} y={sy(y1) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
-          {metricValue(y1)}
+    <ChartFigure title={title} summary={summary} box={box} series={series} testId={testId}>
+      <text x={left - 4} y={sy(y1) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
+        {metricValue(y1)}
+      </text>
+      {y1 !== y0 ? (
+        <text x={left - 4} y={sy(y0) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
+          {metricValue(y0)}
         </text>
-        {y1 !== y0 ? (
-          <text x={left - 4} y={sy(y0) + 4} fontSize={10} textAnchor="end" fill="#5b6470">
-            {metricValue(y0)}
-          </text>
-        ) : null}
-        <text x={left} y={height - 8} fontSize={10} fill="#5b6470">
-          {step} {x0}
-        </text>
-        <text x={width - right} y={height - 8} fontSize={10} textAnchor="end" fill="#5b6470">
-          {x1}
-        </text>
-        {series.map((s) => {
-          const path = s.points.map((p, i) => `${i === 0 ? "M" : "L"}${sx(p.at).toFixed(1)},${sy(p.value).toFixed(1)}`).join(" ");
-          return (
-            <g key={s.name} data-series={s.name} data-count={s.points.length} data-last={s.points.length ? s.points[s.points.length - 1].value : undefined}>
-              {s.points.length > 1 ? <path d={path} fill="none" stroke={s.colour} strokeWidth={2} /> : null}
-              {s.points.map((p) => (
-                <circle key={p.at} cx={sx(p.at)} cy={sy(p.value)} r={s.points.length > 12 ? 1.5 : 2.5} fill={s.colour}>
-                  <title>{`${s.name}, ${step} ${p.at}: ${metricValue(p.value)}`}</title>
-                </circle>
-              ))}
-            </g>
-          );
-        })}
-      </svg>
-      {series.length > 1 ? (
-        <div className="legend small">
-          {series.map((s) => (
-            <span key={s.name}>
-              <span className="swatch" style={{ background: s.colour }} /> {s.name}
-            </span>
-          ))}
-        </div>
       ) : null}
-    </figure>
+      <text x={left} y={height - 8} fontSize={10} fill="#5b6470">
+        {step} {x0}
+      </text>
+      <text x={width - right} y={height - 8} fontSize={10} textAnchor="end" fill="#5b6470">
+        {x1}
+      </text>
+      {series.map((s) => {
+        const path = s.points.map((p, i) => `${i === 0 ? "M" : "L"}${sx(p.at).toFixed(1)},${sy(p.value).toFixed(1)}`).join(" ");
+        return (
+          <g key={s.name} data-series={s.name} data-count={s.points.length} data-last={s.points.length ? s.points[s.points.length - 1].value : undefined}>
+            {s.points.length > 1 ? <path d={path} fill="none" stroke={s.colour} strokeWidth={2} /> : null}
+            {s.points.map((p) => (
+              <circle key={p.at} cx={sx(p.at)} cy={sy(p.value)} r={s.points.length > 12 ? 1.5 : 2.5} fill={s.colour}>
+                <title>{`${s.name}, ${step} ${p.at}: ${metricValue(p.value)}`}</title>
+              </circle>
+            ))}
+          </g>
+        );
+      })}
+    </ChartFigure>
   );
 }

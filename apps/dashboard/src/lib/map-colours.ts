@@ -4,14 +4,22 @@ export type ColourBy = (typeof COLOUR_BY)[number];
 
 export const COLOUR_BY_LABEL: Record<ColourBy, string> = { genre: "genre", tag: "tag", tempo: "tempo", key: "key", coldStart: "cold start" };
 
-/** The API fields each colouring needs (genre is as old as the map). */
+/** The ProjectedPoint fields each colouring reads. */
 export const COLOUR_FIELDS: Record<ColourBy, string[]> = {
-  genre: [],
-  tag: ["ProjectedPoint.topTag"],
-  tempo: ["ProjectedPoint.tempo"],
-  key: ["ProjectedPoint.key", "ProjectedPoint.mode"],
-  coldStart: ["ProjectedPoint.coldStart"],
+  genre: ["genre"],
+  tag: ["topTag"],
+  tempo: ["tempo"],
+  key: ["key", "mode"],
+  coldStart: ["coldStart"],
 };
+
+/**
+ * The Vectors map's projection with every colouring's fields (test/browser/dashboard-lib.test.ts
+ * checks it against apps/api/schema.graphql, as the generated documents are checked).
+ */
+export const PROJECTION_QUERY = `query Projection($model: SimilarityModel!, $method: ProjectionMethod!, $sample: Int!) {
+  vectorProjection(model: $model, method: $method, sample: $sample, entity: TRACK) { versionId explainedVariance points { id label ${[...new Set(Object.values(COLOUR_FIELDS).flat())].join(" ")} x y } }
+}`;
 
 export function pickColourBy(raw: string | undefined): ColourBy {
   return COLOUR_BY.find((c) => c.toLowerCase() === raw?.toLowerCase()) ?? "genre";

@@ -1,18 +1,11 @@
+import { BLEND_SOURCES } from "@deepcuts/models/blend/weights";
 import { count, percent } from "./format.ts";
+import type { OutcomesPageQuery } from "./generated/graphql.ts";
 
 /** Reading the weekly online metrics (Query.outcomeMetrics) the same way on the Outcomes page and the overview. */
 
-export interface OutcomeRow {
-  weekStart: string;
-  blendVersion: number;
-  source: string;
-  metric: string;
-  value: number;
-  lower: number | null;
-  upper: number | null;
-  n: number;
-  computedAt: string;
-}
+/** One stored metric as the API answers it (OutcomeMetric, generated from src/graphql/outcomes.graphql). */
+export type OutcomeRow = OutcomesPageQuery["outcomeMetrics"][number];
 
 /** The metrics in the order the page shows them, with what each one means. */
 export const OUTCOME_METRICS: { name: string; label: string; about: string; count?: boolean }[] = [
@@ -27,7 +20,7 @@ export const OUTCOME_METRICS: { name: string; label: string; about: string; coun
 ];
 
 /** Where slots are credited: every slot, the source that contributed most, or exploration. */
-export const OUTCOME_SOURCES = ["all", "collaborative", "text", "audio", "popularity", "novelty", "exploration"] as const;
+export const OUTCOME_SOURCES = ["all", ...BLEND_SOURCES, "exploration"] as const;
 
 /** A metric's value for people: shares as percentages, hides as a count. */
 export function outcomeValue(metric: string, value: number): string {

@@ -12,6 +12,36 @@ export interface CoMention {
   explanation: string;
 }
 
+/** "written about with Burial in 12 articles" */
+export function coMentionExplanation(name: string, articles: number): string {
+  return `written about with ${name} in ${articles} article${articles === 1 ? "" : "s"}`;
+}
+
+/**
+ * For each of `others`, the crawled articles that name it together with `artistId`, and the
+ * explanation of that: what a CO_MENTION neighbour is shown with (0 articles when the two were
+ * never named together and only share whom they are written about with).
+ */
+export async function sharedArticles(db: Database, artistId: number, others: number[]): Promise<Map<number, { sharedArticles: number; explanation: string }>> {
+  const rows = await db.query<{ id: number; name: string; shared: number }>(
+    `SELECT a.id, a.name, count(m2.article_id)::int AS shared
+     FROM artists a
+     LEFT JOIN article_mentions m2 ON m2.artist_id = a.id
+       AND EXISTS (SELECT 1 FROM article_mentions m1 WHERE m1.article_id = m2.article_id AND m1.artist_id = $1)
+     WHERE a.id = ANY($2::int[]) GROUP BY a.id, a.name`,
+    [artistId, others],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        sharedArticles: r.shared,
+        explanation: r.shared > 0 ? coMentionExplanation(r.name, r.shared) : `never named with ${r.name}, but written about with the same artists`,
+      },
+    ]),
+  );
+}
+
 /**
  * The artists written about together with `artistId` in crawled articles, by normalised PMI
  * (ties by shared articles): PMI alone favours pairs seen once, so pairs under `minArticles`
@@ -49,7 +79,7 @@ export async function coMentionNeighbours(db: Database, artistId: number, option
         articles: r.joint,
         pmi,
         score,
-        explanation: `written about with ${r.name} in ${r.joint} article${r.joint === 1 ? "" : "s"}`,
+        explanation: coMentionExplanation(r.name, r.joint),
       };
     })
     .sort((a, b) => b.score - a.score || b.articles - a.articles || a.artist.id - b.artist.id)

@@ -68,15 +68,7 @@ export async function crawlSites(db: Database, options: CrawlOptions = {}): Prom
      WHERE enabled AND ($1::int[] IS NULL OR id = ANY($1::int[])) ORDER BY id`,
     [options.siteIds ?? null],
   );
-  const report: CrawlReport = {
-    sites: sites.length,
-    requests: { fetched: 0, notModified: 0, skipped: 0 },
-    skipped: [],
-    articles: { created: 0, updated: 0, unchanged: 0, duplicates: 0, tooShort: 0 },
-    mentions: 0,
-    documents: 0,
-    seconds: 0,
-  };
+  const report = emptyReport(sites.length);
   const fetcher = new PoliteFetcher(options);
   const linker = await loadLinker(db);
   let done = 0;
@@ -91,6 +83,53 @@ export async function crawlSites(db: Database, options: CrawlOptions = {}): Prom
     }
   });
   await Promise.all(workers);
+  report.seconds = (Date.now() - started) / 1000;
+  return report;
+}
+
+function emptyReport(sites: number): CrawlReport {
+  return {
+    sites,
+    requests: { fetched: 0, notModified: 0, skipped: 0 },
+    skipped: [],
+    articles: { created: 0, updated: 0, unchanged: 0, duplicates: 0, tooShort: 0 },
+    mentions: 0,
+    documents: 0,
+    seconds: 0,
+  };
+}
+
+/** An article that reached the database by another way than HTTP (the demo world's press). */
+export interface LoadedArticle {
+  url: string;
+  title: string | null;
+  publishedAt: Date | null;
+  text: string;
+}
+
+/**
+ * Stores articles of one site that were not fetched (the demo world's generated press) through
+ * the crawl's own path: the same length rule, text hash and dedup, language detection, entity
+ * linking, mentions and text-model documents as a crawled article. Nothing is requested.
+ */
+export async function storeArticles(
+  db: Database,
+  siteId: number,
+  articles: LoadedArticle[],
+  onProgress: (message: string, done: number, total: number) => void = () => {},
+): Promise<CrawlReport> {
+  const started = Date.now();
+  const [site] = await db.query<SiteRow>(`SELECT id, url, name, source::text AS source, allow_private AS "allowPrivate" FROM crawl_sites WHERE id = $1`, [
+    siteId,
+  ]);
+  if (!site) throw new Error(`crawl site ${siteId} does not exist`);
+  const report = emptyReport(1);
+  const linker = await loadLinker(db);
+  for (const [i, article] of articles.entries()) {
+    if (article.text.length < MIN_ARTICLE_CHARS) report.articles.tooShort++;
+    else await storeArticle(db, site, article, linker, report);
+    if (i % 50 === 0) onProgress(`articles of ${site.name}`, i, articles.length);
+  }
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }

@@ -1,8 +1,16 @@
 import type { Database } from "@deepcuts/db";
+import {
+  BlendFieldError,
+  defaultBlendConstraints,
+  defaultBlendWeights,
+  parseBlendConstraints,
+  parseBlendWeights,
+  validateBlend,
+  type BlendConstraints,
+  type BlendWeights,
+} from "@deepcuts/models/blend";
 import { pageFrom, type PageRequest } from "../paging.ts";
-import { validateBlend, type BlendConstraints, type BlendWeights } from "../weekly/blend-config.ts";
 import { checkServiceText, invalid, missing } from "../service-error.ts";
-import { DEFAULT_EXPLORATION_SLOTS } from "../weekly/exploration.ts";
 import { TEXT_LIMITS } from "../validation/text.ts";
 
 export interface BlendConfigRecord {
@@ -16,21 +24,46 @@ export interface BlendConfigRecord {
   createdAt: Date;
 }
 
-const toRecord = (r: { weights: unknown; constraints: unknown } & Omit<BlendConfigRecord, "weights" | "constraints">): BlendConfigRecord => ({
-  ...r,
-  weights: r.weights as BlendWeights,
-  // A version saved before exploration existed reads with the default share.
-  constraints: { ...(r.constraints as BlendConstraints), explorationSlots: (r.constraints as BlendConstraints).explorationSlots ?? DEFAULT_EXPLORATION_SLOTS },
-});
+/**
+ * A stored configuration with its JSON settings checked on the way out (a version saved before
+ * exploration existed reads with the default share); a stored value out of range is an error
+ * naming the version and the field.
+ */
+export function toBlendConfigRecord(r: { weights: unknown; constraints: unknown } & Omit<BlendConfigRecord, "weights" | "constraints">): BlendConfigRecord {
+  try {
+    return { ...r, weights: parseBlendWeights(r.weights), constraints: parseBlendConstraints(r.constraints) };
+  } catch (error) {
+    if (error instanceof BlendFieldError) throw new BlendFieldError(error.field, `${error.problem} (stored blend configuration version ${r.version})`);
+    throw error;
+  }
+}
 
-/** validateBlend's RangeError ("weights.text must be ...") as BAD_USER_INPUT naming that field. */
+/** The active blend configuration, creating version 1 with the defaults on a fresh database. */
+export async function activeBlendConfig(db: Database): Promise<BlendConfigRecord> {
+  const active = await db.prisma.blendConfig.findFirst({ where: { isActive: true } });
+  if (active) return toBlendConfigRecord(active);
+  const created = await db.prisma.blendConfig.upsert({
+    where: { version: 1 },
+    update: {},
+    create: {
+      version: 1,
+      weights: { ...defaultBlendWeights },
+      constraints: { ...defaultBlendConstraints },
+      author: "deepcuts",
+      note: "defaults",
+      isActive: true,
+    },
+  });
+  return toBlendConfigRecord(created);
+}
+
+/** validateBlend's BlendFieldError as BAD_USER_INPUT naming that field ("weights.text", "constraints.artistCap"). */
 export function checkBlend(weights: BlendWeights, constraints: BlendConstraints, prefix = ""): void {
   try {
     validateBlend(weights, constraints);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    const field = /^([\w.]+) /.exec(error.message)?.[1] ?? "weights";
-    throw invalid(prefix + field, error.message.slice(field.length + 1));
+    if (!(error instanceof BlendFieldError)) throw error;
+    throw invalid(prefix + error.field, error.problem);
   }
 }
 
@@ -46,7 +79,7 @@ export async function listBlendConfigs(db: Database, input: PageRequest) {
     db.prisma.blendConfig.count(),
   ]);
   const page = pageFrom(rows, input, totalCount);
-  return { ...page, items: page.items.map(toRecord) };
+  return { ...page, items: page.items.map(toBlendConfigRecord) };
 }
 
 /** Stores a new version (not active until activated). Concurrent creators get distinct versions. */
@@ -55,7 +88,7 @@ export async function createBlendConfig(
   input: { weights: BlendWeights; constraints: BlendConstraints; author: string; note: string },
 ): Promise<BlendConfigRecord> {
   // Exploration slots left out (or null) take the default, as they do when an older row is read.
-  input = { ...input, constraints: { ...input.constraints, explorationSlots: input.constraints.explorationSlots ?? DEFAULT_EXPLORATION_SLOTS } };
+  input = { ...input, constraints: { ...input.constraints, explorationSlots: input.constraints.explorationSlots ?? defaultBlendConstraints.explorationSlots } };
   checkBlend(input.weights, input.constraints);
   checkServiceText(input.note, "note", TEXT_LIMITS.note);
   for (let attempt = 0; ; attempt++) {
@@ -64,7 +97,7 @@ export async function createBlendConfig(
       const row = await db.prisma.blendConfig.create({
         data: { version: next, weights: { ...input.weights }, constraints: { ...input.constraints }, author: input.author, note: input.note, isActive: false },
       });
-      return toRecord(row);
+      return toBlendConfigRecord(row);
     } catch (error) {
       if (attempt >= 5 || (error as { code?: string }).code !== "P2002") throw error;
     }
@@ -79,12 +112,12 @@ export async function activateBlendConfig(db: Database, id: number): Promise<Ble
     await tx.blendConfig.updateMany({ where: { isActive: true }, data: { isActive: false } });
     return tx.blendConfig.update({ where: { id }, data: { isActive: true } });
   });
-  return toRecord(row);
+  return toBlendConfigRecord(row);
 }
 
 /** Blend configurations by id, in the order asked (null for an unknown id). */
 export async function blendConfigsById(db: Database, ids: readonly number[]): Promise<(BlendConfigRecord | null)[]> {
   const rows = await db.prisma.blendConfig.findMany({ where: { id: { in: [...ids] } } });
-  const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
+  const byId = new Map(rows.map((r) => [r.id, toBlendConfigRecord(r)]));
   return ids.map((id) => byId.get(id) ?? null);
 }

@@ -4,24 +4,24 @@ import { seededRandom, shuffle, type Csr } from "@deepcuts/models/core";
 import { holdoutSplit } from "@deepcuts/models/eval";
 import { loadInteractions } from "../training/interactions.ts";
 import { activeModelVersion } from "../training/model-versions.ts";
-import { checkBlend } from "../curation/blends.ts";
+import {
+  assembleModelState,
+  pickForListener,
+  PlaylistTally,
+  validateBlend,
+  type BlendConstraints,
+  type BlendWeights,
+  type ListenerHistory,
+  type ModelState,
+  type PlaylistMetrics,
+} from "@deepcuts/models/blend";
+import { activeBlendConfig, checkBlend } from "../curation/blends.ts";
 import { invalid } from "../service-error.ts";
-import { activeBlendConfig, defaultBlendConstraints, validateBlend, type BlendConstraints, type BlendWeights } from "../weekly/blend-config.ts";
-import { pickForListener } from "../weekly/engine.ts";
-import { loadHistories, type ListenerHistory } from "../weekly/histories.ts";
-import { assembleModelState, loadModelStateInput, type ModelState } from "../weekly/model-state.ts";
+import { loadHistories } from "../weekly/histories.ts";
+import { loadModelStateInput } from "../weekly/load-model-state.ts";
 
 /** What a blend's playlists would be worth on the validation split. */
-export interface BlendValidationMetrics {
-  /** Mean over listeners of held-out tracks in the playlist / min(playlist size, held-out tracks): recall@30 at the default size. */
-  recall: number;
-  /** Distinct tracks in all the evaluated playlists / tracks in the catalogue. */
-  coverage: number;
-  /** Mean over playlists of distinct artists / tracks in the playlist. */
-  artistDiversity: number;
-  /** Mean self-information of the tracks placed, -log2 of the share of listeners who played each (Zhou et al. 2010): higher is less mainstream. */
-  novelty: number;
-}
+export type BlendValidationMetrics = PlaylistMetrics;
 
 export interface BlendValidationReport {
   /**
@@ -87,7 +87,7 @@ async function stateKey(db: Database): Promise<string> {
  * The validation split and the models that must not have seen it: the same per-listener 20%
  * holdout (seed 42) the collaborative training measures its versions on; a collaborative model
  * with the active version's parameters fitted on the rest; popularity counted on the rest. The
- * text and audio vectors are the active versions' (the text model reads no listening; the audio
+ * text, co-mention and audio vectors are the active versions' (text and co-mention read no listening; the audio
  * network was fitted to the active collaborative factors, a small leak noted in docs/dashboard.md).
  */
 async function buildState(db: Database, key: string, threads: number): Promise<ValidationState> {
@@ -159,41 +159,6 @@ function countListeners(train: Csr): Float32Array {
   return out;
 }
 
-class Tally {
-  recall = 0;
-  listeners = 0;
-  placed = new Set<number>();
-  diversity = 0;
-  playlists = 0;
-  information = 0;
-  slots = 0;
-
-  add(v: ValidationState, trackIds: number[], relevant: Set<number>, size: number) {
-    this.recall += trackIds.filter((t) => relevant.has(t)).length / Math.min(size, relevant.size);
-    this.listeners++;
-    if (trackIds.length === 0) return;
-    const artists = new Set<number>();
-    for (const t of trackIds) {
-      this.placed.add(t);
-      const i = v.state.indexOfTrack.get(t)!;
-      artists.add(v.state.artistOf[i]);
-      this.information += -Math.log2((v.listenersOfTrack[i] + 1) / (v.listenerCount + 1));
-      this.slots++;
-    }
-    this.diversity += artists.size / trackIds.length;
-    this.playlists++;
-  }
-
-  metrics(catalogue: number): BlendValidationMetrics {
-    return {
-      recall: this.listeners ? this.recall / this.listeners : 0,
-      coverage: catalogue ? this.placed.size / catalogue : 0,
-      artistDiversity: this.playlists ? this.diversity / this.playlists : 0,
-      novelty: this.slots ? this.information / this.slots : 0,
-    };
-  }
-}
-
 /**
  * Evaluates unsaved blend weights and constraints on the validation split beside the active
  * configuration, on the same sampled listeners, through the weekly engine's own `pickForListener`:
@@ -232,24 +197,23 @@ export async function evaluateBlendOnValidation(
       seconds: (Date.now() - started) / 1000,
     };
   }
-  const candidate = new Tally(),
-    active = new Tally();
+  const candidate = new PlaylistTally(v.state, v.listenersOfTrack, v.listenerCount),
+    active = new PlaylistTally(v.state, v.listenersOfTrack, v.listenerCount);
   const sample = v.order.slice(0, wanted);
   const pick = (userId: number, weights: BlendWeights, constraints: BlendConstraints) =>
     pickForListener(v.state, v.histories.get(userId)!, weights, constraints).items.map((i) => i.trackId);
   for (const userId of sample) {
     if (Date.now() > deadline) break;
     const relevant = v.heldOut.get(userId)!;
-    candidate.add(v, pick(userId, input.weights, input.constraints), relevant, input.constraints.playlistSize);
-    active.add(v, pick(userId, input.active.weights, input.active.constraints), relevant, input.active.constraints.playlistSize);
+    candidate.add(pick(userId, input.weights, input.constraints), relevant, input.constraints);
+    active.add(pick(userId, input.active.weights, input.active.constraints), relevant, input.active.constraints);
     // One listener at a time keeps the API answering other requests meanwhile.
     await new Promise((r) => setImmediate(r));
   }
-  const catalogue = v.state.trackIds.length;
   return {
     ready: true,
-    candidate: candidate.metrics(catalogue),
-    active: active.metrics(catalogue),
+    candidate: candidate.metrics(),
+    active: active.metrics(),
     activeVersion: input.active.version,
     playlistSize: input.constraints.playlistSize,
     listeners: candidate.listeners,
@@ -273,10 +237,9 @@ export async function evaluateUnsavedBlend(
     throw invalid("listeners", `must be 1..${MAX_VALIDATION_LISTENERS}, got ${options.listeners}`);
   }
   const active = await activeBlendConfig(db);
-  const activeConstraints = { ...defaultBlendConstraints, ...(active.constraints as Partial<BlendConstraints>) };
   return evaluateBlendOnValidation(
     db,
-    { weights, constraints, active: { version: active.version, weights: active.weights as unknown as BlendWeights, constraints: activeConstraints } },
+    { weights, constraints, active: { version: active.version, weights: active.weights, constraints: active.constraints } },
     options,
   );
 }

@@ -1,11 +1,17 @@
+import {
+  assembleModelState,
+  listenerHistoriesFromCsr,
+  playlistRecall,
+  weightsOnly,
+  type BlendWeights,
+  type ModelStateInput,
+  type RecallResult,
+} from "@deepcuts/models/blend";
 import { ImplicitAls } from "@deepcuts/models/cf";
-import { csrFromTriples, filterCsr, seededRandom, shuffle, type Csr } from "@deepcuts/models/core";
+import { csrFromTriples, filterCsr, seededRandom, shuffle } from "@deepcuts/models/core";
 import { holdoutSplit, validationSplit } from "@deepcuts/models/eval";
 import { artistKey, culturalArtistOf, culturalVectors, trackKey } from "../training/text.ts";
-import { defaultBlendConstraints, type BlendWeights } from "../weekly/blend-config.ts";
-import { pickForListener } from "../weekly/engine.ts";
-import type { ListenerHistory } from "../weekly/histories.ts";
-import { assembleModelState, type ModelState, type ModelStateInput } from "../weekly/model-state.ts";
+import { demoArticleMentions } from "./demo-co-mention.ts";
 import { demoEvalWorld, demoSpectrograms, demoStreams, type DemoEvalWorldOptions } from "./demo-data.ts";
 
 export interface DemoBlendOptions extends DemoEvalWorldOptions {
@@ -17,17 +23,9 @@ export interface DemoBlendOptions extends DemoEvalWorldOptions {
   validationListeners?: number;
   /** Weights tried on the validation split (collaborative stays 1, novelty 0). */
   grid?: { text: number[]; audio: number[]; popularity: number[] };
+  /** Co-mention weights tried on validation once the others are chosen (default 0, 0.1, 0.2, 0.3, 0.5, 1). */
+  coMentionGrid?: number[];
   onProgress?: (message: string, done: number, total: number) => void;
-}
-
-/** Recall of real held-out listening in the 30-track playlists one way of ranking makes. */
-export interface ArmResult {
-  /** Mean over listeners of hits / min(30, held-out tracks). */
-  recall: number;
-  /** The same, counting only tracks the collaborative model never saw played (held out of its training entirely). */
-  recallNewToCollaborative: number;
-  hits: number;
-  listeners: number;
 }
 
 export interface DemoBlendResult {
@@ -38,7 +36,17 @@ export interface DemoBlendResult {
   /** Chosen on the validation split, never on the test split. */
   weights: BlendWeights;
   validation: { weights: BlendWeights; recall: number }[];
-  test: { collaborativeAlone: ArmResult; popularityAlone: ArmResult; blendWithoutAudio: ArmResult; blend: ArmResult };
+  /** Validation recall of each co-mention weight, the other weights as chosen with co-mention 0. */
+  coMentionValidation: { coMention: number; recall: number }[];
+  /** Recall of real held-out listening in the 30-track playlists of each way of ranking. */
+  test: {
+    collaborativeAlone: RecallResult;
+    popularityAlone: RecallResult;
+    blendWithoutAudio: RecallResult;
+    /** The chosen blend with co-mention weight 0 (the same as `blend` when 0 was chosen). */
+    blendWithoutCoMention: RecallResult;
+    blend: RecallResult;
+  };
   /** Brand-new tracks (no listens at all) in the blend's playlists, and how well they fit their listeners' taste. */
   brandNew: {
     appearances: number;
@@ -54,64 +62,17 @@ export interface DemoBlendResult {
   seconds: number;
 }
 
-const SIZE = defaultBlendConstraints.playlistSize;
-const cfOnly = (w: Partial<BlendWeights>): BlendWeights => ({ collaborative: 0, text: 0, audio: 0, popularity: 0, novelty: 0, ...w });
-
-/** Rows of a listener x track matrix as the weekly engine's listener history (track id = index + 1). */
-function histories(matrix: Csr, artistOfTrack: Int32Array): ListenerHistory[] {
-  return Array.from({ length: matrix.rows }, (_, u) => {
-    const heard = new Map<number, number>();
-    const knownArtists = new Map<number, number>();
-    for (let k = matrix.indptr[u]; k < matrix.indptr[u + 1]; k++) {
-      const t = matrix.indices[k];
-      heard.set(t + 1, matrix.data[k]);
-      knownArtists.set(artistOfTrack[t], (knownArtists.get(artistOfTrack[t]) ?? 0) + matrix.data[k]);
-    }
-    return { userId: u, heard, avoidArtists: new Set(), skippedOnlyArtists: new Set(), knownArtists, seedArtists: [] };
-  });
-}
-
-function scoreArm(
-  state: ModelState,
-  weights: BlendWeights,
-  listeners: number[],
-  history: ListenerHistory[],
-  relevant: Set<number>[],
-  newToCf: Set<number>,
-  picks?: Map<number, number[]>,
-): ArmResult {
-  let recall = 0,
-    recallNew = 0,
-    counted = 0,
-    countedNew = 0,
-    hits = 0;
-  for (const u of listeners) {
-    if (relevant[u].size === 0) continue;
-    const items = pickForListener(state, history[u], weights, defaultBlendConstraints).items.map((i) => i.trackId - 1);
-    picks?.set(u, items);
-    const got = items.filter((t) => relevant[u].has(t)).length;
-    hits += got;
-    recall += got / Math.min(SIZE, relevant[u].size);
-    counted++;
-    const relNew = [...relevant[u]].filter((t) => newToCf.has(t));
-    if (relNew.length) {
-      recallNew += items.filter((t) => newToCf.has(t) && relevant[u].has(t)).length / Math.min(SIZE, relNew.length);
-      countedNew++;
-    }
-  }
-  return { recall: counted ? recall / counted : 0, recallNewToCollaborative: countedNew ? recallNew / countedNew : 0, hits, listeners: counted };
-}
-
 /**
  * The weekly blend on a demo world, on held-out listening, through the product's own engine
  * (`pickForListener` with the default constraints). Protocol: 10% of the tracks with listeners
  * are held out of collaborative training entirely (new to that model, as a fresh release is);
  * of the rest, each listener holds out 20% (the collaborative protocol); the validation split is
  * carved from what remains the same way (another 10% of tracks, then 20% per listener). ALS learns from training minus validation; the text model from
- * the world's documents; the content network from the audio of tracks with at least 5
- * listeners in that training data. Blend weights are chosen on validation; the test compares
- * the 30-track playlists of collaborative filtering alone, popularity alone, the blend without
- * audio and the full blend. Brand-new tracks (no listens at all) are checked against the
+ * the world's documents; co-mention from the world's generated articles; the content network
+ * from the audio of tracks with at least 5 listeners in that training data. Blend weights are
+ * chosen on validation (co-mention last, over the others' choice); the test compares the 30-track
+ * playlists of collaborative filtering alone, popularity alone, the blend without audio, without
+ * co-mention, and the full blend. Brand-new tracks (no listens at all) are checked against the
  * demo's ground truth: the taste of the listeners whose playlists they reach.
  */
 export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise<DemoBlendResult> {
@@ -210,12 +171,16 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
     text: { versionId: 2, tracks: textVectors.tracks, artists: textVectors.artists },
     audio: { versionId: 3, tracks: { ids: Int32Array.from({ length: T }, (_, t) => t + 1), matrix: predicted } },
   };
+  // Co-mention vectors from the world's generated articles, as `deepcuts train --model co-mention` makes them.
+  const { coMentionVectors } = await import("@deepcuts/models/text");
+  const coMention = coMentionVectors(demoArticleMentions(world).mentions, { seed });
+  base.coMention = { versionId: 4, artists: { ids: Int32Array.from(coMention.artists, (column) => column + 1), matrix: coMention.vectors } };
   const full = assembleModelState(base);
   const withoutAudio = assembleModelState({ ...base, audio: null });
-  const collaborativeOnly = assembleModelState({ ...base, audio: null, text: null });
+  const collaborativeOnly = assembleModelState({ ...base, audio: null, text: null, coMention: null });
 
   // Weights on validation: histories without the validation items, which are the answers.
-  const validationHistory = histories(validation.train, artistOfTrack);
+  const validationHistory = listenerHistoriesFromCsr(validation.train, artistOfTrack);
   const order = Int32Array.from({ length: users.size }, (_, u) => u);
   shuffle(order, seededRandom(seed + 1));
   const validationListeners = Array.from(order)
@@ -224,25 +189,37 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
   const grid = options.grid ?? { text: [0, 0.25, 0.5, 1], audio: [0, 0.25, 0.5, 1], popularity: [0, 0.25, 0.5, 1] };
   const tried: { weights: BlendWeights; recall: number }[] = [];
   const settings = grid.text.flatMap((t) =>
-    grid.audio.flatMap((a) => grid.popularity.map((p) => cfOnly({ collaborative: 1, text: t, audio: a, popularity: p }))),
+    grid.audio.flatMap((a) => grid.popularity.map((p) => weightsOnly({ collaborative: 1, text: t, audio: a, popularity: p }))),
   );
   for (const [i, weights] of settings.entries()) {
     progress(`validation: text ${weights.text}, audio ${weights.audio}, popularity ${weights.popularity}`, i, settings.length);
-    tried.push({ weights, recall: scoreArm(full, weights, validationListeners, validationHistory, validationRelevant, newToCfValidation).recall });
+    tried.push({ weights, recall: playlistRecall(full, weights, validationListeners, validationHistory, validationRelevant, newToCfValidation).recall });
   }
   tried.sort((a, b) => b.recall - a.recall);
-  const chosen = tried[0].weights;
+  // Co-mention on top of the chosen blend; a weight is kept only if it beats every smaller one.
+  const coMentionValidation: { coMention: number; recall: number }[] = [];
+  for (const coMention of options.coMentionGrid ?? [0, 0.1, 0.2, 0.3, 0.5, 1]) {
+    progress(`validation: co-mention ${coMention}`, coMentionValidation.length, 6);
+    const weights = { ...tried[0].weights, coMention };
+    coMentionValidation.push({
+      coMention,
+      recall: playlistRecall(full, weights, validationListeners, validationHistory, validationRelevant, newToCfValidation).recall,
+    });
+  }
+  const bestCoMention = coMentionValidation.reduce((best, x) => (x.recall > best.recall ? x : best), { coMention: 0, recall: -Infinity });
+  const chosen = { ...tried[0].weights, coMention: bestCoMention.coMention };
 
   // Test: histories are all training listening (validation items included, so never recommended).
   progress("test", 0, 4);
-  const testHistory = histories(split.train, artistOfTrack);
+  const testHistory = listenerHistoriesFromCsr(split.train, artistOfTrack);
   const testListeners = Array.from({ length: users.size }, (_, u) => u);
   const blendPicks = new Map<number, number[]>();
   const test = {
-    collaborativeAlone: scoreArm(collaborativeOnly, cfOnly({ collaborative: 1 }), testListeners, testHistory, relevant, newToCf),
-    popularityAlone: scoreArm(collaborativeOnly, cfOnly({ popularity: 1 }), testListeners, testHistory, relevant, newToCf),
-    blendWithoutAudio: scoreArm(withoutAudio, { ...chosen, audio: 0 }, testListeners, testHistory, relevant, newToCf),
-    blend: scoreArm(full, chosen, testListeners, testHistory, relevant, newToCf, blendPicks),
+    collaborativeAlone: playlistRecall(collaborativeOnly, weightsOnly({ collaborative: 1 }), testListeners, testHistory, relevant, newToCf),
+    popularityAlone: playlistRecall(collaborativeOnly, weightsOnly({ popularity: 1 }), testListeners, testHistory, relevant, newToCf),
+    blendWithoutAudio: playlistRecall(withoutAudio, { ...chosen, audio: 0 }, testListeners, testHistory, relevant, newToCf),
+    blendWithoutCoMention: playlistRecall(full, { ...chosen, coMention: 0 }, testListeners, testHistory, relevant, newToCf),
+    blend: playlistRecall(full, chosen, testListeners, testHistory, relevant, newToCf, blendPicks),
   };
 
   // Brand-new tracks: do they reach listeners whose taste they fit?
@@ -280,6 +257,7 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
     brandNewTracks: brandNew.size,
     weights: chosen,
     validation: tried.slice(0, 5),
+    coMentionValidation,
     test,
     brandNew: {
       appearances,

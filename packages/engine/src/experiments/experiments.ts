@@ -3,7 +3,7 @@ import type { Database } from "@deepcuts/db";
 import { SQL_COUNTED_STREAM as SQL_STREAM } from "../listener/outcomes.ts";
 import { invalid, missing, ServiceError, checkServiceText } from "../service-error.ts";
 import { TEXT_LIMITS } from "../validation/text.ts";
-import { activeBlendConfig } from "../weekly/blend-config.ts";
+import { activeBlendConfig } from "../curation/blends.ts";
 import { abSampleSize, baselineOf, checkPlan, interleavingSampleSize, type ArmTally, type Baseline, type Plan } from "./statistics.ts";
 
 export const EXPERIMENT_DESIGNS = ["AB", "INTERLEAVING"] as const;

@@ -1,12 +1,11 @@
 import type { Database } from "@deepcuts/db";
-import { checkBlend } from "../curation/blends.ts";
+import { pickForListener, type BlendConstraints, type BlendWeights, type ListenerHistory, type ModelState } from "@deepcuts/models/blend";
+import { activeBlendConfig, checkBlend } from "../curation/blends.ts";
 import { SQL_COUNTED_STREAM } from "../listener/outcomes.ts";
 import { zFor, type Estimate } from "../outcomes/intervals.ts";
 import { invalid } from "../service-error.ts";
-import { activeBlendConfig, type BlendConstraints, type BlendWeights } from "../weekly/blend-config.ts";
-import { pickForListener } from "../weekly/engine.ts";
-import { loadHistories, type ListenerHistory } from "../weekly/histories.ts";
-import { currentModelState, type ModelState } from "../weekly/model-state.ts";
+import { loadHistories } from "../weekly/histories.ts";
+import { currentModelState } from "../weekly/load-model-state.ts";
 
 export interface OffPolicyInput {
   weights: BlendWeights;
@@ -114,7 +113,7 @@ export async function offPolicyEstimate(db: Database, input: OffPolicyInput): Pr
   if (!Number.isInteger(weekCount) || weekCount < 1 || weekCount > 12) throw invalid("weeks", `must be an integer 1..12, got ${weekCount}`);
   if (!Number.isInteger(maxPlaylists) || maxPlaylists < 1 || maxPlaylists > 5000)
     throw invalid("maxPlaylists", `must be an integer 1..5000, got ${maxPlaylists}`);
-  const constraints = input.constraints ?? ((await activeBlendConfig(db)).constraints as unknown as BlendConstraints);
+  const constraints = input.constraints ?? (await activeBlendConfig(db)).constraints;
   checkBlend(input.weights, constraints);
   const onProgress = input.onProgress ?? (() => {});
   const weeks = (

@@ -1,9 +1,20 @@
 import type { Database } from "@deepcuts/db";
-import type { BlendConstraints, BlendWeights } from "../weekly/blend-config.ts";
-import { explain, pickForListener, type BlendHead, type PlaylistItemPick, type PlaylistPick } from "../weekly/engine.ts";
-import { DEFAULT_EXPLORATION_SLOTS, explorationRandom, withExploration } from "../weekly/exploration.ts";
-import type { ListenerHistory } from "../weekly/histories.ts";
-import type { ModelState } from "../weekly/model-state.ts";
+import {
+  DEFAULT_EXPLORATION_SLOTS,
+  explain,
+  explorationRandom,
+  parseBlendConstraints,
+  parseBlendWeights,
+  pickForListener,
+  withExploration,
+  type BlendConstraints,
+  type BlendHead,
+  type BlendWeights,
+  type ListenerHistory,
+  type ModelState,
+  type PlaylistItemPick,
+  type PlaylistPick,
+} from "@deepcuts/models/blend";
 import { assignArm, draftRandom } from "./assign.ts";
 import type { ExperimentDesign } from "./experiments.ts";
 import { teamDraft } from "./interleave.ts";
@@ -41,8 +52,8 @@ export interface ServedPlaylist extends Omit<PlaylistPick, "items"> {
 const asBlend = (r: { id: number; version: number; weights: unknown; constraints: unknown }): ServedBlend => ({
   id: r.id,
   version: r.version,
-  weights: r.weights as BlendWeights,
-  constraints: r.constraints as BlendConstraints,
+  weights: parseBlendWeights(r.weights),
+  constraints: parseBlendConstraints(r.constraints),
 });
 
 /** The running experiment, or null. */

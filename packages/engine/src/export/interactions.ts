@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import type { Database } from "@deepcuts/db";
-import { signalWeightDefaults } from "@deepcuts/models/cf";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { Progress } from "../progress.ts";
+import { POSITIVE_WEIGHTS, sqlPositiveTrack } from "../events/kinds.ts";
 
 export const INTERACTION_FORMATS = ["parquet"] as const;
 export type InteractionFormat = (typeof INTERACTION_FORMATS)[number];
@@ -61,7 +61,7 @@ export async function exportInteractions(
          JOIN users u ON u.id = s.user_id
          JOIN tracks t ON t.id = s.track_id
          LEFT JOIN user_artist_stats a ON a.user_id = s.user_id AND a.artist_id = t.artist_id
-         WHERE s.streams > 0 OR s.saves > 0
+         WHERE ${sqlPositiveTrack("s")}
          ORDER BY s.user_id, s.track_id`,
       )
     : await db.query<InteractionRow>(
@@ -72,7 +72,7 @@ export async function exportInteractions(
       );
   if (rows.length === 0) throw new RangeError("no listening data to export: import or generate some first (deepcuts import, deepcuts demo)");
   onProgress(`writing ${rows.length} rows`, 1, 2);
-  const w = signalWeightDefaults;
+  const w = POSITIVE_WEIGHTS;
   const int = (pick: (r: InteractionRow) => number) => Int32Array.from(rows, (r) => Number(pick(r)));
   const buffer = parquetWriteBuffer({
     columnData: [

@@ -15,6 +15,7 @@ export const VECTOR_MODELS: Record<string, ModelKindName> = {
   text: "TEXT",
   "audio-features": "AUDIO_FEATURES",
   "audio-cnn": "AUDIO_CNN",
+  "co-mention": "CO_MENTION",
 };
 export const VECTOR_FORMATS = ["npy", "parquet", "csv", "tsv"] as const;
 export type VectorFormat = (typeof VECTOR_FORMATS)[number];

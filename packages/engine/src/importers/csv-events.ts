@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Database } from "@deepcuts/db";
-import { upsertArtists, upsertTracks, upsertUsers, yieldToLoop, type EventKindName, type EventRow, type UserRow } from "../ingest.ts";
+import { upsertArtists, upsertTracks, upsertUsers, yieldToLoop, type EventRow, type UserRow } from "../ingest.ts";
+import { EVENT_KIND_WORDS, EVENT_MEANING, eventKindOfWord, type EventKindName } from "../events/kinds.ts";
 import { EventBulkLoader } from "../ingest-bulk.ts";
 import { readCsvRows } from "./csv.ts";
 import { readJsonLines } from "./json-stream.ts";
@@ -12,17 +13,6 @@ import { InstantError, parseIsoInstant } from "../validation/instant.ts";
 import { checkText, TEXT_LIMITS, TextError, type TextRule } from "../validation/text.ts";
 import { checkPlaylistContexts, PlaylistContextError } from "../listener/outcomes.ts";
 
-const KINDS: Record<string, EventKindName> = {
-  stream: "STREAM",
-  play: "STREAM",
-  save: "SAVE",
-  artist_visit: "ARTIST_VISIT",
-  visit: "ARTIST_VISIT",
-  skip: "SKIP",
-  dislike: "DISLIKE",
-  not_for_me: "DISLIKE",
-  playlist_add: "PLAYLIST_ADD",
-};
 const REQUIRED = ["user", "kind", "occurred_at"] as const;
 /** Free-text columns and their rule (empty optional cells are allowed: `required` is checked above). */
 const TEXT_COLUMNS: [string, TextRule][] = [
@@ -168,9 +158,8 @@ async function importEventRows(
   const parse = ({ line, get }: EventFields): ParsedEvent => {
     const user = get("user");
     if (!user) throw new ImportError(file, line, "user is empty");
-    const kindRaw = get("kind").toLowerCase();
-    const kind = KINDS[kindRaw];
-    if (!kind) throw new ImportError(file, line, `kind must be one of ${Object.keys(KINDS).join(", ")}, got '${get("kind")}'`);
+    const kind = eventKindOfWord(get("kind"));
+    if (!kind) throw new ImportError(file, line, `kind must be one of ${Object.keys(EVENT_KIND_WORDS).join(", ")}, got '${get("kind")}'`);
     let occurredAt: Date;
     try {
       occurredAt = parseIsoInstant(get("occurred_at"), "occurred_at", now);
@@ -188,8 +177,7 @@ async function importEventRows(
     }
     const track = get("track") || null;
     const artist = get("artist") || null;
-    if (!track && (kind === "STREAM" || kind === "SAVE" || kind === "SKIP" || kind === "PLAYLIST_ADD"))
-      throw new ImportError(file, line, `a ${kindRaw} event needs a track`);
+    if (!track && EVENT_MEANING[kind].needsTrack) throw new ImportError(file, line, `a ${get("kind").toLowerCase()} event needs a track`);
     if (!track && !artist) throw new ImportError(file, line, "needs a track or an artist");
     const numberOrNull = (name: string) => {
       const v = get(name);
@@ -238,16 +226,21 @@ async function importEventRows(
     let createdArtists = 0,
       createdTracks = 0,
       read = 0;
+    // Once a file's listeners and catalogue are known, a batch makes no query at all: on the
+    // transaction's one connection a query waits for the COPYs and merge queued before it.
+    const knownIds = async (table: "artists" | "tracks", keys: string[]) =>
+      keys.length === 0
+        ? []
+        : (await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM ${table} WHERE external_key = ANY($1::text[])`, [keys])).map(
+            (r) => [r.external_key, r.id] as const,
+          );
     const writeBatch = async (events: ParsedEvent[]) => {
       const newUsers = new Map<string, UserRow>();
       for (const e of events)
         if (!users.has(e.user) && !newUsers.has(e.user)) newUsers.set(e.user, { externalKey: e.user, name: e.userName, timeZone: e.timeZone });
       for (const [k, id] of await upsertUsers(query, [...newUsers.values()])) users.set(k, id);
       const artistKeys = [...new Set(events.map((e) => e.artist).filter((a): a is string => a !== null && !artists.has(a)))];
-      for (const a of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM artists WHERE external_key = ANY($1::text[])`, [
-        artistKeys,
-      ]))
-        artists.set(a.external_key, a.id);
+      for (const [k, id] of await knownIds("artists", artistKeys)) artists.set(k, id);
       const missingArtists = artistKeys.filter((k) => !artists.has(k));
       for (const [k, id] of await upsertArtists(
         query,
@@ -256,10 +249,7 @@ async function importEventRows(
         artists.set(k, id);
       createdArtists += missingArtists.length;
       const trackKeys = [...new Set(events.map((e) => e.track).filter((t): t is string => t !== null && !tracks.has(t)))];
-      for (const t of await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM tracks WHERE external_key = ANY($1::text[])`, [
-        trackKeys,
-      ]))
-        tracks.set(t.external_key, t.id);
+      for (const [k, id] of await knownIds("tracks", trackKeys)) tracks.set(k, id);
       const newTracks = new Map<string, ParsedEvent>();
       for (const e of events) {
         if (e.track && !tracks.has(e.track) && !newTracks.has(e.track)) {

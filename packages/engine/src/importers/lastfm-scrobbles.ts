@@ -5,7 +5,7 @@ import { readCsvRows } from "./csv.ts";
 import { Fields, mbid } from "./fields.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
 import { firstJsonChar, readJsonValues } from "./json-stream.ts";
-import { atLine, checkSongText, importPlays, type PlayImportOptions, type PlayRow } from "./plays.ts";
+import { atLine, checkSongText, countedPlay, importPlays, type PlayImportOptions, type PlayRow } from "./plays.ts";
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -78,18 +78,7 @@ function csvPlay(file: string, line: number, columns: string[], cells: string[],
     };
   const recordingMbid = mbid(get("track_mbid"), fail("track_mbid"));
   const artistMbid = mbid(get("artist_mbid"), fail("artist_mbid"));
-  return {
-    line,
-    occurredAt,
-    msPlayed: null,
-    skipped: false,
-    artist,
-    title,
-    album,
-    recordingMbid,
-    artistMbids: artistMbid ? [artistMbid] : [],
-    sourceKey: `${artist}\t${title}`,
-  };
+  return countedPlay({ line, occurredAt, artist, title, album, recordingMbid, artistMbids: artistMbid ? [artistMbid] : [] });
 }
 
 /** One entry of a user.getRecentTracks page: a scrobble, or the track now playing (skipped). */
@@ -107,18 +96,7 @@ export function recentTrackRow(file: string, line: number, value: unknown, now: 
   atLine(file, line, () => (occurredAt = parseEpochInstant(date.requiredString("uts"), "s", "date.uts", now)));
   const recordingMbid = mbid(f.string("mbid"), (p) => f.fail("mbid", p));
   const artistMbid = mbid(artistField.string("mbid"), (p) => artistField.fail("mbid", p));
-  return {
-    line,
-    occurredAt,
-    msPlayed: null,
-    skipped: false,
-    artist,
-    title,
-    album,
-    recordingMbid,
-    artistMbids: artistMbid ? [artistMbid] : [],
-    sourceKey: `${artist}\t${title}`,
-  };
+  return countedPlay({ line, occurredAt, artist, title, album, recordingMbid, artistMbids: artistMbid ? [artistMbid] : [] });
 }
 
 /**

@@ -4,7 +4,7 @@ import { parseEpochInstant, parseIsoInstant } from "../validation/instant.ts";
 import { Fields, isrc, mbid, spotifyTrackUri } from "./fields.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
 import { firstJsonChar, readJsonLines, readJsonValues } from "./json-stream.ts";
-import { atLine, checkSongText, importPlays, type PlayImportOptions, type PlayRow } from "./plays.ts";
+import { atLine, checkSongText, countedPlay, importPlays, type PlayImportOptions, type PlayRow } from "./plays.ts";
 
 /**
  * One ListenBrainz listen: listened_at (epoch seconds, or ISO 8601 with a zone as newer exports
@@ -38,21 +38,7 @@ export function listenRow(file: string, line: number, value: unknown, now: Date 
   const spotifyUri = spotifyTrackUri(info?.string("spotify_id") ?? null, (p) => info!.fail("spotify_id", p));
   const code = isrc(info?.string("isrc") ?? null, (p) => info!.fail("isrc", p));
   const msid = f.string("recording_msid");
-  return {
-    line,
-    occurredAt,
-    msPlayed: null,
-    skipped: false,
-    artist,
-    title,
-    album,
-    durationMs,
-    recordingMbid,
-    artistMbids,
-    spotifyUri,
-    isrc: code,
-    sourceKey: msid ?? `${artist}\t${title}`,
-  };
+  return countedPlay({ line, occurredAt, artist, title, album, durationMs, recordingMbid, artistMbids, spotifyUri, isrc: code, sourceKey: msid });
 }
 
 /**

@@ -2,15 +2,13 @@ import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import type { Database } from "@deepcuts/db";
 import { upsertUsers, type EventRow } from "../ingest.ts";
+import { STREAM_COUNTS_FROM_MS } from "../events/kinds.ts";
 import { EventBulkLoader } from "../ingest-bulk.ts";
 import { backfillMatchKeys, TrackResolver, type SongIdentity } from "../identity/resolve.ts";
 import { InstantError } from "../validation/instant.ts";
 import { checkText, TEXT_LIMITS, TextError } from "../validation/text.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
 import type { Progress } from "../progress.ts";
-
-/** A play shorter than this is a skip (a weak negative), as Spotify counts a stream from 30 s. */
-export const SKIP_BELOW_MS = 30_000;
 
 /** One play read from a listening-history file. */
 export interface Play extends SongIdentity {
@@ -31,9 +29,18 @@ export interface SkippedRow {
 
 export type PlayRow = Play | SkippedRow;
 
+/**
+ * A play a scrobbling service counted (Last.fm, ListenBrainz): a stream of unknown length (both
+ * record one only after half the track or 4 minutes), told apart within its source by the id the
+ * source gives, else by artist and title.
+ */
+export function countedPlay(play: Omit<Play, "msPlayed" | "skipped" | "sourceKey"> & { sourceKey?: string | null }): Play {
+  return { ...play, msPlayed: null, skipped: false, sourceKey: play.sourceKey ?? `${play.artist}\t${play.title}` };
+}
+
 /** STREAM, or SKIP when the source says skipped or it played under 30 s. */
 export function playKind(play: Pick<Play, "msPlayed" | "skipped">): "STREAM" | "SKIP" {
-  return play.skipped || (play.msPlayed !== null && play.msPlayed < SKIP_BELOW_MS) ? "SKIP" : "STREAM";
+  return play.skipped || (play.msPlayed !== null && play.msPlayed < STREAM_COUNTS_FROM_MS) ? "SKIP" : "STREAM";
 }
 
 export interface PlayImportOptions {

@@ -14,7 +14,7 @@ import { dueListenerIds, generateDuePlaylists } from "../weekly/generate.ts";
 import { computeOutcomeMetrics } from "../outcomes/metrics.ts";
 import { crawlSites } from "../crawl/crawl.ts";
 import { simulateOutcomes, type MetricsParams, type SimulateParams } from "../outcomes/jobs.ts";
-import { currentModelState } from "../weekly/model-state.ts";
+import { currentModelState } from "../weekly/load-model-state.ts";
 import { enqueueShards } from "./enqueue.ts";
 import type { JobRecord } from "./records.ts";
 import type { JobWork, Progress } from "./run.ts";

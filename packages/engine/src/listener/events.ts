@@ -1,5 +1,6 @@
 import type { Database } from "@deepcuts/db";
-import { EVENT_KINDS, insertEvents, type EventRow } from "../ingest.ts";
+import { insertEvents, type EventRow } from "../ingest.ts";
+import { EVENT_KINDS, EVENT_MEANING } from "../events/kinds.ts";
 import { invalid, missing } from "../service-error.ts";
 import { checkInstant, InstantError } from "../validation/instant.ts";
 import { checkPlaylistContexts, PlaylistContextError } from "./outcomes.ts";
@@ -36,7 +37,7 @@ async function validateEvents(db: Database, userId: number, events: EventInput[]
     if (seen.has(e.eventId)) throw invalid(`${at}.eventId`, `repeats events[${seen.get(e.eventId)}].eventId '${e.eventId}' in the same batch`);
     seen.set(e.eventId, i);
     if (!EVENT_KINDS.includes(e.kind)) throw invalid(`${at}.kind`, `must be one of ${EVENT_KINDS.join(", ")}, got '${e.kind}'`);
-    const needsTrack = e.kind === "STREAM" || e.kind === "SAVE" || e.kind === "SKIP" || e.kind === "PLAYLIST_ADD";
+    const needsTrack = EVENT_MEANING[e.kind].needsTrack;
     if (needsTrack && e.trackId == null) throw invalid(`${at}.trackId`, `is required for a ${e.kind} event`);
     if (!needsTrack && e.trackId == null && e.artistId == null) throw invalid(`${at}.artistId`, `a ${e.kind} event names a track or an artist`);
     try {

@@ -1,17 +1,8 @@
 import type { Database } from "@deepcuts/db";
 import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
 import type { ArtistRecord } from "../catalog-details.ts";
-import type { EventKindName } from "../ingest.ts";
-
-export interface TrackRecord {
-  id: number;
-  externalKey: string;
-  title: string;
-  artistId: number;
-  durationMs: number;
-  releaseDate: string | null;
-  genre: string | null;
-}
+import type { TrackRow } from "../catalog.ts";
+import type { EventKindName } from "../events/kinds.ts";
 
 export interface TopArtistRecord {
   artist: ArtistRecord;
@@ -38,7 +29,7 @@ export interface ListeningEventRecord {
   occurredAt: Date;
   msPlayed: number | null;
   /** Read in the same query (the API primes its loaders with them); null for an artist-only event. */
-  track: TrackRecord | null;
+  track: TrackRow | null;
   artist: ArtistRecord | null;
 }
 

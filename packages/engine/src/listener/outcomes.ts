@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import type { EventKindName } from "../ingest.ts";
+import { STREAM_COUNTS_FROM_MS, type EventKindName } from "../events/kinds.ts";
 
 /**
  * What a weekly playlist slot led to. An event that carries a playlist context (the playlist id
@@ -8,8 +8,6 @@ import type { EventKindName } from "../ingest.ts";
  */
 export type SlotOutcome = "STREAM" | "FULL_PLAY" | "SKIP" | "SAVE" | "PLAYLIST_ADD" | "NOT_FOR_ME";
 
-/** A stream counts from 30 s, as Spotify counts one (and as the history importers split plays from skips). */
-export const STREAM_COUNTS_FROM_MS = 30_000;
 /** A play of at least this share of the track's length is a full play (covers tracks under 30 s). */
 export const FULL_PLAY_SHARE = 0.95;
 

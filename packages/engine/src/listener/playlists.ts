@@ -12,6 +12,13 @@ export interface PlaylistRecord {
   generatedAt: Date;
 }
 
+interface ArtistOfItem {
+  id: number;
+  externalKey: string;
+  name: string;
+  genre: string | null;
+}
+
 export interface PlaylistItemRecord {
   playlistId: number;
   position: number;
@@ -25,9 +32,21 @@ export interface PlaylistItemRecord {
   rank: number | null;
   explored: boolean;
   propensity: number | null;
-  /** The item's track and artist, read in the same query (the API primes its loaders with them). */
-  track: { id: number; externalKey: string; title: string; artistId: number; durationMs: number; releaseDate: string | null; genre: string | null };
-  artist: { id: number; externalKey: string; name: string; genre: string | null };
+  /**
+   * The item's track and artist, read in the same query (the API primes its loaders with them);
+   * the track holds its artist too, so the API answers `track { artist }` without a lookup.
+   */
+  track: {
+    id: number;
+    externalKey: string;
+    title: string;
+    artistId: number;
+    durationMs: number;
+    releaseDate: string | null;
+    genre: string | null;
+    artist: ArtistOfItem;
+  };
+  artist: ArtistOfItem;
 }
 
 const PLAYLIST_COLUMNS = `id, user_id AS "userId", to_char(week_start, 'YYYY-MM-DD') AS "weekStart", status::text AS status,
@@ -45,19 +64,12 @@ export function assertWeekStart(weekStart: string, field = "weekStart"): void {
 /** A playlist with its items (each with its track and artist), as the weekly playlist query reads it. */
 export type PlaylistWithItems = PlaylistRecord & { items: PlaylistItemRecord[] };
 
-/** One item as a JSON object in the shape of PlaylistItemRecord (the alias `i` is playlist_items, `t` tracks, `a` artists). */
-const ITEM_JSON = `json_build_object(
-  'playlistId', i.playlist_id, 'position', i.position, 'trackId', i.track_id, 'score', i.score, 'scores', i.scores, 'reason', i.reason,
-  'durationMs', t.duration_ms, 'blendVersion', i.blend_version, 'rank', i.rank, 'explored', i.explored, 'propensity', i.propensity,
-  'track', json_build_object('id', t.id, 'externalKey', t.external_key, 'title', t.title, 'artistId', t.artist_id, 'durationMs', t.duration_ms,
-                             'releaseDate', to_char(t.release_date, 'YYYY-MM-DD'), 'genre', t.genre),
-  'artist', json_build_object('id', a.id, 'externalKey', a.external_key, 'name', a.name, 'genre', a.genre))`;
-
 /**
  * A listener's playlist for one week (this week in their time zone when weekStart is null) with
  * its items, tracks and artists, in one query: the listener's time zone and the playlists of
- * every week "this week" can be anywhere on Earth (at most two) come back together, with the
- * items aggregated as JSON, and the listener's own week is picked here.
+ * every week "this week" can be anywhere on Earth (at most two) come back together, each with
+ * its items snapshot (one JSON value, see writePlaylistSnapshots), and the listener's own week
+ * is picked here.
  */
 export async function weeklyPlaylist(db: Database, userId: number, weekStart: string | null, now = new Date()): Promise<PlaylistWithItems | null> {
   if (weekStart !== null) assertWeekStart(weekStart);
@@ -65,29 +77,51 @@ export async function weeklyPlaylist(db: Database, userId: number, weekStart: st
   const rows = await playlistsWithItems(db, userId, candidates);
   if (weekStart === null) {
     if (rows.length === 0) throw missing(`listener ${userId}`);
-    weekStart = weekStartFor(now, rows[0].timeZone);
+    weekStart = thisWeekIn(now, rows[0].timeZone);
     // Out of the candidates only if a zone lies beyond the two extremes: read that week itself.
     if (!candidates.includes(weekStart)) return (await playlistsWithItems(db, userId, [weekStart])).find((r) => r.id !== null) ?? null;
   }
   return rows.find((r) => r.id !== null && r.weekStart === weekStart) ?? null;
 }
 
+// Every zone's UTC offset, and every change of it, falls on a quarter hour, so a listener's
+// local date (and week) holds for a whole quarter hour of UTC: found once per zone and quarter
+// (formatting a date in a zone was 2% of the weekly playlist query's time).
+const QUARTER_HOUR_MS = 15 * 60_000;
+const weekOfZone = new Map<string, { quarter: number; week: string }>();
+
+function thisWeekIn(now: Date, timeZone: string): string {
+  const quarter = Math.floor(now.getTime() / QUARTER_HOUR_MS);
+  const known = weekOfZone.get(timeZone);
+  if (known?.quarter === quarter) return known.week;
+  const week = weekStartFor(now, timeZone);
+  weekOfZone.set(timeZone, { quarter, week });
+  return week;
+}
+
 async function playlistsWithItems(db: Database, userId: number, weeks: string[]): Promise<(PlaylistWithItems & { timeZone: string })[]> {
-  return db.query<PlaylistWithItems & { timeZone: string }>(
+  // A named statement: PostgreSQL plans it once per connection, not once per request. A playlist
+  // made before snapshots existed is read through the function that writes them.
+  const rows = await db.query<PlaylistRecord & { timeZone: string; items: ItemRow[] }>(
     `SELECT u.time_zone AS "timeZone", p.id, p.user_id AS "userId", to_char(p.week_start, 'YYYY-MM-DD') AS "weekStart", p.status::text AS status,
             p.blend_config_id AS "blendConfigId", p.generated_at AS "generatedAt",
-            (SELECT coalesce(json_agg(${ITEM_JSON} ORDER BY i.position), '[]'::json)
-             FROM playlist_items i
-             -- OFFSET 0 keeps each lookup a primary-key probe per item: flattened into joins, the
-             -- planner hashes the whole tracks table when its statistics are stale (PGlite never
-             -- analyses by itself).
-             CROSS JOIN LATERAL (SELECT * FROM tracks t WHERE t.id = i.track_id OFFSET 0) t
-             CROSS JOIN LATERAL (SELECT * FROM artists a WHERE a.id = t.artist_id OFFSET 0) a
-             WHERE i.playlist_id = p.id) AS items
+            coalesce(p.items_snapshot, (SELECT s.items FROM playlist_items_snapshots(ARRAY[p.id]) s), '[]'::json) AS items
      FROM users u LEFT JOIN weekly_playlists p ON p.user_id = u.id AND p.week_start = ANY($2::date[])
      WHERE u.id = $1`,
     [userId, weeks],
+    { name: "weekly-playlist-with-items" },
   );
+  return rows.map((r) => ({ ...r, items: r.items.map(itemFromRow) }));
+}
+
+/**
+ * Writes the items snapshots of playlists whose items are all written (inside the transaction
+ * that made them; once per batch). The SQL function `write_playlist_snapshots` (migration
+ * 20261206190000_playlist_snapshot) builds them from `playlist_item_rows`, and triggers rewrite
+ * a snapshot when a track or artist in it changes, so it never shows an old title.
+ */
+export async function writePlaylistSnapshots(query: Database["query"], playlistIds: readonly number[]): Promise<void> {
+  if (playlistIds.length > 0) await query(`SELECT write_playlist_snapshots($1::int[])`, [[...playlistIds]]);
 }
 
 /** A listener's playlists, newest week first, after (or, backward, before) the playlist id `afterId`. */
@@ -108,54 +142,53 @@ export async function listPlaylists(db: Database, input: PageRequest & { userId:
  * its track and artist: a playlist page costs one round trip instead of three.
  */
 export async function itemsOfPlaylists(db: Database, playlistIds: readonly number[]): Promise<PlaylistItemRecord[][]> {
-  const rows = await db.query<
-    Omit<PlaylistItemRecord, "track" | "artist"> & {
-      tKey: string;
-      title: string;
-      artistId: number;
-      releaseDate: string | null;
-      tGenre: string | null;
-      aKey: string;
-      aName: string;
-      aGenre: string | null;
-    }
-  >(
-    `SELECT i.playlist_id AS "playlistId", i.position, i.track_id AS "trackId", i.score, i.scores, i.reason,
-            i.blend_version AS "blendVersion", i.rank, i.explored, i.propensity,
-            t.duration_ms AS "durationMs", t.external_key AS "tKey", t.title, t.artist_id AS "artistId",
-            to_char(t.release_date, 'YYYY-MM-DD') AS "releaseDate", t.genre AS "tGenre",
-            a.external_key AS "aKey", a.name AS "aName", a.genre AS "aGenre"
-     FROM playlist_items i JOIN tracks t ON t.id = i.track_id JOIN artists a ON a.id = t.artist_id
-     WHERE i.playlist_id = ANY($1::int[]) ORDER BY i.playlist_id, i.position`,
-    [[...playlistIds]],
-  );
+  const rows = await db.query<ItemRow>(`SELECT * FROM playlist_item_rows($1::int[]) ORDER BY "playlistId", "position"`, [[...playlistIds]]);
   const by = new Map<number, PlaylistItemRecord[]>(playlistIds.map((id) => [id, []]));
-  for (const r of rows) {
-    by.get(r.playlistId)?.push({
-      playlistId: r.playlistId,
-      position: r.position,
-      trackId: r.trackId,
-      score: r.score,
-      scores: r.scores,
-      reason: r.reason,
-      durationMs: r.durationMs,
-      blendVersion: r.blendVersion,
-      rank: r.rank,
-      explored: r.explored,
-      propensity: r.propensity,
-      track: {
-        id: r.trackId,
-        externalKey: r.tKey,
-        title: r.title,
-        artistId: r.artistId,
-        durationMs: r.durationMs,
-        releaseDate: r.releaseDate,
-        genre: r.tGenre,
-      },
-      artist: { id: r.artistId, externalKey: r.aKey, name: r.aName, genre: r.aGenre },
-    });
-  }
+  for (const r of rows) by.get(r.playlistId)?.push(itemFromRow(r));
   return playlistIds.map((id) => by.get(id)!);
+}
+
+/**
+ * An item as the SQL function `playlist_item_rows` returns it (migration
+ * 20261206190000_playlist_snapshot), in rows and in the playlists' snapshots alike.
+ */
+interface ItemRow extends Omit<PlaylistItemRecord, "track" | "artist"> {
+  tKey: string;
+  title: string;
+  artistId: number;
+  releaseDate: string | null;
+  tGenre: string | null;
+  aKey: string;
+  aName: string;
+  aGenre: string | null;
+}
+
+function itemFromRow(r: ItemRow): PlaylistItemRecord {
+  const artist = { id: r.artistId, externalKey: r.aKey, name: r.aName, genre: r.aGenre };
+  return {
+    playlistId: r.playlistId,
+    position: r.position,
+    trackId: r.trackId,
+    score: r.score,
+    scores: r.scores,
+    reason: r.reason,
+    durationMs: r.durationMs,
+    blendVersion: r.blendVersion,
+    rank: r.rank,
+    explored: r.explored,
+    propensity: r.propensity,
+    track: {
+      id: r.trackId,
+      externalKey: r.tKey,
+      title: r.title,
+      artistId: r.artistId,
+      durationMs: r.durationMs,
+      releaseDate: r.releaseDate,
+      genre: r.tGenre,
+      artist,
+    },
+    artist,
+  };
 }
 
 /** Playlists by id, in the order asked (null for an unknown id). */

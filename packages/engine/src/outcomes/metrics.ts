@@ -1,6 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { SQL_COUNTED_STREAM } from "../listener/outcomes.ts";
-import { SOURCES } from "../weekly/engine.ts";
+import { kindsCounting, sqlKindIn } from "../events/kinds.ts";
+import { BLEND_SOURCES } from "@deepcuts/models/blend";
 import { meanOfRates, proportion, type Estimate } from "./intervals.ts";
 
 /** The rows of `source` besides the sources themselves: every slot, and the exploration slots. */
@@ -38,9 +39,9 @@ export interface MetricRow extends Estimate {
 /** The source a slot is credited to: exploration, or the source that contributed most (as the playlist's reason says). */
 export function slotSource(slot: Pick<SlotResult, "explored" | "scores">): string {
   if (slot.explored) return EXPLORATION;
-  let best: string = SOURCES[0],
+  let best: string = BLEND_SOURCES[0],
     top = -Infinity;
-  for (const s of SOURCES) {
+  for (const s of BLEND_SOURCES) {
     const v = slot.scores[s] ?? 0;
     if (v > top) {
       top = v;
@@ -170,24 +171,13 @@ export function computeMetrics(slots: SlotResult[], level = 0.95): MetricRow[] {
 
 /** Every served slot of the given weeks with what came of it (listening_events with a playlist slot). */
 export async function loadSlotResults(db: Database, weeks: string[]): Promise<SlotResult[]> {
-  const rows = await db.query<{
-    week: string;
-    user_id: number;
-    blend_version: number;
-    explored: boolean;
-    scores: Record<string, number>;
-    streamed: boolean;
-    saved: boolean;
-    skipped: boolean;
-    hidden: boolean;
-    new_artist: boolean;
-  }>(
-    `SELECT to_char(p.week_start, 'YYYY-MM-DD') AS week, p.user_id, coalesce(i.blend_version, b.version, 0) AS blend_version, i.explored, i.scores,
+  return db.query<SlotResult>(
+    `SELECT to_char(p.week_start, 'YYYY-MM-DD') AS week, p.user_id AS "userId", coalesce(i.blend_version, b.version, 0) AS "blendVersion", i.explored, i.scores,
             coalesce(bool_or(${SQL_COUNTED_STREAM}), false) AS streamed,
-            coalesce(bool_or(e.kind IN ('SAVE', 'PLAYLIST_ADD')), false) AS saved,
-            coalesce(bool_or(e.kind = 'SKIP'), false) AS skipped,
-            coalesce(bool_or(e.kind = 'DISLIKE'), false) AS hidden,
-            NOT EXISTS (SELECT 1 FROM listening_events x WHERE x.user_id = p.user_id AND x.artist_id = t.artist_id AND x.kind = 'STREAM' AND x.occurred_at < p.week_start) AS new_artist
+            coalesce(bool_or(${sqlKindIn(kindsCounting({ track: "saves" }), "e.kind")}), false) AS saved,
+            coalesce(bool_or(${sqlKindIn(kindsCounting({ track: "skips" }), "e.kind")}), false) AS skipped,
+            coalesce(bool_or(${sqlKindIn(kindsCounting({ track: "dislikes" }), "e.kind")}), false) AS hidden,
+            NOT EXISTS (SELECT 1 FROM listening_events x WHERE x.user_id = p.user_id AND x.artist_id = t.artist_id AND x.kind = 'STREAM' AND x.occurred_at < p.week_start) AS "newArtist"
      FROM weekly_playlists p
      JOIN playlist_items i ON i.playlist_id = p.id
      JOIN tracks t ON t.id = i.track_id
@@ -197,18 +187,6 @@ export async function loadSlotResults(db: Database, weeks: string[]): Promise<Sl
      GROUP BY p.id, i.playlist_id, i.position, t.id, b.id`,
     [weeks],
   );
-  return rows.map((r) => ({
-    week: r.week,
-    userId: r.user_id,
-    blendVersion: r.blend_version,
-    explored: r.explored,
-    scores: r.scores,
-    streamed: r.streamed,
-    saved: r.saved,
-    skipped: r.skipped,
-    hidden: r.hidden,
-    newArtist: r.new_artist,
-  }));
 }
 
 export interface MetricsReport {

@@ -1,10 +1,8 @@
 import type { Database } from "@deepcuts/db";
-import { listenerSimulator, type DemoWorld, type ListenerSimulator, type SimulatedKind, type SimulatorOptions } from "@deepcuts/demo";
+import { listenerSimulator, type DemoWorld, type ListenerSimulator, type SimulatorOptions } from "@deepcuts/demo";
 import { CancelledError } from "@deepcuts/models/core";
-import type { EventKindName } from "../ingest.ts";
+import { EVENT_KIND_WORDS } from "../events/kinds.ts";
 import { MAX_EVENT_BATCH, recordEventBatch, type EventInput } from "../listener/events.ts";
-
-const KIND: Record<SimulatedKind, EventKindName> = { stream: "STREAM", save: "SAVE", playlist_add: "PLAYLIST_ADD", skip: "SKIP", not_for_me: "DISLIKE" };
 
 export interface SimulateOptions {
   /** Only the playlists of these weeks (YYYY-MM-DD); default every week with playlists. */
@@ -66,7 +64,7 @@ export async function simulateDemoListeners(
       const occurredAt = new Date(Math.min(now.getTime(), weekStart + e.offsetMs));
       const input: EventInput = {
         eventId: e.eventId,
-        kind: KIND[e.kind],
+        kind: EVENT_KIND_WORDS[e.kind],
         trackId: slot.track_id,
         occurredAt,
         msPlayed: e.msPlayed ?? null,

@@ -6,7 +6,7 @@ type Query = Database["query"];
 /**
  * Collaborative models keep listeners twice: as USER rows of `vectors` and as rows of the user
  * factor matrix in the saved artifact, where row r belongs to the r-th listener id in ascending
- * order (the weekly engine lines them up that way, packages/engine/src/weekly/model-state.ts).
+ * order (the blend lines them up that way, packages/models/src/blend/model-state.ts).
  * Taking a listener out of a version therefore removes both, in step, and bumps the version's
  * `vectors_revision` so every replica rebuilds its neighbour index without them.
  */

@@ -1,9 +1,9 @@
 import type { Database } from "@deepcuts/db";
-import type { BlendWeights } from "../weekly/blend-config.ts";
-import { activeBlendConfig } from "../weekly/blend-config.ts";
+import { activeBlendConfig } from "../curation/blends.ts";
 import { invalid, missing, notReady } from "../service-error.ts";
 import { indexCacheFor, type ServedIndex } from "./index-cache.ts";
 import { textTrackNeighbours } from "./text-tracks.ts";
+import { sharedArticles } from "../crawl/co-mention.ts";
 import { BLEND_WEIGHT_OF, SINGLE_MODELS, type EntityKindName, type SimilarityModel, type SingleModel } from "./models.ts";
 
 export interface SimilarEntity {
@@ -13,6 +13,9 @@ export interface SimilarEntity {
   scores: Partial<Record<SingleModel, number>>;
   /** TEXT track neighbours only: by the query's artist (see text-tracks.ts). */
   sameArtist?: boolean;
+  /** CO_MENTION artist neighbours only: crawled articles that name both, and that in words. */
+  sharedArticles?: number;
+  explanation?: string;
 }
 
 export const MAX_SIMILAR = 100;
@@ -46,7 +49,12 @@ export async function similarEntities(
     return found.map((n) => ({ id: n.id, score: n.score, scores: { TEXT: n.score }, sameArtist: n.sameArtist }));
   }
   const found = served.index.search(served.index.vectorAt(row), input.first, new Set([input.id]));
-  return Array.from(found.ids, (id, i) => ({ id, score: found.scores[i], scores: { [input.model]: found.scores[i] } }));
+  const similar: SimilarEntity[] = Array.from(found.ids, (id, i) => ({ id, score: found.scores[i], scores: { [input.model]: found.scores[i] } }));
+  if (input.model === "CO_MENTION") {
+    const shared = await sharedArticles(db, input.id, Array.from(found.ids));
+    for (const s of similar) Object.assign(s, shared.get(s.id));
+  }
+  return similar;
 }
 
 /**
@@ -55,12 +63,14 @@ export async function similarEntities(
  */
 async function blendedSimilar(db: Database, input: { entity: EntityKindName; id: number; first: number }): Promise<SimilarEntity[]> {
   const cache = indexCacheFor(db);
-  const weights = (await activeBlendConfig(db)).weights as unknown as BlendWeights;
+  const weights = (await activeBlendConfig(db)).weights;
   const served: { model: SingleModel; index: ServedIndex; row: number; weight: number }[] = [];
   for (const model of SINGLE_MODELS) {
+    const weightName = BLEND_WEIGHT_OF[model];
+    const weight = weightName ? (weights[weightName] ?? 0) : 0;
+    if (weight <= 0) continue;
     const index = await cache.find(model, input.entity);
-    const weight = weights[BLEND_WEIGHT_OF[model]] ?? 0;
-    if (!index || weight <= 0) continue;
+    if (!index) continue;
     const row = index.index.rowOf(input.id);
     if (row >= 0) served.push({ model, index, row, weight });
   }

@@ -1,6 +1,6 @@
 import type { Database } from "@deepcuts/db";
 
-export type ModelKindName = "POPULARITY" | "ALS" | "LMF" | "TEXT" | "AUDIO_FEATURES" | "AUDIO_CNN";
+export type ModelKindName = "POPULARITY" | "ALS" | "LMF" | "TEXT" | "AUDIO_FEATURES" | "AUDIO_CNN" | "CO_MENTION";
 
 /** Starts a model version in TRAINING state. */
 export async function beginModelVersion(db: Database, kind: ModelKindName, params: object): Promise<number> {

@@ -3,15 +3,21 @@ import { trainCollaborative } from "./collaborative.ts";
 import { trainPopularity } from "./popularity.ts";
 import { trainAudioFeatures, trainAudioNetwork } from "./audio.ts";
 import { trainText } from "./text.ts";
+import { trainCoMention } from "./co-mention.ts";
 
 /** Models `deepcuts train` knows, in the order they are trained (later ones build on earlier ones). */
-export const TRAINABLE = ["popularity", "als", "lmf", "text", "audio"] as const;
+export const TRAINABLE = ["popularity", "als", "lmf", "text", "co-mention", "audio"] as const;
 export type Trainable = (typeof TRAINABLE)[number];
 /**
  * What `--model all` and `npm start` train first: LMF is trained on request only (it is reported
  * beside ALS, not served); audio needs the clips analysed, so `npm start` trains it in the background.
  */
-export const DEFAULT_MODELS: Trainable[] = ["popularity", "als", "text"];
+export const DEFAULT_MODELS: Trainable[] = ["popularity", "als", "text", "co-mention"];
+
+/** The stored model kind of a trainable model's version (`co-mention` is CO_MENTION; audio's is AUDIO_CNN). */
+export function modelKindOf(model: Trainable): string {
+  return model === "audio" ? "AUDIO_CNN" : model.toUpperCase().replace("-", "_");
+}
 
 export interface TrainResult {
   model: Trainable;
@@ -30,7 +36,8 @@ export interface TrainOptions {
   threads: number;
   progress: (name: string) => ProgressBarLike;
   signal?: AbortSignal;
-  /** Skip, instead of failing, a model whose data is not there (text without documents): for `all` and `npm start`. */
+  /** Skip, instead of failing, a model whose data is not there (text without documents, co-mention without
+   * linked articles): for `all` and `npm start`. */
   skipWithoutData?: boolean;
 }
 
@@ -40,6 +47,10 @@ export async function trainModels(db: Database, models: Trainable[], options: Tr
   for (const model of TRAINABLE.filter((m) => models.includes(m))) {
     if (model === "text" && options.skipWithoutData && !(await hasDocuments(db))) {
       results.push({ model, versionId: null, skipped: "no documents about artists or tracks" });
+      continue;
+    }
+    if (model === "co-mention" && options.skipWithoutData && !(await hasMentions(db))) {
+      results.push({ model, versionId: null, skipped: "no crawled articles mention a catalogue artist" });
       continue;
     }
     const bar = options.progress(model);
@@ -57,6 +68,9 @@ export async function trainModels(db: Database, models: Trainable[], options: Tr
       case "text":
         result = await trainText(db, { onProgress: bar.callback, signal: options.signal });
         break;
+      case "co-mention":
+        result = await trainCoMention(db, { onProgress: bar.callback, signal: options.signal });
+        break;
       case "audio": {
         // Needs analysed audio and an active ALS version (the network learns its vectors).
         const features = await trainAudioFeatures(db, bar.callback);
@@ -73,5 +87,10 @@ export async function trainModels(db: Database, models: Trainable[], options: Tr
 
 async function hasDocuments(db: Database): Promise<boolean> {
   const rows = await db.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM documents) AS found`);
+  return rows[0].found;
+}
+
+async function hasMentions(db: Database): Promise<boolean> {
+  const rows = await db.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM article_mentions) AS found`);
   return rows[0].found;
 }

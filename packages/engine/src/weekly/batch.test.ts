@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { ImplicitAls } from "@deepcuts/models/cf";
 import { gaussian, seededRandom } from "@deepcuts/models/core";
-import { assembleModelState } from "./model-state.ts";
-import { pickForListener } from "./engine.ts";
+import {
+  assembleModelState,
+  defaultBlendConstraints,
+  defaultBlendWeights,
+  explorationRandom,
+  pickForListener,
+  type BlendWeights,
+  type ListenerHistory,
+} from "@deepcuts/models/blend";
 import { pickForListeners, scorerBackend } from "./batch.ts";
-import { explorationRandom } from "./exploration.ts";
-import { defaultBlendConstraints, defaultBlendWeights, type BlendWeights } from "./blend-config.ts";
-import type { ListenerHistory } from "./histories.ts";
 
-/** A small world built in memory: 1,500 tracks by 150 artists, ALS on random plays, text vectors, popularity. */
+/** A small world built in memory: 1,500 tracks by 150 artists, ALS on random plays, text and co-mention vectors, popularity. */
 async function world(seed: number) {
   const random = seededRandom(seed);
   const tracks = Array.from({ length: 1500 }, (_, i) => ({ id: i + 1, artist_id: 1 + (i % 150), title: `t${i}` }));
@@ -44,6 +48,9 @@ async function world(seed: number) {
   const textDim = 12;
   const textTracks = Float32Array.from({ length: 1500 * textDim }, () => gaussian(random));
   const textArtists = Float32Array.from({ length: 150 * textDim }, () => gaussian(random));
+  // Co-mention vectors for 120 of the 150 artists (the rest are named in no article).
+  const coDim = 8;
+  const coArtists = Float32Array.from({ length: 120 * coDim }, () => gaussian(random));
   const popularity = new Map(tracks.map((t) => [t.id, Math.floor(random() * 50)]));
   const state = assembleModelState({
     tracks,
@@ -61,6 +68,7 @@ async function world(seed: number) {
       artists: { ids: Int32Array.from(artists, (a) => a.id), matrix: { rows: 150, cols: textDim, data: textArtists } },
     },
     audio: null,
+    coMention: { versionId: 3, artists: { ids: Int32Array.from({ length: 120 }, (_, a) => a + 1), matrix: { rows: 120, cols: coDim, data: coArtists } } },
   });
   const histories: ListenerHistory[] = [];
   for (let u = 0; u < listeners; u++) {
@@ -82,6 +90,7 @@ describe("pickForListeners (batched, native top-k)", () => {
     ["default weights", defaultBlendWeights],
     ["with novelty and more popularity", { ...defaultBlendWeights, popularity: 0.5, novelty: 0.4 }],
     ["with a negative novelty weight", { ...defaultBlendWeights, novelty: -0.3 }],
+    ["with co-mention", { ...defaultBlendWeights, coMention: 0.8 }],
   ];
   for (const [name, weights] of cases) {
     it(`makes the same playlists as the exhaustive path, ${name}`, async () => {
@@ -101,6 +110,28 @@ describe("pickForListeners (batched, native top-k)", () => {
       }
     });
   }
+
+  it("scores co-mention by the track's artist: 0 contribution without a vector, and it changes the playlists", async () => {
+    const { state, histories } = await built;
+    const weights = { ...defaultBlendWeights, coMention: 0.8 };
+    const withCoMention = await pickForListeners(state, histories, weights, defaultBlendConstraints);
+    const without = await pickForListeners(state, histories, { ...weights, coMention: 0 }, defaultBlendConstraints);
+    let changed = 0,
+      explained = 0,
+      unnamed = 0;
+    withCoMention.forEach((p, u) => {
+      if (p.items.map((x) => x.trackId).join() !== without[u].items.map((x) => x.trackId).join()) changed++;
+      // A track whose artist no article names scores 0: the same part for all of them in one playlist.
+      const zeroPart = new Set(p.items.filter((x) => state.artistOf[state.indexOfTrack.get(x.trackId)!] > 120).map((x) => x.scores.coMention.toFixed(5)));
+      expect(zeroPart.size).toBeLessThanOrEqual(1);
+      unnamed += zeroPart.size;
+      explained += p.items.filter((x) => x.reason.startsWith("written about with the same artists as ")).length;
+    });
+    expect(unnamed).toBeGreaterThan(0);
+    expect(state.versions.CO_MENTION).toBe(3);
+    expect(changed).toBeGreaterThan(histories.length / 2);
+    expect(explained).toBeGreaterThan(0);
+  });
 
   it("draws the same exploration slots as the exhaustive path, and reports where its time went", async () => {
     const { state, histories } = await built;

@@ -1,11 +1,21 @@
 import type { DenseMatrix, Random } from "@deepcuts/models/core";
 import { createTopKScorer, ScoreMoments, type ScorerOptions, type TopKScorer } from "@deepcuts/models/score";
-import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
-import { dotRow, finishPlaylist, headSize, listenerSetup, SOURCES, type ListenerSetup, type PlaylistPick, type SourceName } from "./engine.ts";
-import type { ListenerHistory } from "./histories.ts";
-import type { ModelState } from "./model-state.ts";
+import {
+  BLEND_SOURCES,
+  dotRow,
+  finishPlaylist,
+  headSize,
+  listenerSetup,
+  type BlendConstraints,
+  type BlendSource,
+  type BlendWeights,
+  type ListenerHistory,
+  type ListenerSetup,
+  type ModelState,
+  type PlaylistPick,
+} from "@deepcuts/models/blend";
 
-type VectorSource = "collaborative" | "text" | "audio";
+type VectorSource = "collaborative" | "text" | "audio" | "coMention";
 
 interface SourceColumns {
   name: VectorSource;
@@ -17,8 +27,8 @@ interface SourceColumns {
 
 /**
  * What batched scoring keeps per model state: every vector source and popularity side by side in
- * one joint matrix (tracks x [collaborative | text | audio | log popularity]), the sources' score
- * moments, and the native scorer over the joint matrix.
+ * one joint matrix (tracks x [collaborative | text | audio | co-mention | log popularity]), the
+ * sources' score moments, and the native scorer over the joint matrix.
  */
 export interface BatchScoring {
   joint: DenseMatrix;
@@ -59,6 +69,8 @@ async function build(state: ModelState, options: ScorerOptions): Promise<BatchSc
     ["collaborative", state.collaborative?.items],
     ["text", state.text?.unitTracks],
     ["audio", state.audio?.unitTracks],
+    // Each track's row is its artist's co-mention vector (zero when it has none).
+    ["coMention", state.coMention?.unitTracks],
   ];
   const sources: SourceColumns[] = [];
   let width = 0;
@@ -115,7 +127,7 @@ interface ListenerPlan {
   setup: ListenerSetup;
   ineligible: Set<number>;
   vectors: Partial<Record<VectorSource, Float32Array>>;
-  scales: Record<SourceName, ZScale>;
+  scales: Record<BlendSource, ZScale>;
 }
 
 function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): ListenerPlan {
@@ -129,11 +141,12 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
   for (const artist of setup.avoid) for (const i of b.tracksOfArtist.get(artist) ?? []) ineligible.add(i);
   const eligible = n - ineligible.size;
   const zero: ZScale = { mean: 0, std: 0, weight: 0 };
-  const scales: Record<SourceName, ZScale> = { collaborative: zero, text: zero, audio: zero, popularity: zero, novelty: zero };
+  const scales = Object.fromEntries(BLEND_SOURCES.map((name) => [name, zero])) as Record<BlendSource, ZScale>;
   const vectors: ListenerPlan["vectors"] = {
     collaborative: setup.userVector ?? undefined,
     text: setup.textProfile ?? undefined,
     audio: setup.audioProfile ?? undefined,
+    coMention: setup.coMentionProfile ?? undefined,
   };
   for (const s of b.sources) {
     const u = vectors[s.name];
@@ -167,6 +180,37 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
     scales.novelty = eligibleScale(novel, novel, eligible, effectiveWeights.novelty);
   }
   return { setup, ineligible, vectors, scales };
+}
+
+/** One source with a non-zero weight for one listener, in blend order: what its part of a track's score needs. */
+interface ActivePart extends ZScale {
+  name: BlendSource;
+  /** The source's track vectors and the listener's query (vector sources only). */
+  matrix: DenseMatrix | null;
+  query: Float32Array | null;
+}
+
+function activeParts(p: ListenerPlan, matrixOf: Map<BlendSource, DenseMatrix>): ActivePart[] {
+  const out: ActivePart[] = [];
+  for (const name of BLEND_SOURCES) {
+    const z = p.scales[name];
+    if (z.weight === 0) continue;
+    const vector = name === "collaborative" || name === "text" || name === "audio" || name === "coMention";
+    out.push({ ...z, name, matrix: vector ? matrixOf.get(name)! : null, query: vector ? p.vectors[name]! : null });
+  }
+  return out;
+}
+
+/** One source's weighted z-score of track i, in float32 steps as blendZScores makes them. */
+function partOf(state: ModelState, p: ListenerPlan, a: ActivePart, i: number): number {
+  const raw = a.matrix
+    ? score(a.matrix, i, a.query!)
+    : a.name === "popularity"
+      ? state.logPopularity[i]
+      : p.setup.history.knownArtists.has(state.artistOf[i])
+        ? 0
+        : 1;
+  return Math.fround(Math.fround((raw - a.mean) / a.std) * a.weight);
 }
 
 export interface BatchPickOptions extends ScorerOptions {
@@ -244,39 +288,32 @@ export async function pickForListeners(
   const timings = options.timings;
   if (timings) timings.scoring += since(clock);
 
-  const sourceOf = new Map(b.sources.map((s) => [s.name, s.matrix]));
+  const matrixOf = new Map(b.sources.map((s) => [s.name, s.matrix]));
+  // Blended scores by catalogue row, shared by the listeners in turn: each reads only its own head's rows.
+  const totalOfRow = new Float64Array(state.trackIds.length);
+  const totalOf = (i: number) => totalOfRow[i];
   return plans.map((p, q) => {
     clock = performance.now();
     const found = top.found[q];
     const rows = top.items.subarray(q * k, q * k + found);
-    // Each source's weighted z-score, in float32 steps as blendZScores makes them; the parts are
-    // only needed for the few picked tracks, so they are computed again on demand.
-    const part = (i: number, name: SourceName): number => {
-      const z = p.scales[name];
-      if (z.weight === 0) return 0;
-      const raw =
-        name === "popularity"
-          ? state.logPopularity[i]
-          : name === "novelty"
-            ? p.setup.history.knownArtists.has(state.artistOf[i])
-              ? 0
-              : 1
-            : score(sourceOf.get(name)!, i, p.vectors[name]!);
-      return Math.fround(Math.fround((raw - z.mean) / z.std) * z.weight);
-    };
+    const active = activeParts(p, matrixOf);
     const totals = new Float64Array(found);
     for (let r = 0; r < found; r++) {
       let total = 0;
-      for (const name of SOURCES) if (p.scales[name].weight !== 0) total = Math.fround(total + part(rows[r], name));
+      for (const a of active) total = Math.fround(total + partOf(state, p, a, rows[r]));
       totals[r] = total;
     }
     const order = Array.from({ length: found }, (_, r) => r).sort((x, y) => totals[y] - totals[x] || rows[x] - rows[y]);
     const pool = order.map((r) => rows[r]);
-    const totalOf = new Map(order.map((r) => [rows[r], totals[r]]));
+    for (let r = 0; r < found; r++) totalOfRow[rows[r]] = totals[r];
     if (timings) timings.selection += since(clock);
     clock = performance.now();
-    const parts = (i: number) => Object.fromEntries(SOURCES.map((name) => [name, part(i, name)])) as Record<SourceName, number>;
-    const pick = finishPlaylist(state, p.setup, c, pool, (i) => totalOf.get(i)!, parts, options.exploration?.[q]);
+    const parts = (i: number) => {
+      const out: Record<BlendSource, number> = { collaborative: 0, text: 0, audio: 0, coMention: 0, popularity: 0, novelty: 0 };
+      for (const a of active) out[a.name] = partOf(state, p, a, i);
+      return out;
+    };
+    const pick = finishPlaylist(state, p.setup, c, pool, totalOf, parts, options.exploration?.[q]);
     if (timings) timings.blendAndMmr += since(clock);
     return pick;
   });

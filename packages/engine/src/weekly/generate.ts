@@ -1,12 +1,13 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
-import { activeBlendConfig, type BlendConstraints, type BlendWeights } from "./blend-config.ts";
+import { explorationRandom, type ModelState } from "@deepcuts/models/blend";
+import { activeBlendConfig } from "../curation/blends.ts";
 import { weekStartFor } from "./week.ts";
 import { serveExperiment, servingExperiment } from "../experiments/serve.ts";
-import { loadModelState, type ModelState } from "./model-state.ts";
+import { loadModelState } from "./load-model-state.ts";
 import { loadHistories } from "./histories.ts";
 import { pickForListeners, type BatchTimings } from "./batch.ts";
-import { explorationRandom } from "./exploration.ts";
+import { writePlaylistSnapshots } from "../listener/playlists.ts";
 
 export interface GenerateOptions {
   now?: Date;
@@ -49,8 +50,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   const now = options.now ?? new Date();
   const onProgress = options.onProgress ?? (() => {});
   const blend = await activeBlendConfig(db);
-  const constraints = blend.constraints as unknown as BlendConstraints;
-  const weights = blend.weights as unknown as BlendWeights;
+  const { constraints, weights } = blend;
   // A running experiment decides each playlist's blend (A/B) or interleaves two (experiments/serve.ts).
   const experiment = await servingExperiment(db);
   const { users, weekOf, made } = await listenersAndWeeks(db.query, now, options);
@@ -162,6 +162,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
           ],
         );
       }
+      await writePlaylistSnapshots(query, [...idOf.values()]);
       // The experiment log (deleted with the listener: docs/privacy.md).
       const exposed = playlists.filter((p) => p.exposure && idOf.has(p.userId));
       if (exposed.length) {

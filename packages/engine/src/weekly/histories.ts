@@ -1,18 +1,8 @@
 import type { Database } from "@deepcuts/db";
+import type { ListenerHistory } from "@deepcuts/models/blend";
+import { trackStrength } from "../events/kinds.ts";
 
-/** What one listener did, as the weekly generation needs it. */
-export interface ListenerHistory {
-  userId: number;
-  /** Tracks the listener ever played, saved, skipped or disliked, with their positive strength (streams + 5 saves). */
-  heard: Map<number, number>;
-  /** Artists the listener disliked, or (with excludeSkipped) skipped and never played. */
-  avoidArtists: Set<number>;
-  skippedOnlyArtists: Set<number>;
-  /** Artists the listener plays, with their play counts. */
-  knownArtists: Map<number, number>;
-  seedArtists: number[];
-}
-
+/** What the listeners did, as the blend reads it (ListenerHistory, @deepcuts/models/blend). */
 export async function loadHistories(db: Database, userIds: number[]): Promise<Map<number, ListenerHistory>> {
   const out = new Map<number, ListenerHistory>(
     userIds.map((id) => [
@@ -24,7 +14,7 @@ export async function loadHistories(db: Database, userIds: number[]): Promise<Ma
     `SELECT user_id, track_id, streams, saves FROM user_track_stats WHERE user_id = ANY($1::int[])`,
     [userIds],
   );
-  for (const t of tracks) out.get(t.user_id)!.heard.set(t.track_id, t.streams + 5 * t.saves);
+  for (const t of tracks) out.get(t.user_id)!.heard.set(t.track_id, trackStrength(t.streams, t.saves));
   const artists = await db.query<{ user_id: number; artist_id: number; plays: number; dislikes: number }>(
     `SELECT user_id, artist_id, plays, dislikes FROM user_artist_stats WHERE user_id = ANY($1::int[])`,
     [userIds],

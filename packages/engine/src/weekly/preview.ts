@@ -1,9 +1,7 @@
 import type { Database } from "@deepcuts/db";
-import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
-import { validateBlend } from "./blend-config.ts";
-import { pickForListener, type PlaylistPick } from "./engine.ts";
+import { pickForListener, validateBlend, type BlendConstraints, type BlendWeights, type PlaylistPick } from "@deepcuts/models/blend";
 import { loadHistories } from "./histories.ts";
-import { currentModelState } from "./model-state.ts";
+import { currentModelState } from "./load-model-state.ts";
 
 /**
  * The playlist a listener would get under unsaved weights and constraints; stores nothing.

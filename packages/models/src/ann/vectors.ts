@@ -1,3 +1,4 @@
+import { dot } from "../core/vector.ts";
 /** A set of equal-length vectors, row-major, with the database id of each row. */
 export interface VectorSet {
   ids: Int32Array;
@@ -32,11 +33,7 @@ export function normalizeRows(data: Float32Array, dim: number): Float32Array {
 
 /** Dot product of row `a` of `x` with row `b` of `y`. */
 export function dotRows(x: Float32Array, a: number, y: Float32Array, b: number, dim: number): number {
-  let s = 0;
-  const ao = a * dim,
-    bo = b * dim;
-  for (let j = 0; j < dim; j++) s += x[ao + j] * y[bo + j];
-  return s;
+  return dot(x, a * dim, y, b * dim, dim);
 }
 
 /**

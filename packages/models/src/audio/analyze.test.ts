@@ -59,6 +59,25 @@ describe("analyzeAudio on signals with a known answer", () => {
     expect(analysisWithoutSpectrogram(track).melSpectrogram).toBeNull();
   });
 
+  it("tells onStage each stage's CPU time once, in order, and gives the same result as without it", () => {
+    const track = synthesizeTrack({ bpm: 120, key: "C", mode: "major", seconds: 6, sampleRate: 22050 });
+    const stages: [string, number][] = [];
+    const timed = analyzeAudio(track, 22050, {}, "timed", (stage, ms) => stages.push([stage, ms]));
+    expect(stages.map(([stage]) => stage)).toEqual([
+      "loudness",
+      "resample",
+      "spectrogram",
+      "percival",
+      "key",
+      "danceability",
+      "dynamicComplexity",
+      "tempo",
+      "beats",
+    ]);
+    expect(stages.every(([, ms]) => Number.isFinite(ms) && ms >= 0)).toBe(true);
+    expect(timed).toEqual(analyzeAudio(track, 22050));
+  });
+
   it("rejects silence and too-short input before essentia sees it", () => {
     expect(() => analyzeAudio(new Float32Array(16000 * 5), 16000, {}, "quiet.wav")).toThrow(SilentAudioError);
     expect(() => analyzeAudio(new Float32Array(16000 * 5).fill(1e-5), 16000, {}, "hiss.wav")).toThrow(

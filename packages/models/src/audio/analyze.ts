@@ -73,26 +73,35 @@ function rmsDb(samples: Float32Array): number {
 }
 
 /**
- * Per-stage CPU milliseconds of the last analysis (for the benchmark). Process CPU time, so it
- * is per stage only while one thread works; wall time would count other jobs on a shared machine.
+ * Receives each timed stage's CPU milliseconds as it ends (the benchmark's per-stage table).
+ * Process CPU time, so it is per stage only while one thread works; wall time would count other
+ * jobs on a shared machine. A separate argument, not an option: options travel to worker threads.
  */
-export const lastStageMs: Record<string, number> = {};
+export type StageTimer = (stage: string, cpuMs: number) => void;
 
-function timed<T>(stage: string, run: () => T): T {
+function timed<T>(onStage: StageTimer | undefined, stage: string, run: () => T): T {
+  if (!onStage) return run();
   const start = process.cpuUsage();
   try {
     return run();
   } finally {
     const used = process.cpuUsage(start);
-    lastStageMs[stage] = (used.user + used.system) / 1000;
+    onStage(stage, (used.user + used.system) / 1000);
   }
 }
 
 /**
  * Analyses mono samples: tempo, key, loudness, danceability, energy, dynamic complexity, onset
- * rate, beats and the log-mel spectrogram. `label` names the input in error messages.
+ * rate, beats and the log-mel spectrogram. `label` names the input in error messages; `onStage`
+ * is told each stage's CPU time.
  */
-export function analyzeAudio(samples: Float32Array, sampleRate: number, options: Partial<AnalysisOptions> = {}, label = "audio"): AudioAnalysis {
+export function analyzeAudio(
+  samples: Float32Array,
+  sampleRate: number,
+  options: Partial<AnalysisOptions> = {},
+  label = "audio",
+  onStage?: StageTimer,
+): AudioAnalysis {
   const o = { ...DEFAULT_ANALYSIS_OPTIONS, ...options };
   if (!(o.excerptSeconds >= o.minSeconds && o.minSeconds > 0)) {
     throw new RangeError(`excerptSeconds must be >= minSeconds > 0, got ${o.excerptSeconds} and ${o.minSeconds}`);
@@ -110,9 +119,9 @@ export function analyzeAudio(samples: Float32Array, sampleRate: number, options:
     throw new SilentAudioError(`${label}: excerpt RMS level ${level.toFixed(1)} dBFS is below the ${o.silenceDb} dBFS silence threshold`);
   }
 
-  const integratedLufs = timed("loudness", () => integratedLoudness(excerpt, sampleRate));
-  const audio = timed("resample", () => (sampleRate === ANALYSIS_RATE ? excerpt : resample(excerpt, sampleRate, ANALYSIS_RATE)));
-  const melSpectrogram = timed("spectrogram", () => logMelSpectrogram(audio));
+  const integratedLufs = timed(onStage, "loudness", () => integratedLoudness(excerpt, sampleRate));
+  const audio = timed(onStage, "resample", () => (sampleRate === ANALYSIS_RATE ? excerpt : resample(excerpt, sampleRate, ANALYSIS_RATE)));
+  const melSpectrogram = timed(onStage, "spectrogram", () => logMelSpectrogram(audio));
   const frameRate = ANALYSIS_RATE / LOG_MEL_SETTINGS.hopSize;
   const flux = spectralFlux(melSpectrogram);
   const envelope = onsetEnvelope(melSpectrogram, flux);
@@ -122,12 +131,12 @@ export function analyzeAudio(samples: Float32Array, sampleRate: number, options:
   const coreLength = Math.min(audio.length, CORE_SECONDS * ANALYSIS_RATE);
   const coreStart = Math.floor((audio.length - coreLength) / 2);
   const features = withVector(essentia, audio, (signal) =>
-    withVector(essentia, audio.subarray(coreStart, coreStart + coreLength), (core) => essentiaFeatures(essentia, signal, core)),
+    withVector(essentia, audio.subarray(coreStart, coreStart + coreLength), (core) => essentiaFeatures(essentia, signal, core, onStage)),
   );
   const onsets = pickOnsets(envelope, frameRate);
   const onsetRate = onsets.length / (excerptLength / sampleRate);
-  const bpm = timed("tempo", () => refineTempo(chooseOctave(features.percivalBpm, acf, frameRate, onsetRate), acf, frameRate));
-  const beats = timed("beats", () => trackBeats(envelope, frameRate, bpm));
+  const bpm = timed(onStage, "tempo", () => refineTempo(chooseOctave(features.percivalBpm, acf, frameRate, onsetRate), acf, frameRate));
+  const beats = timed(onStage, "beats", () => trackBeats(envelope, frameRate, bpm));
   // Envelope frame t describes the window centred half a frame after its start.
   const startSeconds = excerptStart / sampleRate + LOG_MEL_SETTINGS.frameSize / 2 / ANALYSIS_RATE;
   return {
@@ -148,24 +157,24 @@ export function analyzeAudio(samples: Float32Array, sampleRate: number, options:
 }
 
 /** The features essentia computes on the 16 kHz excerpt and its core; returned vectors are freed. */
-function essentiaFeatures(essentia: EssentiaInstance, signal: EssentiaVector, core: EssentiaVector) {
+function essentiaFeatures(essentia: EssentiaInstance, signal: EssentiaVector, core: EssentiaVector, onStage: StageTimer | undefined) {
   // Percival & Tzanetakis 2014 with its 44.1 kHz frame and hop sizes scaled to 16 kHz.
-  const percivalBpm = timed("percival", () =>
+  const percivalBpm = timed(onStage, "percival", () =>
     essentiaCall("PercivalBpmEstimator", () => essentia.PercivalBpmEstimator(core, 512, 512, 128, 128, 210, 50, ANALYSIS_RATE).bpm),
   );
   // The 'tonictriad' profile with a 36-bin HPCP scored best on labels.csv (docs/audio.md);
   // 4096-sample frames at 16 kHz resolve 3.9 Hz, enough for semitones above 65 Hz.
-  const key = timed("key", () =>
+  const key = timed(onStage, "key", () =>
     essentiaCall("KeyExtractor", () => essentia.KeyExtractor(signal, true, 4096, 4096, 36, 3500, 60, 25, 0.2, "tonictriad", ANALYSIS_RATE)),
   );
-  const danceability = timed("danceability", () =>
+  const danceability = timed(onStage, "danceability", () =>
     essentiaCall("Danceability", () => {
       const result = essentia.Danceability(core, 8800, 310, ANALYSIS_RATE, 1.1);
       freeVectors(result);
       return result.danceability;
     }),
   );
-  const dynamics = timed("dynamicComplexity", () => essentiaCall("DynamicComplexity", () => essentia.DynamicComplexity(signal, 0.2, ANALYSIS_RATE)));
+  const dynamics = timed(onStage, "dynamicComplexity", () => essentiaCall("DynamicComplexity", () => essentia.DynamicComplexity(signal, 0.2, ANALYSIS_RATE)));
   const energy = essentiaCall("Energy", () => essentia.Energy(signal).energy) / signal.size();
   return {
     percivalBpm,
@@ -178,13 +187,13 @@ function essentiaFeatures(essentia: EssentiaInstance, signal: EssentiaVector, co
   };
 }
 
-/** Decodes a file (WAV, OGG Vorbis, MP3, FLAC) and analyses it; errors name the path. */
-export async function analyzeFile(path: string, options: Partial<AnalysisOptions> = {}): Promise<AudioAnalysis> {
+/** Decodes a file (WAV, OGG Vorbis, MP3, FLAC) and analyses it; errors name the path. `onStage` as in `analyzeAudio`, plus "decode". */
+export async function analyzeFile(path: string, options: Partial<AnalysisOptions> = {}, onStage?: StageTimer): Promise<AudioAnalysis> {
   const start = process.cpuUsage();
   const { samples, sampleRate } = await decodeAudio(path);
   const used = process.cpuUsage(start);
-  lastStageMs.decode = (used.user + used.system) / 1000;
-  return analyzeAudio(samples, sampleRate, options, path);
+  onStage?.("decode", (used.user + used.system) / 1000);
+  return analyzeAudio(samples, sampleRate, options, path, onStage);
 }
 
 export { essentiaHeapBytes };

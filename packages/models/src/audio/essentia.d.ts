@@ -69,6 +69,13 @@ declare module "essentia.js/dist/essentia.js-core.umd.js" {
     ): { danceability: number; dfa: EssentiaVector };
     DynamicComplexity(signal: EssentiaVector, frameSize?: number, sampleRate?: number): { dynamicComplexity: number; loudness: number };
     OnsetRate(signal: EssentiaVector): { onsets: EssentiaVector; onsetRate: number };
+    OnsetDetectionGlobal(
+      signal: EssentiaVector,
+      frameSize?: number,
+      hopSize?: number,
+      method?: "infogain" | "beat_emphasis",
+      sampleRate?: number,
+    ): { onsetDetections: EssentiaVector };
     Energy(array: EssentiaVector): { energy: number };
     Windowing(frame: EssentiaVector, normalized?: boolean, size?: number, type?: string, zeroPadding?: number, zeroPhase?: boolean): { frame: EssentiaVector };
     Spectrum(frame: EssentiaVector, size?: number): { spectrum: EssentiaVector };

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { AnalysisPool, type FileAnalysisResult } from "./pool.ts";
 import { mirexKeyScore, readAudioLabels, tempoMatch } from "./labels.ts";
+import { validateAudioSettings, type AudioValidation } from "./validation.ts";
 
 export interface EvaluateAudioFeaturesOptions {
   /** "audio:<folder>": a folder with labels.csv whose paths are relative to it. */
@@ -9,6 +10,11 @@ export interface EvaluateAudioFeaturesOptions {
   onProgress?: (done: number, total: number, result: FileAnalysisResult) => void;
   threads?: number;
   excerptSeconds?: number;
+  /**
+   * Split seeds for cross-validating the octave and key settings (validation.ts); none: no
+   * validation (it analyses each labelled file again, with 26 key settings).
+   */
+  validationSeeds?: number[];
 }
 
 export interface AudioFeatureRow {
@@ -31,6 +37,7 @@ export interface AudioFeatureEvaluation {
   tempo: { labelled: number; exactOctave: number; withOctaveErrors: number; exactCount: number; withOctaveErrorsCount: number; tolerance: number };
   key: { labelled: number; mirexScore: number; exactShare: number; exactCount: number };
   rows: AudioFeatureRow[];
+  validation?: AudioValidation;
 }
 
 /**
@@ -81,6 +88,14 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
   const octaveCount = tempoRows.filter((r) => r.tempoWithOctaveErrors).length;
   const keyExact = keyRows.filter((r) => r.keyScore === 1).length;
   const share = (count: number, of: number) => (of ? count / of : 0);
+  const validation = options.validationSeeds?.length
+    ? await validateAudioSettings(
+        folder,
+        labels,
+        results.map((r) => (r.ok ? { bpm: r.analysis.tempo.bpm, key: r.analysis.key, mode: r.analysis.mode } : null)),
+        { seeds: options.validationSeeds, excerptSeconds: options.excerptSeconds },
+      )
+    : undefined;
   return {
     dataset: options.dataset,
     folder,
@@ -104,5 +119,6 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
       exactCount: keyExact,
     },
     rows,
+    ...(validation ? { validation } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { blendZScores, zScores } from "./normalize.ts";
 import { mmrSelect } from "./mmr.ts";
+import { seededRandom } from "../core/random.ts";
 
 describe("zScores", () => {
   it("standardises over eligible items only and gives missing scores the lowest value", () => {
@@ -56,5 +57,58 @@ describe("mmrSelect", () => {
   it("honours hard constraints", () => {
     const picked = mmrSelect({ ...base, k: 3, diversity: 0, accept: (item) => item !== 1 });
     expect(picked).toEqual([0, 2, 3]);
+  });
+
+  /** The textbook loop: every candidate's max similarity brought up to date after every pick. */
+  function eagerMmr(o: Parameters<typeof mmrSelect>[0]): number[] {
+    const n = o.candidates.length;
+    const lo = Math.min(...Array.from(o.relevance)),
+      hi = Math.max(...Array.from(o.relevance));
+    const rel = Array.from(o.relevance, (r) => (r - lo) / (hi - lo > 0 ? hi - lo : 1));
+    const maxSim = new Array<number>(n).fill(-1);
+    const used = new Array<boolean>(n).fill(false);
+    const picked: number[] = [];
+    while (picked.length < o.k) {
+      let best = -1,
+        bestValue = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const value = (1 - o.diversity) * rel[i] - o.diversity * (picked.length ? Math.max(0, maxSim[i]) : 0);
+        if (!used[i] && value > bestValue) [best, bestValue] = [i, value];
+      }
+      if (best < 0) break;
+      used[best] = true;
+      if (o.accept && !o.accept(o.candidates[best], picked)) continue;
+      picked.push(o.candidates[best]);
+      if (o.diversity > 0) for (let i = 0; i < n; i++) if (!used[i]) maxSim[i] = Math.max(maxSim[i], o.similarity(o.candidates[i], o.candidates[best]));
+    }
+    return picked;
+  }
+
+  it("picks what the eager loop picks, with far fewer similarities (random vectors, ties, constraints)", () => {
+    const random = seededRandom(5);
+    let lazyCalls = 0,
+      eagerCalls = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 50 + Math.floor(random() * 250),
+        dim = 8;
+      const vectors = Array.from({ length: n }, () => Array.from({ length: dim }, () => random() - 0.5));
+      // Coarse relevance, best first as the blend's head is, with ties.
+      const relevance = Array.from({ length: n }, () => Math.round(random() * 20) / 20).sort((a, b) => b - a);
+      const similarity = (a: number, b: number) => vectors[a].reduce((s, x, c) => s + x * vectors[b][c], 0);
+      const candidates = Array.from({ length: n }, (_, i) => i).reverse();
+      const artist = (i: number) => i % 20;
+      const options = {
+        candidates,
+        relevance,
+        diversity: [0, 0.2, 0.5, 1][trial % 4],
+        k: 30,
+        accept: (item: number, so: readonly number[]) => so.filter((j) => artist(j) === artist(item)).length < 3,
+      };
+      const lazy = mmrSelect({ ...options, similarity: (a, b) => (lazyCalls++, similarity(a, b)) });
+      const eager = eagerMmr({ ...options, similarity: (a, b) => (eagerCalls++, similarity(a, b)) });
+      expect(lazy).toEqual(eager);
+      expect(lazy.length).toBe(30);
+    }
+    expect(lazyCalls).toBeLessThan(eagerCalls / 2);
   });
 });

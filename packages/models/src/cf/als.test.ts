@@ -5,7 +5,7 @@ import { transposeCsr } from "../core/matrix.ts";
 import { RowScratch, solveRowsCg, solveRowsCholesky } from "./als-rows.ts";
 import { ImplicitAls } from "./als.ts";
 import { solveRowsBatchedCg } from "./batched-cg.ts";
-import { cpuKernels } from "./kernels.ts";
+import { cpuKernels } from "./kernels-cpu.ts";
 import { confidenceMatrix } from "./signals.ts";
 import { maxAbsDiff, randomPlays } from "./test-fixtures.ts";
 

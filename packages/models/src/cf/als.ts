@@ -5,7 +5,7 @@ import { RowScratch, solveRowsCholesky, type RowProblem } from "./als-rows.ts";
 import { createBackend, type CfBackend } from "./backend.ts";
 import { MatrixFactorization } from "./factorization.ts";
 import { solveRowsBatchedCg } from "./batched-cg.ts";
-import { cpuKernels } from "./kernels.ts";
+import { cpuKernels } from "./kernels-cpu.ts";
 import { readModelFile, writeModelFile } from "./model-file.ts";
 import { alsParams, randomOf, storableParams, type AlsParams } from "./params.ts";
 import type { FitOptions } from "./recommend.ts";

@@ -1,6 +1,7 @@
-import type { BackendKind } from "./params.ts";
-import { cpuKernels, type CfKernels } from "./kernels.ts";
-import { detectGpu, GpuKernels } from "./gpu-kernels.ts";
+import { resolveBackend, type BackendKind } from "../core/backend.ts";
+import type { CfKernels } from "./kernels.ts";
+import { cpuKernels } from "./kernels-cpu.ts";
+import { GpuKernels } from "./kernels-gpu.ts";
 
 /** A set of kernels plus what runs them; chosen by `createBackend`, never by subclassing a model. */
 export interface CfBackend extends CfKernels {
@@ -10,24 +11,12 @@ export interface CfBackend extends CfKernels {
   dispose(): void;
 }
 
-let detected: { mode: string; realGpu: boolean } | undefined;
-
-/** What gpu.js finds on this machine (probed once per process). */
-export function gpuAvailability(): { mode: string; realGpu: boolean } {
-  detected ??= detectGpu();
-  return detected;
-}
-
 /**
- * "cpu": the typed-array kernels. "gpu": gpu.js kernels (on a machine without a GPU they run as
- * gpu.js's WebAssembly fallback, which is how tests check them). "auto": gpu.js only when it
- * reports a real GPU, else the CPU kernels, which are the faster CPU path.
+ * The CF kernels for a `backend` option (core/backend.ts says what "auto", "cpu" and "gpu" pick).
+ * "gpu" on a machine without a GPU runs gpu.js's WebAssembly fallback, which is how tests check it.
  */
 export function createBackend(kind: BackendKind = "auto"): CfBackend {
-  if (kind === "cpu" || (kind === "auto" && !gpuAvailability().realGpu)) {
-    return { kind: "cpu", device: "typed-array CPU", ...cpuKernels, dispose() {} };
-  }
-  if (kind !== "gpu" && kind !== "auto") throw new RangeError(`backend must be "auto", "cpu" or "gpu", got "${String(kind)}"`);
+  if (resolveBackend(kind) === "cpu") return { kind: "cpu", device: "typed-array CPU", ...cpuKernels, dispose() {} };
   const kernels = new GpuKernels();
   return {
     kind: "gpu",

@@ -1,6 +1,6 @@
 import { NotFittedError } from "../core/errors.ts";
 import type { Csr, DenseMatrix } from "../core/matrix.ts";
-import type { BackendKind } from "./params.ts";
+import type { BackendKind } from "../core/backend.ts";
 import { createBackend, type CfBackend } from "./backend.ts";
 import {
   factorScoreBlock,

@@ -1,7 +1,7 @@
+import { checkBackendKind, type BackendKind } from "../core/backend.ts";
 import type { Random } from "../core/random.ts";
 import { seededRandom } from "../core/random.ts";
 
-export type BackendKind = "auto" | "cpu" | "gpu";
 export type ConfidenceKind = "log1p" | "raw";
 
 /**
@@ -132,42 +132,36 @@ function checkRange(name: string, value: number, min: number, max: number, integ
   }
 }
 
-function checkCommon(p: { confidence: string; backend: string }): void {
+/** The fields ALS and LMF share, with the same ranges. */
+function checkShared(p: AlsParams | LmfParams): void {
+  checkRange("factors", p.factors, 1, 1024, true);
+  checkRange("regularization", p.regularization, 0, 1e6, false);
+  checkRange("alpha", p.alpha, 0, 1e6, false);
+  checkRange("iterations", p.iterations, 0, 10_000, true);
+  checkRange("initScale", p.initScale, 0, 100, false);
   if (p.confidence !== "log1p" && p.confidence !== "raw") {
-    throw new RangeError(`confidence must be "log1p" or "raw", got "${p.confidence}"`);
+    throw new RangeError(`confidence must be "log1p" or "raw", got "${String(p.confidence)}"`);
   }
-  if (p.backend !== "auto" && p.backend !== "cpu" && p.backend !== "gpu") {
-    throw new RangeError(`backend must be "auto", "cpu" or "gpu", got "${p.backend}"`);
-  }
+  checkBackendKind(p.backend);
 }
 
 /** Merges user options over the defaults and validates every field. */
 export function alsParams(options: Partial<AlsParams> = {}, availableCores = 1): AlsParams {
   const p: AlsParams = { ...alsDefaults, ...options };
   if (!options.threads) p.threads = availableCores;
-  checkRange("factors", p.factors, 1, 1024, true);
-  checkRange("regularization", p.regularization, 0, 1e6, false);
-  checkRange("alpha", p.alpha, 0, 1e6, false);
-  checkRange("iterations", p.iterations, 0, 10_000, true);
+  checkShared(p);
   checkRange("cgSteps", p.cgSteps, 1, 1024, true);
-  checkRange("initScale", p.initScale, 0, 100, false);
   checkRange("threads", p.threads, 1, 256, true);
   if (p.solver !== "cg" && p.solver !== "cholesky") throw new RangeError(`solver must be "cg" or "cholesky", got ${JSON.stringify(p.solver)}`);
-  checkCommon(p);
   return p;
 }
 
 export function lmfParams(options: Partial<LmfParams> = {}): LmfParams {
   const p: LmfParams = { ...lmfDefaults, ...options };
-  checkRange("factors", p.factors, 1, 1024, true);
+  checkShared(p);
   checkRange("learningRate", p.learningRate, 1e-9, 1e6, false);
-  checkRange("regularization", p.regularization, 0, 1e6, false);
-  checkRange("alpha", p.alpha, 0, 1e6, false);
-  checkRange("iterations", p.iterations, 0, 10_000, true);
   checkRange("negativeSamples", p.negativeSamples, 0, 10_000, true);
   checkRange("negativeWeight", p.negativeWeight, 0, 1e6, false);
-  checkRange("initScale", p.initScale, 0, 100, false);
-  checkCommon(p);
   return p;
 }
 

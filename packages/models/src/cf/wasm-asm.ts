@@ -8,12 +8,16 @@
  *   and finiteness kernels for one factor count k, wasm-simd.ts the scores kernel, each as bytes
  *   from these helpers, in a plain-SIMD and a relaxed-SIMD (fused multiply-add) variant; the
  *   product checks `WebAssembly.validate` first (`simdSupported`, `relaxedSimdSupported`) and
- *   uses the typed-array loops of kernels.ts and als-rows.ts where it fails.
+ *   uses the typed-array loops of kernels-cpu.ts and als-rows.ts where it fails.
+ * - Readable: each module and variant is listed in the WebAssembly text format beside these files
+ *   (wasm-cg.k12.wat, wasm-cg.k12.relaxed.wat, wasm-simd.wat, wasm-simd.relaxed.wat), written by
+ *   packages/models/scripts/wasm-listing.ts (`npm run wasm:listing -w @deepcuts/models`) from the
+ *   same bytes plus a name section; wasm-listing.test.ts fails when a listing is not current.
  * - Tested against those float64 loops: wasm-cg.test.ts (every export, several k, both variants,
- *   NaN detection), wasm-simd.test.ts, kernels.test.ts (cpuKernels against typedArrayKernels) and
+ *   NaN detection), wasm-simd.test.ts, kernels-cpu.test.ts (cpuKernels against typedArrayKernels) and
  *   als.test.ts (`simd: true` and `false` give the same factors within float32 rounding).
  * - Kept because `npm run bench:cf` times each against its alternatives in one run (figures in
- *   docs/bench-cf.md, "Why the generated kernels stay"): on 2026-12-05 the CG solve took 20x
+ *   docs/cf.md, "Why the generated kernels stay"): on 2026-12-05 the CG solve took 20x
  *   fewer CPU seconds per ALS iteration than the typed-array CG, and the Gram and scores kernels
  *   ran 19x and 9x faster than the typed-array loops and 30x and 7x faster than gpu.js's
  *   WebAssembly backend. Where one stops winning there, delete it and keep the alternative.
@@ -51,6 +55,9 @@ export function sleb(n: number): Code {
     out.push(byte | 0x80);
   }
 }
+
+/** Every module starts with the magic bytes "\0asm" and version 1. */
+const moduleHeader = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /** A length-prefixed byte vector. */
 export const vec = (bytes: Code): Code => [...uleb(bytes.length), ...bytes];
@@ -94,6 +101,9 @@ export const ret = [0x0f];
 export const call = (fn: number): Code => [0x10, ...uleb(fn)];
 /** Pops c, b, a and pushes c ? a : b. */
 export const select = [0x1b];
+
+/** Pushes base + 4 index: the byte address of 4-byte element `index` (a local) after the address `base` pushes. */
+export const elementAddress = (base: Code, index: number): Code => [...base, ...get(index), ...i32c(2), ...i32shl, ...i32add];
 
 /** `for (counter = from; counter < limit; counter += step) body` (unsigned compare). */
 export function forLoop(counter: number, from: Code, limit: Code, step: number, ...body: Code[]): Code {
@@ -159,14 +169,7 @@ export const shuffle = (lanes: [number, number, number, number]): Code => simd(1
 export function relaxedSimdProbeBytes(): Uint8Array<ArrayBuffer> {
   const body = [...get(0), ...get(1), ...get(2), ...relaxedMadd];
   return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...moduleHeader,
     ...section(1, [[0x60, ...vec([v128, v128, v128]), ...vec([v128])]]),
     ...section(3, [uleb(0)]),
     ...section(10, [vec([0x00, ...body, 0x0b])]),
@@ -221,6 +224,13 @@ export class WasmFunction {
     return i;
   }
 
+  /** The names of the locals in index order, parameters first (for the name section of a listing). */
+  localNames(): string[] {
+    const names: string[] = [];
+    for (const [name, i] of this.names) names[i] = name;
+    return names;
+  }
+
   signature(): Code {
     const params = this.types.slice(0, this.paramCount);
     return [0x60, ...vec(params), ...vec(this.results)];
@@ -233,20 +243,24 @@ export class WasmFunction {
 }
 
 /**
- * A module importing `env.memory` (shared, of minPages to maxPages 64 KiB pages) and exporting
- * every function under its name.
+ * The custom "name" section (WebAssembly core specification, appendix 7.4): function and local
+ * names, which a disassembler prints instead of indices. Only listings carry it (wasm-listing.ts).
  */
-export function moduleBytes(functions: WasmFunction[], minPages: number, maxPages = minPages): Uint8Array<ArrayBuffer> {
+function nameSection(functions: WasmFunction[]): Code {
+  const nameMap = (names: string[]): Code => [...uleb(names.length), ...names.flatMap((n, i) => [...uleb(i), ...utf8Name(n)])];
+  const functionNames = nameMap(functions.map((f) => f.name));
+  const localNames = [...uleb(functions.length), ...functions.flatMap((f, i) => [...uleb(i), ...nameMap(f.localNames())])];
+  return [0, ...vec([...utf8Name("name"), 1, ...vec(functionNames), 2, ...vec(localNames)])];
+}
+
+/**
+ * A module importing `env.memory` (shared, of minPages to maxPages 64 KiB pages) and exporting
+ * every function under its name; with `names`, also the name section (for listings only).
+ */
+export function moduleBytes(functions: WasmFunction[], minPages: number, maxPages = minPages, names = false): Uint8Array<ArrayBuffer> {
   const memoryImport = [...utf8Name("env"), ...utf8Name("memory"), 0x02, 0x03, ...uleb(minPages), ...uleb(maxPages)];
   return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...moduleHeader,
     ...section(
       1,
       functions.map((f) => f.signature()),
@@ -264,5 +278,6 @@ export function moduleBytes(functions: WasmFunction[], minPages: number, maxPage
       10,
       functions.map((f) => f.code()),
     ),
+    ...(names ? nameSection(functions) : []),
   ]);
 }

@@ -26,6 +26,7 @@ import {
   br,
   brIf,
   call,
+  elementAddress,
   f32,
   f32add,
   f32c,
@@ -242,7 +243,7 @@ function sparseFunction(k: number, residual: boolean, fused: boolean): WasmFunct
   const rows = range(4).map((l) => f.local(`y${l}`));
   const coefs = range(4).map((l) => f.local(`coef${l}`, v128));
   const vectors = k / 4;
-  const rowOf = (l: number) => [...get(idx), ...get(q), ...i32c(2), ...i32shl, ...i32add, ...i32load(4 * l), ...i32c(4 * k), ...i32mul, ...get(y), ...i32add];
+  const rowOf = (l: number) => [...elementAddress(get(idx), q), ...i32load(4 * l), ...i32c(4 * k), ...i32mul, ...get(y), ...i32add];
   // coef = (c - 1) t, or c - (c - 1) t for the residual; c and t on the stack as locals.
   const coefficient = (cv: number, tv: number) =>
     residual ? [...get(cv), ...get(cv), ...get(one), ...sub, ...get(tv), ...mul, ...sub] : [...get(cv), ...get(one), ...sub, ...get(tv), ...mul];
@@ -274,11 +275,7 @@ function sparseFunction(k: number, residual: boolean, fused: boolean): WasmFunct
     ...rows.flatMap((yl, l) => [...rowOf(l), ...set(yl)]),
     ...dots,
     ...reduce,
-    ...get(conf),
-    ...get(q),
-    ...i32c(2),
-    ...i32shl,
-    ...i32add,
+    ...elementAddress(get(conf), q),
     ...load(0),
     ...set(c),
     ...coefficient(c, t),
@@ -295,11 +292,7 @@ function sparseFunction(k: number, residual: boolean, fused: boolean): WasmFunct
     ...dotLoop(f, fused, k, v, [y0], [t]),
     ...foldLanes(t),
     ...set(t),
-    ...get(conf),
-    ...get(q),
-    ...i32c(2),
-    ...i32shl,
-    ...i32add,
+    ...elementAddress(get(conf), q),
     ...loadSplat(0),
     ...set(c),
     ...coefficient(c, t),
@@ -413,11 +406,7 @@ function solveFunction(k: number, fused: boolean): WasmFunction {
     ...i32mul,
     ...i32add,
     ...set(x),
-    ...get(indptr),
-    ...get(u),
-    ...i32c(2),
-    ...i32shl,
-    ...i32add,
+    ...elementAddress(get(indptr), u),
     ...tee(q1),
     ...i32load(0),
     ...set(q0),
@@ -515,11 +504,7 @@ function gramFunction(k: number, fused: boolean): WasmFunction {
       ...colBytes,
       ...i32add,
       ...set(yc),
-      ...get(yb),
-      ...get(a0),
-      ...i32c(2),
-      ...i32shl,
-      ...i32add,
+      ...elementAddress(get(yb), a0),
       ...tee(ya),
       ...get(ye),
       ...get(yb),
@@ -537,17 +522,7 @@ function gramFunction(k: number, fused: boolean): WasmFunction {
     ...forLoop(c, [...get(a0), ...i32c(3), ...i32shrU], i32c(pairs), 1, tile(2, [...get(c), ...i32c(32), ...i32mul])),
     ...(vectors % 2 ? tile(1, i32c(4 * (k - 4))) : []),
   ];
-  const addr = (rowIdx: number, colIdx: number) => [
-    ...get(out),
-    ...get(rowIdx),
-    ...i32c(rowBytes),
-    ...i32mul,
-    ...i32add,
-    ...get(colIdx),
-    ...i32c(2),
-    ...i32shl,
-    ...i32add,
-  ];
+  const addr = (rowIdx: number, colIdx: number) => elementAddress([...get(out), ...get(rowIdx), ...i32c(rowBytes), ...i32mul, ...i32add], colIdx);
   f.body = [
     ...forLoop(i, i32c(0), i32c(k * rowBytes), 16, get(out), get(i), i32add, zero, store(0)),
     ...get(y),
@@ -632,9 +607,10 @@ function firstNonFiniteFunction(): WasmFunction {
 
 /**
  * The module for k factors; it imports `env.memory`, shared, of any size up to 4 GiB. With
- * `relaxed` (default: when the runtime has it) its multiply-adds are relaxed_madd.
+ * `relaxed` (default: when the runtime has it) its multiply-adds are relaxed_madd; `names` adds
+ * the name section for the listing (wasm-kernels.wat).
  */
-export function cgModuleBytes(k: number, relaxed = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
+export function cgModuleBytes(k: number, relaxed = relaxedSimdSupported(), names = false): Uint8Array<ArrayBuffer> {
   if (!(k >= 4 && k % 4 === 0)) throw new RangeError(`the CG kernels need a multiple of 4 factors, got ${k}`);
   const functions = [
     gemvFunction(k, relaxed),
@@ -644,7 +620,7 @@ export function cgModuleBytes(k: number, relaxed = relaxedSimdSupported()): Uint
     gramFunction(k, relaxed),
     firstNonFiniteFunction(),
   ];
-  return moduleBytes(functions, 1, 65_536);
+  return moduleBytes(functions, 1, 65_536, names);
 }
 
 export interface CgKernels {

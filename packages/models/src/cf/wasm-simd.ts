@@ -9,6 +9,7 @@
  */
 import {
   add,
+  elementAddress,
   f32add,
   f32load,
   f32store,
@@ -33,9 +34,6 @@ import {
 } from "./wasm-asm.ts";
 import { cgModuleBytes, instantiateCg, type CgKernels } from "./wasm-cg.ts";
 
-/** address = base + (index << 2) */
-const at = (base: Code, index: number): Code => [...base, ...get(index), ...i32c(2), ...i32shl, ...i32add];
-
 /**
  * Leaves a . b (k floats at byte addresses in locals `pa`, `pb`) on the stack: four independent
  * accumulators over 16-float blocks so the adds do not wait on each other, then 4-float blocks.
@@ -46,7 +44,7 @@ function dotProduct(f: WasmFunction, fused: boolean, pa: number, pb: number, k: 
     tb = f.local("tb");
   const acc = [0, 1, 2, 3].map((i) => f.local(`acc${i}`, v128));
   const blockOf = (a: number, offset: number) => [...madd(fused, [...get(ta), ...load(offset)], [...get(tb), ...load(offset)], get(a)), ...set(a)];
-  const tail = [...madd(fused, [...at(get(pa), b), ...load()], [...at(get(pb), b), ...load()], get(acc[0])), ...set(acc[0])];
+  const tail = [...madd(fused, [...elementAddress(get(pa), b), ...load()], [...elementAddress(get(pb), b), ...load()], get(acc[0])), ...set(acc[0])];
   return [
     ...acc.flatMap((a) => [...zero, ...set(a)]),
     ...forLoop(
@@ -54,9 +52,9 @@ function dotProduct(f: WasmFunction, fused: boolean, pa: number, pb: number, k: 
       i32c(0),
       [...get(k), ...i32c(-16), ...i32and],
       16,
-      at(get(pa), b),
+      elementAddress(get(pa), b),
       set(ta),
-      at(get(pb), b),
+      elementAddress(get(pb), b),
       set(tb),
       blockOf(acc[0], 0),
       blockOf(acc[1], 16),
@@ -106,9 +104,9 @@ function scoresFunction(fused: boolean): WasmFunction {
   const perItem = [
     ...rowAt(y, i, k),
     ...set(yi),
-    ...at(get(o), i),
+    ...elementAddress(get(o), i),
     ...dotProduct(f, fused, xu, yi, k),
-    ...at(get(bias), i),
+    ...elementAddress(get(bias), i),
     ...f32load(),
     ...f32add,
     ...f32store(),
@@ -119,10 +117,11 @@ function scoresFunction(fused: boolean): WasmFunction {
 
 /**
  * The module's bytes; it imports `env.memory` (shared, `pages` 64 KiB pages, fixed size). With
- * `relaxed` (default: when the runtime has it) its multiply-adds are relaxed_madd.
+ * `relaxed` (default: when the runtime has it) its multiply-adds are relaxed_madd; `names` adds
+ * the name section for the listing (wasm-kernels.wat).
  */
-export function simdModuleBytes(pages: number, relaxed = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
-  return moduleBytes([scoresFunction(relaxed)], pages);
+export function simdModuleBytes(pages: number, relaxed = relaxedSimdSupported(), names = false): Uint8Array<ArrayBuffer> {
+  return moduleBytes([scoresFunction(relaxed)], pages, pages, names);
 }
 
 export interface SimdKernels {

@@ -34,3 +34,4 @@ export async function createTopKScorer(items: DenseMatrix, options: ScorerOption
   return new FallbackTopKScorer(items);
 }
 export { innerProductAsCosine, blendCandidates, ScoreMoments, type BlendSource } from "./two-stage.ts";
+export { BlendIndex, jointItems, jointQuery, loadUsearch, type BlendIndexOptions } from "./blend-index.ts";

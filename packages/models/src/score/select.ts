@@ -1,3 +1,4 @@
+import { dot } from "../core/vector.ts";
 import type { DenseMatrix } from "../core/matrix.ts";
 import { TopK } from "../core/topk.ts";
 import type { CandidateFilter, TopKResult } from "./types.ts";
@@ -22,20 +23,7 @@ export function writeRow(result: TopKResult, q: number, top: TopK): void {
 
 /** Items . query, accumulated as the engine's plain loop does (four partial sums in double precision). */
 export function dotRow(items: Float32Array, row: number, query: Float32Array, qOff: number, dim: number): number {
-  const o = row * dim;
-  const d4 = dim - (dim % 4);
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0;
-  for (let c = 0; c < d4; c += 4) {
-    s0 += items[o + c] * query[qOff + c];
-    s1 += items[o + c + 1] * query[qOff + c + 1];
-    s2 += items[o + c + 2] * query[qOff + c + 2];
-    s3 += items[o + c + 3] * query[qOff + c + 3];
-  }
-  for (let c = d4; c < dim; c++) s0 += items[o + c] * query[qOff + c];
-  return s0 + s1 + s2 + s3;
+  return dot(items, row * dim, query, qOff, dim);
 }
 
 /** Exact scan of every item for one query (the reference and the last resort of the fused path). */

@@ -9,3 +9,4 @@ export { randomizedSvd, type TruncatedSvd } from "./svd.ts";
 export { evaluateText, type TextEvalOptions, type TextEvalResult } from "./eval.ts";
 export { readArtistBios, type ArtistBio } from "./artist-bios.ts";
 export { TagScorer } from "./tag-scores.ts";
+export { coMentionVectors, defaultCoMentionDims, type CoMentionEmbedding, type CoMentionOptions } from "./co-mention.ts";

@@ -44,7 +44,7 @@ export const demoCommand: Command = {
       Boolean(values.json),
       report,
       () =>
-        `demo world: ${report.listeners} listeners, ${report.artists} artists, ${report.tracks} tracks, ${report.documents} new texts, ${report.events} new events in ${report.seconds.toFixed(1)} s`,
+        `demo world: ${report.listeners} listeners, ${report.artists} artists, ${report.tracks} tracks, ${report.documents} new texts, ${report.articles} new articles (${report.mentions} artist mentions), ${report.events} new events in ${report.seconds.toFixed(1)} s`,
     );
     return 0;
   },

@@ -4,7 +4,7 @@ import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
 import { evaluateDatabaseModels } from "@deepcuts/engine/training/evaluate-db.ts";
 
-const MODELS = ["als", "lmf", "popularity", "text", "audio", "audio-features", "blend", "ease", "ease-als"];
+const MODELS = ["als", "lmf", "popularity", "text", "audio", "audio-features", "blend", "ease", "ease-als", "co-mention"];
 
 function fmt(metrics: Record<string, unknown>): string {
   return Object.entries(metrics)
@@ -17,9 +17,9 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "offline evaluation, straight from files or on the database's data (popularity always reported beside)",
   usage:
-    "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend|ease|ease-als " +
+    "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend|ease|ease-als|co-mention " +
     "[--factors 64] [--regularization 0.05] [--alpha 1] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
-    "[--split-out <dir>] [--factors-out <dir>] [--json] [--quiet]",
+    "[--split-out <dir>] [--factors-out <dir>] [--validate] [--json] [--quiet]",
   async run(argv, ctx) {
     const { values } = parse(
       argv,
@@ -38,6 +38,7 @@ export const evalCommand: Command = {
         "factors-out": { type: "string" },
         json: { type: "boolean" },
         quiet: { type: "boolean" },
+        validate: { type: "boolean" },
       },
       false,
     );
@@ -115,11 +116,18 @@ export const evalCommand: Command = {
       const { evaluateDemoBlend } = await import("@deepcuts/engine/eval/demo-blend.ts");
       const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;
       result = await evaluateDemoBlend({ seed: demoSeed, threads: cfOptions.threads, onProgress: bar.callback });
+    } else if (kind === "demo" && models.length === 1 && models[0] === "co-mention") {
+      // Genre agreement@10 of artist neighbours: co-mention from the generated articles against the text model.
+      const { evaluateDemoCoMention } = await import("@deepcuts/engine/eval/demo-co-mention.ts");
+      const demoSeed = dataset.includes(":") ? numberFlag(dataset.split(":")[1], "dataset demo seed", 42, { integer: true }) : seed;
+      result = await evaluateDemoCoMention({ seed: demoSeed, onProgress: bar.callback });
     } else if (kind === "audio" && models.length === 1 && models[0] === "audio-features") {
       const { evaluateAudioFeatures } = await import("@deepcuts/models/audio");
+      // --validate: the octave and key settings cross-validated on the --seed split and a second one (seed 7).
       result = await evaluateAudioFeatures({
         dataset,
         threads: cfOptions.threads,
+        validationSeeds: values.validate ? [...new Set([seed, 7])] : undefined,
         onProgress: (done, total, r) => bar.update(r.path.split("/").pop() ?? "", done, total),
       });
     } else {

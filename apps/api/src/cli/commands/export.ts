@@ -12,7 +12,7 @@ import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
 
 const ENTITIES: Record<string, ExportEntity> = { track: "TRACK", artist: "ARTIST", user: "USER" };
-const GRAPH_MODELS: Record<string, SingleModel> = { collaborative: "COLLABORATIVE", text: "TEXT", audio: "AUDIO" };
+const GRAPH_MODELS: Record<string, SingleModel> = { collaborative: "COLLABORATIVE", text: "TEXT", audio: "AUDIO", "co-mention": "CO_MENTION" };
 
 function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback?: T): T {
   if (value === undefined && fallback !== undefined) return fallback;
@@ -26,8 +26,8 @@ export const exportCommand: Command = {
   summary:
     "export stored vectors (npy, Parquet, CSV, TSV, with ids and metadata), a similarity graph (GEXF, GraphML) or the listener x track interactions for Spark (Parquet)",
   usage:
-    "deepcuts export vectors --model als|lmf|text|audio-features|audio-cnn [--entity track|artist|user] --format npy|parquet|csv|tsv [--out <file>] [--version <id>] | " +
-    `export graph [--model collaborative|text|audio] [--entity artist|track] --format gexf|graphml [--k 10] [--min-score 0] [--nodes 2000 (max ${GRAPH_EXPORT_LIMITS.nodes})] [--out <file>] | export interactions --format parquet [--out <file>] | export listener --user <external key|id> [--out <file>] (JSON archive of everything stored about the listener; stdout without --out)  [--json] [--quiet]`,
+    "deepcuts export vectors --model als|lmf|text|audio-features|audio-cnn|co-mention [--entity track|artist|user] --format npy|parquet|csv|tsv [--out <file>] [--version <id>] | " +
+    `export graph [--model collaborative|text|audio|co-mention] [--entity artist|track] --format gexf|graphml [--k 10] [--min-score 0] [--nodes 2000 (max ${GRAPH_EXPORT_LIMITS.nodes})] [--out <file>] | export interactions --format parquet [--out <file>] | export listener --user <external key|id> [--out <file>] (JSON archive of everything stored about the listener; stdout without --out)  [--json] [--quiet]`,
   async run(argv, ctx) {
     const { values, positionals } = parse(argv, {
       model: { type: "string" },

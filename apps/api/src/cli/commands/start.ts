@@ -3,7 +3,7 @@ import { generateWorld } from "@deepcuts/demo";
 import { catalogCounts } from "@deepcuts/engine/catalog-stats.ts";
 import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { ensureLocalCuratorKey } from "@deepcuts/engine/local-curator-key.ts";
-import { DEFAULT_MODELS, trainModels } from "@deepcuts/engine/training/train.ts";
+import { DEFAULT_MODELS, modelKindOf, trainModels } from "@deepcuts/engine/training/train.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { buildDashboard, dashboardIsBuilt } from "../../runtime/dashboard.ts";
 import { serveProduct, untilSignal } from "../../runtime/serve.ts";
@@ -44,7 +44,7 @@ export const startCommand: Command = {
         bar.done(`${report.listeners} listeners, ${report.tracks} tracks, ${report.events} events`);
       }
       const active = await db.prisma.modelVersion.findMany({ where: { isActive: true }, select: { kind: true } });
-      const missing = DEFAULT_MODELS.filter((m) => !active.some((a) => a.kind === m.toUpperCase()));
+      const missing = DEFAULT_MODELS.filter((m) => !active.some((a) => a.kind === modelKindOf(m)));
       if (missing.length)
         await trainModels(db, missing, { threads: ctx.config.threads, skipWithoutData: true, progress: (name) => new ProgressBar(`train ${name}`, !quiet) });
       const bar = new ProgressBar("weekly playlists", !quiet);

@@ -21,7 +21,7 @@ export const trainCommand: Command = {
         progress: (name) => new ProgressBar(`train ${name}`, !values.quiet),
       }),
     );
-    const shown = ["recall@20", "ndcg@10", "unseenTrackAuc", "tracks", "documents", "terms"];
+    const shown = ["recall@20", "ndcg@10", "unseenTrackAuc", "tracks", "documents", "terms", "articles", "pairs"];
     emit(ctx, Boolean(values.json), results, () =>
       results
         .map((r) => {

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { listTracks, listUsers } from "@deepcuts/engine/catalog.ts";
 import { listArtists } from "@deepcuts/engine/catalog-details.ts";
-import { assertOwnListener } from "../auth.ts";
+import { assertOwnListener } from "../../roles/checks.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";
 import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";

@@ -1,10 +1,9 @@
 import { Arg, Args, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
-import { activateBlendConfig, createBlendConfig, listBlendConfigs } from "@deepcuts/engine/curation/blends.ts";
+import { activateBlendConfig, activeBlendConfig, createBlendConfig, listBlendConfigs } from "@deepcuts/engine/curation/blends.ts";
 import { cancelJob, getJob, listJobs } from "@deepcuts/engine/curation/jobs.ts";
 import { activateVersion, listModelVersions, modelVersionsById } from "@deepcuts/engine/curation/model-catalog.ts";
 import { overview } from "@deepcuts/engine/curation/overview.ts";
 import { startTraining, startWeeklyGeneration } from "@deepcuts/engine/curation/work.ts";
-import { activeBlendConfig } from "@deepcuts/engine/weekly/blend-config.ts";
 import type { ApiContext } from "../context.ts";
 import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
 import { BlendConfigConnection, JobConnection, ModelVersionConnection } from "../types/connections.type.ts";

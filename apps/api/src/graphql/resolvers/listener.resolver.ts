@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { markNotForMe, recordEventBatch, saveTrack } from "@deepcuts/engine/listener/events.ts";
 import { listeningHistory, topArtists } from "@deepcuts/engine/listener/history.ts";
-import { assertOwnListener, assertWritesListener } from "../auth.ts";
+import { assertOwnListener, assertWritesListener } from "../../roles/checks.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";
 import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";

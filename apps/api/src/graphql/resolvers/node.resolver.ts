@@ -1,12 +1,11 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
-import { assertOwnListener } from "../auth.ts";
-import type { ApiContext, Role } from "../context.ts";
+import { assertOwnListener } from "../../roles/checks.ts";
+import { hasRole, type Role } from "../../roles/roles.ts";
+import type { ApiContext } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { fromGlobalId, toGlobalId } from "../global-id.ts";
 import { Node, type NodeTypeName, type TaggedNode } from "../types/node.type.ts";
-
-const RANK: Record<Role, number> = { LISTENER: 1, CURATOR: 2, ADMIN: 3 };
 
 /** The role each node type needs, as its own lookup or list does; listeners and playlists are also scoped to a listener key's own. */
 const NEEDS: Record<NodeTypeName, Role> = {
@@ -41,7 +40,7 @@ const NAMES: Record<NodeTypeName, string> = {
 async function fetchNode(ctx: ApiContext, globalId: string, field: string): Promise<TaggedNode> {
   const { type, id } = fromGlobalId(globalId, field);
   const viewer = ctx.viewer!;
-  if (RANK[viewer.role] < RANK[NEEDS[type]]) throw forbidden(`reading a ${NAMES[type]} needs a ${NEEDS[type]} key`);
+  if (!hasRole(viewer.role, NEEDS[type])) throw forbidden(`reading a ${NAMES[type]} needs a ${NEEDS[type]} key`);
   if (type === "User") assertOwnListener(ctx, id);
   const row = await load(ctx, type, id);
   if (!row || (type === "WeeklyPlaylist" && viewer.role === "LISTENER" && row.userId !== viewer.userId)) {

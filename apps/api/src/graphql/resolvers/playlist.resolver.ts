@@ -1,8 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { listPlaylists, weeklyPlaylist } from "@deepcuts/engine/listener/playlists.ts";
 import { checkBlend } from "@deepcuts/engine/curation/blends.ts";
+import { BLEND_SOURCES, type BlendSource } from "@deepcuts/models/blend/weights";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
-import { assertOwnListener } from "../auth.ts";
+import { assertOwnListener } from "../../roles/checks.ts";
 import type { ApiContext } from "../context.ts";
 import { primePlaylistItems } from "../loaders.ts";
 import { notFound } from "../errors.ts";
@@ -12,13 +13,8 @@ import { WeeklyPlaylistConnection } from "../types/connections.type.ts";
 import { BlendConstraintsInput, BlendWeightsInput } from "../types/curation.type.ts";
 import { PlaylistItem, PlaylistPreview, PreviewItem, WeeklyPlaylist } from "../types/playlist.type.ts";
 
-const scoresOf = (s: Record<string, number>) => ({
-  collaborative: s.collaborative ?? null,
-  text: s.text ?? null,
-  audio: s.audio ?? null,
-  popularity: s.popularity ?? null,
-  novelty: s.novelty ?? null,
-});
+/** Every source's score, null for a source the stored item does not name. */
+const scoresOf = (s: Record<string, number>) => Object.fromEntries(BLEND_SOURCES.map((name) => [name, s[name] ?? null])) as Record<BlendSource, number | null>;
 
 @Resolver(() => WeeklyPlaylist)
 export class PlaylistResolver {
@@ -49,7 +45,13 @@ export class PlaylistResolver {
 
   @FieldResolver(() => [PlaylistItem], { description: "In playlist order (at most 100).", complexity: ({ childComplexity }) => 1 + 100 * childComplexity })
   async items(@Root() playlist: WeeklyPlaylist, @Ctx() ctx: ApiContext): Promise<PlaylistItem[]> {
-    return (await ctx.loaders.playlistItems.load(playlist.id)).map((i) => ({ ...i, scores: scoresOf(i.scores) }));
+    // `scores` is worked out only when asked for (a getter): most reads of a playlist do not ask.
+    return (await ctx.loaders.playlistItems.load(playlist.id)).map((i) => ({
+      ...i,
+      get scores() {
+        return scoresOf(i.scores);
+      },
+    }));
   }
 
   @FieldResolver(() => Int, { description: "Sum of the items' durations." })

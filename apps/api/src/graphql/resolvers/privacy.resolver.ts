@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { deleteListener } from "@deepcuts/engine/privacy/delete-listener.ts";
 import { listenerArchiveText } from "@deepcuts/engine/privacy/export-listener.ts";
-import { assertWritesListener } from "../auth.ts";
+import { assertWritesListener } from "../../roles/checks.ts";
 import type { ApiContext } from "../context.ts";
 import { positiveId } from "../pagination.ts";
 import { DeletedListener, ListenerExport } from "../types/privacy.type.ts";

@@ -20,7 +20,12 @@ import {
 } from "../types/similarity.type.ts";
 import type { Artist, Track, User } from "../types/catalog.type.ts";
 
-const scoresOf = (s: SimilarEntity["scores"]) => ({ collaborative: s.COLLABORATIVE ?? null, text: s.TEXT ?? null, audio: s.AUDIO ?? null });
+const scoresOf = (s: SimilarEntity["scores"]) => ({
+  collaborative: s.COLLABORATIVE ?? null,
+  text: s.TEXT ?? null,
+  audio: s.AUDIO ?? null,
+  coMention: s.CO_MENTION ?? null,
+});
 const firstComplexity = ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) => 5 + (args.first ?? 10) * childComplexity;
 
 @Resolver()
@@ -48,7 +53,13 @@ export class SimilarityResolver {
   ): Promise<SimilarArtist[]> {
     const found = await similarEntities(ctx.db, { entity: "ARTIST", id: positiveId(artistId, "artistId"), model, first });
     const artists = await ctx.loaders.artist.loadMany(found.map((f) => f.id));
-    return found.map((f, i) => ({ artist: artists[i] as Artist, score: f.score, scores: scoresOf(f.scores) }));
+    return found.map((f, i) => ({
+      artist: artists[i] as Artist,
+      score: f.score,
+      scores: scoresOf(f.scores),
+      sharedArticles: f.sharedArticles ?? null,
+      explanation: f.explanation ?? null,
+    }));
   }
 
   @Authorized("CURATOR")

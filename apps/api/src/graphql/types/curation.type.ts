@@ -1,5 +1,7 @@
 import { GraphQLJSON } from "graphql-scalars";
-import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType } from "type-graphql";
+import { Field, GraphQLISODateTime, InputType, Int, ObjectType } from "type-graphql";
+import type { BlendConstraints as BlendConstraintsValue, BlendWeights as BlendWeightsValue } from "@deepcuts/models/blend";
+import { constraintFields, sourceFields, typedAs, weightDescription } from "./blend-fields.ts";
 import { Node } from "./node.type.ts";
 
 import { ApiRole, JobKind, JobStatus, ModelKind, ModelStatus } from "./enums.ts";
@@ -7,45 +9,20 @@ import { ApiRole, JobKind, JobStatus, ModelKind, ModelStatus } from "./enums.ts"
 export { ApiRole, JobKind, JobStatus, ModelKind };
 
 @ObjectType({ simpleResolvers: true, description: "Weight of each source (0..10); a model not trained yet counts 0." })
-export class BlendWeights {
-  @Field(() => Float) collaborative!: number;
-  @Field(() => Float) text!: number;
-  @Field(() => Float) audio!: number;
-  @Field(() => Float) popularity!: number;
-  @Field(() => Float) novelty!: number;
-}
+export class BlendWeights extends typedAs<BlendWeightsValue>() {}
+sourceFields(BlendWeights, (w) => weightDescription(w, false));
 
 @InputType()
-export class BlendWeightsInput {
-  @Field(() => Float) collaborative!: number;
-  @Field(() => Float) text!: number;
-  @Field(() => Float) audio!: number;
-  @Field(() => Float) popularity!: number;
-  @Field(() => Float) novelty!: number;
-}
+export class BlendWeightsInput extends typedAs<BlendWeightsValue>() {}
+sourceFields(BlendWeightsInput, (w) => weightDescription(w, true), { input: true });
 
 @ObjectType({ simpleResolvers: true })
-export class BlendConstraints {
-  @Field(() => Int, { description: "1..100" }) playlistSize!: number;
-  @Field(() => Int, { description: "At most this many tracks by one artist, 1..30." }) artistCap!: number;
-  @Field(() => Float, { description: "Largest share by artists the listener already plays, 0..1." }) knownArtistShare!: number;
-  @Field(() => Float, { description: "0 = pure score, 1 = pure diversity." }) diversity!: number;
-  @Field(() => Boolean) excludeSkipped!: boolean;
-  @Field(() => Int, {
-    description: "Slots of each playlist drawn at random from the blend's wider candidate pool, with logged probabilities; 0..playlistSize.",
-  })
-  explorationSlots!: number;
-}
+export class BlendConstraints extends typedAs<Required<BlendConstraintsValue>>() {}
+constraintFields(BlendConstraints, false);
 
 @InputType()
-export class BlendConstraintsInput {
-  @Field(() => Int) playlistSize!: number;
-  @Field(() => Int) artistCap!: number;
-  @Field(() => Float) knownArtistShare!: number;
-  @Field(() => Float) diversity!: number;
-  @Field(() => Boolean) excludeSkipped!: boolean;
-  @Field(() => Int, { nullable: true, defaultValue: 3, description: "Exploration slots per playlist, 0..playlistSize (default 3)." }) explorationSlots?: number;
-}
+export class BlendConstraintsInput extends typedAs<BlendConstraintsValue>() {}
+constraintFields(BlendConstraintsInput, true);
 
 @ObjectType({ implements: Node, description: "A versioned set of blend weights and constraints; exactly one is active." })
 export class BlendConfig {

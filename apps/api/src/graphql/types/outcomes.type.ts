@@ -1,4 +1,5 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType } from "type-graphql";
+import { BLEND_SOURCES } from "@deepcuts/models/blend/weights";
 import { OutcomeMetricName } from "./enums.ts";
 
 @ObjectType({ description: "One weekly online metric of one blend version and one source, with its 95% confidence interval (docs/weekly.md#online-metrics)." })
@@ -6,7 +7,7 @@ export class OutcomeMetric {
   @Field(() => String, { description: "The listeners' local Monday of the playlists measured, YYYY-MM-DD." }) weekStart!: string;
   @Field(() => Int, { description: "The blend configuration version that made the playlists." }) blendVersion!: number;
   @Field(() => String, {
-    description: "all, a source (collaborative, text, audio, popularity, novelty: the one that contributed most to the slot), or exploration.",
+    description: `all, a source (${BLEND_SOURCES.join(", ")}: the one that contributed most to the slot), or exploration.`,
   })
   source!: string;
   @Field(() => OutcomeMetricName, { description: "Which metric." }) metric!: OutcomeMetricName;

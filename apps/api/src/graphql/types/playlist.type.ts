@@ -1,4 +1,6 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType } from "type-graphql";
+import type { BlendSource } from "@deepcuts/models/blend";
+import { sourceFields, typedAs } from "./blend-fields.ts";
 import { Track } from "./catalog.type.ts";
 import { BlendWeights } from "./curation.type.ts";
 import { Node } from "./node.type.ts";
@@ -8,13 +10,8 @@ import { PlaylistStatus } from "./enums.ts";
 export { PlaylistStatus };
 
 @ObjectType({ simpleResolvers: true, description: "Each model's normalised contribution to an item's score (null: not used)." })
-export class ModelScores {
-  @Field(() => Float, { nullable: true }) collaborative!: number | null;
-  @Field(() => Float, { nullable: true }) text!: number | null;
-  @Field(() => Float, { nullable: true }) audio!: number | null;
-  @Field(() => Float, { nullable: true }) popularity!: number | null;
-  @Field(() => Float, { nullable: true }) novelty!: number | null;
-}
+export class ModelScores extends typedAs<Record<BlendSource, number | null>>() {}
+sourceFields(ModelScores, (w) => `Weighted contribution of ${w.description}.`, { nullable: true });
 
 @ObjectType({ simpleResolvers: true, description: "One song of a weekly playlist." })
 export class PlaylistItem {

@@ -10,6 +10,7 @@ export class SimilarityScores {
   @Field(() => Float, { nullable: true }) collaborative!: number | null;
   @Field(() => Float, { nullable: true }) text!: number | null;
   @Field(() => Float, { nullable: true }) audio!: number | null;
+  @Field(() => Float, { nullable: true, description: "Artists only: which artists music writing names together (CO_MENTION)." }) coMention!: number | null;
 }
 
 @ObjectType()
@@ -29,6 +30,10 @@ export class SimilarArtist {
   @Field(() => Artist) artist!: Artist;
   @Field(() => Float) score!: number;
   @Field(() => SimilarityScores) scores!: SimilarityScores;
+  @Field(() => Int, { nullable: true, description: "CO_MENTION only: crawled articles that name both artists." })
+  sharedArticles!: number | null;
+  @Field(() => String, { nullable: true, description: 'CO_MENTION only: why, e.g. "written about with Burial in 12 articles".' })
+  explanation!: string | null;
 }
 
 @ObjectType()

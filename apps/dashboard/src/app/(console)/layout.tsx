@@ -11,6 +11,7 @@ const PAGES = [
   { href: "/outcomes", label: "Outcomes" },
   { href: "/experiments", label: "Experiments" },
   { href: "/graph", label: "Graph" },
+  { href: "/crawl", label: "Crawl" },
   { href: "/training", label: "Training" },
 ];
 

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiProblem } from "../../components/api-problem.tsx";
-import { PlannedFeature } from "../../components/missing-operations.tsx";
 import { Sparkline } from "../../components/sparkline.tsx";
-import { capabilities, missingOperations } from "../../lib/capabilities.ts";
 import { count, delta, deltaPoints, metricValue, percent, when } from "../../lib/format.ts";
 import { OverviewDocument, type OverviewQuery } from "../../lib/generated/graphql.ts";
 import { gql } from "../../lib/graphql.ts";
@@ -13,7 +11,6 @@ import { requireSessionKey } from "../../lib/session.ts";
 
 export const metadata: Metadata = { title: "Overview" };
 
-const NEEDED = ["Query.overview", "Query.modelVersions", "Query.jobs", "Query.activeBlendConfig", "Query.weeklySummaries"];
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 type ModelVersionRow = OverviewQuery["modelVersions"]["edges"][number]["node"];
@@ -134,20 +131,9 @@ function WeekFigures({ weeks }: { weeks: WeekRow[] }) {
 
 export default async function OverviewPage() {
   const key = await requireSessionKey();
-  const result = await load(async () => {
-    const missing = missingOperations(await capabilities(key), NEEDED);
-    return { missing, data: missing.length ? null : await gql<OverviewQuery>(OverviewDocument, {}, key) };
-  });
+  const result = await load(() => gql<OverviewQuery>(OverviewDocument, {}, key));
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { missing, data } = result.value;
-  if (!data) {
-    return (
-      <>
-        <h1>Overview</h1>
-        <PlannedFeature feature="Overview" needed={NEEDED} missing={missing} />
-      </>
-    );
-  }
+  const data = result.value;
   const o = data.overview;
   const cards: [string, string, string][] = [
     ["listeners", count(o.listeners), "count-listeners"],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { gpuProbe } from "../../core/backend.ts";
 import { seededRandom } from "../../core/index.ts";
 import { createCnnKernels } from "./backend.ts";
-import { createGpuKernels } from "./kernels-gpu.ts";
 import { ContentNetwork } from "./content-network.ts";
 import { syntheticAudioSet } from "./synthetic.ts";
 
@@ -11,16 +11,13 @@ describe("createCnnKernels", () => {
     const gpu = createCnnKernels("gpu");
     expect(gpu.name).toBe("gpu");
     gpu.dispose();
-    const probe = createGpuKernels();
-    const onRealDevice = probe.mode !== "webasm" && probe.mode !== "cpu";
-    probe.dispose();
     const auto = createCnnKernels("auto");
-    expect(auto.name).toBe(onRealDevice ? "gpu" : "cpu");
+    expect(auto.name).toBe(gpuProbe().realGpu ? "gpu" : "cpu");
     auto.dispose();
   });
 
   it("rejects an unknown backend by name", () => {
-    expect(() => createCnnKernels("tpu" as never)).toThrow('backend must be "auto", "cpu" or "gpu", got tpu');
+    expect(() => createCnnKernels("tpu" as never)).toThrow('backend must be "auto", "cpu" or "gpu", got "tpu"');
   });
 
   it("trains to the same losses on gpu.js as on the CPU reference (same seed)", async () => {

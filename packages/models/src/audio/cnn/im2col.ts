@@ -44,25 +44,3 @@ export function fold(dcol: Float32Array, s: number, cin: number, t: number, k: n
     }
   }
 }
-
-/** a[aOff ..] . b[bOff ..] over `length` values, four accumulators for instruction-level parallelism. */
-export function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, length: number): number {
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0,
-    i = 0;
-  for (; i + 3 < length; i += 4) {
-    s0 += a[aOff + i] * b[bOff + i];
-    s1 += a[aOff + i + 1] * b[bOff + i + 1];
-    s2 += a[aOff + i + 2] * b[bOff + i + 2];
-    s3 += a[aOff + i + 3] * b[bOff + i + 3];
-  }
-  for (; i < length; i++) s0 += a[aOff + i] * b[bOff + i];
-  return s0 + s1 + s2 + s3;
-}
-
-/** y[yOff ..] += alpha * x[xOff ..] over `length` values. */
-export function axpy(alpha: number, x: Float32Array, xOff: number, y: Float32Array, yOff: number, length: number): void {
-  for (let i = 0; i < length; i++) y[yOff + i] += alpha * x[xOff + i];
-}

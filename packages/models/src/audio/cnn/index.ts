@@ -1,9 +1,10 @@
 export { ContentNetwork, type ContentNetworkFitOptions, type EpochRecord } from "./content-network.ts";
 export { l2NormaliseRows } from "./normalise.ts";
-export { DEFAULT_CNN_PARAMS, resolveParams, minimumFrames, type ContentNetworkParams, type CnnBackendKind, type Spectrogram } from "./params.ts";
+export { DEFAULT_CNN_PARAMS, resolveParams, minimumFrames, type ContentNetworkParams, type Spectrogram } from "./params.ts";
 export { LinearFeatureModel, DEFAULT_LINEAR_PARAMS, type LinearFeatureModelParams } from "./linear-feature-model.ts";
 export { coldStartAuc } from "./cold-start-auc.ts";
 export { createCnnKernels } from "./backend.ts";
+export { gpuProbe, type BackendKind, type GpuProbe } from "../../core/backend.ts";
 export { createCpuKernels } from "./kernels-cpu.ts";
 export { createGpuKernels, type GpuKernelOptions } from "./kernels-gpu.ts";
 export type { CnnKernels } from "./kernels.ts";

@@ -1,4 +1,5 @@
-import { axpy, dot, fold, reorderWeights, unfold } from "./im2col.ts";
+import { axpy, dot } from "../../core/vector.ts";
+import { fold, reorderWeights, unfold } from "./im2col.ts";
 import type { CnnKernels } from "./kernels.ts";
 
 /**
@@ -197,24 +198,14 @@ export function createCpuKernels(): CnnKernels {
     denseBackwardInput(dy, w, n, inputs, outputs) {
       const dx = new Float32Array(n * inputs);
       for (let s = 0; s < n; s++) {
-        const dxOff = s * inputs;
-        for (let o = 0; o < outputs; o++) {
-          const g = dy[s * outputs + o];
-          const wOff = o * inputs;
-          for (let i = 0; i < inputs; i++) dx[dxOff + i] += g * w[wOff + i];
-        }
+        for (let o = 0; o < outputs; o++) axpy(dy[s * outputs + o], w, o * inputs, dx, s * inputs, inputs);
       }
       return dx;
     },
     denseBackwardWeights(x, dy, n, inputs, outputs) {
       const dw = new Float32Array(outputs * inputs);
       for (let s = 0; s < n; s++) {
-        const xOff = s * inputs;
-        for (let o = 0; o < outputs; o++) {
-          const g = dy[s * outputs + o];
-          const wOff = o * inputs;
-          for (let i = 0; i < inputs; i++) dw[wOff + i] += g * x[xOff + i];
-        }
+        for (let o = 0; o < outputs; o++) axpy(dy[s * outputs + o], x, s * inputs, dw, o * inputs, inputs);
       }
       return dw;
     },

@@ -1,4 +1,5 @@
-import { GPU, type IKernelFunctionThis, type IKernelRunShortcut } from "gpu.js";
+import type { IKernelFunctionThis, IKernelRunShortcut } from "gpu.js";
+import { createGpu, kernelMode, type GpuJsMode } from "../../core/backend.ts";
 import type { CnnKernels } from "./kernels.ts";
 
 /** Texture sides are capped at 16384 on GL; a 1-D output is laid out in 2-D by gpu.js up to this. */
@@ -187,13 +188,13 @@ function mseGrad(this: This, y: Float32Array, target: Float32Array, total: numbe
 }
 
 export interface GpuKernelOptions {
-  /** gpu.js mode: "gpu" picks WebGL/WebGPU when present, else WebAssembly; "webasm" or "cpu" force one. */
-  mode?: "gpu" | "webasm" | "cpu";
+  /** gpu.js mode: "gpu" (default) picks a GL device when present, else WebAssembly; "webasm" or "cpu" force one. */
+  mode?: GpuJsMode;
 }
 
 /** The CnnKernels contract as gpu.js kernels, compiled on first use and resized per call. */
 export function createGpuKernels(options: GpuKernelOptions = {}): CnnKernels & { readonly mode: string } {
-  const gpu = new GPU({ mode: options.mode ?? "gpu" });
+  const gpu = createGpu(options.mode ?? "gpu");
   // gpu.js takes any kernel function (it parses the source), whatever its parameters.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   const compiled = new Map<Function, IKernelRunShortcut>();
@@ -219,8 +220,7 @@ export function createGpuKernels(options: GpuKernelOptions = {}): CnnKernels & {
     get mode() {
       // gpu.js settles its real backend when the first kernel runs; the kernel knows which.
       if (compiled.size === 0) run(relu, 1, [new Float32Array(1)]);
-      const first = compiled.values().next().value as unknown as { kernel?: { constructor?: { mode?: string } } };
-      return String(first.kernel?.constructor?.mode ?? gpu.mode);
+      return kernelMode(compiled.values().next().value!, gpu);
     },
     conv1dForward: (x, w, b, n, cin, cout, t, k) => run(conv1dForward, n * cout * t, [x, w, b, cin, cout, t, k]),
     conv1dBackwardInput: (dy, w, n, cin, cout, t, k) => run(conv1dBackwardInput, n * cin * t, [dy, w, cin, cout, t, k]),

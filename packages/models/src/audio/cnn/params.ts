@@ -1,3 +1,4 @@
+import { checkBackendKind, type BackendKind } from "../../core/backend.ts";
 import type { Random } from "../../core/index.ts";
 
 /**
@@ -11,8 +12,6 @@ export interface Spectrogram {
   frames: number;
   data: Float32Array;
 }
-
-export type CnnBackendKind = "auto" | "cpu" | "gpu";
 
 /** Every knob of the content network, with its default in `DEFAULT_CNN_PARAMS`. */
 export interface ContentNetworkParams {
@@ -42,8 +41,8 @@ export interface ContentNetworkParams {
   seed: number;
   /** Injectable random source; defaults to seededRandom(seed). Not saved with the model. */
   random?: Random;
-  /** "auto" takes gpu.js (WebGL if present, else WebAssembly SIMD); "cpu" the typed-array reference. */
-  backend: CnnBackendKind;
+  /** "cpu": the typed-array reference; "gpu": gpu.js; "auto": gpu.js only on a real GPU (core/backend.ts). */
+  backend: BackendKind;
 }
 
 export const DEFAULT_CNN_PARAMS: Readonly<ContentNetworkParams> = Object.freeze({
@@ -109,9 +108,7 @@ export function resolveParams(partial: Partial<ContentNetworkParams> = {}): Cont
   checkRange("validationShare", p.validationShare, 0, 0.9);
   checkRange("weightDecay", p.weightDecay, 0, 1);
   if (!Number.isFinite(p.seed)) throw new RangeError(`seed must be a finite number, got ${p.seed}`);
-  if (p.backend !== "auto" && p.backend !== "cpu" && p.backend !== "gpu") {
-    throw new RangeError(`backend must be "auto", "cpu" or "gpu", got ${String(p.backend)}`);
-  }
+  checkBackendKind(p.backend);
   return p;
 }
 

@@ -2,8 +2,6 @@ import type { Metadata } from "next";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { BlendEditor } from "../../../components/blend-editor.tsx";
 import { BlendHistory } from "../../../components/blend-history.tsx";
-import { PlannedFeature } from "../../../components/missing-operations.tsx";
-import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { BlendPageDocument, type BlendPageQuery } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
@@ -11,32 +9,12 @@ import { requireSessionKey } from "../../../lib/session.ts";
 
 export const metadata: Metadata = { title: "Blend" };
 
-const NEEDED = ["Query.activeBlendConfig", "Query.blendConfigs", "Query.previewPlaylist", "Mutation.createBlendConfig", "Mutation.activateBlendConfig"];
-
 export default async function BlendPage({ searchParams }: { searchParams: Promise<{ saved?: string; activated?: string; error?: string }> }) {
   const key = await requireSessionKey();
   const { saved, activated, error } = await searchParams;
-  const result = await load(async () => {
-    const caps = await capabilities(key);
-    const missing = missingOperations(caps, NEEDED);
-    // Older APIs have no evaluation: the editor then shows the preview alone.
-    return {
-      missing,
-      evaluate: caps.queries.has("evaluateBlend"),
-      offPolicy: caps.queries.has("offPolicyEstimate"),
-      data: missing.length ? null : await gql<BlendPageQuery>(BlendPageDocument, {}, key),
-    };
-  });
+  const result = await load(() => gql<BlendPageQuery>(BlendPageDocument, {}, key));
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { missing, evaluate, offPolicy, data } = result.value;
-  if (!data) {
-    return (
-      <>
-        <h1>Blend</h1>
-        <PlannedFeature feature="Blend" needed={NEEDED} missing={missing} />
-      </>
-    );
-  }
+  const data = result.value;
   return (
     <>
       <h1>Blend</h1>
@@ -55,7 +33,7 @@ export default async function BlendPage({ searchParams }: { searchParams: Promis
           {error}
         </p>
       ) : null}
-      <BlendEditor active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} evaluate={evaluate} offPolicy={offPolicy} />
+      <BlendEditor active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} evaluate offPolicy />
       <BlendHistory configs={data.blendConfigs.edges.map((e) => e.node)} total={data.blendConfigs.totalCount} />
     </>
   );

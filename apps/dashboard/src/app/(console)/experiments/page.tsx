@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
-import { PlannedFeature } from "../../../components/missing-operations.tsx";
-import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { count, delta, metric, percent, when } from "../../../lib/format.ts";
 import { ExperimentResultsDocument, ExperimentsPageDocument, type ExperimentResultsQuery, type ExperimentsPageQuery } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
@@ -11,15 +9,6 @@ import { requireSessionKey } from "../../../lib/session.ts";
 import { createExperiment, stopExperiment } from "./actions.ts";
 
 export const metadata: Metadata = { title: "Experiments" };
-
-const NEEDED = [
-  "Query.experiments",
-  "Query.experimentResults",
-  "Mutation.createExperiment",
-  "Mutation.stopExperiment",
-  "Query.blendConfigs",
-  "Query.activeBlendConfig",
-];
 
 type Results = ExperimentResultsQuery["experimentResults"];
 type Interval = { value: number; lower: number; upper: number };
@@ -153,24 +142,14 @@ export default async function ExperimentsPage({
   const key = await requireSessionKey();
   const params = await searchParams;
   const result = await load(async () => {
-    const missing = missingOperations(await capabilities(key), NEEDED);
-    if (missing.length) return { missing, data: null, results: null, chosen: null };
     const data = await gql<ExperimentsPageQuery>(ExperimentsPageDocument, {}, key);
     const wanted = Number(params.id);
     const chosen = data.experiments.find((e) => e.id === wanted) ?? data.experiments.find((e) => e.status === "RUNNING") ?? data.experiments[0] ?? null;
     const results = chosen ? (await gql<ExperimentResultsQuery>(ExperimentResultsDocument, { id: chosen.id }, key)).experimentResults : null;
-    return { missing, data, results, chosen };
+    return { data, results, chosen };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { missing, data, results, chosen } = result.value;
-  if (!data) {
-    return (
-      <>
-        <h1>Experiments</h1>
-        <PlannedFeature feature="Experiments" needed={NEEDED} missing={missing} />
-      </>
-    );
-  }
+  const { data, results, chosen } = result.value;
   const active = data.activeBlendConfig.version;
   const candidates = data.blendConfigs.edges.map((e) => e.node).filter((c) => c.version !== active);
   const running = data.experiments.find((e) => e.status === "RUNNING") ?? null;

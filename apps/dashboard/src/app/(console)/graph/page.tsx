@@ -3,8 +3,6 @@ import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { GraphCanvas } from "../../../components/graph-canvas.tsx";
 import { GraphDownloads } from "../../../components/export-downloads.tsx";
-import { PlannedFeature } from "../../../components/missing-operations.tsx";
-import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import {
   GraphDocument,
   SeedArtistsDocument,
@@ -25,7 +23,6 @@ import { SIMILARITY_MODELS, pickModel } from "../../../lib/vectors.ts";
 
 export const metadata: Metadata = { title: "Graph" };
 
-const NEEDED = ["Query.similarityGraph", "Query.tracks", "Query.artists", "Query.users"];
 const ENTITIES = ["TRACK", "ARTIST", "USER"] as const;
 
 interface Params {
@@ -59,13 +56,11 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
   const seed = params.seed && /^\d+$/.test(params.seed) ? Number(params.seed) : null;
   const search = (params.q ?? "").trim();
   const result = await load(async () => {
-    const missing = missingOperations(await capabilities(key), NEEDED);
-    if (missing.length) return { missing, candidates: [], graph: null };
     const [candidates, graph] = await Promise.all([
       gql<SeedTracksQuery | SeedArtistsQuery | SeedListenersQuery>(SEARCH[entity], { q: search || null } satisfies SeedTracksQueryVariables, key),
       seed !== null ? gql<GraphQuery>(GraphDocument, { ...settings, seeds: [seed], depth: 1 } satisfies GraphQueryVariables, key) : null,
     ]);
-    return { missing, candidates: candidates.list.edges.map((e) => e.node), graph: graph?.similarityGraph ?? null };
+    return { candidates: candidates.list.edges.map((e) => e.node), graph: graph?.similarityGraph ?? null };
   });
   if (!result.ok) {
     return (
@@ -75,15 +70,7 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
       </>
     );
   }
-  const { missing, candidates, graph } = result.value;
-  if (missing.length) {
-    return (
-      <>
-        <h1>Graph</h1>
-        <PlannedFeature feature="Graph" needed={NEEDED} missing={missing} />
-      </>
-    );
-  }
+  const { candidates, graph } = result.value;
   const seedHref = (id: number) =>
     `/graph?${new URLSearchParams({ entity, model, k: String(settings.k), minScore: String(settings.minScore), seed: String(id) })}`;
   return (

@@ -3,8 +3,6 @@ import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { IntervalChart } from "../../../components/interval-chart.tsx";
 import { SERIES_COLOURS } from "../../../components/line-chart.tsx";
-import { PlannedFeature } from "../../../components/missing-operations.tsx";
-import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { count, percent, when } from "../../../lib/format.ts";
 import { OutcomesPageDocument, type OutcomesPageQuery } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
@@ -25,28 +23,25 @@ import { recomputeOutcomeMetrics } from "./actions.ts";
 
 export const metadata: Metadata = { title: "Outcomes" };
 
-const NEEDED = ["Query.outcomeMetrics", "Mutation.startOutcomeMetrics", "Query.activeBlendConfig", "Query.jobs"];
 const WEEK_CHOICES = [4, 8, 12, 26];
+
+/** A table's column headers for `metrics`, each with what it means as its title. */
+function MetricHeaders({ metrics }: { metrics: typeof OUTCOME_METRICS }) {
+  return metrics.map((m) => (
+    <th key={m.name} className="num" title={m.about}>
+      {m.label}
+    </th>
+  ));
+}
 
 export default async function OutcomesPage({ searchParams }: { searchParams: Promise<{ source?: string; weeks?: string; started?: string; error?: string }> }) {
   const key = await requireSessionKey();
   const params = await searchParams;
   const source = (OUTCOME_SOURCES as readonly string[]).includes(params.source ?? "") ? params.source! : "all";
   const weeks = WEEK_CHOICES.includes(Number(params.weeks)) ? Number(params.weeks) : 8;
-  const result = await load(async () => {
-    const missing = missingOperations(await capabilities(key), NEEDED);
-    return { missing, data: missing.length ? null : await gql<OutcomesPageQuery>(OutcomesPageDocument, { weeks }, key) };
-  });
+  const result = await load(() => gql<OutcomesPageQuery>(OutcomesPageDocument, { weeks }, key));
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { missing, data } = result.value;
-  if (!data) {
-    return (
-      <>
-        <h1>Outcomes</h1>
-        <PlannedFeature feature="Outcomes" needed={NEEDED} missing={missing} />
-      </>
-    );
-  }
+  const data = result.value;
   const rows: OutcomeRow[] = data.outcomeMetrics;
   const allWeeks = weeksOf(rows);
   const latest = allWeeks[allWeeks.length - 1] ?? null;
@@ -130,11 +125,7 @@ export default async function OutcomesPage({ searchParams }: { searchParams: Pro
               <thead>
                 <tr>
                   <th>Blend</th>
-                  {OUTCOME_METRICS.map((m) => (
-                    <th key={m.name} className="num" title={m.about}>
-                      {m.label}
-                    </th>
-                  ))}
+                  <MetricHeaders metrics={OUTCOME_METRICS} />
                   <th className="num">listeners</th>
                 </tr>
               </thead>
@@ -215,11 +206,7 @@ export default async function OutcomesPage({ searchParams }: { searchParams: Pro
                 <tr>
                   <th>Blend</th>
                   <th>Source</th>
-                  {OUTCOME_METRICS.filter((m) => m.name !== "CAME_BACK").map((m) => (
-                    <th key={m.name} className="num" title={m.about}>
-                      {m.label}
-                    </th>
-                  ))}
+                  <MetricHeaders metrics={OUTCOME_METRICS.filter((m) => m.name !== "CAME_BACK")} />
                   <th className="num">listeners</th>
                 </tr>
               </thead>

@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiProblem } from "../../../components/api-problem.tsx";
-import { MissingOperations } from "../../../components/missing-operations.tsx";
 import { Listening } from "../../../components/listening.tsx";
 import { ModelLegend, PlaylistItems } from "../../../components/playlist-items.tsx";
-import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { count, percent, playlistSummary, statusNote } from "../../../lib/format.ts";
 import { compareWeeks, tasteProfile, type Weighted } from "../../../lib/taste.ts";
 import { gql } from "../../../lib/graphql.ts";
@@ -30,8 +28,6 @@ import { requireSessionKey } from "../../../lib/session.ts";
 
 export const metadata: Metadata = { title: "Playlists" };
 
-const PLAYLIST_OPERATIONS = ["Query.weeklyPlaylists", "Query.weeklyPlaylist"];
-const HISTORY_OPERATIONS = ["Query.listeningHistory", "Query.topArtists"];
 const HISTORY_PAGE = 25;
 
 function listenerHref(search: string, user: number, week?: string | null, history?: string | null, compare?: string | null): string {
@@ -79,26 +75,21 @@ export default async function PlaylistsPage({
   const userId = user && /^\d+$/.test(user) ? Number(user) : null;
   const weekStart = week && WEEK.test(week) ? week : null;
   const result = await load(async () => {
-    const [users, caps] = await Promise.all([
+    const [users, playlists, listening, taste, compared] = await Promise.all([
       gql<ListenersQuery>(ListenersDocument, { first: 50, search: search || null } satisfies ListenersQueryVariables, key),
-      capabilities(key),
-    ]);
-    const missing = missingOperations(caps, PLAYLIST_OPERATIONS);
-    const history = missingOperations(caps, HISTORY_OPERATIONS);
-    const [playlists, listening, taste, compared] = await Promise.all([
-      userId !== null && missing.length === 0 ? gql<PlaylistsQuery>(PlaylistsDocument, { userId, weekStart } satisfies PlaylistsQueryVariables, key) : null,
-      userId !== null && history.length === 0
+      userId !== null ? gql<PlaylistsQuery>(PlaylistsDocument, { userId, weekStart } satisfies PlaylistsQueryVariables, key) : null,
+      userId !== null
         ? gql<ListeningQuery>(ListeningDocument, { userId, first: HISTORY_PAGE, after: historyCursor || null } satisfies ListeningQueryVariables, key)
         : null,
-      userId !== null && history.length === 0 ? gql<TasteProfileQuery>(TasteProfileDocument, { userId } satisfies TasteProfileQueryVariables, key) : null,
-      userId !== null && missing.length === 0 && compareWeek
+      userId !== null ? gql<TasteProfileQuery>(TasteProfileDocument, { userId } satisfies TasteProfileQueryVariables, key) : null,
+      userId !== null && compareWeek
         ? gql<ComparedWeekQuery>(ComparedWeekDocument, { userId, weekStart: compareWeek } satisfies ComparedWeekQueryVariables, key)
         : null,
     ]);
-    return { users: users.users, missing, history, playlists, listening, taste, compared: compared?.weeklyPlaylist ?? null };
+    return { users: users.users, playlists, listening, taste, compared: compared?.weeklyPlaylist ?? null };
   });
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { users, missing, history, playlists, listening, taste, compared } = result.value;
+  const { users, playlists, listening, taste, compared } = result.value;
   const profile = taste ? tasteProfile(taste) : null;
   const shown = playlists?.weeklyPlaylist ?? null;
   const note = shown ? statusNote(shown.status) : null;
@@ -127,7 +118,6 @@ export default async function PlaylistsPage({
           </ul>
         </section>
         <section className="detail">
-          {missing.length > 0 ? <MissingOperations feature="Weekly playlists" missing={missing} /> : null}
           {userId === null ? <p className="muted">Pick a listener to see their weekly playlists.</p> : null}
           {/* user(id:) is nullable: gql() throws on its NOT_FOUND/FORBIDDEN, so null never gets here. */}
           {playlists?.user ? (
@@ -187,7 +177,6 @@ export default async function PlaylistsPage({
               )}
             </>
           ) : null}
-          {userId !== null && history.length > 0 ? <MissingOperations feature="Listening history and top artists" missing={history} /> : null}
           {profile ? (
             <section className="panel taste" data-testid="taste-profile">
               <h2>Taste profile</h2>

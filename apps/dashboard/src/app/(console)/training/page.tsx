@@ -2,8 +2,6 @@ import type { Metadata } from "next";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { JobList } from "../../../components/job-list.tsx";
 import { VersionComparison } from "../../../components/version-comparison.tsx";
-import { PlannedFeature } from "../../../components/missing-operations.tsx";
-import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { TrainingDocument, type TrainingQuery } from "../../../lib/generated/graphql.ts";
 import { count, when } from "../../../lib/format.ts";
@@ -14,7 +12,6 @@ import { startTraining, startWeeklyGeneration } from "./actions.ts";
 
 export const metadata: Metadata = { title: "Training" };
 
-const NEEDED = ["Query.jobs", "Query.modelVersions", "Mutation.startTraining", "Mutation.startWeeklyGeneration"];
 // What `deepcuts train` accepts; the API's startTraining takes the same names.
 /** What the API's startTraining accepts; checked by default: what npm start trains (audio needs the clips analysed). */
 const MODELS = ["popularity", "als", "lmf", "text", "audio"];
@@ -48,22 +45,9 @@ export default async function TrainingPage({
 }) {
   const key = await requireSessionKey();
   const { started, error, message, compare } = await searchParams;
-  const result = await load(async () => {
-    const caps = await capabilities(key);
-    const missing = missingOperations(caps, NEEDED);
-    const offersCancel = missingOperations(caps, ["Mutation.cancelJob"]).length === 0;
-    return { missing, offersCancel, data: missing.length ? null : await gql<TrainingQuery>(TrainingDocument, {}, key) };
-  });
+  const result = await load(() => gql<TrainingQuery>(TrainingDocument, {}, key));
   if (!result.ok) return <ApiProblem problem={result.problem} />;
-  const { missing, offersCancel, data } = result.value;
-  if (!data) {
-    return (
-      <>
-        <h1>Training</h1>
-        <PlannedFeature feature="Training" needed={NEEDED} missing={missing} />
-      </>
-    );
-  }
+  const data = result.value;
   return (
     <>
       <h1>Training</h1>
@@ -95,7 +79,7 @@ export default async function TrainingPage({
       </div>
       <section className="panel">
         <h2>Jobs</h2>
-        <JobList initial={data.jobs.edges.map((e) => e.node)} canCancel={offersCancel && data.me.role === "ADMIN"} />
+        <JobList initial={data.jobs.edges.map((e) => e.node)} canCancel={data.me.role === "ADMIN"} />
       </section>
       <ModelVersions versions={data.modelVersions.edges.map((e) => e.node)} compare={compare} />
     </>

@@ -4,24 +4,15 @@ import { count, percent } from "../../../lib/format.ts";
 import { Suspense } from "react";
 import { ApiProblem } from "../../../components/api-problem.tsx";
 import { VectorDownloads } from "../../../components/export-downloads.tsx";
-import { PlannedFeature } from "../../../components/missing-operations.tsx";
 import { ProjectionMap, type ProjectedPoint } from "../../../components/projection-map.tsx";
 import { TrackDetail } from "../../../components/track-detail.tsx";
-import { capabilities, missingOperations } from "../../../lib/capabilities.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { load } from "../../../lib/load.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
-import { COLOUR_BY, COLOUR_BY_LABEL, COLOUR_FIELDS, pickColourBy, type ColourBy } from "../../../lib/map-colours.ts";
+import { COLOUR_BY, COLOUR_BY_LABEL, PROJECTION_QUERY, pickColourBy, type ColourBy } from "../../../lib/map-colours.ts";
 import { PROJECTION_METHODS, SIMILARITY_MODELS, pickModel, type ProjectionMethod, type SimilarityModel } from "../../../lib/vectors.ts";
 
 export const metadata: Metadata = { title: "Vectors" };
-
-const NEEDED = ["Query.vectorProjection", "Query.similarTracks", "Query.track"];
-
-/** The projection, asking only for the colouring fields this API offers. */
-const projectionQuery = (extraFields: string[]) => `query Projection($model: SimilarityModel!, $method: ProjectionMethod!, $sample: Int!) {
-  vectorProjection(model: $model, method: $method, sample: $sample, entity: TRACK) { versionId explainedVariance points { id label genre ${extraFields.join(" ")} x y } }
-}`;
 
 interface Params {
   model?: string;
@@ -37,7 +28,6 @@ async function ProjectionSection({
   model,
   method,
   colourBy,
-  colourFields,
   search,
   trackId,
   trackHref,
@@ -46,14 +36,13 @@ async function ProjectionSection({
   model: SimilarityModel;
   method: ProjectionMethod;
   colourBy: ColourBy;
-  colourFields: string[];
   search: string;
   trackId: number | null;
   trackHref: string;
 }) {
   const projection = await load(() =>
     gql<{ vectorProjection: { versionId: number; explainedVariance: number[] | null; points: ProjectedPoint[] } }>(
-      projectionQuery(colourFields),
+      PROJECTION_QUERY,
       { model, method, sample: method === "UMAP" ? 400 : 1000 },
       apiKey,
     ),
@@ -85,12 +74,12 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
   const method: ProjectionMethod = PROJECTION_METHODS.find((m) => m === params.method?.toUpperCase()) ?? "PCA";
   const search = (params.q ?? "").trim();
   const trackId = params.track && /^\d+$/.test(params.track) ? Number(params.track) : null;
-  const requestedColour = pickColourBy(params.colour);
+  const colourBy = pickColourBy(params.colour);
   const href = (over: Partial<Record<keyof Params, string | null>>) => {
     const merged: Record<string, string> = {
       model,
       method,
-      colour: requestedColour,
+      colour: colourBy,
       ...(search ? { q: search } : {}),
       ...(trackId ? { track: String(trackId) } : {}),
     };
@@ -99,22 +88,6 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
       else if (v !== undefined) merged[k] = v;
     return `/vectors?${new URLSearchParams(merged)}`;
   };
-  const caps = await load(() => capabilities(key));
-  if (!caps.ok) return <ApiProblem problem={caps.problem} />;
-  const missing = missingOperations(caps.value, NEEDED);
-  // Colourings whose fields this API does not offer yet are left out of the control.
-  const offeredColours = COLOUR_BY.filter((c) => missingOperations(caps.value, COLOUR_FIELDS[c]).length === 0);
-  const colourBy = offeredColours.includes(requestedColour) ? requestedColour : "genre";
-  const colourFields = [...new Set(offeredColours.flatMap((c) => COLOUR_FIELDS[c]).map((f) => f.split(".")[1]))];
-  const unavailableColours = COLOUR_BY.filter((c) => !offeredColours.includes(c));
-  if (missing.length) {
-    return (
-      <>
-        <h1>Vectors</h1>
-        <PlannedFeature feature="Vectors" needed={NEEDED} missing={missing} />
-      </>
-    );
-  }
   return (
     <>
       <h1>Vectors</h1>
@@ -132,26 +105,19 @@ export default async function VectorsPage({ searchParams }: { searchParams: Prom
           </Link>
         ))}
         <span className="muted small">Colour by</span>
-        {offeredColours.map((c) => (
+        {COLOUR_BY.map((c) => (
           <Link key={c} href={href({ colour: c })} className={c === colourBy ? "week picked" : "week"} data-colour-option={c}>
             {COLOUR_BY_LABEL[c]}
           </Link>
         ))}
       </nav>
       <VectorDownloads model={model} />
-      {unavailableColours.length ? (
-        <p className="muted small" data-testid="colourings-unavailable">
-          Colouring by {unavailableColours.map((c) => COLOUR_BY_LABEL[c]).join(", ")} needs {unavailableColours.flatMap((c) => COLOUR_FIELDS[c]).join(", ")},
-          which this API version does not offer.
-        </p>
-      ) : null}
       <Suspense fallback={<div className="skeleton map-skeleton" aria-busy="true" />}>
         <ProjectionSection
           apiKey={key}
           model={model}
           method={method}
           colourBy={colourBy}
-          colourFields={colourFields}
           search={search}
           trackId={trackId}
           trackHref={`${href({ track: null })}&track=`}

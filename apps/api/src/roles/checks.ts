@@ -1,8 +1,8 @@
 import type { AuthChecker } from "type-graphql";
-import type { ApiContext, Role } from "./context.ts";
-import { forbidden, unauthenticated } from "./errors.ts";
-
-const RANK: Record<Role, number> = { LISTENER: 1, CURATOR: 2, ADMIN: 3 };
+import type { Exposure } from "../config.ts";
+import type { ApiContext } from "../graphql/context.ts";
+import { forbidden, unauthenticated } from "../graphql/errors.ts";
+import { hasRole, type Role } from "./roles.ts";
 
 /**
  * `@Authorized("CURATOR")` admits that role and every higher one. Denials throw, so a client
@@ -12,7 +12,7 @@ export const authChecker: AuthChecker<ApiContext, Role> = ({ context }, roles) =
   const viewer = context.viewer;
   if (!viewer) throw unauthenticated();
   if (roles.length === 0) return true;
-  if (roles.some((r) => RANK[viewer.role] >= RANK[r])) return true;
+  if (roles.some((r) => hasRole(viewer.role, r))) return true;
   throw forbidden(`this operation needs a ${roles.join(" or ")} key`);
 };
 
@@ -35,4 +35,19 @@ export function assertWritesListener(context: ApiContext, userId: number): void 
   throw forbidden(
     viewer.role === "CURATOR" ? "a curator key reads listeners' data but cannot write it" : "a listener key can only write its own listener's data",
   );
+}
+
+/** Whether the caller of `context` may use a feature exposed to `who` (introspection, field suggestions). */
+export function mayUse(who: Exposure, context: ApiContext): boolean {
+  const role = context.viewer?.role;
+  switch (who) {
+    case "everyone":
+      return true;
+    case "keys":
+      return role !== undefined;
+    case "curators":
+      return role !== undefined && hasRole(role, "CURATOR");
+    case "nobody":
+      return false;
+  }
 }

@@ -1,27 +1,6 @@
-import gpujs from "gpu.js";
 import type { IKernelFunctionThis, IKernelRunShortcut } from "gpu.js";
+import { createGpu, type GpuJs, type GpuJsMode } from "../core/backend.ts";
 import type { CfKernels, CgProductBatch } from "./kernels.ts";
-
-// gpu.js ships CommonJS; its named exports do not survive Node's ESM interop.
-const { GPU } = gpujs;
-
-/** Modes in which gpu.js runs on a graphics device rather than on the CPU (webasm, cpu). */
-const deviceModes = new Set(["gpu", "webgl", "webgl2", "headlessgl", "webgpu"]);
-
-/** The mode gpu.js picks here by itself, and whether that is a real GPU. */
-export function detectGpu(): { mode: string; realGpu: boolean } {
-  const gpu = new GPU();
-  const probe = gpu.createKernel(
-    function () {
-      return 1;
-    },
-    { output: [1] },
-  );
-  probe();
-  const mode = String((probe as unknown as { kernel: { constructor: { mode?: string } } }).kernel.constructor.mode ?? gpu.mode);
-  void gpu.destroy();
-  return { mode, realGpu: deviceModes.has(mode) };
-}
 
 // Kernel bodies are plain functions: gpu.js parses their source, so they use only arithmetic,
 // loops and indexing (floats throughout; integer arguments arrive as exact float32 values).
@@ -72,13 +51,13 @@ function scoreBody(this: IKernelFunctionThis, x: Float32Array, y: Float32Array, 
  */
 export class GpuKernels implements CfKernels {
   readonly mode: string;
-  private readonly gpu: InstanceType<typeof GPU>;
+  private readonly gpu: GpuJs;
   private readonly gramKernel: IKernelRunShortcut;
   private readonly cgKernel: IKernelRunShortcut;
   private readonly scoreKernel: IKernelRunShortcut;
 
-  constructor(mode?: "webasm" | "cpu" | "gpu") {
-    this.gpu = new GPU(mode ? { mode } : {});
+  constructor(mode?: GpuJsMode) {
+    this.gpu = createGpu(mode);
     const settings = { output: [1], dynamicOutput: true, dynamicArguments: true, tactic: "precision" as const, loopMaxIterations: 1 << 30 };
     this.gramKernel = this.gpu.createKernel(gramBody, settings);
     this.cgKernel = this.gpu.createKernel(cgProductBody, settings);

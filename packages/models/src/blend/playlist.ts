@@ -1,19 +1,20 @@
-import { blendZScores, mmrSelect } from "@deepcuts/models/blend";
-import { TopK, type Random } from "@deepcuts/models/core";
-import type { BlendConstraints, BlendWeights } from "./blend-config.ts";
+import type { Random } from "../core/random.ts";
+import { TopK } from "../core/topk.ts";
+import { dot } from "../core/vector.ts";
+import { explain } from "./explain.ts";
 import { DEFAULT_EXPLORATION_SLOTS, withExploration } from "./exploration.ts";
-import type { ListenerHistory } from "./histories.ts";
+import type { ListenerHistory } from "./listener-history.ts";
+import { mmrSelect } from "./mmr.ts";
 import type { ModelState } from "./model-state.ts";
-
-export const SOURCES = ["collaborative", "text", "audio", "popularity", "novelty"] as const;
-export type SourceName = (typeof SOURCES)[number];
+import { blendZScores } from "./normalize.ts";
+import { BLEND_SOURCES, type BlendConstraints, type BlendSource, type BlendWeights } from "./weights.ts";
 
 export interface PlaylistItemPick {
   trackId: number;
   /** Blended score (sum of the weighted per-listener z-scores). */
   score: number;
   /** Each source's weighted z-score: what it contributed. */
-  scores: Record<SourceName, number>;
+  scores: Record<BlendSource, number>;
   reason: string;
   /** 1-based rank of the track in the blend's candidate list (before the diversity re-ranking). */
   rank: number;
@@ -37,20 +38,14 @@ export interface BlendHead {
   /** Catalogue rows, best first. */
   pool: number[];
   total: (i: number) => number;
-  parts: (i: number) => Record<SourceName, number>;
+  parts: (i: number) => Record<BlendSource, number>;
 }
 
 export interface PlaylistPick {
   status: "COMPLETE" | "SHORT" | "COLD_START";
   items: PlaylistItemPick[];
   /** Weights actually used: a source whose model is not trained counts zero. */
-  effectiveWeights: Record<SourceName, number>;
-}
-
-function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, k: number): number {
-  let s = 0;
-  for (let c = 0; c < k; c++) s += a[aOff + c] * b[bOff + c];
-  return s;
+  effectiveWeights: Record<BlendSource, number>;
 }
 
 /** Weighted mean of unit rows of `m` (by history strength), as a unit vector; null when empty. */
@@ -71,25 +66,11 @@ function profile(m: { cols: number; data: Float32Array }, rows: [number, number]
 }
 
 /**
- * Row `i` of `data` (width `k`) dotted with `query`, in four independent sums so the loop runs on
- * the CPU's parallel adders instead of one chain. The one place this summation order is written:
- * the batch scorer re-scores candidates with it and must match the exhaustive path bit for bit.
+ * Row `i` of `data` (width `k`) dotted with `query`, by core/vector.ts's `dot` (four independent
+ * sums): the batch scorer re-scores candidates with it and must match the exhaustive path bit for bit.
  */
 export function dotRow(data: Float32Array, i: number, k: number, query: Float32Array): number {
-  const o = i * k;
-  const k4 = k - (k % 4);
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0;
-  for (let c = 0; c < k4; c += 4) {
-    s0 += data[o + c] * query[c];
-    s1 += data[o + c + 1] * query[c + 1];
-    s2 += data[o + c + 2] * query[c + 2];
-    s3 += data[o + c + 3] * query[c + 3];
-  }
-  for (let c = k4; c < k; c++) s0 += data[o + c] * query[c];
-  return s0 + s1 + s2 + s3;
+  return dot(data, i * k, query, 0, k);
 }
 
 /** Scores of every catalogue track against one query vector. */
@@ -112,7 +93,9 @@ export interface ListenerSetup {
   userVector: Float32Array | null;
   textProfile: Float32Array | null;
   audioProfile: Float32Array | null;
-  effectiveWeights: Record<SourceName, number>;
+  /** The listener's artists' co-mention vectors, weighted as the tracks behind the other profiles. */
+  coMentionProfile: Float32Array | null;
+  effectiveWeights: Record<BlendSource, number>;
 }
 
 export function listenerSetup(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints): ListenerSetup {
@@ -135,7 +118,14 @@ export function listenerSetup(state: ModelState, history: ListenerHistory, weigh
           .slice(0, 5 * Math.max(1, seeds.size))
           .map((i) => [i, 1]);
   const avoid = c.excludeSkipped ? new Set([...history.avoidArtists, ...history.skippedOnlyArtists]) : history.avoidArtists;
-  const effectiveWeights: Record<SourceName, number> = { collaborative: 0, text: 0, audio: 0, popularity: weights.popularity, novelty: weights.novelty };
+  const effectiveWeights: Record<BlendSource, number> = {
+    collaborative: 0,
+    text: 0,
+    audio: 0,
+    coMention: 0,
+    popularity: weights.popularity,
+    novelty: weights.novelty,
+  };
   const cf = state.collaborative;
   let userVector: Float32Array | null = null;
   if (cf && basis.length) {
@@ -159,15 +149,18 @@ export function listenerSetup(state: ModelState, history: ListenerHistory, weigh
   if (textProfile) effectiveWeights.text = weights.text;
   const audioProfile = state.audio && basis.length ? profile(state.audio.unitTracks, basis, state.audio.has) : null;
   if (audioProfile) effectiveWeights.audio = weights.audio;
-  return { history, played, basis, cold, avoid, userVector, textProfile, audioProfile, effectiveWeights };
+  const coMentionProfile = state.coMention && basis.length ? profile(state.coMention.unitTracks, basis, state.coMention.has) : null;
+  if (coMentionProfile) effectiveWeights.coMention = weights.coMention;
+  return { history, played, basis, cold, avoid, userVector, textProfile, audioProfile, coMentionProfile, effectiveWeights };
 }
 
 /**
  * One listener's weekly playlist from the blend: candidates are every track the listener never
  * played (nothing by an artist they disliked); each source scores them (collaborative
  * x_u . y_i, with the audio-predicted vector standing in for tracks nobody has played; cultural
- * and audio similarity to the listener's taste profile; popularity; novelty = an artist new to
- * them), scores are z-normalised per listener, weighted, and the top of the blend is re-ranked
+ * and audio similarity to the listener's taste profile; co-mention similarity of the track's
+ * artist to the listener's artists, 0 for an artist no article names; popularity; novelty = an
+ * artist new to them), scores are z-normalised per listener, weighted, and the top of the blend is re-ranked
  * by maximal marginal relevance under the artist cap and the known-artist share.
  * This is the exhaustive reference, one listener at a time; `pickForListeners` (batch.ts) makes
  * the same playlists for blocks of listeners with native matrix products.
@@ -193,18 +186,20 @@ export function pickForListener(
   const novelty = new Float32Array(n);
   for (let i = 0; i < n; i++) novelty[i] = history.knownArtists.has(state.artistOf[i]) ? 0 : 1;
 
-  const sourceScores: Record<SourceName, Float32Array> = {
+  const sourceScores: Record<BlendSource, Float32Array> = {
     collaborative: new Float32Array(n),
     text: new Float32Array(n),
     audio: new Float32Array(n),
+    coMention: new Float32Array(n),
     popularity: state.logPopularity,
     novelty,
   };
   if (state.collaborative && setup.userVector) sourceScores.collaborative = scoreAll(state.collaborative.items, setup.userVector);
   if (state.text && setup.textProfile) sourceScores.text = scoreAll(state.text.unitTracks, setup.textProfile);
   if (state.audio && setup.audioProfile) sourceScores.audio = scoreAll(state.audio.unitTracks, setup.audioProfile);
+  if (state.coMention && setup.coMentionProfile) sourceScores.coMention = scoreAll(state.coMention.unitTracks, setup.coMentionProfile);
   const { total, parts } = blendZScores(
-    SOURCES.map((s) => ({ weight: effectiveWeights[s], scores: sourceScores[s] })),
+    BLEND_SOURCES.map((s) => ({ weight: effectiveWeights[s], scores: sourceScores[s] })),
     eligible,
     n,
   );
@@ -212,7 +207,7 @@ export function pickForListener(
   const head = new TopK(headSize(c));
   for (let i = 0; i < n; i++) if (eligible[i] && total[i] > head.threshold) head.push(i, total[i]);
   const pool = Array.from(head.sorted().ids);
-  const partsOf = (i: number) => Object.fromEntries(SOURCES.map((s, k) => [s, parts[k][i]])) as Record<SourceName, number>;
+  const partsOf = (i: number) => Object.fromEntries(BLEND_SOURCES.map((s, k) => [s, parts[k][i]])) as Record<BlendSource, number>;
   options.onHead?.({ setup, pool, total: (i) => total[i], parts: partsOf });
   return finishPlaylist(state, setup, c, pool, (i) => total[i], partsOf, options.exploration);
 }
@@ -233,7 +228,7 @@ export function finishPlaylist(
   c: BlendConstraints,
   pool: number[],
   total: (i: number) => number,
-  parts: (i: number) => Record<SourceName, number>,
+  parts: (i: number) => Record<BlendSource, number>,
   exploration?: Random,
 ): PlaylistPick {
   const { history, basis, cold, effectiveWeights } = setup;
@@ -260,21 +255,31 @@ export function finishPlaylist(
     },
   });
 
-  const rankOf = new Map(pool.map((i, r) => [i, r + 1]));
   const slots = exploration ? Math.min(c.explorationSlots ?? DEFAULT_EXPLORATION_SLOTS, c.playlistSize) : 0;
+  // The tracks chosen so far, counted once per list: withExploration asks about every row of the
+  // head against one list (a fresh array per slot), or against a list it only appends to.
+  let countedList: readonly number[] | null = null,
+    countedLength = 0,
+    knownSoFar = 0;
+  const sameArtist = new Map<number, number>();
   const chosen =
     slots === 0
       ? picked.map((row) => ({ row, explored: false, propensity: 1 }))
       : withExploration(picked, pool, c.playlistSize, slots, exploration!, (row, so) => {
           // The same hard constraints as the blend's picks, over the tracks chosen so far.
-          const artist = state.artistOf[row];
-          let sameArtist = 0,
+          if (so !== countedList || so.length < countedLength) {
+            countedList = so;
+            countedLength = 0;
             knownSoFar = 0;
-          for (const j of so) {
-            if (state.artistOf[j] === artist) sameArtist++;
-            if (history.knownArtists.has(state.artistOf[j])) knownSoFar++;
+            sameArtist.clear();
           }
-          if (sameArtist >= c.artistCap) return false;
+          for (; countedLength < so.length; countedLength++) {
+            const a = state.artistOf[so[countedLength]];
+            sameArtist.set(a, (sameArtist.get(a) ?? 0) + 1);
+            if (history.knownArtists.has(a)) knownSoFar++;
+          }
+          const artist = state.artistOf[row];
+          if ((sameArtist.get(artist) ?? 0) >= c.artistCap) return false;
           return !(history.knownArtists.has(artist) && !cold && knownSoFar >= maxKnown);
         });
   const items = chosen.map(({ row: i, explored, propensity }) => {
@@ -284,75 +289,11 @@ export function finishPlaylist(
       score: total(i),
       scores,
       reason: explain(state, history, basis, i, scores, cold),
-      rank: rankOf.get(i)!,
+      rank: pool.indexOf(i) + 1,
       explored,
       propensity,
     };
   });
   const status = cold ? "COLD_START" : items.length < c.playlistSize ? "SHORT" : "COMPLETE";
   return { status, items, effectiveWeights };
-}
-
-/** The listener's history item most similar to track i under `rows` (unit vectors), or -1. */
-function closestInHistory(rows: { cols: number; data: Float32Array } | null, basis: [number, number][], i: number, has?: Uint8Array): number {
-  if (!rows) return -1;
-  let best = -1,
-    bestSim = -Infinity;
-  for (const [j, w] of basis) {
-    if (has && !has[j]) continue;
-    const sim = dot(rows.data, i * rows.cols, rows.data, j * rows.cols, rows.cols) * (1 + 0.1 * w);
-    if (sim > bestSim) {
-      bestSim = sim;
-      best = j;
-    }
-  }
-  return best;
-}
-
-/** A reason a person can read, naming real history: the source that contributed most decides. */
-export function explain(
-  state: ModelState,
-  history: ListenerHistory,
-  basis: [number, number][],
-  i: number,
-  scores: Record<SourceName, number>,
-  cold: boolean,
-): string {
-  const top = (Object.entries(scores) as [SourceName, number][]).sort((a, b) => b[1] - a[1])[0][0];
-  const artistOf = (j: number) => state.artistName.get(state.artistOf[j]) ?? "an artist you play";
-  const brandNew = state.coldTrack[i] ? "brand new, " : "";
-  if (cold && history.seedArtists.length) {
-    const j = closestInHistory(state.collaborative?.unitItems ?? state.text?.unitTracks ?? null, basis, i);
-    return `because you picked ${j >= 0 ? artistOf(j) : state.artistName.get(history.seedArtists[0])} when you joined`;
-  }
-  if (cold) return "popular with Deepcuts listeners: play a few songs and next week's list will be yours";
-  if (top === "audio" && state.audio) {
-    const j = closestInHistory(state.audio.unitTracks, basis, i, state.audio.has);
-    if (j >= 0) return `${brandNew}sounds like "${state.trackTitle[j]}" by ${artistOf(j)}`;
-  }
-  if (top === "text" && state.text) {
-    // The artist you play whose cultural vector is closest to this track's.
-    let bestArtist = -1,
-      bestSim = -Infinity;
-    const k = state.text.unitTracks.cols;
-    for (const artist of history.knownArtists.keys()) {
-      const v = state.text.unitArtists.get(artist);
-      if (!v) continue;
-      const sim = dot(state.text.unitTracks.data, i * k, v, 0, k);
-      if (sim > bestSim) {
-        bestSim = sim;
-        bestArtist = artist;
-      }
-    }
-    if (bestArtist >= 0) return `${brandNew}described like ${state.artistName.get(bestArtist)}`;
-  }
-  if ((top === "collaborative" || top === "text" || top === "audio") && state.collaborative) {
-    const j = closestInHistory(state.collaborative.unitItems, basis, i);
-    if (j >= 0) {
-      if (state.collaborative.fromAudio[i]) return `brand new, and it sounds like what you play from ${artistOf(j)}`;
-      return `because you play ${artistOf(j)} a lot`;
-    }
-  }
-  if (top === "novelty") return `new to you: ${state.artistName.get(state.artistOf[i])}, popular with listeners like you`;
-  return "popular with Deepcuts listeners, and new to you";
 }

@@ -1,30 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../core/random.ts";
 import { transposeCsr } from "../core/matrix.ts";
-import { createBackend, gpuAvailability } from "./backend.ts";
-import { GpuKernels } from "./gpu-kernels.ts";
-import { cpuKernels, typedArrayKernels } from "./kernels.ts";
+import { cpuKernels } from "./kernels-cpu.ts";
+import { GpuKernels } from "./kernels-gpu.ts";
 import { confidenceMatrix } from "./signals.ts";
 import { maxAbsDiff, randomPlays } from "./test-fixtures.ts";
 
 const random = seededRandom(2024);
 const matrix = (rows: number, cols: number) => ({ rows, cols, data: Float32Array.from({ length: rows * cols }, () => random() - 0.5) });
-
-describe("the CPU kernels: WebAssembly SIMD where the width allows, the typed-array loops otherwise", () => {
-  it("give the typed-array loops' Gram matrix and scores (float32 rounding apart), and the loops' exact answer at an odd width", () => {
-    for (const k of [64, 13]) {
-      const items = matrix(500, k),
-        users = matrix(9, k);
-      const bias = Float32Array.from({ length: 500 }, () => random());
-      const loops = { gram: typedArrayKernels.gram(items), scores: typedArrayKernels.scores(users, items, bias) };
-      const simd = { gram: cpuKernels.gram(items), scores: cpuKernels.scores(users, items, bias) };
-      if (k % 4 === 0) {
-        expect(maxAbsDiff(simd.gram, loops.gram)).toBeLessThan(1e-3);
-        expect(maxAbsDiff(simd.scores, loops.scores)).toBeLessThan(1e-4);
-      } else expect(simd).toEqual(loops);
-    }
-  });
-});
 
 // gpu.js compiles these kernels to WebAssembly here (no GPU); on a GPU the same code runs as shaders.
 describe("gpu.js kernels agree with their CPU twins", () => {
@@ -90,19 +73,5 @@ describe("gpu.js kernels agree with their CPU twins", () => {
     const gram = cpuKernels.gram(fixed);
     const batch = { k: k2, directions: dirs.data, gram, fixed: fixed.data, indptr: conf.indptr, indices: conf.indices, confidence: conf.data };
     expect(maxAbsDiff(gpu.cgProducts(batch), cpuKernels.cgProducts(batch))).toBeLessThan(1e-4);
-  });
-});
-
-describe("createBackend", () => {
-  it('"auto" uses gpu.js only when it reports a real GPU', () => {
-    const { realGpu, mode } = gpuAvailability();
-    const auto = createBackend("auto");
-    expect(auto.kind).toBe(realGpu ? "gpu" : "cpu");
-    expect(["webasm", "cpu"].includes(mode)).toBe(!realGpu);
-    auto.dispose();
-    const gpu = createBackend("gpu");
-    expect(gpu.device).toBe(`gpu.js ${mode}`);
-    gpu.dispose();
-    expect(() => createBackend("tpu" as never)).toThrow(/backend must be/);
   });
 });

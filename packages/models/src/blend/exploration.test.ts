@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "@deepcuts/models/core";
+import { seededRandom } from "../core/random.ts";
 import { explorationRandom, withExploration } from "./exploration.ts";
 
 const pool = Array.from({ length: 100 }, (_, i) => i);

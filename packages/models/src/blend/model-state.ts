@@ -1,12 +1,12 @@
-import type { Database } from "@deepcuts/db";
-import { ImplicitAls, normalizedRows } from "@deepcuts/models/cf";
-import type { DenseMatrix } from "@deepcuts/models/core";
-import { activeModelVersion } from "../training/model-versions.ts";
-import { decodeItemScores } from "../training/popularity.ts";
-import { loadVectors } from "../training/vector-store.ts";
+import type { ImplicitAls } from "../cf/als.ts";
+import { normalizedRows } from "../cf/recommend.ts";
+import type { DenseMatrix } from "../core/matrix.ts";
+
+// What the blend reads, laid out in catalogue order from the catalogue and each trained source
+// (`assembleModelState`); loading them from the database is the engine's (weekly/load-model-state.ts).
 
 /** Rows of `source` (keyed by entity id) laid out in catalogue order; `has[i]` marks rows found. */
-export interface AlignedVectors {
+interface AlignedVectors {
   matrix: DenseMatrix;
   has: Uint8Array;
 }
@@ -24,11 +24,8 @@ function align(ids: ArrayLike<number>, source: DenseMatrix, order: Map<number, n
   return { matrix: { rows: size, cols: k, data }, has };
 }
 
-/** Rows scaled to unit length, for cosine similarity (shared with the CF package). */
-export const unitRows = normalizedRows;
-
 /**
- * Everything the blend reads, loaded once from the active model versions: the catalogue in id
+ * Everything the blend reads, built once from the active model versions: the catalogue in id
  * order, popularity, and per source the track vectors aligned to the catalogue. A source whose
  * model is not trained is null, and the blend gives it weight zero.
  */
@@ -57,6 +54,11 @@ export interface ModelState {
   };
   text: null | { versionId: number; unitTracks: DenseMatrix; unitArtists: Map<number, Float32Array> };
   audio: null | { versionId: number; unitTracks: DenseMatrix; has: Uint8Array };
+  /**
+   * Co-mention (artists written about together): each track's row is its artist's unit vector,
+   * `has[i]` marks tracks whose artist has one (the others' rows are zero and score 0).
+   */
+  coMention: null | { versionId: number; unitTracks: DenseMatrix; has: Uint8Array; unitArtists: Map<number, Float32Array> };
   versions: Record<string, number>;
 }
 
@@ -76,57 +78,8 @@ export interface ModelStateInput {
   collaborative: null | { versionId: number; model: ImplicitAls; userIds: ArrayLike<number>; itemTrackIds: ArrayLike<number> };
   text: null | { versionId: number; tracks: IdVectors; artists: IdVectors };
   audio: null | { versionId: number; tracks: IdVectors };
-}
-
-export async function loadModelState(db: Database): Promise<ModelState> {
-  return assembleModelState(await loadModelStateInput(db));
-}
-
-/** The catalogue and the active versions' models and vectors, before they are laid out (the blend evaluation swaps some of them). */
-export async function loadModelStateInput(db: Database): Promise<ModelStateInput> {
-  const tracks = await db.query<{ id: number; artist_id: number; title: string }>(`SELECT id, artist_id, title FROM tracks ORDER BY id`);
-  const artists = await db.query<{ id: number; name: string }>(`SELECT id, name FROM artists`);
-  const input: ModelStateInput = { tracks, artists, popularity: new Map(), collaborative: null, text: null, audio: null };
-  const pop = await activeModelVersion(db, "POPULARITY");
-  if (pop?.artifact) {
-    const { ids, scores } = decodeItemScores(pop.artifact);
-    ids.forEach((id, r) => input.popularity.set(id, scores[r]));
-    input.popularityVersionId = pop.id;
-  } else {
-    for (const r of await db.query<{ track_id: number; n: number }>(
-      `SELECT track_id, count(*)::int AS n FROM user_track_stats WHERE streams > 0 GROUP BY track_id`,
-    )) {
-      input.popularity.set(r.track_id, r.n);
-    }
-  }
-  const audioVersion = await activeModelVersion(db, "AUDIO_CNN");
-  if (audioVersion) input.audio = { versionId: audioVersion.id, tracks: await loadVectors(db, audioVersion.id, "TRACK") };
-  const als = await activeModelVersion(db, "ALS");
-  if (als?.artifact) {
-    const entityIds = async (kind: string) =>
-      Int32Array.from(
-        await db.query<{ entity_id: number }>(
-          `SELECT entity_id FROM vectors WHERE model_version_id = $1 AND entity_kind = $2::text::"EntityKind" ORDER BY entity_id`,
-          [als.id, kind],
-        ),
-        (r) => r.entity_id,
-      );
-    input.collaborative = {
-      versionId: als.id,
-      model: ImplicitAls.load(als.artifact),
-      userIds: await entityIds("USER"),
-      itemTrackIds: await entityIds("TRACK"),
-    };
-  }
-  const textVersion = await activeModelVersion(db, "TEXT");
-  if (textVersion) {
-    input.text = {
-      versionId: textVersion.id,
-      tracks: await loadVectors(db, textVersion.id, "TRACK"),
-      artists: await loadVectors(db, textVersion.id, "ARTIST"),
-    };
-  }
-  return input;
+  /** Co-mention artist vectors (articles name artists, so there are no track vectors); absent = not trained. */
+  coMention?: null | { versionId: number; artists: IdVectors };
 }
 
 /**
@@ -145,7 +98,7 @@ export function assembleModelState(input: ModelStateInput): ModelState {
   let audio: ModelState["audio"] = null;
   if (input.audio) {
     const aligned = align(input.audio.tracks.ids, input.audio.tracks.matrix, indexOfTrack, n);
-    audio = { versionId: input.audio.versionId, unitTracks: unitRows(aligned.matrix), has: aligned.has };
+    audio = { versionId: input.audio.versionId, unitTracks: normalizedRows(aligned.matrix), has: aligned.has };
     versions.AUDIO_CNN = input.audio.versionId;
   }
 
@@ -192,18 +145,36 @@ export function assembleModelState(input: ModelStateInput): ModelState {
     }
     const matrix = { rows: n, cols: k, data: items };
     const userRow = new Map(Array.from(input.collaborative.userIds, (id, r) => [id, r]));
-    collaborative = { versionId, model, userRow, modelItem, items: matrix, unitItems: unitRows(matrix), fromAudio };
+    collaborative = { versionId, model, userRow, modelItem, items: matrix, unitItems: normalizedRows(matrix), fromAudio };
     versions.ALS = versionId;
   }
 
   let text: ModelState["text"] = null;
   if (input.text) {
     const aligned = align(input.text.tracks.ids, input.text.tracks.matrix, indexOfTrack, n);
-    const unitA = unitRows(input.text.artists.matrix);
+    const unitA = normalizedRows(input.text.artists.matrix);
     const unitArtists = new Map<number, Float32Array>();
     Array.from(input.text.artists.ids).forEach((id, r) => unitArtists.set(id, unitA.data.slice(r * unitA.cols, (r + 1) * unitA.cols)));
-    text = { versionId: input.text.versionId, unitTracks: unitRows(aligned.matrix), unitArtists };
+    text = { versionId: input.text.versionId, unitTracks: normalizedRows(aligned.matrix), unitArtists };
     versions.TEXT = input.text.versionId;
+  }
+
+  let coMention: ModelState["coMention"] = null;
+  if (input.coMention) {
+    const unitA = normalizedRows(input.coMention.artists.matrix);
+    const k = unitA.cols;
+    const unitArtists = new Map<number, Float32Array>();
+    Array.from(input.coMention.artists.ids).forEach((id, r) => unitArtists.set(id, unitA.data.slice(r * k, (r + 1) * k)));
+    const data = new Float32Array(n * k);
+    const has = new Uint8Array(n);
+    tracks.forEach((t, i) => {
+      const v = unitArtists.get(t.artist_id);
+      if (!v) return;
+      data.set(v, i * k);
+      has[i] = 1;
+    });
+    coMention = { versionId: input.coMention.versionId, unitTracks: { rows: n, cols: k, data }, has, unitArtists };
+    versions.CO_MENTION = input.coMention.versionId;
   }
 
   return {
@@ -218,28 +189,7 @@ export function assembleModelState(input: ModelStateInput): ModelState {
     collaborative,
     text,
     audio,
+    coMention,
     versions,
   };
-}
-
-const current = new WeakMap<Database, { key: string; state: Promise<ModelState> }>();
-
-/**
- * The model state of the active versions, loaded once per process and database and reloaded
- * only when an active version (or the catalogue's size) changes: what the preview, the
- * off-policy estimate and a worker's shards share between calls.
- */
-export async function currentModelState(db: Database): Promise<ModelState> {
-  const [{ key }] = await db.query<{ key: string }>(
-    `SELECT coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM model_versions WHERE is_active AND status = 'READY'), '')
-            || '|' || (SELECT count(*) FROM tracks) AS key`,
-  );
-  const cached = current.get(db);
-  if (cached?.key === key) return cached.state;
-  const state = loadModelState(db);
-  current.set(db, { key, state });
-  state.catch(() => {
-    if (current.get(db)?.state === state) current.delete(db);
-  });
-  return state;
 }

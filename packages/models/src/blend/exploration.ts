@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { seededRandom, type Random } from "@deepcuts/models/core";
+import { seededRandom, type Random } from "../core/random.ts";
+import { BLEND_CONSTRAINTS } from "./weights.ts";
 
 /** A slot of a finished playlist: the catalogue row, and how the policy chose it. */
 export interface ChosenSlot {
@@ -14,8 +15,8 @@ export interface ChosenSlot {
   propensity: number;
 }
 
-/** The default share of exploration: 3 slots of a 30-track playlist. */
-export const DEFAULT_EXPLORATION_SLOTS = 3;
+/** The default share of exploration (3 slots of a 30-track playlist): the explorationSlots constraint's default. */
+export const DEFAULT_EXPLORATION_SLOTS = BLEND_CONSTRAINTS.explorationSlots.default;
 
 /**
  * The random source of one listener's exploration for one week under one blend version: the

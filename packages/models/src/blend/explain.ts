@@ -1,0 +1,113 @@
+import { dot } from "../core/vector.ts";
+import type { ListenerHistory } from "./listener-history.ts";
+import type { ModelState } from "./model-state.ts";
+import type { BlendSource } from "./weights.ts";
+
+/** A listener's history rows gathered side by side (read once per pick), with their weights. */
+interface GatheredHistory {
+  rows: Int32Array;
+  vectors: Float32Array;
+  boost: Float64Array;
+}
+
+/** Per listener (their `basis` array) and per vector source: built on the first explanation, reused for the others. */
+const gathered = new WeakMap<[number, number][], Map<Float32Array, GatheredHistory>>();
+
+function gather(rows: { cols: number; data: Float32Array }, basis: [number, number][], has?: Uint8Array): GatheredHistory {
+  let bySource = gathered.get(basis);
+  if (!bySource) gathered.set(basis, (bySource = new Map<Float32Array, GatheredHistory>()));
+  let g = bySource.get(rows.data);
+  if (g) return g;
+  const k = rows.cols;
+  const kept = has ? basis.filter(([j]) => has[j]) : basis;
+  g = { rows: new Int32Array(kept.length), vectors: new Float32Array(kept.length * k), boost: new Float64Array(kept.length) };
+  for (let r = 0; r < kept.length; r++) {
+    const [j, w] = kept[r];
+    g.rows[r] = j;
+    g.vectors.set(rows.data.subarray(j * k, j * k + k), r * k);
+    g.boost[r] = 1 + 0.1 * w;
+  }
+  bySource.set(rows.data, g);
+  return g;
+}
+
+/** The listener's history item most similar to track i under `rows` (unit vectors), or -1. */
+function closestInHistory(rows: { cols: number; data: Float32Array } | null, basis: [number, number][], i: number, has?: Uint8Array): number {
+  if (!rows) return -1;
+  const g = gather(rows, basis, has);
+  const k = rows.cols;
+  let best = -1,
+    bestSim = -Infinity;
+  for (let r = 0; r < g.rows.length; r++) {
+    const sim = dot(rows.data, i * k, g.vectors, r * k, k) * g.boost[r];
+    if (sim > bestSim) {
+      bestSim = sim;
+      best = g.rows[r];
+    }
+  }
+  return best;
+}
+
+/** A reason a person can read, naming real history: the source that contributed most decides. */
+export function explain(
+  state: ModelState,
+  history: ListenerHistory,
+  basis: [number, number][],
+  i: number,
+  scores: Record<BlendSource, number>,
+  cold: boolean,
+): string {
+  const top = (Object.entries(scores) as [BlendSource, number][]).sort((a, b) => b[1] - a[1])[0][0];
+  const artistOf = (j: number) => state.artistName.get(state.artistOf[j]) ?? "an artist you play";
+  const brandNew = state.coldTrack[i] ? "brand new, " : "";
+  if (cold && history.seedArtists.length) {
+    const j = closestInHistory(state.collaborative?.unitItems ?? state.text?.unitTracks ?? null, basis, i);
+    return `because you picked ${j >= 0 ? artistOf(j) : state.artistName.get(history.seedArtists[0])} when you joined`;
+  }
+  if (cold) return "popular with Deepcuts listeners: play a few songs and next week's list will be yours";
+  if (top === "audio" && state.audio) {
+    const j = closestInHistory(state.audio.unitTracks, basis, i, state.audio.has);
+    if (j >= 0) return `${brandNew}sounds like "${state.trackTitle[j]}" by ${artistOf(j)}`;
+  }
+  if (top === "text" && state.text) {
+    // The artist you play whose cultural vector is closest to this track's.
+    let bestArtist = -1,
+      bestSim = -Infinity;
+    const k = state.text.unitTracks.cols;
+    for (const artist of history.knownArtists.keys()) {
+      const v = state.text.unitArtists.get(artist);
+      if (!v) continue;
+      const sim = dot(state.text.unitTracks.data, i * k, v, 0, k);
+      if (sim > bestSim) {
+        bestSim = sim;
+        bestArtist = artist;
+      }
+    }
+    if (bestArtist >= 0) return `${brandNew}described like ${state.artistName.get(bestArtist)}`;
+  }
+  if (top === "coMention" && state.coMention) {
+    // The artist you play whose co-mention vector is closest to this track's artist's.
+    const own = state.coMention.unitArtists.get(state.artistOf[i]);
+    let bestArtist = -1,
+      bestSim = -Infinity;
+    for (const artist of own ? history.knownArtists.keys() : []) {
+      const v = state.coMention.unitArtists.get(artist);
+      if (!v || artist === state.artistOf[i]) continue;
+      const sim = dot(own!, 0, v, 0, v.length);
+      if (sim > bestSim) {
+        bestSim = sim;
+        bestArtist = artist;
+      }
+    }
+    if (bestArtist >= 0) return `${brandNew}written about with the same artists as ${state.artistName.get(bestArtist)}`;
+  }
+  if ((top === "collaborative" || top === "text" || top === "audio" || top === "coMention") && state.collaborative) {
+    const j = closestInHistory(state.collaborative.unitItems, basis, i);
+    if (j >= 0) {
+      if (state.collaborative.fromAudio[i]) return `brand new, and it sounds like what you play from ${artistOf(j)}`;
+      return `because you play ${artistOf(j)} a lot`;
+    }
+  }
+  if (top === "novelty") return `new to you: ${state.artistName.get(state.artistOf[i])}, popular with listeners like you`;
+  return "popular with Deepcuts listeners, and new to you";
+}
