@@ -61,7 +61,7 @@ describe.each<Target>(["embedded", "postgres"])("cancelling jobs on %s", (target
     expect(unknown.body.errors![0]).toMatchObject({ message: "id: there is no job 987654", extensions: { code: "BAD_USER_INPUT", field: "id" } });
     // A row left RUNNING by a process that is gone (no owner, no heartbeat): cancelling it ends it at once (issue 27, item 6).
     const [foreign] = await w.t.db.query<{ id: number }>(
-      `INSERT INTO jobs (kind, status, params, started_at) VALUES ('ANALYZE', 'RUNNING', '{}', now()) RETURNING id`,
+      `INSERT INTO jobs (kind, status, params, started_at) VALUES ('ANALYSE', 'RUNNING', '{}', now()) RETURNING id`,
     );
     const other = await gql(w.api.url, CANCEL, { id: foreign.id }, w.keys.admin);
     expect(codesOf(other)).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { listUsers } from "@deepcuts/engine/catalog.ts";
+import { listUsers } from "@deepcuts/engine/catalogue.ts";
 import { postgresUnavailable, type Target } from "../support/databases.ts";
 import { codesOf, gql, useApiWorld, type ApiWorld } from "./support.ts";
 

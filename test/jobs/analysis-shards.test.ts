@@ -75,8 +75,8 @@ describe.each<Target>(["embedded", "postgres"])("audio analysis in track batches
         [run.id],
       );
       expect(batches.map((b) => [b.kind, b.status, b.total, b.attempts, b.analysed])).toEqual([
-        ["ANALYZE", "SUCCEEDED", 5, 1, 5],
-        ["ANALYZE", "SUCCEEDED", 3, 1, 3],
+        ["ANALYSE", "SUCCEEDED", 5, 1, 5],
+        ["ANALYSE", "SUCCEEDED", 3, 1, 3],
       ]);
       // The ranges are disjoint and cover the tracks: with every batch's count, no track twice.
       for (let i = 1; i < batches.length; i++) expect(batches[i].params.from).toBeGreaterThan(batches[i - 1].params.to);
@@ -98,7 +98,7 @@ describe.each<Target>(["embedded", "postgres"])("audio analysis in track batches
   it.skipIf(skip)(
     `cancelling the run stops its batches, keeping what they stored ${why}`,
     async () => {
-      const before = await t.db.query<{ track_id: number; at: Date }>(`SELECT track_id, analyzed_at AS at FROM audio_analyses WHERE analyzed_at IS NOT NULL`);
+      const before = await t.db.query<{ track_id: number; at: Date }>(`SELECT track_id, analysed_at AS at FROM audio_analyses WHERE analysed_at IS NOT NULL`);
       const run = await startAudioAnalysis(t.db, { redo: true, batchSize: 2 });
       const until = Date.now() + 30_000;
       while (Date.now() < until) {
@@ -120,7 +120,7 @@ describe.each<Target>(["embedded", "postgres"])("audio analysis in track batches
       expect(succeeded).toBeGreaterThanOrEqual(1);
       expect(succeeded).toBeLessThan(TRACKS / 2);
       // What the finished batches redid is kept; the rest keep their first analysis.
-      const after = await t.db.query<{ track_id: number; at: Date }>(`SELECT track_id, analyzed_at AS at FROM audio_analyses WHERE analyzed_at IS NOT NULL`);
+      const after = await t.db.query<{ track_id: number; at: Date }>(`SELECT track_id, analysed_at AS at FROM audio_analyses WHERE analysed_at IS NOT NULL`);
       const firstAt = new Map(before.map((r) => [r.track_id, r.at.getTime()]));
       const redone = after.filter((r) => r.at.getTime() !== firstAt.get(r.track_id)).length;
       expect(redone).toBeGreaterThanOrEqual(2 * succeeded);

@@ -73,7 +73,7 @@ describe("job reconciliation after the server stops mid-job (embedded)", () => {
           let caught: Row | undefined;
           while (!caught && Date.now() < deadline) {
             const rows = await db.query<Row>(
-              `SELECT id, status::text AS status, owner, message, done, total FROM jobs WHERE kind = 'ANALYZE' AND status = 'RUNNING'`,
+              `SELECT id, status::text AS status, owner, message, done, total FROM jobs WHERE kind = 'ANALYSE' AND status = 'RUNNING'`,
             );
             caught = rows.find(step.when);
             if (!caught) await sleep(20);
@@ -98,11 +98,11 @@ describe("job reconciliation after the server stops mid-job (embedded)", () => {
         while (open > 0 && Date.now() < deadline) {
           await sleep(500);
           [{ open }] = await db.query<{ open: number }>(
-            `SELECT count(*)::int AS open FROM jobs WHERE kind = 'ANALYZE' AND status IN ('QUEUED', 'RUNNING', 'INTERRUPTED')`,
+            `SELECT count(*)::int AS open FROM jobs WHERE kind = 'ANALYSE' AND status IN ('QUEUED', 'RUNNING', 'INTERRUPTED')`,
           );
         }
         const jobs = await db.query<{ status: string; attempts: number }>(
-          `SELECT status::text AS status, attempts FROM jobs WHERE kind = 'ANALYZE' ORDER BY id`,
+          `SELECT status::text AS status, attempts FROM jobs WHERE kind = 'ANALYSE' ORDER BY id`,
         );
         expect(jobs.some((j) => j.status === "SUCCEEDED")).toBe(true);
         expect(jobs.every((j) => j.status !== "RUNNING")).toBe(true);

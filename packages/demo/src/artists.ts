@@ -1,6 +1,6 @@
 /** Artists of the demo world: genre, popularity (a long tail), hometown and signature phrases. */
 import { shuffle } from "@deepcuts/models/core";
-import { artistName, CITIES } from "./catalog/names.ts";
+import { artistName, CITIES } from "./catalogue/names.ts";
 import { apportion, logNormal, pick, streamRandom } from "./draw.ts";
 import type { DemoArtist, DemoGenre } from "./types.ts";
 

@@ -1,6 +1,6 @@
 /** Tracks: ground-truth tempo, key and mode, durations, release dates and popularity. */
 import { shuffle } from "@deepcuts/models/core";
-import { trackTitle } from "./catalog/names.ts";
+import { trackTitle } from "./catalogue/names.ts";
 import { apportion, logNormal, pickWeighted, streamRandom, uniformInt } from "./draw.ts";
 import { padKey } from "./artists.ts";
 import type { DemoArtist, DemoGenre, DemoTrack, PitchClass } from "./types.ts";

@@ -35,8 +35,8 @@ export interface DemoGenre {
   typicalDurationS: number;
   timbre: DemoTimbre;
   /** Keys of genres that sound and read alike: they share vocabulary and listeners. */
-  neighbors: string[];
-  /** Words and noun phrases writers use about it (shared in part with its neighbors). */
+  neighbours: string[];
+  /** Words and noun phrases writers use about it (shared in part with its neighbours). */
   vocabulary: string[];
 }
 

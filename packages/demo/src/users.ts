@@ -1,6 +1,6 @@
 /** Listeners: time zone, a taste mixture over genres, onboarding artists and how active they are. */
 import { shuffle } from "@deepcuts/models/core";
-import { listenerName, TIME_ZONES } from "./catalog/names.ts";
+import { listenerName, TIME_ZONES } from "./catalogue/names.ts";
 import { padKey } from "./artists.ts";
 import { AliasTable, apportion, logNormal, pick, pickWeighted, streamRandom, uniformInt } from "./draw.ts";
 import type { DemoArtist, DemoGenre, DemoUser } from "./types.ts";
@@ -18,8 +18,8 @@ function tasteMixture(genres: DemoGenre[], genreWeights: number[], random: () =>
   for (let i = 0; i < extra; i++) {
     // Second tastes lean towards kin genres, as real listeners' do.
     const base = genres[chosen[chosen.length - 1]];
-    const neighbor = pick(base.neighbors, random);
-    const candidate = random() < 0.7 ? genres.findIndex((g) => g.key === neighbor) : Math.floor(random() * genres.length);
+    const neighbour = pick(base.neighbours, random);
+    const candidate = random() < 0.7 ? genres.findIndex((g) => g.key === neighbour) : Math.floor(random() * genres.length);
     if (!chosen.includes(candidate)) chosen.push(candidate);
   }
   const raw = chosen.map((_, i) => (i === 0 ? 1.5 + random() : 0.3 + random() * 0.7));

@@ -110,7 +110,7 @@ describe("generateWorld", () => {
     for (const u of world.users) {
       for (const t of u.tasteGenres.slice(1)) {
         pairs++;
-        if (u.tasteGenres.some((o) => genres.get(o.genre)!.neighbors.includes(t.genre))) kin++;
+        if (u.tasteGenres.some((o) => genres.get(o.genre)!.neighbours.includes(t.genre))) kin++;
       }
     }
     expect(kin / pairs).toBeGreaterThan(0.6);
@@ -128,11 +128,11 @@ describe("generateWorld", () => {
     let other = 0;
     let otherPairs = 0;
     for (const g of world.genres) {
-      for (const n of g.neighbors) expect(byKey.get(n)!.neighbors).toContain(g.key);
+      for (const n of g.neighbours) expect(byKey.get(n)!.neighbours).toContain(g.key);
       for (const h of world.genres) {
         if (h.key <= g.key) continue;
         const j = jaccard(g.vocabulary, h.vocabulary);
-        if (g.neighbors.includes(h.key)) {
+        if (g.neighbours.includes(h.key)) {
           kin += j;
           kinPairs++;
         } else {

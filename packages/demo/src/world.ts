@@ -1,5 +1,5 @@
 /** generateWorld: the seeded, deterministic demo world (everything but events and audio). */
-import { demoGenres } from "./catalog/genres.ts";
+import { demoGenres } from "./catalogue/genres.ts";
 import { buildArtists } from "./artists.ts";
 import { buildTracks, DAY_MS } from "./tracks.ts";
 import { buildUsers } from "./users.ts";

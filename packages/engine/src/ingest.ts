@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import { matchTitle, normalizeArtist } from "./identity/normalize.ts";
+import { matchTitle, normaliseArtist } from "./identity/normalise.ts";
 import { EVENT_MEANING, kindsCounting, sqlKindIn, type ArtistCounter, type EventKindName, type TrackCounter } from "./events/kinds.ts";
 
 export type { EventKindName };
@@ -119,7 +119,7 @@ export function upsertArtists(query: Query, rows: ArtistRow[]): Promise<Map<stri
     ["name", "text[]", (r) => r.name],
     ["genre", "text[]", (r) => r.genre ?? null],
     ["url", "text[]", (r) => r.url ?? null],
-    ["match_name", "text[]", (r) => normalizeArtist(r.name)],
+    ["match_name", "text[]", (r) => normaliseArtist(r.name)],
   ]);
 }
 

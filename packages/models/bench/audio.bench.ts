@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { analyzeAudio } from "../src/audio/analyze.ts";
+import { analyseAudio } from "../src/audio/analyse.ts";
 import { decodeAudio } from "../src/audio/decode.ts";
 import { essentiaHeapBytes } from "../src/audio/essentia-loader.ts";
 import { readAudioLabels } from "../src/audio/labels.ts";
@@ -39,7 +39,7 @@ let trackSeconds = 0;
 let excerptSeconds = 0;
 let cpuTotal = 0;
 const excerpts: { samples: Float32Array; sampleRate: number }[] = [];
-analyzeAudio(
+analyseAudio(
   new Float32Array(16000 * 3).map((_, i) => Math.sin(i / 9)),
   16000,
 ); // load essentia, compile
@@ -48,7 +48,7 @@ for (const path of paths) {
   const decoded = await decodeAudio(path);
   const decodeMs = cpuMs() - start;
   stageTotals.decode = (stageTotals.decode ?? 0) + decodeMs;
-  const analysis = analyzeAudio(decoded.samples, decoded.sampleRate, {}, path, (stage, ms) => {
+  const analysis = analyseAudio(decoded.samples, decoded.sampleRate, {}, path, (stage, ms) => {
     stageTotals[stage] = (stageTotals[stage] ?? 0) + ms;
   });
   cpuTotal += cpuMs() - start;
@@ -73,7 +73,7 @@ console.log(stageRows.join("\n"));
 // 2. All cores: the worker pool over the same files (spectrograms included).
 const pool = new AnalysisPool();
 const wallStart = performance.now();
-const results = await pool.analyzeFiles(paths);
+const results = await pool.analyseFiles(paths);
 const poolWall = (performance.now() - wallStart) / 1000;
 await pool.close();
 const failed = results.filter((r) => !r.ok).length;
@@ -86,7 +86,7 @@ const rssStart = process.memoryUsage.rss();
 const memoryStart = performance.now();
 for (let i = 1; i <= clipCount; i++) {
   const clip = excerpts[i % excerpts.length];
-  analyzeAudio(clip.samples, clip.sampleRate);
+  analyseAudio(clip.samples, clip.sampleRate);
   if (i === 1 || i % Math.max(1, Math.floor(clipCount / 10)) === 0) {
     const row = `| ${i} | ${mib(essentiaHeapBytes())} | ${mib(process.memoryUsage.rss())} |`;
     memoryRows.push(row);

@@ -9,6 +9,8 @@ export interface CommandContext {
 
 export interface Command {
   name: string;
+  /** Other spellings accepted on the command line (not listed in the help). */
+  aliases?: string[];
   summary: string;
   usage: string;
   /** Returns the process exit code. */

@@ -1,7 +1,7 @@
 import { appConfig } from "../config.ts";
 import { UsageError } from "./args.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { analyzeCommand } from "./commands/analyze.ts";
+import { analyseCommand } from "./commands/analyse.ts";
 import { crawlCommand } from "./commands/crawl.ts";
 import { dbCommand } from "./commands/db.ts";
 import { deleteCommand } from "./commands/delete.ts";
@@ -23,7 +23,7 @@ export const commands: Command[] = [
   demoCommand,
   importCommand,
   trainCommand,
-  analyzeCommand,
+  analyseCommand,
   generateCommand,
   evalCommand,
   exportCommand,
@@ -67,7 +67,7 @@ export async function main(argv: string[], ctx?: Partial<CommandContext>): Promi
     context.out("deepcuts 0.1.0");
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name || c.aliases?.includes(name));
   if (!command) {
     context.err(`deepcuts: unknown command '${name}'\n\n${help()}`);
     return 2;

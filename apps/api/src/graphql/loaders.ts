@@ -1,12 +1,12 @@
 import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
-import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "@deepcuts/engine/catalog-details.ts";
+import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "@deepcuts/engine/catalogue-details.ts";
 import { itemsOfPlaylists, playlistsById, type PlaylistItemRecord } from "@deepcuts/engine/listener/playlists.ts";
 import { blendConfigsById } from "@deepcuts/engine/curation/blends.ts";
 import { experimentsById } from "@deepcuts/engine/experiments/experiments.ts";
 import { findJob } from "@deepcuts/engine/curation/jobs.ts";
 import { apiKeysById } from "@deepcuts/engine/curation/keys-admin.ts";
-import { modelVersionsById } from "@deepcuts/engine/curation/model-catalog.ts";
+import { modelVersionsById } from "@deepcuts/engine/curation/model-catalogue.ts";
 
 export interface ArtistRecord {
   id: number;

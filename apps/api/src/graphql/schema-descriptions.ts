@@ -16,7 +16,7 @@ const FIELDS: Record<string, string> = {
   Subscription: "Live updates over graphql-ws (the API's port, path /graphql).",
   "Query.similarArtists": "Most similar artists under one model, best first.",
   EntityKind: "What a vector describes: a listener, an artist or a track.",
-  JobKind: "What a job does: TRAIN models, GENERATE weekly playlists, ANALYZE audio, IMPORT data.",
+  JobKind: "What a job does: TRAIN models, GENERATE weekly playlists, ANALYSE audio, IMPORT data.",
   ModelKind: "A kind of trained model.",
   ProjectionMethod: "How vectors are projected to 2-D: PCA (linear) or UMAP (neighbourhoods).",
   "ActiveModel.kind": "The model kind.",

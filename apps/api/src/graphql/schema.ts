@@ -4,7 +4,7 @@ import type { GraphQLSchema } from "graphql";
 import { authChecker } from "../roles/checks.ts";
 import { assertEveryInputBounded, describeInputLimits } from "./input-limits.ts";
 import { apiMiddleware } from "./middleware.ts";
-import { ArtistResolver, HealthResolver, TrackResolver, UserResolver } from "./resolvers/catalog.resolver.ts";
+import { ArtistResolver, HealthResolver, TrackResolver, UserResolver } from "./resolvers/catalogue.resolver.ts";
 import { CurationResolver } from "./resolvers/curation.resolver.ts";
 import { KeysResolver } from "./resolvers/keys.resolver.ts";
 import { ListenerResolver } from "./resolvers/listener.resolver.ts";

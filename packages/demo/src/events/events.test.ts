@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateWorld } from "../world.ts";
 import { events } from "./events.ts";
-import { TIME_ZONES } from "../catalog/names.ts";
+import { TIME_ZONES } from "../catalogue/names.ts";
 import type { DemoEvent } from "../types.ts";
 import { TEST_NOW } from "../test-support/fixture.ts";
 

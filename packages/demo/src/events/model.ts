@@ -1,6 +1,6 @@
 /** The world's catalogue and listeners as typed arrays, ready for fast event sampling. */
 import { AliasTable } from "../draw.ts";
-import { TIME_ZONES } from "../catalog/names.ts";
+import { TIME_ZONES } from "../catalogue/names.ts";
 import type { DemoWorld } from "../types.ts";
 
 /** Most genres a listener's taste mixes (users.ts draws at most 4). */

@@ -38,10 +38,10 @@ export interface SimulatorOptions {
   /** Added for a track of the listener's main genre (default 0.7), scaled by the genre's weight. */
   tasteStream: number;
   /** Share of taste a neighbour genre of a taste genre carries (default 0.3). */
-  neighborShare: number;
+  neighbourShare: number;
 }
 
-export const simulatorDefaults: Omit<SimulatorOptions, "seed"> = { baseStream: 0.03, tasteStream: 0.7, neighborShare: 0.3 };
+export const simulatorDefaults: Omit<SimulatorOptions, "seed"> = { baseStream: 0.03, tasteStream: 0.7, neighbourShare: 0.3 };
 
 const DAY_MS = 86_400_000;
 
@@ -62,7 +62,7 @@ export function listenerSimulator(world: DemoWorld, options: Partial<SimulatorOp
   const o: SimulatorOptions = { seed: options.seed ?? world.seed, ...simulatorDefaults, ...options };
   const users = new Map(world.users.map((u, i) => [u.key, { user: u, index: i }]));
   const tracks = new Map(world.tracks.map((t) => [t.key, t]));
-  const neighbors = new Map(world.genres.map((g) => [g.key, g.neighbors]));
+  const neighbours = new Map(world.genres.map((g) => [g.key, g.neighbours]));
   const openOf = new Map<string, number>();
   const userOf = (key: string) => {
     const u = users.get(key);
@@ -82,7 +82,7 @@ export function listenerSimulator(world: DemoWorld, options: Partial<SimulatorOp
     let a = 0;
     for (const taste of user.tasteGenres) {
       if (taste.genre === track.genre) a += taste.weight;
-      else if (neighbors.get(taste.genre)?.includes(track.genre)) a += o.neighborShare * taste.weight;
+      else if (neighbours.get(taste.genre)?.includes(track.genre)) a += o.neighbourShare * taste.weight;
     }
     return Math.min(1, a / top);
   }

@@ -1,25 +1,17 @@
 /** Web articles about the demo artists, for the crawler's linker and co-mention similarity: as
  * music writers do, most pieces discuss several artists of one scene (a genre, now and then a kin
  * genre), and a few (festival news) put unrelated genres side by side. */
-import type { Random } from "@deepcuts/models/core";
 import { AliasTable, pick, streamRandom, uniformInt } from "../draw.ts";
 import { padKey } from "../artists.ts";
 import { DAY_MS } from "../tracks.ts";
-import { genreOwnWords } from "../catalog/genres.ts";
-import type { DemoArticle, DemoArtist, DemoGenre } from "../types.ts";
-
-type BaseArtist = Omit<DemoArtist, "bio">;
+import { genreOwnWords } from "../catalogue/genres.ts";
+import type { DemoArticle, DemoGenre } from "../types.ts";
+import type { BaseArtist, WritingContext } from "./documents.ts";
 
 /** Where the demo's articles claim to come from: a reserved name (RFC 2606) nothing resolves. */
 export const DEMO_PRESS_HOST = "press.demo.deepcuts.invalid";
 
-interface ArticleContext {
-  random: Random;
-  genres: DemoGenre[];
-  genreByKey: Map<string, DemoGenre>;
-  artists: BaseArtist[];
-  /** Draw of artists within each genre, by the square root of popularity. */
-  artistsOfGenre: Map<string, AliasTable>;
+interface ArticleContext extends WritingContext {
   everyone: AliasTable;
 }
 
@@ -62,7 +54,7 @@ function drawFrom(ctx: ArticleContext, genreKey: string, taken: Set<string>): Ba
 function relatedGenre(ctx: ArticleContext, genre: DemoGenre): string {
   const r = ctx.random();
   if (r < 0.8) return genre.key;
-  if (r < 0.96 && genre.neighbors.length) return pick(genre.neighbors, ctx.random);
+  if (r < 0.96 && genre.neighbours.length) return pick(genre.neighbours, ctx.random);
   return pick(ctx.genres, ctx.random).key;
 }
 

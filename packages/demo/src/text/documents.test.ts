@@ -86,7 +86,7 @@ describe("documents", () => {
       for (const name of [match![1], match![2]]) {
         const other = byName.get(name)!;
         total++;
-        if (other.genre === artist.genre || genres.get(artist.genre)!.neighbors.includes(other.genre)) kin++;
+        if (other.genre === artist.genre || genres.get(artist.genre)!.neighbours.includes(other.genre)) kin++;
       }
     }
     expect(kin / total).toBeGreaterThan(0.85);

@@ -5,20 +5,24 @@ import type { Random } from "@deepcuts/models/core";
 import { AliasTable, pick, streamRandom, uniformInt } from "../draw.ts";
 import { padKey } from "../artists.ts";
 import type { DemoArtist, DemoDocument, DemoGenre, DemoTrack } from "../types.ts";
-import { genreOwnWords } from "../catalog/genres.ts";
+import { genreOwnWords } from "../catalogue/genres.ts";
 import { aside, footer, header } from "./noise.ts";
 
 const NOISE_TAGS = ["seen live", "favorites", "spotify", "check out", "2019", "awesome", "my playlist", "good", "under 2000 listeners", "albums i own"];
 
-type BaseArtist = Omit<DemoArtist, "bio">;
+export type BaseArtist = Omit<DemoArtist, "bio">;
 
-interface TextContext {
+/** What every generator of writing about artists draws from: the genres and the artists of each. */
+export interface WritingContext {
   random: Random;
   genres: DemoGenre[];
   genreByKey: Map<string, DemoGenre>;
   artists: BaseArtist[];
-  /** Popularity-weighted draw of artists within each genre, for co-mentions. */
+  /** Weighted draw of artists within each genre, for co-mentions (documents: by popularity; articles: by its square root). */
   artistsOfGenre: Map<string, AliasTable>;
+}
+
+interface TextContext extends WritingContext {
   tracksOfArtist: Map<string, DemoTrack[]>;
 }
 
@@ -35,7 +39,7 @@ function phrase(ctx: TextContext, artist: BaseArtist): string {
 function similarArtist(ctx: TextContext, artist: BaseArtist): BaseArtist {
   const genre = ctx.genreByKey.get(artist.genre)!;
   const r = ctx.random();
-  const from = r < 0.75 ? genre.key : r < 0.95 ? pick(genre.neighbors, ctx.random) : pick(ctx.genres, ctx.random).key;
+  const from = r < 0.75 ? genre.key : r < 0.95 ? pick(genre.neighbours, ctx.random) : pick(ctx.genres, ctx.random).key;
   for (let tries = 0; tries < 4; tries++) {
     const other = ctx.artists[ctx.artistsOfGenre.get(from)!.draw(ctx.random)];
     if (other.key !== artist.key) return other;

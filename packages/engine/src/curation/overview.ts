@@ -1,8 +1,8 @@
 import type { Database } from "@deepcuts/db";
-import { catalogCounts, type CatalogCounts } from "../catalog-stats.ts";
+import { catalogueCounts, type CatalogueCounts } from "../catalogue-stats.ts";
 import type { ModelKindName } from "../training/model-versions.ts";
 
-export interface OverviewRecord extends CatalogCounts {
+export interface OverviewRecord extends CatalogueCounts {
   activeModels: { kind: ModelKindName; versionId: number; finishedAt: Date | null }[];
   activeBlendVersion: number | null;
   jobsInFlight: number;
@@ -11,7 +11,7 @@ export interface OverviewRecord extends CatalogCounts {
 /** Counts, active model versions, active blend and jobs in flight, for the dashboard's front page. */
 export async function overview(db: Database): Promise<OverviewRecord> {
   const [counts, models, blend, jobs] = await Promise.all([
-    catalogCounts(db),
+    catalogueCounts(db),
     db.query<{ kind: ModelKindName; versionId: number; finishedAt: Date | null }>(
       `SELECT kind::text AS kind, id AS "versionId", finished_at AS "finishedAt" FROM model_versions WHERE is_active ORDER BY kind`,
     ),

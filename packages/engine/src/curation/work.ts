@@ -31,9 +31,9 @@ export async function startAudioAnalysis(
   db: Database,
   params: { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean; batchSize?: number } = {},
 ): Promise<JobRecord> {
-  const busy = await jobInFlight(db, "ANALYZE");
+  const busy = await jobInFlight(db, "ANALYSE");
   if (busy) return busy;
-  return enqueueJob(db, "ANALYZE", params);
+  return enqueueJob(db, "ANALYSE", params);
 }
 
 /**

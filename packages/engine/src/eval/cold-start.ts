@@ -1,6 +1,6 @@
 import type { DemoWorld } from "@deepcuts/demo";
 import { ImplicitAls } from "@deepcuts/models/cf";
-import { applyWhitening, columnStats, csrFromTriples, fitWhitening, seededRandom, standardizeColumns, type DenseMatrix } from "@deepcuts/models/core";
+import { applyWhitening, columnStats, csrFromTriples, fitWhitening, seededRandom, standardiseColumns, type DenseMatrix } from "@deepcuts/models/core";
 import { neighbourReport, type NeighbourReport } from "@deepcuts/models/eval";
 import { AUDIO_WHITENING_SHRINKAGE, audioWhitening } from "../similarity/audio-scale.ts";
 import { demoEvalWorld, demoSpectrograms, demoStreams, type DemoEvalWorldOptions } from "./demo-data.ts";
@@ -103,7 +103,7 @@ export async function evaluateColdStart(options: ColdStartOptions = {}): Promise
   const neighbours = {
     tracks: needed.length,
     raw: neighbourReport(catalogue, genres, 10),
-    standardised: neighbourReport(standardizeColumns(catalogue, columnStats(catalogue)), genres, 10),
+    standardised: neighbourReport(standardiseColumns(catalogue, columnStats(catalogue)), genres, 10),
     served: { shrinkage: AUDIO_WHITENING_SHRINKAGE, ...neighbourReport(applyWhitening(catalogue, audioWhitening(catalogue)), genres, 10) },
     whitened: Object.fromEntries(
       WHITENING_SHRINKAGES.map((s) => [`shrinkage ${s}`, neighbourReport(applyWhitening(catalogue, fitWhitening(catalogue, s)), genres, 10)]),

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Database } from "@deepcuts/db";
 import { yieldToLoop } from "../ingest.ts";
-import { matchTitle, normalizeArtist, sameDuration } from "./normalize.ts";
+import { matchTitle, normaliseArtist, sameDuration } from "./normalise.ts";
 
 type Query = Database["query"];
 export type ExternalIdKind = "MUSICBRAINZ" | "ISRC" | "SPOTIFY";
@@ -78,7 +78,7 @@ export class TrackResolver {
   /** Track ids of `songs`, in order. */
   async resolve(songs: SongIdentity[]): Promise<number[]> {
     const keyed = songs.map((song) => {
-      const artistMatch = normalizeArtist(song.artist);
+      const artistMatch = normaliseArtist(song.artist);
       return { song, artistMatch, nameKey: `${artistMatch}\t${matchTitle(song.title)}`, ext: externalKeys(song), artistMbid: song.artistMbids?.[0] ?? null };
     });
     await this.prefetch(keyed);
@@ -293,7 +293,7 @@ export async function backfillMatchKeys(query: Query): Promise<number> {
     if (artists.length === 0) break;
     await query(`UPDATE artists a SET match_name = m.name FROM unnest($1::int[], $2::text[]) AS m(id, name) WHERE a.id = m.id`, [
       artists.map((a) => a.id),
-      artists.map((a) => normalizeArtist(a.name)),
+      artists.map((a) => normaliseArtist(a.name)),
     ]);
     filled += artists.length;
   }

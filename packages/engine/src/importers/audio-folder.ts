@@ -22,7 +22,7 @@ function audioFiles(folder: string): string[] {
  * track's external key gets attached to that track; any other file becomes a new track,
  * titled by its file name, by the artist named by its parent folder ("Unknown artist" at the
  * top level). Each file is decoded once to learn its duration; files that do not decode are
- * reported and skipped. Tracks are queued for analysis (`deepcuts analyze all`).
+ * reported and skipped. Tracks are queued for analysis (`deepcuts analyse all`).
  */
 export async function importAudioFolder(db: Database, folder: string, onProgress: Progress = () => {}): Promise<ImportReport> {
   const started = Date.now();

@@ -29,13 +29,13 @@ export async function enqueueJob(db: Database, kind: JobKindName, params: object
 }
 
 /** Which queue carries a kind's shards: weekly-generation listener ranges, or audio-analysis track batches. */
-export const SHARD_QUEUE: Partial<Record<JobKindName, string>> = { GENERATE: QUEUES.shards, ANALYZE: QUEUES.analysisShards };
+export const SHARD_QUEUE: Partial<Record<JobKindName, string>> = { GENERATE: QUEUES.shards, ANALYSE: QUEUES.analysisShards };
 
 /**
  * Queues a run's shards: their records (children of `runId` of the run's kind, with their
  * listener or track counts as totals) and pg-boss jobs, in batches.
  */
-export async function enqueueShards(db: Database, runId: number, shards: object[], totals: number[], kind: "GENERATE" | "ANALYZE" = "GENERATE"): Promise<void> {
+export async function enqueueShards(db: Database, runId: number, shards: object[], totals: number[], kind: "GENERATE" | "ANALYSE" = "GENERATE"): Promise<void> {
   const boss = await jobQueueFor(db);
   const queue = SHARD_QUEUE[kind]!;
   const queueIds = shards.map(() => randomUUID());

@@ -1,6 +1,6 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
-import { analyzePendingTracks, pendingTracks, type AnalyzeReport } from "../audio/analyze-tracks.ts";
+import { analysePendingTracks, pendingTracks, type AnalyseReport } from "../audio/analyse-tracks.ts";
 import { synthesizeDemoAudio } from "../audio/synthesize.ts";
 import { importAudioFolder } from "../importers/audio-folder.ts";
 import { importEvents } from "../importers/csv-events.ts";
@@ -37,14 +37,14 @@ export interface FannedOut {
 export interface TrainParams {
   models: Trainable[];
 }
-export interface AnalyzeParams {
+export interface AnalyseParams {
   demoAudio?: boolean;
   trainAudioAfter?: boolean;
   redo?: boolean;
   batchSize?: number;
 }
 /** One batch of an analysis run: a track id range, and for a redo the instant the run began (tracks analysed since are done). */
-export interface AnalyzeBatchParams {
+export interface AnalyseBatchParams {
   runId: number;
   from: number;
   to: number;
@@ -80,10 +80,10 @@ export function workFor(db: Database, record: JobRecord, ctx: WorkContext): JobW
   switch (record.kind) {
     case "TRAIN":
       return (progress, signal) => train(db, (record.params as TrainParams).models, ctx, progress, signal);
-    case "ANALYZE":
+    case "ANALYSE":
       return record.parentId
-        ? (progress, signal) => analyzeBatch(db, record, ctx, progress, signal)
-        : (progress, signal) => analyze(db, record, ctx, progress, signal);
+        ? (progress, signal) => analyseBatch(db, record, ctx, progress, signal)
+        : (progress, signal) => analyse(db, record, ctx, progress, signal);
     case "IMPORT":
       return (progress, signal) => runImport(db, record.params as ImportParams, progress, signal);
     case "GENERATE":
@@ -129,8 +129,8 @@ async function train(db: Database, models: Trainable[], ctx: WorkContext, progre
  * the audio model. The run waits for its batches, so the audio model trains on all of them; each
  * step resumes where a stopped one left off (a retried run finds its batches queued already).
  */
-async function analyze(db: Database, record: JobRecord, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
-  const params = record.params as AnalyzeParams;
+async function analyse(db: Database, record: JobRecord, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
+  const params = record.params as AnalyseParams;
   const step =
     (name: string): Progress =>
     (m, d, t) =>
@@ -154,14 +154,14 @@ async function analyze(db: Database, record: JobRecord, ctx: WorkContext, progre
 }
 
 /** Queues the run's batches (one per `batchSize` pending tracks), once: a retried run keeps those it queued. Returns how many it has. */
-async function fanOutAnalysis(db: Database, record: JobRecord, params: AnalyzeParams, ctx: WorkContext): Promise<number> {
+async function fanOutAnalysis(db: Database, record: JobRecord, params: AnalyseParams, ctx: WorkContext): Promise<number> {
   const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE parent_id = $1`, [record.id]);
   if (n > 0) return n;
   const [{ now }] = await db.query<{ now: Date }>(`SELECT now() AS now`);
   const tracks = await pendingTracks(db, { redo: params.redo });
   if (tracks.length === 0) return 0;
   const size = Math.max(1, params.batchSize ?? ctx.analysisBatchSize ?? 100);
-  const batches: AnalyzeBatchParams[] = [];
+  const batches: AnalyseBatchParams[] = [];
   const totals: number[] = [];
   for (let i = 0; i < tracks.length; i += size) {
     const part = tracks.slice(i, i + size);
@@ -174,7 +174,7 @@ async function fanOutAnalysis(db: Database, record: JobRecord, params: AnalyzePa
     });
     totals.push(part.length);
   }
-  await enqueueShards(db, record.id, batches, totals, "ANALYZE");
+  await enqueueShards(db, record.id, batches, totals, "ANALYSE");
   return batches.length;
 }
 
@@ -189,8 +189,8 @@ async function awaitBatches(
   batches: number,
   progress: Progress,
   signal: AbortSignal,
-): Promise<AnalyzeReport & { batches: number }> {
-  const report = { analysed: 0, failed: 0, errors: [] as AnalyzeReport["errors"], seconds: 0, batches };
+): Promise<AnalyseReport & { batches: number }> {
+  const report = { analysed: 0, failed: 0, errors: [] as AnalyseReport["errors"], seconds: 0, batches };
   if (batches === 0) return report;
   for (;;) {
     const [c] = await db.query<{ open: number; bad: number; done: number; total: number }>(
@@ -206,7 +206,7 @@ async function awaitBatches(
     if (signal.aborted) throw new CancelledError("audio analysis");
     await new Promise((r) => setTimeout(r, 500));
   }
-  const [sum] = await db.query<{ analysed: number; failed: number; seconds: number; errors: AnalyzeReport["errors"] | null }>(
+  const [sum] = await db.query<{ analysed: number; failed: number; seconds: number; errors: AnalyseReport["errors"] | null }>(
     `SELECT coalesce(sum((result->>'analysed')::int), 0)::int AS analysed, coalesce(sum((result->>'failed')::int), 0)::int AS failed,
             coalesce(sum((result->>'seconds')::float8), 0)::float8 AS seconds,
             (SELECT jsonb_agg(e) FROM (SELECT jsonb_array_elements(c.result->'errors') AS e FROM jobs c WHERE c.parent_id = $1 LIMIT 100) x) AS errors
@@ -221,10 +221,10 @@ async function awaitBatches(
  * is committed as it arrives and a repeated batch takes only what is still pending (for a redo,
  * what was not analysed since the run began), so no track is analysed twice.
  */
-async function analyzeBatch(db: Database, record: JobRecord, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
-  const params = record.params as AnalyzeBatchParams;
+async function analyseBatch(db: Database, record: JobRecord, ctx: WorkContext, progress: Progress, signal: AbortSignal) {
+  const params = record.params as AnalyseBatchParams;
   let offset = 0;
-  return analyzePendingTracks(db, ctx.home, {
+  return analysePendingTracks(db, ctx.home, {
     threads: ctx.threads,
     redo: params.redo,
     analysedBefore: params.redo ? new Date(params.since) : undefined,

@@ -29,7 +29,7 @@ export const WEEKLY_CRON = "*/15 * * * *";
  */
 export const SEND_OPTIONS: Record<JobKindName | "SHARD", PgBoss.SendOptions> = {
   TRAIN: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 4 * 3600 },
-  ANALYZE: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 4 * 3600 },
+  ANALYSE: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 4 * 3600 },
   IMPORT: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 2 * 3600 },
   GENERATE: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 30 * 60 },
   SIMULATE: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 30 * 60 },

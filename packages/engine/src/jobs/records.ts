@@ -1,7 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { dueIn } from "../weekly/generate.ts";
 
-export type JobKindName = "TRAIN" | "GENERATE" | "ANALYZE" | "IMPORT" | "SIMULATE" | "METRICS" | "CRAWL";
+export type JobKindName = "TRAIN" | "GENERATE" | "ANALYSE" | "IMPORT" | "SIMULATE" | "METRICS" | "CRAWL";
 export type JobStatusName = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED" | "DEAD_LETTER";
 
 /** Statuses a job never leaves. */

@@ -1,7 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
-import type { ArtistRecord } from "../catalog-details.ts";
-import type { TrackRow } from "../catalog.ts";
+import type { ArtistRecord } from "../catalogue-details.ts";
+import type { TrackRow } from "../catalogue.ts";
 import type { EventKindName } from "../events/kinds.ts";
 
 export interface TopArtistRecord {

@@ -1,4 +1,5 @@
 import type { Database } from "@deepcuts/db";
+import type { TrackRow } from "../catalogue.ts";
 import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
 import { weekStartFor, weekStartsAnywhere } from "../weekly/week.ts";
 import { invalid, missing } from "../service-error.ts";
@@ -36,16 +37,7 @@ export interface PlaylistItemRecord {
    * The item's track and artist, read in the same query (the API primes its loaders with them);
    * the track holds its artist too, so the API answers `track { artist }` without a lookup.
    */
-  track: {
-    id: number;
-    externalKey: string;
-    title: string;
-    artistId: number;
-    durationMs: number;
-    releaseDate: string | null;
-    genre: string | null;
-    artist: ArtistOfItem;
-  };
+  track: TrackRow & { artist: ArtistOfItem };
   artist: ArtistOfItem;
 }
 

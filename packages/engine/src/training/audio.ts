@@ -2,7 +2,7 @@ import type { Database } from "@deepcuts/db";
 import { dequantizeBytes } from "@deepcuts/db";
 import type { DenseMatrix } from "@deepcuts/models/core";
 import { audioWhitening, SIMILARITY_WHITENING_KEY } from "../similarity/audio-scale.ts";
-import { MEL_RANGE } from "../audio/analyze-tracks.ts";
+import { MEL_RANGE } from "../audio/analyse-tracks.ts";
 import { activeModelVersion, beginModelVersion, failModelVersion, finishModelVersion } from "./model-versions.ts";
 import { loadVectors, storeVectors } from "./vector-store.ts";
 import type { Progress } from "../progress.ts";
@@ -67,7 +67,7 @@ export async function trainAudioFeatures(db: Database, onProgress: Progress = ()
     `SELECT track_id, tempo, key, mode, key_strength, loudness, danceability, energy, dynamic_complexity, onset_rate
      FROM audio_analyses WHERE status = 'OK' ORDER BY track_id`,
   );
-  if (rows.length === 0) throw new Error("no analysed audio yet: run 'deepcuts analyze all' first");
+  if (rows.length === 0) throw new Error("no analysed audio yet: run 'deepcuts analyse all' first");
   const id = await beginModelVersion(db, "AUDIO_FEATURES", {
     features: ["log tempo", "key sin", "key cos", "mode", "key strength", "loudness", "danceability", "log energy", "dynamic complexity", "onset rate"],
   });
@@ -108,7 +108,7 @@ export async function trainAudioNetwork(
             (SELECT count(*) FROM user_track_stats s WHERE s.track_id = a.track_id AND s.streams > 0)::int AS listeners
      FROM audio_analyses a WHERE a.status = 'OK' AND a.mel_spectrogram IS NOT NULL ORDER BY a.track_id`,
   );
-  if (analysed.length === 0) throw new Error("no analysed audio yet: run 'deepcuts analyze all' first");
+  if (analysed.length === 0) throw new Error("no analysed audio yet: run 'deepcuts analyse all' first");
   const { ContentNetwork, coldStartAuc } = await import("@deepcuts/models/audio/cnn");
   const spectrogram = (r: (typeof analysed)[number]) => ({
     bands: r.mel_bands,

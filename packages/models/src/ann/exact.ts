@@ -1,6 +1,6 @@
 import { TopK } from "../core/topk.ts";
 import { assertK, type NeighbourIndex, type Neighbours } from "./neighbour-index.ts";
-import { normalizeRows, UnitRows, type VectorSet } from "./vectors.ts";
+import { normaliseRows, UnitRows, type VectorSet } from "./vectors.ts";
 
 /** Brute-force cosine top-k: scans every row, so it is the ground truth for recall. */
 export class ExactIndex extends UnitRows implements NeighbourIndex {
@@ -13,7 +13,7 @@ export class ExactIndex extends UnitRows implements NeighbourIndex {
   search(query: Float32Array, k: number, exclude?: ReadonlySet<number>): Neighbours {
     assertK(k);
     if (query.length !== this.dim) throw new RangeError(`query must have ${this.dim} values, got ${query.length}`);
-    const q = normalizeRows(query, this.dim);
+    const q = normaliseRows(query, this.dim);
     const top = new TopK(Math.min(k, this.size));
     const dim = this.dim,
       unit = this.unit;

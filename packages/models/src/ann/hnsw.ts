@@ -2,7 +2,7 @@ import type { Random } from "../core/random.ts";
 import { seededRandom } from "../core/random.ts";
 import { assertK, type NeighbourIndex, type Neighbours } from "./neighbour-index.ts";
 import { PairHeap } from "./pair-heap.ts";
-import { normalizeRows, UnitRows, type VectorSet } from "./vectors.ts";
+import { normaliseRows, UnitRows, type VectorSet } from "./vectors.ts";
 
 export interface HnswOptions {
   /** Links per node on upper layers (layer 0 keeps 2M). Default 16. */
@@ -207,7 +207,7 @@ export class HnswIndex extends UnitRows implements NeighbourIndex {
     if (query.length !== this.dim) throw new RangeError(`query must have ${this.dim} values, got ${query.length}`);
     if (!this.built) throw new Error(`HNSW index is still building: ${this.insertedRows} of ${this.size} rows inserted`);
     if (this.size === 0) return { ids: new Int32Array(0), scores: new Float32Array(0) };
-    const q = normalizeRows(query, this.dim);
+    const q = normaliseRows(query, this.dim);
     let entries = [this.entry];
     for (let l = this.topLayer; l > 0; l--) {
       entries = [this.searchLayer(q, entries, 1, l).drainDescending().rows[0]];

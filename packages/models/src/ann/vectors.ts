@@ -1,4 +1,6 @@
-import { dot } from "../core/vector.ts";
+import { dot, normaliseRows } from "../core/vector.ts";
+
+export { normaliseRows };
 /** A set of equal-length vectors, row-major, with the database id of each row. */
 export interface VectorSet {
   ids: Int32Array;
@@ -13,22 +15,6 @@ export function assertVectorSet(set: VectorSet): void {
   if (set.data.length !== set.ids.length * set.dim) {
     throw new RangeError(`data.length must be ids.length * dim = ${set.ids.length * set.dim}, got ${set.data.length}`);
   }
-}
-
-/**
- * Copies the rows scaled to unit length, so cosine similarity becomes a plain dot product.
- * A zero row stays zero (similarity 0 to everything).
- */
-export function normalizeRows(data: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let off = 0; off < data.length; off += dim) {
-    let norm = 0;
-    for (let j = 0; j < dim; j++) norm += data[off + j] * data[off + j];
-    if (norm === 0) continue;
-    const inv = 1 / Math.sqrt(norm);
-    for (let j = 0; j < dim; j++) out[off + j] = data[off + j] * inv;
-  }
-  return out;
 }
 
 /** Dot product of row `a` of `x` with row `b` of `y`. */
@@ -52,7 +38,7 @@ export abstract class UnitRows {
     this.dim = set.dim;
     this.size = set.ids.length;
     this.ids = set.ids;
-    this.unit = normalizeRows(set.data, set.dim);
+    this.unit = normaliseRows(set.data, set.dim);
     set.ids.forEach((id, row) => this.rows.set(id, row));
   }
 

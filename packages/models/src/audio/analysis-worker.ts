@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { analyzeFile, essentiaHeapBytes, type AnalysisOptions } from "./analyze.ts";
+import { analyseFile, essentiaHeapBytes, type AnalysisOptions } from "./analyse.ts";
 
 /** A request from AnalysisPool: analyse one file. */
 export interface AnalysisRequest {
@@ -15,7 +15,7 @@ const port = parentPort;
 // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches its own errors and answers the pool
 port.on("message", async ({ id, path, options }: AnalysisRequest) => {
   try {
-    const analysis = await analyzeFile(path, options);
+    const analysis = await analyseFile(path, options);
     const transfer = analysis.melSpectrogram ? [analysis.melSpectrogram.data.buffer as ArrayBuffer] : [];
     port.postMessage({ id, ok: true, analysis, memory: memory() }, transfer);
   } catch (error) {

@@ -41,7 +41,7 @@ export interface AudioFeatureEvaluation {
 }
 
 /**
- * Tempo and key accuracy of analyzeAudio against a folder's labels.csv: tempo within 4% at the
+ * Tempo and key accuracy of analyseAudio against a folder's labels.csv: tempo within 4% at the
  * exact octave and allowing x1/3, 1/2, 2, 3 errors; key by the MIREX weighted score. A file that
  * fails to analyse counts as wrong on every label it has.
  */
@@ -58,7 +58,7 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
   });
   let results: FileAnalysisResult[];
   try {
-    results = await pool.analyzeFiles(
+    results = await pool.analyseFiles(
       labels.map((l) => resolve(folder, l.path)),
       { onProgress: options.onProgress },
     );

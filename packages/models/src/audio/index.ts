@@ -1,9 +1,9 @@
 export { decodeAudio, type DecodedAudio } from "./decode.ts";
 export { resample } from "./resample.ts";
-export { analyzeAudio, analyzeFile, DEFAULT_ANALYSIS_OPTIONS, type AnalysisOptions, type AudioAnalysis, type StageTimer } from "./analyze.ts";
+export { analyseAudio, analyseFile, DEFAULT_ANALYSIS_OPTIONS, type AnalysisOptions, type AudioAnalysis, type StageTimer } from "./analyse.ts";
 export { essentiaHeapBytes, loadEssentia } from "./essentia-loader.ts";
 export { AudioAnalysisError, CorruptAudioError, SilentAudioError, TooShortAudioError, UnsupportedAudioError } from "./errors.ts";
-export { AnalysisPool, type AnalysisPoolOptions, type AnalyzeFilesOptions, type FileAnalysisResult, type WorkerMemory } from "./pool.ts";
+export { AnalysisPool, type AnalysisPoolOptions, type AnalyseFilesOptions, type FileAnalysisResult, type WorkerMemory } from "./pool.ts";
 export { evaluateAudioFeatures, type AudioFeatureEvaluation, type AudioFeatureRow, type EvaluateAudioFeaturesOptions } from "./eval.ts";
 export { mirexKeyScore, readAudioLabels, tempoMatch, type AudioLabel } from "./labels.ts";
 export { type AudioValidation } from "./validation.ts";

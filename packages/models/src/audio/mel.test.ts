@@ -23,7 +23,7 @@ function essentiaMel(frame: Float32Array, o: MelBandsOptions): { bands: Float32A
     o.frameSize / 2 + 1,
     false,
     o.lowFrequencyBound,
-    o.normalize,
+    o.normalise,
     o.numberBands,
     o.sampleRate,
     o.type,
@@ -44,7 +44,7 @@ const configs: MelBandsOptions[] = [
     highFrequencyBound: 8000,
     warpingFormula: "slaneyMel",
     weighting: "linear",
-    normalize: "unit_tri",
+    normalise: "unit_tri",
     type: "magnitude",
   },
   {
@@ -55,7 +55,7 @@ const configs: MelBandsOptions[] = [
     highFrequencyBound: 8000,
     warpingFormula: "htkMel",
     weighting: "warping",
-    normalize: "unit_sum",
+    normalise: "unit_sum",
     type: "power",
   },
   {
@@ -66,7 +66,7 @@ const configs: MelBandsOptions[] = [
     highFrequencyBound: 11000,
     warpingFormula: "htkMel",
     weighting: "linear",
-    normalize: "unit_max",
+    normalise: "unit_max",
     type: "power",
   },
 ];
@@ -81,7 +81,7 @@ describe("mel filterbank against essentia's MelBands", () => {
   });
 
   for (const [i, config] of configs.entries()) {
-    it(`matches to float32 rounding: ${config.numberBands} bands, ${config.sampleRate} Hz, ${config.warpingFormula}/${config.weighting}/${config.normalize}/${config.type}`, () => {
+    it(`matches to float32 rounding: ${config.numberBands} bands, ${config.sampleRate} Hz, ${config.warpingFormula}/${config.weighting}/${config.normalise}/${config.type}`, () => {
       const frame = randomFrame(config.frameSize, 10 + i);
       const window = hannWindow(config.frameSize);
       const spectrum = magnitudeSpectrum(frame.map((x, n) => x * window[n]));

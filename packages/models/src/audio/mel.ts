@@ -11,7 +11,7 @@ export interface MelBandsOptions {
   warpingFormula: "htkMel" | "slaneyMel";
   /** "warping": triangles are linear in mel; "linear": linear in Hz. */
   weighting: "warping" | "linear";
-  normalize: "unit_sum" | "unit_tri" | "unit_max";
+  normalise: "unit_sum" | "unit_tri" | "unit_max";
   /** Sum squared magnitudes ("power") or magnitudes. */
   type: "power" | "magnitude";
 }
@@ -70,8 +70,8 @@ export function melFilterbank(options: MelBandsOptions): MelFilterbank {
       else band.push(0);
     }
     let norm = 1;
-    if (options.normalize === "unit_sum") norm = band.reduce((s, w) => s + w, 0) || 1;
-    else if (options.normalize === "unit_tri") norm = (f2 - f0) / 2;
+    if (options.normalise === "unit_sum") norm = band.reduce((s, w) => s + w, 0) || 1;
+    else if (options.normalise === "unit_tri") norm = (f2 - f0) / 2;
     start[b] = first;
     offsets[b] = weights.length;
     for (const w of band) weights.push(w / norm);
@@ -96,7 +96,7 @@ export function applyMelFilterbank(bank: MelFilterbank, spectrum: Float32Array, 
 }
 
 /**
- * essentia's Windowing("hann", normalized): the symmetric Hann window 0.5 - 0.5 cos(2 pi n /
+ * essentia's Windowing("hann", normalised): the symmetric Hann window 0.5 - 0.5 cos(2 pi n /
  * (N - 1)), scaled to sum to 2 so a full-scale sinusoid's spectral peak stays near 1.
  */
 export function hannWindow(size: number): Float32Array {

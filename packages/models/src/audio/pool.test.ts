@@ -27,7 +27,7 @@ describe("AnalysisPool", () => {
       missing: join(dir, "missing.ogg"),
     };
     const progress: number[] = [];
-    const results = await pool.analyzeFiles([loop, ...Object.values(bad), loop], { onProgress: (done) => progress.push(done) });
+    const results = await pool.analyseFiles([loop, ...Object.values(bad), loop], { onProgress: (done) => progress.push(done) });
     expect(results.map((r) => r.path)).toEqual([loop, ...Object.values(bad), loop]);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const [first, silent, short, corrupt, unsupported, missing, last] = results;
@@ -50,9 +50,9 @@ describe("AnalysisPool", () => {
   it("keeps essentia's WASM heap flat over many clips in one worker", async () => {
     const single = new AnalysisPool({ threads: 1 });
     try {
-      await single.analyzeFiles(Array(2).fill(loop));
+      await single.analyseFiles(Array(2).fill(loop));
       const heapAfterWarmUp = single.memory[0].wasmHeapBytes;
-      await single.analyzeFiles(Array(8).fill(loop));
+      await single.analyseFiles(Array(8).fill(loop));
       // The heap only grows; one leaked 8 s input vector per clip would add 0.5 MB a clip.
       expect(heapAfterWarmUp).toBeGreaterThan(0);
       expect(single.memory[0].wasmHeapBytes).toBe(heapAfterWarmUp);

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CancelledError } from "../core/errors.ts";
-import type { AnalysisOptions, AudioAnalysis } from "./analyze.ts";
+import type { AnalysisOptions, AudioAnalysis } from "./analyse.ts";
 
 /** One file's outcome: a failed file carries its error and the batch goes on. */
 export type FileAnalysisResult = { path: string; ok: true; analysis: AudioAnalysis } | { path: string; ok: false; error: string };
@@ -18,7 +18,7 @@ export interface AnalysisPoolOptions {
   analysis?: Partial<AnalysisOptions>;
 }
 
-export interface AnalyzeFilesOptions {
+export interface AnalyseFilesOptions {
   /** Called after each file, in completion order. */
   onProgress?: (done: number, total: number, result: FileAnalysisResult) => void;
   signal?: AbortSignal;
@@ -52,7 +52,7 @@ export class AnalysisPool {
   }
 
   /** Analyses every path; the results come back in the order of `paths`. */
-  async analyzeFiles(paths: readonly string[], options: AnalyzeFilesOptions = {}): Promise<FileAnalysisResult[]> {
+  async analyseFiles(paths: readonly string[], options: AnalyseFilesOptions = {}): Promise<FileAnalysisResult[]> {
     if (this.closed) throw new Error("AnalysisPool is closed");
     const results = new Array<FileAnalysisResult>(paths.length);
     let next = 0;

@@ -13,7 +13,7 @@ export const LOG_MEL_SETTINGS = {
   highFrequencyBound: 8000,
   warpingFormula: "slaneyMel",
   weighting: "linear",
-  normalize: "unit_tri",
+  normalise: "unit_tri",
   type: "magnitude",
 } as const satisfies MelBandsOptions & { hopSize: number };
 

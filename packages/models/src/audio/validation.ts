@@ -15,14 +15,14 @@ const round = (x: number) => Math.round(x * 1e4) / 1e4;
  * Cross-validation of the tempo octave choice and the key profile on a labels.csv: each setting
  * of a small grid is scored on every labelled file, a setting is chosen on one half of the files
  * and scored on the other half (both ways, for each split seed), and by leave-one-out. The grid
- * is computed here from the same steps as analyzeAudio (excerpt, 16 kHz, log-mel flux, Percival
+ * is computed here from the same steps as analyseAudio (excerpt, 16 kHz, log-mel flux, Percival
  * on the middle 15 s, KeyExtractor); `consistency` counts the files where the product's own
- * setting gives another answer here than analyzeAudio did (0 expected).
+ * setting gives another answer here than analyseAudio did (0 expected).
  */
 
 const RATE = LOG_MEL_SETTINGS.sampleRate;
 const FRAME_RATE = RATE / LOG_MEL_SETTINGS.hopSize;
-/** As analyzeAudio: Percival on the middle 15 s of the excerpt. */
+/** As analyseAudio: Percival on the middle 15 s of the excerpt. */
 const CORE_SECONDS = 15;
 
 /** Key settings searched: essentia's Key profiles (those KeyExtractor accepts at both sizes) x HPCP size. */
@@ -125,7 +125,7 @@ async function fileEvidence(path: string, excerptSeconds: number, withKeys: bool
   return { percivalBpm, acf, infogainAcf, onsetRate, keys };
 }
 
-/** The tempo a candidate gives: its octave choice, refined on the flux as analyzeAudio does. */
+/** The tempo a candidate gives: its octave choice, refined on the flux as analyseAudio does. */
 function octaveTempo(e: FileEvidence, { onsetFunction, settings }: OctaveCandidate): number {
   const salience = onsetFunction === "flux" ? e.acf : e.infogainAcf;
   return refineTempo(chooseOctave(e.percivalBpm, salience, FRAME_RATE, e.onsetRate, settings), e.acf, FRAME_RATE);
@@ -229,7 +229,7 @@ export function crossValidateGrid<S>(grid: S[], scores: number[][], seeds: numbe
 /**
  * Cross-validates the octave settings (tempo within 4% at the exact octave; ties broken by the
  * count allowing x1/3, 1/2, 2, 3) and the key settings (MIREX score) on the labelled files of
- * `folder`. `product` holds analyzeAudio's tempo and key for each label (null where it failed),
+ * `folder`. `product` holds analyseAudio's tempo and key for each label (null where it failed),
  * for the consistency count. Scores are counts (tempo) and summed MIREX scores (key).
  */
 export async function validateAudioSettings(

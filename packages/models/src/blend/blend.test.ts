@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blendZScores, zScores } from "./normalize.ts";
+import { blendZScores, zScores } from "./normalise.ts";
 import { mmrSelect } from "./mmr.ts";
 import { seededRandom } from "../core/random.ts";
 

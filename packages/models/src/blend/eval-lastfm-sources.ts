@@ -7,7 +7,7 @@ import { alsFlagOptions, type AlsFlags } from "../eval/ease-eval.ts";
 import { rankingMetrics, type RankingMetrics, type UserRanking } from "../eval/metrics.ts";
 import { holdoutSplit, validationSplit, type HoldoutSplit } from "../eval/split.ts";
 import { TagScorer } from "../text/tag-scores.ts";
-import { zScores } from "./normalize.ts";
+import { zScores } from "./normalise.ts";
 
 export interface BlendEvalOptions extends AlsFlags {
   /** "lastfm-2k:<folder>". */

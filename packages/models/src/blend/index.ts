@@ -1,5 +1,5 @@
 export * from "./weights.ts";
-export * from "./normalize.ts";
+export * from "./normalise.ts";
 export * from "./mmr.ts";
 export * from "./listener-history.ts";
 export * from "./model-state.ts";

@@ -1,5 +1,5 @@
 import type { ImplicitAls } from "../cf/als.ts";
-import { normalizedRows } from "../cf/recommend.ts";
+import { normalisedRows } from "../cf/recommend.ts";
 import type { DenseMatrix } from "../core/matrix.ts";
 
 // What the blend reads, laid out in catalogue order from the catalogue and each trained source
@@ -98,7 +98,7 @@ export function assembleModelState(input: ModelStateInput): ModelState {
   let audio: ModelState["audio"] = null;
   if (input.audio) {
     const aligned = align(input.audio.tracks.ids, input.audio.tracks.matrix, indexOfTrack, n);
-    audio = { versionId: input.audio.versionId, unitTracks: normalizedRows(aligned.matrix), has: aligned.has };
+    audio = { versionId: input.audio.versionId, unitTracks: normalisedRows(aligned.matrix), has: aligned.has };
     versions.AUDIO_CNN = input.audio.versionId;
   }
 
@@ -145,23 +145,23 @@ export function assembleModelState(input: ModelStateInput): ModelState {
     }
     const matrix = { rows: n, cols: k, data: items };
     const userRow = new Map(Array.from(input.collaborative.userIds, (id, r) => [id, r]));
-    collaborative = { versionId, model, userRow, modelItem, items: matrix, unitItems: normalizedRows(matrix), fromAudio };
+    collaborative = { versionId, model, userRow, modelItem, items: matrix, unitItems: normalisedRows(matrix), fromAudio };
     versions.ALS = versionId;
   }
 
   let text: ModelState["text"] = null;
   if (input.text) {
     const aligned = align(input.text.tracks.ids, input.text.tracks.matrix, indexOfTrack, n);
-    const unitA = normalizedRows(input.text.artists.matrix);
+    const unitA = normalisedRows(input.text.artists.matrix);
     const unitArtists = new Map<number, Float32Array>();
     Array.from(input.text.artists.ids).forEach((id, r) => unitArtists.set(id, unitA.data.slice(r * unitA.cols, (r + 1) * unitA.cols)));
-    text = { versionId: input.text.versionId, unitTracks: normalizedRows(aligned.matrix), unitArtists };
+    text = { versionId: input.text.versionId, unitTracks: normalisedRows(aligned.matrix), unitArtists };
     versions.TEXT = input.text.versionId;
   }
 
   let coMention: ModelState["coMention"] = null;
   if (input.coMention) {
-    const unitA = normalizedRows(input.coMention.artists.matrix);
+    const unitA = normalisedRows(input.coMention.artists.matrix);
     const k = unitA.cols;
     const unitArtists = new Map<number, Float32Array>();
     Array.from(input.coMention.artists.ids).forEach((id, r) => unitArtists.set(id, unitA.data.slice(r * k, (r + 1) * k)));

@@ -6,7 +6,7 @@ import { DEFAULT_EXPLORATION_SLOTS, withExploration } from "./exploration.ts";
 import type { ListenerHistory } from "./listener-history.ts";
 import { mmrSelect } from "./mmr.ts";
 import type { ModelState } from "./model-state.ts";
-import { blendZScores } from "./normalize.ts";
+import { blendZScores } from "./normalise.ts";
 import { BLEND_SOURCES, type BlendConstraints, type BlendSource, type BlendWeights } from "./weights.ts";
 
 export interface PlaylistItemPick {

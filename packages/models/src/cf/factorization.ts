@@ -5,7 +5,7 @@ import { createBackend, type CfBackend } from "./backend.ts";
 import {
   factorScoreBlock,
   mostSimilar,
-  normalizedRows,
+  normalisedRows,
   recommendByScores,
   type Recommendations,
   type RecommendOptions,
@@ -21,8 +21,8 @@ import {
 export abstract class MatrixFactorization implements Recommender {
   private users: DenseMatrix | null = null;
   private items: DenseMatrix | null = null;
-  private normalizedUsers: DenseMatrix | null = null;
-  private normalizedItems: DenseMatrix | null = null;
+  private normalisedUsers: DenseMatrix | null = null;
+  private normalisedItems: DenseMatrix | null = null;
   private scoringBackend: CfBackend | null = null;
 
   /** @param modelName for "not fitted" errors; @param backendName where scoring runs. */
@@ -49,8 +49,8 @@ export abstract class MatrixFactorization implements Recommender {
   protected setFactors(users: DenseMatrix, items: DenseMatrix): void {
     this.users = users;
     this.items = items;
-    this.normalizedUsers = null;
-    this.normalizedItems = null;
+    this.normalisedUsers = null;
+    this.normalisedItems = null;
   }
 
   protected get backend(): CfBackend {
@@ -68,13 +68,13 @@ export abstract class MatrixFactorization implements Recommender {
 
   /** The n items with the most similar factors (cosine), the item itself left out. */
   similarItems(itemIndex: number, n: number): Recommendations {
-    this.normalizedItems ??= normalizedRows(this.itemFactors);
-    return mostSimilar(this.backend, this.normalizedItems, itemIndex, n, "itemIndex");
+    this.normalisedItems ??= normalisedRows(this.itemFactors);
+    return mostSimilar(this.backend, this.normalisedItems, itemIndex, n, "itemIndex");
   }
 
   /** The n users with the most similar factors (cosine), the user left out. */
   similarUsers(userIndex: number, n: number): Recommendations {
-    this.normalizedUsers ??= normalizedRows(this.userFactors);
-    return mostSimilar(this.backend, this.normalizedUsers, userIndex, n, "userIndex");
+    this.normalisedUsers ??= normalisedRows(this.userFactors);
+    return mostSimilar(this.backend, this.normalisedUsers, userIndex, n, "userIndex");
   }
 }

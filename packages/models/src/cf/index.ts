@@ -17,4 +17,4 @@ export { GpuKernels } from "./kernels-gpu.ts";
 export { ModelFileError } from "./model-file.ts";
 export { userRowCount, withoutUserRows } from "./forget-users.ts";
 export type { FitOptions, IterationInfo, Recommendations, RecommendOptions, Recommender } from "./recommend.ts";
-export { normalizedRows } from "./recommend.ts";
+export { normalisedRows } from "./recommend.ts";

@@ -1,3 +1,4 @@
+import { normaliseRows } from "../core/vector.ts";
 import type { Csr, DenseMatrix } from "../core/matrix.ts";
 import { TopK } from "../core/topk.ts";
 import type { CfKernels } from "./kernels.ts";
@@ -128,30 +129,23 @@ export function factorScoreBlock(kernels: CfKernels, userFactors: DenseMatrix, i
 }
 
 /** Rows scaled to unit length (zero rows stay zero), for cosine similarity. */
-export function normalizedRows(m: DenseMatrix): DenseMatrix {
-  const out = new Float32Array(m.data.length);
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let c = 0; c < m.cols; c++) s += m.data[r * m.cols + c] ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let c = 0; c < m.cols; c++) out[r * m.cols + c] = m.data[r * m.cols + c] * inv;
-  }
-  return { rows: m.rows, cols: m.cols, data: out };
+export function normalisedRows(m: DenseMatrix): DenseMatrix {
+  return { rows: m.rows, cols: m.cols, data: normaliseRows(m.data, m.cols) };
 }
 
 /** The n rows most cosine-similar to row `index` (itself left out), best first. */
-export function mostSimilar(kernels: CfKernels, normalized: DenseMatrix, index: number, n: number, what: string): Recommendations {
-  if (!Number.isInteger(index) || index < 0 || index >= normalized.rows) {
-    throw new RangeError(`${what} must be 0..${normalized.rows - 1}, got ${index}`);
+export function mostSimilar(kernels: CfKernels, normalised: DenseMatrix, index: number, n: number, what: string): Recommendations {
+  if (!Number.isInteger(index) || index < 0 || index >= normalised.rows) {
+    throw new RangeError(`${what} must be 0..${normalised.rows - 1}, got ${index}`);
   }
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
-  const k = normalized.cols;
-  const query = { rows: 1, cols: k, data: normalized.data.slice(index * k, index * k + k) };
-  const scores = kernels.scores(query, normalized, null);
-  const excluded = new Uint8Array(normalized.rows);
+  const k = normalised.cols;
+  const query = { rows: 1, cols: k, data: normalised.data.slice(index * k, index * k + k) };
+  const scores = kernels.scores(query, normalised, null);
+  const excluded = new Uint8Array(normalised.rows);
   excluded[index] = 1;
   const ids = new Int32Array(n),
     out = new Float32Array(n);
-  selectTopN(scores, 0, normalized.rows, n, excluded, ids, out, 0);
+  selectTopN(scores, 0, normalised.rows, n, excluded, ids, out, 0);
   return { ids, scores: out };
 }

@@ -3,5 +3,5 @@ export * from "./random.ts";
 export * from "./id-index.ts";
 export * from "./errors.ts";
 export * from "./topk.ts";
-export * from "./standardize.ts";
+export * from "./standardise.ts";
 export * from "./whitening.ts";

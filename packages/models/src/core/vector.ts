@@ -24,3 +24,19 @@ export function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number
 export function axpy(alpha: number, x: Float32Array, xOff: number, y: Float32Array, yOff: number, length: number): void {
   for (let i = 0; i < length; i++) y[yOff + i] += alpha * x[xOff + i];
 }
+
+/**
+ * Copies the rows scaled to unit length, so cosine similarity becomes a plain dot product.
+ * A zero row stays zero (similarity 0 to everything).
+ */
+export function normaliseRows(data: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let off = 0; off < data.length; off += dim) {
+    let norm = 0;
+    for (let j = 0; j < dim; j++) norm += data[off + j] * data[off + j];
+    if (norm === 0) continue;
+    const inv = 1 / Math.sqrt(norm);
+    for (let j = 0; j < dim; j++) out[off + j] = data[off + j] * inv;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "./random.ts";
 import { denseMatrix } from "./matrix.ts";
-import { columnStats, standardizeColumns } from "./standardize.ts";
+import { columnStats, standardiseColumns } from "./standardise.ts";
 import { applyWhitening, fitWhitening } from "./whitening.ts";
 
 /** Rows with a large shared offset, one strong correlated direction and small independent noise. */
@@ -28,12 +28,12 @@ describe("column standardisation and whitening", () => {
   it("z-scores have mean 0 and deviation 1 per column; a constant column becomes 0", () => {
     const m = skewed(200, 4, 1);
     for (let r = 0; r < 200; r++) m.data[r * 4 + 3] = 7;
-    const z = standardizeColumns(m);
+    const z = standardiseColumns(m);
     const stats = columnStats(z);
     stats.mean.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-5));
     expect(stats.std.slice(0, 3).map((v) => Number(v.toFixed(4)))).toEqual([1, 1, 1]);
     expect(stats.std[3]).toBe(0);
-    expect(() => standardizeColumns(m, { mean: [0, 0], std: [1, 1] })).toThrow("column stats have 2 means and 2 deviations for 4 columns");
+    expect(() => standardiseColumns(m, { mean: [0, 0], std: [1, 1] })).toThrow("column stats have 2 means and 2 deviations for 4 columns");
   });
 
   it("whitening with a small shrinkage turns the covariance into (nearly) the identity", () => {

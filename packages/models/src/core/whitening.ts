@@ -1,6 +1,6 @@
 import { symmetricEigen } from "../text/svd.ts";
 import { denseMatrix, type DenseMatrix } from "./matrix.ts";
-import { columnStats } from "./standardize.ts";
+import { columnStats } from "./standardise.ts";
 
 /**
  * A whitening of a catalogue's vectors: x -> (x - mean) W with W = V diag(1 / sqrt(l + eps)) V^T

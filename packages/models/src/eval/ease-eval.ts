@@ -1,4 +1,4 @@
-import { blendZScores } from "../blend/normalize.ts";
+import { blendZScores } from "../blend/normalise.ts";
 import { ImplicitAls } from "../cf/als.ts";
 import { Ease } from "../cf/ease.ts";
 import type { AlsParams } from "../cf/params.ts";

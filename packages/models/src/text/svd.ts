@@ -53,7 +53,7 @@ function multiplyTransposed(a: Csr, q: Float64Array, l: number): Float64Array {
 }
 
 /** Orthonormalises the l columns in place (modified Gram-Schmidt, twice for stability); a dependent column becomes zero. */
-function orthonormalize(x: Float64Array, length: number, l: number): void {
+function orthonormalise(x: Float64Array, length: number, l: number): void {
   for (let j = 0; j < l; j++) {
     const xj = x.subarray(j * length, (j + 1) * length);
     for (let pass = 0; pass < 2; pass++) {
@@ -133,13 +133,13 @@ export function randomizedSvd(a: Csr, k: number, options: SvdOptions): Truncated
   const omega = new Float64Array(a.cols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = gaussian(options.random);
   let q = multiply(a, omega, l);
-  orthonormalize(q, a.rows, l);
+  orthonormalise(q, a.rows, l);
   for (let it = 0; it < iterations; it++) {
     check();
     // Orthonormalising on the short (row) side only: the term side is far longer and
     // Q stays well conditioned for the few iterations used (Halko et al., sec. 4.5).
     q = multiply(a, multiplyTransposed(a, q, l), l);
-    orthonormalize(q, a.rows, l);
+    orthonormalise(q, a.rows, l);
   }
   check();
   // B = Q^T A is l x n; we hold B^T (n x l, column-major) and take the eigenvectors of B B^T.

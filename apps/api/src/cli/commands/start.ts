@@ -1,6 +1,6 @@
 import { migrate, openDatabase } from "@deepcuts/db";
 import { generateWorld } from "@deepcuts/demo";
-import { catalogCounts } from "@deepcuts/engine/catalog-stats.ts";
+import { catalogueCounts } from "@deepcuts/engine/catalogue-stats.ts";
 import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { ensureLocalCuratorKey } from "@deepcuts/engine/local-curator-key.ts";
 import { DEFAULT_MODELS, modelKindOf, trainModels } from "@deepcuts/engine/training/train.ts";
@@ -37,7 +37,7 @@ export const startCommand: Command = {
     try {
       const migrated = await migrate(db);
       if (migrated.applied.length) ctx.err(`database ${db.location}: applied ${migrated.applied.join(", ")}`);
-      const counts = await catalogCounts(db);
+      const counts = await catalogueCounts(db);
       if (counts.tracks === 0 && counts.artists === 0 && counts.listeners === 0) {
         const bar = new ProgressBar("demo world", !quiet);
         const report = await loadDemoWorld(db, generateWorld({ scale: "default" }), bar.callback);

@@ -1,5 +1,5 @@
 import { pendingMigrations } from "@deepcuts/db";
-import { catalogCounts } from "@deepcuts/engine/catalog-stats.ts";
+import { catalogueCounts } from "@deepcuts/engine/catalogue-stats.ts";
 import { parse } from "../args.ts";
 import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
@@ -26,7 +26,7 @@ export const statusCommand: Command = {
           database: db.location,
           target: db.target,
           pendingMigrations: [],
-          counts: await catalogCounts(db),
+          counts: await catalogueCounts(db),
           activeModels: models,
           activeBlend: blend,
           lastPlaylistAt: last?.generatedAt ?? null,

@@ -5,7 +5,7 @@ import { addCrawlSite, listCrawlSites, removeCrawlSite } from "@deepcuts/engine/
 import type { ApiContext } from "../context.ts";
 import { badInput } from "../errors.ts";
 import { positiveId } from "../pagination.ts";
-import type { Artist } from "../types/catalog.type.ts";
+import type { Artist } from "../types/catalogue.type.ts";
 import { CoMentionedArtist, CrawlSite, CrawlSource } from "../types/crawl.type.ts";
 import { Job } from "../types/curation.type.ts";
 

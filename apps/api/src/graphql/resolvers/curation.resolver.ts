@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { activateBlendConfig, activeBlendConfig, createBlendConfig, listBlendConfigs } from "@deepcuts/engine/curation/blends.ts";
 import { cancelJob, getJob, listJobs } from "@deepcuts/engine/curation/jobs.ts";
-import { activateVersion, listModelVersions, modelVersionsById } from "@deepcuts/engine/curation/model-catalog.ts";
+import { activateVersion, listModelVersions, modelVersionsById } from "@deepcuts/engine/curation/model-catalogue.ts";
 import { overview } from "@deepcuts/engine/curation/overview.ts";
 import { startTraining, startWeeklyGeneration } from "@deepcuts/engine/curation/work.ts";
 import type { ApiContext } from "../context.ts";

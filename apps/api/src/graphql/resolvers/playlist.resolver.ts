@@ -8,7 +8,7 @@ import type { ApiContext } from "../context.ts";
 import { primePlaylistItems } from "../loaders.ts";
 import { notFound } from "../errors.ts";
 import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
-import { Track, User } from "../types/catalog.type.ts";
+import { Track, User } from "../types/catalogue.type.ts";
 import { WeeklyPlaylistConnection } from "../types/connections.type.ts";
 import { BlendConstraintsInput, BlendWeightsInput } from "../types/curation.type.ts";
 import { PlaylistItem, PlaylistPreview, PreviewItem, WeeklyPlaylist } from "../types/playlist.type.ts";

@@ -18,7 +18,7 @@ import {
   SimilarUser,
   VectorProjection,
 } from "../types/similarity.type.ts";
-import type { Artist, Track, User } from "../types/catalog.type.ts";
+import type { Artist, Track, User } from "../types/catalogue.type.ts";
 
 const scoresOf = (s: SimilarEntity["scores"]) => ({
   collaborative: s.COLLABORATIVE ?? null,

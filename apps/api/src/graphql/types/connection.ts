@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, type ClassType } from "type-graphql";
-import { PageInfo } from "./catalog.type.ts";
+import { PageInfo } from "./catalogue.type.ts";
 
 /**
  * A Relay-style connection type for `node`: edges with opaque cursors, page info and the total.

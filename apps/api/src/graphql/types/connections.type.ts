@@ -1,5 +1,5 @@
 import { ObjectType } from "type-graphql";
-import { Artist, Track, User } from "./catalog.type.ts";
+import { Artist, Track, User } from "./catalogue.type.ts";
 import { Connection } from "./connection.ts";
 import { WeeklyPlaylist } from "./playlist.type.ts";
 import { BlendConfig, Job, ModelVersion, ApiKey } from "./curation.type.ts";

@@ -1,5 +1,5 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from "type-graphql";
-import { Artist } from "./catalog.type.ts";
+import { Artist } from "./catalogue.type.ts";
 
 export enum CrawlSource {
   BLOG = "BLOG",

@@ -66,7 +66,7 @@ registerEnumType(EventKind, {
   name: "EventKind",
   description: "STREAM, SAVE, SKIP and PLAYLIST_ADD (added to another playlist of the listener's) name a track; ARTIST_VISIT and DISLIKE a track or an artist.",
 });
-registerEnumType(JobKind, { name: "JobKind", description: "What a job does: TRAIN models, GENERATE weekly playlists, ANALYZE audio, IMPORT data." });
+registerEnumType(JobKind, { name: "JobKind", description: "What a job does: TRAIN models, GENERATE weekly playlists, ANALYSE audio, IMPORT data." });
 registerEnumType(JobStatus, {
   name: "JobStatus",
   description:

@@ -1,5 +1,5 @@
 import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType } from "type-graphql";
-import { Artist, Track } from "./catalog.type.ts";
+import { Artist, Track } from "./catalogue.type.ts";
 import { ApiRole } from "./curation.type.ts";
 
 import { EventKind } from "./enums.ts";

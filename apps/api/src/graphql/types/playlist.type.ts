@@ -1,7 +1,7 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType } from "type-graphql";
 import type { BlendSource } from "@deepcuts/models/blend";
 import { sourceFields, typedAs } from "./blend-fields.ts";
-import { Track } from "./catalog.type.ts";
+import { Track } from "./catalogue.type.ts";
 import { BlendWeights } from "./curation.type.ts";
 import { Node } from "./node.type.ts";
 

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
-import { Artist, Track, User } from "./catalog.type.ts";
+import { Artist, Track, User } from "./catalogue.type.ts";
 
 import { EntityKind, NeighbourIndexKind, ProjectionMethod, SimilarityModel } from "./enums.ts";
 

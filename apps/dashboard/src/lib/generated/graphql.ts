@@ -117,9 +117,9 @@ export type ExperimentVerdict =
   | 'CONTROL_BETTER'
   | 'NO_DIFFERENCE';
 
-/** What a job does: TRAIN models, GENERATE weekly playlists, ANALYZE audio, IMPORT data. */
+/** What a job does: TRAIN models, GENERATE weekly playlists, ANALYSE audio, IMPORT data. */
 export type JobKind =
-  | 'ANALYZE'
+  | 'ANALYSE'
   | 'CRAWL'
   | 'GENERATE'
   | 'IMPORT'

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { analyzePendingTracks } from "@deepcuts/engine/audio/analyze-tracks.ts";
+import { analysePendingTracks } from "@deepcuts/engine/audio/analyse-tracks.ts";
 import { synthesizeDemoAudio } from "@deepcuts/engine/audio/synthesize.ts";
 import { importAudioFolder } from "@deepcuts/engine/importers/audio-folder.ts";
 import { parse, UsageError } from "../args.ts";
@@ -8,10 +8,11 @@ import { emit, type Command } from "../command.ts";
 import { withDatabase } from "../db-session.ts";
 import { ProgressBar } from "../progress.ts";
 
-export const analyzeCommand: Command = {
-  name: "analyze",
+export const analyseCommand: Command = {
+  name: "analyse",
+  aliases: ["analyze"],
   summary: "audio analysis: one file's features (no database), a folder (imported, then analysed), or all pending tracks",
-  usage: "deepcuts analyze <file> | <folder> | all [--redo] [--json] [--quiet]",
+  usage: "deepcuts analyse <file> | <folder> | all [--redo] [--json] [--quiet]",
   async run(argv, ctx) {
     const { values, positionals } = parse(argv, { redo: { type: "boolean" }, json: { type: "boolean" }, quiet: { type: "boolean" } });
     const target = positionals[0];
@@ -20,8 +21,8 @@ export const analyzeCommand: Command = {
       const path = resolve(target);
       if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
       if (statSync(path).isFile()) {
-        const { analyzeFile } = await import("@deepcuts/models/audio");
-        const analysis = await analyzeFile(path);
+        const { analyseFile } = await import("@deepcuts/models/audio");
+        const analysis = await analyseFile(path);
         const { melSpectrogram, beats, ...features } = analysis;
         const summary = {
           path,
@@ -41,11 +42,11 @@ export const analyzeCommand: Command = {
         return 0;
       }
     }
-    const bar = new ProgressBar("analyze", !values.quiet);
+    const bar = new ProgressBar("analyse", !values.quiet);
     const report = await withDatabase(ctx, async (db) => {
       if (target === "all") await synthesizeDemoAudio(db, ctx.config.database.home, { onProgress: bar.callback });
       else await importAudioFolder(db, resolve(target), bar.callback);
-      return analyzePendingTracks(db, ctx.config.database.home, { threads: ctx.config.threads, redo: Boolean(values.redo), onProgress: bar.callback });
+      return analysePendingTracks(db, ctx.config.database.home, { threads: ctx.config.threads, redo: Boolean(values.redo), onProgress: bar.callback });
     });
     bar.done(`${report.analysed} analysed, ${report.failed} failed`);
     emit(ctx, Boolean(values.json), report, () =>

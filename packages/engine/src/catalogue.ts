@@ -1,5 +1,5 @@
 import type { Database } from "@deepcuts/db";
-import { allMatchingIds, catalogPage, searchCondition } from "./catalog-search.ts";
+import { allMatchingIds, cataloguePage, searchCondition } from "./catalogue-search.ts";
 import type { Page, PageRequest } from "./paging.ts";
 
 export type { Page } from "./paging.ts";
@@ -16,7 +16,7 @@ export interface TrackRow {
 
 /**
  * Tracks in id order after a cursor, optionally filtered by artist and by a search matching the
- * title or the artist's name (index-served, read in bounded chunks: see catalog-search.ts).
+ * title or the artist's name (index-served, read in bounded chunks: see catalogue-search.ts).
  */
 export async function listTracks(db: Database, input: PageRequest & { search?: string | null; artistId?: number | null }): Promise<Page<TrackRow>> {
   const search = input.search?.trim();
@@ -29,7 +29,7 @@ export async function listTracks(db: Database, input: PageRequest & { search?: s
     params.push(...title.params);
     conditions.push(`(${title.sql} OR t.artist_id = ANY($${params.push(artistIds)}::int[]))`);
   }
-  return catalogPage<TrackRow>(db.query, { table: "tracks", alias: "t", columns: TRACK_COLUMNS, conditions, params, searched: !!search }, input);
+  return cataloguePage<TrackRow>(db.query, { table: "tracks", alias: "t", columns: TRACK_COLUMNS, conditions, params, searched: !!search }, input);
 }
 
 /** A track's row as the catalogue gives it (TrackRow), from `tracks t`. */
@@ -51,7 +51,7 @@ export async function listUsers(db: Database, input: PageRequest & { search?: st
     params.push(...match.params);
     conditions.push(match.sql);
   }
-  return catalogPage<UserRow>(
+  return cataloguePage<UserRow>(
     db.query,
     {
       table: "users",

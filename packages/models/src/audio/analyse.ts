@@ -95,7 +95,7 @@ function timed<T>(onStage: StageTimer | undefined, stage: string, run: () => T):
  * rate, beats and the log-mel spectrogram. `label` names the input in error messages; `onStage`
  * is told each stage's CPU time.
  */
-export function analyzeAudio(
+export function analyseAudio(
   samples: Float32Array,
   sampleRate: number,
   options: Partial<AnalysisOptions> = {},
@@ -187,13 +187,13 @@ function essentiaFeatures(essentia: EssentiaInstance, signal: EssentiaVector, co
   };
 }
 
-/** Decodes a file (WAV, OGG Vorbis, MP3, FLAC) and analyses it; errors name the path. `onStage` as in `analyzeAudio`, plus "decode". */
-export async function analyzeFile(path: string, options: Partial<AnalysisOptions> = {}, onStage?: StageTimer): Promise<AudioAnalysis> {
+/** Decodes a file (WAV, OGG Vorbis, MP3, FLAC) and analyses it; errors name the path. `onStage` as in `analyseAudio`, plus "decode". */
+export async function analyseFile(path: string, options: Partial<AnalysisOptions> = {}, onStage?: StageTimer): Promise<AudioAnalysis> {
   const start = process.cpuUsage();
   const { samples, sampleRate } = await decodeAudio(path);
   const used = process.cpuUsage(start);
   onStage?.("decode", (used.user + used.system) / 1000);
-  return analyzeAudio(samples, sampleRate, options, path, onStage);
+  return analyseAudio(samples, sampleRate, options, path, onStage);
 }
 
 export { essentiaHeapBytes };

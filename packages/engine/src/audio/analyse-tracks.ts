@@ -6,7 +6,7 @@ import type { AudioAnalysis, FileAnalysisResult } from "@deepcuts/models/audio";
 /** Log-mel values are log10(1 + 10^4 m), within [0, 8] for any real signal; stored as bytes. */
 export const MEL_RANGE = { min: 0, max: 8 } as const;
 
-export interface AnalyzeReport {
+export interface AnalyseReport {
   analysed: number;
   failed: number;
   errors: { trackId: number; path: string; error: string }[];
@@ -21,8 +21,8 @@ export function resolveAudioPath(home: string, audioPath: string): string {
 async function storeResult(db: Database, trackId: number, result: FileAnalysisResult): Promise<void> {
   if (!result.ok) {
     await db.query(
-      `INSERT INTO audio_analyses (track_id, status, error, analyzed_at) VALUES ($1, 'FAILED', $2, now())
-       ON CONFLICT (track_id) DO UPDATE SET status = 'FAILED', error = excluded.error, analyzed_at = now()`,
+      `INSERT INTO audio_analyses (track_id, status, error, analysed_at) VALUES ($1, 'FAILED', $2, now())
+       ON CONFLICT (track_id) DO UPDATE SET status = 'FAILED', error = excluded.error, analysed_at = now()`,
       [trackId, result.error],
     );
     return;
@@ -31,13 +31,13 @@ async function storeResult(db: Database, trackId: number, result: FileAnalysisRe
   const mel = a.melSpectrogram;
   await db.query(
     `INSERT INTO audio_analyses (track_id, status, error, tempo, tempo_confidence, key, mode, key_strength, loudness, danceability, energy,
-                                 dynamic_complexity, onset_rate, beats, mel_spectrogram, mel_bands, mel_frames, analyzed_at)
+                                 dynamic_complexity, onset_rate, beats, mel_spectrogram, mel_bands, mel_frames, analysed_at)
      VALUES ($1, 'OK', NULL, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
      ON CONFLICT (track_id) DO UPDATE SET status = 'OK', error = NULL, tempo = excluded.tempo, tempo_confidence = excluded.tempo_confidence,
        key = excluded.key, mode = excluded.mode, key_strength = excluded.key_strength, loudness = excluded.loudness,
        danceability = excluded.danceability, energy = excluded.energy, dynamic_complexity = excluded.dynamic_complexity,
        onset_rate = excluded.onset_rate, beats = excluded.beats, mel_spectrogram = excluded.mel_spectrogram,
-       mel_bands = excluded.mel_bands, mel_frames = excluded.mel_frames, analyzed_at = now()`,
+       mel_bands = excluded.mel_bands, mel_frames = excluded.mel_frames, analysed_at = now()`,
     [
       trackId,
       a.tempo.bpm,
@@ -75,7 +75,7 @@ export async function pendingTracks(db: Database, select: PendingSelection = {})
   if (!select.redo) where.push(`(a.track_id IS NULL OR a.status = 'PENDING')`);
   else if (select.analysedBefore) {
     params.push(select.analysedBefore.toISOString());
-    where.push(`(a.track_id IS NULL OR a.analyzed_at IS NULL OR a.analyzed_at < $${params.length}::timestamptz)`);
+    where.push(`(a.track_id IS NULL OR a.analysed_at IS NULL OR a.analysed_at < $${params.length}::timestamptz)`);
   }
   if (select.idRange) {
     params.push(select.idRange.from, select.idRange.to);
@@ -94,14 +94,14 @@ export async function pendingTracks(db: Database, select: PendingSelection = {})
  * Each result is committed on its own, so a batch run again after its process died analyses only
  * what it had not stored.
  */
-export async function analyzePendingTracks(
+export async function analysePendingTracks(
   db: Database,
   home: string,
   options: PendingSelection & { threads: number; onProgress?: (m: string, d: number, t: number) => void; signal?: AbortSignal },
-): Promise<AnalyzeReport> {
+): Promise<AnalyseReport> {
   const started = Date.now();
   const tracks = await pendingTracks(db, options);
-  const report: AnalyzeReport = { analysed: 0, failed: 0, errors: [], seconds: 0 };
+  const report: AnalyseReport = { analysed: 0, failed: 0, errors: [], seconds: 0 };
   if (tracks.length === 0) return report;
   options.onProgress?.("analysing audio", 0, tracks.length);
   const { AnalysisPool } = await import("@deepcuts/models/audio");
@@ -118,7 +118,7 @@ export async function analyzePendingTracks(
       // Completion order differs from path order: map each result back by its path (two tracks may share one).
       const waiting = new Map<string, number[]>();
       part.forEach((t, k) => waiting.set(paths[k], [...(waiting.get(paths[k]) ?? []), t.id]));
-      await pool.analyzeFiles(paths, {
+      await pool.analyseFiles(paths, {
         signal: options.signal,
         onProgress: (_done, _total, result) => {
           const trackId = waiting.get(result.path)!.shift()!;

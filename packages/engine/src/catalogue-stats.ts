@@ -1,6 +1,6 @@
 import type { Database } from "@deepcuts/db";
 
-export interface CatalogCounts {
+export interface CatalogueCounts {
   listeners: number;
   artists: number;
   tracks: number;
@@ -10,8 +10,8 @@ export interface CatalogCounts {
   playlists: number;
 }
 
-export async function catalogCounts(db: Database): Promise<CatalogCounts> {
-  const [row] = await db.query<CatalogCounts>(`SELECT
+export async function catalogueCounts(db: Database): Promise<CatalogueCounts> {
+  const [row] = await db.query<CatalogueCounts>(`SELECT
     (SELECT count(*) FROM users)::int AS listeners,
     (SELECT count(*) FROM artists)::int AS artists,
     (SELECT count(*) FROM tracks)::int AS tracks,

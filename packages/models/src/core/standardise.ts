@@ -37,7 +37,7 @@ export function assertColumnStats(stats: ColumnStats, cols: number): void {
  * carries no weight. Cosine on the result is the correlation of two rows' deviations from the
  * catalogue's average, which spreads vectors that all point the same way.
  */
-export function standardizeColumns(m: DenseMatrix, stats: ColumnStats = columnStats(m)): DenseMatrix {
+export function standardiseColumns(m: DenseMatrix, stats: ColumnStats = columnStats(m)): DenseMatrix {
   assertColumnStats(stats, m.cols);
   const out = denseMatrix(m.rows, m.cols);
   const inv = stats.std.map((s) => (s > 1e-9 ? 1 / s : 0));

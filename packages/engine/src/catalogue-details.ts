@@ -1,7 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { bytesToFloat32 } from "@deepcuts/db";
-import { catalogPage, searchCondition } from "./catalog-search.ts";
-import { TRACK_COLUMNS, type TrackRow } from "./catalog.ts";
+import { cataloguePage, searchCondition } from "./catalogue-search.ts";
+import { TRACK_COLUMNS, type TrackRow } from "./catalogue.ts";
 import type { PageRequest } from "./paging.ts";
 
 export interface AudioFeaturesRecord {
@@ -39,7 +39,7 @@ export interface ArtistRecord {
   genre: string | null;
 }
 
-/** Artists in id order after a cursor, by name search (index-served, in bounded chunks: see catalog-search.ts) and genre. */
+/** Artists in id order after a cursor, by name search (index-served, in bounded chunks: see catalogue-search.ts) and genre. */
 export async function listArtists(db: Database, input: PageRequest & { search?: string | null; genre?: string | null }) {
   const search = input.search?.trim();
   const conditions: string[] = [];
@@ -51,7 +51,7 @@ export async function listArtists(db: Database, input: PageRequest & { search?: 
     params.push(...match.params);
     conditions.push(match.sql);
   }
-  return catalogPage<ArtistRecord>(db.query, { table: "artists", alias: "a", columns, conditions, params, searched: !!search }, input);
+  return cataloguePage<ArtistRecord>(db.query, { table: "artists", alias: "a", columns, conditions, params, searched: !!search }, input);
 }
 
 /** Essentia features of many tracks (DataLoader batch). */

@@ -27,13 +27,13 @@ export function fold(text: string): string {
 }
 
 /** Folded artist name: featured artists and a leading "The " dropped ("The Beatles ft. X" -> "beatles"). */
-export function normalizeArtist(name: string): string {
+export function normaliseArtist(name: string): string {
   const folded = fold(name.replace(FEAT_BRACKETED, "").replace(FEAT_TRAILING, ""));
   const withoutThe = folded.replace(/^the /, "");
   return withoutThe || folded || name.trim().toLowerCase();
 }
 
-export interface NormalizedTitle {
+export interface NormalisedTitle {
   /** The folded title without featured artists and version suffixes. */
   title: string;
   /** The folded version ("2009 remaster", "live"), words sorted; "" for the original recording. */
@@ -41,7 +41,7 @@ export interface NormalizedTitle {
 }
 
 /** Splits a title into its folded base and its version ("Song - 2009 Remaster" -> song / 2009 remaster). */
-export function normalizeTitle(raw: string): NormalizedTitle {
+export function normaliseTitle(raw: string): NormalisedTitle {
   let title = raw.replace(FEAT_BRACKETED, "").replace(FEAT_TRAILING, "");
   const versions: string[] = [];
   // Bracketed suffixes, innermost last: "Song (Live) [2009 Remaster]".
@@ -68,7 +68,7 @@ export function normalizeTitle(raw: string): NormalizedTitle {
 
 /** The stored form of a title (tracks.match_title): "title|version". */
 export function matchTitle(raw: string): string {
-  const { title, version } = normalizeTitle(raw);
+  const { title, version } = normaliseTitle(raw);
   return `${title}|${version}`;
 }
 

@@ -44,7 +44,7 @@ interface GenreSpec {
   favouredKeys: string[];
   typicalDurationS: number;
   timbre: DemoTimbre;
-  neighbors: string[];
+  neighbours: string[];
   words: string[];
 }
 
@@ -68,7 +68,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.55,
       noiseFloor: 0,
     },
-    neighbors: ["post-punk", "indie-folk", "dream-pop"],
+    neighbours: ["post-punk", "indie-folk", "dream-pop"],
     words: [
       "anthemic chorus",
       "scrappy",
@@ -109,7 +109,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.6,
       noiseFloor: 0,
     },
-    neighbors: ["indie-rock", "synthwave"],
+    neighbours: ["indie-rock", "synthwave"],
     words: [
       "angular guitars",
       "driving bass",
@@ -150,7 +150,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.35,
       noiseFloor: 0,
     },
-    neighbors: ["indie-rock", "synthwave", "indie-folk", "lo-fi"],
+    neighbours: ["indie-rock", "synthwave", "indie-folk", "lo-fi"],
     words: [
       "shimmering",
       "reverb-drenched",
@@ -191,7 +191,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.5,
       noiseFloor: 0,
     },
-    neighbors: ["post-punk", "dream-pop", "deep-house"],
+    neighbours: ["post-punk", "dream-pop", "deep-house"],
     words: [
       "driving synth bass",
       "neon",
@@ -232,7 +232,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.6,
       noiseFloor: 0,
     },
-    neighbors: ["techno", "synthwave", "lo-fi"],
+    neighbours: ["techno", "synthwave", "lo-fi"],
     words: [
       "four-on-the-floor",
       "warm chords",
@@ -273,7 +273,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.7,
       noiseFloor: 0,
     },
-    neighbors: ["deep-house", "drum-and-bass"],
+    neighbours: ["deep-house", "drum-and-bass"],
     words: [
       "relentless",
       "pounding kick",
@@ -314,7 +314,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.7,
       noiseFloor: 0,
     },
-    neighbors: ["techno", "hip-hop"],
+    neighbours: ["techno", "hip-hop"],
     words: [
       "breakbeat",
       "amen break",
@@ -355,7 +355,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.75,
       noiseFloor: 0.01,
     },
-    neighbors: ["lo-fi", "soul-jazz", "drum-and-bass"],
+    neighbours: ["lo-fi", "soul-jazz", "drum-and-bass"],
     words: [
       "boom bap",
       "punchy snares",
@@ -396,7 +396,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.5,
       noiseFloor: 0.03,
     },
-    neighbors: ["hip-hop", "soul-jazz", "dream-pop", "deep-house"],
+    neighbours: ["hip-hop", "soul-jazz", "dream-pop", "deep-house"],
     words: [
       "chill",
       "study beats",
@@ -437,7 +437,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.4,
       noiseFloor: 0,
     },
-    neighbors: ["lo-fi", "hip-hop", "indie-folk"],
+    neighbours: ["lo-fi", "hip-hop", "indie-folk"],
     words: [
       "hammond organ",
       "walking bass",
@@ -478,7 +478,7 @@ const SPECS: GenreSpec[] = [
       drumLevel: 0.3,
       noiseFloor: 0,
     },
-    neighbors: ["indie-rock", "dream-pop", "soul-jazz"],
+    neighbours: ["indie-rock", "dream-pop", "soul-jazz"],
     words: [
       "acoustic guitar",
       "fingerpicked",
@@ -513,7 +513,7 @@ function keyWeights(favoured: string[]): number[] {
 
 function vocabulary(spec: GenreSpec): string[] {
   // Each genre borrows three words from each neighbour: kin genres overlap beyond their family.
-  const borrowed = spec.neighbors.flatMap((n) => SPECS.find((s) => s.key === n)!.words.slice(0, 3));
+  const borrowed = spec.neighbours.flatMap((n) => SPECS.find((s) => s.key === n)!.words.slice(0, 3));
   return [...new Set([...spec.words, ...FAMILY_WORDS[spec.family], ...borrowed])];
 }
 
@@ -527,7 +527,7 @@ export function demoGenres(): DemoGenre[] {
     keyWeights: keyWeights(spec.favouredKeys),
     typicalDurationS: spec.typicalDurationS,
     timbre: { ...spec.timbre, wave: { ...spec.timbre.wave } },
-    neighbors: [...spec.neighbors],
+    neighbours: [...spec.neighbours],
     vocabulary: vocabulary(spec),
   }));
 }

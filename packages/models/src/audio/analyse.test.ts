@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findSharedDataset } from "../datasets/shared-data.ts";
-import { analyzeAudio, analyzeFile } from "./analyze.ts";
+import { analyseAudio, analyseFile } from "./analyse.ts";
 import { SilentAudioError, TooShortAudioError } from "./errors.ts";
 import { tempoMatch } from "./labels.ts";
 import { LOG_MEL_SETTINGS } from "./spectrogram.ts";
@@ -10,11 +10,11 @@ import { clickTrack, synthesizeTrack } from "./synthetic.ts";
 
 const audio = findSharedDataset("audio");
 
-describe("analyzeAudio on signals with a known answer", () => {
+describe("analyseAudio on signals with a known answer", () => {
   it("finds the tempo, beats and onset rate of click tracks", () => {
     for (const bpm of [72, 100, 128, 160]) {
       const clicks = clickTrack(bpm, 12, 16000, 0.25);
-      const analysis = analyzeAudio(clicks, 16000);
+      const analysis = analyseAudio(clicks, 16000);
       expect(tempoMatch(analysis.tempo.bpm, bpm).exact).toBe(true);
       expect(analysis.tempo.confidence).toBeGreaterThan(0.5);
       expect(analysis.onsetRate).toBeCloseTo(bpm / 60, 0);
@@ -38,14 +38,14 @@ describe("analyzeAudio on signals with a known answer", () => {
     ] as const;
     for (const [seed, c] of cases.entries()) {
       const track = synthesizeTrack({ ...c, seconds: 9, seed });
-      const analysis = analyzeAudio(track, c.sampleRate);
+      const analysis = analyseAudio(track, c.sampleRate);
       expect(`${Math.round(analysis.tempo.bpm)} ${analysis.key} ${analysis.mode}`).toBe(`${c.bpm} ${c.key} ${c.mode}`);
     }
   });
 
   it("returns a 96-band log-mel spectrogram of the middle excerpt", () => {
     const track = synthesizeTrack({ bpm: 120, key: "C", mode: "major", seconds: 20, sampleRate: 22050 });
-    const analysis = analyzeAudio(track, 22050, { excerptSeconds: 10 });
+    const analysis = analyseAudio(track, 22050, { excerptSeconds: 10 });
     expect(analysis.excerpt).toEqual({ startSeconds: 5, seconds: 10 });
     const mel = analysis.melSpectrogram!;
     expect(mel.bands).toBe(96);
@@ -62,7 +62,7 @@ describe("analyzeAudio on signals with a known answer", () => {
   it("tells onStage each stage's CPU time once, in order, and gives the same result as without it", () => {
     const track = synthesizeTrack({ bpm: 120, key: "C", mode: "major", seconds: 6, sampleRate: 22050 });
     const stages: [string, number][] = [];
-    const timed = analyzeAudio(track, 22050, {}, "timed", (stage, ms) => stages.push([stage, ms]));
+    const timed = analyseAudio(track, 22050, {}, "timed", (stage, ms) => stages.push([stage, ms]));
     expect(stages.map(([stage]) => stage)).toEqual([
       "loudness",
       "resample",
@@ -75,26 +75,26 @@ describe("analyzeAudio on signals with a known answer", () => {
       "beats",
     ]);
     expect(stages.every(([, ms]) => Number.isFinite(ms) && ms >= 0)).toBe(true);
-    expect(timed).toEqual(analyzeAudio(track, 22050));
+    expect(timed).toEqual(analyseAudio(track, 22050));
   });
 
   it("rejects silence and too-short input before essentia sees it", () => {
-    expect(() => analyzeAudio(new Float32Array(16000 * 5), 16000, {}, "quiet.wav")).toThrow(SilentAudioError);
-    expect(() => analyzeAudio(new Float32Array(16000 * 5).fill(1e-5), 16000, {}, "hiss.wav")).toThrow(
+    expect(() => analyseAudio(new Float32Array(16000 * 5), 16000, {}, "quiet.wav")).toThrow(SilentAudioError);
+    expect(() => analyseAudio(new Float32Array(16000 * 5).fill(1e-5), 16000, {}, "hiss.wav")).toThrow(
       "hiss.wav: excerpt RMS level -100.0 dBFS is below the -60 dBFS silence threshold",
     );
-    expect(() => analyzeAudio(clickTrack(120, 1.5, 16000), 16000, {}, "blip.wav")).toThrow(TooShortAudioError);
-    expect(() => analyzeAudio(clickTrack(120, 1.5, 16000), 16000, {}, "blip.wav")).toThrow("blip.wav: 1.50 s of audio, at least 2 s needed");
+    expect(() => analyseAudio(clickTrack(120, 1.5, 16000), 16000, {}, "blip.wav")).toThrow(TooShortAudioError);
+    expect(() => analyseAudio(clickTrack(120, 1.5, 16000), 16000, {}, "blip.wav")).toThrow("blip.wav: 1.50 s of audio, at least 2 s needed");
   });
 });
 
 function analysisWithoutSpectrogram(track: Float32Array) {
-  return analyzeAudio(track, 22050, { spectrogram: false });
+  return analyseAudio(track, 22050, { spectrogram: false });
 }
 
-describe("analyzeFile on real recordings", () => {
+describe("analyseFile on real recordings", () => {
   it.skipIf(!audio.path)(`gets madmom's hand-annotated 87.5 BPM sample within 4% ${audio.reason}`, async () => {
-    const analysis = await analyzeFile(join(audio.path!, "madmom/sample.wav"));
+    const analysis = await analyseFile(join(audio.path!, "madmom/sample.wav"));
     expect(tempoMatch(analysis.tempo.bpm, 87.5).withOctaveErrors).toBe(true);
     // Most hand-annotated beats (sample.beats) have a tracked beat within 70 ms (MIREX window).
     const annotated = readFileSync(join(audio.path!, "madmom/sample.beats"), "utf8")

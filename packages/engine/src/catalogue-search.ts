@@ -92,7 +92,7 @@ export async function allMatchingIds(
 }
 
 /** A catalogue list: `columns` is `SELECT ... FROM table alias`; `conditions` are AND-ed SQL over `params` ($1..$n). */
-export interface CatalogList<T> {
+export interface CatalogueList<T> {
   table: string;
   alias: string;
   columns: string;
@@ -105,7 +105,7 @@ export interface CatalogList<T> {
 }
 
 /** A page of `list` in id order after the cursor, with how many rows the list holds. */
-export async function catalogPage<T>(query: Parameters<typeof matchInChunks>[0], list: CatalogList<T>, input: PageRequest): Promise<Page<T>> {
+export async function cataloguePage<T>(query: Parameters<typeof matchInChunks>[0], list: CatalogueList<T>, input: PageRequest): Promise<Page<T>> {
   const { table, alias, columns, params } = list;
   const where = list.conditions.length ? list.conditions.join(" AND ") : "true";
   if (!list.searched) {

@@ -1,11 +1,11 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { listTracks, listUsers } from "@deepcuts/engine/catalog.ts";
-import { listArtists } from "@deepcuts/engine/catalog-details.ts";
+import { listTracks, listUsers } from "@deepcuts/engine/catalogue.ts";
+import { listArtists } from "@deepcuts/engine/catalogue-details.ts";
 import { assertOwnListener } from "../../roles/checks.ts";
 import type { ApiContext } from "../context.ts";
 import { badInput, notFound } from "../errors.ts";
 import { openPage, pageComplexity, PageArgs, positiveId } from "../pagination.ts";
-import { Artist, AudioFeatures, Health, StoredVector, TopTerm, Track, User } from "../types/catalog.type.ts";
+import { Artist, AudioFeatures, Health, StoredVector, TopTerm, Track, User } from "../types/catalogue.type.ts";
 import { ArtistConnection, TrackConnection, UserConnection } from "../types/connections.type.ts";
 import { Viewer } from "../types/listener.type.ts";
 
