@@ -6,7 +6,7 @@ import { padKey } from "../artists.ts";
 import { DAY_MS } from "../tracks.ts";
 import { genreOwnWords } from "../catalogue/genres.ts";
 import type { DemoArticle, DemoGenre } from "../types.ts";
-import type { BaseArtist, WritingContext } from "./documents.ts";
+import { artistDrawsByGenre, type BaseArtist, type WritingContext } from "./documents.ts";
 
 /** Where the demo's articles claim to come from: a reserved name (RFC 2606) nothing resolves. */
 export const DEMO_PRESS_HOST = "press.demo.deepcuts.invalid";
@@ -115,19 +115,8 @@ function festival(ctx: ArticleContext): { title: string; artists: BaseArtist[]; 
  */
 export function buildArticles(genres: DemoGenre[], artists: BaseArtist[], seed: number, now: Date): DemoArticle[] {
   const random = streamRandom(seed, "articles");
-  const artistsOfGenre = new Map(
-    genres.map((g) => {
-      const members = artists.flatMap((a, i) => (a.genre === g.key ? [i] : []));
-      return [
-        g.key,
-        new AliasTable(
-          members,
-          // Music writing reaches further down the long tail than listening does.
-          members.map((i) => Math.sqrt(artists[i].popularity)),
-        ),
-      ];
-    }),
-  );
+  // Music writing reaches further down the long tail than listening does.
+  const artistsOfGenre = artistDrawsByGenre(genres, artists, Math.sqrt);
   const ctx: ArticleContext = {
     random,
     genres,

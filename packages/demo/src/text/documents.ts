@@ -22,6 +22,22 @@ export interface WritingContext {
   artistsOfGenre: Map<string, AliasTable>;
 }
 
+/** For each genre, a draw of its artists (their indexes in `artists`) weighted by `weightOf(popularity)`. */
+export function artistDrawsByGenre(genres: DemoGenre[], artists: BaseArtist[], weightOf: (popularity: number) => number): Map<string, AliasTable> {
+  return new Map(
+    genres.map((g) => {
+      const members = artists.flatMap((a, i) => (a.genre === g.key ? [i] : []));
+      return [
+        g.key,
+        new AliasTable(
+          members,
+          members.map((i) => weightOf(artists[i].popularity)),
+        ),
+      ];
+    }),
+  );
+}
+
 interface TextContext extends WritingContext {
   tracksOfArtist: Map<string, DemoTrack[]>;
 }
@@ -110,18 +126,7 @@ export function buildDocuments(genres: DemoGenre[], artists: BaseArtist[], track
     if (list) list.push(t);
     else tracksOfArtist.set(t.artistKey, [t]);
   }
-  const artistsOfGenre = new Map(
-    genres.map((g) => {
-      const members = artists.flatMap((a, i) => (a.genre === g.key ? [i] : []));
-      return [
-        g.key,
-        new AliasTable(
-          members,
-          members.map((i) => artists[i].popularity),
-        ),
-      ];
-    }),
-  );
+  const artistsOfGenre = artistDrawsByGenre(genres, artists, (popularity) => popularity);
   const ctx: TextContext = {
     random: streamRandom(seed, "documents"),
     genres,
