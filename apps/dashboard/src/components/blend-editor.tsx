@@ -89,7 +89,17 @@ function Slider({
  * Sliders for every weight and constraint, and the playlist the chosen listener would get
  * under them, compared with the playlist under the active configuration.
  */
-export function BlendEditor({ active, listeners }: { active: BlendConfig; listeners: { id: number; name: string }[] }) {
+export function BlendEditor({
+  active,
+  listeners,
+  evaluate = false,
+  offPolicy = false,
+}: {
+  active: BlendConfig;
+  listeners: { id: number; name: string }[];
+  evaluate?: boolean;
+  offPolicy?: boolean;
+}) {
   const [weights, setWeights] = useState<BlendWeights>(active.weights);
   const [constraints, setConstraints] = useState<BlendConstraints>(active.constraints);
   const [userId, setUserId] = useState<number | null>(listeners[0]?.id ?? null);
@@ -165,7 +175,7 @@ export function BlendEditor({ active, listeners }: { active: BlendConfig; listen
             ))}
           </select>
         </label>
-        <BlendEvaluationPanel weights={weights} constraints={constraints} changed={changed} />
+        {evaluate ? <BlendEvaluationPanel weights={weights} constraints={constraints} changed={changed} offPolicy={offPolicy} /> : null}
         <PlaylistPreview current={current} activeTrackIds={changed ? activeTrackIds : null} />
       </section>
     </div>

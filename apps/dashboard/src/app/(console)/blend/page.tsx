@@ -33,7 +33,7 @@ export default async function BlendPage({ searchParams }: { searchParams: Promis
           {error}
         </p>
       ) : null}
-      <BlendEditor active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} />
+      <BlendEditor active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} evaluate offPolicy />
       <BlendHistory configs={data.blendConfigs.edges.map((e) => e.node)} total={data.blendConfigs.totalCount} />
     </>
   );
