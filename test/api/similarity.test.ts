@@ -5,7 +5,7 @@ import { codesOf, gql, insertVersion, useApiWorld, type ApiWorld } from "./suppo
 
 interface Similar {
   score: number;
-  scores: { collaborative: number | null; text: number | null };
+  scores: { collaborative: number | null; text: number | null; audio: number | null; coMention: number | null };
   track: { id: number; artistId: number };
 }
 
@@ -21,7 +21,7 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
 
   it("similar tracks are the seed's own cluster, best first, without the seed", async () => {
     const d = await ask(
-      `query($t:Int!){ c: similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ score scores{ collaborative text } track{ id: databaseId artistId } }
+      `query($t:Int!){ c: similarTracks(trackId:$t, model:COLLABORATIVE, first:5){ score scores{ collaborative text audio coMention } track{ id: databaseId artistId } }
       t: similarTracks(trackId:$t, model:TEXT, first:29){ score track{ id: databaseId artistId } } }`,
       { t: w.trackIds[0] },
     );
@@ -29,7 +29,13 @@ describe("similarity, graph and projections over HTTP (embedded)", () => {
     expect(c).toHaveLength(5);
     expect(c.every((s) => s.track.artistId === w.artistIds[0] && s.track.id !== w.trackIds[0])).toBe(true);
     expect(c.map((s) => s.score)).toEqual([...c.map((s) => s.score)].sort((a, b) => b - a));
-    expect(c[0].scores).toEqual({ collaborative: c[0].score, text: null });
+    // Each neighbour is scored under every model with vectors for both: TEXT as the TEXT query
+    // scores the pair; no AUDIO version (null); CO_MENTION is artists only (null).
+    const textScore = new Map((d.t as Similar[]).map((s) => [s.track.id, s.score]));
+    for (const s of c) {
+      expect(s.scores).toEqual({ collaborative: s.score, text: expect.any(Number), audio: null, coMention: null });
+      expect(Math.abs(s.scores.text! - textScore.get(s.track.id)!)).toBeLessThan(1e-6);
+    }
     // 30 tracks per artist: the 29 others of the same artist come before any other artist's.
     expect((d.t as Similar[]).every((s) => s.track.artistId === w.artistIds[0])).toBe(true);
   });

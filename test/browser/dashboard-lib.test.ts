@@ -8,6 +8,10 @@ import { toGexf, toTsv } from "../../apps/dashboard/src/lib/downloads.ts";
 import { bucketsByColour, closestTo, fitTransform, PointGrid, project, step } from "../../apps/dashboard/src/lib/map-draw.ts";
 import { interval, outcomeValue, rowOf, seriesByVersion, weeksOf, type OutcomeRow } from "../../apps/dashboard/src/lib/outcomes.ts";
 import { COLOUR_BY, COLOUR_FIELDS, PROJECTION_QUERY } from "../../apps/dashboard/src/lib/map-colours.ts";
+import { saveBlendVariables } from "../../apps/dashboard/src/lib/blend-form.ts";
+import { modelsToTrain, TRAINABLE_MODELS } from "../../apps/dashboard/src/lib/training.ts";
+import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/models/blend/weights";
+import { TRAINABLE } from "@deepcuts/engine/training/train.ts";
 
 describe("numbers for people", () => {
   it("writes integers without decimals and measures to 3 significant digits", () => {
@@ -223,5 +227,67 @@ describe("the Vectors map's projection query", () => {
     for (const colour of COLOUR_BY) for (const field of COLOUR_FIELDS[colour]) expect(PROJECTION_QUERY, colour).toMatch(new RegExp(`\\b${field}\\b`));
     // A field the schema lacks would be refused: the check above can fail.
     expect(validate(schema, parse(PROJECTION_QUERY.replace("topTag", "topTags"))).length).toBeGreaterThan(0);
+  });
+});
+
+/** The API's schema as the dashboard's types are generated from it. */
+async function apiSchema() {
+  const { buildSchema } = await import("graphql");
+  const { readFileSync } = await import("node:fs");
+  return buildSchema(readFileSync(new URL("../../apps/api/schema.graphql", import.meta.url), "utf8"));
+}
+
+describe("the Blend editor's save form", () => {
+  /** The form as the editor sends it: every weight and rule as text, a switch as "true"/"false". */
+  const editorForm = (changes: Record<string, string> = {}) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(defaultBlendWeights)) form.set(`weights.${name}`, String(value));
+    for (const [name, value] of Object.entries(defaultBlendConstraints)) form.set(`constraints.${name}`, String(value));
+    form.set("note", "  exploration 5  ");
+    for (const [name, value] of Object.entries(changes)) form.set(name, value);
+    return form;
+  };
+
+  it("sends every playlist rule the API's input takes, exploration slots included", async () => {
+    const { isInputObjectType } = await import("graphql");
+    const input = (await apiSchema()).getType("BlendConstraintsInput");
+    if (!isInputObjectType(input)) throw new Error("schema.graphql has no BlendConstraintsInput");
+    const variables = saveBlendVariables(editorForm({ "constraints.explorationSlots": "5", "constraints.excludeSkipped": "false" }));
+    expect(Object.keys(variables.constraints).sort()).toEqual(Object.keys(input.getFields()).sort());
+    expect(variables).toEqual({
+      weights: defaultBlendWeights,
+      constraints: { ...defaultBlendConstraints, explorationSlots: 5, excludeSkipped: false },
+      note: "exploration 5",
+    });
+  });
+
+  it("refuses a form without a number for a rule, naming it", () => {
+    const form = editorForm();
+    form.delete("constraints.explorationSlots");
+    expect(() => saveBlendVariables(form)).toThrow("constraints.explorationSlots must be a number, got ''");
+  });
+});
+
+describe("the Training page's models", () => {
+  it("lists every model the API trains, named and ordered as `deepcuts train` names them", async () => {
+    const { isEnumType } = await import("graphql");
+    const trainable = (await apiSchema()).getType("TrainableModel");
+    if (!isEnumType(trainable)) throw new Error("schema.graphql has no TrainableModel");
+    expect(Object.keys(TRAINABLE_MODELS).sort()).toEqual(
+      trainable
+        .getValues()
+        .map((v) => v.name)
+        .sort(),
+    );
+    expect(Object.values(TRAINABLE_MODELS).map((m) => m.name)).toEqual([...TRAINABLE]);
+  });
+
+  it("sends the ticked models as the API's enum values, co-mention as CO_MENTION", () => {
+    const form = new FormData();
+    for (const name of ["popularity", "co-mention"]) form.append("model", name);
+    expect(modelsToTrain(form)).toEqual(["POPULARITY", "CO_MENTION"]);
+    form.append("model", "co_mention");
+    expect(() => modelsToTrain(form)).toThrow("model must be one of popularity, als, lmf, text, co-mention, audio, got 'co_mention'");
+    expect(() => modelsToTrain(new FormData())).toThrow("tick at least one model to train");
   });
 });

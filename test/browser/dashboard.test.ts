@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "@deepcuts/models/core";
 import { getJob, startJob } from "@deepcuts/engine/curation/jobs.ts";
 import { startSimulation } from "@deepcuts/engine/outcomes/jobs.ts";
+import { TRAINABLE } from "@deepcuts/engine/training/train.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { startDashboard } from "../../apps/api/src/runtime/dashboard.ts";
 import { chromiumMissing, freePort, launchChromium, screenshot } from "./browser.ts";
@@ -216,11 +217,17 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const trackId = Number(new URL(page.url()).searchParams.get("track"));
     expect(await page.textContent("[data-testid=track-detail] h2")).toContain(title);
     const shown = await page.$$eval("[data-testid=neighbours-COLLABORATIVE] li a", (as) => as.map((a) => a.textContent));
-    const { similarTracks } = await api<{ similarTracks: { track: { id: number; title: string } }[] }>(
-      `{ similarTracks(trackId: ${trackId}, model: COLLABORATIVE, first: 10) { track { id: databaseId title } } }`,
-    );
+    const { similarTracks } = await api<{
+      similarTracks: { track: { id: number; title: string }; scores: { collaborative: number | null; text: number | null; audio: number | null } }[];
+    }>(`{ similarTracks(trackId: ${trackId}, model: COLLABORATIVE, first: 10) { track { id: databaseId title } scores { collaborative text audio } } }`);
     expect(shown.length).toBeGreaterThan(0);
     expect(shown).toEqual(similarTracks.map((s) => s.track.title));
+    // Each neighbour shows its score under every model, "–" where a model has no vector for the pair.
+    const columns = await page.$$eval("[data-testid=neighbours-COLLABORATIVE] [data-testid=model-scores]", (rows) =>
+      rows.map((r) => Array.from(r.querySelectorAll("[data-model] .num"), (n) => n.textContent)),
+    );
+    const cell = (v: number | null) => (v === null ? "–" : v.toFixed(3));
+    expect(columns).toEqual(similarTracks.map((s) => [cell(s.scores.collaborative), cell(s.scores.text), cell(s.scores.audio)]));
     expect(similarTracks.some((s) => s.track.id === trackId)).toBe(false);
     expect(Number(await page.getAttribute("[data-testid=projection]", "data-points"))).toBeGreaterThan(0);
     await screenshot(page, "vectors-track");
@@ -419,13 +426,22 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
   });
 
   it("moves a weight and sees the preview change, then saves and activates the configuration", async () => {
+    const { activeBlendConfig: previous } = await api<{ activeBlendConfig: { constraints: { playlistSize: number; explorationSlots: number } } }>(
+      `{ activeBlendConfig { constraints { playlistSize explorationSlots } } }`,
+    );
     await page.goto(`${stack.dashboard.url}/blend`);
+    // The exploration slots show the active version's, in the range the engine allows (0..playlistSize).
+    const slots = page.locator("[data-testid='constraints.explorationSlots']");
+    expect(await slots.inputValue()).toBe(String(previous.constraints.explorationSlots));
+    expect([await slots.getAttribute("min"), await slots.getAttribute("max")]).toEqual(["0", String(previous.constraints.playlistSize)]);
+    const newSlots = previous.constraints.explorationSlots === 5 ? 4 : 5;
     const preview = page.locator("[data-testid=preview]");
     await expect.poll(async () => (await preview.getAttribute("data-tracks")) ?? "", { timeout: 15_000 }).not.toBe("");
     const before = await preview.getAttribute("data-tracks");
     expect(await page.textContent("[data-testid=preview-diff]")).toContain("active configuration's settings");
     await page.locator("[data-testid='constraints.artistCap']").fill("1");
     await page.locator("[data-testid='weights.popularity']").fill("0");
+    await slots.fill(String(newSlots));
     await expect.poll(async () => preview.getAttribute("data-tracks"), { timeout: 15_000 }).not.toBe(before);
     await expect.poll(async () => page.textContent("[data-testid=preview-diff]")).toMatch(/Against the active configuration: [1-9]\d* new/);
     await screenshot(page, "blend-moved");
@@ -438,10 +454,13 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     expect(await row.textContent()).toContain("browser test curator");
     await Promise.all([page.waitForURL(/activated=/), row.locator("button", { hasText: "Activate" }).click()]);
     expect(await page.locator(`[data-testid=blend-history] tr[data-version="${version}"]`).textContent()).toContain("active");
-    const { activeBlendConfig } = await api<{ activeBlendConfig: { version: number; constraints: { artistCap: number } } }>(
-      `{ activeBlendConfig { version constraints { artistCap } } }`,
+    const { activeBlendConfig } = await api<{ activeBlendConfig: { version: number; constraints: { artistCap: number; explorationSlots: number } } }>(
+      `{ activeBlendConfig { version constraints { artistCap explorationSlots } } }`,
     );
-    expect(activeBlendConfig).toEqual({ version, constraints: { artistCap: 1 } });
+    expect(activeBlendConfig).toEqual({ version, constraints: { artistCap: 1, explorationSlots: newSlots } });
+    // The editor starts afresh from the version now active, not from the one active when the page was first drawn.
+    expect(await page.locator("[data-testid='constraints.artistCap']").inputValue()).toBe("1");
+    expect(await page.locator("[data-testid='constraints.explorationSlots']").inputValue()).toBe(String(newSlots));
     await screenshot(page, "blend-activated");
   });
 
@@ -715,7 +734,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const { activeBlendConfig: active } = await api<{
       activeBlendConfig: { version: number; weights: Record<string, number>; constraints: Record<string, number | boolean> };
     }>(
-      `{ activeBlendConfig { version weights { collaborative text audio coMention popularity novelty } constraints { playlistSize artistCap knownArtistShare diversity excludeSkipped } } }`,
+      `{ activeBlendConfig { version weights { collaborative text audio coMention popularity novelty } constraints { playlistSize artistCap knownArtistShare diversity excludeSkipped explorationSlots } } }`,
     );
     const candidate = active.version === 1 ? 2 : 1;
     await page.goto(`${stack.dashboard.url}/experiments`);
@@ -806,6 +825,8 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await signIn(adminPage, stack.adminKey);
     expect(new URL(adminPage.url()).pathname).toBe("/");
     await adminPage.goto(`${stack.dashboard.url}/training`);
+    // One box per model `deepcuts train` knows, co-mention included, in its order.
+    expect(await adminPage.$$eval("input[name=model]", (boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual([...TRAINABLE]);
     await Promise.all([adminPage.waitForURL(/started=/), adminPage.click("text=Start weekly generation")]);
     const jobId = new URL(adminPage.url()).searchParams.get("started");
     const row = adminPage.locator(`[data-testid=jobs] tr[data-job-id="${jobId}"]`);

@@ -53,13 +53,16 @@ describe("experiments and the off-policy estimate on a simulated demo world", ()
   });
 
   it("refuses bad plans with the field named, and changes nothing", async () => {
-    const bad = async (input: Partial<Parameters<typeof createExperiment>[1]>, field: string) => {
+    const bad = async (input: Partial<Parameters<typeof createExperiment>[1]>, field: string, message?: string) => {
       const error = await createExperiment(t.db, { name: "x", design: "AB", candidateVersion: 2, author: "test", ...input }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ServiceError);
       expect((error as ServiceError).field).toBe(field);
+      if (message !== undefined) expect((error as ServiceError).message).toBe(message);
     };
     await bad({ split: 1.5 }, "split");
-    await bad({ minimumEffect: -1 }, "minimumEffect");
+    await bad({ minimumEffect: -1 }, "minimumEffect", "minimumEffect: must be in [0.001, 1), got -1");
+    await bad({ alpha: 0.7 }, "alpha", "alpha: must be in [0.0001, 0.5), got 0.7");
+    await bad({ power: 1 }, "power", "power: must be in (0.5, 0.9999], got 1");
     await bad({ candidateVersion: 1 }, "candidateVersion");
     await bad({ design: "INTERLEAVING", split: 0.3 }, "split");
     await expect(createExperiment(t.db, { name: "x", design: "AB", candidateVersion: 99, author: "test" })).rejects.toThrow(/version 99 not found/);

@@ -55,6 +55,9 @@ describe("readable similarity scores (embedded)", () => {
     for (let i = 0; i < 60; i++) textTracks.set(i === 6 ? Float32Array.from([0.9, 0.2, 0.1, 0, 0, 0.3]) : artistVector(i % 6), i * 6);
     const textVersion = await version("TEXT");
     await storeVectors(t.db, textVersion, "TRACK", trackIds, { rows: 60, cols: 6, data: textTracks }, inherited);
+    // COLLABORATIVE: random vectors for the first 48 tracks only; the last 12 nobody played.
+    const collaborative = Float32Array.from({ length: 48 * 4 }, () => random() - 0.5);
+    await storeVectors(t.db, await version("ALS"), "TRACK", trackIds.slice(0, 48), { rows: 48, cols: 4, data: collaborative });
   }, 60_000);
   afterAll(async () => t?.drop());
 
@@ -96,6 +99,34 @@ describe("readable similarity scores (embedded)", () => {
         .sort((a, b) => b - a),
     );
     expect(found.every((f) => f.scores.TEXT === f.score)).toBe(true);
+  });
+
+  it("every neighbour carries each model's score for the pair, the number that model's own query shows", async () => {
+    // Every other track under TEXT and AUDIO: the pair scores each model's own query gives.
+    const text = new Map((await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "TEXT", first: 59 })).map((f) => [f.id, f.score]));
+    const audio = new Map((await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "AUDIO", first: 59 })).map((f) => [f.id, f.score]));
+    expect(text.size).toBe(59);
+    expect(audio.size).toBe(59);
+    const found = await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "COLLABORATIVE", first: 20 });
+    expect(found).toHaveLength(20);
+    for (const f of found) {
+      expect(f.scores.COLLABORATIVE).toBe(f.score);
+      expect(Math.abs(f.scores.TEXT! - text.get(f.id)!)).toBeLessThan(1e-6);
+      expect(Math.abs(f.scores.AUDIO! - audio.get(f.id)!)).toBeLessThan(1e-6);
+      // CO_MENTION is artists only.
+      expect(f.scores.CO_MENTION).toBeUndefined();
+    }
+    // Text scores differ between artists (not a copy of the collaborative score).
+    expect(new Set(found.map((f) => f.scores.TEXT!.toFixed(4))).size).toBeGreaterThan(1);
+    // Under AUDIO, the tracks without a collaborative vector have no collaborative score; the others have theirs.
+    const byAudio = await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "AUDIO", first: 59 });
+    const unplayed = new Set(trackIds.slice(48));
+    expect(byAudio.filter((f) => unplayed.has(f.id)).every((f) => f.scores.COLLABORATIVE === undefined)).toBe(true);
+    expect(byAudio.filter((f) => !unplayed.has(f.id)).every((f) => typeof f.scores.COLLABORATIVE === "number")).toBe(true);
+    expect(byAudio.map((f) => f.id)).toEqual([...audio.keys()]);
+    // A query track with no collaborative vector: no neighbour gets a collaborative score.
+    const fromUnplayed = await similarEntities(t.db, { entity: "TRACK", id: trackIds[50], model: "AUDIO", first: 10 });
+    expect(fromUnplayed.every((f) => f.scores.COLLABORATIVE === undefined && typeof f.scores.TEXT === "number")).toBe(true);
   });
 
   it("a track with text of its own: no artist goes first, its artist's tracks are only marked, ties dealt in turn", async () => {

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { BLEND_CONSTRAINTS, BLEND_WEIGHTS } from "@deepcuts/models/blend/weights";
 import { saveBlendConfig } from "../app/(console)/blend/actions.ts";
 import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../lib/blend.ts";
+import { CONSTRAINT_NAMES } from "../lib/blend-form.ts";
 import { browserGql, BrowserApiError } from "../lib/browser-graphql.ts";
 import { PreviewDocument, type PreviewQuery } from "../lib/generated/graphql.ts";
 import { BlendEvaluationPanel } from "./blend-evaluation.tsx";
@@ -19,6 +20,9 @@ const CONSTRAINT_SLIDERS = [
   { name: "diversity", label: "diversity" },
   { name: "playlistSize", label: "playlist size" },
 ] as const;
+
+/** The exploration slots: the API always gives them, the input type lets them be left out (the default then). */
+const explorationSlotsOf = (c: BlendConstraints) => c.explorationSlots ?? BLEND_CONSTRAINTS.explorationSlots.default;
 
 function usePreview(userId: number | null, weights: BlendWeights, constraints: BlendConstraints, debounceMs: number) {
   const [state, setState] = useState<{ result: PreviewResult | null; error: string | null; loading: boolean }>({ result: null, error: null, loading: false });
@@ -110,7 +114,13 @@ export function BlendEditor({
     [weights, constraints, active],
   );
   const activeTrackIds = useMemo(() => new Set(baseline.result?.items.map((i) => i.track.id) ?? []), [baseline.result]);
-  const setConstraint = <K extends keyof BlendConstraints>(name: K, value: BlendConstraints[K]) => setConstraints((c) => ({ ...c, [name]: value }));
+  const setConstraint = <K extends keyof BlendConstraints>(name: K, value: BlendConstraints[K]) =>
+    // A shorter playlist takes the exploration slots down with it: they may not outnumber its songs.
+    setConstraints((c) => {
+      const next = { ...c, [name]: value };
+      return name === "playlistSize" ? { ...next, explorationSlots: Math.min(explorationSlotsOf(c), next.playlistSize) } : next;
+    });
+  const slotSpec = BLEND_CONSTRAINTS.explorationSlots;
 
   return (
     <div className="blend">
@@ -144,6 +154,23 @@ export function BlendEditor({
             />
           );
         })}
+        <label className="slider">
+          <span className="slider-label">exploration slots</span>
+          <input
+            type="number"
+            aria-label="exploration slots"
+            data-testid="constraints.explorationSlots"
+            min={slotSpec.min}
+            max={constraints.playlistSize}
+            step={slotSpec.step}
+            value={explorationSlotsOf(constraints)}
+            onChange={(e) => {
+              const v = e.target.valueAsNumber;
+              if (Number.isInteger(v)) setConstraint("explorationSlots", Math.max(slotSpec.min, Math.min(v, constraints.playlistSize)));
+            }}
+          />
+          <output className="slider-value">of {constraints.playlistSize}</output>
+        </label>
         <label className="checkbox">
           <input type="checkbox" checked={constraints.excludeSkipped} onChange={(e) => setConstraint("excludeSkipped", e.target.checked)} /> leave out skipped
           and disliked
@@ -155,8 +182,13 @@ export function BlendEditor({
           {WEIGHT_NAMES.map((n) => (
             <input key={n} type="hidden" name={`weights.${n}`} value={weights[n]} />
           ))}
-          {(Object.keys(constraints) as (keyof BlendConstraints)[]).map((n) => (
-            <input key={n} type="hidden" name={`constraints.${n}`} value={String(constraints[n])} />
+          {CONSTRAINT_NAMES.map((n) => (
+            <input
+              key={n}
+              type="hidden"
+              name={`constraints.${n}`}
+              value={String(n === "explorationSlots" ? explorationSlotsOf(constraints) : constraints[n])}
+            />
           ))}
           <input name="note" placeholder="What changed and why" aria-label="Note for this version" maxLength={500} required />
           <button type="submit" disabled={!changed}>

@@ -18,7 +18,7 @@ export function BlendHistory({ configs, total }: { configs: BlendConfig[]; total
             <th>By</th>
             <th>When</th>
             <th>Weights</th>
-            <th>Cap / known / diversity</th>
+            <th>Cap / known / diversity / exploration</th>
             <th />
           </tr>
         </thead>
@@ -31,7 +31,7 @@ export function BlendHistory({ configs, total }: { configs: BlendConfig[]; total
               <td>{new Date(c.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC</td>
               <td className="small">{WEIGHT_NAMES.map((n) => `${n.slice(0, 4)} ${c.weights[n]}`).join(", ")}</td>
               <td className="small">
-                {c.constraints.artistCap} / {c.constraints.knownArtistShare} / {c.constraints.diversity}
+                {c.constraints.artistCap} / {c.constraints.knownArtistShare} / {c.constraints.diversity} / {c.constraints.explorationSlots}
               </td>
               <td>
                 {c.isActive ? (

@@ -12,6 +12,26 @@ import { load, type Loaded } from "../lib/load.ts";
 import { SIMILARITY_MODELS, type SimilarityModel } from "../lib/vectors.ts";
 import { ApiProblem } from "./api-problem.tsx";
 
+/** The models a track neighbour is scored under (CO_MENTION is artists only), with their column labels. */
+const SCORE_COLUMNS = [
+  ["collaborative", "collab"],
+  ["text", "text"],
+  ["audio", "audio"],
+] as const;
+
+/** A neighbour's cosine under each model, in fixed columns so lists side by side compare; "–" where a model has no vector for the pair. */
+function ModelScores({ scores }: { scores: NeighboursQuery["similarTracks"][number]["scores"] }) {
+  return (
+    <span className="model-scores" data-testid="model-scores">
+      {SCORE_COLUMNS.map(([key, label]) => (
+        <span key={key} data-model={key} title={`Cosine under the ${key} model`}>
+          {label} <span className="num">{scores[key]?.toFixed(3) ?? "–"}</span>
+        </span>
+      ))}
+    </span>
+  );
+}
+
 function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; result: Loaded<NeighboursQuery>; hrefFor: (id: number) => string }) {
   return (
     <section className="neighbours" data-testid={`neighbours-${model}`}>
@@ -32,6 +52,7 @@ function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; res
             <li key={n.track.id}>
               <Link href={hrefFor(n.track.id)}>{n.track.title}</Link> <span className="muted small">{n.track.artist.name}</span>{" "}
               <span className="num small">{n.score.toFixed(3)}</span>
+              <ModelScores scores={n.scores} />
             </li>
           ))}
         </ol>
@@ -40,7 +61,10 @@ function NeighbourList({ model, result, hrefFor }: { model: SimilarityModel; res
   );
 }
 
-/** A track's audio features, top terms, and its nearest neighbours under every model side by side. */
+/**
+ * A track's audio features, top terms, and its nearest neighbours under every model side by
+ * side, each neighbour also scored under the other models so a curator can compare them.
+ */
 export async function TrackDetail({ trackId, apiKey, hrefFor }: { trackId: number; apiKey: string; hrefFor: (id: number) => string }) {
   const [track, ...neighbours] = await Promise.all([
     load(() => gql<TrackQuery>(TrackDocument, { id: trackId } satisfies TrackQueryVariables, apiKey)),

@@ -4,7 +4,7 @@ import { SQL_COUNTED_STREAM as SQL_STREAM } from "../listener/outcomes.ts";
 import { invalid, missing, ServiceError, checkServiceText } from "../service-error.ts";
 import { TEXT_LIMITS } from "../validation/text.ts";
 import { activeBlendConfig } from "../curation/blends.ts";
-import { abSampleSize, baselineOf, checkPlan, interleavingSampleSize, type ArmTally, type Baseline, type Plan } from "./statistics.ts";
+import { abSampleSize, baselineOf, checkPlan, interleavingSampleSize, PlanFieldError, type ArmTally, type Baseline, type Plan } from "./statistics.ts";
 
 export const EXPERIMENT_DESIGNS = ["AB", "INTERLEAVING"] as const;
 export type ExperimentDesign = (typeof EXPERIMENT_DESIGNS)[number];
@@ -93,9 +93,8 @@ export async function createExperiment(db: Database, input: CreateExperimentInpu
   try {
     checkPlan(plan);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    const field = /^(\w+) /.exec(error.message)?.[1] ?? "minimumEffect";
-    throw invalid(field, error.message.slice(field.length + 1));
+    if (!(error instanceof PlanFieldError)) throw error;
+    throw invalid(error.field, error.problem);
   }
   const control = await activeBlendConfig(db);
   const candidate = await db.prisma.blendConfig.findUnique({ where: { version: input.candidateVersion } });

@@ -3,7 +3,18 @@ import { seededRandom } from "@deepcuts/models/core";
 import { assignArm } from "./assign.ts";
 import { teamDraft } from "./interleave.ts";
 import { replicateExperiment, type KnownListener } from "./replicate.ts";
-import { abSampleSize, abTest, baselineOf, FALLBACK_BASELINE, interleavingSampleSize, interleavingTest, twoSidedP, type AbListener } from "./statistics.ts";
+import {
+  abSampleSize,
+  abTest,
+  baselineOf,
+  checkPlan,
+  FALLBACK_BASELINE,
+  interleavingSampleSize,
+  interleavingTest,
+  PlanFieldError,
+  twoSidedP,
+  type AbListener,
+} from "./statistics.ts";
 
 const SIZE = 30;
 
@@ -36,6 +47,30 @@ describe("experiment statistics", () => {
     expect(() => abSampleSize({ minimumEffect: 0, alpha: 0.05, power: 0.8 }, baseline, 0.5)).toThrow(/minimumEffect must be in \[0.001, 1\), got 0/);
     expect(() => abSampleSize({ minimumEffect: 0.02, alpha: 1e-320, power: 0.8 }, baseline, 0.5)).toThrow(/alpha must be in \[0.0001, 0.5\), got 1e-320/);
     expect(() => abSampleSize({ minimumEffect: 0.1, alpha: 0.05, power: 0.8 }, baseline, 1)).toThrow(/split/);
+    // Each bound is refused as a typed error naming its field, so callers need not read the message.
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return error instanceof PlanFieldError ? { field: error.field, problem: error.problem, message: error.message } : error;
+      }
+      return null;
+    };
+    expect(refusal(() => checkPlan({ minimumEffect: 1, alpha: 0.05, power: 0.8 }))).toEqual({
+      field: "minimumEffect",
+      problem: "must be in [0.001, 1), got 1",
+      message: "minimumEffect must be in [0.001, 1), got 1",
+    });
+    expect(refusal(() => checkPlan({ minimumEffect: 0.02, alpha: 0.5, power: 0.8 }))).toMatchObject({
+      field: "alpha",
+      problem: "must be in [0.0001, 0.5), got 0.5",
+    });
+    expect(refusal(() => checkPlan({ minimumEffect: 0.02, alpha: 0.05, power: 0.5 }))).toMatchObject({
+      field: "power",
+      problem: "must be in (0.5, 0.9999], got 0.5",
+    });
+    expect(refusal(() => abSampleSize({ minimumEffect: 0.1, alpha: 0.05, power: 0.8 }, baseline, 0))).toMatchObject({ field: "split" });
+    expect(refusal(() => checkPlan({ minimumEffect: 0.02, alpha: 0.05, power: 0.8 }))).toBeNull();
     const b = baselineOf([
       { served: 10, streamed: 2, saved: 0, skipped: 0, hidden: 0 },
       { served: 10, streamed: 4, saved: 0, skipped: 0, hidden: 0 },

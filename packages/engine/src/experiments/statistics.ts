@@ -53,14 +53,26 @@ export interface Baseline {
 /** A baseline for a service with no history: the largest spread a rate can have (0.25) and one stream in a 30-slot playlist per listener on average. */
 export const FALLBACK_BASELINE: Baseline = { streamRate: 0.5, rateVariance: 0.25, creditVariance: 0.5 / 30, listeners: 0 };
 
+/** A plan value out of its bounds; `field` names it as the API does ("minimumEffect", "alpha", "power", "split"). */
+export class PlanFieldError extends RangeError {
+  override name = "PlanFieldError";
+  constructor(
+    readonly field: keyof Plan | "split",
+    /** What is wrong, without the field name ("must be in [0.0001, 0.5), got 0.7"). */
+    readonly problem: string,
+  ) {
+    super(`${field} ${problem}`);
+  }
+}
+
 /**
  * A plan's bounds: beyond them the normal quantiles run off to infinity (alpha 1e-320) or the
  * sample size past any service's listeners (an effect of 1e-9), so they are refused by name.
  */
 export function checkPlan(plan: Plan): void {
-  if (!(plan.minimumEffect >= 0.001 && plan.minimumEffect < 1)) throw new RangeError(`minimumEffect must be in [0.001, 1), got ${plan.minimumEffect}`);
-  if (!(plan.alpha >= 0.0001 && plan.alpha < 0.5)) throw new RangeError(`alpha must be in [0.0001, 0.5), got ${plan.alpha}`);
-  if (!(plan.power > 0.5 && plan.power <= 0.9999)) throw new RangeError(`power must be in (0.5, 0.9999], got ${plan.power}`);
+  if (!(plan.minimumEffect >= 0.001 && plan.minimumEffect < 1)) throw new PlanFieldError("minimumEffect", `must be in [0.001, 1), got ${plan.minimumEffect}`);
+  if (!(plan.alpha >= 0.0001 && plan.alpha < 0.5)) throw new PlanFieldError("alpha", `must be in [0.0001, 0.5), got ${plan.alpha}`);
+  if (!(plan.power > 0.5 && plan.power <= 0.9999)) throw new PlanFieldError("power", `must be in (0.5, 0.9999], got ${plan.power}`);
 }
 
 /**
@@ -88,7 +100,7 @@ const zSum = (plan: Plan) => zFor(1 - plan.alpha) + zFor(1 - 2 * (1 - plan.power
  */
 export function abSampleSize(plan: Plan, baseline: Baseline, split: number): number {
   checkPlan(plan);
-  if (!(split > 0 && split < 1)) throw new RangeError(`split must be in (0, 1), got ${split}`);
+  if (!(split > 0 && split < 1)) throw new PlanFieldError("split", `must be in (0, 1), got ${split}`);
   const perUnit = (baseline.rateVariance * zSum(plan) ** 2) / plan.minimumEffect ** 2;
   return Math.ceil(perUnit * (1 / (1 - split) + 1 / split));
 }

@@ -61,7 +61,8 @@ export async function similarityGraph(db: Database, g: GraphInput): Promise<Simi
   for (let d = 0; d < g.depth && frontier.length > 0; d++) {
     const next: number[] = [];
     for (const id of frontier) {
-      const neighbours = await similarEntities(db, { entity: g.entity, id, model: g.model, first: g.k });
+      // Edges carry the queried model's score only: skip scoring under the other models.
+      const neighbours = await similarEntities(db, { entity: g.entity, id, model: g.model, first: g.k, scoreEveryModel: false });
       for (const n of neighbours) {
         if (n.score < g.minScore) continue;
         if (!depthOf.has(n.id)) {

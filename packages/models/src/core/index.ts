@@ -5,3 +5,4 @@ export * from "./errors.ts";
 export * from "./topk.ts";
 export * from "./standardise.ts";
 export * from "./whitening.ts";
+export { dot, normaliseRows } from "./vector.ts";

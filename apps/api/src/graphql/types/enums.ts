@@ -84,7 +84,7 @@ registerEnumType(SimilarityModel, {
 registerEnumType(ProjectionMethod, { name: "ProjectionMethod", description: "How vectors are projected to 2-D: PCA (linear) or UMAP (neighbourhoods)." });
 registerEnumType(TrainableModel, {
   name: "TrainableModel",
-  description: "A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors) or AUDIO.",
+  description: "A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors), CO_MENTION (artists written about together) or AUDIO.",
 });
 registerEnumType(NeighbourIndexKind, { name: "NeighbourIndexKind", description: "EXACT: a cosine scan of every vector; HNSW: an approximate graph index." });
 registerEnumType(DatabaseTarget, {

@@ -5,7 +5,7 @@ import { EntityKind, NeighbourIndexKind, ProjectionMethod, SimilarityModel } fro
 
 export { EntityKind, ProjectionMethod, SimilarityModel };
 
-@ObjectType({ simpleResolvers: true, description: "Cosine similarity under each model (null: no vector there)." })
+@ObjectType({ simpleResolvers: true, description: "Cosine similarity under each model (null: that model has no vector for one of the two)." })
 export class SimilarityScores {
   @Field(() => Float, { nullable: true }) collaborative!: number | null;
   @Field(() => Float, { nullable: true }) text!: number | null;

@@ -192,7 +192,7 @@ export type TermKind =
   | 'N2'
   | 'NP';
 
-/** A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors) or AUDIO. */
+/** A model `startTraining` can train: POPULARITY, ALS, LMF, TEXT (cultural vectors), CO_MENTION (artists written about together) or AUDIO. */
 export type TrainableModel =
   | 'ALS'
   | 'AUDIO'
@@ -201,12 +201,12 @@ export type TrainableModel =
   | 'POPULARITY'
   | 'TEXT';
 
-export type BlendConfigFieldsFragment = { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean } };
+export type BlendConfigFieldsFragment = { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean, explorationSlots: number } };
 
 export type BlendPageQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BlendPageQuery = { activeBlendConfig: { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean } }, blendConfigs: { totalCount: number, edges: Array<{ node: { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean } } }> }, users: { edges: Array<{ node: { name: string, id: number } }> } };
+export type BlendPageQuery = { activeBlendConfig: { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean, explorationSlots: number } }, blendConfigs: { totalCount: number, edges: Array<{ node: { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean, explorationSlots: number } } }> }, users: { edges: Array<{ node: { name: string, id: number } }> } };
 
 export type PreviewSongFragment = { position: number, reason: string, scores: { collaborative: number | null, text: number | null, audio: number | null, coMention: number | null, popularity: number | null, novelty: number | null }, track: { title: string, durationMs: number, id: number, artist: { name: string } } };
 
@@ -244,7 +244,7 @@ export type SaveBlendConfigMutationVariables = Exact<{
 }>;
 
 
-export type SaveBlendConfigMutation = { createBlendConfig: { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean } } };
+export type SaveBlendConfigMutation = { createBlendConfig: { version: number, note: string, author: string, isActive: boolean, createdAt: string, id: number, weights: { collaborative: number, text: number, audio: number, coMention: number, popularity: number, novelty: number }, constraints: { playlistSize: number, artistCap: number, knownArtistShare: number, diversity: number, excludeSkipped: boolean, explorationSlots: number } } };
 
 export type ActivateBlendConfigMutationVariables = Exact<{
   id: number;
@@ -275,7 +275,7 @@ export type NeighboursQueryVariables = Exact<{
 }>;
 
 
-export type NeighboursQuery = { similarTracks: Array<{ score: number, track: { title: string, id: number, artist: { name: string } } }> };
+export type NeighboursQuery = { similarTracks: Array<{ score: number, scores: { collaborative: number | null, text: number | null, audio: number | null }, track: { title: string, id: number, artist: { name: string } } }> };
 
 export type CrawlQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -532,6 +532,7 @@ export const BlendConfigFieldsFragmentDoc = new TypedDocumentString(`
     knownArtistShare
     diversity
     excludeSkipped
+    explorationSlots
   }
 }
     `, {"fragmentName":"BlendConfigFields"}) as unknown as TypedDocumentString<BlendConfigFieldsFragment, unknown>;
@@ -673,6 +674,7 @@ export const BlendPageDocument = new TypedDocumentString(`
     knownArtistShare
     diversity
     excludeSkipped
+    explorationSlots
   }
 }`) as unknown as TypedDocumentString<BlendPageQuery, BlendPageQueryVariables>;
 export const PreviewDocument = new TypedDocumentString(`
@@ -778,6 +780,7 @@ export const SaveBlendConfigDocument = new TypedDocumentString(`
     knownArtistShare
     diversity
     excludeSkipped
+    explorationSlots
   }
 }`) as unknown as TypedDocumentString<SaveBlendConfigMutation, SaveBlendConfigMutationVariables>;
 export const ActivateBlendConfigDocument = new TypedDocumentString(`
@@ -842,6 +845,11 @@ export const NeighboursDocument = new TypedDocumentString(`
     query Neighbours($id: Int!, $model: SimilarityModel!) {
   similarTracks(trackId: $id, model: $model, first: 10) {
     score
+    scores {
+      collaborative
+      text
+      audio
+    }
     track {
       id: databaseId
       title

@@ -2,25 +2,17 @@
 
 import { redirect } from "next/navigation";
 import { ApiError } from "../../../lib/api-error.ts";
-import { WEIGHT_NAMES, type BlendConfig, type BlendConstraints, type BlendWeights } from "../../../lib/blend.ts";
+import type { BlendConfig } from "../../../lib/blend.ts";
+import { numberField, saveBlendVariables } from "../../../lib/blend-form.ts";
 import {
   ActivateBlendConfigDocument,
   SaveBlendConfigDocument,
   type ActivateBlendConfigMutation,
   type ActivateBlendConfigMutationVariables,
   type SaveBlendConfigMutation,
-  type SaveBlendConfigMutationVariables,
 } from "../../../lib/generated/graphql.ts";
 import { gql } from "../../../lib/graphql.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
-
-function numberField(form: FormData, name: string): number {
-  const entry = form.get(name);
-  const raw = typeof entry === "string" ? entry : "";
-  const value = Number(raw);
-  if (raw === "" || !Number.isFinite(value)) throw new RangeError(`${name} must be a number, got '${raw}'`);
-  return value;
-}
 
 /** Where to go after an action: the blend page, with a message for the curator. */
 function back(params: Record<string, string>): never {
@@ -30,23 +22,10 @@ function back(params: Record<string, string>): never {
 /** Saves the editor's settings as a new (inactive) version; the API validates the ranges. */
 export async function saveBlendConfig(form: FormData): Promise<void> {
   const key = await requireSessionKey();
-  const weights = Object.fromEntries(WEIGHT_NAMES.map((n) => [n, numberField(form, `weights.${n}`)])) as unknown as BlendWeights;
-  const constraints: BlendConstraints = {
-    playlistSize: numberField(form, "constraints.playlistSize"),
-    artistCap: numberField(form, "constraints.artistCap"),
-    knownArtistShare: numberField(form, "constraints.knownArtistShare"),
-    diversity: numberField(form, "constraints.diversity"),
-    excludeSkipped: form.get("constraints.excludeSkipped") === "true",
-  };
-  const noteEntry = form.get("note");
-  const note = (typeof noteEntry === "string" ? noteEntry : "").trim().slice(0, 500);
+  const variables = saveBlendVariables(form);
   let saved: BlendConfig;
   try {
-    ({ createBlendConfig: saved } = await gql<SaveBlendConfigMutation>(
-      SaveBlendConfigDocument,
-      { weights, constraints, note } satisfies SaveBlendConfigMutationVariables,
-      key,
-    ));
+    ({ createBlendConfig: saved } = await gql<SaveBlendConfigMutation>(SaveBlendConfigDocument, variables, key));
   } catch (error) {
     if (error instanceof ApiError) back({ error: `${error.code}: ${error.message}` });
     throw error;

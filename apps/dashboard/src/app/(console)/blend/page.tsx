@@ -33,7 +33,8 @@ export default async function BlendPage({ searchParams }: { searchParams: Promis
           {error}
         </p>
       ) : null}
-      <BlendEditor active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} evaluate offPolicy />
+      {/* Keyed by the active version: activating another starts the editor afresh from its settings. */}
+      <BlendEditor key={data.activeBlendConfig.version} active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} evaluate offPolicy />
       <BlendHistory configs={data.blendConfigs.edges.map((e) => e.node)} total={data.blendConfigs.totalCount} />
     </>
   );

@@ -10,6 +10,7 @@ import {
 } from "../../../lib/generated/graphql.ts";
 import { gql, type Operation } from "../../../lib/graphql.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
+import { modelsToTrain } from "../../../lib/training.ts";
 
 /** Starting work needs an ADMIN key; the API says FORBIDDEN otherwise and the page explains. */
 async function start(mutation: Operation<Record<string, { id: number }>>, variables: Record<string, unknown>): Promise<never> {
@@ -26,13 +27,17 @@ async function start(mutation: Operation<Record<string, { id: number }>>, variab
 }
 
 export async function startTraining(form: FormData): Promise<void> {
-  // The form names models as `deepcuts train` does (popularity); the API's TrainableModel enum names them POPULARITY.
-  const models = form
-    .getAll("model")
-    .map(String)
-    .filter((m) => /^[a-z_]+$/.test(m))
-    .map((m) => m.toUpperCase() as TrainableModel);
-  if (models.length === 0) redirect(`/training?${new URLSearchParams({ error: "BAD_USER_INPUT", message: "tick at least one model to train" })}`);
+  // The form names models as `deepcuts train` does (co-mention); the API's TrainableModel enum names them CO_MENTION.
+  let models: TrainableModel[] = [];
+  let problem: string | null = null;
+  try {
+    models = modelsToTrain(form);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    problem = error.message;
+  }
+  // Outside the try: redirect works by throwing.
+  if (problem !== null) redirect(`/training?${new URLSearchParams({ error: "BAD_USER_INPUT", message: problem })}`);
   await start(StartTrainingDocument, { models } satisfies StartTrainingMutationVariables);
 }
 

@@ -8,14 +8,10 @@ import { count, when } from "../../../lib/format.ts";
 import { load } from "../../../lib/load.ts";
 import { formatMetric, headlineMetrics, METRIC_LABEL, metricOf, previousVersion } from "../../../lib/model-metrics.ts";
 import { requireSessionKey } from "../../../lib/session.ts";
+import { TRAINABLE_MODELS } from "../../../lib/training.ts";
 import { startTraining, startWeeklyGeneration } from "./actions.ts";
 
 export const metadata: Metadata = { title: "Training" };
-
-// What `deepcuts train` accepts; the API's startTraining takes the same names.
-/** What the API's startTraining accepts; checked by default: what npm start trains (audio needs the clips analysed). */
-const MODELS = ["popularity", "als", "lmf", "text", "audio"];
-const CHECKED = new Set(["popularity", "als", "text"]);
 
 type VersionRow = TrainingQuery["modelVersions"]["edges"][number]["node"];
 
@@ -64,9 +60,9 @@ export default async function TrainingPage({
       <div className="two-columns">
         <form action={startTraining} className="panel">
           <h2>Train</h2>
-          {MODELS.map((m) => (
-            <label key={m} className="checkbox">
-              <input type="checkbox" name="model" value={m} defaultChecked={CHECKED.has(m)} /> {m}
+          {Object.values(TRAINABLE_MODELS).map(({ name, ticked }) => (
+            <label key={name} className="checkbox">
+              <input type="checkbox" name="model" value={name} defaultChecked={ticked} /> {name}
             </label>
           ))}
           <button type="submit">Start training</button>
