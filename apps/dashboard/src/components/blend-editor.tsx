@@ -93,17 +93,7 @@ function Slider({
  * Sliders for every weight and constraint, and the playlist the chosen listener would get
  * under them, compared with the playlist under the active configuration.
  */
-export function BlendEditor({
-  active,
-  listeners,
-  evaluate = false,
-  offPolicy = false,
-}: {
-  active: BlendConfig;
-  listeners: { id: number; name: string }[];
-  evaluate?: boolean;
-  offPolicy?: boolean;
-}) {
+export function BlendEditor({ active, listeners }: { active: BlendConfig; listeners: { id: number; name: string }[] }) {
   const [weights, setWeights] = useState<BlendWeights>(active.weights);
   const [constraints, setConstraints] = useState<BlendConstraints>(active.constraints);
   const [userId, setUserId] = useState<number | null>(listeners[0]?.id ?? null);
@@ -207,7 +197,7 @@ export function BlendEditor({
             ))}
           </select>
         </label>
-        {evaluate ? <BlendEvaluationPanel weights={weights} constraints={constraints} changed={changed} offPolicy={offPolicy} /> : null}
+        <BlendEvaluationPanel weights={weights} constraints={constraints} changed={changed} />
         <PlaylistPreview current={current} activeTrackIds={changed ? activeTrackIds : null} />
       </section>
     </div>

@@ -117,17 +117,7 @@ function RetryableProblem({ error, retry }: { error: string; retry: () => void }
  * The unsaved settings on the validation split beside the active configuration (same
  * listeners): what a change costs before anyone activates it.
  */
-export function BlendEvaluationPanel({
-  weights,
-  constraints,
-  changed,
-  offPolicy,
-}: {
-  weights: BlendWeights;
-  constraints: BlendConstraints;
-  changed: boolean;
-  offPolicy: boolean;
-}) {
+export function BlendEvaluationPanel({ weights, constraints, changed }: { weights: BlendWeights; constraints: BlendConstraints; changed: boolean }) {
   const { result: answer, error, loading: asking, retry } = useSettled<Evaluation>(true, weights, constraints, evaluate);
   const preparing = answer !== null && !answer.ready;
   // Ask again once the answer "not ready yet" has arrived, never while a request is in flight.
@@ -186,7 +176,7 @@ export function BlendEvaluationPanel({
           </p>
         </div>
       )}
-      {offPolicy ? <OffPolicyRow weights={weights} constraints={constraints} /> : null}
+      <OffPolicyRow weights={weights} constraints={constraints} />
     </section>
   );
 }

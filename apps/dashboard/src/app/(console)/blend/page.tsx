@@ -34,7 +34,7 @@ export default async function BlendPage({ searchParams }: { searchParams: Promis
         </p>
       ) : null}
       {/* Keyed by the active version: activating another starts the editor afresh from its settings. */}
-      <BlendEditor key={data.activeBlendConfig.version} active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} evaluate offPolicy />
+      <BlendEditor key={data.activeBlendConfig.version} active={data.activeBlendConfig} listeners={data.users.edges.map((e) => e.node)} />
       <BlendHistory configs={data.blendConfigs.edges.map((e) => e.node)} total={data.blendConfigs.totalCount} />
     </>
   );
