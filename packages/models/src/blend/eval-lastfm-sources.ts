@@ -1,5 +1,7 @@
 import { ImplicitAls } from "../cf/als.ts";
 import { Ease } from "../cf/ease.ts";
+import type { Rp3BetaParams } from "../cf/params.ts";
+import { Rp3Beta } from "../cf/rp3beta.ts";
 import type { Csr } from "../core/matrix.ts";
 import { TopK } from "../core/topk.ts";
 import { lastfmPlayMatrix, readLastfm2k } from "../datasets/lastfm2k.ts";
@@ -8,6 +10,14 @@ import { rankingMetrics, type RankingMetrics, type UserRanking } from "../eval/m
 import { holdoutSplit, validationSplit, type HoldoutSplit } from "../eval/split.ts";
 import { TagScorer } from "../text/tag-scores.ts";
 import { zScores } from "./normalise.ts";
+
+/**
+ * The blend's ALS settings where no flag gives one: confidence slope alpha 2 and regularization 20
+ * (the other parameters ALS's defaults). With RP3beta in the blend, these had the best mean
+ * recall@20 + nDCG@10 on the validation splits of seeds 42 and 7 among the settings in
+ * docs/cf.md ("RP3beta": alpha 1 to 3, regularization 0.05 to 20).
+ */
+export const blendAlsDefaults: Readonly<AlsFlags> = { alpha: 2, regularization: 20 };
 
 export interface BlendEvalOptions extends AlsFlags {
   /** "lastfm-2k:<folder>". */
@@ -20,19 +30,35 @@ export interface BlendEvalOptions extends AlsFlags {
    * fit inverts a dense item-item matrix, minutes on two cores), so this command only tunes weights.
    */
   lambdas?: number[];
-  /** EASE weights w tried on the validation split: w z(EASE) + (1 - w) z(ALS) + t z(tags). */
+  /** EASE weights w tried on the validation split with r = 0: w z(EASE) + (1 - w) z(ALS) + t z(tags) + r z(RP3beta). */
   easeWeights?: number[];
-  /** Tag (text) weights t tried on the validation split. */
+  /** Tag (text) weights t tried on the validation split with r = 0. */
   textWeights?: number[];
+  /** RP3beta weights r > 0 tried on the validation split, each with every w of `rp3EaseWeights` and t of `rp3TextWeights`. */
+  rp3Weights?: number[];
+  /** EASE weights w tried with RP3beta (r > 0). */
+  rp3EaseWeights?: number[];
+  /** Tag weights t tried with RP3beta (r > 0). */
+  rp3TextWeights?: number[];
+  /** RP3beta's alpha, beta and neighbours (default rp3BetaDefaults, chosen on validation splits; docs/cf.md). */
+  rp3?: Partial<Rp3BetaParams>;
   onProgress?: (message: string, done: number, total: number) => void;
 }
 
 export interface BlendWeightsChoice {
   easeWeight: number;
   textWeight: number;
+  rp3Weight: number;
 }
 
-export type BlendEvalRow = RankingMetrics & { seed: number; lambda?: number; easeWeight?: number; textWeight?: number; validation?: Record<string, number> };
+export type BlendEvalRow = RankingMetrics & {
+  seed: number;
+  lambda?: number;
+  easeWeight?: number;
+  textWeight?: number;
+  rp3Weight?: number;
+  validation?: Record<string, number>;
+};
 /** Keyed "<model>" for the first seed and "<model> seed <s>" for the others. */
 export type BlendEvalResult = Record<string, BlendEvalRow>;
 
@@ -41,6 +67,7 @@ interface Sources {
   ease?: Ease;
   als?: ImplicitAls;
   tags?: TagScorer;
+  rp3?: Rp3Beta;
 }
 
 /**
@@ -54,10 +81,12 @@ function rankChoices(split: HoldoutSplit, sources: Sources, choices: BlendWeight
   const ease = new Float32Array(items),
     als = new Float32Array(items),
     text = new Float32Array(items),
+    rp3 = new Float32Array(items),
     total = new Float32Array(items);
   const zEase = new Float32Array(items),
     zAls = new Float32Array(items),
-    zText = new Float32Array(items);
+    zText = new Float32Array(items),
+    zRp3 = new Float32Array(items);
   const eligible = new Uint8Array(items);
   const rankings: UserRanking[][] = choices.map(() => []);
   for (let u = 0; u < train.rows; u++) {
@@ -77,11 +106,13 @@ function rankChoices(split: HoldoutSplit, sources: Sources, choices: BlendWeight
       zScores(als, eligible, zAls);
     }
     if (sources.tags) zScores(sources.tags.scores(train, u, text), eligible, zText);
+    if (sources.rp3) zScores(sources.rp3.scoreHistory(train, train.indptr[u], train.indptr[u + 1], rp3), eligible, zRp3);
     choices.forEach((choice, c) => {
       const we = choice.easeWeight,
         wa = 1 - choice.easeWeight,
-        wt = choice.textWeight;
-      for (let i = 0; i < items; i++) total[i] = we * zEase[i] + wa * zAls[i] + wt * zText[i];
+        wt = choice.textWeight,
+        wr = choice.rp3Weight;
+      for (let i = 0; i < items; i++) total[i] = we * zEase[i] + wa * zAls[i] + wt * zText[i] + wr * zRp3[i];
       const top = new TopK(20);
       for (let i = 0; i < items; i++) if (eligible[i] && total[i] > top.threshold) top.push(i, total[i]);
       rankings[c].push({ ranked: top.sorted().ids, relevant: split.test[u] });
@@ -115,14 +146,15 @@ function popularityRankings(split: HoldoutSplit): UserRanking[] {
 }
 
 /**
- * `deepcuts eval --model blend --dataset lastfm-2k:<folder>`: EASE, ALS and the tag text model
- * blended on z-scores, on the collaborative protocol (per-user 20% holdout), for every seed. On a
- * validation split carved from each training part (validationSplit; the test split is never
- * looked at, and the tags listeners put on validation or test artists are hidden) EASE's lambda
- * is chosen by its own recall@20, then the weights (w, t) of w z(EASE) + (1 - w) z(ALS) + t z(tags)
- * by recall@20 + nDCG@10 over the grid; the same pass gives the best two-source blends (t = 0:
- * EASE + ALS; w = 0: ALS + tags). The models are refitted on the whole training part and every
- * chosen blend, each model alone and popularity are scored on the test split.
+ * `deepcuts eval --model blend --dataset lastfm-2k:<folder>`: EASE, ALS, the tag text model and
+ * RP3beta blended on z-scores, on the collaborative protocol (per-user 20% holdout), for every
+ * seed. On a validation split carved from each training part (validationSplit; the test split is
+ * never looked at, and the tags listeners put on validation or test artists are hidden) EASE's
+ * lambda is chosen by its own recall@20, then the weights (w, t, r) of
+ * w z(EASE) + (1 - w) z(ALS) + t z(tags) + r z(RP3beta) by recall@20 + nDCG@10 over the grid; the
+ * same pass gives the best blends without RP3beta (r = 0: EASE + ALS + tags; r = 0 and t = 0:
+ * EASE + ALS; r = 0 and w = 0: ALS + tags). The models are refitted on the whole training part
+ * and every chosen blend, each model alone and popularity are scored on the test split.
  */
 export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<BlendEvalResult> {
   const match = /^lastfm-2k:(.+)$/.exec(options.dataset);
@@ -130,8 +162,16 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
   const seeds = options.seeds ?? [42, 7];
   const lambdas = options.lambdas ?? [100];
   const easeWeights = options.easeWeights ?? [0, 0.3, 0.4, 0.5, 0.6, 0.7, 1];
-  const textWeights = options.textWeights ?? [0, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
-  const choices = easeWeights.flatMap((easeWeight) => textWeights.map((textWeight) => ({ easeWeight, textWeight })));
+  const textWeights = options.textWeights ?? [0, 0.5, 0.75, 1, 1.5];
+  // The grid: w x t without RP3beta (which gives the three- and two-source picks too), then
+  // RP3beta's weights around the three-source blend's usual choice (w 0.5-0.6, t 0.75), so each
+  // validation pass scores about as many choices as the three-source grid did.
+  const grid = (ws: number[], ts: number[], rs: number[]): BlendWeightsChoice[] =>
+    ws.flatMap((easeWeight) => ts.flatMap((textWeight) => rs.map((rp3Weight) => ({ easeWeight, textWeight, rp3Weight }))));
+  const choices = [
+    ...grid(easeWeights, textWeights, [0]),
+    ...grid(options.rp3EaseWeights ?? [0.3, 0.4, 0.5, 0.6], options.rp3TextWeights ?? [0.5, 0.75, 1], options.rp3Weights ?? [0.25, 0.5, 0.75, 1]),
+  ];
   const progress = options.onProgress ?? (() => {});
   const data = await readLastfm2k(match[1]);
   const m = lastfmPlayMatrix(data);
@@ -139,11 +179,12 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
   const perSeed = lambdas.length + 4;
   let done = 0;
   const step = (message: string) => progress(message, ++done, perSeed * seeds.length);
-  const alsOptions = alsFlagOptions(options);
+  const alsOptions = { ...blendAlsDefaults, ...alsFlagOptions(options) };
   const fitSources = async (train: Csr, ease: Ease, hidden: Set<number>[], seed: number): Promise<Required<Sources>> => ({
     ease,
     als: await new ImplicitAls({ ...alsOptions, seed }).fit(train),
     tags: await TagScorer.build(data, m.users, m.items, hidden),
+    rp3: new Rp3Beta(options.rp3).fit(train),
   });
   const result: BlendEvalResult = {};
   for (const [s, seed] of seeds.entries()) {
@@ -162,7 +203,7 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
         validationEase = ease;
         break;
       }
-      const [ranked] = rankChoices(validation, { ease }, [{ easeWeight: 1, textWeight: 0 }]);
+      const [ranked] = rankChoices(validation, { ease }, [{ easeWeight: 1, textWeight: 0, rp3Weight: 0 }]);
       const recall = rankingMetrics(ranked, catalogue)["recall@20"];
       if (recall > bestRecall) {
         bestRecall = recall;
@@ -172,14 +213,15 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
     }
     const hiddenValidation = validation.test.map((t, u) => new Set([...t, ...split.test[u]]));
     const onValidation = await fitSources(validation.train, validationEase!, hiddenValidation, seed);
-    step(`seed ${seed} validation: ALS and tags`);
+    step(`seed ${seed} validation: ALS, tags and RP3beta`);
     const validationMetrics = rankChoices(validation, onValidation, choices).map((r) => rankingMetrics(r, catalogue));
     step(`seed ${seed} validation: ${choices.length} weight choices`);
     validationEase = null;
     const picks = {
       blend: bestOf(choices, validationMetrics, () => true),
-      "ease-als": bestOf(choices, validationMetrics, (c) => c.textWeight === 0),
-      "als-text": bestOf(choices, validationMetrics, (c) => c.easeWeight === 0),
+      "ease-als-text": bestOf(choices, validationMetrics, (c) => c.rp3Weight === 0),
+      "ease-als": bestOf(choices, validationMetrics, (c) => c.textWeight === 0 && c.rp3Weight === 0),
+      "als-text": bestOf(choices, validationMetrics, (c) => c.easeWeight === 0 && c.rp3Weight === 0),
     };
     const onTest = await fitSources(
       split.train,
@@ -187,11 +229,14 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
       split.test.map((t) => new Set(t)),
       seed,
     );
-    step(`seed ${seed} test: EASE lambda ${lambda}, ALS and tags refitted`);
-    const alone = { ease: { easeWeight: 1, textWeight: 0 }, als: { easeWeight: 0, textWeight: 0 } };
-    const tested = [picks.blend, picks["ease-als"], picks["als-text"], alone.ease, alone.als];
-    const [blend, easeAls, alsText, ease, als] = rankChoices(split, onTest, tested).map((r) => rankingMetrics(r, catalogue));
-    const [text] = rankChoices(split, { tags: onTest.tags }, [{ easeWeight: 0, textWeight: 1 }]).map((r) => rankingMetrics(r, catalogue));
+    step(`seed ${seed} test: EASE lambda ${lambda}, ALS, tags and RP3beta refitted`);
+    const alone = { ease: { easeWeight: 1, textWeight: 0, rp3Weight: 0 }, als: { easeWeight: 0, textWeight: 0, rp3Weight: 0 } };
+    const tested = [picks.blend, picks["ease-als-text"], picks["ease-als"], picks["als-text"], alone.ease, alone.als];
+    const [blend, easeAlsText, easeAls, alsText, ease, als] = rankChoices(split, onTest, tested).map((r) => rankingMetrics(r, catalogue));
+    const [text, rp3] = rankChoices(split, { tags: onTest.tags, rp3: onTest.rp3 }, [
+      { easeWeight: 0, textWeight: 1, rp3Weight: 0 },
+      { easeWeight: 0, textWeight: 0, rp3Weight: 1 },
+    ]).map((r) => rankingMetrics(r, catalogue));
     step(`seed ${seed} test: scored`);
     const validationOf = (c: BlendWeightsChoice) => {
       const j = choices.indexOf(c);
@@ -201,11 +246,13 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
       };
     };
     result[key("blend")] = { ...blend, seed, lambda, ...picks.blend, validation: validationOf(picks.blend) };
+    result[key("ease-als-text")] = { ...easeAlsText, seed, lambda, ...picks["ease-als-text"], validation: validationOf(picks["ease-als-text"]) };
     result[key("ease-als")] = { ...easeAls, seed, lambda, ...picks["ease-als"], validation: validationOf(picks["ease-als"]) };
     result[key("als-text")] = { ...alsText, seed, ...picks["als-text"], validation: validationOf(picks["als-text"]) };
     result[key("ease")] = { ...ease, seed, lambda };
     result[key("als")] = { ...als, seed };
     result[key("text")] = { ...text, seed };
+    result[key("rp3beta")] = { ...rp3, seed };
     result[key("popularity")] = { ...rankingMetrics(popularityRankings(split), catalogue), seed };
   }
   return result;

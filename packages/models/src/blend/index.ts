@@ -7,4 +7,11 @@ export * from "./exploration.ts";
 export * from "./playlist.ts";
 export { explain } from "./explain.ts";
 export * from "./evaluate.ts";
-export { evaluateBlendLastfm, type BlendEvalOptions, type BlendEvalResult, type BlendEvalRow, type BlendWeightsChoice } from "./eval-lastfm-sources.ts";
+export {
+  evaluateBlendLastfm,
+  blendAlsDefaults,
+  type BlendEvalOptions,
+  type BlendEvalResult,
+  type BlendEvalRow,
+  type BlendWeightsChoice,
+} from "./eval-lastfm-sources.ts";

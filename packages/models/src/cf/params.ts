@@ -97,6 +97,30 @@ export function easeParams(options: Partial<EaseParams> = {}): EaseParams {
   return p;
 }
 
+export interface Rp3BetaParams {
+  /** Exponent of both transition probabilities (default 1: plain random-walk probabilities). */
+  alpha: number;
+  /** Popularity penalty: W[i][j] is divided by popularity(j)^beta (default 0.45). */
+  beta: number;
+  /** Largest weights kept per item row of W (default 500). */
+  neighbours: number;
+}
+
+/**
+ * RP3beta defaults: best mean recall@20 + nDCG@10 of the blend with RP3beta as its fourth source
+ * on the validation splits carved from the Last.fm 2K training parts of seeds 42 and 7 (docs/cf.md,
+ * "RP3beta"): alpha 1, beta 0.45, 500 neighbours.
+ */
+export const rp3BetaDefaults: Readonly<Rp3BetaParams> = { alpha: 1, beta: 0.45, neighbours: 500 };
+
+export function rp3BetaParams(options: Partial<Rp3BetaParams> = {}): Rp3BetaParams {
+  const p: Rp3BetaParams = { ...rp3BetaDefaults, ...options };
+  checkRange("alpha", p.alpha, 0, 10, false);
+  checkRange("beta", p.beta, 0, 10, false);
+  checkRange("neighbours", p.neighbours, 1, 1e9, true);
+  return p;
+}
+
 export const alsDefaults: Readonly<AlsParams> = {
   factors: 64,
   regularization: 0.05,

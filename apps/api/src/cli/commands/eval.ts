@@ -18,7 +18,7 @@ export const evalCommand: Command = {
   summary: "offline evaluation, straight from files or on the database's data (popularity always reported beside)",
   usage:
     "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend|ease|ease-als|co-mention " +
-    "[--factors 64] [--regularization 0.05] [--alpha 1] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
+    "[--factors 64] [--regularization 0.05 (blend: 20)] [--alpha 1 (blend: 2)] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
     "[--split-out <dir>] [--factors-out <dir>] [--validate] [--json] [--quiet]",
   async run(argv, ctx) {
     const { values } = parse(
@@ -105,7 +105,8 @@ export const evalCommand: Command = {
       const { evaluateEase } = await import("@deepcuts/models/eval");
       result = await evaluateEase({ dataset, model: models[0], ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
-      // EASE + ALS + tags on the --seed split and a second one (seed 7), weights chosen on validation.
+      // EASE + ALS + tags + RP3beta on the --seed split and a second one (seed 7), weights chosen on validation;
+      // ALS takes the blend's own alpha 2 and regularization 20 (blendAlsDefaults) unless a flag gives one.
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
       result = await evaluateBlendLastfm({ dataset, ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "demo" && models.length === 1 && models[0] === "audio") {
