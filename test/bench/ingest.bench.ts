@@ -1,7 +1,7 @@
 // npm run bench:ingest [-- --target embedded|postgres|both] [--events N] [--world] [--full] [--keep]
 // Default: writes a CSV of N listening events (default 1,000,000; N/100 listeners up to 100,000,
-// 50,000 tracks) and imports it with `importEvents` (streamed parse, COPY into a staging table,
-// one set-based merge with the aggregates), each target in a child process of its own so its
+// 50,000 tracks) and imports it with `importEvents` (streamed parse, COPY by key into staging
+// tables, set-based merges that create the new catalogue and the aggregates), each target in a child process of its own so its
 // peak RSS is its own; then imports the same file again and checks that it adds nothing.
 // Prints events/s (raw events, merge included), peak RSS and the load average.
 // --world: the older measure, loading a generated demo world (catalogue, texts, events) with

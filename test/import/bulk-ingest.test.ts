@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, startEmbeddedServer, type Database, type EmbeddedServer } from "@deepcuts/db";
 import { importEventsCsv, PARSE_BATCH } from "@deepcuts/engine/importers/csv-events.ts";
-import { COPY_BATCH, EventBulkLoader } from "@deepcuts/engine/ingest-bulk.ts";
+import { COPY_BATCH, EventBulkLoader, EventFileLoader, type KeyedEvent } from "@deepcuts/engine/ingest-bulk.ts";
 import { insertEvents, upsertArtists, upsertTracks, upsertUsers, type EventKindName, type EventRow } from "@deepcuts/engine/ingest.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
@@ -233,6 +233,85 @@ describe.each<Target>(["embedded", "postgres"])("bulk event ingest (COPY and one
       await expect(importEventsCsv(t.db, write(`broken-${target}.csv`, lines.join("\n")))).rejects.toThrow(
         `broken-${target}.csv:${rows + 2}: occurred_at: is not a calendar date`,
       );
+      expect(await tableCounts(t)).toEqual(before);
+    },
+    120_000,
+  );
+
+  it.skipIf(skip)(
+    "the file loader in tiny batches, merges and key caches stores the same totals, creates each new track as first named, and fails at a track it cannot create",
+    async () => {
+      // The row-by-row listeners ("row-u*") exist from the first test; these are their twins, staged by key.
+      const rowTotals = await aggregates(t, "row");
+      const keyed = fileEvents("tiny").map((e, i): KeyedEvent => ({
+        line: i + 2,
+        eventId: e.eventId,
+        user: e.user,
+        userName: `Tiny ${e.user}`,
+        timeZone: "UTC",
+        track: e.track,
+        trackTitle: null,
+        durationMs: 0,
+        artist: e.track ? null : e.artist,
+        kind: e.kind === "artist_visit" ? "ARTIST_VISIT" : KINDS.find(([k]) => k === e.kind)![1],
+        occurredAt: new Date(e.at),
+        msPlayed: e.msPlayed,
+        playlistId: null,
+        position: null,
+      }));
+      // Fresh tracks, each named first with a title, then without one; the last one first without an artist.
+      const fresh = (i: number, track: string, artist: string | null, title: string | null): KeyedEvent => ({
+        ...keyed[0],
+        line: 1000 + i,
+        eventId: `fresh-${i}`,
+        track,
+        artist,
+        trackTitle: title,
+        durationMs: 1000 * i,
+      });
+      const load = (events: KeyedEvent[]) =>
+        t.db.transaction(async (query, copyRows) => {
+          const loader = await EventFileLoader.open(query, copyRows, {
+            errorAt: (line, problem) => new Error(`line ${line}: ${problem}`),
+            copyBatch: 7,
+            mergeEvery: 20,
+            keyCache: 3,
+          });
+          try {
+            // Every event twice, the second time after several merges: still stored once.
+            for (const e of [...events, ...events]) if (loader.add(e)) await loader.flush();
+            const inserted = await loader.finish();
+            return { inserted, artists: loader.createdArtists, tracks: loader.createdTracks };
+          } catch (error) {
+            await loader.abort();
+            throw error;
+          }
+        });
+      expect(await load(keyed)).toEqual({ inserted: 600, artists: 0, tracks: 0 });
+      expect(await aggregates(t, "tiny")).toEqual(rowTotals);
+      expect(await load(keyed)).toEqual({ inserted: 0, artists: 0, tracks: 0 });
+      const [user] = await t.db.query<{ name: string }>(`SELECT name FROM users WHERE external_key = 'tiny-u1'`);
+      expect(user.name).toBe("Tiny tiny-u1");
+
+      const created = [
+        fresh(0, "tiny-new-t0", "tiny-new-a0", "First Title"),
+        fresh(1, "tiny-new-t0", "bulk-a1", "Second Title"),
+        fresh(2, "tiny-new-t1", "bulk-a1", null),
+      ];
+      expect(await load(created)).toEqual({ inserted: 3, artists: 1, tracks: 2 });
+      expect(
+        await t.db.query(
+          `SELECT t.external_key AS track, t.title, t.duration_ms, a.external_key AS artist FROM tracks t JOIN artists a ON a.id = t.artist_id
+           WHERE t.external_key LIKE 'tiny-new-%' ORDER BY 1`,
+        ),
+      ).toEqual([
+        { track: "tiny-new-t0", title: "First Title", duration_ms: 0, artist: "tiny-new-a0" },
+        { track: "tiny-new-t1", title: "tiny-new-t1", duration_ms: 2000, artist: "bulk-a1" },
+      ]);
+
+      const before = await tableCounts(t);
+      const orphan = [fresh(3, "tiny-new-t2", "tiny-new-a2", null), fresh(4, "tiny-new-t3", null, null), fresh(5, "tiny-new-t3", "bulk-a1", null)];
+      await expect(load(orphan)).rejects.toThrow("line 1004: unknown track 'tiny-new-t3' and no artist to create it with");
       expect(await tableCounts(t)).toEqual(before);
     },
     120_000,

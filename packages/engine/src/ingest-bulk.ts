@@ -1,5 +1,7 @@
 import type { CopyRows, Database } from "@deepcuts/db";
-import { mergeEventsSql, type EventRow } from "./ingest.ts";
+import type { EventKindName } from "./events/kinds.ts";
+import { matchTitle, normaliseArtist } from "./identity/normalise.ts";
+import { mergeEventsSql, yieldToLoop, type EventRow } from "./ingest.ts";
 
 type Query = Database["query"];
 
@@ -132,5 +134,405 @@ export class EventBulkLoader {
     this.merged = true;
     await this.query(`DROP TABLE ${this.table}`);
     return this.inserted;
+  }
+}
+
+/** One event of a file, named by its keys: `EventFileLoader` creates unknown listeners, artists and tracks in its merge. */
+export interface KeyedEvent {
+  /** Line of the file, for errors. */
+  line: number;
+  eventId: string;
+  user: string;
+  /** Name and time zone of a listener created for this event (the first event naming them). */
+  userName: string;
+  timeZone: string;
+  track: string | null;
+  /** Title (the key when null) and duration of a track created for this event (the first naming it). */
+  trackTitle: string | null;
+  durationMs: number;
+  /** The event's artist; a track created for this event is by this artist. */
+  artist: string | null;
+  kind: EventKindName;
+  occurredAt: Date;
+  msPlayed: number | null;
+  playlistId: number | null;
+  position: number | null;
+}
+
+/** An event with a playlist context and the ids its keys stand for, for the caller's check. */
+export interface ResolvedEvent {
+  event: KeyedEvent;
+  userId: number;
+  trackId: number | null;
+  artistId: number | null;
+}
+
+export interface EventFileLoaderOptions {
+  /** The error to fail the file with for a problem found at `line` (the loader finds unknown tracks without an artist). */
+  errorAt: (line: number, problem: string) => Error;
+  /** Checks the events with a playlist context (slot of a weekly playlist) of one batch; throws to fail the file. */
+  checkContexts?: (query: Query, events: ResolvedEvent[]) => Promise<void>;
+  /** Rows per COPY batch (PARSE_BATCH-sized: 20,000). */
+  copyBatch?: number;
+  /** Staged events per merge (MERGE_EVERY). */
+  mergeEvery?: number;
+  /** Keys of each kind remembered as staged before they are forgotten at a merge (KEY_CACHE). */
+  keyCache?: number;
+}
+
+/** Rows per COPY batch of the file loader. */
+export const FILE_COPY_BATCH = 20_000;
+/**
+ * Listener, artist and track keys of each kind that the file loader remembers as staged (a Set
+ * each, cleared at the next merge once it holds more): a key seen again is not staged again.
+ * Forgetting one costs a second staged row for it, which the merge ignores.
+ */
+export const KEY_CACHE = 250_000;
+const LINES_PER_CHUNK = 256;
+
+interface Stage {
+  name: string;
+  columns: string[];
+  /** Column types in the staging table. */
+  definitions: string[];
+  /** Array types for the INSERT fallback (PGlite behind its socket server). */
+  types: string[];
+}
+
+interface Batch {
+  events: string;
+  users: string;
+  artists: string;
+  tracks: string;
+  contexts: KeyedEvent[];
+}
+
+/**
+ * The COPY path for an events file whose rows name listeners, tracks and artists by key. The
+ * reader appends each event as COPY text with its keys (`add`), plus a row of its listener,
+ * artist and track the first time the file names them (their names, and the folded match keys
+ * computed here); it never waits for an id. Batches go to the database by COPY while the reader
+ * parses on: the database work is a chain of jobs on the transaction's connection, at most
+ * about one merge's worth of batches ahead of it (`flush` waits beyond that), so the reader's
+ * CPU and the server's overlap. Each `mergeEvery` events, one job creates the staged listeners,
+ * artists and tracks that do not exist yet (INSERT ... SELECT DISTINCT ON ... ON CONFLICT DO
+ * NOTHING), fails the file at the first line naming an unknown track without an artist, and
+ * merges the events joined to their ids by key (mergeEventsSql). Memory is bounded by the
+ * queued batches and the key caches, whatever the file's length. Use it inside one
+ * transaction; after a failure anywhere, `abort` before rolling back.
+ */
+export class EventFileLoader {
+  // Lines, joined into flat strings: a string built by `+=` or a template stays a tree of its
+  // pieces (each cell of each row) until it is flattened, several times the text's size. Events
+  // are joined every LINES_PER_CHUNK lines, so the trees die young instead of filling the old
+  // generation of the heap; the chunks are joined into one string per batch at `flush`.
+  private lines: string[] = [];
+  private events: string[] = [];
+  private users: string[] = [];
+  private artists: string[] = [];
+  private tracks: string[] = [];
+  private contexts: KeyedEvent[] = [];
+  private rows = 0;
+  private readonly seenUsers = new Set<string>();
+  private readonly seenArtists = new Set<string>();
+  private readonly seenTracks = new Set<string>();
+  private unmerged = 0;
+  private catalogueStaged = false;
+  /** Jobs handed to the connection and not finished, oldest first. */
+  private readonly queue: Promise<void>[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+  private stopped = false;
+  private readonly copyBatch: number;
+  private readonly mergeEvery: number;
+  private readonly keyCache: number;
+  private readonly maxQueued: number;
+  inserted = 0;
+  createdArtists = 0;
+  createdTracks = 0;
+  /** Events handed to `add` so far. */
+  staged = 0;
+
+  private constructor(
+    private readonly query: Query,
+    private readonly copyRows: CopyRows | null,
+    private readonly stages: { events: Stage; users: Stage; artists: Stage; tracks: Stage },
+    private readonly options: EventFileLoaderOptions,
+  ) {
+    this.copyBatch = options.copyBatch ?? FILE_COPY_BATCH;
+    this.mergeEvery = options.mergeEvery ?? MERGE_EVERY;
+    this.keyCache = options.keyCache ?? KEY_CACHE;
+    // About one merge's worth of batches: the reader parses the next merge's events while the server merges.
+    this.maxQueued = Math.ceil(this.mergeEvery / this.copyBatch) + 1;
+  }
+
+  /** Creates the staging tables in the current transaction (`copyRows` from `db.transaction`). */
+  static async open(query: Query, copyRows: CopyRows | null, options: EventFileLoaderOptions): Promise<EventFileLoader> {
+    const base = `file_staging_${process.pid}_${++stagingTables}`;
+    const stage = (suffix: string, columns: [string, string, string][]): Stage => ({
+      name: `${base}_${suffix}`,
+      columns: columns.map(([name]) => name),
+      definitions: columns.map(([, definition]) => definition),
+      types: columns.map(([, , array]) => array),
+    });
+    const stages = {
+      events: stage("events", [
+        ["user_key", "text NOT NULL", "text[]"],
+        ["event_id", "text NOT NULL", "text[]"],
+        ["kind", `"EventKind" NOT NULL`, `text[]::"EventKind"[]`],
+        ["track_key", "text", "text[]"],
+        ["artist_key", "text", "text[]"],
+        ["occurred_at", "timestamptz NOT NULL", "timestamptz[]"],
+        ["ms_played", "int", "int[]"],
+        ["playlist_id", "int", "int[]"],
+        ["position", "int", "int[]"],
+      ]),
+      users: stage("users", [
+        ["line", "int NOT NULL", "int[]"],
+        ["external_key", "text NOT NULL", "text[]"],
+        ["name", "text NOT NULL", "text[]"],
+        ["time_zone", "text NOT NULL", "text[]"],
+      ]),
+      artists: stage("artists", [
+        ["external_key", "text NOT NULL", "text[]"],
+        ["name", "text NOT NULL", "text[]"],
+        ["match_name", "text", "text[]"],
+      ]),
+      tracks: stage("tracks", [
+        ["line", "int NOT NULL", "int[]"],
+        ["external_key", "text NOT NULL", "text[]"],
+        ["title", "text NOT NULL", "text[]"],
+        ["artist_key", "text", "text[]"],
+        ["duration_ms", "int NOT NULL", "int[]"],
+        ["match_title", "text", "text[]"],
+      ]),
+    };
+    for (const s of Object.values(stages))
+      await query(`CREATE TEMPORARY TABLE ${s.name} (${s.columns.map((c, i) => `${c} ${s.definitions[i]}`).join(", ")}) ON COMMIT DROP`);
+    return new EventFileLoader(query, copyRows, stages, options);
+  }
+
+  /** Appends one checked event; true when a batch is full (then `await flush()`). */
+  add(e: KeyedEvent): boolean {
+    this.lines.push(
+      `${copyText(e.user)}\t${copyText(e.eventId)}\t${e.kind}\t${e.track === null ? "\\N" : copyText(e.track)}\t` +
+        `${e.artist === null ? "\\N" : copyText(e.artist)}\t${e.occurredAt.toISOString()}\t${copyNumber(e.msPlayed)}\t` +
+        `${copyNumber(e.playlistId)}\t${copyNumber(e.position)}\n`,
+    );
+    if (!this.seenUsers.has(e.user)) {
+      this.seenUsers.add(e.user);
+      this.users.push(`${e.line}\t${copyText(e.user)}\t${copyText(e.userName)}\t${copyText(e.timeZone)}\n`);
+    }
+    if (e.artist !== null && !this.seenArtists.has(e.artist)) {
+      this.seenArtists.add(e.artist);
+      this.artists.push(`${copyText(e.artist)}\t${copyText(e.artist)}\t${copyText(normaliseArtist(e.artist))}\n`);
+    }
+    if (e.track !== null && !this.seenTracks.has(e.track)) {
+      this.seenTracks.add(e.track);
+      const title = e.trackTitle ?? e.track;
+      this.tracks.push(
+        `${e.line}\t${copyText(e.track)}\t${copyText(title)}\t${e.artist === null ? "\\N" : copyText(e.artist)}\t` +
+          `${e.durationMs}\t${copyText(matchTitle(title))}\n`,
+      );
+    }
+    if (this.lines.length === LINES_PER_CHUNK) {
+      this.events.push(this.lines.join(""));
+      this.lines = [];
+    }
+    if (e.playlistId !== null || e.position !== null) this.contexts.push(e);
+    return ++this.rows >= this.copyBatch;
+  }
+
+  /**
+   * Hands the batch to the connection (and a merge each `mergeEvery` events), then returns
+   * at once unless about a merge's worth of batches is queued: then it waits for the oldest.
+   * Throws what failed on the connection since the last call.
+   */
+  async flush(): Promise<void> {
+    this.throwIfFailed();
+    if (this.rows > 0) {
+      this.events.push(this.lines.join(""));
+      this.lines = [];
+      const batch: Batch = {
+        events: this.events.join(""),
+        users: this.users.join(""),
+        artists: this.artists.join(""),
+        tracks: this.tracks.join(""),
+        contexts: this.contexts,
+      };
+      this.staged += this.rows;
+      this.unmerged += this.rows;
+      this.events = [];
+      this.users = [];
+      this.artists = [];
+      this.tracks = [];
+      this.contexts = [];
+      this.rows = 0;
+      this.enqueue(() => this.send(batch));
+      if (this.unmerged >= this.mergeEvery) this.enqueueMerge();
+    }
+    while (this.queue.length > this.maxQueued) await this.queue[0];
+    this.throwIfFailed();
+    // In-process PGlite otherwise starves timers during long imports.
+    await yieldToLoop();
+  }
+
+  /** Merges what is still staged and drops the staging tables; returns how many events were new (0 when all were stored before). */
+  async finish(): Promise<number> {
+    await this.flush();
+    if (this.unmerged > 0) this.enqueueMerge();
+    const { events, users, artists, tracks } = this.stages;
+    this.enqueue(() => this.query(`DROP TABLE ${events.name}, ${users.name}, ${artists.name}, ${tracks.name}`).then(() => {}));
+    await this.tail;
+    this.throwIfFailed();
+    return this.inserted;
+  }
+
+  /** After a failure: runs no more queued jobs and waits for the one in progress, so the caller may roll back. */
+  async abort(): Promise<void> {
+    this.stopped = true;
+    await this.tail;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    const done = this.tail
+      .then(async () => {
+        if (this.failure || this.stopped) return;
+        try {
+          await job();
+        } catch (error) {
+          this.failure ??= error instanceof Error ? error : new Error(String(error));
+        }
+      })
+      .finally(() => {
+        // Jobs end in order: the one ending is the oldest (its promise is this one, settled).
+        void this.queue.shift();
+      });
+    this.tail = done;
+    this.queue.push(done);
+  }
+
+  private enqueueMerge(): void {
+    this.unmerged = 0;
+    // Keys staged before this merge exist after it: forgetting them now only costs a row staged again.
+    for (const seen of [this.seenUsers, this.seenArtists, this.seenTracks]) if (seen.size > this.keyCache) seen.clear();
+    this.enqueue(() => this.mergeStaged());
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    const { events, users, artists, tracks } = this.stages;
+    if (batch.users) await this.copy(users, batch.users);
+    if (batch.artists) await this.copy(artists, batch.artists);
+    if (batch.tracks) await this.copy(tracks, batch.tracks);
+    if (batch.users || batch.artists || batch.tracks) this.catalogueStaged = true;
+    if (batch.contexts.length > 0 && this.options.checkContexts) await this.checkContexts(batch.contexts);
+    await this.copy(events, batch.events);
+  }
+
+  private async copy(stage: Stage, text: string): Promise<void> {
+    if (this.copyRows) return this.copyRows(stage.name, stage.columns, text);
+    // PGlite behind its socket server: no COPY FROM STDIN, so one multi-row INSERT per batch.
+    const cells = text
+      .slice(0, -1)
+      .split("\n")
+      .map((line) => line.split("\t").map((c) => (c === "\\N" ? null : c.replace(/\\(.)/g, (_, x: string) => ({ t: "\t", n: "\n", r: "\r" })[x] ?? x))));
+    await this.query(
+      `INSERT INTO ${stage.name} (${stage.columns.join(", ")}) SELECT * FROM unnest(${stage.types.map((type, i) => `$${i + 1}::${type}`).join(", ")})`,
+      stage.columns.map((_, i) => cells.map((c) => c[i])),
+    );
+  }
+
+  /** Creates the staged listeners, artists and tracks that do not exist yet; fails at the first unknown track without an artist. */
+  private async mergeCatalogue(): Promise<void> {
+    if (!this.catalogueStaged) return;
+    const { users, artists, tracks } = this.stages;
+    await this.query(
+      `INSERT INTO users (external_key, name, time_zone)
+       SELECT DISTINCT ON (external_key) external_key, name, time_zone FROM ${users.name} ORDER BY external_key, line
+       ON CONFLICT (external_key) DO NOTHING`,
+    );
+    const [{ n: newArtists }] = await this.query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO artists (external_key, name, match_name)
+         SELECT DISTINCT ON (external_key) external_key, name, match_name FROM ${artists.name} ORDER BY external_key
+         ON CONFLICT (external_key) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+    );
+    // Each track as the file first names it; one first named without an artist cannot be created.
+    const [created] = await this.query<{ n: number; line: number | null; track: string | null }>(
+      `WITH first AS (
+         SELECT DISTINCT ON (external_key) * FROM ${tracks.name} ORDER BY external_key, line
+       ), ins AS (
+         INSERT INTO tracks (external_key, title, artist_id, duration_ms, match_title)
+         SELECT f.external_key, f.title, a.id, f.duration_ms, f.match_title FROM first f JOIN artists a ON a.external_key = f.artist_key
+         ON CONFLICT (external_key) DO NOTHING RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM ins)::int AS n, o.line, o.external_key AS track
+       FROM (SELECT 1) one LEFT JOIN LATERAL (
+         SELECT f.line, f.external_key FROM first f
+         WHERE f.artist_key IS NULL AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.external_key = f.external_key)
+         ORDER BY f.line LIMIT 1) o ON true`,
+    );
+    if (created.line !== null) throw this.options.errorAt(created.line, `unknown track '${created.track}' and no artist to create it with`);
+    this.createdArtists += newArtists;
+    this.createdTracks += created.n;
+    await this.query(`TRUNCATE ${users.name}, ${artists.name}, ${tracks.name}`);
+    this.catalogueStaged = false;
+  }
+
+  private async checkContexts(contexts: KeyedEvent[]): Promise<void> {
+    await this.mergeCatalogue();
+    const ids = async (table: string, keys: (string | null)[]) =>
+      new Map(
+        (
+          await this.query<{ id: number; external_key: string }>(`SELECT id, external_key FROM ${table} WHERE external_key = ANY($1::text[])`, [
+            [...new Set(keys.filter((k): k is string => k !== null))],
+          ])
+        ).map((r) => [r.external_key, r.id]),
+      );
+    const [users, tracks, artists] = [
+      await ids(
+        "users",
+        contexts.map((e) => e.user),
+      ),
+      await ids(
+        "tracks",
+        contexts.map((e) => e.track),
+      ),
+      await ids(
+        "artists",
+        contexts.map((e) => e.artist),
+      ),
+    ];
+    await this.options.checkContexts!(
+      this.query,
+      contexts.map((event) => ({
+        event,
+        userId: users.get(event.user)!,
+        trackId: event.track === null ? null : tracks.get(event.track)!,
+        artistId: event.artist === null ? null : artists.get(event.artist)!,
+      })),
+    );
+  }
+
+  /** Creates the staged catalogue, then records the staged events by their keys' ids (mergeEventsSql) and empties the staging table. */
+  private async mergeStaged(): Promise<void> {
+    await this.mergeCatalogue();
+    const { events } = this.stages;
+    const [{ inserted }] = await this.query<{ inserted: number }>(
+      mergeEventsSql(
+        `(SELECT u.id AS user_id, s.event_id, s.kind, t.id AS track_id, coalesce(a.id, t.artist_id) AS artist_id,
+                 s.occurred_at, s.ms_played, s.playlist_id, s.position
+          FROM ${events.name} s JOIN users u ON u.external_key = s.user_key
+          LEFT JOIN tracks t ON t.external_key = s.track_key LEFT JOIN artists a ON a.external_key = s.artist_key) e`,
+        { artistsResolved: true },
+      ),
+    );
+    this.inserted += inserted;
+    await this.query(`TRUNCATE ${events.name}`);
   }
 }

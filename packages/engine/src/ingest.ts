@@ -173,12 +173,17 @@ function countOf(counter: { track: TrackCounter } | { artist: ArtistCounter }): 
  * playlist_id, position) and folds the new ones into the per-listener aggregates. An event whose
  * (user, eventId) was seen before is ignored, so a retried batch or file counts once. Rows go in
  * sorted by (user_id, event_id), so the unique index is written in order. Returns `inserted`.
+ * An event with a track and no artist takes the track's artist; `artistsResolved` says that
+ * `input` has done so already (the file loader's join), which saves the join here.
  */
-export function mergeEventsSql(input: string): string {
+export function mergeEventsSql(input: string, options: { artistsResolved?: boolean } = {}): string {
+  const source = options.artistsResolved
+    ? `SELECT e.user_id, e.event_id, e.kind, e.track_id, e.artist_id, e.occurred_at, e.ms_played, e.playlist_id, e.position FROM ${input}`
+    : `SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played, e.playlist_id, e.position
+       FROM ${input} LEFT JOIN tracks t ON t.id = e.track_id`;
   return `WITH inserted AS (
        INSERT INTO listening_events (user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position)
-       SELECT e.user_id, e.event_id, e.kind, e.track_id, coalesce(e.artist_id, t.artist_id), e.occurred_at, e.ms_played, e.playlist_id, e.position
-       FROM ${input} LEFT JOIN tracks t ON t.id = e.track_id
+       ${source}
        ORDER BY e.user_id, e.event_id
        ON CONFLICT (user_id, event_id) DO NOTHING
        RETURNING user_id, kind, track_id, artist_id, occurred_at, ms_played

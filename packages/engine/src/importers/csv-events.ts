@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Database } from "@deepcuts/db";
-import { upsertArtists, upsertTracks, upsertUsers, yieldToLoop, type EventRow, type UserRow } from "../ingest.ts";
-import { EVENT_KIND_WORDS, EVENT_MEANING, eventKindOfWord, type EventKindName } from "../events/kinds.ts";
-import { EventBulkLoader } from "../ingest-bulk.ts";
+import { EVENT_KIND_WORDS, EVENT_MEANING, eventKindOfWord } from "../events/kinds.ts";
+import { EventFileLoader, FILE_COPY_BATCH, type KeyedEvent } from "../ingest-bulk.ts";
 import { readCsvRows } from "./csv.ts";
 import { readJsonLines } from "./json-stream.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
@@ -40,23 +39,6 @@ const KNOWN = new Set([
   "position",
 ]);
 
-interface ParsedEvent {
-  line: number;
-  eventId: string;
-  user: string;
-  userName: string;
-  timeZone: string;
-  track: string | null;
-  trackTitle: string | null;
-  artist: string | null;
-  durationMs: number;
-  kind: EventKindName;
-  occurredAt: Date;
-  msPlayed: number | null;
-  playlistId: number | null;
-  position: number | null;
-}
-
 /**
  * Imports a CSV of listening events. Columns (header row, any order): user, kind, occurred_at
  * (ISO 8601) and track (or artist for artist visits and dislikes) are required; event_id,
@@ -76,11 +58,17 @@ export async function importEventsCsv(db: Database, path: string, onProgress: Pr
   for (const h of header) if (!KNOWN.has(h)) throw new ImportError(file, 1, `unknown column '${h}' (known: ${[...KNOWN].join(", ")})`);
   for (const r of REQUIRED) if (!header.includes(r)) throw new ImportError(file, 1, `missing required column '${r}'`);
   if (!header.includes("track") && !header.includes("artist")) throw new ImportError(file, 1, "needs a 'track' or an 'artist' column");
-  const col = (name: string) => header.indexOf(name);
+  const column = new Map(header.map((name, i) => [name, i]));
   async function* fields(): AsyncGenerator<EventFields> {
     for await (const { cells, line } of rows) {
       if (cells.length !== header.length) throw new ImportError(file, line, `expected ${header.length} fields, got ${cells.length}`);
-      yield { line, get: (name: string) => (col(name) >= 0 ? cells[col(name)].trim() : "") };
+      yield {
+        line,
+        get: (name: string) => {
+          const i = column.get(name);
+          return i === undefined ? "" : cells[i].trim();
+        },
+      };
     }
   }
   return importEventRows(db, file, `csv:${path}`, fields(), bytes, onProgress);
@@ -134,15 +122,15 @@ interface EventFields {
   get: (name: string) => string;
 }
 
-/** Rows checked and resolved together (their users, artists and tracks looked up in one query each). */
-export const PARSE_BATCH = 20_000;
+/** Rows per batch: each batch goes to the database as one COPY while the reader parses on. */
+export const PARSE_BATCH = FILE_COPY_BATCH;
 
 /**
- * Reads rows in batches of PARSE_BATCH inside one transaction: checks each row, creates the
- * batch's new users, artists and tracks, and stages its events for the COPY path (ingest-bulk.ts);
- * one set-based merge at the end records the events and their aggregates. Memory stays flat
- * whatever the file's size (only the key-to-id maps grow, with distinct listeners and tracks), and a
- * bad row anywhere rolls the whole file back.
+ * Reads and checks the rows inside one transaction and stages them by key (EventFileLoader):
+ * batches go out by COPY while the reader parses on, and each merge creates the file's new
+ * listeners, artists and tracks and records the events and their aggregates in set-based
+ * statements. Memory stays flat whatever the file's length (bounded batches and key caches),
+ * and a bad row anywhere rolls the whole file back.
  */
 async function importEventRows(
   db: Database,
@@ -155,7 +143,7 @@ async function importEventRows(
   const started = Date.now();
   const now = new Date();
   const zones = new Set<string>(["UTC"]);
-  const parse = ({ line, get }: EventFields): ParsedEvent => {
+  const parse = ({ line, get }: EventFields): KeyedEvent => {
     const user = get("user");
     if (!user) throw new ImportError(file, line, "user is empty");
     const kind = eventKindOfWord(get("kind"));
@@ -218,102 +206,48 @@ async function importEventRows(
     };
   };
 
+  const column: Record<string, string> = { playlistId: "playlist_id", trackId: "track", artistId: "artist", position: "position" };
   const result = await db.transaction(async (query, copyRows) => {
-    const loader = await EventBulkLoader.open(query, copyRows);
-    const users = new Map<string, number>(),
-      artists = new Map<string, number>(),
-      tracks = new Map<string, number>();
-    let createdArtists = 0,
-      createdTracks = 0,
-      read = 0;
-    // Once a file's listeners and catalogue are known, a batch makes no query at all: on the
-    // transaction's one connection a query waits for the COPYs and merge queued before it.
-    const knownIds = async (table: "artists" | "tracks", keys: string[]) =>
-      keys.length === 0
-        ? []
-        : (await query<{ id: number; external_key: string }>(`SELECT id, external_key FROM ${table} WHERE external_key = ANY($1::text[])`, [keys])).map(
-            (r) => [r.external_key, r.id] as const,
-          );
-    const writeBatch = async (events: ParsedEvent[]) => {
-      const newUsers = new Map<string, UserRow>();
-      for (const e of events)
-        if (!users.has(e.user) && !newUsers.has(e.user)) newUsers.set(e.user, { externalKey: e.user, name: e.userName, timeZone: e.timeZone });
-      for (const [k, id] of await upsertUsers(query, [...newUsers.values()])) users.set(k, id);
-      const artistKeys = [...new Set(events.map((e) => e.artist).filter((a): a is string => a !== null && !artists.has(a)))];
-      for (const [k, id] of await knownIds("artists", artistKeys)) artists.set(k, id);
-      const missingArtists = artistKeys.filter((k) => !artists.has(k));
-      for (const [k, id] of await upsertArtists(
-        query,
-        missingArtists.map((k) => ({ externalKey: k, name: k })),
-      ))
-        artists.set(k, id);
-      createdArtists += missingArtists.length;
-      const trackKeys = [...new Set(events.map((e) => e.track).filter((t): t is string => t !== null && !tracks.has(t)))];
-      for (const [k, id] of await knownIds("tracks", trackKeys)) tracks.set(k, id);
-      const newTracks = new Map<string, ParsedEvent>();
-      for (const e of events) {
-        if (e.track && !tracks.has(e.track) && !newTracks.has(e.track)) {
-          if (!e.artist) throw new ImportError(file, e.line, `unknown track '${e.track}' and no artist to create it with`);
-          newTracks.set(e.track, e);
+    const loader = await EventFileLoader.open(query, copyRows, {
+      errorAt: (line, problem) => new ImportError(file, line, problem),
+      // Events naming a weekly playlist slot, checked per listener as recordEvents checks them.
+      checkContexts: async (query, events) => {
+        const byUser = new Map<number, typeof events>();
+        for (const e of events) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
+        for (const [userId, list] of byUser) {
+          try {
+            await checkPlaylistContexts(
+              query,
+              userId,
+              list.map(({ event, trackId, artistId }) => ({ playlistId: event.playlistId, position: event.position, kind: event.kind, trackId, artistId })),
+              () => "",
+            );
+          } catch (error) {
+            if (error instanceof PlaylistContextError)
+              throw new ImportError(file, list[error.index].event.line, `${column[error.field] ?? error.field}: ${error.problem}`);
+            throw error;
+          }
+        }
+      },
+    });
+    let read = 0;
+    try {
+      for await (const row of rows) {
+        if (loader.add(parse(row))) {
+          await loader.flush();
+          read = loader.staged;
+          onProgress(`${read.toLocaleString("en")} events read`, bytes.read, bytes.size);
         }
       }
-      for (const [k, id] of await upsertTracks(
-        query,
-        [...newTracks.values()].map((e) => ({
-          externalKey: e.track!,
-          title: e.trackTitle ?? e.track!,
-          artistId: artists.get(e.artist!)!,
-          durationMs: e.durationMs,
-        })),
-      ))
-        tracks.set(k, id);
-      createdTracks += newTracks.size;
-      const withContext = new Map<string, ParsedEvent[]>();
-      for (const e of events) if (e.playlistId !== null || e.position !== null) withContext.set(e.user, [...(withContext.get(e.user) ?? []), e]);
-      const column: Record<string, string> = { playlistId: "playlist_id", trackId: "track", artistId: "artist", position: "position" };
-      for (const [user, list] of withContext) {
-        try {
-          await checkPlaylistContexts(
-            query,
-            users.get(user)!,
-            list.map((e) => ({ ...e, trackId: e.track ? tracks.get(e.track)! : null, artistId: e.artist ? artists.get(e.artist)! : null })),
-            () => "",
-          );
-        } catch (error) {
-          if (error instanceof PlaylistContextError)
-            throw new ImportError(file, list[error.index].line, `${column[error.field] ?? error.field}: ${error.problem}`);
-          throw error;
-        }
-      }
-      await loader.add(
-        events.map((e): EventRow => ({
-          userId: users.get(e.user)!,
-          eventId: e.eventId,
-          kind: e.kind,
-          trackId: e.track ? tracks.get(e.track)! : null,
-          artistId: e.artist ? artists.get(e.artist)! : null,
-          occurredAt: e.occurredAt,
-          msPlayed: e.msPlayed,
-          playlistId: e.playlistId,
-          position: e.position,
-        })),
-      );
-      read += events.length;
-      onProgress(`${read.toLocaleString("en")} events read`, bytes.read, bytes.size);
-      await yieldToLoop();
-    };
-    let batch: ParsedEvent[] = [];
-    for await (const row of rows) {
-      batch.push(parse(row));
-      if (batch.length === PARSE_BATCH) {
-        await writeBatch(batch);
-        batch = [];
-      }
+      onProgress(`recording ${loader.staged.toLocaleString("en")} events`, bytes.size, bytes.size);
+      const inserted = await loader.finish();
+      read = loader.staged;
+      return { read, created: { artists: loader.createdArtists, tracks: loader.createdTracks, events: inserted } };
+    } catch (error) {
+      // Nothing more goes to the connection before the rollback.
+      await loader.abort();
+      throw error;
     }
-    if (batch.length) await writeBatch(batch);
-    onProgress(`recording ${read.toLocaleString("en")} events`, bytes.size, bytes.size);
-    const inserted = await loader.merge();
-    return { read, created: { artists: createdArtists, tracks: createdTracks, events: inserted } };
   });
   onProgress("done", bytes.size, bytes.size);
   return {
