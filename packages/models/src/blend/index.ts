@@ -10,6 +10,7 @@ export * from "./evaluate.ts";
 export {
   evaluateBlendLastfm,
   blendAlsDefaults,
+  blendEaseDefaults,
   type BlendEvalOptions,
   type BlendEvalResult,
   type BlendEvalRow,

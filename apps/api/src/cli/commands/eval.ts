@@ -107,6 +107,7 @@ export const evalCommand: Command = {
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
       // EASE + ALS + tags + RP3beta on the --seed split and a second one (seed 7), weights chosen on validation;
       // ALS takes the blend's own alpha 2 and regularization 20 (blendAlsDefaults) unless a flag gives one.
+      // EASE keeps only items with 3+ listeners (blendEaseDefaults).
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
       result = await evaluateBlendLastfm({ dataset, ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "demo" && models.length === 1 && models[0] === "audio") {
