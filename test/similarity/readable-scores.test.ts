@@ -104,7 +104,8 @@ describe("readable similarity scores (embedded)", () => {
   it("every neighbour carries each model's score for the pair, the number that model's own query shows", async () => {
     // Every other track under TEXT and AUDIO: the pair scores each model's own query gives.
     const text = new Map((await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "TEXT", first: 59 })).map((f) => [f.id, f.score]));
-    const audio = new Map((await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "AUDIO", first: 59 })).map((f) => [f.id, f.score]));
+    const byAudio = await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "AUDIO", first: 59 });
+    const audio = new Map(byAudio.map((f) => [f.id, f.score]));
     expect(text.size).toBe(59);
     expect(audio.size).toBe(59);
     const found = await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "COLLABORATIVE", first: 20 });
@@ -119,7 +120,6 @@ describe("readable similarity scores (embedded)", () => {
     // Text scores differ between artists (not a copy of the collaborative score).
     expect(new Set(found.map((f) => f.scores.TEXT!.toFixed(4))).size).toBeGreaterThan(1);
     // Under AUDIO, the tracks without a collaborative vector have no collaborative score; the others have theirs.
-    const byAudio = await similarEntities(t.db, { entity: "TRACK", id: trackIds[0], model: "AUDIO", first: 59 });
     const unplayed = new Set(trackIds.slice(48));
     expect(byAudio.filter((f) => unplayed.has(f.id)).every((f) => f.scores.COLLABORATIVE === undefined)).toBe(true);
     expect(byAudio.filter((f) => !unplayed.has(f.id)).every((f) => typeof f.scores.COLLABORATIVE === "number")).toBe(true);

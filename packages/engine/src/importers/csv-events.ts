@@ -213,7 +213,11 @@ async function importEventRows(
       // Events naming a weekly playlist slot, checked per listener as recordEvents checks them.
       checkContexts: async (query, events) => {
         const byUser = new Map<number, typeof events>();
-        for (const e of events) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
+        for (const e of events) {
+          const list = byUser.get(e.userId);
+          if (list) list.push(e);
+          else byUser.set(e.userId, [e]);
+        }
         for (const [userId, list] of byUser) {
           try {
             await checkPlaylistContexts(
