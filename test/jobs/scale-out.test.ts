@@ -105,8 +105,13 @@ describe.skipIf(skip !== null)(`sharded weekly generation on worker processes ($
     expect(shards.every((s) => s.status === "SUCCEEDED")).toBe(true);
     expect(shards.reduce((sum, s) => sum + s.made, 0)).toBe(listeners);
     const killed = shards.find((s) => s.id === killedShard)!;
-    expect(killed.attempts).toBe(2);
-    expect(killed.owner).not.toBe(victim!.owner);
+    // The shard was RUNNING when its worker was picked; if it committed in the instant before the
+    // SIGKILL landed, it stays its first owner's, done once. Otherwise another worker redid it.
+    if (killed.attempts === 1) expect(killed.owner).toBe(victim!.owner);
+    else {
+      expect(killed.attempts).toBe(2);
+      expect(killed.owner).not.toBe(victim!.owner);
+    }
     // Work was spread: the surviving workers both finished shards.
     const owners = new Set(shards.map((s) => s.owner));
     expect(owners.size).toBeGreaterThanOrEqual(2);
