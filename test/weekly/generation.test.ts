@@ -7,7 +7,8 @@ import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
 import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/models/blend";
 import { weekStartFor } from "@deepcuts/engine/weekly/week.ts";
-import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import type { Database } from "@deepcuts/db";
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from "../support/databases.ts";
 
 const quietBar = () => ({ callback: () => {}, done: () => {} });
 const now = new Date("2026-11-25T12:00:00Z");
@@ -18,6 +19,7 @@ beforeAll(async () => {
   const world = generateWorld({ seed: 7, listeners: 150, artists: 40, tracks: 600, events: 25_000, now: new Date("2026-11-25T00:00:00Z") });
   await loadDemoWorld(t.db, world);
   await trainModels(t.db, ["popularity", "als", "text"], { threads: 1, progress: quietBar });
+  await awkwardCatalogue(t.db);
 });
 
 afterAll(async () => {
@@ -43,6 +45,10 @@ describe("weekly generation", () => {
     expect(dupes).toHaveLength(0);
     const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM weekly_playlists`);
     expect(n).toBe(150);
+  });
+
+  it("inserts each playlist with the items snapshot the SQL functions would build for it", async () => {
+    await expectSnapshotsAsInSql(t.db, 150);
   });
 
   it("files each playlist under the Monday of the listener's own time zone", async () => {
@@ -141,3 +147,65 @@ describe("weekly generation", () => {
     expect(await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playlist_items`)).toEqual(before);
   });
 });
+
+const skipPostgres = await postgresUnavailable();
+
+describe.skipIf(skipPostgres !== null)(`the items snapshot written at generation on PostgreSQL${skipPostgres ? ` (${skipPostgres})` : ""}`, () => {
+  let p: TestDatabase;
+  beforeAll(async () => {
+    p = await createTestDatabase("postgres");
+    const world = generateWorld({ seed: 11, listeners: 40, artists: 20, tracks: 200, events: 3_000, now: new Date("2026-11-25T00:00:00Z") });
+    await loadDemoWorld(p.db, world);
+    await trainModels(p.db, ["popularity", "als"], { threads: 1, progress: quietBar });
+    await awkwardCatalogue(p.db);
+  }, 120_000);
+  afterAll(async () => {
+    await p?.drop();
+  });
+
+  it("inserts each playlist with the items snapshot the SQL functions would build for it", async () => {
+    expect((await generateDuePlaylists(p.db, { now, batchSize: 15 })).made).toBe(40);
+    await expectSnapshotsAsInSql(p.db, 40);
+  });
+});
+
+/**
+ * Titles with quotes, a backslash and characters outside ASCII, tracks without a release date or
+ * genre and one with a date, artists without a genre: what the snapshot's JSON must carry as
+ * `playlist_item_rows` reads it.
+ */
+async function awkwardCatalogue(db: Database): Promise<void> {
+  await db.query(`UPDATE tracks SET title = title || ' "live" \\ ½ 🎵', release_date = NULL, genre = NULL WHERE id % 3 = 0`);
+  await db.query(`UPDATE tracks SET release_date = DATE '1999-12-31' WHERE id % 3 = 1`);
+  await db.query(`UPDATE artists SET genre = NULL WHERE id % 4 = 0`);
+}
+
+/**
+ * Every stored playlist's items snapshot (built by the generation) against the JSON that
+ * `playlist_items_snapshots` builds from the written rows: the same keys in the same order, the
+ * same value types and values (`[]` for a playlist without items, as `write_playlist_snapshots`
+ * writes it), compared as parsed values written out again and, in SQL, as jsonb.
+ */
+async function expectSnapshotsAsInSql(db: Database, playlists: number): Promise<void> {
+  const stored = await db.query<{ id: number; items: unknown[] | null }>(`SELECT id, items_snapshot AS items FROM weekly_playlists ORDER BY id`);
+  expect(stored).toHaveLength(playlists);
+  const ids = stored.map((r) => r.id);
+  const built = await db.query<{ playlistId: number; items: unknown[] }>(`SELECT * FROM playlist_items_snapshots($1::int[])`, [ids]);
+  const builtOf = new Map(built.map((r) => [r.playlistId, r.items]));
+  expect(builtOf.size).toBeGreaterThan(playlists / 2);
+  for (const r of stored) {
+    expect(r.items, `playlist ${r.id}`).not.toBeNull();
+    expect(JSON.stringify(r.items), `playlist ${r.id}`).toBe(JSON.stringify(builtOf.get(r.id) ?? []));
+  }
+  const [{ differ }] = await db.query<{ differ: number }>(
+    `SELECT count(*)::int AS differ FROM weekly_playlists p LEFT JOIN playlist_items_snapshots($1::int[]) s ON s."playlistId" = p.id
+     WHERE p.id = ANY($1::int[]) AND p.items_snapshot::jsonb IS DISTINCT FROM coalesce(s.items, '[]'::json)::jsonb`,
+    [ids],
+  );
+  expect(differ).toBe(0);
+  // The awkward fields reached the snapshots.
+  const items = stored.flatMap((r) => r.items as { title: string; releaseDate: string | null; propensity: number | null }[]);
+  expect(items.some((i) => i.title.endsWith(' "live" \\ ½ 🎵'))).toBe(true);
+  expect(items.some((i) => i.releaseDate === "1999-12-31")).toBe(true);
+  expect(items.some((i) => i.releaseDate === null)).toBe(true);
+}

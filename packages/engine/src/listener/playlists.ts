@@ -60,7 +60,7 @@ export type PlaylistWithItems = PlaylistRecord & { items: PlaylistItemRecord[] }
  * A listener's playlist for one week (this week in their time zone when weekStart is null) with
  * its items, tracks and artists, in one query: the listener's time zone and the playlists of
  * every week "this week" can be anywhere on Earth (at most two) come back together, each with
- * its items snapshot (one JSON value, see writePlaylistSnapshots), and the listener's own week
+ * its items snapshot (one JSON value, see itemsSnapshots), and the listener's own week
  * is picked here.
  */
 export async function weeklyPlaylist(db: Database, userId: number, weekStart: string | null, now = new Date()): Promise<PlaylistWithItems | null> {
@@ -107,13 +107,118 @@ async function playlistsWithItems(db: Database, userId: number, weeks: string[])
 }
 
 /**
- * Writes the items snapshots of playlists whose items are all written (inside the transaction
- * that made them; once per batch). The SQL function `write_playlist_snapshots` (migration
- * 20261206190000_playlist_snapshot) builds them from `playlist_item_rows`, and triggers rewrite
- * a snapshot when a track or artist in it changes, so it never shows an old title.
+ * (Re)writes the items snapshots of playlists whose items are all written, in PostgreSQL: the
+ * SQL function `write_playlist_snapshots` (migration 20261206190000_playlist_snapshot) builds
+ * them from `playlist_item_rows`. The triggers that rewrite a snapshot when a track or artist in
+ * it changes (so it never shows an old title) go through it; the weekly generation builds its
+ * snapshots itself (itemsSnapshots below) and inserts each playlist with its own.
  */
 export async function writePlaylistSnapshots(query: Database["query"], playlistIds: readonly number[]): Promise<void> {
   if (playlistIds.length > 0) await query(`SELECT write_playlist_snapshots($1::int[])`, [[...playlistIds]]);
+}
+
+/** An item of a playlist about to be written: the `playlist_items` columns its snapshot shows. */
+export interface SnapshotItem {
+  trackId: number;
+  score: number;
+  scores: Record<string, number>;
+  reason: string;
+  blendVersion: number | null;
+  rank: number | null;
+  explored: boolean;
+  propensity: number | null;
+}
+
+/** The fields of an item's track and artist that a snapshot shows, as `playlist_item_rows` reads them. */
+type ShownFields = Pick<ItemRow, "durationMs" | "tKey" | "title" | "artistId" | "releaseDate" | "tGenre" | "aKey" | "aName" | "aGenre">;
+
+/**
+ * The items snapshots of playlists about to be inserted (the weekly generation, inside the
+ * transaction that writes them, with their ids allocated beforehand): one JSON text per playlist,
+ * the value `playlist_items_snapshots` (migration 20261206190000_playlist_snapshot) gives for
+ * the same rows once written, with the same keys in the same order and the same value types,
+ * or `[]` for a playlist without items (as `write_playlist_snapshots` writes it). One query
+ * reads the shown fields of every track and artist of the batch; building them in SQL after the
+ * insert and updating each row cost about 1.0 ms of server CPU per playlist, inserting them
+ * built about 0.4 ms (docs/benchmarks.md).
+ * test/weekly/generation.test.ts compares the two for every playlist of a generated week.
+ */
+export async function itemsSnapshots(query: Database["query"], playlists: readonly { id: number; items: readonly SnapshotItem[] }[]): Promise<string[]> {
+  const trackIds = [...new Set(playlists.flatMap((p) => p.items.map((i) => i.trackId)))];
+  const shown = new Map<number, ShownFields>();
+  if (trackIds.length > 0) {
+    // Primary-key probes per track, as in playlist_item_rows (OFFSET 0: with stale statistics
+    // the planner would otherwise hash the whole tracks table).
+    const rows = await query<ShownFields & { id: number }>(
+      `SELECT t.id, t.duration_ms AS "durationMs", t.external_key AS "tKey", t.title, t.artist_id AS "artistId",
+              to_char(t.release_date, 'YYYY-MM-DD') AS "releaseDate", t.genre AS "tGenre",
+              a.external_key AS "aKey", a.name AS "aName", a.genre AS "aGenre"
+       FROM unnest($1::int[]) AS x(id)
+       CROSS JOIN LATERAL (SELECT * FROM tracks t WHERE t.id = x.id OFFSET 0) t
+       CROSS JOIN LATERAL (SELECT * FROM artists a WHERE a.id = t.artist_id OFFSET 0) a`,
+      [trackIds],
+    );
+    for (const r of rows) shown.set(r.id, r);
+  }
+  return playlists.map((p) =>
+    JSON.stringify(
+      p.items.map((item, position) => {
+        const s = shown.get(item.trackId);
+        if (!s) throw new Error(`track ${item.trackId} of playlist ${p.id} is not in the catalogue`);
+        // The columns of playlist_item_rows, in its order (row_to_json keeps it).
+        return {
+          playlistId: p.id,
+          position,
+          trackId: item.trackId,
+          score: float8Json(item.score),
+          scores: jsonbJson(item.scores),
+          reason: item.reason,
+          blendVersion: item.blendVersion ?? null,
+          rank: item.rank ?? null,
+          explored: item.explored,
+          propensity: item.propensity === null || item.propensity === undefined ? null : float8Json(item.propensity),
+          durationMs: s.durationMs,
+          tKey: s.tKey,
+          title: s.title,
+          artistId: s.artistId,
+          releaseDate: s.releaseDate,
+          tGenre: s.tGenre,
+          aKey: s.aKey,
+          aName: s.aName,
+          aGenre: s.aGenre,
+        };
+      }),
+    ),
+  );
+}
+
+/** A double precision value as PostgreSQL's JSON writes it: a number, or a string when not finite. */
+function float8Json(x: number): number | string {
+  return Number.isFinite(x) ? x : Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+}
+
+const jsonbKeyOrders = new Map<string, string[]>();
+
+/**
+ * A `jsonb` object (`playlist_items.scores`, written from JSON.stringify) as PostgreSQL gives it
+ * back: keys shorter first, then by their UTF-8 bytes; values as JSON.stringify wrote them (a
+ * number that is not finite became null).
+ */
+function jsonbJson(scores: Record<string, number>): Record<string, unknown> {
+  const keys = Object.keys(scores);
+  const seen = keys.join("\u0000");
+  let order = jsonbKeyOrders.get(seen);
+  if (!order) {
+    order = [...keys].sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    jsonbKeyOrders.set(seen, order);
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of order) {
+    const v: unknown = scores[k];
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+    out[k] = typeof v === "number" ? (Number.isFinite(v) ? v : null) : v;
+  }
+  return out;
 }
 
 /** A listener's playlists, newest week first, after (or, backward, before) the playlist id `afterId`. */
