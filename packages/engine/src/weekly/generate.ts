@@ -167,21 +167,30 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
         .filter((p) => idOf.has(p.userId))
         .flatMap((p) => p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })));
       if (items.length) {
+        // One JSON text of the rows, for the reason the snapshots go as one (array parameters are
+        // escaped element by element); a number that is not finite goes as a string, NaN or
+        // [-]Infinity, which is how PostgreSQL spells it.
+        const float8 = (x: number | null) => (x === null || Number.isFinite(x) ? x : String(x));
         await query(
           `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity, arm)
-           SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::jsonb[], $6::text[], $7::int[], $8::int[], $9::bool[], $10::float8[], $11::text[]::"ExperimentArm"[])`,
+           SELECT * FROM json_to_recordset($1::json) AS x(playlist_id int, position int, track_id int, score float8, scores jsonb, reason text,
+                                                          blend_version int, rank int, explored bool, propensity float8, arm "ExperimentArm")`,
           [
-            items.map((x) => x.playlistId),
-            items.map((x) => x.position),
-            items.map((x) => x.trackId),
-            items.map((x) => x.score),
-            items.map((x) => JSON.stringify(x.scores)),
-            items.map((x) => x.reason),
-            items.map((x) => x.blendVersion),
-            items.map((x) => x.rank),
-            items.map((x) => x.explored),
-            items.map((x) => x.propensity),
-            items.map((x) => x.arm),
+            JSON.stringify(
+              items.map((x) => ({
+                playlist_id: x.playlistId,
+                position: x.position,
+                track_id: x.trackId,
+                score: float8(x.score),
+                scores: x.scores,
+                reason: x.reason,
+                blend_version: x.blendVersion,
+                rank: x.rank,
+                explored: x.explored,
+                propensity: float8(x.propensity ?? null),
+                arm: x.arm,
+              })),
+            ),
           ],
         );
       }
