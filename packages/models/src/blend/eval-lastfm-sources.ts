@@ -1,4 +1,5 @@
 import { ImplicitAls } from "../cf/als.ts";
+import { bm25Weights, type Bm25Params } from "../cf/bm25.ts";
 import { Ease } from "../cf/ease.ts";
 import type { Rp3BetaParams } from "../cf/params.ts";
 import { Rp3Beta } from "../cf/rp3beta.ts";
@@ -12,12 +13,17 @@ import { TagScorer } from "../text/tag-scores.ts";
 import { zScores } from "./normalise.ts";
 
 /**
- * The blend's ALS settings where no flag gives one: confidence slope alpha 2 and regularization 20
- * (the other parameters ALS's defaults). With RP3beta in the blend, these had the best mean
- * recall@20 + nDCG@10 on the validation splits of seeds 42 and 7 among the settings in
- * docs/cf.md ("RP3beta": alpha 1 to 3, regularization 0.05 to 20).
+ * The blend's ALS settings where no flag gives one: raw confidence c = 1 + 0.025 w of the BM25
+ * weights w of the plays (`blendBm25Defaults`) and regularization 20 (the other parameters ALS's
+ * defaults). Among BM25 K1 50 to 200 and B 0.5 to 1 with alpha and regularization re-chosen
+ * around them, these had the best recall@20 + nDCG@10 of the four-source blend on the validation
+ * splits of both seeds 42 and 7 (docs/cf.md, "RP3beta", BM25 paragraph; before: log1p of raw
+ * plays with alpha 2, regularization 20).
  */
-export const blendAlsDefaults: Readonly<AlsFlags> = { alpha: 2, regularization: 20 };
+export const blendAlsDefaults: Readonly<AlsFlags> = { alpha: 0.025, regularization: 20, confidence: "raw" };
+
+/** BM25 weighting of the plays the blend's ALS is fitted on (`bm25Weights`): K1 200, B 0.8, chosen with `blendAlsDefaults`. */
+export const blendBm25Defaults: Readonly<Bm25Params> = { k1: 200, b: 0.8 };
 
 /**
  * The blend's EASE: lambda 100 (as EASE alone, `easeDefaults`) but only items with at least 3
@@ -53,6 +59,11 @@ export interface BlendEvalOptions extends AlsFlags {
   rp3TextWeights?: number[];
   /** RP3beta's alpha, beta and neighbours (default rp3BetaDefaults, chosen on validation splits; docs/cf.md). */
   rp3?: Partial<Rp3BetaParams>;
+  /**
+   * BM25 weighting of the plays ALS is fitted on (default blendBm25Defaults); null fits ALS on the
+   * raw plays (give alpha and confidence to suit them: blendAlsDefaults' are for BM25 weights).
+   */
+  alsBm25?: Partial<Bm25Params> | null;
   onProgress?: (message: string, done: number, total: number) => void;
 }
 
@@ -157,8 +168,8 @@ function popularityRankings(split: HoldoutSplit): UserRanking[] {
 }
 
 /**
- * `deepcuts eval --model blend --dataset lastfm-2k:<folder>`: EASE, ALS, the tag text model and
- * RP3beta blended on z-scores, on the collaborative protocol (per-user 20% holdout), for every
+ * `deepcuts eval --model blend --dataset lastfm-2k:<folder>`: EASE, ALS (on BM25-weighted plays),
+ * the tag text model and RP3beta blended on z-scores, on the collaborative protocol (per-user 20% holdout), for every
  * seed. On a validation split carved from each training part (validationSplit; the test split is
  * never looked at, and the tags listeners put on validation or test artists are hidden) EASE's
  * lambda is chosen by its own recall@20, then the weights (w, t, r) of
@@ -192,9 +203,10 @@ export async function evaluateBlendLastfm(options: BlendEvalOptions): Promise<Bl
   let done = 0;
   const step = (message: string) => progress(message, ++done, perSeed * seeds.length);
   const alsOptions = { ...blendAlsDefaults, ...alsFlagOptions(options) };
+  const alsBm25 = options.alsBm25 === null ? null : { ...blendBm25Defaults, ...options.alsBm25 };
   const fitSources = async (train: Csr, ease: Ease, hidden: Set<number>[], seed: number): Promise<Required<Sources>> => ({
     ease,
-    als: await new ImplicitAls({ ...alsOptions, seed }).fit(train),
+    als: await new ImplicitAls({ ...alsOptions, seed }).fit(alsBm25 ? bm25Weights(train, alsBm25) : train),
     tags: await TagScorer.build(data, m.users, m.items, hidden),
     rp3: new Rp3Beta(options.rp3).fit(train),
   });

@@ -10,6 +10,7 @@ export * from "./evaluate.ts";
 export {
   evaluateBlendLastfm,
   blendAlsDefaults,
+  blendBm25Defaults,
   blendEaseDefaults,
   type BlendEvalOptions,
   type BlendEvalResult,

@@ -4,6 +4,8 @@ export type { LmfFitOptions } from "./lmf.ts";
 export { PopularityModel } from "./popularity.ts";
 export { Ease } from "./ease.ts";
 export { Rp3Beta } from "./rp3beta.ts";
+export { bm25Weights, bm25Defaults } from "./bm25.ts";
+export type { Bm25Params } from "./bm25.ts";
 export { invertSpdInPlace } from "./spd-inverse.ts";
 export { combineSignals, confidenceMatrix, signalWeightDefaults, checkCsr } from "./signals.ts";
 export type { SignalWeights, ListeningSignals } from "./signals.ts";

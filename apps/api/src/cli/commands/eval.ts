@@ -18,7 +18,7 @@ export const evalCommand: Command = {
   summary: "offline evaluation, straight from files or on the database's data (popularity always reported beside)",
   usage:
     "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend|ease|ease-als|co-mention " +
-    "[--factors 64] [--regularization 0.05 (blend: 20)] [--alpha 1 (blend: 2)] [--confidence log1p|raw] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
+    "[--factors 64] [--regularization 0.05 (blend: 20)] [--alpha 1 (blend: 0.025)] [--confidence log1p|raw (blend: raw, of BM25-weighted plays)] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
     "[--split-out <dir>] [--factors-out <dir>] [--validate] [--json] [--quiet]",
   async run(argv, ctx) {
     const { values } = parse(
@@ -106,7 +106,8 @@ export const evalCommand: Command = {
       result = await evaluateEase({ dataset, model: models[0], ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
       // EASE + ALS + tags + RP3beta on the --seed split and a second one (seed 7), weights chosen on validation;
-      // ALS takes the blend's own alpha 2 and regularization 20 (blendAlsDefaults) unless a flag gives one.
+      // ALS is fitted on BM25-weighted plays (blendBm25Defaults) with the blend's own raw confidence, alpha and
+      // regularization (blendAlsDefaults) unless a flag gives one.
       // EASE keeps only items with 3+ listeners (blendEaseDefaults).
       const { evaluateBlendLastfm } = await import("@deepcuts/models/blend");
       result = await evaluateBlendLastfm({ dataset, ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
