@@ -3,7 +3,9 @@
 // 50,000 tracks) and imports it with `importEvents` (streamed parse, COPY by key into staging
 // tables, set-based merges that create the new catalogue and the aggregates), each target in a child process of its own so its
 // peak RSS is its own; then imports the same file again and checks that it adds nothing.
-// Prints events/s (raw events, merge included), peak RSS and the load average.
+// Prints events/s (raw events, merge included), peak RSS and the load average; then the bound
+// the schema sets (the same merge over rows with their ids resolved, no parsing or COPY) and the
+// import's rate as a share of it.
 // --world: the older measure, loading a generated demo world (catalogue, texts, events) with
 // loadDemoWorld; --full (implies --world) loads the whole 10-million-event world, --keep (implies --world) leaves the PostgreSQL
 // database in place and prints its URL, for `npm run bench:weekly -- --database-url <url>`.
@@ -16,6 +18,8 @@ import { parseArgs } from "node:util";
 import { generateWorld } from "@deepcuts/demo";
 import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { importEvents } from "@deepcuts/engine/importers/csv-events.ts";
+import { mergeEventsSql } from "@deepcuts/engine/ingest.ts";
+import { MERGE_EVERY, MERGE_WORK_MEM } from "@deepcuts/engine/ingest-bulk.ts";
 import type { Database } from "@deepcuts/db";
 import { createTestDatabase, postgresUnavailable, type Target } from "../support/databases.ts";
 
@@ -36,6 +40,8 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(", ");
+/** Events the bound is measured on (databaseBound). */
+const BOUND_EVENTS = 1_000_000;
 const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
 
 /** N events as CSV, written as a stream; a seeded generator, so the same N gives the same file. */
@@ -122,9 +128,67 @@ async function importFile(target: Target, path: string): Promise<void> {
         `${Math.round(read / (nodeCpu + dbCpu)).toLocaleString("en")} per CPU-second of both`,
     );
     if (second.created.events !== 0 || storedAfter !== stored) process.exitCode = 1;
+    await databaseBound(target, t.db, stored, read / seconds);
   } finally {
     await t.drop();
   }
+}
+
+/**
+ * The bound this schema sets, measured on the events just imported (which it then deletes): the
+ * same merge statement (mergeEventsSql) over rows whose ids are already resolved, from an ordinary
+ * table instead of a COPY, in batches of MERGE_EVERY with the import's work_mem, into emptied
+ * listening_events and aggregates; and, alone, storing the events with the table's indexes and
+ * its (user, event id) check, no aggregates. No parsing, no COPY, no keys to look up, no catalogue
+ * to create: what the database spends per event on the writes any import of these rows must make.
+ */
+async function databaseBound(target: Target, db: Database, stored: number, importRate: number): Promise<void> {
+  const columns = "user_id, event_id, kind, track_id, artist_id, occurred_at, ms_played, playlist_id, position";
+  // At most BOUND_EVENTS of them: on the 10M file the bound alone would take about as long as the import.
+  const n = Math.min(stored, BOUND_EVENTS);
+  await db.query(`CREATE TABLE bound_source AS SELECT row_number() OVER (ORDER BY id) AS n, ${columns} FROM listening_events ORDER BY id LIMIT ${n}`);
+  await db.query(`CREATE INDEX ON bound_source (n)`);
+  await db.query(`CREATE TABLE bound_events (LIKE listening_events INCLUDING ALL)`);
+  await db.query(`TRUNCATE listening_events, user_track_stats, user_artist_stats`);
+  const timed = async (run: () => Promise<void>) => {
+    // The server's processes on PostgreSQL; this process, PGlite included, embedded.
+    const pids = new Set<number>();
+    const cpu = async () => (target === "postgres" ? await databaseCpuSeconds(db, pids) : process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6);
+    const before = await cpu();
+    const started = process.hrtime.bigint();
+    await run();
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, server: (await cpu()) - before };
+  };
+  const batches = async (statement: (from: number, to: number) => string) => {
+    for (let from = 0; from < n; from += MERGE_EVERY)
+      await db.transaction(async (query) => {
+        if (target === "postgres") await query(`SET LOCAL work_mem = '${MERGE_WORK_MEM}'`);
+        await query(statement(from, from + MERGE_EVERY));
+      });
+  };
+  const merge = await timed(() =>
+    batches((from, to) => mergeEventsSql(`(SELECT * FROM bound_source WHERE n > ${from} AND n <= ${to}) e`, { artistsResolved: true })),
+  );
+  const store = await timed(() =>
+    batches(
+      (from, to) =>
+        `INSERT INTO bound_events (${columns}) SELECT ${columns} FROM bound_source WHERE n > ${from} AND n <= ${to}
+         ORDER BY user_id, event_id ON CONFLICT (user_id, event_id) DO NOTHING`,
+    ),
+  );
+  await db.query(`DROP TABLE bound_source, bound_events`);
+  const side = target === "postgres" ? "server" : "PGlite and this process";
+  const rate = (x: { seconds: number }) => Math.round(n / x.seconds).toLocaleString("en");
+  console.log(
+    `${target} bound on ${n.toLocaleString("en")} events (this schema's writes, ids resolved, no COPY): the merge and aggregates alone ${merge.seconds.toFixed(1)} s = ${rate(merge)} events/s ` +
+      `(${side} ${merge.server.toFixed(1)} CPU-s); storing the events with their indexes alone, no aggregates, ${store.seconds.toFixed(1)} s = ${rate(store)} events/s ` +
+      `(${side} ${store.server.toFixed(1)} CPU-s); load average ${load()}`,
+  );
+  if (n === stored) console.log(`${target}: the import ran at ${((100 * importRate * merge.seconds) / n).toFixed(0)}% of the merge's bound`);
+  else
+    console.log(
+      `${target}: the bound covers the first ${n.toLocaleString("en")} events of ${stored.toLocaleString("en")} (into empty tables), so no share is printed`,
+    );
 }
 
 async function loadWorld(target: Target): Promise<void> {

@@ -14,6 +14,13 @@ export const COPY_BATCH = 50_000;
  * small on both targets, and still do every row's work in set-based statements.
  */
 export const MERGE_EVERY = 250_000;
+/**
+ * work_mem of a file import's transaction on a PostgreSQL server: the merge's sort and groupings
+ * of MERGE_EVERY rows fit in memory instead of spilling to temporary files (about 4% of the
+ * server's CPU per event; docs/benchmarks.md, "Bulk event import by COPY"). Not set on the
+ * embedded database, whose memory is the process's own.
+ */
+export const MERGE_WORK_MEM = "64MB";
 
 let stagingTables = 0;
 

@@ -3,7 +3,8 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Database } from "@deepcuts/db";
 import { EVENT_KIND_WORDS, EVENT_MEANING, eventKindOfWord } from "../events/kinds.ts";
-import { EventFileLoader, FILE_COPY_BATCH, type KeyedEvent } from "../ingest-bulk.ts";
+import { withImportHeapGrowth } from "../heap-growth.ts";
+import { EventFileLoader, FILE_COPY_BATCH, MERGE_WORK_MEM, type KeyedEvent } from "../ingest-bulk.ts";
 import { readCsvRows } from "./csv.ts";
 import { readJsonLines } from "./json-stream.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
@@ -71,7 +72,7 @@ export async function importEventsCsv(db: Database, path: string, onProgress: Pr
       };
     }
   }
-  return importEventRows(db, file, `csv:${path}`, fields(), bytes, onProgress);
+  return heapCapped(db, () => importEventRows(db, file, `csv:${path}`, fields(), bytes, onProgress));
 }
 
 /**
@@ -96,12 +97,17 @@ export async function importEventsJsonl(db: Database, path: string, onProgress: 
       yield { line, get: (name: string) => fieldsOf.get(name) ?? "" };
     }
   }
-  return importEventRows(db, file, `jsonl:${path}`, fields(), bytes, onProgress);
+  return heapCapped(db, () => importEventRows(db, file, `jsonl:${path}`, fields(), bytes, onProgress));
 }
 
 /** An events file by its name: JSON lines (`.jsonl`, `.ndjson`) or CSV (anything else). */
 export function importEvents(db: Database, path: string, onProgress: Progress = () => {}): Promise<ImportReport> {
   return /\.(jsonl|ndjson)$/i.test(path) ? importEventsJsonl(db, path, onProgress) : importEventsCsv(db, path, onProgress);
+}
+
+/** In-process PGlite shares this process's memory: the JS heap's growth is capped while an embedded import runs (heap-growth.ts). */
+function heapCapped<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  return db.target === "embedded" ? withImportHeapGrowth(work) : work();
 }
 
 /** How far the reader is through the file, for progress (bytes read of the file's size). */
@@ -208,6 +214,7 @@ async function importEventRows(
 
   const column: Record<string, string> = { playlistId: "playlist_id", trackId: "track", artistId: "artist", position: "position" };
   const result = await db.transaction(async (query, copyRows) => {
+    if (db.target === "postgres") await query(`SET LOCAL work_mem = '${MERGE_WORK_MEM}'`);
     const loader = await EventFileLoader.open(query, copyRows, {
       errorAt: (line, problem) => new ImportError(file, line, problem),
       // Events naming a weekly playlist slot, checked per listener as recordEvents checks them.
