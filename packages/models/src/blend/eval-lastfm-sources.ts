@@ -1,5 +1,5 @@
 import { ImplicitAls } from "../cf/als.ts";
-import { bm25Weights, type Bm25Params } from "../cf/bm25.ts";
+import { bm25AlsChoice, bm25Weights, type Bm25Params } from "../cf/bm25.ts";
 import { Ease } from "../cf/ease.ts";
 import type { Rp3BetaParams } from "../cf/params.ts";
 import { Rp3Beta } from "../cf/rp3beta.ts";
@@ -20,10 +20,14 @@ import { zScores } from "./normalise.ts";
  * splits of both seeds 42 and 7 (docs/cf.md, "RP3beta", BM25 paragraph; before: log1p of raw
  * plays with alpha 2, regularization 20).
  */
-export const blendAlsDefaults: Readonly<AlsFlags> = { alpha: 0.025, regularization: 20, confidence: "raw" };
+export const blendAlsDefaults: Readonly<AlsFlags> = bm25AlsChoice.als;
 
-/** BM25 weighting of the plays the blend's ALS is fitted on (`bm25Weights`): K1 200, B 0.8, chosen with `blendAlsDefaults`. */
-export const blendBm25Defaults: Readonly<Bm25Params> = { k1: 200, b: 0.8 };
+/**
+ * BM25 weighting of the plays the blend's ALS is fitted on (`bm25Weights`): K1 200, B 0.8, chosen with
+ * `blendAlsDefaults`; no K1 400 or 800 setting (B 0.5, 0.8, alpha scaled) beat it by 0.0005 on the
+ * validation splits of both seeds (docs/cf.md, BM25 paragraph).
+ */
+export const blendBm25Defaults: Readonly<Bm25Params> = bm25AlsChoice.bm25;
 
 /**
  * The blend's EASE: lambda 100 (as EASE alone, `easeDefaults`) but only items with at least 3

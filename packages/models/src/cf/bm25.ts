@@ -12,6 +12,16 @@ export interface Bm25Params {
 export const bm25Defaults: Readonly<Bm25Params> = { k1: 100, b: 0.8 };
 
 /**
+ * ALS fitted on BM25-weighted plays, as chosen on the Last.fm validation splits of seeds 42 and 7
+ * (docs/cf.md, BM25 paragraph): K1 200, B 0.8, raw confidence c = 1 + 0.025 w of the weights w,
+ * regularization 20. The blend's ALS and the `ease-als` command's both start from it.
+ */
+export const bm25AlsChoice = {
+  bm25: { k1: 200, b: 0.8 } as Readonly<Bm25Params>,
+  als: { alpha: 0.025, regularization: 20, confidence: "raw" } as const,
+};
+
+/**
  * BM25 weights of a users x items matrix of interaction strengths (play counts), as the `implicit`
  * library's `bm25_weight` on users x items: each entry r of listener u and item i becomes
  * r (K1 + 1) / (K1 ((1 - B) + B len_u / mean len) + r) * idf_i, with len_u the listener's total

@@ -18,7 +18,7 @@ export const evalCommand: Command = {
   summary: "offline evaluation, straight from files or on the database's data (popularity always reported beside)",
   usage:
     "deepcuts eval --dataset lastfm-2k:<folder>|artist-bios:<folder>|audio:<folder>|demo[:seed]|db --model als,lmf,popularity|text|audio|audio-features|blend|ease|ease-als|co-mention " +
-    "[--factors 64] [--regularization 0.05 (blend: 20)] [--alpha 1 (blend: 0.025)] [--confidence log1p|raw (blend: raw, of BM25-weighted plays)] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
+    "[--factors 64] [--regularization 0.05 (blend, ease-als: 20)] [--alpha 1 (blend, ease-als: 0.025)] [--confidence log1p|raw (blend, ease-als: raw, of BM25-weighted plays)] [--iterations 15] [--solver cg|cholesky] [--seed 42] " +
     "[--split-out <dir>] [--factors-out <dir>] [--validate] [--json] [--quiet]",
   async run(argv, ctx) {
     const { values } = parse(
@@ -101,7 +101,9 @@ export const evalCommand: Command = {
       const { evaluateText } = await import("@deepcuts/models/text");
       result = await evaluateText({ dataset, seed, onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && (models[0] === "ease" || models[0] === "ease-als")) {
-      // The --seed split and a second one (seed 7), lambda and blend weight chosen on validation.
+      // The --seed split and a second one (seed 7), lambda and blend weight chosen on validation; ALS is fitted
+      // on BM25-weighted plays (easeAlsBm25Defaults) with raw confidence, alpha and regularization from
+      // easeAlsDefaults (the blend's) unless a flag gives one.
       const { evaluateEase } = await import("@deepcuts/models/eval");
       result = await evaluateEase({ dataset, model: models[0], ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
