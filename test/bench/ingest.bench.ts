@@ -153,7 +153,11 @@ async function databaseBound(target: Target, db: Database, stored: number, impor
   const timed = async (run: () => Promise<void>) => {
     // The server's processes on PostgreSQL; this process, PGlite included, embedded.
     const pids = new Set<number>();
-    const cpu = async () => (target === "postgres" ? await databaseCpuSeconds(db, pids) : process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6);
+    const cpu = async () => {
+      if (target === "postgres") return databaseCpuSeconds(db, pids);
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    };
     const before = await cpu();
     const started = process.hrtime.bigint();
     await run();

@@ -192,9 +192,9 @@ export async function itemsSnapshots(query: Database["query"], playlists: readon
   );
 }
 
-/** A double precision value as PostgreSQL's JSON writes it: a number, or a string when not finite. */
-function float8Json(x: number): number | string {
-  return Number.isFinite(x) ? x : Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+/** A double precision value as PostgreSQL's JSON writes it (and reads it back): a number, or NaN or [-]Infinity as a string. */
+export function float8Json(x: number): number | string {
+  return Number.isFinite(x) ? x : String(x);
 }
 
 const jsonbKeyOrders = new Map<string, string[]>();

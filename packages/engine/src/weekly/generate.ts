@@ -7,7 +7,7 @@ import { serveExperiment, servingExperiment } from "../experiments/serve.ts";
 import { loadModelState } from "./load-model-state.ts";
 import { loadHistories } from "./histories.ts";
 import { pickForListeners, type BatchTimings } from "./batch.ts";
-import { itemsSnapshots } from "../listener/playlists.ts";
+import { float8Json, itemsSnapshots } from "../listener/playlists.ts";
 
 export interface GenerateOptions {
   now?: Date;
@@ -168,9 +168,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
         .flatMap((p) => p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })));
       if (items.length) {
         // One JSON text of the rows, for the reason the snapshots go as one (array parameters are
-        // escaped element by element); a number that is not finite goes as a string, NaN or
-        // [-]Infinity, which is how PostgreSQL spells it.
-        const float8 = (x: number | null) => (x === null || Number.isFinite(x) ? x : String(x));
+        // escaped element by element).
         await query(
           `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity, arm)
            SELECT * FROM json_to_recordset($1::json) AS x(playlist_id int, position int, track_id int, score float8, scores jsonb, reason text,
@@ -181,13 +179,13 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
                 playlist_id: x.playlistId,
                 position: x.position,
                 track_id: x.trackId,
-                score: float8(x.score),
+                score: float8Json(x.score),
                 scores: x.scores,
                 reason: x.reason,
                 blend_version: x.blendVersion,
                 rank: x.rank,
                 explored: x.explored,
-                propensity: float8(x.propensity ?? null),
+                propensity: x.propensity === null || x.propensity === undefined ? null : float8Json(x.propensity),
                 arm: x.arm,
               })),
             ),
