@@ -41,6 +41,12 @@ export interface CreateExperimentInput {
   minimumEffect?: number;
   alpha?: number;
   power?: number;
+  /**
+   * Salt of the A/B assignment of listeners to arms: default a random one,
+   * so two experiments split listeners independently. Give one to reproduce an assignment
+   * (a re-run of an analysis, a test): 1 to 64 letters, digits, '-' or '_'.
+   */
+  salt?: string;
   author: string;
 }
 
@@ -85,6 +91,8 @@ export async function createExperiment(db: Database, input: CreateExperimentInpu
   if (!(split >= 0.01 && split <= 0.99)) throw invalid("split", `must be 0.01..0.99, got ${split}`);
   if (input.design === "INTERLEAVING" && input.split != null && input.split !== 0.5)
     throw invalid("split", "applies to A/B tests only: interleaving shows both arms to every listener");
+  const salt = input.salt ?? randomBytes(8).toString("hex");
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(salt)) throw invalid("salt", `must be 1 to 64 letters, digits, '-' or '_', got '${salt}'`);
   const plan: Plan = {
     minimumEffect: input.minimumEffect ?? EXPERIMENT_DEFAULTS.minimumEffect,
     alpha: input.alpha ?? EXPERIMENT_DEFAULTS.alpha,
@@ -116,7 +124,7 @@ export async function createExperiment(db: Database, input: CreateExperimentInpu
         control.id,
         candidate.id,
         input.design === "AB" ? split : 0.5,
-        randomBytes(8).toString("hex"),
+        salt,
         plan.minimumEffect,
         plan.alpha,
         plan.power,
