@@ -108,7 +108,7 @@ function cpuPerRequest(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: A
 
 function report(name: string, r: LoadResult, load: string, cpu: [string, string]): string {
   const f = figures(r);
-  return `| ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(1)} | ${f.at(0.9).toFixed(1)} | ${f.p99.toFixed(1)} | ${f.at(1).toFixed(1)} | ${f.count} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ""} | ${cpu[0]} | ${cpu[1]} | ${load} |`;
+  return `| ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(1)} | ${f.at(0.9).toFixed(1)} | ${f.p99.toFixed(1)} | ${f.at(1).toFixed(1)} | ${f.count} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ""} | ${cpu[0]} | ${cpu[1]} | ${(100 * r.busy).toFixed(0)}% | ${load} |`;
 }
 
 /** 64-d vectors in 50 gaussian clusters, the shape trained embeddings have. */
@@ -181,8 +181,8 @@ try {
   // compiled before anything is timed (the bare server included: cold, it loses its first round).
   for (const [, , job] of scenarios) await load({ ...job, durationMs: 1000 });
   const lines = [
-    "| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors | API thread CPU ms/req | PostgreSQL CPU ms/req | load (1 min) |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors | API thread CPU ms/req | PostgreSQL CPU ms/req | load thread busy | load (1 min) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const shares: string[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {

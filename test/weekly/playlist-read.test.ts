@@ -92,6 +92,29 @@ describe.each<Target>(["embedded", "postgres"])("the weekly playlist read on %s"
     expect(await weeklyPlaylist(t.db, utc, null, new Date("2026-12-09T12:00:00Z"))).toBeNull();
   });
 
+  it.skipIf(skip)(`answers concurrent reads, batched into shared statements, each with its own listener's playlist${why}`, async () => {
+    // Twenty reads at once (more than one batch of 8): each listener by zone and by given week,
+    // an unknown listener and a week with none, in a shuffled order.
+    const reads: [number, string | null][] = [];
+    for (const zone of Object.keys(ZONES)) reads.push([userOf.get(zone)!, null], [userOf.get(zone)!, "2026-11-23"], [userOf.get(zone)!, "2026-11-30"]);
+    reads.push([userOf.get("UTC")!, "2026-11-16"], [999_999, "2026-11-30"], ...reads.slice(0, 6));
+    reads.reverse();
+    const alone: (number | null)[] = [];
+    for (const [userId, week] of reads) alone.push((await weeklyPlaylist(t.db, userId, week, NOW))?.id ?? null);
+    // The same database with its statements counted (a batcher is kept per database object).
+    let statements = 0;
+    const counted: typeof t.db = { ...t.db, query: (...args: Parameters<typeof t.db.query>) => (statements++, t.db.query(...args)) } as typeof t.db;
+    const together = await Promise.all(reads.map(([userId, week]) => weeklyPlaylist(counted, userId, week, NOW)));
+    expect(together.map((p) => p?.id ?? null)).toEqual(alone);
+    together.forEach((p, i) => p && expect(p.userId).toBe(reads[i][0]));
+    expect(statements).toBe(Math.ceil(reads.length / 8));
+    expect(alone.filter((id) => id === null)).toHaveLength(2);
+    // An unknown listener's failure is its own: the reads batched with it still answer.
+    const mixed = await Promise.allSettled([weeklyPlaylist(t.db, 999_999, null, NOW), weeklyPlaylist(t.db, userOf.get("UTC")!, null, NOW)]);
+    expect(mixed[0]).toMatchObject({ status: "rejected", reason: expect.objectContaining({ message: expect.stringMatching(/listener 999999/) }) });
+    expect(mixed[1]).toMatchObject({ status: "fulfilled", value: expect.objectContaining({ id: playlistOf.get("UTC 2026-11-23") }) });
+  });
+
   it.skipIf(skip)(`reads the snapshot written at generation, rewritten when a track or artist in it changes${why}`, async () => {
     const q = t.db.query;
     const utc = userOf.get("UTC")!;

@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
 import type { TrackRow } from "../catalogue.ts";
 import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
@@ -91,19 +92,61 @@ function thisWeekIn(now: Date, timeZone: string): string {
   return week;
 }
 
+type PlaylistRow = PlaylistRecord & { timeZone: string; items: ItemRow[] };
+
+/** One listener's lookup: their id and the (at most two) weeks to read. */
+interface PlaylistLookup {
+  userId: number;
+  weeks: string[];
+}
+
+// The lookups of concurrent requests go to PostgreSQL as one statement: DataLoader collects
+// those made until the event loop's next check phase (setImmediate, so requests whose bytes
+// arrived in the same poll share it), one batcher per database. Nothing is cached: each lookup
+// reads the rows as they are now. At most 8 a statement: with 16 clients (bench:api), batches
+// of 16 put every request in lockstep (the database and this thread took turns idling: p99
+// 75-91 ms), batches of 8 keep two in flight (p99 28-34 ms, 1.4x the unbatched rate).
+const batchers = new WeakMap<Database, DataLoader<PlaylistLookup, PlaylistRow[]>>();
+
+function playlistBatcher(db: Database): DataLoader<PlaylistLookup, PlaylistRow[]> {
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = new DataLoader((lookups) => readPlaylistsWithItems(db, lookups), {
+      cache: false,
+      batchScheduleFn: (callback) => setImmediate(callback),
+      maxBatchSize: 8,
+    });
+    batchers.set(db, batcher);
+  }
+  return batcher;
+}
+
 async function playlistsWithItems(db: Database, userId: number, weeks: string[]): Promise<(PlaylistWithItems & { timeZone: string })[]> {
-  // A named statement: PostgreSQL plans it once per connection, not once per request. A playlist
-  // made before snapshots existed is read through the function that writes them.
-  const rows = await db.query<PlaylistRecord & { timeZone: string; items: ItemRow[] }>(
-    `SELECT u.time_zone AS "timeZone", p.id, p.user_id AS "userId", to_char(p.week_start, 'YYYY-MM-DD') AS "weekStart", p.status::text AS status,
-            p.blend_config_id AS "blendConfigId", p.generated_at AS "generatedAt",
-            coalesce(p.items_snapshot, (SELECT s.items FROM playlist_items_snapshots(ARRAY[p.id]) s), '[]'::json) AS items
-     FROM users u LEFT JOIN weekly_playlists p ON p.user_id = u.id AND p.week_start = ANY($2::date[])
-     WHERE u.id = $1`,
-    [userId, weeks],
-    { name: "weekly-playlist-with-items" },
-  );
+  const rows = await playlistBatcher(db).load({ userId, weeks });
   return rows.map((r) => ({ ...r, items: r.items.map(itemFromRow) }));
+}
+
+/**
+ * The rows of a batch of lookups, in one query: for each lookup (by its ordinal) the listener's
+ * time zone and their playlists of those weeks (a listener with none gets one row with a null
+ * id; an unknown listener gets no row). A named statement: PostgreSQL plans it once per
+ * connection, not once per request. A playlist made before snapshots existed is read through
+ * the function that writes them.
+ */
+async function readPlaylistsWithItems(db: Database, lookups: readonly PlaylistLookup[]): Promise<PlaylistRow[][]> {
+  const rows = await db.query<PlaylistRow & { lookup: number }>(
+    `SELECT r.lookup::int AS lookup, u.time_zone AS "timeZone", p.id, p.user_id AS "userId", to_char(p.week_start, 'YYYY-MM-DD') AS "weekStart",
+            p.status::text AS status, p.blend_config_id AS "blendConfigId", p.generated_at AS "generatedAt",
+            coalesce(p.items_snapshot, (SELECT s.items FROM playlist_items_snapshots(ARRAY[p.id]) s), '[]'::json) AS items
+     FROM unnest($1::int[], $2::date[], $3::date[]) WITH ORDINALITY AS r(user_id, first_week, second_week, lookup)
+     JOIN users u ON u.id = r.user_id
+     LEFT JOIN weekly_playlists p ON p.user_id = u.id AND p.week_start IN (r.first_week, r.second_week)`,
+    [lookups.map((l) => l.userId), lookups.map((l) => l.weeks[0]), lookups.map((l) => l.weeks[1] ?? null)],
+    { name: "weekly-playlists-with-items" },
+  );
+  const byLookup: PlaylistRow[][] = lookups.map(() => []);
+  for (const { lookup, ...row } of rows) byLookup[lookup - 1].push(row);
+  return byLookup;
 }
 
 /**
