@@ -103,7 +103,7 @@ describe.each<Target>(["embedded", "postgres"])("the weekly playlist read on %s"
     for (const [userId, week] of reads) alone.push((await weeklyPlaylist(t.db, userId, week, NOW))?.id ?? null);
     // The same database with its statements counted (a batcher is kept per database object).
     let statements = 0;
-    const counted: typeof t.db = { ...t.db, query: (...args: Parameters<typeof t.db.query>) => (statements++, t.db.query(...args)) } as typeof t.db;
+    const counted: typeof t.db = { ...t.db, query: (...args: Parameters<typeof t.db.query>) => (statements++, t.db.query(...args)) };
     const together = await Promise.all(reads.map(([userId, week]) => weeklyPlaylist(counted, userId, week, NOW)));
     expect(together.map((p) => p?.id ?? null)).toEqual(alone);
     together.forEach((p, i) => p && expect(p.userId).toBe(reads[i][0]));
