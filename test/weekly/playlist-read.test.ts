@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertArtists, upsertTracks, upsertUsers } from "@deepcuts/engine/ingest.ts";
-import { itemsOfPlaylists, weeklyPlaylist, writePlaylistSnapshots } from "@deepcuts/engine/listener/playlists.ts";
+import {
+  itemsOfPlaylists,
+  weeklyPlaylist,
+  weeklyPlaylistsFor,
+  writePlaylistSnapshots,
+  type WeeklyPlaylistLookup,
+} from "@deepcuts/engine/listener/playlists.ts";
 import { ServiceError } from "@deepcuts/engine/service-error.ts";
+import { createSharedLoaders } from "../../apps/api/src/graphql/loaders.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
 const skipPostgres = await postgresUnavailable();
@@ -92,27 +99,39 @@ describe.each<Target>(["embedded", "postgres"])("the weekly playlist read on %s"
     expect(await weeklyPlaylist(t.db, utc, null, new Date("2026-12-09T12:00:00Z"))).toBeNull();
   });
 
-  it.skipIf(skip)(`answers concurrent reads, batched into shared statements, each with its own listener's playlist${why}`, async () => {
-    // Twenty reads at once (more than one batch of 8): each listener by zone and by given week,
-    // an unknown listener and a week with none, in a shuffled order.
-    const reads: [number, string | null][] = [];
-    for (const zone of Object.keys(ZONES)) reads.push([userOf.get(zone)!, null], [userOf.get(zone)!, "2026-11-23"], [userOf.get(zone)!, "2026-11-30"]);
-    reads.push([userOf.get("UTC")!, "2026-11-16"], [999_999, "2026-11-30"], ...reads.slice(0, 6));
-    reads.reverse();
-    const alone: (number | null)[] = [];
-    for (const [userId, week] of reads) alone.push((await weeklyPlaylist(t.db, userId, week, NOW))?.id ?? null);
-    // The same database with its statements counted (a batcher is kept per database object).
+  it.skipIf(skip)(`reads many listeners' playlists in one statement, each answer its own lookup's${why}`, async () => {
+    // Each listener by zone and by given week, a week with none, an unknown listener with a week
+    // (null) and without (its own error), a week that is not a Monday (its own error).
+    const lookups: WeeklyPlaylistLookup[] = [];
+    for (const zone of Object.keys(ZONES)) for (const weekStart of [null, "2026-11-23", "2026-11-30"]) lookups.push({ userId: userOf.get(zone)!, weekStart });
+    lookups.push({ userId: userOf.get("UTC")!, weekStart: "2026-11-16" }, { userId: 999_999, weekStart: "2026-11-30" });
+    lookups.push({ userId: 999_999, weekStart: null }, { userId: userOf.get("UTC")!, weekStart: "2026-11-24" });
+    lookups.reverse();
+    const alone = await Promise.all(lookups.map(({ userId, weekStart }) => weeklyPlaylist(t.db, userId, weekStart, NOW).catch((e: unknown) => e as Error)));
+    // The same database with its statements counted.
     let statements = 0;
     const counted: typeof t.db = { ...t.db, query: (...args: Parameters<typeof t.db.query>) => (statements++, t.db.query(...args)) };
-    const together = await Promise.all(reads.map(([userId, week]) => weeklyPlaylist(counted, userId, week, NOW)));
-    expect(together.map((p) => p?.id ?? null)).toEqual(alone);
-    together.forEach((p, i) => p && expect(p.userId).toBe(reads[i][0]));
-    expect(statements).toBe(Math.ceil(reads.length / 8));
-    expect(alone.filter((id) => id === null)).toHaveLength(2);
-    // An unknown listener's failure is its own: the reads batched with it still answer.
-    const mixed = await Promise.allSettled([weeklyPlaylist(t.db, 999_999, null, NOW), weeklyPlaylist(t.db, userOf.get("UTC")!, null, NOW)]);
-    expect(mixed[0]).toMatchObject({ status: "rejected", reason: expect.objectContaining({ message: expect.stringMatching(/listener 999999/) }) });
-    expect(mixed[1]).toMatchObject({ status: "fulfilled", value: expect.objectContaining({ id: playlistOf.get("UTC 2026-11-23") }) });
+    const together = await weeklyPlaylistsFor(counted, lookups, NOW);
+    expect(statements).toBe(1);
+    expect(together).toEqual(alone);
+    expect(together.filter((a) => a === null)).toHaveLength(2);
+    const errors = together.filter((a): a is Error => a instanceof Error).map((e) => e.message);
+    expect(errors).toEqual([expect.stringMatching(/weekStart.*Monday/), expect.stringMatching(/listener 999999/)]);
+    together.forEach((a, i) => a && !(a instanceof Error) && expect(a.userId).toBe(lookups[i].userId));
+  });
+
+  it.skipIf(skip)(`batches concurrent requests' reads in the API's shared loader, at most 8 a statement${why}`, async () => {
+    let statements = 0;
+    const counted: typeof t.db = { ...t.db, query: (...args: Parameters<typeof t.db.query>) => (statements++, t.db.query(...args)) };
+    const shared = createSharedLoaders(counted);
+    const users = [...userOf.values()];
+    const lookups = Array.from({ length: 20 }, (_, i) => ({ userId: users[i % users.length], weekStart: i % 2 ? "2026-11-30" : "2026-11-23" }));
+    const answers = await Promise.all(lookups.map((l) => shared.weeklyPlaylist.load(l)));
+    expect(statements).toBe(3);
+    expect(answers.map((a) => a?.id)).toEqual(lookups.map((l) => playlistOf.get(`${[...userOf].find(([, id]) => id === l.userId)![0]} ${l.weekStart}`)));
+    // Nothing is cached: the same lookups again go to the database again.
+    await Promise.all(lookups.map((l) => shared.weeklyPlaylist.load(l)));
+    expect(statements).toBe(6);
   });
 
   it.skipIf(skip)(`reads the snapshot written at generation, rewritten when a track or artist in it changes${why}`, async () => {

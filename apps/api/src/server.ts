@@ -8,6 +8,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Database } from "@deepcuts/db";
 import { httpConfig, type HttpConfig } from "./config.ts";
 import { createContext, type ApiContext } from "./graphql/context.ts";
+import { createSharedLoaders } from "./graphql/loaders.ts";
 import { cacheHintsPlugin } from "./graphql/cache-hints.ts";
 import { exposurePlugin } from "./graphql/exposure.ts";
 import { viewerFromHeaders } from "./roles/viewer.ts";
@@ -119,7 +120,11 @@ export async function startApi(db: Database, port: number, options: ApiOptions =
   const server = await createApolloServer(http);
   await server.start();
   const requestDb = await db.withStatementTimeout(http.statementTimeoutMs);
-  const settings = { cursors: new CursorCodec(options.cursorSecret ?? null), threads: options.threads ?? availableParallelism() };
+  const settings = {
+    cursors: new CursorCodec(options.cursorSecret ?? null),
+    threads: options.threads ?? availableParallelism(),
+    shared: createSharedLoaders(requestDb),
+  };
   const httpServer: Server = createServer(
     apiRequestHandler(server, requestDb, http, async (req) =>
       createContext(requestDb, await viewerFromHeaders(requestDb, req.headers, http.keyCacheMs), settings),

@@ -1,7 +1,14 @@
 import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
 import { audioFeaturesOf, storedVectorsOf, topTermsOf, tracksById, usersById } from "@deepcuts/engine/catalogue-details.ts";
-import { itemsOfPlaylists, playlistsById, type PlaylistItemRecord } from "@deepcuts/engine/listener/playlists.ts";
+import {
+  itemsOfPlaylists,
+  playlistsById,
+  weeklyPlaylistsFor,
+  type PlaylistItemRecord,
+  type PlaylistWithItems,
+  type WeeklyPlaylistLookup,
+} from "@deepcuts/engine/listener/playlists.ts";
 import { blendConfigsById } from "@deepcuts/engine/curation/blends.ts";
 import { experimentsById } from "@deepcuts/engine/experiments/experiments.ts";
 import { findJob } from "@deepcuts/engine/curation/jobs.ts";
@@ -48,6 +55,28 @@ export function createLoaders(db: Database) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * Loaders shared by every request of one server: they batch the reads of concurrent requests
+ * and cache nothing (each read sees the rows as they are now).
+ *
+ * `weeklyPlaylist` sends the lookups made until the event loop's next check phase as one
+ * statement (setImmediate: the requests whose bytes arrived in the same poll share it), at most
+ * 8 a statement. With 16 clients (`npm run bench:api`), batches of 16 held every request in
+ * lockstep (the database and this thread took turns idling: p99 75-91 ms); batches of 8 keep two
+ * in flight (p99 28-34 ms at 1.4 times the unbatched rate; docs/bench-api.md).
+ */
+export function createSharedLoaders(db: Database) {
+  return {
+    weeklyPlaylist: new DataLoader<WeeklyPlaylistLookup, PlaylistWithItems | null>((lookups) => weeklyPlaylistsFor(db, lookups), {
+      cache: false,
+      batchScheduleFn: (callback) => setImmediate(callback),
+      maxBatchSize: 8,
+    }),
+  };
+}
+
+export type SharedLoaders = ReturnType<typeof createSharedLoaders>;
 
 /** Items arrive with their tracks and artists: later .load()s of those cost nothing. */
 function primeTracksOf(loaders: Pick<Loaders, "track" | "artist">, items: readonly PlaylistItemRecord[]): void {

@@ -1,4 +1,3 @@
-import DataLoader from "dataloader";
 import type { Database } from "@deepcuts/db";
 import type { TrackRow } from "../catalogue.ts";
 import { descendingStep, pageFrom, type PageRequest } from "../paging.ts";
@@ -65,16 +64,56 @@ export type PlaylistWithItems = PlaylistRecord & { items: PlaylistItemRecord[] }
  * is picked here.
  */
 export async function weeklyPlaylist(db: Database, userId: number, weekStart: string | null, now = new Date()): Promise<PlaylistWithItems | null> {
-  if (weekStart !== null) assertWeekStart(weekStart);
-  const candidates = weekStart !== null ? [weekStart] : weekStartsAnywhere(now);
-  const rows = await playlistsWithItems(db, userId, candidates);
-  if (weekStart === null) {
-    if (rows.length === 0) throw missing(`listener ${userId}`);
-    weekStart = thisWeekIn(now, rows[0].timeZone);
-    // Out of the candidates only if a zone lies beyond the two extremes: read that week itself.
-    if (!candidates.includes(weekStart)) return (await playlistsWithItems(db, userId, [weekStart])).find((r) => r.id !== null) ?? null;
+  const [answer] = await weeklyPlaylistsFor(db, [{ userId, weekStart }], now);
+  if (answer instanceof Error) throw answer;
+  return answer;
+}
+
+/** One listener's weekly playlist read: whose, and which week (null: this week in their time zone). */
+export interface WeeklyPlaylistLookup {
+  userId: number;
+  weekStart: string | null;
+}
+
+/**
+ * Several listeners' weekly playlists (as weeklyPlaylist reads one) in one statement: the API
+ * batches concurrent requests through it. One answer per lookup, in order: the playlist, null
+ * when none was made, or the error of that lookup alone (a bad week, an unknown listener), so
+ * one bad lookup does not fail the others.
+ */
+export async function weeklyPlaylistsFor(
+  db: Database,
+  lookups: readonly WeeklyPlaylistLookup[],
+  now = new Date(),
+): Promise<(PlaylistWithItems | null | Error)[]> {
+  const answers: (PlaylistWithItems | null | Error)[] = lookups.map(() => null);
+  const reads: { index: number; userId: number; weeks: string[] }[] = [];
+  lookups.forEach(({ userId, weekStart }, index) => {
+    try {
+      if (weekStart !== null) assertWeekStart(weekStart);
+      reads.push({ index, userId, weeks: weekStart !== null ? [weekStart] : weekStartsAnywhere(now) });
+    } catch (error) {
+      answers[index] = error as Error;
+    }
+  });
+  const rows = await playlistsWithItems(db, reads);
+  for (const [k, { index, userId, weeks }] of reads.entries()) {
+    let weekStart = lookups[index].weekStart;
+    if (weekStart === null) {
+      if (rows[k].length === 0) {
+        answers[index] = missing(`listener ${userId}`);
+        continue;
+      }
+      weekStart = thisWeekIn(now, rows[k][0].timeZone);
+      // Out of the candidates only if a zone lies beyond the two extremes: read that week itself.
+      if (!weeks.includes(weekStart)) {
+        answers[index] = (await playlistsWithItems(db, [{ userId, weeks: [weekStart] }]))[0].find((r) => r.id !== null) ?? null;
+        continue;
+      }
+    }
+    answers[index] = rows[k].find((r) => r.id !== null && r.weekStart === weekStart) ?? null;
   }
-  return rows.find((r) => r.id !== null && r.weekStart === weekStart) ?? null;
+  return answers;
 }
 
 // Every zone's UTC offset, and every change of it, falls on a quarter hour, so a listener's
@@ -94,36 +133,13 @@ function thisWeekIn(now: Date, timeZone: string): string {
 
 type PlaylistRow = PlaylistRecord & { timeZone: string; items: ItemRow[] };
 
-/** One listener's lookup: their id and the (at most two) weeks to read. */
-interface PlaylistLookup {
-  userId: number;
-  weeks: string[];
-}
-
-// The lookups of concurrent requests go to PostgreSQL as one statement: DataLoader collects
-// those made until the event loop's next check phase (setImmediate, so requests whose bytes
-// arrived in the same poll share it), one batcher per database. Nothing is cached: each lookup
-// reads the rows as they are now. At most 8 a statement: with 16 clients (bench:api), batches
-// of 16 put every request in lockstep (the database and this thread took turns idling: p99
-// 75-91 ms), batches of 8 keep two in flight (p99 28-34 ms, 1.4x the unbatched rate).
-const batchers = new WeakMap<Database, DataLoader<PlaylistLookup, PlaylistRow[]>>();
-
-function playlistBatcher(db: Database): DataLoader<PlaylistLookup, PlaylistRow[]> {
-  let batcher = batchers.get(db);
-  if (!batcher) {
-    batcher = new DataLoader((lookups) => readPlaylistsWithItems(db, lookups), {
-      cache: false,
-      batchScheduleFn: (callback) => setImmediate(callback),
-      maxBatchSize: 8,
-    });
-    batchers.set(db, batcher);
-  }
-  return batcher;
-}
-
-async function playlistsWithItems(db: Database, userId: number, weeks: string[]): Promise<(PlaylistWithItems & { timeZone: string })[]> {
-  const rows = await playlistBatcher(db).load({ userId, weeks });
-  return rows.map((r) => ({ ...r, items: r.items.map(itemFromRow) }));
+async function playlistsWithItems(
+  db: Database,
+  reads: readonly { userId: number; weeks: string[] }[],
+): Promise<(PlaylistWithItems & { timeZone: string })[][]> {
+  if (reads.length === 0) return [];
+  const rows = await readPlaylistsWithItems(db, reads);
+  return rows.map((list) => list.map((r) => ({ ...r, items: r.items.map(itemFromRow) })));
 }
 
 /**
@@ -133,7 +149,7 @@ async function playlistsWithItems(db: Database, userId: number, weeks: string[])
  * connection, not once per request. A playlist made before snapshots existed is read through
  * the function that writes them.
  */
-async function readPlaylistsWithItems(db: Database, lookups: readonly PlaylistLookup[]): Promise<PlaylistRow[][]> {
+async function readPlaylistsWithItems(db: Database, lookups: readonly { userId: number; weeks: string[] }[]): Promise<PlaylistRow[][]> {
   const rows = await db.query<PlaylistRow & { lookup: number }>(
     `SELECT r.lookup::int AS lookup, u.time_zone AS "timeZone", p.id, p.user_id AS "userId", to_char(p.week_start, 'YYYY-MM-DD') AS "weekStart",
             p.status::text AS status, p.blend_config_id AS "blendConfigId", p.generated_at AS "generatedAt",

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { listPlaylists, weeklyPlaylist } from "@deepcuts/engine/listener/playlists.ts";
+import { listPlaylists } from "@deepcuts/engine/listener/playlists.ts";
 import { checkBlend } from "@deepcuts/engine/curation/blends.ts";
 import { BLEND_SOURCES, type BlendSource } from "@deepcuts/models/blend/weights";
 import { previewPlaylist } from "@deepcuts/engine/weekly/preview.ts";
@@ -29,8 +29,9 @@ export class PlaylistResolver {
     @Arg("weekStart", () => String, { nullable: true, description: "A Monday, YYYY-MM-DD." }) weekStart: string | null,
   ) {
     assertOwnListener(ctx, positiveId(userId, "userId"));
-    // One query reads the playlist with its items, tracks and artists; the field resolvers below find them primed.
-    const playlist = await weeklyPlaylist(ctx.db, userId, weekStart ?? null);
+    // One query, shared with concurrent requests, reads the playlist with its items, tracks and
+    // artists; the field resolvers below find them primed.
+    const playlist = await ctx.shared.weeklyPlaylist.load({ userId, weekStart: weekStart ?? null });
     if (playlist) primePlaylistItems(ctx.loaders, playlist.id, playlist.items);
     return playlist;
   }
