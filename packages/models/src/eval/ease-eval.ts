@@ -17,18 +17,6 @@ export function alsFlagOptions(flags: AlsFlags): AlsFlags {
   return Object.fromEntries(Object.entries({ factors, regularization, alpha, confidence, iterations, solver, threads }).filter(([, v]) => v !== undefined));
 }
 
-/**
- * The `ease-als` command's ALS settings where no flag gives one: the blend's (`blendAlsDefaults`),
- * raw confidence c = 1 + 0.025 w of the BM25 weights w of the plays (`easeAlsBm25Defaults`) and
- * regularization 20. Against the reference ALS (log1p, alpha 1, regularization 0.05) they raised
- * the command's validation objective (blend recall@20 at the chosen EASE weight) from 0.2469 to
- * 0.2571 on seed 42 and from 0.2538 to 0.2643 on seed 7 (docs/cf.md, BM25 paragraph).
- */
-export const easeAlsDefaults: Readonly<AlsFlags> = bm25AlsChoice.als;
-
-/** BM25 weighting of the plays the `ease-als` command's ALS is fitted on: the blend's (`blendBm25Defaults`), K1 200, B 0.8. */
-export const easeAlsBm25Defaults: Readonly<Bm25Params> = bm25AlsChoice.bm25;
-
 export interface EaseEvalOptions extends AlsFlags {
   /** "lastfm-2k:<folder>". */
   dataset: string;
@@ -41,8 +29,10 @@ export interface EaseEvalOptions extends AlsFlags {
   /** EASE weights w tried on the validation split; the blend is w z(EASE) + (1 - w) z(ALS). */
   easeWeights?: number[];
   /**
-   * BM25 weighting of the plays ALS is fitted on (default easeAlsBm25Defaults, with easeAlsDefaults'
-   * raw confidence, alpha and regularization where no flag gives one); null fits the reference ALS
+   * BM25 weighting of the plays ALS is fitted on (default the blend's, bm25AlsChoice in cf/bm25.ts, with
+   * its raw confidence, alpha and regularization where no flag gives one; against the reference ALS
+   * they raised the validation objective from 0.2469 to 0.2571 on seed 42 and from 0.2538 to 0.2643
+   * on seed 7, docs/cf.md); null fits the reference ALS
    * (ALS's defaults: log1p of the plays, alpha 1, regularization 0.05) on the plays.
    */
   alsBm25?: Partial<Bm25Params> | null;
@@ -129,8 +119,8 @@ export async function evaluateEase(options: EaseEvalOptions): Promise<EaseEvalRe
   const perSeed = lambdas.length + 1 + (blend ? 2 : 0);
   let done = 0;
   const step = (message: string) => progress(message, ++done, perSeed * seeds.length);
-  const alsBm25 = options.alsBm25 === null ? null : { ...easeAlsBm25Defaults, ...options.alsBm25 };
-  const alsOptions = alsBm25 ? { ...easeAlsDefaults, ...alsFlagOptions(options) } : alsFlagOptions(options);
+  const alsBm25 = options.alsBm25 === null ? null : { ...bm25AlsChoice.bm25, ...options.alsBm25 };
+  const alsOptions = alsBm25 ? { ...bm25AlsChoice.als, ...alsFlagOptions(options) } : alsFlagOptions(options);
   const fitAls = async (train: HoldoutSplit["train"], seed: number) =>
     new ImplicitAls({ ...alsOptions, seed }).fit(alsBm25 ? bm25Weights(train, alsBm25) : train);
   const result: EaseEvalResult = {};

@@ -102,8 +102,8 @@ export const evalCommand: Command = {
       result = await evaluateText({ dataset, seed, onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && (models[0] === "ease" || models[0] === "ease-als")) {
       // The --seed split and a second one (seed 7), lambda and blend weight chosen on validation; ALS is fitted
-      // on BM25-weighted plays (easeAlsBm25Defaults) with raw confidence, alpha and regularization from
-      // easeAlsDefaults (the blend's) unless a flag gives one.
+      // on BM25-weighted plays with the blend's raw confidence, alpha and regularization (bm25AlsChoice)
+      // unless a flag gives one.
       const { evaluateEase } = await import("@deepcuts/models/eval");
       result = await evaluateEase({ dataset, model: models[0], ...cfOptions, seeds: [...new Set([seed, 7])], onProgress: bar.callback });
     } else if (kind === "lastfm-2k" && models.length === 1 && models[0] === "blend") {
