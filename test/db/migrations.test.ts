@@ -42,6 +42,33 @@ describe.each<Target>(["embedded", "postgres"])("migrations on %s", (target) => 
     }
   });
 
+  it.skipIf(skip)("compresses playlist snapshots with lz4 where the server has it, pglz on the embedded database", async () => {
+    const t = await createTestDatabase(target);
+    try {
+      const [column] = await t.db.query<{ method: string }>(
+        `SELECT attcompression AS method FROM pg_attribute WHERE attrelid = 'weekly_playlists'::regclass AND attname = 'items_snapshot'`,
+      );
+      // '' is the server's default (pglz), 'l' lz4.
+      expect(column.method).toBe(target === "postgres" ? "l" : "");
+      // A snapshot large enough to be compressed is stored with that method and reads back whole.
+      const [user] = await t.db.query<{ id: number }>(`INSERT INTO users (external_key, name, time_zone) VALUES ('u1', 'Ann', 'UTC') RETURNING id`);
+      const snapshot = JSON.stringify(
+        Array.from({ length: 200 }, (_, i) => ({ position: i, title: `Track ${i}`, reason: "because you played similar artists" })),
+      );
+      await t.db.query(
+        `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions, items_snapshot) VALUES ($1, '2026-11-30', 'COMPLETE', '{}', $2::json)`,
+        [user.id, snapshot],
+      );
+      const [row] = await t.db.query<{ method: string; text: string }>(
+        `SELECT pg_column_compression(items_snapshot) AS method, items_snapshot::text AS text FROM weekly_playlists`,
+      );
+      expect(row.method).toBe(target === "postgres" ? "lz4" : "pglz");
+      expect(row.text).toBe(snapshot);
+    } finally {
+      await t.drop();
+    }
+  });
+
   it.skipIf(skip)("refuses to continue when an applied migration was edited", async () => {
     const t = await createTestDatabase(target);
     try {

@@ -136,7 +136,7 @@ describe("pickForListeners (batched, native top-k)", () => {
   it("draws the same exploration slots as the exhaustive path, and reports where its time went", async () => {
     const { state, histories } = await built;
     const week = "2026-11-30";
-    const timings = { scoring: 0, selection: 0, blendAndMmr: 0 };
+    const timings = { setup: 0, scoring: 0, selection: 0, blendAndMmr: 0 };
     const batched = await pickForListeners(state, histories, defaultBlendWeights, defaultBlendConstraints, {
       exploration: histories.map((h) => explorationRandom(h.userId, week, 3)),
       timings,

@@ -222,6 +222,11 @@ export interface BatchPickOptions extends ScorerOptions {
 
 /** Where `pickForListeners` spends its time, in seconds. */
 export interface BatchTimings {
+  /**
+   * Once per model state and process: the joint matrix, the sources' score moments and the
+   * scorer's sessions (the first batch pays it, later ones find it ready).
+   */
+  setup: number;
   /** Profiles, per-listener score moments, and the native product with its fused top-k. */
   scoring: number;
   /** Each source's score of the head's candidates, and the head's order. */
@@ -254,6 +259,9 @@ export async function pickForListeners(
   if (histories.length === 0) return [];
   let clock = performance.now();
   const b = await prepareBatchScoring(state, options);
+  const timings = options.timings;
+  if (timings) timings.setup += since(clock);
+  clock = performance.now();
   const plans = histories.map((h) => plan(state, b, listenerSetup(state, h, weights, c)));
   const width = b.joint.cols;
   const queries = new Float32Array(plans.length * width);
@@ -285,7 +293,6 @@ export async function pickForListeners(
   const dropped = plans.map((p) => p.ineligible.size).sort((x, y) => x - y);
   const overFetch = Math.min(4096 - k, dropped[Math.floor(0.9 * (dropped.length - 1))]);
   const top = await b.scorer.topK({ queries: { rows: plans.length, cols: width, data: queries }, k, filter, overFetch });
-  const timings = options.timings;
   if (timings) timings.scoring += since(clock);
 
   const matrixOf = new Map(b.sources.map((s) => [s.name, s.matrix]));

@@ -30,7 +30,10 @@ export interface GenerateReport {
   coldStart: number;
   blendConfigVersion: number;
   seconds: number;
-  /** Where the seconds went: loading (models and histories), the batch scorer's split (batch.ts), writes. */
+  /**
+   * Where the seconds went: setup (loading the models and preparing the scorer, once per run or
+   * worker), loading histories, the batch scorer's split (batch.ts), writes.
+   */
   timings: GenerateTimings;
 }
 
@@ -55,7 +58,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   const experiment = await servingExperiment(db);
   const { users, weekOf, made } = await listenersAndWeeks(db.query, now, options);
   const due = users.filter((u) => !made.has(`${u.id}:${weekOf.get(u.id)}`));
-  const timings: GenerateTimings = { load: 0, scoring: 0, selection: 0, blendAndMmr: 0, writes: 0 };
+  const timings: GenerateTimings = { setup: 0, load: 0, scoring: 0, selection: 0, blendAndMmr: 0, writes: 0 };
   const report: GenerateReport = {
     due: due.length,
     made: 0,
@@ -79,7 +82,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   onProgress("loading catalogue and models", 0, due.length);
   lap();
   const state = await (options.modelState ?? (() => loadModelState(db)))();
-  timings.load += lap();
+  timings.setup += lap();
   const batchSize = options.batchSize ?? 200;
   for (let i = 0; i < due.length; i += batchSize) {
     if (options.signal?.aborted) throw new CancelledError("weekly generation");
