@@ -8,6 +8,7 @@ import { DEFAULT_MODELS, trainModels } from "@deepcuts/engine/training/train.ts"
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { startApi, type RunningApi } from "../../apps/api/src/server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { inOneTimeZone } from "../support/worlds.ts";
 import { codesOf, gql } from "./support.ts";
 
 const SUMMARY = `query($w:Int){ weeklySummaries(weeks:$w){ weekStart playlists coldStartPlaylists shortPlaylists slots tracksPlaced catalogueTracks coverage newArtistShare coldStartTracks coldStartSlots blendVersions } }`;
@@ -35,7 +36,8 @@ describe("curator reports through the API (embedded database, small demo world)"
 
   beforeAll(async () => {
     t = await createTestDatabase("embedded");
-    await loadDemoWorld(t.db, generateWorld({ listeners: 50, artists: 20, tracks: 200, events: 5000 }));
+    // One time zone: this week is one week at any hour (worlds.ts).
+    await loadDemoWorld(t.db, inOneTimeZone(generateWorld({ listeners: 50, artists: 20, tracks: 200, events: 5000 })));
     await trainModels(t.db, DEFAULT_MODELS, { threads: 1, progress: noProgress });
     await generateDuePlaylists(t.db);
     curator = (await createApiKey(t.db, { name: "reports curator", role: "CURATOR" })).key;

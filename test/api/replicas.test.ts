@@ -4,6 +4,7 @@ import { createApiKey } from "@deepcuts/engine/keys.ts";
 import { upsertArtists, upsertTracks } from "@deepcuts/engine/ingest.ts";
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from "../support/databases.ts";
 import { cliBin } from "../support/workers.ts";
+import { freePort } from "../support/ports.ts";
 import { gql, insertVersion } from "./support.ts";
 
 // Issue 13: stateless API replicas. Two `deepcuts serve --no-worker` processes over one
@@ -12,7 +13,7 @@ import { gql, insertVersion } from "./support.ts";
 const skip = await postgresUnavailable();
 
 async function startReplica(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = 20_000 + Math.floor(Math.random() * 30_000);
+  const port = await freePort();
   const child = spawn(process.execPath, [cliBin, "serve", "--no-worker", "--no-dashboard"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, DEEPCUTS_API_PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],

@@ -10,7 +10,8 @@ import { startSimulation } from "@deepcuts/engine/outcomes/jobs.ts";
 import { TRAINABLE } from "@deepcuts/engine/training/train.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { startDashboard } from "../../apps/api/src/runtime/dashboard.ts";
-import { chromiumMissing, freePort, launchChromium, screenshot } from "./browser.ts";
+import { chromiumMissing, launchChromium, screenshot } from "./browser.ts";
+import { freePort } from "../support/ports.ts";
 import { startDemoStack, type DemoStack } from "./demo-stack.ts";
 
 const title = chromiumMissing ? `dashboard in Chromium (skipped: ${chromiumMissing})` : "dashboard in Chromium";

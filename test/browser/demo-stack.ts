@@ -8,7 +8,8 @@ import { startWorker } from "@deepcuts/engine/jobs/worker.ts";
 import { DEFAULT_MODELS, trainModels } from "@deepcuts/engine/training/train.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
-import { freePort } from "./browser.ts";
+import { freePort } from "../support/ports.ts";
+import { inOneTimeZone } from "../support/worlds.ts";
 
 /** A small trained demo world behind a real API and the built dashboard. */
 export interface DemoStack {
@@ -25,7 +26,8 @@ export interface DemoStack {
 const noProgress = () => ({ callback() {}, done() {} });
 
 export async function startDemoStack(): Promise<DemoStack> {
-  const world = generateWorld({ listeners: 50, artists: 20, tracks: 200, events: 5000 });
+  // One time zone: the tests count this week's playlists as one week, whatever the hour (worlds.ts).
+  const world = inOneTimeZone(generateWorld({ listeners: 50, artists: 20, tracks: 200, events: 5000 }));
   const database = await createTestDatabase("embedded");
   const { db } = database;
   await loadDemoWorld(db, world);

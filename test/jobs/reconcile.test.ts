@@ -6,6 +6,7 @@ import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
 import { createTestDatabase } from "../support/databases.ts";
 import { cliBin } from "../support/workers.ts";
+import { freePort } from "../support/ports.ts";
 
 // Issue 27, item 6: a job must never stay RUNNING after its owner is gone. `deepcuts serve`
 // (embedded database, one in-process worker) runs its background job (demo clips, audio
@@ -22,7 +23,7 @@ interface Server {
 }
 
 async function startServer(home: string): Promise<Server> {
-  const port = 20_000 + Math.floor(Math.random() * 30_000);
+  const port = await freePort();
   const child = spawn(process.execPath, [cliBin, "serve", "--no-dashboard"], {
     env: { ...process.env, DEEPCUTS_HOME: home, DEEPCUTS_API_PORT: String(port), DEEPCUTS_THREADS: "1", DATABASE_URL: "" },
     stdio: ["ignore", "pipe", "pipe"],
