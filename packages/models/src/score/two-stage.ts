@@ -57,7 +57,8 @@ export function blendCandidates(
 
 /**
  * Mean and covariance of item . q over the catalogue come from the items' mean and covariance:
- * mean = q . mu, variance = q^T C q. One pass over the items, then d^2 per listener.
+ * mean = q . mu, variance = q^T C q. Two passes over the items (mean, covariance), then d^2 per
+ * listener.
  */
 export class ScoreMoments {
   readonly mean: Float64Array;
@@ -68,8 +69,7 @@ export class ScoreMoments {
     this.mean = new Float64Array(d);
     for (let r = 0; r < rows; r++) for (let a = 0; a < d; a++) this.mean[a] += data[r * d + a];
     for (let a = 0; a < d; a++) this.mean[a] /= rows || 1;
-    this.covariance = centredGram(items, this.mean);
-    for (let a = 0; a < d * d; a++) this.covariance[a] /= rows || 1;
+    this.covariance = covariance(items, this.mean);
   }
 
   /** Mean and standard deviation of items . q over all items. */
@@ -91,12 +91,12 @@ export class ScoreMoments {
 const GRAM_BLOCK = 256;
 
 /**
- * Sum over rows of (x - mean)(x - mean)^T, symmetric, in float64: rows in blocks, each block
+ * Mean over rows of (x - mean)(x - mean)^T, symmetric, in float64: rows in blocks, each block
  * centred and transposed so that a pair of columns is two contiguous runs, four sums (two columns
- * by two) per pass over them. Four times faster than a row at a time (50,000 x 200: about 0.5 s
- * against 2.2 s), which the weekly run pays once per model state and worker.
+ * by two) per pass over them: about four times faster than a row at a time (docs/benchmarks.md,
+ * "Setup apart"), which the weekly run pays once per model state and worker.
  */
-function centredGram(items: DenseMatrix, mean: Float64Array): Float64Array {
+function covariance(items: DenseMatrix, mean: Float64Array): Float64Array {
   const { rows, cols: d, data } = items;
   const pairs = d + (d % 2); // an odd last column pairs with a zero column
   const block = new Float64Array(pairs * GRAM_BLOCK);
@@ -137,7 +137,7 @@ function centredGram(items: DenseMatrix, mean: Float64Array): Float64Array {
   const out = new Float64Array(d * d);
   for (let a = 0; a < d; a++)
     for (let b = a; b < d; b++) {
-      const v = gram[a * pairs + b];
+      const v = gram[a * pairs + b] / (rows || 1);
       out[a * d + b] = v;
       out[b * d + a] = v;
     }
