@@ -42,19 +42,27 @@ export function toBlendConfigRecord(r: { weights: unknown; constraints: unknown 
 export async function activeBlendConfig(db: Database): Promise<BlendConfigRecord> {
   const active = await db.prisma.blendConfig.findFirst({ where: { isActive: true } });
   if (active) return toBlendConfigRecord(active);
-  const created = await db.prisma.blendConfig.upsert({
-    where: { version: 1 },
-    update: {},
-    create: {
-      version: 1,
-      weights: { ...defaultBlendWeights },
-      constraints: { ...defaultBlendConstraints },
-      author: "deepcuts",
-      note: "defaults",
-      isActive: true,
-    },
-  });
-  return toBlendConfigRecord(created);
+  try {
+    const created = await db.prisma.blendConfig.upsert({
+      where: { version: 1 },
+      update: {},
+      create: {
+        version: 1,
+        weights: { ...defaultBlendWeights },
+        constraints: { ...defaultBlendConstraints },
+        author: "deepcuts",
+        note: "defaults",
+        isActive: true,
+      },
+    });
+    return toBlendConfigRecord(created);
+  } catch (error) {
+    // Callers that start at once on a fresh database (weekly generation's worker threads and
+    // processes) all find none; Prisma's upsert reads, then inserts, so all but one insert fail
+    // on the version's uniqueness. They read the row the winner made.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    return toBlendConfigRecord(await db.prisma.blendConfig.findUniqueOrThrow({ where: { version: 1 } }));
+  }
 }
 
 /** validateBlend's BlendFieldError as BAD_USER_INPUT naming that field ("weights.text", "constraints.artistCap"). */

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { activeBlendConfig } from "@deepcuts/engine/curation/blends.ts";
+import { defaultBlendWeights } from "@deepcuts/models/blend";
+import { createTestDatabase, postgresUnavailable, type TestDatabase } from "../support/databases.ts";
+
+const skipPostgres = await postgresUnavailable();
+if (skipPostgres) console.warn(`skipping the PostgreSQL case of blend-config.test.ts: ${skipPostgres}`);
+
+describe.skipIf(skipPostgres !== null)("the first blend configuration on a fresh PostgreSQL database", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase("postgres");
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  // Weekly generation's worker threads (and worker processes) each ask for the active blend when
+  // they start; on a fresh database they all find none and create version 1 at once.
+  it("is created once when many callers ask for it at the same time, and every caller gets it", async () => {
+    const configs = await Promise.all(Array.from({ length: 8 }, () => activeBlendConfig(t.db)));
+    expect(new Set(configs.map((c) => c.id)).size).toBe(1);
+    expect(configs.every((c) => c.version === 1 && c.isActive)).toBe(true);
+    expect(configs[0].weights).toEqual(defaultBlendWeights);
+    const rows = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM blend_configs`);
+    expect(rows[0].n).toBe(1);
+  });
+});
