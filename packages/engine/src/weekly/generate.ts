@@ -3,7 +3,7 @@ import { CancelledError } from "@deepcuts/models/core";
 import { explorationRandom, type ModelState } from "@deepcuts/models/blend";
 import { activeBlendConfig } from "../curation/blends.ts";
 import { weekStartFor } from "./week.ts";
-import { serveExperiment, servingExperiment } from "../experiments/serve.ts";
+import { serveExperiment, servingExperiment, type ServedPlaylist } from "../experiments/serve.ts";
 import { loadModelState } from "./load-model-state.ts";
 import { loadHistories } from "./histories.ts";
 import { pickForListeners, type BatchTimings } from "./batch.ts";
@@ -124,104 +124,144 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
     // An experiment's playlists are made one listener at a time (serve.ts): counted as scoring.
     if (experiment) timings.scoring += lap();
     lap();
-    await db.transaction(async (query) => {
-      // A listener deleted since the run listed them gets no playlist (docs/privacy.md): the lock
-      // makes a deletion wait for this commit, or it has committed and EXISTS no longer sees them.
-      await query(`SELECT id FROM users WHERE id = ANY($1::int[]) FOR KEY SHARE`, [playlists.map((p) => p.userId)]);
-      // Each playlist is inserted with its items snapshot (what the API's weekly playlist query
-      // reads), built here from the items in hand and one read of their tracks and artists, under
-      // an id allocated beforehand, instead of inserting it and then building the snapshot in SQL
-      // with an UPDATE (write_playlist_snapshots): about 0.4 ms of server CPU per playlist instead
-      // of 1.0 (docs/benchmarks.md). A playlist that conflicts leaves its id unused.
-      const ids = (
-        await query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('weekly_playlists', 'id'))::int AS id FROM generate_series(1, $1::int)`, [
-          playlists.length,
-        ])
-      )
-        .map((r) => r.id)
-        .sort((a, b) => a - b);
-      const snapshots = await itemsSnapshots(
-        query,
-        playlists.map((p, j) => ({ id: ids[j], items: p.items })),
-      );
-      const versions = JSON.stringify(state.versions);
-      const inserted = await query<{ id: number; user_id: number }>(
-        `INSERT INTO weekly_playlists (id, user_id, week_start, status, blend_config_id, model_versions, items_snapshot)
-         SELECT * FROM unnest($1::int[], $2::int[], $3::date[], $4::text[]::"PlaylistStatus"[], $5::int[], $6::jsonb[],
-                              ARRAY(SELECT s FROM json_array_elements($7::json) WITH ORDINALITY AS x(s, n) ORDER BY n))
-           AS p(id, user_id, week_start, status, blend_config_id, model_versions, items_snapshot)
-         WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id)
-         ON CONFLICT (user_id, week_start) DO NOTHING
-         RETURNING id, user_id`,
-        [
-          ids,
-          playlists.map((p) => p.userId),
-          playlists.map((p) => p.week),
-          playlists.map((p) => p.status),
-          playlists.map((p) => p.blendId),
-          playlists.map(() => versions),
-          // One JSON array of the snapshots: as a json[] parameter the driver escapes every
-          // element (about 1 ms of client CPU per playlist), this one text it sends as it is.
-          `[${snapshots.join(",")}]`,
-        ],
-      );
-      const idOf = new Map(inserted.map((r) => [r.user_id, r.id]));
-      const items = playlists
-        .filter((p) => idOf.has(p.userId))
-        .flatMap((p) => p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })));
-      if (items.length) {
-        // One JSON text of the rows, for the reason the snapshots go as one (array parameters are
-        // escaped element by element).
-        await query(
-          `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity, arm)
-           SELECT * FROM json_to_recordset($1::json) AS x(playlist_id int, position int, track_id int, score float8, scores jsonb, reason text,
-                                                          blend_version int, rank int, explored bool, propensity float8, arm "ExperimentArm")`,
-          [
-            JSON.stringify(
-              items.map((x) => ({
-                playlist_id: x.playlistId,
-                position: x.position,
-                track_id: x.trackId,
-                score: float8Json(x.score),
-                scores: x.scores,
-                reason: x.reason,
-                blend_version: x.blendVersion,
-                rank: x.rank,
-                explored: x.explored,
-                propensity: x.propensity === null || x.propensity === undefined ? null : float8Json(x.propensity),
-                arm: x.arm,
-              })),
-            ),
-          ],
-        );
-      }
-      // The experiment log (deleted with the listener: docs/privacy.md).
-      const exposed = playlists.filter((p) => p.exposure && idOf.has(p.userId));
-      if (exposed.length) {
-        await query(
-          `INSERT INTO experiment_exposures (experiment_id, user_id, week_start, playlist_id, arm)
-           SELECT * FROM unnest($1::int[], $2::int[], $3::date[], $4::int[], $5::text[]::"ExperimentArm"[]) ON CONFLICT DO NOTHING`,
-          [
-            exposed.map((p) => p.exposure!.experimentId),
-            exposed.map((p) => p.userId),
-            exposed.map((p) => p.week),
-            exposed.map((p) => idOf.get(p.userId)!),
-            exposed.map((p) => p.exposure!.arm),
-          ],
-        );
-      }
-      for (const p of playlists) {
-        if (!idOf.has(p.userId)) continue;
-        report.made++;
-        if (p.status === "SHORT") report.short++;
-        if (p.status === "COLD_START") report.coldStart++;
-      }
-    });
+    const idOf = await db.transaction((query) => writeWeeklyPlaylists(query, playlists, state.versions));
+    for (const p of playlists) {
+      if (!idOf.has(p.userId)) continue;
+      report.made++;
+      if (p.status === "SHORT") report.short++;
+      if (p.status === "COLD_START") report.coldStart++;
+    }
     timings.writes += lap();
     onProgress("generating playlists", Math.min(i + batchSize, due.length), due.length);
   }
   report.seconds = (Date.now() - started) / 1000;
   return report;
+}
+
+/** A playlist ready to be written: its listener and week, and what was served. */
+export interface PlaylistToWrite extends ServedPlaylist {
+  userId: number;
+  /** The listener's week, YYYY-MM-DD (its Monday). */
+  week: string;
+}
+
+/**
+ * Writes a batch of weekly playlists with their items, snapshots and experiment log, inside the
+ * caller's transaction, and returns each inserted playlist's id by listener. A listener whose
+ * playlist for the week exists already, or who was deleted meanwhile, gets none.
+ */
+export async function writeWeeklyPlaylists(
+  query: Database["query"],
+  playlists: readonly PlaylistToWrite[],
+  modelVersions: Record<string, number>,
+): Promise<Map<number, number>> {
+  // Locks first, in this order:
+  // 1. The listeners, FOR KEY SHARE: a listener deleted since the run listed them gets no
+  //    playlist (docs/privacy.md): a deletion waits for this commit, or it has committed and
+  //    EXISTS no longer sees them.
+  // 2. The items' tracks, FOR KEY SHARE, which the items' foreign key checks take anyway.
+  // 3. The snapshot lock, shared, held until commit (migration
+  //    20261208000000_playlist_snapshot_rename_lock). A rename, or a duration filled in, rewrites
+  //    the snapshots that hold its track when it commits, holding this lock exclusive. So a
+  //    rename that commits after the tracks are read below waits for this commit, then rewrites
+  //    these playlists too; one that is committing now makes this wait, and the read then sees
+  //    its new title.
+  // The row locks come before the snapshot lock so that nothing waits for a row while holding
+  // it. A renaming transaction may also hold a track's row (a new external key, an import's
+  // upsert of a known track) or a listener's (a deletion), and at its commit it waits for this
+  // lock: had we taken the lock first and then waited for its row, neither could go on, and
+  // PostgreSQL would fail one of the two after a second (test/db/snapshot-rename-race.test.ts).
+  // Waiting for the lock while holding row locks closes no cycle: its exclusive holder only
+  // rewrites snapshots, and waits at most for a listener deletion that holds a playlist's row,
+  // which took the listener's row before any playlist's and so waits for no generation.
+  await query(`SELECT id FROM users WHERE id = ANY($1::int[]) FOR KEY SHARE`, [playlists.map((p) => p.userId)]);
+  await query(`SELECT count(*) FROM (SELECT 1 FROM tracks WHERE id = ANY($1::int[]) FOR KEY SHARE) t`, [
+    [...new Set(playlists.flatMap((p) => p.items.map((item) => item.trackId)))],
+  ]);
+  await query(`SELECT lock_playlist_snapshots_shared()`);
+  // Each playlist is inserted with its items snapshot (what the API's weekly playlist query
+  // reads), built here from the items in hand and one read of their tracks and artists, under
+  // an id allocated beforehand, instead of inserting it and then building the snapshot in SQL
+  // with an UPDATE (write_playlist_snapshots): about 0.4 ms of server CPU per playlist instead
+  // of 1.0 (docs/benchmarks.md). A playlist that conflicts leaves its id unused.
+  const ids = (
+    await query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('weekly_playlists', 'id'))::int AS id FROM generate_series(1, $1::int)`, [
+      playlists.length,
+    ])
+  )
+    .map((r) => r.id)
+    .sort((a, b) => a - b);
+  const snapshots = await itemsSnapshots(
+    query,
+    playlists.map((p, j) => ({ id: ids[j], items: p.items })),
+  );
+  const versions = JSON.stringify(modelVersions);
+  const inserted = await query<{ id: number; user_id: number }>(
+    `INSERT INTO weekly_playlists (id, user_id, week_start, status, blend_config_id, model_versions, items_snapshot)
+     SELECT * FROM unnest($1::int[], $2::int[], $3::date[], $4::text[]::"PlaylistStatus"[], $5::int[], $6::jsonb[],
+                          ARRAY(SELECT s FROM json_array_elements($7::json) WITH ORDINALITY AS x(s, n) ORDER BY n))
+       AS p(id, user_id, week_start, status, blend_config_id, model_versions, items_snapshot)
+     WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id)
+     ON CONFLICT (user_id, week_start) DO NOTHING
+     RETURNING id, user_id`,
+    [
+      ids,
+      playlists.map((p) => p.userId),
+      playlists.map((p) => p.week),
+      playlists.map((p) => p.status),
+      playlists.map((p) => p.blendId),
+      playlists.map(() => versions),
+      // One JSON array of the snapshots: as a json[] parameter the driver escapes every
+      // element (about 1 ms of client CPU per playlist), this one text it sends as it is.
+      `[${snapshots.join(",")}]`,
+    ],
+  );
+  const idOf = new Map(inserted.map((r) => [r.user_id, r.id]));
+  const items = playlists
+    .filter((p) => idOf.has(p.userId))
+    .flatMap((p) => p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })));
+  if (items.length) {
+    // One JSON text of the rows, for the reason the snapshots go as one (array parameters are
+    // escaped element by element).
+    await query(
+      `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason, blend_version, rank, explored, propensity, arm)
+       SELECT * FROM json_to_recordset($1::json) AS x(playlist_id int, position int, track_id int, score float8, scores jsonb, reason text,
+                                                      blend_version int, rank int, explored bool, propensity float8, arm "ExperimentArm")`,
+      [
+        JSON.stringify(
+          items.map((x) => ({
+            playlist_id: x.playlistId,
+            position: x.position,
+            track_id: x.trackId,
+            score: float8Json(x.score),
+            scores: x.scores,
+            reason: x.reason,
+            blend_version: x.blendVersion,
+            rank: x.rank,
+            explored: x.explored,
+            propensity: x.propensity === null || x.propensity === undefined ? null : float8Json(x.propensity),
+            arm: x.arm,
+          })),
+        ),
+      ],
+    );
+  }
+  // The experiment log (deleted with the listener: docs/privacy.md).
+  const exposed = playlists.filter((p) => p.exposure && idOf.has(p.userId));
+  if (exposed.length) {
+    await query(
+      `INSERT INTO experiment_exposures (experiment_id, user_id, week_start, playlist_id, arm)
+       SELECT * FROM unnest($1::int[], $2::int[], $3::date[], $4::int[], $5::text[]::"ExperimentArm"[]) ON CONFLICT DO NOTHING`,
+      [
+        exposed.map((p) => p.exposure!.experimentId),
+        exposed.map((p) => p.userId),
+        exposed.map((p) => p.week),
+        exposed.map((p) => idOf.get(p.userId)!),
+        exposed.map((p) => p.exposure!.arm),
+      ],
+    );
+  }
+  return idOf;
 }
 
 /** Listeners (all, some ids, or an id range), the week each is in at `now`, and the playlists already made. */
