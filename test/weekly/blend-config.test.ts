@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activeBlendConfig } from "@deepcuts/engine/curation/blends.ts";
-import { defaultBlendWeights } from "@deepcuts/models/blend";
+import { activateBlendConfig, activeBlendConfig, createBlendConfig } from "@deepcuts/engine/curation/blends.ts";
+import { defaultBlendConstraints, defaultBlendWeights } from "@deepcuts/models/blend";
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from "../support/databases.ts";
 
 const skipPostgres = await postgresUnavailable();
-if (skipPostgres) console.warn(`skipping the PostgreSQL case of blend-config.test.ts: ${skipPostgres}`);
+if (skipPostgres) console.warn(`skipping the PostgreSQL cases of blend-config.test.ts: ${skipPostgres}`);
 
 describe.skipIf(skipPostgres !== null)("the first blend configuration on a fresh PostgreSQL database", () => {
   let t: TestDatabase;
@@ -24,5 +24,31 @@ describe.skipIf(skipPostgres !== null)("the first blend configuration on a fresh
     expect(configs[0].weights).toEqual(defaultBlendWeights);
     const rows = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM blend_configs`);
     expect(rows[0].n).toBe(1);
+  });
+});
+
+describe.skipIf(skipPostgres !== null)("activating blend configurations on PostgreSQL", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase("postgres");
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  // Two curators (or one, through two API replicas) activating versions at the same moment: each
+  // transaction deactivates the versions active in its own snapshot, so none sees the others' new
+  // active row and all stay active.
+  it("leaves one active configuration when several versions are activated at the same time", async () => {
+    const made = [];
+    for (let i = 0; i < 8; i++)
+      made.push(
+        await createBlendConfig(t.db, { weights: { ...defaultBlendWeights }, constraints: { ...defaultBlendConstraints }, author: "test", note: `v${i}` }),
+      );
+    const activated = await Promise.all(made.map((c) => activateBlendConfig(t.db, c.id)));
+    expect(activated.every((c) => c.isActive)).toBe(true);
+    const active = await t.db.query<{ id: number }>(`SELECT id FROM blend_configs WHERE is_active`);
+    expect(active).toHaveLength(1);
+    expect((await activeBlendConfig(t.db)).id).toBe(active[0].id);
   });
 });

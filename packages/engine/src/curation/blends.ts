@@ -117,6 +117,9 @@ export async function activateBlendConfig(db: Database, id: number): Promise<Ble
   const row = await db.prisma.$transaction(async (tx) => {
     const found = await tx.blendConfig.findUnique({ where: { id } });
     if (!found) throw missing(`blend configuration ${id}`);
+    // Activations at once (two curators, API replicas) each deactivate only what their own
+    // snapshot shows active, so without this lock every one of them stays active.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('deepcuts.blend-activation'))`;
     await tx.blendConfig.updateMany({ where: { isActive: true }, data: { isActive: false } });
     return tx.blendConfig.update({ where: { id }, data: { isActive: true } });
   });

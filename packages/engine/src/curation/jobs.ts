@@ -131,13 +131,10 @@ export async function listJobs(db: Database, input: PageRequest & { kind: JobKin
   return pageFrom(rows, input, n);
 }
 
-/** The job of this kind that is queued or running anywhere, if any (one training or generation at a time). */
-export async function jobInFlight(db: Database, kind: JobKindName): Promise<JobRecord | null> {
-  const [row] = await db.query<{ id: number }>(
-    `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND parent_id IS NULL
-       AND (status IN ('QUEUED', 'RUNNING') OR (status = 'INTERRUPTED' AND queue_name IS NOT NULL))
-     ORDER BY id DESC LIMIT 1`,
-    [kind],
-  );
-  return row ? getJob(db, row.id) : null;
-}
+/**
+ * The id of the job of kind $1 that is queued or running anywhere, if any: one training,
+ * generation or analysis at a time (enqueueUnlessInFlight's check).
+ */
+export const JOB_IN_FLIGHT = `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND parent_id IS NULL
+    AND (status IN ('QUEUED', 'RUNNING') OR (status = 'INTERRUPTED' AND queue_name IS NOT NULL))
+  ORDER BY id DESC LIMIT 1`;

@@ -2,11 +2,11 @@ import type { Database } from "@deepcuts/db";
 import { TRAINABLE } from "../training/train.ts";
 import { invalid } from "../service-error.ts";
 import { stat } from "node:fs/promises";
-import { enqueueJob } from "../jobs/enqueue.ts";
+import { enqueueJob, enqueueUnlessInFlight } from "../jobs/enqueue.ts";
 import { IMPORT_FORMATS, type ImportFormat, type ImportParams } from "../jobs/handlers.ts";
 import { checkHistoryListener, HISTORY_FORMATS, type HistoryListener } from "../importers/history-import.ts";
 import { historyFiles, type HistoryFormat } from "../importers/history-files.ts";
-import { jobInFlight, type JobRecord } from "./jobs.ts";
+import { JOB_IN_FLIGHT, type JobRecord } from "./jobs.ts";
 
 /** Queues training of the named models for a worker (one training at a time); returns its job, or the one already queued or running. */
 export async function startTraining(db: Database, models: string[], _threads?: number): Promise<JobRecord> {
@@ -14,16 +14,13 @@ export async function startTraining(db: Database, models: string[], _threads?: n
   models.forEach((m, i) => {
     if (!(TRAINABLE as readonly string[]).includes(m)) throw invalid(`models[${i}]`, `must be one of ${TRAINABLE.join(", ")}, got '${m}'`);
   });
-  const busy = await jobInFlight(db, "TRAIN");
-  if (busy) return busy;
-  return enqueueJob(db, "TRAIN", { models });
+  return (await enqueueUnlessInFlight(db, "TRAIN", { models }, JOB_IN_FLIGHT)).record;
 }
 
 /** Queues a weekly generation run (playlists due now), fanned out into listener-range shards by a worker. */
 export async function startWeeklyGeneration(db: Database, options: { now?: Date; shardSize?: number } = {}): Promise<JobRecord> {
-  const busy = await jobInFlight(db, "GENERATE");
-  if (busy) return busy;
-  return enqueueJob(db, "GENERATE", { now: (options.now ?? new Date()).toISOString(), ...(options.shardSize ? { shardSize: options.shardSize } : {}) });
+  const params = { now: (options.now ?? new Date()).toISOString(), ...(options.shardSize ? { shardSize: options.shardSize } : {}) };
+  return (await enqueueUnlessInFlight(db, "GENERATE", params, JOB_IN_FLIGHT)).record;
 }
 
 /** Queues an audio analysis (and optionally the demo clips first and the audio model after), fanned out by a worker into batches of `batchSize` tracks. */
@@ -31,9 +28,7 @@ export async function startAudioAnalysis(
   db: Database,
   params: { demoAudio?: boolean; trainAudioAfter?: boolean; redo?: boolean; batchSize?: number } = {},
 ): Promise<JobRecord> {
-  const busy = await jobInFlight(db, "ANALYSE");
-  if (busy) return busy;
-  return enqueueJob(db, "ANALYSE", params);
+  return (await enqueueUnlessInFlight(db, "ANALYSE", params, JOB_IN_FLIGHT)).record;
 }
 
 /**

@@ -93,6 +93,10 @@ export async function importPlays(
   if (options.user.name !== undefined) checkText(options.user.name, "user name", TEXT_LIMITS.name);
   const skipped: Record<string, number> = {};
   const created = await db.transaction(async (query, copyRows) => {
+    // Songs are matched by name against committed artists and tracks only: two imports at once
+    // (IMPORT jobs on several workers) each missed the other's new rows and made their own, so a
+    // song named by different ids became two tracks. One import at a time finds the earlier's.
+    await query(`SELECT pg_advisory_xact_lock(hashtext('deepcuts.track-identity'))`);
     await backfillMatchKeys(query);
     const before = await query<{ users: number }>(`SELECT count(*)::int AS users FROM users`);
     const users = await upsertUsers(query, [

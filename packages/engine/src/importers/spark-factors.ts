@@ -3,6 +3,7 @@ import type { Database } from "@deepcuts/db";
 import { ImplicitAls } from "@deepcuts/models/cf";
 import type { DenseMatrix } from "@deepcuts/models/core";
 import { indexCacheFor } from "../similarity/index-cache.ts";
+import { MODEL_ACTIVATION_LOCK } from "../training/model-versions.ts";
 import { storeVectors } from "../training/vector-store.ts";
 import { FactorFileError, readFactorFile, type FactorFile, type FactorOrigin } from "./factor-files.ts";
 import type { Progress } from "../progress.ts";
@@ -91,6 +92,7 @@ export async function importFactors(db: Database, input: FactorImportInput): Pro
       await storeVectors({ query }, versionId, tracks ? "TRACK" : "ARTIST", itemMatrix.ids, itemMatrix.matrix);
     }
     if (input.activate) {
+      await query(MODEL_ACTIVATION_LOCK);
       await query(`UPDATE model_versions SET is_active = false WHERE kind = 'ALS' AND is_active AND id <> $1`, [versionId]);
       await query(`UPDATE model_versions SET is_active = true, activated_at = now() WHERE id = $1 AND NOT is_active`, [versionId]);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@deepcuts/db";
+import type PgBoss from "pg-boss";
 import { createRecord, readRecord, type JobKindName, type JobRecord } from "./records.ts";
 import { jobQueueFor, QUEUES, SEND_OPTIONS } from "./queue.ts";
 
@@ -15,6 +16,35 @@ export interface QueuePayload {
 export async function enqueueJob(db: Database, kind: JobKindName, params: object): Promise<JobRecord> {
   const boss = await jobQueueFor(db);
   const id = await createRecord(db, { kind, params, queueName: QUEUES.jobs });
+  return sendRecord(db, boss, id, kind);
+}
+
+/**
+ * Queues work as enqueueJob does unless `inFlight` (SQL whose $1 is the kind) finds a job of that
+ * kind in flight: then that job's record, not queued. Its callers race (API replicas, a second
+ * click, every worker's cron tick, each `serve` at its start): checked apart from the insert,
+ * all of them found none and each queued one, so the look and the new record are one
+ * transaction under a lock per kind.
+ */
+export async function enqueueUnlessInFlight(
+  db: Database,
+  kind: JobKindName,
+  params: object,
+  inFlight: string,
+): Promise<{ record: JobRecord; queued: boolean }> {
+  const boss = await jobQueueFor(db);
+  const found = await db.transaction(async (query) => {
+    await query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`deepcuts.enqueue.${kind}`]);
+    const [busy] = await query<{ id: number }>(inFlight, [kind]);
+    if (busy) return { id: busy.id, queued: false };
+    return { id: await createRecord({ query }, { kind, params, queueName: QUEUES.jobs }), queued: true };
+  });
+  if (!found.queued) return { record: (await readRecord(db, found.id))!, queued: false };
+  return { record: await sendRecord(db, boss, found.id, kind), queued: true };
+}
+
+/** Sends record `id`'s pg-boss job (the record ends FAILED when it cannot be sent). */
+async function sendRecord(db: Database, boss: PgBoss, id: number, kind: JobKindName): Promise<JobRecord> {
   try {
     const queueJobId = await boss.send(QUEUES.jobs, { recordId: id } satisfies QueuePayload, SEND_OPTIONS[kind]);
     await db.query(`UPDATE jobs SET queue_job_id = $2 WHERE id = $1`, [id, queueJobId]);

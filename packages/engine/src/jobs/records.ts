@@ -54,7 +54,7 @@ export async function readRecord(db: Database, id: number): Promise<JobRecord | 
 }
 
 export async function createRecord(
-  db: Database,
+  db: Pick<Database, "query">,
   input: { kind: JobKindName; params: object; parentId?: number | null; queueName?: string | null; total?: number; status?: JobStatusName },
 ): Promise<number> {
   const [{ id }] = await db.query<{ id: number }>(

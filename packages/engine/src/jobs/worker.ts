@@ -5,7 +5,7 @@ import { FactorFileError } from "../importers/factor-files.ts";
 import { ImportError } from "../importers/import-error.ts";
 import { ServiceError } from "../service-error.ts";
 import { dueListenerIds } from "../weekly/generate.ts";
-import { enqueueJob, type QueuePayload } from "./enqueue.ts";
+import { enqueueUnlessInFlight, type QueuePayload } from "./enqueue.ts";
 import { workFor, type WorkContext } from "./handlers.ts";
 import { thisOwner } from "./owner.ts";
 import { startScheduledCrawl } from "../crawl/jobs.ts";
@@ -143,11 +143,10 @@ export function isPermanentFailure(error: Error): boolean {
  * their playlist is not made, unless a run is queued or running already.
  */
 export async function startDueGeneration(db: Database, now: Date): Promise<number | null> {
-  const inFlight = await db.query<{ id: number }>(
-    `SELECT id FROM jobs WHERE kind = 'GENERATE' AND parent_id IS NULL AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
-  );
-  if (inFlight.length) return null;
+  const inFlight = `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND parent_id IS NULL AND status IN ('QUEUED', 'RUNNING') LIMIT 1`;
+  if ((await db.query(inFlight, ["GENERATE"])).length) return null;
   const due = await dueListenerIds(db, now);
   if (due.length === 0) return null;
-  return (await enqueueJob(db, "GENERATE", { now: now.toISOString(), source: "schedule" })).id;
+  const { record, queued } = await enqueueUnlessInFlight(db, "GENERATE", { now: now.toISOString(), source: "schedule" }, inFlight);
+  return queued ? record.id : null;
 }

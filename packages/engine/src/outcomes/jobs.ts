@@ -1,8 +1,8 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
 import { loadedDemoWorld } from "../demo-loader.ts";
-import { enqueueJob } from "../jobs/enqueue.ts";
-import { readRecord, type JobRecord } from "../jobs/records.ts";
+import { enqueueJob, enqueueUnlessInFlight } from "../jobs/enqueue.ts";
+import type { JobRecord } from "../jobs/records.ts";
 import { computeOutcomeMetrics, type MetricsReport } from "./metrics.ts";
 import { simulateDemoListeners, type SimulateReport } from "./simulate.ts";
 import type { Progress } from "../progress.ts";
@@ -54,10 +54,6 @@ export function startSimulation(db: Database, params: SimulateParams = {}): Prom
 
 /** Queues the METRICS job, or returns the one already queued or running (one at a time is enough). */
 export async function startOutcomeMetrics(db: Database, params: MetricsParams = {}): Promise<JobRecord> {
-  const [inFlight] = await db.query<{ id: number }>(`SELECT id FROM jobs WHERE kind = 'METRICS' AND status IN ('QUEUED', 'RUNNING') ORDER BY id DESC LIMIT 1`);
-  if (inFlight) {
-    const record = await readRecord(db, inFlight.id);
-    if (record) return record;
-  }
-  return enqueueJob(db, "METRICS", params);
+  const inFlight = `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND status IN ('QUEUED', 'RUNNING') ORDER BY id DESC LIMIT 1`;
+  return (await enqueueUnlessInFlight(db, "METRICS", params, inFlight)).record;
 }

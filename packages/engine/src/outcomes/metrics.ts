@@ -217,6 +217,9 @@ export async function computeOutcomeMetrics(
   const rows = computeMetrics(slots);
   onProgress("storing metrics", 1, 2);
   await db.transaction(async (query) => {
+    // METRICS jobs and a SIMULATE job's recomputation may store at once: each would delete only
+    // the rows its snapshot shows, then fail inserting over the rows another just stored.
+    await query(`SELECT pg_advisory_xact_lock(hashtext('deepcuts.outcome-metrics'))`);
     await query(`DELETE FROM outcome_metrics WHERE week_start = ANY($1::date[])`, [weeks]);
     if (rows.length) {
       await query(
