@@ -6,5 +6,6 @@ export * from "./migrate.ts";
 export * from "./migrations.ts";
 export * from "./vectors.ts";
 export * from "./server.ts";
+export * from "./statistics.ts";
 export { Prisma, PrismaClient } from "./generated/client.ts";
 export * from "./generated/enums.ts";

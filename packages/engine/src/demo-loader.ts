@@ -1,4 +1,4 @@
-import type { Database } from "@deepcuts/db";
+import { refreshPlannerStatistics, type Database } from "@deepcuts/db";
 import { events, generateWorld, type DemoWorld } from "@deepcuts/demo";
 import { insertDocuments, upsertArtists, upsertTracks, upsertUsers, yieldToLoop, type EventRow } from "./ingest.ts";
 import { EventBulkLoader } from "./ingest-bulk.ts";
@@ -133,6 +133,8 @@ export async function loadDemoWorld(db: Database, world: DemoWorld, onProgress: 
   // After the catalogue is committed: the linker reads the artists from the database.
   onProgress("articles", total, total);
   const press = await loadDemoArticles(db, world);
+  // Training and the first weekly run query what was just loaded (db/statistics.ts).
+  await refreshPlannerStatistics(db);
   return {
     ...inserted,
     documents: inserted.documents + press.documents,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
-import type { Database } from "@deepcuts/db";
+import { refreshPlannerStatistics, type Database } from "@deepcuts/db";
 import { EVENT_KIND_WORDS, EVENT_MEANING, eventKindOfWord } from "../events/kinds.ts";
 import { withImportHeapGrowth } from "../heap-growth.ts";
 import { EventFileLoader, FILE_COPY_BATCH, MERGE_WORK_MEM, type KeyedEvent } from "../ingest-bulk.ts";
@@ -260,6 +260,9 @@ async function importEventRows(
       throw error;
     }
   });
+  // The next step (a weekly run, a preview) queries what was just loaded (db/statistics.ts).
+  onProgress("updating planner statistics", bytes.size, bytes.size);
+  await refreshPlannerStatistics(db);
   onProgress("done", bytes.size, bytes.size);
   return {
     source,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
-import type { Database } from "@deepcuts/db";
+import { refreshPlannerStatistics, type Database } from "@deepcuts/db";
 import { upsertUsers, type EventRow } from "../ingest.ts";
 import { STREAM_COUNTS_FROM_MS } from "../events/kinds.ts";
 import { EventBulkLoader } from "../ingest-bulk.ts";
@@ -162,6 +162,8 @@ export async function importPlays(
       skips,
     };
   });
+  // The next step (a weekly run, a preview) queries what was just loaded (db/statistics.ts).
+  await refreshPlannerStatistics(db);
   onProgress("done", size, size);
   const { plays, streams, skips, ...rest } = created;
   return {

@@ -1,4 +1,4 @@
-import type { Database } from "@deepcuts/db";
+import { refreshPlannerStatistics, type Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
 import { explorationRandom, type ModelState } from "@deepcuts/models/blend";
 import { activeBlendConfig } from "../curation/blends.ts";
@@ -81,6 +81,9 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   }
   onProgress("loading catalogue and models", 0, due.length);
   lap();
+  // Histories are read 200 listeners at a time by `user_id = ANY(...)`: planned without
+  // statistics (after a bulk load, autovacuum off or behind, or PGlite), that reads whole tables.
+  await refreshPlannerStatistics(db);
   const state = await (options.modelState ?? (() => loadModelState(db)))();
   timings.setup += lap();
   const batchSize = options.batchSize ?? 200;
