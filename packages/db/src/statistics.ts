@@ -34,8 +34,8 @@ export const STALE_GROWTH = 0.1;
  * process that does not get it leaves the table to the one that did.
  */
 export async function refreshPlannerStatistics(db: Database, tables: readonly string[] = PLANNED_TABLES): Promise<string[]> {
-  const stale = await db.query<{ name: string }>(
-    `SELECT n.name FROM unnest($1::text[]) WITH ORDINALITY AS n(name, i)
+  const stale = await db.query<{ name: string; quoted: string }>(
+    `SELECT n.name, quote_ident(n.name) AS quoted FROM unnest($1::text[]) WITH ORDINALITY AS n(name, i)
        JOIN pg_class c ON c.oid = to_regclass(quote_ident(n.name))
      WHERE c.relkind = 'r'
        AND (c.reltuples < 0 OR pg_relation_size(c.oid) / current_setting('block_size')::int > (1 + $2::float8) * c.relpages + 8)
@@ -43,18 +43,14 @@ export async function refreshPlannerStatistics(db: Database, tables: readonly st
     [tables, STALE_GROWTH],
   );
   const analysed: string[] = [];
-  for (const { name } of stale) {
+  for (const { name, quoted } of stale) {
     const done = await db.transaction(async (query) => {
       const [{ locked }] = await query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`deepcuts.analyze.${name}`]);
       if (!locked) return false;
-      await query(`ANALYZE ${quoteIdent(name)}`);
+      await query(`ANALYZE ${quoted}`);
       return true;
     });
     if (done) analysed.push(name);
   }
   return analysed;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -1,12 +1,11 @@
 import type { Database } from "@deepcuts/db";
-import { enqueueUnlessInFlight } from "../jobs/enqueue.ts";
+import { enqueueUnlessInFlight, QUEUED_OR_RUNNING } from "../jobs/enqueue.ts";
 import type { CrawlParams } from "../jobs/handlers.ts";
 import type { JobRecord } from "../jobs/records.ts";
 
 /** Queues a CRAWL job, or returns the one already queued or running (two crawls would only race each other's hosts). */
 export async function startCrawl(db: Database, params: CrawlParams = {}): Promise<JobRecord> {
-  const inFlight = `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND status IN ('QUEUED', 'RUNNING') ORDER BY id DESC LIMIT 1`;
-  return (await enqueueUnlessInFlight(db, "CRAWL", params, inFlight)).record;
+  return (await enqueueUnlessInFlight(db, "CRAWL", params, QUEUED_OR_RUNNING)).record;
 }
 
 /** The daily scheduled crawl: only when a site is enabled. */

@@ -19,6 +19,9 @@ export async function enqueueJob(db: Database, kind: JobKindName, params: object
   return sendRecord(db, boss, id, kind);
 }
 
+/** enqueueUnlessInFlight's `inFlight` for work of which one runs at a time anywhere: a job of kind $1 queued or running. */
+export const QUEUED_OR_RUNNING = `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND status IN ('QUEUED', 'RUNNING') ORDER BY id DESC LIMIT 1`;
+
 /**
  * Queues work as enqueueJob does unless `inFlight` (SQL whose $1 is the kind) finds a job of that
  * kind in flight: then that job's record, not queued. Its callers race (API replicas, a second

@@ -1,7 +1,7 @@
 import type { Database } from "@deepcuts/db";
 import { CancelledError } from "@deepcuts/models/core";
 import { loadedDemoWorld } from "../demo-loader.ts";
-import { enqueueJob, enqueueUnlessInFlight } from "../jobs/enqueue.ts";
+import { enqueueJob, enqueueUnlessInFlight, QUEUED_OR_RUNNING } from "../jobs/enqueue.ts";
 import type { JobRecord } from "../jobs/records.ts";
 import { computeOutcomeMetrics, type MetricsReport } from "./metrics.ts";
 import { simulateDemoListeners, type SimulateReport } from "./simulate.ts";
@@ -54,6 +54,5 @@ export function startSimulation(db: Database, params: SimulateParams = {}): Prom
 
 /** Queues the METRICS job, or returns the one already queued or running (one at a time is enough). */
 export async function startOutcomeMetrics(db: Database, params: MetricsParams = {}): Promise<JobRecord> {
-  const inFlight = `SELECT id FROM jobs WHERE kind = $1::text::"JobKind" AND status IN ('QUEUED', 'RUNNING') ORDER BY id DESC LIMIT 1`;
-  return (await enqueueUnlessInFlight(db, "METRICS", params, inFlight)).record;
+  return (await enqueueUnlessInFlight(db, "METRICS", params, QUEUED_OR_RUNNING)).record;
 }
