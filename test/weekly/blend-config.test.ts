@@ -52,3 +52,36 @@ describe.skipIf(skipPostgres !== null)("activating blend configurations on Postg
     expect((await activeBlendConfig(t.db)).id).toBe(active[0].id);
   });
 });
+
+describe.each(["embedded", "postgres"] as const)("the active blend when no version is active (%s)", (target) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    if (target === "postgres" && skipPostgres) return;
+    t = await createTestDatabase(target);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  // A curator stored a version before anything was active: it was never activated, so it must
+  // not be what playlists are made with.
+  it.skipIf(target === "postgres" && skipPostgres !== null)("stores the defaults as the next version rather than serving one nobody activated", async () => {
+    const stored = await createBlendConfig(t.db, {
+      weights: { ...defaultBlendWeights, text: defaultBlendWeights.text + 0.5 },
+      constraints: { ...defaultBlendConstraints },
+      author: "curator",
+      note: "a draft",
+    });
+    expect(stored.version).toBe(1);
+    const active = await activeBlendConfig(t.db);
+    expect(active.version).toBe(2);
+    expect(active.isActive).toBe(true);
+    expect(active.weights).toEqual(defaultBlendWeights);
+    expect((await activeBlendConfig(t.db)).id).toBe(active.id);
+    const rows = await t.db.query<{ version: number; is_active: boolean }>(`SELECT version, is_active FROM blend_configs ORDER BY version`);
+    expect(rows).toEqual([
+      { version: 1, is_active: false },
+      { version: 2, is_active: true },
+    ]);
+  });
+});

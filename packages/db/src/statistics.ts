@@ -23,22 +23,31 @@ export const PLANNED_TABLES = [
 export const STALE_GROWTH = 0.1;
 
 /**
- * Analyses each of `tables` that was never analysed or has grown by more than STALE_GROWTH of
- * its pages since (plus 8 pages, so small tables are not analysed at every call), and returns
- * their names. PostgreSQL's autovacuum does this by itself when it is on, but it may be off, and
- * it lags behind a bulk load that the next step queries at once; PGlite has no autovacuum and
- * counts no modifications, so growth is measured by pages: `pg_class.relpages` as the last
- * ANALYZE left it against the table's size now. Processes that call this together (generation
- * shards) do not analyse one table twice at once, which PostgreSQL may refuse ("tuple
- * concurrently updated"): each table is analysed under a transaction-scoped try-lock, and a
- * process that does not get it leaves the table to the one that did.
+ * Analyses each of `tables` that holds more than 8 pages and has grown by more than STALE_GROWTH
+ * of its pages since it was last analysed (never analysed: since empty), and returns their names.
+ * PostgreSQL's autovacuum does this by itself when it is on, but it may be off, and it lags
+ * behind a bulk load that the next step queries at once; PGlite has no autovacuum and counts no
+ * modifications, so growth is measured by pages: `pg_class.relpages` as the last ANALYZE left it
+ * against the table's size now.
+ *
+ * Small tables are left alone on purpose. Statistics that say "empty" make every plan cached
+ * while they hold a sequential scan, and plans are cached for as long as a connection lives:
+ * analysed empty at a first generation's start, `weekly_playlists` was scanned whole by the
+ * foreign key check of every playlist item written after it (30 scans a listener, growing with
+ * the table; docs/benchmarks.md, "A first week's playlists"). A table never analysed is planned
+ * as at least 10 pages, which keeps those checks on the primary key.
+ *
+ * Processes that call this together (generation shards) do not analyse one table twice at once,
+ * which PostgreSQL may refuse ("tuple concurrently updated"): each table is analysed under a
+ * transaction-scoped try-lock, and a process that does not get it leaves the table to the one
+ * that did.
  */
 export async function refreshPlannerStatistics(db: Database, tables: readonly string[] = PLANNED_TABLES): Promise<string[]> {
   const stale = await db.query<{ name: string; quoted: string }>(
     `SELECT n.name, quote_ident(n.name) AS quoted FROM unnest($1::text[]) WITH ORDINALITY AS n(name, i)
        JOIN pg_class c ON c.oid = to_regclass(quote_ident(n.name))
      WHERE c.relkind = 'r'
-       AND (c.reltuples < 0 OR pg_relation_size(c.oid) / current_setting('block_size')::int > (1 + $2::float8) * c.relpages + 8)
+       AND pg_relation_size(c.oid) / current_setting('block_size')::int > (1 + $2::float8) * greatest(c.relpages, 0) + 8
      ORDER BY n.i`,
     [tables, STALE_GROWTH],
   );

@@ -38,30 +38,41 @@ export function toBlendConfigRecord(r: { weights: unknown; constraints: unknown 
   }
 }
 
-/** The active blend configuration, creating version 1 with the defaults on a fresh database. */
+/**
+ * The active blend configuration. When none is active (a fresh database, or only versions a
+ * curator stored and never activated) the defaults are stored as the next version, active: a
+ * version nobody activated is never used.
+ */
 export async function activeBlendConfig(db: Database): Promise<BlendConfigRecord> {
   const active = await db.prisma.blendConfig.findFirst({ where: { isActive: true } });
   if (active) return toBlendConfigRecord(active);
-  try {
-    const created = await db.prisma.blendConfig.upsert({
-      where: { version: 1 },
-      update: {},
-      create: {
-        version: 1,
-        weights: { ...defaultBlendWeights },
-        constraints: { ...defaultBlendConstraints },
-        author: "deepcuts",
-        note: "defaults",
-        isActive: true,
-      },
-    });
-    return toBlendConfigRecord(created);
-  } catch (error) {
-    // Callers that start at once on a fresh database (weekly generation's worker threads and
-    // processes) all find none; Prisma's upsert reads, then inserts, so all but one insert fail
-    // on the version's uniqueness. They read the row the winner made.
-    if ((error as { code?: string }).code !== "P2002") throw error;
-    return toBlendConfigRecord(await db.prisma.blendConfig.findUniqueOrThrow({ where: { version: 1 } }));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const row = await db.prisma.$transaction(async (tx) => {
+        // Callers that start at once on a fresh database (weekly generation's worker threads and
+        // processes) all find none: under the activation lock the first stores the defaults and
+        // the others find them active.
+        await lockBlendActivation(tx);
+        const found = await tx.blendConfig.findFirst({ where: { isActive: true } });
+        if (found) return found;
+        const [{ next }] = await tx.$queryRaw<{ next: number }[]>`SELECT coalesce(max(version), 0)::int + 1 AS next FROM blend_configs`;
+        return tx.blendConfig.create({
+          data: {
+            version: next,
+            weights: { ...defaultBlendWeights },
+            constraints: { ...defaultBlendConstraints },
+            author: "deepcuts",
+            note: next === 1 ? "defaults" : "defaults (no version was active)",
+            isActive: true,
+          },
+        });
+      });
+      return toBlendConfigRecord(row);
+    } catch (error) {
+      // A curator's createBlendConfig took the same version number at the same moment (it does
+      // not take the lock): read the next number again.
+      if (attempt >= 5 || (error as { code?: string }).code !== "P2002") throw error;
+    }
   }
 }
 
@@ -119,11 +130,26 @@ export async function activateBlendConfig(db: Database, id: number): Promise<Ble
     if (!found) throw missing(`blend configuration ${id}`);
     // Activations at once (two curators, API replicas) each deactivate only what their own
     // snapshot shows active, so without this lock every one of them stays active.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('deepcuts.blend-activation'))`;
+    await lockBlendActivation(tx);
     await tx.blendConfig.updateMany({ where: { isActive: true }, data: { isActive: false } });
     return tx.blendConfig.update({ where: { id }, data: { isActive: true } });
   });
   return toBlendConfigRecord(row);
+}
+
+/** Serialises activations (and the defaults' creation) until the transaction ends. */
+async function lockBlendActivation(tx: { $executeRaw: Database["prisma"]["$executeRaw"] }): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('deepcuts.blend-activation'))`;
+}
+
+/**
+ * Holds activations back until the caller's transaction ends (they take the lock exclusive) and
+ * returns the id and version of the configuration active now, if any.
+ */
+export async function holdActiveBlend(query: Database["query"]): Promise<{ id: number; version: number } | undefined> {
+  await query(`SELECT pg_advisory_xact_lock_shared(hashtext('deepcuts.blend-activation'))`);
+  const [active] = await query<{ id: number; version: number }>(`SELECT id, version FROM blend_configs WHERE is_active LIMIT 1`);
+  return active;
 }
 
 /** Blend configurations by id, in the order asked (null for an unknown id). */

@@ -3,7 +3,7 @@ import type { Database } from "@deepcuts/db";
 import { SQL_COUNTED_STREAM as SQL_STREAM } from "../listener/outcomes.ts";
 import { invalid, missing, ServiceError, checkServiceText } from "../service-error.ts";
 import { TEXT_LIMITS } from "../validation/text.ts";
-import { activeBlendConfig } from "../curation/blends.ts";
+import { activeBlendConfig, holdActiveBlend } from "../curation/blends.ts";
 import { abSampleSize, baselineOf, checkPlan, interleavingSampleSize, PlanFieldError, type ArmTally, type Baseline, type Plan } from "./statistics.ts";
 
 export const EXPERIMENT_DESIGNS = ["AB", "INTERLEAVING"] as const;
@@ -115,6 +115,15 @@ export async function createExperiment(db: Database, input: CreateExperimentInpu
     await query(`LOCK TABLE experiments IN SHARE ROW EXCLUSIVE MODE`);
     const [running] = await query<{ id: number; name: string }>(`SELECT id, name FROM experiments WHERE status = 'RUNNING' LIMIT 1`);
     if (running) throw new ServiceError("BAD_USER_INPUT", `experiment ${running.id} ('${running.name}') is running: stop it before starting another`, "design");
+    // The control was read before these locks: an activation since then would record a control
+    // that is no longer the active blend. Activations wait for this commit from here on.
+    const active = await holdActiveBlend(query);
+    if (active?.id !== control.id)
+      throw new ServiceError(
+        "BAD_USER_INPUT",
+        `the active blend changed from version ${control.version} to ${active ? `version ${active.version}` : "none"} while the experiment was being planned: start it again`,
+        "candidateVersion",
+      );
     const [row] = await query<{ id: number }>(
       `INSERT INTO experiments (name, design, control_blend_id, candidate_blend_id, split, salt, minimum_effect, alpha, power, sample_size, plan, author)
        VALUES ($1, $2::"ExperimentDesign", $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12) RETURNING id`,
