@@ -1,4 +1,4 @@
-import type { CopyRows, Database } from "@deepcuts/db";
+import { copyNumber, copyText, type CopyRows, type Database } from "@deepcuts/db";
 import type { EventKindName } from "./events/kinds.ts";
 import { matchTitle, normaliseArtist } from "./identity/normalise.ts";
 import { mergeEventsSql, yieldToLoop, type EventRow } from "./ingest.ts";
@@ -23,15 +23,6 @@ export const MERGE_EVERY = 250_000;
 export const MERGE_WORK_MEM = "64MB";
 
 let stagingTables = 0;
-
-/** COPY text format: backslash, tab and line breaks escaped; `\N` is null. */
-function copyText(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : value;
-}
-
-function copyNumber(value: number | null | undefined): string {
-  return value === null || value === undefined ? "\\N" : String(value);
-}
 
 /**
  * Bulk path for listening events: rows stream into a temporary staging table in bounded batches
