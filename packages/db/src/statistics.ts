@@ -30,12 +30,13 @@ export const STALE_GROWTH = 0.1;
  * modifications, so growth is measured by pages: `pg_class.relpages` as the last ANALYZE left it
  * against the table's size now.
  *
- * Small tables are left alone on purpose. Statistics that say "empty" make every plan cached
- * while they hold a sequential scan, and plans are cached for as long as a connection lives:
- * analysed empty at a first generation's start, `weekly_playlists` was scanned whole by the
- * foreign key check of every playlist item written after it (30 scans a listener, growing with
- * the table; docs/benchmarks.md, "A first week's playlists"). A table never analysed is planned
- * as at least 10 pages, which keeps those checks on the primary key.
+ * Small tables are left alone on purpose. With statistics that say "empty" the planner sizes a
+ * table by its few pages of the moment, where a sequential scan can look cheapest, and a plan is
+ * cached for as long as its connection lives: analysed empty at a first generation's start,
+ * `weekly_playlists` could be scanned whole by the foreign key check of every playlist item
+ * written after (30 scans a listener, growing with the table; docs/benchmarks.md, "A first
+ * week's playlists"). A table never analysed is planned as at least 10 pages, which keeps such
+ * checks on the primary key.
  *
  * Processes that call this together (generation shards) do not analyse one table twice at once,
  * which PostgreSQL may refuse ("tuple concurrently updated"): each table is analysed under a
