@@ -26,6 +26,16 @@ async function load(db: Database, fromUser: number, listeners: number): Promise<
   );
 }
 
+/** One artist with `tracks` tracks, titled by the SQL expression `title` of their number g. */
+async function catalogue(db: Database, tracks: number, title: string): Promise<void> {
+  await db.query(`INSERT INTO artists (external_key, name) VALUES ('a', 'A')`);
+  await db.query(
+    `INSERT INTO tracks (external_key, title, artist_id, duration_ms)
+     SELECT 't' || g, ${title}, (SELECT id FROM artists), 200000 FROM generate_series(1, $1::int) g`,
+    [tracks],
+  );
+}
+
 /** The plan's node types for a weekly batch's history read of 200 listeners. */
 async function historyPlan(db: Database): Promise<string> {
   const ids = Array.from({ length: 200 }, (_, i) => 1 + i * 37);
@@ -45,11 +55,7 @@ describe.each<Target>(["embedded", "postgres"])("planner statistics after a bulk
   beforeAll(async () => {
     if (skip) return;
     t = await createTestDatabase(target);
-    await t.db.query(`INSERT INTO artists (external_key, name) VALUES ('a', 'A')`);
-    await t.db.query(
-      `INSERT INTO tracks (external_key, title, artist_id, duration_ms)
-       SELECT 't' || g, 'T' || g, (SELECT id FROM artists), 200000 FROM generate_series(1, 500) g`,
-    );
+    await catalogue(t.db, 500, `'T' || g`);
     await load(t.db, 1, LISTENERS);
   });
   afterAll(async () => {
@@ -106,11 +112,7 @@ describe.each<Target>(["embedded", "postgres"])("a first week's playlists after 
   beforeAll(async () => {
     if (skip) return;
     t = await createTestDatabase(target);
-    await t.db.query(`INSERT INTO artists (external_key, name) VALUES ('a', 'A')`);
-    await t.db.query(
-      `INSERT INTO tracks (external_key, title, artist_id, duration_ms)
-       SELECT 't' || g, 'Track ' || md5(g::text), (SELECT id FROM artists), 200000 FROM generate_series(1, 2000) g`,
-    );
+    await catalogue(t.db, 2000, `'Track ' || md5(g::text)`);
     await load(t.db, 1, 1000);
   });
   afterAll(async () => {
