@@ -151,11 +151,12 @@ describe.each<Target>(["embedded", "postgres"])("a first week's playlists after 
     // table's own pages stay few.
     let scans = 0;
     for (let batch = 0; batch < 4; batch++)
-      scans = await t.db.transaction(async (query) => {
+      scans = await t.db.transaction(async (query, copyRows) => {
         const ids = await writeWeeklyPlaylists(
           query,
           Array.from({ length: 200 }, (_, i) => playlist(1 + batch * 200 + i)),
           { als: 1 },
+          copyRows,
         );
         expect(ids.size).toBe(200);
         const [row] = await query<{ n: number }>(`SELECT seq_scan::int AS n FROM pg_stat_xact_user_tables WHERE relname = 'weekly_playlists'`);

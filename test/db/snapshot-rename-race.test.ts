@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@deepcuts/db";
+import { insertCopyText, type CopyRows, type Database } from "@deepcuts/db";
 import { writeWeeklyPlaylists, type PlaylistToWrite } from "@deepcuts/engine/weekly/generate.ts";
 import { BLEND_SOURCES } from "@deepcuts/models/blend/weights";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
@@ -111,7 +111,9 @@ describe("a rename committing while a weekly generation writes, on PostgreSQL", 
     await client.connect();
     clients.push(client);
     const query: Database["query"] = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[];
-    return { client, query };
+    // The items as one INSERT on this bare connection: these cases are about locks, not COPY.
+    const copyRows: CopyRows = (table, columns, text) => insertCopyText(query, table, columns, text);
+    return { client, query, copyRows };
   }
 
   beforeAll(async () => {
@@ -129,7 +131,7 @@ describe("a rename committing while a weekly generation writes, on PostgreSQL", 
     const a = await connection();
     const b = await connection();
     await a.client.query("BEGIN");
-    await writeWeeklyPlaylists(a.query, [playlist(userId, blendId, trackIds)], {});
+    await writeWeeklyPlaylists(a.query, [playlist(userId, blendId, trackIds)], {}, a.copyRows);
     await b.client.query("BEGIN");
     await b.client.query(`UPDATE tracks SET title = 'New title' WHERE id = $1`, [trackIds[0]]);
     const renamed = b.client.query("COMMIT");
@@ -148,7 +150,7 @@ describe("a rename committing while a weekly generation writes, on PostgreSQL", 
     // One generation is under way (it has read the old title): the rename's commit waits for it.
     const c = await connection();
     await c.client.query("BEGIN");
-    await writeWeeklyPlaylists(c.query, [playlist(first.userId, first.blendId, [track])], {});
+    await writeWeeklyPlaylists(c.query, [playlist(first.userId, first.blendId, [track])], {}, c.copyRows);
     const b = await connection();
     await b.client.query("BEGIN");
     await b.client.query(`UPDATE tracks SET title = 'New title' WHERE id = $1`, [track]);
@@ -157,7 +159,7 @@ describe("a rename committing while a weekly generation writes, on PostgreSQL", 
     // Another generation, started while the rename commits, queues behind it for the lock.
     const a = await connection();
     await a.client.query("BEGIN");
-    const written = writeWeeklyPlaylists(a.query, [playlist(second.userId, second.blendId, [track])], {});
+    const written = writeWeeklyPlaylists(a.query, [playlist(second.userId, second.blendId, [track])], {}, a.copyRows);
     const writeWaited = !(await settlesWithin(written, WAIT_MS));
     await c.client.query("COMMIT");
     await renamed;
@@ -176,7 +178,7 @@ describe("a rename committing while a weekly generation writes, on PostgreSQL", 
     await b.client.query(`UPDATE tracks SET external_key = 'new-key' WHERE id = $1`, [trackIds[0]]);
     const a = await connection();
     await a.client.query("BEGIN");
-    const written = writeWeeklyPlaylists(a.query, [playlist(userId, blendId, trackIds)], {});
+    const written = writeWeeklyPlaylists(a.query, [playlist(userId, blendId, trackIds)], {}, a.copyRows);
     const writeWaited = !(await settlesWithin(written, WAIT_MS));
     // Had the generation taken the snapshot lock before waiting for the row, this commit would
     // wait for it in turn, and PostgreSQL would fail one of the two after deadlock_timeout.
@@ -189,7 +191,7 @@ describe("a rename committing while a weekly generation writes, on PostgreSQL", 
 
   it.skipIf(skip)(`two renames of tracks in one playlist at once both reach its snapshot${why}`, async () => {
     const { userId, trackIds, blendId } = await seed(t.db, ["First", "Second"]);
-    await t.db.transaction((query) => writeWeeklyPlaylists(query, [playlist(userId, blendId, trackIds)], {}));
+    await t.db.transaction((query, copyRows) => writeWeeklyPlaylists(query, [playlist(userId, blendId, trackIds)], {}, copyRows));
     const one = await connection();
     const two = await connection();
     await one.client.query("BEGIN");
@@ -214,7 +216,7 @@ describe.each<Target>(["embedded", "postgres"])("playlist snapshots rewritten at
     const t = await createTestDatabase(target);
     try {
       const { n, userId, trackIds, artistIds, blendId } = await seed(t.db, ["One", "Two"]);
-      await t.db.transaction((query) => writeWeeklyPlaylists(query, [playlist(userId, blendId, trackIds)], {}));
+      await t.db.transaction((query, copyRows) => writeWeeklyPlaylists(query, [playlist(userId, blendId, trackIds)], {}, copyRows));
       expect(await snapshot(t.db, userId)).toEqual([
         { title: "One", tKey: `t${n}-0`, aName: `a${n}-0` },
         { title: "Two", tKey: `t${n}-1`, aName: `a${n}-1` },

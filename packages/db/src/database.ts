@@ -18,8 +18,9 @@ export type DatabaseTarget = (typeof DATABASE_TARGETS)[number];
 /**
  * Loads rows in PostgreSQL's COPY text format (columns separated by tabs, `\N` for null, one row
  * a line, escaped as COPY expects) into `table`, inside the current transaction: COPY FROM STDIN
- * on PostgreSQL, COPY from a blob (`/dev/blob`) on in-process PGlite. Null on PGlite behind its
- * socket server, which loses protocol sync on COPY FROM STDIN: callers fall back to INSERT.
+ * on PostgreSQL, COPY from a blob (`/dev/blob`) on in-process PGlite, and on PGlite behind its
+ * socket server, which loses protocol sync on COPY FROM STDIN, one INSERT of the same rows
+ * (`insertCopyText`).
  */
 export type CopyRows = (table: string, columns: string[], text: string) => Promise<void>;
 
@@ -31,6 +32,28 @@ export function copyText(value: string): string {
 /** A number in COPY's text format (exact: the shortest text that reads back as the same double), `\N` for null. */
 export function copyNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? "\\N" : String(value);
+}
+
+/**
+ * COPY's work done by one INSERT through `query`: the rows of `text` (as `copyText` and
+ * `copyNumber` write them) as one array parameter per column, cast to the column's type, which
+ * the catalogue gives. `copyRows` on PGlite behind its socket server.
+ */
+export async function insertCopyText(query: Database["query"], table: string, columns: string[], text: string): Promise<void> {
+  if (text === "") return;
+  const types = await query<{ name: string; type: string }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+    [table],
+  );
+  const typeOf = new Map(types.map((t) => [t.name, t.type]));
+  const cells = text
+    .slice(0, -1)
+    .split("\n")
+    .map((line) => line.split("\t").map((c) => (c === "\\N" ? null : c.replace(/\\(.)/g, (_, x: string) => ({ t: "\t", n: "\n", r: "\r" })[x] ?? x))));
+  await query(
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${typeOf.get(c)}[]`).join(", ")})`,
+    columns.map((_, i) => cells.map((row) => row[i])),
+  );
 }
 
 export interface QueryOptions {
@@ -62,8 +85,8 @@ export interface Database {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   /** Runs a script of several statements inside one transaction (all or nothing). */
   execScript(sql: string): Promise<void>;
-  /** Runs `work` inside one transaction on a single connection (`copyRows` for bulk loads, where the target has COPY). */
-  transaction<T>(work: (query: Database["query"], copyRows: CopyRows | null) => Promise<T>): Promise<T>;
+  /** Runs `work` inside one transaction on a single connection (`copyRows` for bulk loads). */
+  transaction<T>(work: (query: Database["query"], copyRows: CopyRows) => Promise<T>): Promise<T>;
   /**
    * The same database with every statement limited to `ms` (PostgreSQL's statement_timeout),
    * for work done on behalf of one request. On PostgreSQL it is a second pool of connections
@@ -222,13 +245,14 @@ export async function openPostgres(
       const c = await pool.connect();
       try {
         await c.query("BEGIN");
-        const copyRows: CopyRows = async (table, columns, text) => {
-          await pipeline(Readable.from([text]), c.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`)));
-        };
-        const result = await work(
-          async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[],
-          target === "embedded-server" ? null : copyRows,
-        );
+        const query = async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[];
+        const copyRows: CopyRows =
+          target === "embedded-server"
+            ? (table, columns, text) => insertCopyText(query, table, columns, text)
+            : async (table, columns, text) => {
+                await pipeline(Readable.from([text]), c.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`)));
+              };
+        const result = await work(query, copyRows);
         await c.query("COMMIT");
         return result;
       } catch (error) {

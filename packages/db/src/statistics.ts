@@ -48,7 +48,7 @@ export async function refreshPlannerStatistics(db: Database, tables: readonly st
     `SELECT n.name, quote_ident(n.name) AS quoted FROM unnest($1::text[]) WITH ORDINALITY AS n(name, i)
        JOIN pg_class c ON c.oid = to_regclass(quote_ident(n.name))
      WHERE c.relkind = 'r'
-       AND pg_relation_size(c.oid) / current_setting('block_size')::int > (1 + $2::float8) * greatest(c.relpages, 0) + 8
+       AND pg_relation_size(c.oid) / current_setting('block_size')::int > (1 + $2::float8) * c.relpages + 8
      ORDER BY n.i`,
     [tables, STALE_GROWTH],
   );

@@ -26,8 +26,7 @@ let stagingTables = 0;
 
 /**
  * Bulk path for listening events: rows stream into a temporary staging table in bounded batches
- * (COPY FROM STDIN on PostgreSQL, COPY from a blob on in-process PGlite, multi-row INSERT on PGlite
- * behind its socket server), then `merge()` moves them into listening_events in one set-based
+ * (`copyRows`: COPY, or one multi-row INSERT on PGlite behind its socket server), then `merge()` moves them into listening_events in one set-based
  * statement that ignores event ids seen before and folds only the new events into the
  * per-listener aggregates (mergeEventsSql, the same statement `insertEvents` runs per batch),
  * each MERGE_EVERY rows and at the end. Use it inside one transaction: the staging table is
@@ -48,14 +47,14 @@ export class EventBulkLoader {
 
   private constructor(
     private readonly query: Query,
-    private readonly copyRows: CopyRows | null,
+    private readonly copyRows: CopyRows,
     private readonly table: string,
     private readonly copyBatch: number,
     private readonly mergeEvery: number,
   ) {}
 
   /** Creates the staging table in the current transaction (`copyRows` from `db.transaction`). */
-  static async open(query: Query, copyRows: CopyRows | null, sizes: { copyBatch?: number; mergeEvery?: number } = {}): Promise<EventBulkLoader> {
+  static async open(query: Query, copyRows: CopyRows, sizes: { copyBatch?: number; mergeEvery?: number } = {}): Promise<EventBulkLoader> {
     // Unique per process too: behind pglite-socket every connection shares one session and its temporary tables.
     const table = `event_staging_${process.pid}_${++stagingTables}`;
     await query(
@@ -108,18 +107,7 @@ export class EventBulkLoader {
   }
 
   private async send(lines: string[]): Promise<void> {
-    if (this.copyRows) return this.copyRows(this.table, COLUMNS, lines.join(""));
-    // PGlite behind its socket server: no COPY FROM STDIN, so one multi-row INSERT per batch.
-    const cells = lines.map((line) =>
-      line
-        .slice(0, -1)
-        .split("\t")
-        .map((c) => (c === "\\N" ? null : c.replace(/\\(.)/g, (_, x: string) => ({ t: "\t", n: "\n", r: "\r" })[x] ?? x))),
-    );
-    await this.query(
-      `INSERT INTO ${this.table} SELECT * FROM unnest($1::int[], $2::text[], $3::text[]::"EventKind"[], $4::int[], $5::int[], $6::timestamptz[], $7::int[], $8::int[], $9::int[])`,
-      COLUMNS.map((_, i) => cells.map((c) => c[i])),
-    );
+    await this.copyRows(this.table, COLUMNS, lines.join(""));
   }
 
   /**
@@ -193,8 +181,6 @@ interface Stage {
   columns: string[];
   /** Column types in the staging table. */
   definitions: string[];
-  /** Array types for the INSERT fallback (PGlite behind its socket server). */
-  types: string[];
 }
 
 interface Batch {
@@ -253,7 +239,7 @@ export class EventFileLoader {
 
   private constructor(
     private readonly query: Query,
-    private readonly copyRows: CopyRows | null,
+    private readonly copyRows: CopyRows,
     private readonly stages: { events: Stage; users: Stage; artists: Stage; tracks: Stage },
     private readonly options: EventFileLoaderOptions,
   ) {
@@ -265,44 +251,43 @@ export class EventFileLoader {
   }
 
   /** Creates the staging tables in the current transaction (`copyRows` from `db.transaction`). */
-  static async open(query: Query, copyRows: CopyRows | null, options: EventFileLoaderOptions): Promise<EventFileLoader> {
+  static async open(query: Query, copyRows: CopyRows, options: EventFileLoaderOptions): Promise<EventFileLoader> {
     const base = `file_staging_${process.pid}_${++stagingTables}`;
-    const stage = (suffix: string, columns: [string, string, string][]): Stage => ({
+    const stage = (suffix: string, columns: [string, string][]): Stage => ({
       name: `${base}_${suffix}`,
       columns: columns.map(([name]) => name),
       definitions: columns.map(([, definition]) => definition),
-      types: columns.map(([, , array]) => array),
     });
     const stages = {
       events: stage("events", [
-        ["user_key", "text NOT NULL", "text[]"],
-        ["event_id", "text NOT NULL", "text[]"],
-        ["kind", `"EventKind" NOT NULL`, `text[]::"EventKind"[]`],
-        ["track_key", "text", "text[]"],
-        ["artist_key", "text", "text[]"],
-        ["occurred_at", "timestamptz NOT NULL", "timestamptz[]"],
-        ["ms_played", "int", "int[]"],
-        ["playlist_id", "int", "int[]"],
-        ["position", "int", "int[]"],
+        ["user_key", "text NOT NULL"],
+        ["event_id", "text NOT NULL"],
+        ["kind", `"EventKind" NOT NULL`],
+        ["track_key", "text"],
+        ["artist_key", "text"],
+        ["occurred_at", "timestamptz NOT NULL"],
+        ["ms_played", "int"],
+        ["playlist_id", "int"],
+        ["position", "int"],
       ]),
       users: stage("users", [
-        ["line", "int NOT NULL", "int[]"],
-        ["external_key", "text NOT NULL", "text[]"],
-        ["name", "text NOT NULL", "text[]"],
-        ["time_zone", "text NOT NULL", "text[]"],
+        ["line", "int NOT NULL"],
+        ["external_key", "text NOT NULL"],
+        ["name", "text NOT NULL"],
+        ["time_zone", "text NOT NULL"],
       ]),
       artists: stage("artists", [
-        ["external_key", "text NOT NULL", "text[]"],
-        ["name", "text NOT NULL", "text[]"],
-        ["match_name", "text", "text[]"],
+        ["external_key", "text NOT NULL"],
+        ["name", "text NOT NULL"],
+        ["match_name", "text"],
       ]),
       tracks: stage("tracks", [
-        ["line", "int NOT NULL", "int[]"],
-        ["external_key", "text NOT NULL", "text[]"],
-        ["title", "text NOT NULL", "text[]"],
-        ["artist_key", "text", "text[]"],
-        ["duration_ms", "int NOT NULL", "int[]"],
-        ["match_title", "text", "text[]"],
+        ["line", "int NOT NULL"],
+        ["external_key", "text NOT NULL"],
+        ["title", "text NOT NULL"],
+        ["artist_key", "text"],
+        ["duration_ms", "int NOT NULL"],
+        ["match_title", "text"],
       ]),
     };
     for (const s of Object.values(stages))
@@ -432,16 +417,7 @@ export class EventFileLoader {
   }
 
   private async copy(stage: Stage, text: string): Promise<void> {
-    if (this.copyRows) return this.copyRows(stage.name, stage.columns, text);
-    // PGlite behind its socket server: no COPY FROM STDIN, so one multi-row INSERT per batch.
-    const cells = text
-      .slice(0, -1)
-      .split("\n")
-      .map((line) => line.split("\t").map((c) => (c === "\\N" ? null : c.replace(/\\(.)/g, (_, x: string) => ({ t: "\t", n: "\n", r: "\r" })[x] ?? x))));
-    await this.query(
-      `INSERT INTO ${stage.name} (${stage.columns.join(", ")}) SELECT * FROM unnest(${stage.types.map((type, i) => `$${i + 1}::${type}`).join(", ")})`,
-      stage.columns.map((_, i) => cells.map((c) => c[i])),
-    );
+    await this.copyRows(stage.name, stage.columns, text);
   }
 
   /** Creates the staged listeners, artists and tracks that do not exist yet; fails at the first unknown track without an artist. */

@@ -7,7 +7,7 @@ import { serveExperiment, servingExperiment, type ServedPlaylist } from "../expe
 import { loadModelState } from "./load-model-state.ts";
 import { loadHistories } from "./histories.ts";
 import { pickForListeners, type BatchTimings } from "./batch.ts";
-import { float8Json, itemsSnapshots } from "../listener/playlists.ts";
+import { itemsSnapshots } from "../listener/playlists.ts";
 
 export interface GenerateOptions {
   now?: Date;
@@ -141,7 +141,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
   return report;
 }
 
-/** The columns of `playlist_items` a weekly playlist writes, in the order both writes below give them. */
+/** The columns of `playlist_items` a weekly playlist writes, in the order of each row's COPY text. */
 const ITEM_COLUMNS = ["playlist_id", "position", "track_id", "score", "scores", "reason", "blend_version", "rank", "explored", "propensity", "arm"];
 
 /** A playlist ready to be written: its listener and week, and what was served. */
@@ -155,14 +155,14 @@ export interface PlaylistToWrite extends ServedPlaylist {
  * Writes a batch of weekly playlists with their items, snapshots and experiment log, inside the
  * caller's transaction, and returns each inserted playlist's id by listener. A listener whose
  * playlist for the week exists already, or who was deleted meanwhile, gets none. The items go by
- * COPY with the transaction's `copyRows`, otherwise (none given, or PGlite behind its socket
- * server) as one INSERT of the same rows.
+ * the transaction's `copyRows` (COPY: about a fifth less CPU a listener than an INSERT of one JSON
+ * text; docs/benchmarks.md, "A first week's playlists").
  */
 export async function writeWeeklyPlaylists(
   query: Database["query"],
   playlists: readonly PlaylistToWrite[],
   modelVersions: Record<string, number>,
-  copyRows?: CopyRows | null,
+  copyRows: CopyRows,
 ): Promise<Map<number, number>> {
   // Locks first, in this order:
   // 1. The listeners, FOR KEY SHARE: a listener deleted since the run listed them gets no
@@ -229,9 +229,7 @@ export async function writeWeeklyPlaylists(
   const items = playlists
     .filter((p) => idOf.has(p.userId))
     .flatMap((p) => p.items.map((item, position) => ({ playlistId: idOf.get(p.userId)!, position, ...item })));
-  if (items.length && copyRows) {
-    // COPY where the target has it: about a fifth less CPU a listener than the JSON below
-    // (docs/benchmarks.md, "A first week's playlists").
+  if (items.length)
     await copyRows(
       "playlist_items",
       ITEM_COLUMNS,
@@ -243,32 +241,6 @@ export async function writeWeeklyPlaylists(
         )
         .join(""),
     );
-  } else if (items.length) {
-    // One JSON text of the rows, for the reason the snapshots go as one (array parameters are
-    // escaped element by element).
-    await query(
-      `INSERT INTO playlist_items (${ITEM_COLUMNS.join(", ")})
-       SELECT * FROM json_to_recordset($1::json) AS x(playlist_id int, position int, track_id int, score float8, scores jsonb, reason text,
-                                                      blend_version int, rank int, explored bool, propensity float8, arm "ExperimentArm")`,
-      [
-        JSON.stringify(
-          items.map((x) => ({
-            playlist_id: x.playlistId,
-            position: x.position,
-            track_id: x.trackId,
-            score: float8Json(x.score),
-            scores: x.scores,
-            reason: x.reason,
-            blend_version: x.blendVersion,
-            rank: x.rank,
-            explored: x.explored,
-            propensity: x.propensity === null || x.propensity === undefined ? null : float8Json(x.propensity),
-            arm: x.arm,
-          })),
-        ),
-      ],
-    );
-  }
   // The experiment log (deleted with the listener: docs/privacy.md).
   const exposed = playlists.filter((p) => p.exposure && idOf.has(p.userId));
   if (exposed.length) {
