@@ -6,6 +6,8 @@ import { parentPort, workerData } from "node:worker_threads";
 export interface LoadJob {
   url: string;
   key: string | null;
+  /** More request headers (`cache-control: no-cache` makes the API run every query). */
+  headers?: Record<string, string>;
   /** Request bodies, sent round-robin. */
   bodies: string[];
   concurrency: number;
@@ -15,6 +17,8 @@ export interface LoadJob {
 export interface LoadResult {
   latenciesMs: Float64Array;
   errors: number;
+  /** Answers the API served from its response cache (those with an `Age` header). */
+  fromCache: number;
   firstError: string | null;
   elapsedMs: number;
   /** Share of the run this load thread's event loop was busy (1: the load generator was the bound). */
@@ -27,13 +31,13 @@ export interface LoadResult {
  * JSON parse of each answer kept it 100% busy against the bare server, so it, not the server,
  * set that ceiling).
  */
-function post(agent: Agent, url: URL, headers: Record<string, string | number>, body: string): Promise<{ status: number; text: string }> {
+function post(agent: Agent, url: URL, headers: Record<string, string | number>, body: string): Promise<{ status: number; text: string; cached: boolean }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
       res.setEncoding("utf8");
       let text = "";
       res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text, cached: res.headers.age !== undefined }));
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -49,6 +53,7 @@ function post(agent: Agent, url: URL, headers: Record<string, string | number>, 
 async function run(job: LoadJob): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let fromCache = 0;
   let firstError: string | null = null;
   let next = 0;
   const started = performance.now();
@@ -56,13 +61,18 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const deadline = started + job.durationMs;
   const url = new URL(job.url);
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
-  const headers: Record<string, string> = { "content-type": "application/json", ...(job.key ? { authorization: `Bearer ${job.key}` } : {}) };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    ...(job.key ? { authorization: `Bearer ${job.key}` } : {}),
+    ...job.headers,
+  };
   const client = async () => {
     while (performance.now() < deadline) {
       const body = job.bodies[next++ % job.bodies.length];
       const from = performance.now();
       try {
-        const { status, text } = await post(agent, url, headers, body);
+        const { status, text, cached } = await post(agent, url, headers, body);
+        if (cached) fromCache++;
         if (status !== 200 || !text.startsWith('{"data":') || text.includes('"errors":[')) {
           errors++;
           firstError ??= `${status} ${text.slice(0, 300)}`;
@@ -79,6 +89,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   return {
     latenciesMs: Float64Array.from(latencies),
     errors,
+    fromCache,
     firstError,
     elapsedMs: performance.now() - started,
     busy: performance.eventLoopUtilization(loopAtStart).utilization,

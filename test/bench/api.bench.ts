@@ -1,6 +1,7 @@
-// npm run bench:api [-- --target postgres|embedded --listeners N --tracks N --events N --seconds S --concurrency C --rounds R --hnsw-rows N --scenarios bare,health,weekly,similar]
+// npm run bench:api [-- --target postgres|embedded --listeners N --tracks N --events N --seconds S --concurrency C --rounds R --hnsw-rows N --scenarios bare,health,weekly,weekly-cached,similar]
 // Requests per second and latency percentiles of the GraphQL API for the weekly playlist query
-// and for similar tracks, beside a bare Apollo server answering a constant (the ceiling) in the
+// (run for every request, and read again within its max-age from the API's response cache) and
+// for similar tracks, beside a bare Apollo server answering a constant (the ceiling) in the
 // same run. The load runs in a worker thread so client and server each get a core. The
 // scenarios run in turn `rounds` times, so a noisy neighbour shows up as round-to-round spread;
 // each round prints weeklyPlaylist's share of the bare server's req/s, and each row the load
@@ -33,10 +34,10 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "16" },
     "hnsw-rows": { type: "string", default: "50000" },
     rounds: { type: "string", default: "2" },
-    scenarios: { type: "string", default: "bare,health,weekly,similar" },
+    scenarios: { type: "string", default: "bare,health,weekly,weekly-cached,similar" },
   },
 });
-const SCENARIOS = ["bare", "health", "weekly", "similar"];
+const SCENARIOS = ["bare", "health", "weekly", "weekly-cached", "similar"];
 const wanted = values.scenarios.split(",").map((x) => x.trim());
 const unknown = wanted.filter((w) => !SCENARIOS.includes(w));
 if (unknown.length) throw new Error(`--scenarios takes ${SCENARIOS.join(", ")}; got '${unknown.join("', '")}'`);
@@ -108,7 +109,7 @@ function cpuPerRequest(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: A
 
 function report(name: string, r: LoadResult, load: string, cpu: [string, string]): string {
   const f = figures(r);
-  return `| ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(1)} | ${f.at(0.9).toFixed(1)} | ${f.p99.toFixed(1)} | ${f.at(1).toFixed(1)} | ${f.count} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ""} | ${cpu[0]} | ${cpu[1]} | ${(100 * r.busy).toFixed(0)}% | ${load} |`;
+  return `| ${name} | ${f.rps.toFixed(0)} | ${f.p50.toFixed(1)} | ${f.at(0.9).toFixed(1)} | ${f.p99.toFixed(1)} | ${f.at(1).toFixed(1)} | ${f.count} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ""} | ${((100 * r.fromCache) / Math.max(1, f.count)).toFixed(0)}% | ${cpu[0]} | ${cpu[1]} | ${(100 * r.busy).toFixed(0)}% | ${load} |`;
 }
 
 /** 64-d vectors in 50 gaussian clusters, the shape trained embeddings have. */
@@ -162,13 +163,19 @@ try {
   const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
   const playlistQuery = `query($u:Int!){ weeklyPlaylist(userId:$u){ weekStart totalDurationMs items{ position reason durationMs track{ title durationMs artist{ name } } } } }`;
   const similarQuery = `query($t:Int!){ similarTracks(trackId:$t, model:COLLABORATIVE, first:10){ score track{ title artist{ name } } } }`;
+  const weeklyBodies = Array.from({ length: 500 }, () => body(playlistQuery, { u: pick(userIds) }));
   const all: [string, string, LoadJob][] = [
     ["bare", "bare Apollo, constant `{ hello }`", { url: bareUrl, key: null, bodies: [body(`{ hello }`, {})], concurrency, durationMs }],
     ["health", "Deepcuts `{ health { ok } }` (no key)", { url: api.url, key: null, bodies: [body(`{ health { ok } }`, {})], concurrency, durationMs }],
     [
       "weekly",
-      "weeklyPlaylist (30 items + track + artist)",
-      { url: api.url, key: curator, bodies: Array.from({ length: 500 }, () => body(playlistQuery, { u: pick(userIds) })), concurrency, durationMs },
+      "weeklyPlaylist (30 items + track + artist), run each time",
+      { url: api.url, key: curator, headers: { "cache-control": "no-cache" }, bodies: weeklyBodies, concurrency, durationMs },
+    ],
+    [
+      "weekly-cached",
+      "weeklyPlaylist, the same 500 read again within their max-age",
+      { url: api.url, key: curator, bodies: weeklyBodies, concurrency, durationMs },
     ],
     [
       "similar",
@@ -181,8 +188,8 @@ try {
   // compiled before anything is timed (the bare server included: cold, it loses its first round).
   for (const [, , job] of scenarios) await load({ ...job, durationMs: 1000 });
   const lines = [
-    "| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors | API thread CPU ms/req | PostgreSQL CPU ms/req | load thread busy | load (1 min) |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors | from cache | API thread CPU ms/req | PostgreSQL CPU ms/req | load thread busy | load (1 min) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const shares: string[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
@@ -195,10 +202,15 @@ try {
       lines.push(report(`${name} (round ${round})`, result, load1(), cpu));
       console.log(lines[lines.length - 1]);
     }
-    const [weekly, ceiling] = [measured.get("weekly"), measured.get("bare")];
-    if (weekly && ceiling) {
+    const ceiling = measured.get("bare");
+    for (const [id, what] of [
+      ["weekly", "weeklyPlaylist run each time"],
+      ["weekly-cached", "weeklyPlaylist read again (response cache)"],
+    ]) {
+      const weekly = measured.get(id);
+      if (!weekly || !ceiling) continue;
       shares.push(
-        `round ${round}: weeklyPlaylist ${weekly.rps.toFixed(0)} req/s (p50 ${weekly.p50.toFixed(1)} ms, p99 ${weekly.p99.toFixed(1)} ms) = ` +
+        `round ${round}: ${what} ${weekly.rps.toFixed(0)} req/s (p50 ${weekly.p50.toFixed(1)} ms, p99 ${weekly.p99.toFixed(1)} ms) = ` +
           `${((100 * weekly.rps) / ceiling.rps).toFixed(0)}% of bare Apollo's ${ceiling.rps.toFixed(0)} req/s (p50 ${ceiling.p50.toFixed(1)} ms, p99 ${ceiling.p99.toFixed(1)} ms), ` +
           `${concurrency} clients; load average ${loadavg()
             .map((l) => l.toFixed(1))

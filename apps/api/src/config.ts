@@ -43,6 +43,8 @@ export interface HttpConfig {
   readyTimeoutMs: number;
   /** How long a found API key is reused without a lookup, ms; 0 = look up every request (DEEPCUTS_KEY_CACHE_MS, default 2000). */
   keyCacheMs: number;
+  /** Memory for the server's cache of whole answers, MiB; 0 = off (DEEPCUTS_RESPONSE_CACHE_MB, default 64; graphql/response-cache.ts). */
+  responseCacheMb: number;
 }
 
 const EXPOSURES: readonly Exposure[] = ["everyone", "keys", "curators", "nobody"];
@@ -91,6 +93,7 @@ export function httpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig {
     statementTimeoutMs: integerFromEnv(env, "DEEPCUTS_STATEMENT_TIMEOUT_MS", 5000, 0, 3_600_000),
     readyTimeoutMs: integerFromEnv(env, "DEEPCUTS_READY_TIMEOUT_MS", 1000, 10, 60_000),
     keyCacheMs: integerFromEnv(env, "DEEPCUTS_KEY_CACHE_MS", 2000, 0, 60_000),
+    responseCacheMb: integerFromEnv(env, "DEEPCUTS_RESPONSE_CACHE_MB", 64, 0, 64 * 1024),
   };
 }
 

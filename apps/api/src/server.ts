@@ -11,6 +11,7 @@ import { createContext, type ApiContext } from "./graphql/context.ts";
 import { createSharedLoaders } from "./graphql/loaders.ts";
 import { cacheHintsPlugin } from "./graphql/cache-hints.ts";
 import { exposurePlugin } from "./graphql/exposure.ts";
+import { apiResponseCache } from "./graphql/response-cache.ts";
 import { viewerFromHeaders } from "./roles/viewer.ts";
 import { CursorCodec } from "./graphql/pagination.ts";
 import { apiSchema } from "./graphql/schema.ts";
@@ -78,6 +79,7 @@ export interface RunningApi {
 }
 
 export async function createApolloServer(http: HttpConfig = httpConfig()): Promise<ApolloServer<ApiContext>> {
+  const responseCache = apiResponseCache(http.responseCacheMb * 1024 * 1024);
   return new ApolloServer<ApiContext>({
     schema: await apiSchema(),
     formatError,
@@ -92,10 +94,12 @@ export async function createApolloServer(http: HttpConfig = httpConfig()): Promi
     stopOnTerminationSignals: false,
     // In production a browser opening the API gets no HTML page (Apollo's landing page embeds a
     // third-party sandbox); development keeps Apollo's local landing page.
-    // Cache-Control from the @cacheControl hints, worked out per operation where it can be (cache-hints.ts).
+    // Cache-Control from the @cacheControl hints, worked out per operation where it can be
+    // (cache-hints.ts); answers a client may keep are kept by the server too (response-cache.ts).
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       cacheHintsPlugin(),
+      ...(responseCache ? [responseCache] : []),
       exposurePlugin(http),
       ...(http.env === "production" ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],

@@ -19,7 +19,8 @@ interface GraphQLResponse<T> {
  */
 export async function gql<T>(query: Operation<T>, variables: Record<string, unknown>, key: string | null): Promise<T> {
   const { apiUrl, apiTimeoutMs } = dashboardConfig();
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  // Curators see what they just changed: the API's response cache is skipped (docs/api.md).
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", "cache-control": "no-cache" };
   if (key) headers.authorization = `Bearer ${key}`;
   let response: Response;
   try {

@@ -23,7 +23,8 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const upstream = await fetch(apiUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${key}` },
+      // Curators see what they just changed: the API's response cache is skipped (docs/api.md).
+      headers: { "content-type": "application/json", accept: "application/json", "cache-control": "no-cache", authorization: `Bearer ${key}` },
       body,
       cache: "no-store",
       signal: AbortSignal.timeout(apiTimeoutMs),
