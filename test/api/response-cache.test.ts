@@ -108,6 +108,18 @@ describe("the API's response cache", () => {
     expect(await ask(w.api.url, w.keys.curator, PLAYLIST, { u })).toMatchObject({ reasons: ["after"], age: null });
   });
 
+  it("the dashboard's client asks for fresh answers: curators see what they just changed", async () => {
+    const u = w.userIds[0];
+    await setReason("kept");
+    await ask(w.api.url, w.keys.curator, PLAYLIST, { u }, { "cache-control": "no-cache" });
+    await setReason("current");
+    expect((await ask(w.api.url, w.keys.curator, PLAYLIST, { u })).reasons).toEqual(["kept"]);
+    process.env.DEEPCUTS_API_URL = w.api.url;
+    const { gql } = await import("../../apps/dashboard/src/lib/graphql.ts");
+    const seen = await gql<{ weeklyPlaylist: { items: { reason: string }[] } }>(PLAYLIST, { u }, w.keys.curator);
+    expect([...new Set(seen.weeklyPlaylist.items.map((i) => i.reason))]).toEqual(["current"]);
+  });
+
   it("is off with DEEPCUTS_RESPONSE_CACHE_MB=0", async () => {
     const off = await startApi(w.t.db, 0, { http: { keyCacheMs: 0, responseCacheMb: 0 } });
     try {
