@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "@deepcuts/engine/keys.ts";
 import { httpConfig } from "../../apps/api/src/config.ts";
-import { wantsFreshAnswer } from "../../apps/api/src/graphql/response-cache.ts";
+import { forbidsStoring, wantsFreshAnswer } from "../../apps/api/src/graphql/response-cache.ts";
 import { startApi } from "../../apps/api/src/server.ts";
 import { useApiWorld, type ApiWorld } from "./support.ts";
 
@@ -64,6 +64,12 @@ describe("the API's response cache", () => {
     const fresh = await ask(w.api.url, w.keys.curator, PLAYLIST, { u }, { "cache-control": "no-cache" });
     expect(fresh).toMatchObject({ reasons: ["second"], age: null });
     expect(await ask(w.api.url, w.keys.curator, PLAYLIST, { u })).toMatchObject({ reasons: ["second"], age: expect.any(Number) });
+
+    // Cache-Control: no-store runs it and keeps nothing: a new key's next plain read runs too.
+    const other = await createApiKey(w.t.db, { name: "no-store curator", role: "CURATOR" });
+    expect((await ask(w.api.url, other.key, PLAYLIST, { u }, { "cache-control": "no-store" })).age).toBeNull();
+    expect((await ask(w.api.url, other.key, PLAYLIST, { u })).age).toBeNull();
+    expect((await ask(w.api.url, other.key, PLAYLIST, { u })).age).not.toBeNull();
   });
 
   it("never hands one key's answer to another, and checks every key before reading the cache", async () => {
@@ -132,9 +138,11 @@ describe("the API's response cache", () => {
 });
 
 describe("response cache settings", () => {
-  it("reads HTTP's ways of asking for a fresh answer", () => {
+  it("reads HTTP's ways of asking for a fresh answer, and of forbidding its storing", () => {
     for (const header of ["no-cache", "No-Store", "max-age=0", "max-age = 0", "private, no-cache"]) expect(wantsFreshAnswer(header)).toBe(true);
     for (const header of [null, "", "max-age=10", "private", "no-transform", "max-age=00x"]) expect(wantsFreshAnswer(header)).toBe(false);
+    for (const header of ["no-store", "max-age=0, NO-STORE"]) expect(forbidsStoring(header)).toBe(true);
+    for (const header of [null, "no-cache", "max-age=0", "no-storex"]) expect(forbidsStoring(header)).toBe(false);
   });
 
   it("takes its size from DEEPCUTS_RESPONSE_CACHE_MB, 64 MiB by default, and names the variable when it is wrong", () => {

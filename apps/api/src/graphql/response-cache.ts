@@ -4,14 +4,20 @@ import responseCachePlugin from "@apollo/server-plugin-response-cache";
 import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { ApiContext } from "./context.ts";
 
-/** True when a request's `Cache-Control` asks for a fresh answer (`no-cache`, `no-store` or `max-age=0`: HTTP's own ways). */
-export function wantsFreshAnswer(cacheControl: string | null | undefined): boolean {
-  if (!cacheControl) return false;
-  return cacheControl
+const directives = (cacheControl: string | null | undefined) =>
+  (cacheControl ?? "")
     .toLowerCase()
     .split(",")
-    .map((d) => d.replace(/\s+/g, ""))
-    .some((d) => d === "no-cache" || d === "no-store" || d === "max-age=0");
+    .map((d) => d.replace(/\s+/g, ""));
+
+/** True when a request's `Cache-Control` asks for a fresh answer (`no-cache`, `no-store` or `max-age=0`: HTTP's own ways). */
+export function wantsFreshAnswer(cacheControl: string | null | undefined): boolean {
+  return directives(cacheControl).some((d) => d === "no-cache" || d === "no-store" || d === "max-age=0");
+}
+
+/** True when a request's `Cache-Control` says its answer must not be stored (`no-store`). */
+export function forbidsStoring(cacheControl: string | null | undefined): boolean {
+  return directives(cacheControl).includes("no-store");
 }
 
 /** The key that asked, or null without one: every stored answer belongs to one key. */
@@ -38,7 +44,8 @@ function mayChangeKeptAnswers(operation: OperationDefinitionNode): boolean {
  * read (the request's context), so a revoked key gets no stored answer.
  *
  * Fresher than the 30 s: a request sent with `Cache-Control: no-cache` (or `no-store`,
- * `max-age=0`) runs afresh and its answer replaces the stored one; a mutation through this process
+ * `max-age=0`) runs afresh and its answer replaces the stored one (with `no-store`, it is not
+ * stored, and the one stored before stays); a mutation through this process
  * (blends, models, keys, erasures, jobs) empties its cache, except those that only add listening
  * history (events, saves, "not for me"), which no kept answer holds. Changes made elsewhere (another replica,
  * a job, the CLI) are seen within 30 s, as any client's cache sees them. Null when `maxBytes` is 0.
@@ -51,7 +58,8 @@ export function apiResponseCache(maxBytes: number): ApolloServerPlugin<ApiContex
     sessionId: async (context) => keyOf(context),
     extraCacheKeyData: async (context) => keyOf(context),
     shouldReadFromCache: async (context) => !wantsFreshAnswer(context.request.http?.headers.get("cache-control")),
-    shouldWriteToCache: async (context) => context.overallCachePolicy.policyIfCacheable()?.scope === "PRIVATE",
+    shouldWriteToCache: async (context) =>
+      context.overallCachePolicy.policyIfCacheable()?.scope === "PRIVATE" && !forbidsStoring(context.request.http?.headers.get("cache-control")),
   });
   return {
     async requestDidStart(requestContext) {
