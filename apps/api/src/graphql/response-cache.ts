@@ -43,12 +43,12 @@ function mayChangeKeptAnswers(operation: OperationDefinitionNode): boolean {
  * serve within seconds. Nothing is shared between keys. Keys are checked before the cache is
  * read (the request's context), so a revoked key gets no stored answer.
  *
- * Fresher than the 30 s: a request sent with `Cache-Control: no-cache` (or `no-store`,
- * `max-age=0`) runs afresh and its answer replaces the stored one (with `no-store`, it is not
- * stored, and the one stored before stays); a mutation through this process
- * (blends, models, keys, erasures, jobs) empties its cache, except those that only add listening
- * history (events, saves, "not for me"), which no kept answer holds. Changes made elsewhere (another replica,
- * a job, the CLI) are seen within 30 s, as any client's cache sees them. Null when `maxBytes` is 0.
+ * Fresher than the 30 s: a request sent with `Cache-Control: no-cache` (or `max-age=0`) runs
+ * afresh and its answer replaces the stored one; with `no-store` it runs afresh and nothing is
+ * stored. A mutation through this process (blends, models, keys, erasures, jobs) empties its
+ * cache, except those that only add listening history (events, saves, "not for me"), which no
+ * kept answer holds. Changes made elsewhere (another replica, a job, the CLI) are seen within
+ * 30 s, as any client's cache sees them. Null when `maxBytes` is 0.
  */
 export function apiResponseCache(maxBytes: number): ApolloServerPlugin<ApiContext> | null {
   if (maxBytes <= 0) return null;
