@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { insertCopyText, type CopyRows, type Database } from "@deepcuts/db";
+import { insertingCopyRows, type Database } from "@deepcuts/db";
 import { writeWeeklyPlaylists, type PlaylistToWrite } from "@deepcuts/engine/weekly/generate.ts";
 import { BLEND_SOURCES } from "@deepcuts/models/blend/weights";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
@@ -112,8 +112,7 @@ describe("a rename committing while a weekly generation writes, on PostgreSQL", 
     clients.push(client);
     const query: Database["query"] = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[];
     // The items as one INSERT on this bare connection: these cases are about locks, not COPY.
-    const copyRows: CopyRows = (table, columns, text) => insertCopyText(query, table, columns, text);
-    return { client, query, copyRows };
+    return { client, query, copyRows: insertingCopyRows(query) };
   }
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, startEmbeddedServer, type Database } from "@deepcuts/db";
+import { copyText, insertingCopyRows, openPostgres, startEmbeddedServer, type Database } from "@deepcuts/db";
 import { writeWeeklyPlaylists, type PlaylistToWrite } from "@deepcuts/engine/weekly/generate.ts";
 import { BLEND_SOURCES } from "@deepcuts/models/blend/weights";
 import { createTestDatabase, postgresUnavailable } from "../support/databases.ts";
@@ -82,5 +82,25 @@ describe("weekly playlist items written by COPY and by its INSERT stand-in", () 
     // Exact doubles; the sign of a zero score is not kept (String() drops it).
     expect(first.map((r) => r.score)).toEqual(numbers.map((x) => (x === 0 ? 0 : x)));
     expect(first.map((r) => r.arm)).toEqual([null, null, "CONTROL", "CONTROL", "CANDIDATE", "CANDIDATE"]);
+  });
+
+  it("the INSERT stand-in reads a table's column types once per transaction, however many batches", async () => {
+    const { db } = stores.find((s) => s.name === "embedded-server")!;
+    let lookups = 0;
+    const names = await db.transaction(async (query) => {
+      const copyRows = insertingCopyRows(async (sql, params) => {
+        if (sql.includes("pg_attribute")) lookups++;
+        return query(sql, params);
+      });
+      for (const batch of [
+        ["k1", "One"],
+        ["k2", "Two\ttab"],
+        ["k3", "Three"],
+      ])
+        await copyRows("artists", ["external_key", "name"], `copy-${batch[0]}\t${copyText(batch[1])}\n`);
+      return query<{ name: string }>(`SELECT name FROM artists WHERE external_key LIKE 'copy-%' ORDER BY external_key`);
+    });
+    expect(names.map((r) => r.name)).toEqual(["One", "Two\ttab", "Three"]);
+    expect(lookups).toBe(1);
   });
 });

@@ -20,7 +20,7 @@ export type DatabaseTarget = (typeof DATABASE_TARGETS)[number];
  * a line, escaped as COPY expects) into `table`, inside the current transaction: COPY FROM STDIN
  * on PostgreSQL, COPY from a blob (`/dev/blob`) on in-process PGlite, and on PGlite behind its
  * socket server, which loses protocol sync on COPY FROM STDIN, one INSERT of the same rows
- * (`insertCopyText`).
+ * (`insertingCopyRows`).
  */
 export type CopyRows = (table: string, columns: string[], text: string) => Promise<void>;
 
@@ -35,25 +35,34 @@ export function copyNumber(value: number | null | undefined): string {
 }
 
 /**
- * COPY's work done by one INSERT through `query`: the rows of `text` (as `copyText` and
- * `copyNumber` write them) as one array parameter per column, cast to the column's type, which
- * the catalogue gives. `copyRows` on PGlite behind its socket server.
+ * `copyRows` for a connection without COPY FROM STDIN (PGlite behind its socket server): each
+ * batch as one INSERT through `query`, the rows of its text (as `copyText` and `copyNumber` write
+ * them) as one array parameter per column, cast to the column's type. The types come from the
+ * catalogue once per table for the life of the returned function (one transaction).
  */
-export async function insertCopyText(query: Database["query"], table: string, columns: string[], text: string): Promise<void> {
-  if (text === "") return;
-  const types = await query<{ name: string; type: string }>(
-    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
-    [table],
-  );
-  const typeOf = new Map(types.map((t) => [t.name, t.type]));
-  const cells = text
-    .slice(0, -1)
-    .split("\n")
-    .map((line) => line.split("\t").map((c) => (c === "\\N" ? null : c.replace(/\\(.)/g, (_, x: string) => ({ t: "\t", n: "\n", r: "\r" })[x] ?? x))));
-  await query(
-    `INSERT INTO ${table} (${columns.join(", ")}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${typeOf.get(c)}[]`).join(", ")})`,
-    columns.map((_, i) => cells.map((row) => row[i])),
-  );
+export function insertingCopyRows(query: Database["query"]): CopyRows {
+  const typesOf = new Map<string, Promise<Map<string, string>>>();
+  const columnTypes = async (table: string) => {
+    const rows = await query<{ name: string; type: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+      [table],
+    );
+    return new Map(rows.map((t) => [t.name, t.type]));
+  };
+  return async (table, columns, text) => {
+    if (text === "") return;
+    let types = typesOf.get(table);
+    if (!types) typesOf.set(table, (types = columnTypes(table)));
+    const typeOf = await types;
+    const cells = text
+      .slice(0, -1)
+      .split("\n")
+      .map((line) => line.split("\t").map((c) => (c === "\\N" ? null : c.replace(/\\(.)/g, (_, x: string) => ({ t: "\t", n: "\n", r: "\r" })[x] ?? x))));
+    await query(
+      `INSERT INTO ${table} (${columns.join(", ")}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${typeOf.get(c)}[]`).join(", ")})`,
+      columns.map((_, i) => cells.map((row) => row[i])),
+    );
+  };
 }
 
 export interface QueryOptions {
@@ -248,7 +257,7 @@ export async function openPostgres(
         const query = async <T>(sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows as T[];
         const copyRows: CopyRows =
           target === "embedded-server"
-            ? (table, columns, text) => insertCopyText(query, table, columns, text)
+            ? insertingCopyRows(query)
             : async (table, columns, text) => {
                 await pipeline(Readable.from([text]), c.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`)));
               };

@@ -26,12 +26,12 @@ let stagingTables = 0;
 
 /**
  * Bulk path for listening events: rows stream into a temporary staging table in bounded batches
- * (`copyRows`: COPY, or one multi-row INSERT on PGlite behind its socket server), then `merge()` moves them into listening_events in one set-based
- * statement that ignores event ids seen before and folds only the new events into the
- * per-listener aggregates (mergeEventsSql, the same statement `insertEvents` runs per batch),
- * each MERGE_EVERY rows and at the end. Use it inside one transaction: the staging table is
- * dropped at commit, and a failure anywhere (a bad row after batches were merged included)
- * leaves stored data as it was.
+ * (`copyRows`: COPY, or one multi-row INSERT on PGlite behind its socket server), then `merge()`
+ * moves them into listening_events in one set-based statement that ignores event ids seen before
+ * and folds only the new events into the per-listener aggregates (mergeEventsSql, the same
+ * statement `insertEvents` runs per batch), each MERGE_EVERY rows and at the end. Use it inside
+ * one transaction: the staging table is dropped at commit, and a failure anywhere (a bad row
+ * after batches were merged included) leaves stored data as it was.
  */
 export class EventBulkLoader {
   private text: string[] = [];
@@ -84,7 +84,7 @@ export class EventBulkLoader {
     const lines = this.text;
     this.text = [];
     this.unmerged += lines.length;
-    this.inFlight = this.send(lines).catch((error: unknown) => {
+    this.inFlight = this.copyRows(this.table, COLUMNS, lines.join("")).catch((error: unknown) => {
       this.failure = error instanceof Error ? error : new Error(String(error));
     });
     if (this.unmerged >= this.mergeEvery) await this.mergeStaged();
@@ -104,10 +104,6 @@ export class EventBulkLoader {
     if (this.inFlight) await this.inFlight;
     this.inFlight = null;
     if (this.failure) throw this.failure;
-  }
-
-  private async send(lines: string[]): Promise<void> {
-    await this.copyRows(this.table, COLUMNS, lines.join(""));
   }
 
   /**

@@ -55,8 +55,8 @@ export function apiResponseCache(maxBytes: number): ApolloServerPlugin<ApiContex
   const cache = new InMemoryLRUCache<string>({ maxSize: maxBytes });
   const answers = responseCachePlugin<ApiContext>({
     cache,
+    // Only private answers are stored, and the plugin files those under the session: one key's.
     sessionId: async (context) => keyOf(context),
-    extraCacheKeyData: async (context) => keyOf(context),
     shouldReadFromCache: async (context) => !wantsFreshAnswer(context.request.http?.headers.get("cache-control")),
     shouldWriteToCache: async (context) =>
       context.overallCachePolicy.policyIfCacheable()?.scope === "PRIVATE" && !forbidsStoring(context.request.http?.headers.get("cache-control")),
