@@ -57,6 +57,71 @@ describe.each<Target>(["embedded", "postgres"])("aggregate reference checks per 
   });
 });
 
+// playlist_items checks its playlist and track per statement too (migration
+// 20261209000000_playlist_item_reference_checks): a foreign key's guarantees, the cascade included.
+describe.each<Target>(["embedded", "postgres"])("playlist item reference checks per statement on %s", (target) => {
+  const skip = target === "postgres" && skipPostgres !== null;
+  let t: TestDatabase;
+  let user: number, tracks: number[];
+  beforeAll(async () => {
+    if (skip) return;
+    t = await createTestDatabase(target);
+    user = [...(await upsertUsers(t.db.query, [{ externalKey: "item-u1", name: "item-u1", timeZone: "UTC" }])).values()][0];
+    const artist = [...(await upsertArtists(t.db.query, [{ externalKey: "item-a1", name: "item-a1" }])).values()][0];
+    tracks = [
+      ...(
+        await upsertTracks(t.db.query, [
+          { externalKey: "item-t1", title: "item-t1", artistId: artist, durationMs: 1000 },
+          { externalKey: "item-t2", title: "item-t2", artistId: artist, durationMs: 1000 },
+        ])
+      ).values(),
+    ];
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+  const count = async (table: string) => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+  const playlist = async (week: string) =>
+    (
+      await t.db.query<{ id: number }>(
+        `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, $2::date, 'COMPLETE', '{}') RETURNING id`,
+        [user, week],
+      )
+    )[0].id;
+  const items = (playlistIds: number[], trackIds: number[]) =>
+    t.db.query(
+      `INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason)
+       SELECT p, n - 1, tr, 1, '{}', 'r' FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS x(p, tr, n)`,
+      [playlistIds, trackIds],
+    );
+
+  it.skipIf(skip)("items naming a missing playlist or track fail and write nothing, however many rows are fine", async () => {
+    const p = await playlist("2026-11-30");
+    await expect(items([p, p + 1000], [tracks[0], tracks[1]])).rejects.toThrow(/playlist_items.*"weekly_playlists".*playlist_id=\d+ does not exist/);
+    await expect(items([p, p], [tracks[0], tracks[1] + 1000])).rejects.toThrow(/playlist_items.*"tracks".*track_id=\d+ does not exist/);
+    expect(await count("playlist_items")).toBe(0);
+    await items([p, p], tracks);
+    await expect(t.db.query(`UPDATE playlist_items SET track_id = track_id + 1000`)).rejects.toThrow(/"tracks".*does not exist/);
+    expect(await count("playlist_items")).toBe(2);
+  });
+
+  it.skipIf(skip)("a served track cannot be deleted; deleting playlists deletes their items and no others", async () => {
+    await expect(t.db.query(`DELETE FROM tracks WHERE id = $1`, [tracks[0]])).rejects.toThrow(/"tracks".*"playlist_items".*still referenced/);
+    const second = await playlist("2026-12-07");
+    await items([second], [tracks[1]]);
+    const [first] = await t.db.query<{ id: number }>(`SELECT id FROM weekly_playlists WHERE week_start = '2026-11-30'`);
+    await t.db.query(`DELETE FROM weekly_playlists WHERE id = $1`, [first.id]);
+    expect(await t.db.query(`SELECT playlist_id, track_id FROM playlist_items`)).toEqual([{ playlist_id: second, track_id: tracks[1] }]);
+    await items([await playlist("2026-12-14")], [tracks[1]]);
+    // Several playlists in one statement: one trigger call deletes all their items.
+    await t.db.query(`DELETE FROM weekly_playlists WHERE user_id = $1`, [user]);
+    expect(await count("weekly_playlists")).toBe(0);
+    expect(await count("playlist_items")).toBe(0);
+    await t.db.query(`DELETE FROM tracks WHERE id = $1`, [tracks[0]]);
+    expect(await count("tracks")).toBe(1);
+  });
+});
+
 describe.skipIf(skipPostgres !== null)("aggregate reference checks under concurrency on postgres", () => {
   let t: TestDatabase;
   beforeAll(async () => {
@@ -88,5 +153,34 @@ describe.skipIf(skipPostgres !== null)("aggregate reference checks under concurr
     await writer;
     await expect(deletion).rejects.toThrow(/still referenced/);
     expect((await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_artist_stats WHERE user_id = $1`, [user]))[0].n).toBe(1);
+  });
+
+  it("a track's delete waits for a transaction serving it in a playlist, then fails, as with a foreign key", async () => {
+    const user = [...(await upsertUsers(t.db.query, [{ externalKey: "item-c1", name: "item-c1", timeZone: "UTC" }])).values()][0];
+    const artist = [...(await upsertArtists(t.db.query, [{ externalKey: "item-ca", name: "item-ca" }])).values()][0];
+    const track = [...(await upsertTracks(t.db.query, [{ externalKey: "item-ct", title: "item-ct", artistId: artist, durationMs: 1000 }])).values()][0];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => (written = resolve));
+    const writer = t.db.transaction(async (query) => {
+      const [p] = await query<{ id: number }>(
+        `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, '2026-12-07', 'COMPLETE', '{}') RETURNING id`,
+        [user],
+      );
+      await query(`INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason) VALUES ($1, 0, $2, 1, '{}', 'r')`, [p.id, track]);
+      written();
+      await gate;
+    });
+    await wrote;
+    let settled = false;
+    const deletion = t.db.query(`DELETE FROM tracks WHERE id = $1`, [track]).finally(() => (settled = true));
+    deletion.catch(() => {}); // asserted below
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false); // waiting on the writer's FOR KEY SHARE lock
+    release();
+    await writer;
+    await expect(deletion).rejects.toThrow(/"tracks".*"playlist_items".*still referenced/);
+    expect((await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playlist_items WHERE track_id = $1`, [track]))[0].n).toBe(1);
   });
 });

@@ -5,7 +5,8 @@ import type { Database } from "@deepcuts/db";
  * kept by hand: a table added later that refers to a listener is found the day it is migrated.
  * A table refers to a listener when it has
  *  - a foreign key to `users` (or, transitively, to a row that does: playlist items through
- *    their playlist),
+ *    their playlist), or a reference checked per statement by triggers instead of a foreign key
+ *    (migrations 20261206200000_bulk_reference_checks and 20261209000000_playlist_item_reference_checks),
  *  - a listener column without a foreign key (`user_id`, `listener_id`, `*_user_id`), or
  *  - an entity reference (`entity_kind` + `entity_id`) whose kind is USER (vectors, top terms).
  */
@@ -20,6 +21,8 @@ export interface ForeignKey {
   parentColumns: string[];
   /** PostgreSQL's confdeltype: a no action, r restrict, c cascade, n set null, d set default. */
   onDelete: string;
+  /** True for a reference checked per statement by triggers rather than declared as a foreign key. */
+  perStatement?: boolean;
 }
 
 /** A set of rows tied to one listener: `where` uses $1 for the listener's id. */
@@ -42,7 +45,12 @@ const LISTENER_COLUMN = /^(user_id|listener_id|.+_user_id)$/;
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** Foreign keys, and the references that triggers check per statement instead (below). */
 export async function foreignKeys(query: Query): Promise<ForeignKey[]> {
+  return [...(await declaredForeignKeys(query)), ...(await referencesCheckedPerStatement(query))];
+}
+
+async function declaredForeignKeys(query: Query): Promise<ForeignKey[]> {
   return query<ForeignKey>(
     `SELECT c.conname::text AS name, cl.relname::text AS child, pa.relname::text AS parent, c.confdeltype::text AS "onDelete",
             (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY AS k(n, i)
@@ -56,6 +64,49 @@ export async function foreignKeys(query: Query): Promise<ForeignKey[]> {
      WHERE c.contype = 'f' AND ns.nspname = current_schema()
      ORDER BY cl.relname, c.conname`,
   );
+}
+
+/**
+ * References kept by triggers instead of foreign keys: `check_references_per_statement` on the
+ * child names (column, parent) pairs; `delete_referencing_per_statement` on a parent names the
+ * (child, column) pairs it deletes with it (ON DELETE CASCADE); without one, deleting a parent
+ * still named is refused (ON DELETE RESTRICT). The parent's key is always `id`.
+ */
+async function referencesCheckedPerStatement(query: Query): Promise<ForeignKey[]> {
+  const triggers = await query<{ name: string; table: string; fn: string; args: string[] }>(
+    `SELECT t.tgname::text AS name, c.relname::text AS "table", p.proname::text AS fn,
+            (string_to_array(encode(t.tgargs, 'escape'), '\\000'))[1:t.tgnargs] AS args
+     FROM pg_trigger t
+     JOIN pg_class c ON c.oid = t.tgrelid
+     JOIN pg_namespace ns ON ns.oid = c.relnamespace
+     JOIN pg_proc p ON p.oid = t.tgfoid
+     WHERE NOT t.tgisinternal AND ns.nspname = current_schema()
+       AND p.proname IN ('check_references_per_statement', 'delete_referencing_per_statement')
+     ORDER BY c.relname, t.tgname`,
+  );
+  const pairs = (args: string[]) => Array.from({ length: Math.floor(args.length / 2) }, (_, i) => [args[2 * i], args[2 * i + 1]]);
+  const cascades = new Set(
+    triggers
+      .filter((t) => t.fn === "delete_referencing_per_statement")
+      .flatMap((t) => pairs(t.args).map(([child, column]) => `${t.table}<-${child}.${column}`)),
+  );
+  const references = new Map<string, ForeignKey>();
+  for (const t of triggers.filter((t) => t.fn === "check_references_per_statement")) {
+    for (const [column, parent] of pairs(t.args)) {
+      const key = `${parent}<-${t.table}.${column}`;
+      if (references.has(key)) continue; // the insert and the update trigger name the same reference
+      references.set(key, {
+        name: t.name,
+        child: t.table,
+        parent,
+        childColumns: [column],
+        parentColumns: ["id"],
+        onDelete: cascades.has(key) ? "c" : "r",
+        perStatement: true,
+      });
+    }
+  }
+  return [...references.values()];
 }
 
 /** Ordinary tables of the application's schema with their column names. */
