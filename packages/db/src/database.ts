@@ -24,16 +24,6 @@ export type DatabaseTarget = (typeof DATABASE_TARGETS)[number];
  */
 export type CopyRows = (table: string, columns: string[], text: string) => Promise<void>;
 
-/** A text value in COPY's text format: backslash, tab and line breaks escaped. */
-export function copyText(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : value;
-}
-
-/** A number in COPY's text format (exact: the shortest text that reads back as the same double), `\N` for null. */
-export function copyNumber(value: number | null | undefined): string {
-  return value === null || value === undefined ? "\\N" : String(value);
-}
-
 /**
  * `copyRows` for a connection without COPY FROM STDIN (PGlite behind its socket server): each
  * batch as one INSERT through `query`, the rows of its text (as `copyText` and `copyNumber` write

@@ -1,4 +1,5 @@
 export * from "./config.ts";
+export * from "./copy-text.ts";
 export * from "./database.ts";
 export * from "./extensions.ts";
 export * from "./lock.ts";

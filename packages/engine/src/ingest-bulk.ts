@@ -1,19 +1,14 @@
 import { copyNumber, copyText, type CopyRows, type Database } from "@deepcuts/db";
-import type { EventKindName } from "./events/kinds.ts";
-import { matchTitle, normaliseArtist } from "./identity/normalise.ts";
+import { EventBatchBuilder, FILE_COPY_BATCH, MERGE_EVERY, type EventBatch, type EventBatchOptions, type KeyedEvent } from "./importers/event-batches.ts";
 import { mergeEventsSql, yieldToLoop, type EventRow } from "./ingest.ts";
+
+export { FILE_COPY_BATCH, KEY_CACHE, MERGE_EVERY, type EventBatch, type KeyedEvent } from "./importers/event-batches.ts";
 
 type Query = Database["query"];
 
 const COLUMNS = ["user_id", "event_id", "kind", "track_id", "artist_id", "occurred_at", "ms_played", "playlist_id", "position"];
 /** Rows per COPY: about 5 MB of text, so memory stays flat whatever the file's size. */
 export const COPY_BATCH = 50_000;
-/**
- * Staged rows per merge. One merge over a whole 1M-event file took PGlite's heap (which never
- * shrinks) past 1 GB; merges of this size keep the sort, the grouping and the staging table
- * small on both targets, and still do every row's work in set-based statements.
- */
-export const MERGE_EVERY = 250_000;
 /**
  * work_mem of a file import's transaction on a PostgreSQL server: the merge's sort and groupings
  * of MERGE_EVERY rows fit in memory instead of spilling to temporary files (about 4% of the
@@ -119,28 +114,6 @@ export class EventBulkLoader {
   }
 }
 
-/** One event of a file, named by its keys: `EventFileLoader` creates unknown listeners, artists and tracks in its merge. */
-export interface KeyedEvent {
-  /** Line of the file, for errors. */
-  line: number;
-  eventId: string;
-  user: string;
-  /** Name and time zone of a listener created for this event (the first event naming them). */
-  userName: string;
-  timeZone: string;
-  track: string | null;
-  /** Title (the key when null) and duration of a track created for this event (the first naming it). */
-  trackTitle: string | null;
-  durationMs: number;
-  /** The event's artist; a track created for this event is by this artist. */
-  artist: string | null;
-  kind: EventKindName;
-  occurredAt: Date;
-  msPlayed: number | null;
-  playlistId: number | null;
-  position: number | null;
-}
-
 /** An event with a playlist context and the ids its keys stand for, for the caller's check. */
 export interface ResolvedEvent {
   event: KeyedEvent;
@@ -149,28 +122,23 @@ export interface ResolvedEvent {
   artistId: number | null;
 }
 
-export interface EventFileLoaderOptions {
+export interface EventFileLoaderOptions extends EventBatchOptions {
   /** The error to fail the file with for a problem found at `line` (the loader finds unknown tracks without an artist). */
   errorAt: (line: number, problem: string) => Error;
   /** Checks the events with a playlist context (slot of a weekly playlist) of one batch; throws to fail the file. */
   checkContexts?: (query: Query, events: ResolvedEvent[]) => Promise<void>;
-  /** Rows per COPY batch (PARSE_BATCH-sized: 20,000). */
-  copyBatch?: number;
-  /** Staged events per merge (MERGE_EVERY). */
-  mergeEvery?: number;
-  /** Keys of each kind remembered as staged before they are forgotten at a merge (KEY_CACHE). */
-  keyCache?: number;
+  /**
+   * Batches queued on the connection before `flush` waits (default `mergeBatches`: about one
+   * merge's worth, so a reader on this thread parses the next merge's events while the server
+   * merges). A reader in a worker thread holds that many itself and the loader needs only a few.
+   */
+  queued?: number;
 }
 
-/** Rows per COPY batch of the file loader. */
-export const FILE_COPY_BATCH = 20_000;
-/**
- * Listener, artist and track keys of each kind that the file loader remembers as staged (a Set
- * each, cleared at the next merge once it holds more): a key seen again is not staged again.
- * Forgetting one costs a second staged row for it, which the merge ignores.
- */
-export const KEY_CACHE = 250_000;
-const LINES_PER_CHUNK = 256;
+/** Batches in one merge's worth of events, plus one: how far a reader may run ahead of the database. */
+export function mergeBatches(options: EventBatchOptions = {}): number {
+  return Math.ceil((options.mergeEvery ?? MERGE_EVERY) / (options.copyBatch ?? FILE_COPY_BATCH)) + 1;
+}
 
 interface Stage {
   name: string;
@@ -179,43 +147,21 @@ interface Stage {
   definitions: string[];
 }
 
-interface Batch {
-  events: string;
-  users: string;
-  artists: string;
-  tracks: string;
-  contexts: KeyedEvent[];
-}
-
 /**
  * The COPY path for an events file whose rows name listeners, tracks and artists by key. The
- * reader appends each event as COPY text with its keys (`add`), plus a row of its listener,
- * artist and track the first time the file names them (their names, and the folded match keys
- * computed here); it never waits for an id. Batches go to the database by COPY while the reader
- * parses on: the database work is a chain of jobs on the transaction's connection, at most
- * about one merge's worth of batches ahead of it (`flush` waits beyond that), so the reader's
- * CPU and the server's overlap. Each `mergeEvery` events, one job creates the staged listeners,
- * artists and tracks that do not exist yet (INSERT ... SELECT DISTINCT ON ... ON CONFLICT DO
- * NOTHING), fails the file at the first line naming an unknown track without an artist, and
- * merges the events joined to their ids by key (mergeEventsSql). Memory is bounded by the
- * queued batches and the key caches, whatever the file's length. Use it inside one
- * transaction; after a failure anywhere, `abort` before rolling back.
+ * reader turns events into batches of COPY text (`EventBatchBuilder`: `add` here, or batches made
+ * in a worker thread and handed to `flushBatch`); it never waits for an id. Batches go to the
+ * database by COPY while the reader parses on: the database work is a chain of jobs on the
+ * transaction's connection, at most about one merge's worth of batches ahead of it (`flush`
+ * waits beyond that), so the reader's CPU and the server's overlap. Each `mergeEvery` events, one
+ * job creates the staged listeners, artists and tracks that do not exist yet (INSERT ... SELECT
+ * DISTINCT ON ... ON CONFLICT DO NOTHING), fails the file at the first line naming an unknown
+ * track without an artist, and merges the events joined to their ids by key (mergeEventsSql).
+ * Memory is bounded by the queued batches and the key caches, whatever the file's length. Use it
+ * inside one transaction; after a failure anywhere, `abort` before rolling back.
  */
 export class EventFileLoader {
-  // Lines, joined into flat strings: a string built by `+=` or a template stays a tree of its
-  // pieces (each cell of each row) until it is flattened, several times the text's size. Events
-  // are joined every LINES_PER_CHUNK lines, so the trees die young instead of filling the old
-  // generation of the heap; the chunks are joined into one string per batch at `flush`.
-  private lines: string[] = [];
-  private events: string[] = [];
-  private users: string[] = [];
-  private artists: string[] = [];
-  private tracks: string[] = [];
-  private contexts: KeyedEvent[] = [];
-  private rows = 0;
-  private readonly seenUsers = new Set<string>();
-  private readonly seenArtists = new Set<string>();
-  private readonly seenTracks = new Set<string>();
+  private readonly builder: EventBatchBuilder;
   private unmerged = 0;
   private catalogueStaged = false;
   /** Jobs handed to the connection and not finished, oldest first. */
@@ -223,14 +169,12 @@ export class EventFileLoader {
   private tail: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
   private stopped = false;
-  private readonly copyBatch: number;
   private readonly mergeEvery: number;
-  private readonly keyCache: number;
   private readonly maxQueued: number;
   inserted = 0;
   createdArtists = 0;
   createdTracks = 0;
-  /** Events handed to `add` so far. */
+  /** Events handed to the connection so far. */
   staged = 0;
 
   private constructor(
@@ -239,11 +183,9 @@ export class EventFileLoader {
     private readonly stages: { events: Stage; users: Stage; artists: Stage; tracks: Stage },
     private readonly options: EventFileLoaderOptions,
   ) {
-    this.copyBatch = options.copyBatch ?? FILE_COPY_BATCH;
+    this.builder = new EventBatchBuilder(options);
     this.mergeEvery = options.mergeEvery ?? MERGE_EVERY;
-    this.keyCache = options.keyCache ?? KEY_CACHE;
-    // About one merge's worth of batches: the reader parses the next merge's events while the server merges.
-    this.maxQueued = Math.ceil(this.mergeEvery / this.copyBatch) + 1;
+    this.maxQueued = options.queued ?? mergeBatches(options);
   }
 
   /** Creates the staging tables in the current transaction (`copyRows` from `db.transaction`). */
@@ -293,33 +235,7 @@ export class EventFileLoader {
 
   /** Appends one checked event; true when a batch is full (then `await flush()`). */
   add(e: KeyedEvent): boolean {
-    this.lines.push(
-      `${copyText(e.user)}\t${copyText(e.eventId)}\t${e.kind}\t${e.track === null ? "\\N" : copyText(e.track)}\t` +
-        `${e.artist === null ? "\\N" : copyText(e.artist)}\t${e.occurredAt.toISOString()}\t${copyNumber(e.msPlayed)}\t` +
-        `${copyNumber(e.playlistId)}\t${copyNumber(e.position)}\n`,
-    );
-    if (!this.seenUsers.has(e.user)) {
-      this.seenUsers.add(e.user);
-      this.users.push(`${e.line}\t${copyText(e.user)}\t${copyText(e.userName)}\t${copyText(e.timeZone)}\n`);
-    }
-    if (e.artist !== null && !this.seenArtists.has(e.artist)) {
-      this.seenArtists.add(e.artist);
-      this.artists.push(`${copyText(e.artist)}\t${copyText(e.artist)}\t${copyText(normaliseArtist(e.artist))}\n`);
-    }
-    if (e.track !== null && !this.seenTracks.has(e.track)) {
-      this.seenTracks.add(e.track);
-      const title = e.trackTitle ?? e.track;
-      this.tracks.push(
-        `${e.line}\t${copyText(e.track)}\t${copyText(title)}\t${e.artist === null ? "\\N" : copyText(e.artist)}\t` +
-          `${e.durationMs}\t${copyText(matchTitle(title))}\n`,
-      );
-    }
-    if (this.lines.length === LINES_PER_CHUNK) {
-      this.events.push(this.lines.join(""));
-      this.lines = [];
-    }
-    if (e.playlistId !== null || e.position !== null) this.contexts.push(e);
-    return ++this.rows >= this.copyBatch;
+    return this.builder.add(e);
   }
 
   /**
@@ -328,25 +244,15 @@ export class EventFileLoader {
    * Throws what failed on the connection since the last call.
    */
   async flush(): Promise<void> {
+    await this.flushBatch(this.builder.take());
+  }
+
+  /** `flush` for a batch built elsewhere (a reader in a worker thread), with the same options; null hands nothing. */
+  async flushBatch(batch: EventBatch | null): Promise<void> {
     this.throwIfFailed();
-    if (this.rows > 0) {
-      this.events.push(this.lines.join(""));
-      this.lines = [];
-      const batch: Batch = {
-        events: this.events.join(""),
-        users: this.users.join(""),
-        artists: this.artists.join(""),
-        tracks: this.tracks.join(""),
-        contexts: this.contexts,
-      };
-      this.staged += this.rows;
-      this.unmerged += this.rows;
-      this.events = [];
-      this.users = [];
-      this.artists = [];
-      this.tracks = [];
-      this.contexts = [];
-      this.rows = 0;
+    if (batch) {
+      this.staged += batch.rows;
+      this.unmerged += batch.rows;
       this.enqueue(() => this.send(batch));
       if (this.unmerged >= this.mergeEvery) this.enqueueMerge();
     }
@@ -397,12 +303,10 @@ export class EventFileLoader {
 
   private enqueueMerge(): void {
     this.unmerged = 0;
-    // Keys staged before this merge exist after it: forgetting them now only costs a row staged again.
-    for (const seen of [this.seenUsers, this.seenArtists, this.seenTracks]) if (seen.size > this.keyCache) seen.clear();
     this.enqueue(() => this.mergeStaged());
   }
 
-  private async send(batch: Batch): Promise<void> {
+  private async send(batch: EventBatch): Promise<void> {
     const { events, users, artists, tracks } = this.stages;
     if (batch.users) await this.copy(users, batch.users);
     if (batch.artists) await this.copy(artists, batch.artists);

@@ -1,5 +1,6 @@
-import { EventKind } from "@deepcuts/db";
-import { signalWeightDefaults, type SignalWeights } from "@deepcuts/models/cf";
+// Light imports only: the events import's reader (a worker thread) loads this module.
+import { EventKind } from "@deepcuts/db/enums";
+import { signalWeightDefaults, type SignalWeights } from "@deepcuts/models/cf/signals";
 
 /**
  * The kinds of listening event and what each one means, in one place. The list itself is the

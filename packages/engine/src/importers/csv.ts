@@ -47,18 +47,20 @@ export async function* readCsvRows(
   options: { delimiter?: string; onBytes?: (bytesRead: number) => void } = {},
 ): AsyncGenerator<CsvRow> {
   const input = createReadStream(path);
+  const lf = new CrlfToLf();
   let rows = 0;
-  const parser = input.pipe(new CrlfToLf()).pipe(
-    parse({
-      bom: true,
-      info: true,
-      raw: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      delimiter: options.delimiter ?? ",",
-      record_delimiter: "\n",
-    }),
-  );
+  const parser = parse({
+    bom: true,
+    info: true,
+    raw: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    delimiter: options.delimiter ?? ",",
+    record_delimiter: "\n",
+  });
+  // pipe() does not pass errors on: a file that cannot be read (missing, a folder) fails the parse.
+  for (const stage of [input, lf]) stage.on("error", (error: Error) => parser.destroy(error));
+  input.pipe(lf).pipe(parser);
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       yield { cells: record, line: startLine(info.lines, raw) };

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readEventBatches, readEventBatchesInWorker, type EventBatchRead } from "@deepcuts/engine/importers/event-reader.ts";
+import { ImportError } from "@deepcuts/engine/importers/import-error.ts";
+
+// An import into the embedded database reads its file in a worker thread (event-reader.ts): the
+// batches must be the ones the importing thread would make itself, and a bad row must fail the
+// same way, naming its file and line.
+const dir = mkdtempSync(join(tmpdir(), "deepcuts-event-reader-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const now = new Date("2026-12-07T00:00:00Z");
+
+function csv(name: string, rows: number, bad?: { row: number; cell: string }): string {
+  const lines = ["user,kind,occurred_at,track,artist,track_title,playlist_id,position"];
+  for (let i = 0; i < rows; i++) {
+    const when = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+    const slot = i % 7 === 0 ? `${1 + (i % 3)},${i % 30}` : ",";
+    lines.push(`u${i % 13},stream,${bad?.row === i ? bad.cell : when},t${i % 41},a${i % 5},"Title, ${i % 41}",${slot}`);
+  }
+  const path = join(dir, name);
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+
+async function all(batches: AsyncIterable<EventBatchRead>): Promise<EventBatchRead[]> {
+  const out: EventBatchRead[] = [];
+  for await (const read of batches) out.push(read);
+  return out;
+}
+
+describe("reading an events file in a worker thread", () => {
+  it("hands out the batches the importing thread makes itself, key caches and slot events included", async () => {
+    const path = csv("same.csv", 2_500);
+    const options = { copyBatch: 300, mergeEvery: 900, keyCache: 10 };
+    const here = await all(readEventBatches(path, "csv", now, options));
+    const there = await all(readEventBatchesInWorker(path, "csv", now, { ...options, ahead: 2 }));
+    expect(here.map((r) => r.batch.rows)).toEqual([...Array(8).fill(300), 100]);
+    expect(there).toEqual(here);
+    // A key seen again is staged again only after a merge point with more keys than the cache holds.
+    const users = here.map((r) => r.batch.users.split("\n").filter(Boolean).length);
+    expect(users).toEqual([13, 0, 0, 13, 0, 0, 13, 0, 0]);
+    expect(here.flatMap((r) => r.batch.contexts).length).toBe(Math.ceil(2_500 / 7));
+    expect(there.at(-1)!.bytesRead).toBeGreaterThan(there[0].bytesRead);
+  });
+
+  it("fails with the row's file and line, after the batches before it", async () => {
+    const path = csv("bad.csv", 1_000, { row: 700, cell: "yesterday" });
+    const got: number[] = [];
+    const error = await (async () => {
+      try {
+        for await (const read of readEventBatchesInWorker(path, "csv", now, { copyBatch: 250, ahead: 1 })) got.push(read.batch.rows);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ImportError);
+    expect(error).toMatchObject({ file: "bad.csv", line: 702 });
+    expect((error as Error).message).toMatch(/^bad\.csv:702: occurred_at: /);
+    expect(got).toEqual([250, 250]);
+  });
+
+  it("fails on a file it cannot read, on either thread, instead of waiting for rows", async () => {
+    const missing = join(dir, "missing.csv");
+    await expect(all(readEventBatches(missing, "csv", now))).rejects.toThrow(/ENOENT/);
+    await expect(all(readEventBatchesInWorker(missing, "csv", now, { ahead: 1 }))).rejects.toThrow(/ENOENT/);
+    await expect(all(readEventBatchesInWorker(join(dir, "missing.jsonl"), "jsonl", now, { ahead: 1 }))).rejects.toThrow(/ENOENT/);
+  });
+});
