@@ -19,7 +19,8 @@ import { generateWorld } from "@deepcuts/demo";
 import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { importEvents } from "@deepcuts/engine/importers/csv-events.ts";
 import { mergeEventsSql } from "@deepcuts/engine/ingest.ts";
-import { MERGE_EVERY, MERGE_WORK_MEM } from "@deepcuts/engine/ingest-bulk.ts";
+import { MERGE_WORK_MEM } from "@deepcuts/engine/ingest-bulk.ts";
+import { MERGE_EVERY } from "@deepcuts/engine/importers/event-batches.ts";
 import type { Database } from "@deepcuts/db";
 import { createTestDatabase, postgresUnavailable, type Target } from "../support/databases.ts";
 

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, startEmbeddedServer, type Database, type EmbeddedServer } from "@deepcuts/db";
 import { importEventsCsv, PARSE_BATCH } from "@deepcuts/engine/importers/csv-events.ts";
-import { COPY_BATCH, EventBulkLoader, EventFileLoader, type KeyedEvent } from "@deepcuts/engine/ingest-bulk.ts";
+import { COPY_BATCH, EventBulkLoader, EventFileLoader } from "@deepcuts/engine/ingest-bulk.ts";
+import { EventBatchBuilder, type KeyedEvent } from "@deepcuts/engine/importers/event-batches.ts";
 import { insertEvents, upsertArtists, upsertTracks, upsertUsers, type EventKindName, type EventRow } from "@deepcuts/engine/ingest.ts";
 import { createTestDatabase, postgresUnavailable, type Target, type TestDatabase } from "../support/databases.ts";
 
@@ -275,11 +276,12 @@ describe.each<Target>(["embedded", "postgres"])("bulk event ingest (COPY and one
             errorAt: (line, problem) => new Error(`line ${line}: ${problem}`),
             copyBatch: 7,
             mergeEvery: 20,
-            keyCache: 3,
           });
           try {
             // Every event twice, the second time after several merges: still stored once.
-            for (const e of [...events, ...events]) if (loader.add(e)) await loader.flush();
+            const builder = new EventBatchBuilder({ copyBatch: 7, mergeEvery: 20, keyCache: 3 });
+            for (const e of [...events, ...events]) if (builder.add(e)) await loader.flushBatch(builder.take());
+            await loader.flushBatch(builder.take());
             const inserted = await loader.finish();
             return { inserted, artists: loader.createdArtists, tracks: loader.createdTracks };
           } catch (error) {

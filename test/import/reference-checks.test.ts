@@ -131,27 +131,47 @@ describe.skipIf(skipPostgres !== null)("aggregate reference checks under concurr
     await t?.drop();
   });
 
-  it("a listener's delete waits for a transaction writing their aggregates, then fails, as with a foreign key", async () => {
-    const user = [...(await upsertUsers(t.db.query, [{ externalKey: "ref-c1", name: "ref-c1", timeZone: "UTC" }])).values()][0];
-    const artist = [...(await upsertArtists(t.db.query, [{ externalKey: "ref-ca", name: "ref-ca" }])).values()][0];
+  /**
+   * Runs `write` in a transaction and, once it has written, `deleteSql` for `id` beside it; lets
+   * the writer commit after 500 ms. Says whether the delete was still waiting then, and its error.
+   */
+  async function deleteWhileWriting(write: (query: TestDatabase["db"]["query"]) => Promise<void>, deleteSql: string, id: number) {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let written!: () => void;
     const wrote = new Promise<void>((resolve) => (written = resolve));
     const writer = t.db.transaction(async (query) => {
-      await query(`INSERT INTO user_artist_stats (user_id, artist_id, plays, last_at) VALUES ($1, $2, 1, now())`, [user, artist]);
+      await write(query);
       written();
       await gate;
     });
     await wrote;
     let settled = false;
-    const deletion = t.db.query(`DELETE FROM users WHERE id = $1`, [user]).finally(() => (settled = true));
-    deletion.catch(() => {}); // asserted below
+    const deletion = t.db.query(deleteSql, [id]).finally(() => (settled = true));
+    deletion.catch(() => {}); // reported below
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(settled).toBe(false); // waiting on the writer's FOR KEY SHARE lock
+    const waited = !settled;
     release();
     await writer;
-    await expect(deletion).rejects.toThrow(/still referenced/);
+    const error = await deletion.then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    return { waited, error };
+  }
+
+  it("a listener's delete waits for a transaction writing their aggregates, then fails, as with a foreign key", async () => {
+    const user = [...(await upsertUsers(t.db.query, [{ externalKey: "ref-c1", name: "ref-c1", timeZone: "UTC" }])).values()][0];
+    const artist = [...(await upsertArtists(t.db.query, [{ externalKey: "ref-ca", name: "ref-ca" }])).values()][0];
+    const deletion = await deleteWhileWriting(
+      async (query) => {
+        await query(`INSERT INTO user_artist_stats (user_id, artist_id, plays, last_at) VALUES ($1, $2, 1, now())`, [user, artist]);
+      },
+      `DELETE FROM users WHERE id = $1`,
+      user,
+    );
+    expect(deletion.waited).toBe(true); // on the writer's FOR KEY SHARE lock
+    expect(deletion.error).toMatch(/still referenced/);
     expect((await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_artist_stats WHERE user_id = $1`, [user]))[0].n).toBe(1);
   });
 
@@ -159,28 +179,19 @@ describe.skipIf(skipPostgres !== null)("aggregate reference checks under concurr
     const user = [...(await upsertUsers(t.db.query, [{ externalKey: "item-c1", name: "item-c1", timeZone: "UTC" }])).values()][0];
     const artist = [...(await upsertArtists(t.db.query, [{ externalKey: "item-ca", name: "item-ca" }])).values()][0];
     const track = [...(await upsertTracks(t.db.query, [{ externalKey: "item-ct", title: "item-ct", artistId: artist, durationMs: 1000 }])).values()][0];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let written!: () => void;
-    const wrote = new Promise<void>((resolve) => (written = resolve));
-    const writer = t.db.transaction(async (query) => {
-      const [p] = await query<{ id: number }>(
-        `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, '2026-12-07', 'COMPLETE', '{}') RETURNING id`,
-        [user],
-      );
-      await query(`INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason) VALUES ($1, 0, $2, 1, '{}', 'r')`, [p.id, track]);
-      written();
-      await gate;
-    });
-    await wrote;
-    let settled = false;
-    const deletion = t.db.query(`DELETE FROM tracks WHERE id = $1`, [track]).finally(() => (settled = true));
-    deletion.catch(() => {}); // asserted below
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(settled).toBe(false); // waiting on the writer's FOR KEY SHARE lock
-    release();
-    await writer;
-    await expect(deletion).rejects.toThrow(/"tracks".*"playlist_items".*still referenced/);
+    const deletion = await deleteWhileWriting(
+      async (query) => {
+        const [p] = await query<{ id: number }>(
+          `INSERT INTO weekly_playlists (user_id, week_start, status, model_versions) VALUES ($1, '2026-12-07', 'COMPLETE', '{}') RETURNING id`,
+          [user],
+        );
+        await query(`INSERT INTO playlist_items (playlist_id, position, track_id, score, scores, reason) VALUES ($1, 0, $2, 1, '{}', 'r')`, [p.id, track]);
+      },
+      `DELETE FROM tracks WHERE id = $1`,
+      track,
+    );
+    expect(deletion.waited).toBe(true); // on the writer's FOR KEY SHARE lock
+    expect(deletion.error).toMatch(/"tracks".*"playlist_items".*still referenced/);
     expect((await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playlist_items WHERE track_id = $1`, [track]))[0].n).toBe(1);
   });
 });

@@ -1,8 +1,6 @@
 import { copyNumber, copyText, type CopyRows, type Database } from "@deepcuts/db";
-import { EventBatchBuilder, FILE_COPY_BATCH, MERGE_EVERY, type EventBatch, type EventBatchOptions, type KeyedEvent } from "./importers/event-batches.ts";
+import { FILE_COPY_BATCH, MERGE_EVERY, type EventBatch, type EventBatchOptions, type KeyedEvent } from "./importers/event-batches.ts";
 import { mergeEventsSql, yieldToLoop, type EventRow } from "./ingest.ts";
-
-export { FILE_COPY_BATCH, KEY_CACHE, MERGE_EVERY, type EventBatch, type KeyedEvent } from "./importers/event-batches.ts";
 
 type Query = Database["query"];
 
@@ -122,13 +120,13 @@ export interface ResolvedEvent {
   artistId: number | null;
 }
 
-export interface EventFileLoaderOptions extends EventBatchOptions {
+export interface EventFileLoaderOptions extends Pick<EventBatchOptions, "copyBatch" | "mergeEvery"> {
   /** The error to fail the file with for a problem found at `line` (the loader finds unknown tracks without an artist). */
   errorAt: (line: number, problem: string) => Error;
   /** Checks the events with a playlist context (slot of a weekly playlist) of one batch; throws to fail the file. */
   checkContexts?: (query: Query, events: ResolvedEvent[]) => Promise<void>;
   /**
-   * Batches queued on the connection before `flush` waits (default `mergeBatches`: about one
+   * Batches queued on the connection before `flushBatch` waits (default `mergeBatches`: about one
    * merge's worth, so a reader on this thread parses the next merge's events while the server
    * merges). A reader in a worker thread holds that many itself and the loader needs only a few.
    */
@@ -149,10 +147,10 @@ interface Stage {
 
 /**
  * The COPY path for an events file whose rows name listeners, tracks and artists by key. The
- * reader turns events into batches of COPY text (`EventBatchBuilder`: `add` here, or batches made
- * in a worker thread and handed to `flushBatch`); it never waits for an id. Batches go to the
+ * reader turns events into batches of COPY text (`EventBatchBuilder`, on this thread or in a
+ * worker thread) and hands them to `flushBatch`; it never waits for an id. Batches go to the
  * database by COPY while the reader parses on: the database work is a chain of jobs on the
- * transaction's connection, at most about one merge's worth of batches ahead of it (`flush`
+ * transaction's connection, at most about one merge's worth of batches ahead of it (`flushBatch`
  * waits beyond that), so the reader's CPU and the server's overlap. Each `mergeEvery` events, one
  * job creates the staged listeners, artists and tracks that do not exist yet (INSERT ... SELECT
  * DISTINCT ON ... ON CONFLICT DO NOTHING), fails the file at the first line naming an unknown
@@ -161,7 +159,6 @@ interface Stage {
  * inside one transaction; after a failure anywhere, `abort` before rolling back.
  */
 export class EventFileLoader {
-  private readonly builder: EventBatchBuilder;
   private unmerged = 0;
   private catalogueStaged = false;
   /** Jobs handed to the connection and not finished, oldest first. */
@@ -183,7 +180,6 @@ export class EventFileLoader {
     private readonly stages: { events: Stage; users: Stage; artists: Stage; tracks: Stage },
     private readonly options: EventFileLoaderOptions,
   ) {
-    this.builder = new EventBatchBuilder(options);
     this.mergeEvery = options.mergeEvery ?? MERGE_EVERY;
     this.maxQueued = options.queued ?? mergeBatches(options);
   }
@@ -233,21 +229,12 @@ export class EventFileLoader {
     return new EventFileLoader(query, copyRows, stages, options);
   }
 
-  /** Appends one checked event; true when a batch is full (then `await flush()`). */
-  add(e: KeyedEvent): boolean {
-    return this.builder.add(e);
-  }
-
   /**
-   * Hands the batch to the connection (and a merge each `mergeEvery` events), then returns
-   * at once unless about a merge's worth of batches is queued: then it waits for the oldest.
-   * Throws what failed on the connection since the last call.
+   * Hands a batch (`EventBatchBuilder.take()`, made on this thread or in the reader's worker) to
+   * the connection, and a merge each `mergeEvery` events, then returns at once unless `queued`
+   * batches are waiting: then it waits for the oldest. Null hands nothing. Throws what failed on
+   * the connection since the last call.
    */
-  async flush(): Promise<void> {
-    await this.flushBatch(this.builder.take());
-  }
-
-  /** `flush` for a batch built elsewhere (a reader in a worker thread), with the same options; null hands nothing. */
   async flushBatch(batch: EventBatch | null): Promise<void> {
     this.throwIfFailed();
     if (batch) {
@@ -264,7 +251,7 @@ export class EventFileLoader {
 
   /** Merges what is still staged and drops the staging tables; returns how many events were new (0 when all were stored before). */
   async finish(): Promise<number> {
-    await this.flush();
+    await this.flushBatch(null);
     if (this.unmerged > 0) this.enqueueMerge();
     const { events, users, artists, tracks } = this.stages;
     this.enqueue(() => this.query(`DROP TABLE ${events.name}, ${users.name}, ${artists.name}, ${tracks.name}`).then(() => {}));
