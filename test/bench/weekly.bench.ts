@@ -126,22 +126,25 @@ try {
     );
   }
 
-  const users = await t.db.query<{ id: number }>(`SELECT user_id AS id FROM user_track_stats GROUP BY user_id ORDER BY random() LIMIT $1`, [
-    Number(values.previews),
-  ]);
-  await previewPlaylist(t.db, { userId: users[0].id, weights: defaultBlendWeights, constraints: defaultBlendConstraints });
-  const latencies: number[] = [];
-  for (const [i, u] of users.entries()) {
-    const weights = { ...defaultBlendWeights, popularity: (i % 10) / 10, novelty: (i % 7) / 7 };
-    const from = process.hrtime.bigint();
-    await previewPlaylist(t.db, { userId: u.id, weights, constraints: defaultBlendConstraints });
-    latencies.push(seconds(from) * 1000);
+  const previews = Number(values.previews);
+  if (!Number.isInteger(previews) || previews < 0) throw new RangeError(`--previews must be a whole number >= 0, got ${values.previews}`);
+  const users = await t.db.query<{ id: number }>(`SELECT user_id AS id FROM user_track_stats GROUP BY user_id ORDER BY random() LIMIT $1`, [previews]);
+  if (users.length === 0) console.log(previews === 0 ? "preview: skipped (--previews 0)" : "preview: skipped (no listener has a history)");
+  else {
+    await previewPlaylist(t.db, { userId: users[0].id, weights: defaultBlendWeights, constraints: defaultBlendConstraints });
+    const latencies: number[] = [];
+    for (const [i, u] of users.entries()) {
+      const weights = { ...defaultBlendWeights, popularity: (i % 10) / 10, novelty: (i % 7) / 7 };
+      const from = process.hrtime.bigint();
+      await previewPlaylist(t.db, { userId: u.id, weights, constraints: defaultBlendConstraints });
+      latencies.push(seconds(from) * 1000);
+    }
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+    console.log(
+      `preview: ${latencies.length} listeners, median ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${(flopsPerListener / 1e6).toFixed(1)} MFLOP of scoring each)`,
+    );
   }
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  console.log(
-    `preview: ${latencies.length} listeners, median ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${(flopsPerListener / 1e6).toFixed(1)} MFLOP of scoring each)`,
-  );
 } finally {
   if (values.keep && t.url && !reuse) {
     await t.db.close();

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { AnalysisPool, type FileAnalysisResult } from "./pool.ts";
-import { mirexKeyScore, readAudioLabels, tempoMatch } from "./labels.ts";
+import { mirexKeyScore, pitchClass, readAudioLabels, tempoMatch } from "./labels.ts";
+import { checkScore, findScore, NO_PULSE, type ScoreCheck } from "./score-check.ts";
 import { validateAudioSettings, type AudioValidation } from "./validation.ts";
 
 export interface EvaluateAudioFeaturesOptions {
@@ -27,6 +28,21 @@ export interface AudioFeatureRow {
   keyEstimate: string | null;
   keyScore: number | null;
   error: string | null;
+  /** The MIDI score the file was rendered from, checked against its labels (score-check.ts); null without one. */
+  scoreCheck: (ScoreCheck & { keyFromNotesScore: number | null }) | null;
+}
+
+/**
+ * What the labels of files rendered from a MIDI score allow (score-check.ts): how many tempo
+ * labels name a beat that the notes do not repeat at, and so the best tempo figures any audio
+ * analysis can reach; how many key labels name a mode whose third the notes play less than the
+ * other; and the MIREX score of the key the pitches themselves imply, beside the analysis's on
+ * the same files.
+ */
+export interface LabelCheck {
+  scored: number;
+  tempo: { labelled: number; withoutPulse: string[]; noPulseBelow: number; best: number };
+  key: { labelled: number; againstTheirThird: string[]; mirexFromNotes: number; mirexOfAnalysis: number };
 }
 
 export interface AudioFeatureEvaluation {
@@ -37,6 +53,7 @@ export interface AudioFeatureEvaluation {
   tempo: { labelled: number; exactOctave: number; withOctaveErrors: number; exactCount: number; withOctaveErrorsCount: number; tolerance: number };
   key: { labelled: number; mirexScore: number; exactShare: number; exactCount: number };
   rows: AudioFeatureRow[];
+  labelCheck: LabelCheck;
   validation?: AudioValidation;
 }
 
@@ -70,6 +87,17 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
     const analysis = result.ok ? result.analysis : null;
     const tempo = label.tempoBpm !== null && analysis ? tempoMatch(analysis.tempo.bpm, label.tempoBpm) : null;
     const hasKey = label.key !== null && label.mode !== null;
+    const scorePath = findScore(resolve(folder, label.path));
+    let scoreCheck: AudioFeatureRow["scoreCheck"] = null;
+    if (scorePath) {
+      const check = checkScore(scorePath, label.tempoBpm, hasKey ? { tonic: pitchClass(label.key!)! } : null);
+      const [key, mode] = check.keyFromNotes?.split(" ") ?? [];
+      scoreCheck = {
+        score: relative(folder, scorePath),
+        ...check,
+        keyFromNotesScore: hasKey && key ? mirexKeyScore({ key: label.key!, mode: label.mode! }, { key, mode: mode as "major" | "minor" }) : null,
+      };
+    }
     return {
       path: label.path,
       tempoLabel: label.tempoBpm,
@@ -80,6 +108,7 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
       keyEstimate: analysis ? `${analysis.key} ${analysis.mode}` : null,
       keyScore: !hasKey ? null : analysis ? mirexKeyScore({ key: label.key!, mode: label.mode! }, analysis) : 0,
       error: result.ok ? null : result.error,
+      scoreCheck,
     };
   });
   const tempoRows = rows.filter((r) => r.tempoLabel !== null);
@@ -119,6 +148,38 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
       exactCount: keyExact,
     },
     rows,
+    labelCheck: checkLabels(rows),
     ...(validation ? { validation } : {}),
+  };
+}
+
+function checkLabels(rows: AudioFeatureRow[]): LabelCheck {
+  const tempoRows = rows.filter((r) => r.tempoLabel !== null);
+  const withoutPulse = tempoRows.filter((r) => typeof r.scoreCheck?.pulseAtLabel === "number" && r.scoreCheck.pulseAtLabel < NO_PULSE).map((r) => r.path);
+  // Any analysis that reports a beat the notes have misses those files, at the exact octave or not; at best it gets the rest.
+  const reachable = tempoRows.filter((r) => !withoutPulse.includes(r.path)).length;
+  const scoredKeys = rows.filter((r) => r.keyScore !== null && typeof r.scoreCheck?.keyFromNotesScore === "number");
+  const againstTheirThird = rows
+    .filter((r) => r.keyLabel !== null && r.scoreCheck?.labelledThirds)
+    .filter((r) => {
+      const { major, minor } = r.scoreCheck!.labelledThirds!;
+      return r.keyLabel!.endsWith("major") ? major < minor : minor < major;
+    })
+    .map((r) => r.path);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  return {
+    scored: rows.filter((r) => r.scoreCheck).length,
+    tempo: {
+      labelled: tempoRows.length,
+      withoutPulse,
+      noPulseBelow: NO_PULSE,
+      best: tempoRows.length ? reachable / tempoRows.length : 0,
+    },
+    key: {
+      labelled: scoredKeys.length,
+      againstTheirThird,
+      mirexFromNotes: mean(scoredKeys.map((r) => r.scoreCheck!.keyFromNotesScore!)),
+      mirexOfAnalysis: mean(scoredKeys.map((r) => r.keyScore!)),
+    },
   };
 }

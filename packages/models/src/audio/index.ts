@@ -4,7 +4,7 @@ export { analyseAudio, analyseFile, DEFAULT_ANALYSIS_OPTIONS, type AnalysisOptio
 export { essentiaHeapBytes, loadEssentia } from "./essentia-loader.ts";
 export { AudioAnalysisError, CorruptAudioError, SilentAudioError, TooShortAudioError, UnsupportedAudioError } from "./errors.ts";
 export { AnalysisPool, type AnalysisPoolOptions, type AnalyseFilesOptions, type FileAnalysisResult, type WorkerMemory } from "./pool.ts";
-export { evaluateAudioFeatures, type AudioFeatureEvaluation, type AudioFeatureRow, type EvaluateAudioFeaturesOptions } from "./eval.ts";
+export { evaluateAudioFeatures, type AudioFeatureEvaluation, type AudioFeatureRow, type EvaluateAudioFeaturesOptions, type LabelCheck } from "./eval.ts";
 export { mirexKeyScore, readAudioLabels, tempoMatch, type AudioLabel } from "./labels.ts";
 export { type AudioValidation } from "./validation.ts";
 export { LOG_MEL_SETTINGS, logMelSpectrogram } from "./spectrogram.ts";

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeMidi, type MidiEvent } from "midi-file";
 import { afterAll, describe, expect, it } from "vitest";
 import { evaluateAudioFeatures } from "./eval.ts";
 import { AnalysisPool } from "./pool.ts";
@@ -74,6 +75,18 @@ describe("evaluateAudioFeatures", () => {
       writeFileSync(join(folder, t.name), encodeWav([synthesizeTrack({ ...t, seconds: 8, sampleRate: 16000, seed })], 16000));
     }
     writeFileSync(join(folder, "broken.wav"), "RIFF....WAVE");
+    // a.wav's score: G major triads in quarter notes at 96 BPM; b.wav's: C major triads, played at 90.
+    const score = (bpm: number, triad: number[]) => {
+      const track: MidiEvent[] = [{ deltaTime: 0, type: "setTempo", meta: true, microsecondsPerBeat: Math.round(60e6 / bpm) }];
+      for (let beat = 0; beat < 32; beat++) {
+        for (const p of triad) track.push({ deltaTime: 0, type: "noteOn", channel: 0, noteNumber: p, velocity: 90 });
+        triad.forEach((p, j) => track.push({ deltaTime: j === 0 ? 96 : 0, type: "noteOff", channel: 0, noteNumber: p, velocity: 0 }));
+      }
+      track.push({ deltaTime: 0, type: "endOfTrack", meta: true });
+      return Uint8Array.from(writeMidi({ header: { format: 0, numTracks: 1, ticksPerBeat: 96 }, tracks: [track] }));
+    };
+    writeFileSync(join(folder, "a.mid"), score(96, [55, 59, 62]));
+    writeFileSync(join(folder, "b.mid"), score(90, [60, 64, 67]));
     writeFileSync(
       join(folder, "labels.csv"),
       ["path,tempo_bpm,key,mode,meter", ...tracks.map((t) => `${t.name},${t.bpm},${t.key},${t.mode},4/4`), "broken.wav,100,,,", "unlabelled.wav,,,,"].join(
@@ -86,5 +99,19 @@ describe("evaluateAudioFeatures", () => {
     expect(result.tempo).toMatchObject({ labelled: 4, exactCount: 3, withOctaveErrorsCount: 3, exactOctave: 0.75 });
     expect(result.key).toMatchObject({ labelled: 3, mirexScore: 1, exactCount: 3 });
     expect(result.rows.find((r) => r.path === "broken.wav")!.error).toMatch(/broken\.wav/);
+    // The scores beside a.wav and b.wav: a's notes bear out its labels; b's recur at 90, not at
+    // the labelled 132, and sound C major, not C# minor.
+    const a = result.rows.find((r) => r.path === "a.wav")!.scoreCheck!;
+    expect(a).toMatchObject({ score: "a.mid", keyFromNotes: "G major", keyFromNotesScore: 1, labelledThirds: { major: 0.333, minor: 0 } });
+    expect(a.pulseAtLabel).toBeGreaterThan(0.6);
+    const b = result.rows.find((r) => r.path === "b.wav")!.scoreCheck!;
+    expect(b).toMatchObject({ keyFromNotes: "C major", keyFromNotesScore: 0 });
+    expect(b.pulseAtLabel).toBeLessThan(0.3);
+    expect(result.rows.find((r) => r.path === "c.wav")!.scoreCheck).toBeNull();
+    expect(result.labelCheck).toMatchObject({
+      scored: 2,
+      tempo: { labelled: 4, withoutPulse: ["b.wav"], best: 0.75 },
+      key: { labelled: 2, mirexFromNotes: 0.5 },
+    });
   });
 });
