@@ -113,8 +113,8 @@ describe("CulturalModel", () => {
   });
 
   it("query expansion adds the nearest neighbours' cosines and keeps scores at most 1", async () => {
-    const expanded = new CulturalModel({ minDf: 1, expansionNeighbours: 1, expansionWeight: 1 });
-    const plain = new CulturalModel({ minDf: 1, expansionNeighbours: 0 });
+    const expanded = new CulturalModel({ minDf: 1, expansionNeighbours: 1, expansionWeight: 1, secondOrderWeight: 0 });
+    const plain = new CulturalModel({ minDf: 1, expansionNeighbours: 0, secondOrderWeight: 0 });
     await expanded.addDocuments(docs);
     await plain.addDocuments(docs);
     const self = expanded.culturalMatrix().entityIds.indexOf("abba");
@@ -129,17 +129,50 @@ describe("CulturalModel", () => {
     expect(() => new CulturalModel({ expansionNeighbours: -1 })).toThrow("expansionNeighbours must be an integer in 0..100, got -1");
   });
 
+  it("second order: blends each score with the cosine of the two entities' centred similarity profiles", async () => {
+    const w = 0.4;
+    const second = new CulturalModel({ minDf: 1, secondOrderWeight: w });
+    const first = new CulturalModel({ minDf: 1, secondOrderWeight: 0 });
+    await second.addDocuments(docs);
+    await first.addDocuments(docs);
+    const ids = first.culturalMatrix().entityIds;
+    // Profiles by hand: each entity's first-order scores, its own set to 0, centred, unit length.
+    const profile = (id: string) => {
+      const p = Array.from(first.scoresFor(id)!);
+      p[ids.indexOf(id)] = 0;
+      const mean = p.reduce((a, b) => a + b, 0) / p.length;
+      const centred = p.map((v) => v - mean);
+      const norm = Math.sqrt(centred.reduce((a, b) => a + b * b, 0));
+      return centred.map((v) => v / norm);
+    };
+    const q = profile("abba");
+    const plain = first.scoresFor("abba")!;
+    const blended = second.scoresFor("abba")!;
+    ids.forEach((id, e) => {
+      const cos = profile(id).reduce((a, v, j) => a + v * q[j], 0);
+      expect(blended[e]).toBeCloseTo((1 - w) * plain[e] + w * cos, 5);
+    });
+    // A change of the vectors drops the profiles: the next query sees the new documents.
+    await second.addDocuments([{ entityId: "abba", kind: "artist", text: "swedish disco harmonies and pop melodies" }]);
+    await first.addDocuments([{ entityId: "abba", kind: "artist", text: "swedish disco harmonies and pop melodies" }]);
+    const again = second.scoresFor("roxette")!;
+    const r = profile("roxette");
+    ids.forEach((id, e) => expect(again[e]).toBeCloseTo((1 - w) * first.scoresFor("roxette")![e] + w * profile(id).reduce((a, v, j) => a + v * r[j], 0), 5));
+    expect(() => new CulturalModel({ secondOrderWeight: 1.5 })).toThrow("secondOrderWeight must be in [0, 1], got 1.5");
+  });
+
   it("loads a model saved before idf, expansion and centring were options with the behaviour it was saved with", async () => {
-    const m = new CulturalModel({ minDf: 1, idf: "smooth", expansionNeighbours: 0 });
+    const m = new CulturalModel({ minDf: 1, idf: "smooth", expansionNeighbours: 0, secondOrderWeight: 0 });
     await m.addDocuments(docs);
     m.fitDense({ dims: 3, seed: 5 });
     const json = JSON.parse(JSON.stringify(m.toJSON()));
     delete json.options.idf;
     delete json.options.expansionNeighbours;
     delete json.options.expansionWeight;
+    delete json.options.secondOrderWeight;
     delete json.dense.center;
     const old = CulturalModel.fromJSON(json);
-    expect(old.options).toMatchObject({ idf: "smooth", expansionNeighbours: 0 });
+    expect(old.options).toMatchObject({ idf: "smooth", expansionNeighbours: 0, secondOrderWeight: 0 });
     expect(Array.from(old.denseSpace!.center)).toEqual([0, 0, 0]);
     expect(old.similar("abba").map((s) => s.entityId)).toEqual(m.similar("abba").map((s) => s.entityId));
   });

@@ -6,7 +6,14 @@ import { TermCorpus } from "./corpus.ts";
 import { splitTermKey, termExtractor, type DocumentTerms, type TermKind } from "./extract.ts";
 import { fitLsa, projectRows, type LsaSpace } from "./lsa.ts";
 import { loadNatural } from "./natural-lib.ts";
-import { resolveOptions, type CulturalDocument, type CulturalModelOptions, type EntityKind, type ResolvedOptions } from "./options.ts";
+import {
+  resolveOptions,
+  SECOND_ORDER_MAX_ENTITIES,
+  type CulturalDocument,
+  type CulturalModelOptions,
+  type EntityKind,
+  type ResolvedOptions,
+} from "./options.ts";
 import { buildVectors, sublinearTf, type CulturalVectors } from "./vectors.ts";
 import {
   culturalModelJsonFromBytes,
@@ -107,6 +114,8 @@ export class CulturalModel {
   private vectorsCache: CulturalVectors | null = null;
   private lsa: LsaSpace | null = null;
   private denseCache: Float32Array | null = null;
+  /** Similarity profiles by space (`profiles`), dropped with the vectors or the dense space they come from. */
+  private readonly profileCache = new Map<SimilaritySpace, Float32Array>();
 
   constructor(options: CulturalModelOptions = {}) {
     this.options = resolveOptions(options);
@@ -156,6 +165,7 @@ export class CulturalModel {
     options.onProgress?.(list.length, list.length);
     this.vectorsCache = null;
     this.denseCache = null;
+    this.profileCache.clear();
     return { documents: list.length, entities: touched.size };
   }
 
@@ -179,6 +189,7 @@ export class CulturalModel {
   rebuildVectors(): CulturalVectors {
     this.vectorsCache = null;
     this.denseCache = null;
+    this.profileCache.clear();
     return this.vectors();
   }
 
@@ -199,6 +210,7 @@ export class CulturalModel {
       signal: options.signal,
     });
     this.denseCache = null;
+    this.profileCache.clear();
     return { dims: this.lsa.dims, singularValues: this.lsa.singularValues };
   }
 
@@ -206,6 +218,7 @@ export class CulturalModel {
   setDenseSpace(space: LsaSpace | null): void {
     this.lsa = space;
     this.denseCache = null;
+    this.profileCache.clear();
   }
 
   /** Unit-length dense vectors of all entities (rows in entity order). */
@@ -281,17 +294,38 @@ export class CulturalModel {
    * cosine in `space` and, with expansion on, the mean cosine of the query's
    * `expansionNeighbours` nearest entities weighted `expansionWeight`, divided by
    * 1 + expansionWeight so scores stay in [-1, 1] (pseudo-relevance feedback, Rocchio 1971:
-   * what the query's nearest neighbours resemble is likely near the query too).
+   * what the query's nearest neighbours resemble is likely near the query too). Then, with
+   * `secondOrderWeight` w > 0 and at most SECOND_ORDER_MAX_ENTITIES entities, each score becomes
+   * (1 - w) x that score + w x the cosine of the two entities' similarity profiles (see
+   * `profiles`): second-order similarity, high for entities described like the same others.
    */
   scoresFor(entityId: string, space: SimilaritySpace = "sparse"): Float32Array | null {
     const found = this.resolve(entityId);
     if (!found) return null;
-    const scores = this.cosines(found.index, space);
+    const first = this.firstOrderScores(found.index, space);
+    const w = this.options.secondOrderWeight;
+    const n = first.length;
+    if (w === 0 || n > SECOND_ORDER_MAX_ENTITIES) return first;
+    const profiles = this.profiles(space);
+    const qo = found.index * n;
+    const out = new Float32Array(n);
+    for (let e = 0; e < n; e++) {
+      let dot = 0;
+      const eo = e * n;
+      for (let j = 0; j < n; j++) dot += profiles[qo + j] * profiles[eo + j];
+      out[e] = (1 - w) * first[e] + w * dot;
+    }
+    return out;
+  }
+
+  /** First-order scores of the entity in row `index`: the cosines in `space`, with query expansion. */
+  private firstOrderScores(index: number, space: SimilaritySpace): Float32Array {
+    const scores = this.cosines(index, space);
     const { expansionNeighbours, expansionWeight } = this.options;
     if (expansionNeighbours === 0 || expansionWeight === 0) return scores;
     const nearest = new TopK(expansionNeighbours);
     for (let e = 0; e < scores.length; e++) {
-      if (e !== found.index && scores[e] > 0 && scores[e] > nearest.threshold) nearest.push(e, scores[e]);
+      if (e !== index && scores[e] > 0 && scores[e] > nearest.threshold) nearest.push(e, scores[e]);
     }
     const neighbours = nearest.sorted().ids;
     if (neighbours.length === 0) return scores;
@@ -303,6 +337,36 @@ export class CulturalModel {
       for (let j = 0; j < expanded.length; j++) expanded[j] += each * theirs[j];
     }
     return expanded;
+  }
+
+  /**
+   * Every entity's similarity profile in `space` (entities x entities, row-major): its
+   * first-order scores against every entity, its own left at 0, minus their mean, scaled to unit
+   * length. Built on the first second-order query after the vectors or the dense space change
+   * (one first-order query per entity), then kept.
+   */
+  private profiles(space: SimilaritySpace): Float32Array {
+    let profiles = this.profileCache.get(space);
+    if (profiles) return profiles;
+    const n = this.corpus.entities.size;
+    profiles = new Float32Array(n * n);
+    for (let e = 0; e < n; e++) {
+      const row = profiles.subarray(e * n, (e + 1) * n);
+      row.set(this.firstOrderScores(e, space));
+      row[e] = 0;
+      let mean = 0;
+      for (let j = 0; j < n; j++) mean += row[j];
+      mean /= n;
+      let norm = 0;
+      for (let j = 0; j < n; j++) {
+        row[j] -= mean;
+        norm += row[j] * row[j];
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < n; j++) row[j] /= norm;
+    }
+    this.profileCache.set(space, profiles);
+    return profiles;
   }
 
   /** Cosine scores of the entity in row `index` against every entity; NaN-free, self included. */

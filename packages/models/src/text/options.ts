@@ -30,6 +30,13 @@ export interface CulturalModelOptions {
   expansionNeighbours?: number;
   /** Total weight of the expansion neighbours' scores beside the query's own (default 1.5). */
   expansionWeight?: number;
+  /**
+   * Weight of second-order similarity (default 0.25; 0 turns it off): a query's score of e is
+   * (1 - w) x its own score + w x the cosine of the two entities' similarity profiles (each one's
+   * centred scores against every entity), so artists described like the same others rank
+   * together. Applies while the model holds at most SECOND_ORDER_MAX_ENTITIES entities.
+   */
+  secondOrderWeight?: number;
   /** The artist of a track, so a track without text inherits its artist's vector. */
   artistOf?: (trackId: string) => string | undefined;
 }
@@ -48,7 +55,14 @@ export interface ResolvedOptions {
   idf: IdfKind;
   expansionNeighbours: number;
   expansionWeight: number;
+  secondOrderWeight: number;
 }
+
+/**
+ * Second-order similarity keeps one profile per entity against every entity (N x N floats, built
+ * on the first query): above this many entities (64 MiB of profiles) it is not used.
+ */
+export const SECOND_ORDER_MAX_ENTITIES = 4096;
 
 export function resolveOptions(options: CulturalModelOptions): ResolvedOptions {
   const minDf = options.minDf ?? 2;
@@ -65,9 +79,11 @@ export function resolveOptions(options: CulturalModelOptions): ResolvedOptions {
     throw new RangeError(`expansionNeighbours must be an integer in 0..100, got ${expansionNeighbours}`);
   }
   if (!(expansionWeight >= 0 && Number.isFinite(expansionWeight))) throw new RangeError(`expansionWeight must be a finite number >= 0, got ${expansionWeight}`);
+  const secondOrderWeight = options.secondOrderWeight ?? 0.25;
+  if (!(secondOrderWeight >= 0 && secondOrderWeight <= 1)) throw new RangeError(`secondOrderWeight must be in [0, 1], got ${secondOrderWeight}`);
   const kindWeights = { ...DEFAULT_KIND_WEIGHTS, ...options.kindWeights };
   for (const [kind, w] of Object.entries(kindWeights)) {
     if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`kindWeights.${kind} must be a finite number >= 0, got ${w}`);
   }
-  return { minDf, maxDfRatio, kindWeights, hybridWeight, idf, expansionNeighbours, expansionWeight };
+  return { minDf, maxDfRatio, kindWeights, hybridWeight, idf, expansionNeighbours, expansionWeight, secondOrderWeight };
 }

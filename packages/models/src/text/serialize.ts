@@ -11,7 +11,7 @@ const FORMAT = "deepcuts-cultural-model";
 export interface CulturalModelJson {
   format: typeof FORMAT;
   version: 1;
-  /** idf and the expansion settings are absent in files written before they existed (smooth idf, no expansion). */
+  /** idf, the expansion settings and secondOrderWeight are absent in files written before they existed (smooth idf, no expansion, first order only). */
   options: {
     minDf: number;
     maxDfRatio: number;
@@ -20,6 +20,7 @@ export interface CulturalModelJson {
     idf?: IdfKind;
     expansionNeighbours?: number;
     expansionWeight?: number;
+    secondOrderWeight?: number;
   };
   /** Term keys ("kind:text") in id order, and their readable forms. */
   terms: string[];
@@ -86,7 +87,7 @@ export function culturalModelJsonOptions(json: CulturalModelJson): CulturalModel
   if (json.surfaces.length !== json.terms.length) {
     throw new DataFormatError("cultural model", 0, `surfaces must have one entry per term (${json.terms.length}), got ${json.surfaces.length}`);
   }
-  return { idf: "smooth", expansionNeighbours: 0, expansionWeight: 0, ...json.options };
+  return { idf: "smooth", expansionNeighbours: 0, expansionWeight: 0, secondOrderWeight: 0, ...json.options };
 }
 
 /** Restores vocabulary, counts and the LSA space of a saved model into `model`, new and empty, built with its options. */
