@@ -28,8 +28,11 @@ export interface AudioFeatureRow {
   keyEstimate: string | null;
   keyScore: number | null;
   error: string | null;
-  /** The MIDI score the file was rendered from, checked against its labels (score-check.ts); null without one. */
-  scoreCheck: (ScoreCheck & { keyFromNotesScore: number | null }) | null;
+  /**
+   * The MIDI score the file was rendered from, checked against its labels (score-check.ts); null
+   * without one. A score that cannot be read has its error here and counts as no score.
+   */
+  scoreCheck: (ScoreCheck & { keyFromNotesScore: number | null; error: string | null }) | null;
 }
 
 /**
@@ -90,13 +93,19 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
     const scorePath = findScore(resolve(folder, label.path));
     let scoreCheck: AudioFeatureRow["scoreCheck"] = null;
     if (scorePath) {
-      const check = checkScore(scorePath, label.tempoBpm, hasKey ? { tonic: pitchClass(label.key!)! } : null);
-      const [key, mode] = check.keyFromNotes?.split(" ") ?? [];
-      scoreCheck = {
-        score: relative(folder, scorePath),
-        ...check,
-        keyFromNotesScore: hasKey && key ? mirexKeyScore({ key: label.key!, mode: label.mode! }, { key, mode: mode as "major" | "minor" }) : null,
-      };
+      const score = relative(folder, scorePath);
+      try {
+        const check = checkScore(scorePath, label.tempoBpm, hasKey ? { tonic: pitchClass(label.key!)! } : null);
+        const [key, mode] = check.keyFromNotes?.split(" ") ?? [];
+        scoreCheck = {
+          score,
+          ...check,
+          keyFromNotesScore: hasKey && key ? mirexKeyScore({ key: label.key!, mode: label.mode! }, { key, mode: mode as "major" | "minor" }) : null,
+          error: null,
+        };
+      } catch (error) {
+        scoreCheck = { score, keyFromNotes: null, pulseAtLabel: null, labelledThirds: null, keyFromNotesScore: null, error: (error as Error).message };
+      }
     }
     return {
       path: label.path,
@@ -168,7 +177,7 @@ function checkLabels(rows: AudioFeatureRow[]): LabelCheck {
     .map((r) => r.path);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   return {
-    scored: rows.filter((r) => r.scoreCheck).length,
+    scored: rows.filter((r) => r.scoreCheck && !r.scoreCheck.error).length,
     tempo: {
       labelled: tempoRows.length,
       withoutPulse,

@@ -87,6 +87,7 @@ describe("evaluateAudioFeatures", () => {
     };
     writeFileSync(join(folder, "a.mid"), score(96, [55, 59, 62]));
     writeFileSync(join(folder, "b.mid"), score(90, [60, 64, 67]));
+    writeFileSync(join(folder, "c.mid"), "MThd, but not a MIDI file");
     writeFileSync(
       join(folder, "labels.csv"),
       ["path,tempo_bpm,key,mode,meter", ...tracks.map((t) => `${t.name},${t.bpm},${t.key},${t.mode},4/4`), "broken.wav,100,,,", "unlabelled.wav,,,,"].join(
@@ -107,7 +108,12 @@ describe("evaluateAudioFeatures", () => {
     const b = result.rows.find((r) => r.path === "b.wav")!.scoreCheck!;
     expect(b).toMatchObject({ keyFromNotes: "C major", keyFromNotesScore: 0 });
     expect(b.pulseAtLabel).toBeLessThan(0.3);
-    expect(result.rows.find((r) => r.path === "c.wav")!.scoreCheck).toBeNull();
+    // An unreadable score is named in its row and counts as none; the audio figures stand.
+    expect(result.rows.find((r) => r.path === "c.wav")!.scoreCheck).toMatchObject({
+      score: "c.mid",
+      keyFromNotes: null,
+      error: expect.stringMatching(/c\.mid: not a readable standard MIDI file/),
+    });
     expect(result.labelCheck).toMatchObject({
       scored: 2,
       tempo: { labelled: 4, withoutPulse: ["b.wav"], best: 0.75 },

@@ -58,6 +58,14 @@ describe("score check: what a MIDI score says about its labels", () => {
 
   it("names a file it cannot read", () => {
     expect(() => readMidiNotes(new TextEncoder().encode("not a MIDI file"), "song.mid")).toThrow(/^song\.mid: not a readable standard MIDI file/);
+    expect(() => readMidiNotes(new TextEncoder().encode("MThd, but not a MIDI file"), "song.mid")).toThrow(
+      "song.mid: not a readable standard MIDI file (format 29728, expected 0, 1 or 2)",
+    );
+    // A file cut after its first track: the header promises two.
+    const whole = midi(quarters([60], 4));
+    const twoTracks = Uint8Array.from(whole);
+    twoTracks[11] = 2;
+    expect(() => readMidiNotes(twoTracks, "cut.mid")).toThrow("cut.mid: not a readable standard MIDI file (its header declares 2 tracks, it holds 1)");
   });
 
   it("finds the key the pitches imply, leaving percussion out", () => {

@@ -33,7 +33,14 @@ export function readMidiNotes(bytes: Uint8Array, label = "MIDI file"): ScoreNote
   try {
     midi = parseMidi(bytes);
   } catch (error) {
-    throw new Error(`${label}: not a readable standard MIDI file (${(error as Error).message})`);
+    throw new Error(`${label}: not a readable standard MIDI file (${error instanceof Error ? error.message : String(error)})`);
+  }
+  // midi-file reads what it can: a bad header gives a nonsense format, a cut file fewer tracks.
+  const numTracks = midi.header.numTracks;
+  const format: number = midi.header.format;
+  if (format !== 0 && format !== 1 && format !== 2) throw new Error(`${label}: not a readable standard MIDI file (format ${format}, expected 0, 1 or 2)`);
+  if (midi.tracks.length !== numTracks) {
+    throw new Error(`${label}: not a readable standard MIDI file (its header declares ${numTracks} tracks, it holds ${midi.tracks.length})`);
   }
   const ticksPerBeat = midi.header.ticksPerBeat;
   if (!ticksPerBeat) throw new Error(`${label}: SMPTE time division is not supported, only ticks per quarter note`);
