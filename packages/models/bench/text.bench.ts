@@ -1,8 +1,8 @@
 // `npm run bench:text`: documents per second through the whole text pipeline (cleaning,
 // tokenizing, Brill tagging, stemming, term counting), and the time to rebuild every vector
 // for 20,000 documents synthesised from the artist-bios biographies by deterministic sentence
-// resampling, plus the 100-d LSA fit and a similarity query. Writes docs/bench-text.md
-// unless --no-write. Needs ../shared/data/artist-bios (the text is never copied anywhere).
+// resampling, plus the 100-d LSA fit, the similarity profiles and a similarity query. Writes
+// docs/bench-text.md unless --no-write. Needs ../shared/data/artist-bios (the text is never copied anywhere).
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -54,8 +54,12 @@ const lsaS = (performance.now() - t) / 1000;
 t = performance.now();
 model.denseMatrix();
 const projectMs = performance.now() - t;
+// The first query after a change builds every entity's similarity profile (second order), once.
 t = performance.now();
-for (let i = 0; i < 100; i++) model.similar(bios[i].mbid, { n: 10, space: "hybrid" });
+model.similar(bios[0].mbid, { n: 10, space: "hybrid" });
+const profilesMs = performance.now() - t;
+t = performance.now();
+for (let i = 1; i <= 100; i++) model.similar(bios[i].mbid, { n: 10, space: "hybrid" });
 const queryMs = (performance.now() - t) / 100;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -71,6 +75,7 @@ const figures = {
   rebuildAllVectorsMs: Math.round(median(rebuilds)),
   lsa100Seconds: +lsaS.toFixed(2),
   projectAllDenseMs: Math.round(projectMs),
+  firstQueryWithProfilesMs: Math.round(profilesMs),
   hybridQueryMs: +queryMs.toFixed(1),
 };
 console.log(JSON.stringify(figures, null, 2));
@@ -95,7 +100,8 @@ ${model.entityCount.toLocaleString("en")} artists.
 | rebuild all tf-idf vectors from the counts (median of 3) | ${figures.rebuildAllVectorsMs} ms |
 | fit 100-d LSA (randomized SVD) | ${figures.lsa100Seconds} s |
 | project all entities into LSA | ${figures.projectAllDenseMs} ms |
-| one hybrid similarity query (top 10 with shared terms) | ${figures.hybridQueryMs} ms |
+| first hybrid similarity query after a change: builds every entity's similarity profile (second order) | ${figures.firstQueryWithProfilesMs} ms |
+| one hybrid similarity query (top 10 with shared terms, second order included) | ${figures.hybridQueryMs} ms |
 
 Vocabulary: ${model.termCount.toLocaleString("en")} terms of all kinds.
 `,
