@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { AnalysisPool, type FileAnalysisResult } from "./pool.ts";
-import { mirexKeyScore, pitchClass, readAudioLabels, tempoMatch } from "./labels.ts";
+import { mirexKeyScore, readAudioLabels, tempoMatch } from "./labels.ts";
 import { checkScore, findScore, NO_PULSE, type ScoreCheck } from "./score-check.ts";
 import { validateAudioSettings, type AudioValidation } from "./validation.ts";
 
@@ -32,7 +32,7 @@ export interface AudioFeatureRow {
    * The MIDI score the file was rendered from, checked against its labels (score-check.ts); null
    * without one. A score that cannot be read has its error here and counts as no score.
    */
-  scoreCheck: (ScoreCheck & { keyFromNotesScore: number | null; error: string | null }) | null;
+  scoreCheck: (ScoreCheck & { error: string | null }) | null;
 }
 
 /**
@@ -95,16 +95,17 @@ export async function evaluateAudioFeatures(options: EvaluateAudioFeaturesOption
     if (scorePath) {
       const score = relative(folder, scorePath);
       try {
-        const check = checkScore(scorePath, label.tempoBpm, hasKey ? { tonic: pitchClass(label.key!)! } : null);
-        const [key, mode] = check.keyFromNotes?.split(" ") ?? [];
+        scoreCheck = { score, ...checkScore(scorePath, label), error: null };
+      } catch (error) {
         scoreCheck = {
           score,
-          ...check,
-          keyFromNotesScore: hasKey && key ? mirexKeyScore({ key: label.key!, mode: label.mode! }, { key, mode: mode as "major" | "minor" }) : null,
-          error: null,
+          keyFromNotes: null,
+          keyFromNotesScore: null,
+          pulseAtLabel: null,
+          labelledThirds: null,
+          thirdAgainstLabel: null,
+          error: (error as Error).message,
         };
-      } catch (error) {
-        scoreCheck = { score, keyFromNotes: null, pulseAtLabel: null, labelledThirds: null, keyFromNotesScore: null, error: (error as Error).message };
       }
     }
     return {
@@ -168,13 +169,7 @@ function checkLabels(rows: AudioFeatureRow[]): LabelCheck {
   // Any analysis that reports a beat the notes have misses those files, at the exact octave or not; at best it gets the rest.
   const reachable = tempoRows.filter((r) => !withoutPulse.includes(r.path)).length;
   const scoredKeys = rows.filter((r) => r.keyScore !== null && typeof r.scoreCheck?.keyFromNotesScore === "number");
-  const againstTheirThird = rows
-    .filter((r) => r.keyLabel !== null && r.scoreCheck?.labelledThirds)
-    .filter((r) => {
-      const { major, minor } = r.scoreCheck!.labelledThirds!;
-      return r.keyLabel!.endsWith("major") ? major < minor : minor < major;
-    })
-    .map((r) => r.path);
+  const againstTheirThird = rows.filter((r) => r.scoreCheck?.thirdAgainstLabel).map((r) => r.path);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   return {
     scored: rows.filter((r) => r.scoreCheck && !r.scoreCheck.error).length,

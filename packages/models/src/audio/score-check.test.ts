@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { writeMidi, type MidiEvent } from "midi-file";
 import { describe, expect, it } from "vitest";
 import { findSharedDataset } from "../datasets/shared-data.ts";
-import { mirexKeyScore, pitchClass, readAudioLabels } from "./labels.ts";
+import { pitchClass, readAudioLabels } from "./labels.ts";
 import { checkScore, findScore, keyFromNotes, NO_PULSE, pulseInNotes, readMidiNotes, thirdsAbove, type ScoreNote } from "./score-check.ts";
 
 const TICKS = 96;
@@ -118,10 +118,19 @@ describe("score check: what a MIDI score says about its labels", () => {
     expect(findScore(join(dir, "rendered", "tune.ogg"))).toBe(join(dir, "tune.mid"));
     expect(findScore(join(dir, "rendered", "other.wav"))).toBe(join(dir, "rendered", "other.midi"));
     expect(findScore(join(dir, "rendered", "none.ogg"))).toBeNull();
-    expect(checkScore(join(dir, "tune.mid"), 120, { tonic: 0 })).toEqual({
+    // Middle C alone: C major, a C minor label's key scored as the parallel key; no third of C sounds.
+    expect(checkScore(join(dir, "tune.mid"), { tempoBpm: 120, key: "C", mode: "minor" })).toEqual({
       keyFromNotes: "C major",
+      keyFromNotesScore: 0.2,
       pulseAtLabel: expect.any(Number),
       labelledThirds: { major: 0, minor: 0 },
+      thirdAgainstLabel: false,
+    });
+    expect(checkScore(join(dir, "tune.mid"), { tempoBpm: null, key: null, mode: null })).toMatchObject({
+      keyFromNotesScore: null,
+      pulseAtLabel: null,
+      labelledThirds: null,
+      thirdAgainstLabel: null,
     });
   });
 
@@ -134,15 +143,10 @@ describe("score check: what a MIDI score says about its labels", () => {
     for (const label of labels) {
       const score = findScore(resolve(audio.path!, label.path));
       if (!score) continue;
-      const tonic = label.key ? pitchClass(label.key) : null;
-      const check = checkScore(score, label.tempoBpm, tonic === null ? null : { tonic });
+      const check = checkScore(score, label);
       if (check.pulseAtLabel !== null) pulses.push(check.pulseAtLabel);
-      if (label.key && label.mode && check.labelledThirds && check.keyFromNotes) {
-        const { major, minor } = check.labelledThirds;
-        if (label.mode === "major" ? major < minor : minor < major) againstThird++;
-        const [key, mode] = check.keyFromNotes.split(" ");
-        fromNotes.push(mirexKeyScore({ key: label.key, mode: label.mode }, { key, mode: mode as "major" | "minor" }));
-      }
+      if (check.thirdAgainstLabel) againstThird++;
+      if (check.keyFromNotesScore !== null) fromNotes.push(check.keyFromNotesScore);
     }
     // 22 tempo labels come with a score: the notes of two never recur at their labelled beat,
     // nor at two or four beats; the others' recur clearly (docs/audio.md, "What the labels allow").

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { parseMidi, type MidiEvent } from "midi-file";
+import { mirexKeyScore, pitchClass, type AudioLabel } from "./labels.ts";
 import { LOG_MEL_SETTINGS } from "./spectrogram.ts";
 import { envelopeAutocorrelation, tempoConfidence } from "./tempo.ts";
 
@@ -185,6 +186,8 @@ export interface ScoreCheck {
   score: string;
   /** The key its pitches imply (keyFromNotes). */
   keyFromNotes: string | null;
+  /** The MIREX score of that key against the key label; null without either. */
+  keyFromNotesScore: number | null;
   /** Onset recurrence at the labelled tempo (pulseInNotes); null without a tempo label. */
   pulseAtLabel: number | null;
   /**
@@ -193,18 +196,23 @@ export interface ScoreCheck {
    * notation (a blues notated in major), not what sounds.
    */
   labelledThirds: { major: number; minor: number } | null;
+  /** The labelled mode's third is played less than the other third; null without a key label. */
+  thirdAgainstLabel: boolean | null;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Reads `scorePath` and checks it against a file's tempo label and key label (null: none). */
-export function checkScore(scorePath: string, tempoLabel: number | null, keyLabel: { tonic: number } | null): Omit<ScoreCheck, "score"> {
+/** Reads `scorePath` and checks it against a file's labels (tempo, key and mode; null: unknown). */
+export function checkScore(scorePath: string, label: Pick<AudioLabel, "tempoBpm" | "key" | "mode">): Omit<ScoreCheck, "score"> {
   const notes = readMidiNotes(new Uint8Array(readFileSync(scorePath)), scorePath);
-  const key = keyFromNotes(notes);
-  const thirds = keyLabel ? thirdsAbove(notes, keyLabel.tonic) : null;
+  const found = keyFromNotes(notes);
+  const keyLabel = label.key !== null && label.mode !== null ? { key: label.key, mode: label.mode } : null;
+  const thirds = keyLabel ? thirdsAbove(notes, pitchClass(keyLabel.key)!) : null;
   return {
-    keyFromNotes: key ? `${key.key} ${key.mode}` : null,
-    pulseAtLabel: tempoLabel === null ? null : round3(pulseInNotes(notes, tempoLabel)),
+    keyFromNotes: found ? `${found.key} ${found.mode}` : null,
+    keyFromNotesScore: found && keyLabel ? mirexKeyScore(keyLabel, found) : null,
+    pulseAtLabel: label.tempoBpm === null ? null : round3(pulseInNotes(notes, label.tempoBpm)),
     labelledThirds: thirds ? { major: round3(thirds.major), minor: round3(thirds.minor) } : null,
+    thirdAgainstLabel: thirds ? (keyLabel!.mode === "major" ? thirds.major < thirds.minor : thirds.minor < thirds.major) : null,
   };
 }
