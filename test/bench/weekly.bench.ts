@@ -15,8 +15,14 @@
 //   npm run bench:weekly -- --listeners 20000 --events 2000000 --keep
 // --vectors-only runs weekly-vectors.ts instead: native scoring against its bound, two threads,
 // and two-stage retrieval up to a 1,000,000-track synthetic catalogue, with no database.
+// --history-lengths 100,300,1000,3000 --database-url <url> runs weekly-history-lengths.ts
+// instead: a listener's CPU as their history grows, on a world already loaded and trained.
 if (process.argv.includes("--vectors-only")) {
   await import("./weekly-vectors.ts");
+  process.exit(0);
+}
+if (process.argv.includes("--history-lengths")) {
+  await import("./weekly-history-lengths.ts");
   process.exit(0);
 }
 import { cpus, loadavg } from "node:os";

@@ -3,6 +3,26 @@ import type { ListenerHistory } from "./listener-history.ts";
 import type { ModelState } from "./model-state.ts";
 import type { BlendSource } from "./weights.ts";
 
+/**
+ * How much of a listener's history an explanation looks through: their most played tracks, and
+ * the artists they play most. "Because you play X a lot" names one of them, and a pick costs the
+ * same whether the listener has played 50 tracks or 50,000 (each explanation compares the pick
+ * with every track kept; docs/weekly.md, "Reasons").
+ */
+export const EXPLAIN_HISTORY_LIMIT = 100;
+
+/**
+ * The `limit` entries of `entries` with the largest weight (ties: the earlier), in their original
+ * order; `entries` itself when it has no more than `limit`.
+ */
+export function strongest<T>(entries: T[], weight: (entry: T) => number, limit: number): T[] {
+  if (entries.length <= limit) return entries;
+  const order = entries.map((_, r) => r).sort((a, b) => weight(entries[b]) - weight(entries[a]) || a - b);
+  const keep = new Uint8Array(entries.length);
+  for (let r = 0; r < limit; r++) keep[order[r]] = 1;
+  return entries.filter((_, r) => keep[r] === 1);
+}
+
 /** A listener's history rows gathered side by side (read once per pick), with their weights. */
 interface GatheredHistory {
   rows: Int32Array;
@@ -19,7 +39,7 @@ function gather(rows: { cols: number; data: Float32Array }, basis: [number, numb
   let g = bySource.get(rows.data);
   if (g) return g;
   const k = rows.cols;
-  const kept = has ? basis.filter(([j]) => has[j]) : basis;
+  const kept = strongest(has ? basis.filter(([j]) => has[j]) : basis, ([, w]) => w, EXPLAIN_HISTORY_LIMIT);
   g = { rows: new Int32Array(kept.length), vectors: new Float32Array(kept.length * k), boost: new Float64Array(kept.length) };
   for (let r = 0; r < kept.length; r++) {
     const [j, w] = kept[r];
@@ -31,7 +51,32 @@ function gather(rows: { cols: number; data: Float32Array }, basis: [number, numb
   return g;
 }
 
-/** The listener's history item most similar to track i under `rows` (unit vectors), or -1. */
+/** The artists a listener plays most that have a vector in one artist space, in the history's order, with their vectors side by side. */
+interface GatheredArtists {
+  ids: Int32Array;
+  vectors: Float32Array;
+  cols: number;
+}
+
+/** Per listener (their `knownArtists` map) and per artist space: built on the first explanation that needs it, reused for the others. */
+const gatheredArtists = new WeakMap<Map<number, number>, Map<Map<number, Float32Array>, GatheredArtists>>();
+
+function gatherArtists(space: Map<number, Float32Array>, knownArtists: Map<number, number>): GatheredArtists {
+  let bySpace = gatheredArtists.get(knownArtists);
+  if (!bySpace) gatheredArtists.set(knownArtists, (bySpace = new Map<Map<number, Float32Array>, GatheredArtists>()));
+  const found = bySpace.get(space);
+  if (found) return found;
+  const withVector = [...knownArtists].filter(([artist]) => space.has(artist));
+  const ids = strongest(withVector, ([, plays]) => plays, EXPLAIN_HISTORY_LIMIT).map(([artist]) => artist);
+  const vectors = ids.map((artist) => space.get(artist)!);
+  const cols = vectors.length ? vectors[0].length : 0;
+  const gathered: GatheredArtists = { ids: Int32Array.from(ids), vectors: new Float32Array(ids.length * cols), cols };
+  vectors.forEach((v, r) => gathered.vectors.set(v, r * cols));
+  bySpace.set(space, gathered);
+  return gathered;
+}
+
+/** The listener's history item (of their most played) most similar to track i under `rows` (unit vectors), or -1. */
 function closestInHistory(rows: { cols: number; data: Float32Array } | null, basis: [number, number][], i: number, has?: Uint8Array): number {
   if (!rows) return -1;
   const g = gather(rows, basis, has);
@@ -71,16 +116,15 @@ export function explain(
   }
   if (top === "text" && state.text) {
     // The artist you play whose cultural vector is closest to this track's.
+    const known = gatherArtists(state.text.unitArtists, history.knownArtists);
+    const k = known.cols;
     let bestArtist = -1,
       bestSim = -Infinity;
-    const k = state.text.unitTracks.cols;
-    for (const artist of history.knownArtists.keys()) {
-      const v = state.text.unitArtists.get(artist);
-      if (!v) continue;
-      const sim = dot(state.text.unitTracks.data, i * k, v, 0, k);
+    for (let r = 0; r < known.ids.length; r++) {
+      const sim = dot(state.text.unitTracks.data, i * k, known.vectors, r * k, k);
       if (sim > bestSim) {
         bestSim = sim;
-        bestArtist = artist;
+        bestArtist = known.ids[r];
       }
     }
     if (bestArtist >= 0) return `${brandNew}described like ${state.artistName.get(bestArtist)}`;
@@ -88,15 +132,16 @@ export function explain(
   if (top === "coMention" && state.coMention) {
     // The artist you play whose co-mention vector is closest to this track's artist's.
     const own = state.coMention.unitArtists.get(state.artistOf[i]);
+    const known = gatherArtists(state.coMention.unitArtists, history.knownArtists);
+    const k = known.cols;
     let bestArtist = -1,
       bestSim = -Infinity;
-    for (const artist of own ? history.knownArtists.keys() : []) {
-      const v = state.coMention.unitArtists.get(artist);
-      if (!v || artist === state.artistOf[i]) continue;
-      const sim = dot(own!, 0, v, 0, v.length);
+    for (let r = 0; own && r < known.ids.length; r++) {
+      if (known.ids[r] === state.artistOf[i]) continue;
+      const sim = dot(own, 0, known.vectors, r * k, k);
       if (sim > bestSim) {
         bestSim = sim;
-        bestArtist = artist;
+        bestArtist = known.ids[r];
       }
     }
     if (bestArtist >= 0) return `${brandNew}written about with the same artists as ${state.artistName.get(bestArtist)}`;
