@@ -7,7 +7,7 @@ import type { BlendSource } from "./weights.ts";
  * How much of a listener's history an explanation looks through: their most played tracks, and
  * the artists they play most. "Because you play X a lot" names one of them, and a pick costs the
  * same whether the listener has played 50 tracks or 50,000 (each explanation compares the pick
- * with every track kept; docs/weekly.md, "Reasons").
+ * with every track kept; docs/weekly.md, step 5, "Explanations").
  */
 export const EXPLAIN_HISTORY_LIMIT = 100;
 
