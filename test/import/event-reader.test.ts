@@ -61,6 +61,15 @@ describe("reading an events file in a worker thread", () => {
     expect(got).toEqual([250, 250]);
   });
 
+  it("names the field and the line of a count that is not one, in CSV and in JSON lines", async () => {
+    const bad = join(dir, "bad-count.csv");
+    writeFileSync(bad, "user,kind,occurred_at,track,ms_played\nu1,stream,2026-11-01T00:00:00Z,t1,180000\n\nu1,stream,2026-11-01T00:01:00Z,t2,-5\n");
+    await expect(all(readEventBatches(bad, "csv", now))).rejects.toThrow("bad-count.csv:4: ms_played must be a non-negative integer, got '-5'");
+    const lines = join(dir, "bad-count.jsonl");
+    writeFileSync(lines, '{"user":"u1","kind":"stream","occurred_at":"2026-11-01T00:00:00Z","track":"t1","position":"first"}\n');
+    await expect(all(readEventBatches(lines, "jsonl", now))).rejects.toThrow("bad-count.jsonl:1: position must be a non-negative integer, got 'first'");
+  });
+
   it("fails on a file it cannot read, on either thread, instead of waiting for rows", async () => {
     const missing = join(dir, "missing.csv");
     await expect(all(readEventBatches(missing, "csv", now))).rejects.toThrow(/ENOENT/);

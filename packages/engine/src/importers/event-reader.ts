@@ -67,13 +67,21 @@ async function* csvFields(path: string, file: string, onBytes: (read: number) =>
   const column = new Map(header.map((name, i) => [name, i]));
   for await (const { cells, line } of rows) {
     if (cells.length !== header.length) throw new ImportError(file, line, `expected ${header.length} fields, got ${cells.length}`);
-    yield {
-      line,
-      get: (name: string) => {
-        const i = column.get(name);
-        return i === undefined ? "" : cells[i].trim();
-      },
-    };
+    yield new CsvEventFields(line, cells, column);
+  }
+}
+
+/** A CSV row's fields by column name (a class, not a closure per row: the reader makes millions). */
+class CsvEventFields implements EventFields {
+  constructor(
+    readonly line: number,
+    private readonly cells: string[],
+    private readonly column: Map<string, number>,
+  ) {}
+
+  get(name: string): string {
+    const i = this.column.get(name);
+    return i === undefined ? "" : this.cells[i].trim();
   }
 }
 
@@ -93,45 +101,48 @@ async function* jsonlFields(path: string, file: string, onBytes: (read: number) 
   }
 }
 
+/** A non-negative whole number from a row's field, null when it is empty; anything else names the field and the line. */
+function countOrNull(row: EventFields, file: string, name: string): number | null {
+  const v = row.get(name);
+  if (v === "") return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ImportError(file, row.line, `${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
 /** Checks one row and turns it into an event named by keys; a bad row throws an ImportError naming its line. */
 function eventParser(file: string, now: Date): (row: EventFields) => KeyedEvent {
   const zones = new Set<string>(["UTC"]);
-  return ({ line, get }) => {
-    const user = get("user");
+  return (row) => {
+    const line = row.line;
+    const user = row.get("user");
     if (!user) throw new ImportError(file, line, "user is empty");
-    const kind = eventKindOfWord(get("kind"));
-    if (!kind) throw new ImportError(file, line, `kind must be one of ${Object.keys(EVENT_KIND_WORDS).join(", ")}, got '${get("kind")}'`);
+    const kind = eventKindOfWord(row.get("kind"));
+    if (!kind) throw new ImportError(file, line, `kind must be one of ${Object.keys(EVENT_KIND_WORDS).join(", ")}, got '${row.get("kind")}'`);
     let occurredAt: Date;
     try {
-      occurredAt = parseIsoInstant(get("occurred_at"), "occurred_at", now);
+      occurredAt = parseIsoInstant(row.get("occurred_at"), "occurred_at", now);
     } catch (error) {
       if (error instanceof InstantError) throw new ImportError(file, line, error.message);
       throw error;
     }
     for (const [name, rule] of TEXT_COLUMNS) {
       try {
-        checkText(get(name), name, rule);
+        checkText(row.get(name), name, rule);
       } catch (error) {
         if (error instanceof TextError) throw new ImportError(file, line, error.message);
         throw error;
       }
     }
-    const track = get("track") || null;
-    const artist = get("artist") || null;
-    if (!track && EVENT_MEANING[kind].needsTrack) throw new ImportError(file, line, `a ${get("kind").toLowerCase()} event needs a track`);
+    const track = row.get("track") || null;
+    const artist = row.get("artist") || null;
+    if (!track && EVENT_MEANING[kind].needsTrack) throw new ImportError(file, line, `a ${row.get("kind").toLowerCase()} event needs a track`);
     if (!track && !artist) throw new ImportError(file, line, "needs a track or an artist");
-    const numberOrNull = (name: string) => {
-      const v = get(name);
-      if (v === "") return null;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new ImportError(file, line, `${name} must be a non-negative integer, got '${v}'`);
-      return n;
-    };
-    const msPlayed = numberOrNull("ms_played");
-    const playlistId = numberOrNull("playlist_id"),
-      position = numberOrNull("position");
-    const durationMs = numberOrNull("duration_ms") ?? 0;
-    const timeZone = get("time_zone") || "UTC";
+    const msPlayed = countOrNull(row, file, "ms_played");
+    const playlistId = countOrNull(row, file, "playlist_id"),
+      position = countOrNull(row, file, "position");
+    const durationMs = countOrNull(row, file, "duration_ms") ?? 0;
+    const timeZone = row.get("time_zone") || "UTC";
     if (!zones.has(timeZone)) {
       try {
         new Intl.DateTimeFormat("en", { timeZone });
@@ -140,15 +151,15 @@ function eventParser(file: string, now: Date): (row: EventFields) => KeyedEvent 
       }
       zones.add(timeZone);
     }
-    const eventId = get("event_id") || createHash("sha1").update(`${user}|${track}|${artist}|${kind}|${occurredAt.toISOString()}`).digest("hex");
+    const eventId = row.get("event_id") || createHash("sha1").update(`${user}|${track}|${artist}|${kind}|${occurredAt.toISOString()}`).digest("hex");
     return {
       line,
       eventId,
       user,
-      userName: get("user_name") || user,
+      userName: row.get("user_name") || user,
       timeZone,
       track,
-      trackTitle: get("track_title") || null,
+      trackTitle: row.get("track_title") || null,
       artist,
       durationMs,
       kind,
