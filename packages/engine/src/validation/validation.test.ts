@@ -17,12 +17,27 @@ describe("instants", () => {
     ["2026-03-02T10:00:00", "ISO 8601"],
     ["2026-02-30T00:00:00Z", "calendar date"],
     ["2025-02-29T00:00:00Z", "calendar date"],
+    ["2100-02-29T00:00:00Z", "calendar date"],
+    ["2026-04-31T00:00:00Z", "calendar date"],
+    ["2026-13-01T00:00:00Z", "calendar date"],
+    ["2400-02-29T00:00:00Z", "no later than"],
     ["2026-01-01T24:00:00Z", "time of day"],
     ["0001-01-01T00:00:00Z", "on or after"],
     ["1900-01-01T00:00:00Z", "on or after"],
     ["2026-12-07T12:00:00Z", "no later than"],
   ])("refuses %s, naming the field", (raw, problem) => {
     expect(() => parseIsoInstant(raw, "events[3].occurredAt", now)).toThrowError(new RegExp(`^events\\[3\\]\\.occurredAt: .*${problem}`));
+  });
+
+  it("knows every month's length, leap years included", () => {
+    const later = new Date("2030-01-01T00:00:00Z");
+    for (let year = 2000; year <= 2029; year++)
+      for (let month = 1; month <= 12; month++) {
+        const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+        const at = (day: number) => `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}T00:00:00Z`;
+        expect(parseIsoInstant(at(days), "at", later).getUTCDate()).toBe(days);
+        if (days < 31) expect(() => parseIsoInstant(at(days + 1), "at", later)).toThrow(/calendar date/);
+      }
   });
 
   it("reads epoch seconds and milliseconds where a format says so", () => {
