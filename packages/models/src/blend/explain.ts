@@ -23,32 +23,39 @@ export function strongest<T>(entries: T[], weight: (entry: T) => number, limit: 
   return entries.filter((_, r) => keep[r] === 1);
 }
 
-/** A listener's history rows gathered side by side (read once per pick), with their weights. */
+/**
+ * What explanations gather once per listener (their `basis` array, or their `knownArtists` map)
+ * and per vector space, for all the picks of their playlist.
+ */
+const gatheredFor = new WeakMap<object, Map<object, unknown>>();
+
+function oncePerListener<T>(listener: object, space: object, build: () => T): T {
+  let bySpace = gatheredFor.get(listener);
+  if (!bySpace) gatheredFor.set(listener, (bySpace = new Map<object, unknown>()));
+  if (!bySpace.has(space)) bySpace.set(space, build());
+  return bySpace.get(space) as T;
+}
+
+/** A listener's most played history rows gathered side by side (read once per pick), with their weights. */
 interface GatheredHistory {
   rows: Int32Array;
   vectors: Float32Array;
   boost: Float64Array;
 }
 
-/** Per listener (their `basis` array) and per vector source: built on the first explanation, reused for the others. */
-const gathered = new WeakMap<[number, number][], Map<Float32Array, GatheredHistory>>();
-
 function gather(rows: { cols: number; data: Float32Array }, basis: [number, number][], has?: Uint8Array): GatheredHistory {
-  let bySource = gathered.get(basis);
-  if (!bySource) gathered.set(basis, (bySource = new Map<Float32Array, GatheredHistory>()));
-  let g = bySource.get(rows.data);
-  if (g) return g;
-  const k = rows.cols;
-  const kept = strongest(has ? basis.filter(([j]) => has[j]) : basis, ([, w]) => w, EXPLAIN_HISTORY_LIMIT);
-  g = { rows: new Int32Array(kept.length), vectors: new Float32Array(kept.length * k), boost: new Float64Array(kept.length) };
-  for (let r = 0; r < kept.length; r++) {
-    const [j, w] = kept[r];
-    g.rows[r] = j;
-    g.vectors.set(rows.data.subarray(j * k, j * k + k), r * k);
-    g.boost[r] = 1 + 0.1 * w;
-  }
-  bySource.set(rows.data, g);
-  return g;
+  return oncePerListener(basis, rows.data, () => {
+    const k = rows.cols;
+    const kept = strongest(has ? basis.filter(([j]) => has[j]) : basis, ([, w]) => w, EXPLAIN_HISTORY_LIMIT);
+    const g = { rows: new Int32Array(kept.length), vectors: new Float32Array(kept.length * k), boost: new Float64Array(kept.length) };
+    for (let r = 0; r < kept.length; r++) {
+      const [j, w] = kept[r];
+      g.rows[r] = j;
+      g.vectors.set(rows.data.subarray(j * k, j * k + k), r * k);
+      g.boost[r] = 1 + 0.1 * w;
+    }
+    return g;
+  });
 }
 
 /** The artists a listener plays most that have a vector in one artist space, in the history's order, with their vectors side by side. */
@@ -58,22 +65,15 @@ interface GatheredArtists {
   cols: number;
 }
 
-/** Per listener (their `knownArtists` map) and per artist space: built on the first explanation that needs it, reused for the others. */
-const gatheredArtists = new WeakMap<Map<number, number>, Map<Map<number, Float32Array>, GatheredArtists>>();
-
 function gatherArtists(space: Map<number, Float32Array>, knownArtists: Map<number, number>): GatheredArtists {
-  let bySpace = gatheredArtists.get(knownArtists);
-  if (!bySpace) gatheredArtists.set(knownArtists, (bySpace = new Map<Map<number, Float32Array>, GatheredArtists>()));
-  const found = bySpace.get(space);
-  if (found) return found;
-  const withVector = [...knownArtists].filter(([artist]) => space.has(artist));
-  const ids = strongest(withVector, ([, plays]) => plays, EXPLAIN_HISTORY_LIMIT).map(([artist]) => artist);
-  const vectors = ids.map((artist) => space.get(artist)!);
-  const cols = vectors.length ? vectors[0].length : 0;
-  const gathered: GatheredArtists = { ids: Int32Array.from(ids), vectors: new Float32Array(ids.length * cols), cols };
-  vectors.forEach((v, r) => gathered.vectors.set(v, r * cols));
-  bySpace.set(space, gathered);
-  return gathered;
+  return oncePerListener(knownArtists, space, () => {
+    const withVector = [...knownArtists].filter(([artist]) => space.has(artist));
+    const ids = strongest(withVector, ([, plays]) => plays, EXPLAIN_HISTORY_LIMIT).map(([artist]) => artist);
+    const cols = ids.length ? space.get(ids[0])!.length : 0;
+    const g = { ids: Int32Array.from(ids), vectors: new Float32Array(ids.length * cols), cols };
+    ids.forEach((artist, r) => g.vectors.set(space.get(artist)!, r * cols));
+    return g;
+  });
 }
 
 /** The listener's history item (of their most played) most similar to track i under `rows` (unit vectors), or -1. */
