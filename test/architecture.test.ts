@@ -47,25 +47,6 @@ describe("layout", () => {
     expect(violations("packages/engine", serving)).toEqual([]);
   });
 
-  it("the events import's reader worker loads no database layer and no model kernels", () => {
-    // Everything the worker thread loads, followed through relative imports: the light subpaths
-    // (@deepcuts/db/copy-text, /enums, @deepcuts/models/cf/signals) are allowed, the packages' roots not.
-    const seen = new Set<string>();
-    const heavy: string[] = [];
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const spec of importsOf(join(root, file))) {
-        if (spec.startsWith("packages/")) visit(spec);
-        else if (/^(@deepcuts\/(db|models\/cf|engine)|pg|@prisma\/|@electric-sql\/|onnxruntime-node|gpu\.js|essentia\.js)$/.test(spec))
-          heavy.push(`${file} imports ${spec}`);
-      }
-    };
-    visit("packages/engine/src/importers/event-reader-worker.ts");
-    expect(seen).toContain("packages/engine/src/importers/event-batches.ts");
-    expect(heavy).toEqual([]);
-  });
-
   it("the models package is pure computation: no database, engine or network client", () => {
     const impure = (spec: string) => /^(@deepcuts\/(db|engine|demo)|pg|@prisma\/|@electric-sql\/)(\/|$)/.test(spec);
     expect(violations("packages/models", impure)).toEqual([]);

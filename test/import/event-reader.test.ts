@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readEventBatches, readEventBatchesInWorker, type EventBatchRead } from "@deepcuts/engine/importers/event-reader.ts";
+import { readEventBatches, type EventBatchRead } from "@deepcuts/engine/importers/event-reader.ts";
 import { ImportError } from "@deepcuts/engine/importers/import-error.ts";
 
-// An import into the embedded database reads its file in a worker thread (event-reader.ts): the
-// batches must be the ones the importing thread would make itself, and a bad row must fail the
-// same way, naming its file and line.
+// The events import's reader (event-reader.ts): batches of the configured size with the key
+// caches forgotten at merge points, and a bad row failing the file with its file and line after
+// the batches before it.
 const dir = mkdtempSync(join(tmpdir(), "deepcuts-event-reader-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const now = new Date("2026-12-07T00:00:00Z");
@@ -30,19 +30,16 @@ async function all(batches: AsyncIterable<EventBatchRead>): Promise<EventBatchRe
   return out;
 }
 
-describe("reading an events file in a worker thread", () => {
-  it("hands out the batches the importing thread makes itself, key caches and slot events included", async () => {
+describe("reading an events file into batches", () => {
+  it("hands out batches of the configured size, key caches and slot events included", async () => {
     const path = csv("same.csv", 2_500);
-    const options = { copyBatch: 300, mergeEvery: 900, keyCache: 10 };
-    const here = await all(readEventBatches(path, "csv", now, options));
-    const there = await all(readEventBatchesInWorker(path, "csv", now, { ...options, ahead: 2 }));
+    const here = await all(readEventBatches(path, "csv", now, { copyBatch: 300, mergeEvery: 900, keyCache: 10 }));
     expect(here.map((r) => r.batch.rows)).toEqual([...Array(8).fill(300), 100]);
-    expect(there).toEqual(here);
     // A key seen again is staged again only after a merge point with more keys than the cache holds.
     const users = here.map((r) => r.batch.users.split("\n").filter(Boolean).length);
     expect(users).toEqual([13, 0, 0, 13, 0, 0, 13, 0, 0]);
     expect(here.flatMap((r) => r.batch.contexts).length).toBe(Math.ceil(2_500 / 7));
-    expect(there.at(-1)!.bytesRead).toBeGreaterThan(there[0].bytesRead);
+    expect(here.at(-1)!.bytesRead).toBeGreaterThan(here[0].bytesRead);
   });
 
   it("fails with the row's file and line, after the batches before it", async () => {
@@ -50,7 +47,7 @@ describe("reading an events file in a worker thread", () => {
     const got: number[] = [];
     const error = await (async () => {
       try {
-        for await (const read of readEventBatchesInWorker(path, "csv", now, { copyBatch: 250, ahead: 1 })) got.push(read.batch.rows);
+        for await (const read of readEventBatches(path, "csv", now, { copyBatch: 250 })) got.push(read.batch.rows);
       } catch (e) {
         return e;
       }
@@ -70,10 +67,8 @@ describe("reading an events file in a worker thread", () => {
     await expect(all(readEventBatches(lines, "jsonl", now))).rejects.toThrow("bad-count.jsonl:1: position must be a non-negative integer, got 'first'");
   });
 
-  it("fails on a file it cannot read, on either thread, instead of waiting for rows", async () => {
-    const missing = join(dir, "missing.csv");
-    await expect(all(readEventBatches(missing, "csv", now))).rejects.toThrow(/ENOENT/);
-    await expect(all(readEventBatchesInWorker(missing, "csv", now, { ahead: 1 }))).rejects.toThrow(/ENOENT/);
-    await expect(all(readEventBatchesInWorker(join(dir, "missing.jsonl"), "jsonl", now, { ahead: 1 }))).rejects.toThrow(/ENOENT/);
+  it("fails on a file it cannot read instead of waiting for rows", async () => {
+    await expect(all(readEventBatches(join(dir, "missing.csv"), "csv", now))).rejects.toThrow(/ENOENT/);
+    await expect(all(readEventBatches(join(dir, "missing.jsonl"), "jsonl", now))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,5 +1,5 @@
-// COPY's text format, in a module of its own: a reader in a worker thread (the events import's)
-// writes it without loading the database layer.
+// COPY's text format, in a module of its own: the events import's reader writes it without
+// loading the database layer.
 
 /** A text value in COPY's text format: backslash, tab and line breaks escaped. */
 export function copyText(value: string): string {

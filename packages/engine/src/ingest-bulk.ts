@@ -125,16 +125,10 @@ export interface EventFileLoaderOptions extends Pick<EventBatchOptions, "copyBat
   errorAt: (line: number, problem: string) => Error;
   /** Checks the events with a playlist context (slot of a weekly playlist) of one batch; throws to fail the file. */
   checkContexts?: (query: Query, events: ResolvedEvent[]) => Promise<void>;
-  /**
-   * Batches queued on the connection before `flushBatch` waits (default `mergeBatches`: about one
-   * merge's worth, so a reader on this thread parses the next merge's events while the server
-   * merges). A reader in a worker thread holds that many itself and the loader needs only a few.
-   */
-  queued?: number;
 }
 
 /** Batches in one merge's worth of events, plus one: how far a reader may run ahead of the database. */
-export function mergeBatches(options: EventBatchOptions = {}): number {
+function mergeBatches(options: EventBatchOptions = {}): number {
   return Math.ceil((options.mergeEvery ?? MERGE_EVERY) / (options.copyBatch ?? FILE_COPY_BATCH)) + 1;
 }
 
@@ -147,8 +141,7 @@ interface Stage {
 
 /**
  * The COPY path for an events file whose rows name listeners, tracks and artists by key. The
- * reader turns events into batches of COPY text (`EventBatchBuilder`, on this thread or in a
- * worker thread) and hands them to `flushBatch`; it never waits for an id. Batches go to the
+ * reader turns events into batches of COPY text (`EventBatchBuilder`) and hands them to `flushBatch`; it never waits for an id. Batches go to the
  * database by COPY while the reader parses on: the database work is a chain of jobs on the
  * transaction's connection, at most about one merge's worth of batches ahead of it (`flushBatch`
  * waits beyond that), so the reader's CPU and the server's overlap. Each `mergeEvery` events, one
@@ -181,7 +174,7 @@ export class EventFileLoader {
     private readonly options: EventFileLoaderOptions,
   ) {
     this.mergeEvery = options.mergeEvery ?? MERGE_EVERY;
-    this.maxQueued = options.queued ?? mergeBatches(options);
+    this.maxQueued = mergeBatches(options);
   }
 
   /** Creates the staging tables in the current transaction (`copyRows` from `db.transaction`). */
@@ -230,10 +223,10 @@ export class EventFileLoader {
   }
 
   /**
-   * Hands a batch (`EventBatchBuilder.take()`, made on this thread or in the reader's worker) to
-   * the connection, and a merge each `mergeEvery` events, then returns at once unless `queued`
-   * batches are waiting: then it waits for the oldest. Null hands nothing. Throws what failed on
-   * the connection since the last call.
+   * Hands a batch (`EventBatchBuilder.take()`) to the connection, and a merge each `mergeEvery`
+   * events, then returns at once unless a merge's worth of batches (`mergeBatches`) is waiting:
+   * then it waits for the oldest. Null hands nothing. Throws what failed on the connection since
+   * the last call.
    */
   async flushBatch(batch: EventBatch | null): Promise<void> {
     this.throwIfFailed();

@@ -1,4 +1,3 @@
-// Light imports only: the events import's reader (a worker thread) loads this module.
 import { EventKind } from "@deepcuts/db/enums";
 import { signalWeightDefaults, type SignalWeights } from "@deepcuts/models/cf/signals";
 

@@ -2,10 +2,10 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { refreshPlannerStatistics, type Database } from "@deepcuts/db";
 import { withImportHeapGrowth } from "../heap-growth.ts";
-import { EventFileLoader, mergeBatches, MERGE_WORK_MEM } from "../ingest-bulk.ts";
+import { EventFileLoader, MERGE_WORK_MEM } from "../ingest-bulk.ts";
 import { FILE_COPY_BATCH } from "./event-batches.ts";
 import { ImportError, type ImportReport } from "./import-error.ts";
-import { readEventBatches, readEventBatchesInWorker, type EventFileFormat } from "./event-reader.ts";
+import { readEventBatches, type EventFileFormat } from "./event-reader.ts";
 import type { Progress } from "../progress.ts";
 import { checkPlaylistContexts, PlaylistContextError } from "../listener/outcomes.ts";
 
@@ -43,17 +43,16 @@ function heapCapped<T>(db: Database, work: () => Promise<T>): Promise<T> {
 
 /** Rows per batch: each batch goes to the database as one COPY while the reader parses on. */
 export const PARSE_BATCH = FILE_COPY_BATCH;
-/** Batches the loader queues when the reader runs in a worker thread, which holds the rest itself. */
-const READER_WORKER_QUEUED = 2;
 
 /**
  * Reads and checks the rows inside one transaction and stages them by key (EventFileLoader):
  * batches go out by COPY while the reader parses on, and each merge creates the file's new
  * listeners, artists and tracks and records the events and their aggregates in set-based
  * statements. Memory stays flat whatever the file's length (bounded batches and key caches),
- * and a bad row anywhere rolls the whole file back. Into the embedded database the reader runs
- * in a worker thread (event-reader.ts), so parsing and PGlite, which runs on this thread, overlap;
- * a PostgreSQL server does its part in its own process while this thread parses.
+ * and a bad row anywhere rolls the whole file back. A PostgreSQL server does its part in its own
+ * process while this thread parses; in-process PGlite takes turns with the reader on this thread
+ * (a reader in a worker thread gained about 3% and cost about 90 MiB of peak RSS: docs/benchmarks.md,
+ * "The events reader back on the importing thread").
  */
 async function importEventRows(db: Database, path: string, format: EventFileFormat, onProgress: Progress): Promise<ImportReport> {
   const started = Date.now();
@@ -64,7 +63,6 @@ async function importEventRows(db: Database, path: string, format: EventFileForm
     if (db.target === "postgres") await query(`SET LOCAL work_mem = '${MERGE_WORK_MEM}'`);
     const loader = await EventFileLoader.open(query, copyRows, {
       copyBatch: PARSE_BATCH,
-      queued: db.target === "embedded" ? READER_WORKER_QUEUED : undefined,
       errorAt: (line, problem) => new ImportError(file, line, problem),
       // Events naming a weekly playlist slot, checked per listener as recordEvents checks them.
       checkContexts: async (query, events) => {
@@ -91,11 +89,7 @@ async function importEventRows(db: Database, path: string, format: EventFileForm
       },
     });
     const now = new Date();
-    // In a worker, the reader holds the merge's worth of batches it parses ahead, not the loader.
-    const batches =
-      db.target === "embedded"
-        ? readEventBatchesInWorker(path, format, now, { copyBatch: PARSE_BATCH, ahead: mergeBatches({ copyBatch: PARSE_BATCH }) })
-        : readEventBatches(path, format, now, { copyBatch: PARSE_BATCH });
+    const batches = readEventBatches(path, format, now, { copyBatch: PARSE_BATCH });
     try {
       for await (const { batch, bytesRead } of batches) {
         await loader.flushBatch(batch);

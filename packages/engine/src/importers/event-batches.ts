@@ -2,9 +2,8 @@ import { copyNumber, copyText } from "@deepcuts/db/copy-text";
 import type { EventKindName } from "../events/kinds.ts";
 import { matchTitle, normaliseArtist } from "../identity/normalise.ts";
 
-// The reader's side of an events file import, with no database: what the importing thread's
-// loader (ingest-bulk.ts) and the reader's worker thread (event-reader.ts) share. Only light
-// modules are imported here: the worker loads this file, not the database layer.
+// The reader's side of an events file import, with no database: the batches the reader
+// (event-reader.ts) makes and the loader (ingest-bulk.ts) sends.
 
 /**
  * Staged rows per merge. One merge over a whole 1M-event file took PGlite's heap (which never

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import { Worker } from "node:worker_threads";
 import { EVENT_KIND_WORDS, EVENT_MEANING, eventKindOfWord } from "../events/kinds.ts";
 import { EventBatchBuilder, type EventBatch, type EventBatchOptions, type KeyedEvent } from "./event-batches.ts";
 import { readCsvRows } from "./csv.ts";
@@ -11,7 +10,7 @@ import { checkText, TEXT_LIMITS, TextError, type TextRule } from "../validation/
 
 /**
  * Reading an events file (CSV or JSON lines) into checked events and batches of COPY text, with
- * no database: on the importing thread, or in a worker thread beside it (`readEventBatchesInWorker`).
+ * no database: the importing thread's loader (ingest-bulk.ts) sends the batches.
  */
 
 export type EventFileFormat = "csv" | "jsonl";
@@ -189,88 +188,4 @@ export async function* readEventBatches(path: string, format: EventFileFormat, n
   }
   const last = builder.take();
   if (last) yield { batch: last, bytesRead };
-}
-
-/** The reader worker's young generation, MiB (`resourceLimits.maxYoungGenerationSizeMb`). */
-export const READER_YOUNG_GENERATION_MB = 8;
-
-/** What the main thread sends the reader's worker: the file, and how many batches it may send unasked. */
-export interface EventReaderStart {
-  path: string;
-  format: EventFileFormat;
-  now: string;
-  options: EventBatchOptions;
-  ahead: number;
-}
-
-/** What the reader's worker sends back, in order: batches, then the end or what failed. */
-export type EventReaderMessage =
-  | ({ type: "batch" } & EventBatchRead)
-  | { type: "end" }
-  | { type: "failed"; name: string; message: string; stack?: string; file?: string; line?: number; problem?: string };
-
-/**
- * `readEventBatches` in a worker thread, for imports into the embedded database: PGlite runs on
- * the importing thread, so a reader there takes turns with it, while a reader in a worker parses
- * the next batches while PGlite copies and merges the last ones. The worker sends at most `ahead`
- * batches beyond those the caller has asked for (the loader's queue bounds the rest), so memory
- * stays bounded. Errors come back as they were thrown (an ImportError keeps its file and line);
- * the worker is stopped when the caller stops iterating, after a failure included.
- */
-export async function* readEventBatchesInWorker(
-  path: string,
-  format: EventFileFormat,
-  now: Date,
-  options: EventBatchOptions & { ahead: number },
-): AsyncGenerator<EventBatchRead> {
-  const { ahead, ...batchOptions } = options;
-  const start: EventReaderStart = { path, format, now: now.toISOString(), options: batchOptions, ahead };
-  // A small young generation: the reader's garbage is short-lived strings and row objects, and
-  // V8's default (up to 48 MiB beside the importing thread's) showed in the import's peak RSS.
-  const worker = new Worker(new URL("./event-reader-worker.mjs", import.meta.url), {
-    workerData: start,
-    resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB },
-  });
-  const inbox: (EventReaderMessage | { type: "crashed"; error: Error } | { type: "exited"; code: number })[] = [];
-  let wake: (() => void) | null = null;
-  const deliver = (message: (typeof inbox)[number]) => {
-    inbox.push(message);
-    wake?.();
-  };
-  worker.on("message", (message: EventReaderMessage) => deliver(message));
-  worker.on("error", (error: Error) => deliver({ type: "crashed", error }));
-  worker.on("exit", (code: number) => deliver({ type: "exited", code }));
-  try {
-    for (;;) {
-      while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      const message = inbox.shift()!;
-      switch (message.type) {
-        case "batch":
-          yield { batch: message.batch, bytesRead: message.bytesRead };
-          worker.postMessage("more");
-          break;
-        case "end":
-          return;
-        case "failed":
-          throw revived(message);
-        case "crashed":
-          throw message.error;
-        case "exited":
-          throw new Error(`the events file reader's worker thread exited (code ${message.code}) before the end of ${path}`);
-      }
-    }
-  } finally {
-    await worker.terminate();
-  }
-}
-
-function revived(failure: Extract<EventReaderMessage, { type: "failed" }>): Error {
-  if (failure.name === "ImportError" && failure.file !== undefined && failure.line !== undefined && failure.problem !== undefined) {
-    return new ImportError(failure.file, failure.line, failure.problem);
-  }
-  const error = new Error(failure.message);
-  error.name = failure.name;
-  if (failure.stack) error.stack = failure.stack;
-  return error;
 }
