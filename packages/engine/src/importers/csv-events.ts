@@ -51,8 +51,8 @@ export const PARSE_BATCH = FILE_COPY_BATCH;
  * statements. Memory stays flat whatever the file's length (bounded batches and key caches),
  * and a bad row anywhere rolls the whole file back. A PostgreSQL server does its part in its own
  * process while this thread parses; in-process PGlite takes turns with the reader on this thread
- * (a reader in a worker thread gained about 3% and cost about 90 MiB of peak RSS: docs/benchmarks.md,
- * "The events reader back on the importing thread").
+ * (a reader in a worker thread gained 3-34% and peaked 70-100 MiB higher, over 500 MiB on a
+ * 10M-event file: docs/benchmarks.md, "The events reader back on the importing thread").
  */
 async function importEventRows(db: Database, path: string, format: EventFileFormat, onProgress: Progress): Promise<ImportReport> {
   const started = Date.now();

@@ -68,8 +68,7 @@ export interface EventBatchOptions {
  * The reader's side of the file loader, with no database: appends each event as COPY text with
  * its keys (`add`), plus a row of its listener, artist and track the first time the file names
  * them (their names, and the folded match keys computed here), and hands out full batches
- * (`take`). It runs where the file is read: on the loader's thread, or in the reader's worker
- * thread of an import into the embedded database (importers/event-reader.ts).
+ * (`take`). It runs where the file is read (importers/event-reader.ts), on the loader's thread.
  */
 export class EventBatchBuilder {
   // Lines, joined into flat strings: a string built by `+=` or a template stays a tree of its
