@@ -22,7 +22,7 @@ import { mergeEventsSql } from "@deepcuts/engine/ingest.ts";
 import { MERGE_WORK_MEM } from "@deepcuts/engine/ingest-bulk.ts";
 import { MERGE_EVERY } from "@deepcuts/engine/importers/event-batches.ts";
 import type { Database } from "@deepcuts/db";
-import { createTestDatabase, postgresUnavailable, type Target } from "../support/databases.ts";
+import { createTestDatabase, migratedTemplate, postgresUnavailable, type Target } from "../support/databases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -249,7 +249,7 @@ if (values.file) {
       else {
         // The migrated template of embedded test databases is built here if it is missing: built in
         // the child (PGlite's initdb), it alone took that process's peak RSS to about 840 MiB.
-        if (target === "embedded") await (await createTestDatabase("embedded")).drop();
+        if (target === "embedded") await migratedTemplate();
         execFileSync(process.execPath, [...process.execArgv, process.argv[1], "--target", target, "--file", file], { stdio: "inherit" });
       }
     }

@@ -43,7 +43,8 @@ const templateDir = join(
     .join("-")}`,
 );
 
-async function migratedTemplate(): Promise<string> {
+/** The migrated PGlite template that embedded test databases are copied from, built once per migration set; its folder. */
+export async function migratedTemplate(): Promise<string> {
   if (existsSync(templateDir)) return join(templateDir, "pglite");
   // Built aside and renamed into place, so parallel test files never see half a template.
   const building = mkdtempSync(join(tmpdir(), "deepcuts-template-build-"));
