@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesToFloat32 } from "@deepcuts/db";
+import { DEFAULT_LSA_DIMS } from "@deepcuts/models/text";
 import { insertDocuments, upsertArtists, upsertTracks, type DocumentRow } from "@deepcuts/engine/ingest.ts";
 import { trainModels } from "@deepcuts/engine/training/train.ts";
 import { trainText } from "@deepcuts/engine/training/text.ts";
@@ -68,6 +69,9 @@ describe.each<Target>(["embedded", "postgres"])("text model trained from the dat
     const { id, metrics } = await trainText(t.db);
     const version = await t.db.prisma.modelVersion.findUniqueOrThrow({ where: { id } });
     expect(version).toMatchObject({ kind: "TEXT", status: "READY", isActive: true });
+    // The space the text evaluation measures (docs/text.md); four artists cap what is fitted.
+    expect(version.params).toMatchObject({ dims: DEFAULT_LSA_DIMS });
+    expect(DEFAULT_LSA_DIMS).toBe(100);
     expect(metrics).toMatchObject({ documents: 9, newDocuments: 9, artists: 4, tracksWithText: 1, tracksInheriting: 2, incrementalFrom: null });
 
     const vectors = await t.db.query<{ entity_kind: string; entity_id: number; inherited: boolean; data: Uint8Array }>(

@@ -127,7 +127,7 @@ export async function evaluateDemoBlend(options: DemoBlendOptions = {}): Promise
       text: d.text,
     })),
   );
-  text.fitDense({ dims: 200, seed });
+  text.fitDense({ seed });
   const textVectors = culturalVectors(
     text,
     world.tracks.map((_, t) => t + 1),

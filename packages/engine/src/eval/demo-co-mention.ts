@@ -101,7 +101,7 @@ export async function evaluateDemoCoMention(options: DemoCoMentionEvalOptions = 
       text: d.text,
     })),
   );
-  text.fitDense({ dims: 200, seed });
+  text.fitDense({ seed });
   const textArtists = culturalVectors(text, []).artists;
 
   progress("neighbours", 2, 3);

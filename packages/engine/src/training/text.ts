@@ -12,7 +12,7 @@ const STORED_KINDS: { kind: TermKind; db: "N2" | "NP" | "ADJ" }[] = [
 ];
 
 export interface TrainTextOptions {
-  /** Dimensions of the dense (LSA) vectors, capped by the data (default 200). */
+  /** Dimensions of the dense (LSA) vectors, capped by the data (default DEFAULT_LSA_DIMS, 100). */
   dims?: number;
   /** Top terms stored per entity and kind (default 10). */
   termsPerKind?: number;
@@ -69,7 +69,7 @@ interface DocumentRow {
 export async function trainText(db: Database, options: TrainTextOptions = {}) {
   const started = Date.now();
   const onProgress = options.onProgress ?? (() => {});
-  const { CulturalModel } = await import("@deepcuts/models/text");
+  const { CulturalModel, DEFAULT_LSA_DIMS } = await import("@deepcuts/models/text");
   const tracks = await db.query<{ id: number; artist_id: number }>(`SELECT id, artist_id FROM tracks ORDER BY id`);
   const artistOfTrack = new Map(tracks.map((t) => [t.id, t.artist_id]));
   const artistOf = culturalArtistOf((id) => artistOfTrack.get(id));
@@ -86,7 +86,7 @@ export async function trainText(db: Database, options: TrainTextOptions = {}) {
   const [{ total, last }] = await db.query<{ total: number; last: number | null }>(`SELECT count(*)::int AS total, max(id) AS last FROM documents`);
   if (total === 0) throw new Error("no documents about artists or tracks yet: import texts first ('deepcuts import jsonl-texts:<file>', or 'deepcuts demo')");
 
-  const dims = options.dims ?? 200;
+  const dims = options.dims ?? DEFAULT_LSA_DIMS;
   const termsPerKind = options.termsPerKind ?? 10;
   const params = { dims, termsPerKind, lastDocumentId: last, incrementalFrom: resume?.id ?? null };
   const id = await beginModelVersion(db, "TEXT", params);

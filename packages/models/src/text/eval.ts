@@ -1,7 +1,7 @@
 import { evaluateBios, type BiosEvalResult } from "./eval-bios.ts";
 import { evaluateTagRecommender, type TagRecommenderResult } from "./eval-lastfm.ts";
 import type { SimilaritySpace } from "./model.ts";
-import type { CulturalModelOptions } from "./options.ts";
+import { DEFAULT_LSA_DIMS, type CulturalModelOptions } from "./options.ts";
 
 export interface TextEvalOptions {
   /** "artist-bios:<folder>" or "lastfm-2k:<folder>". */
@@ -12,7 +12,7 @@ export interface TextEvalOptions {
   signal?: AbortSignal;
   /** artist-bios: similarity space (default "hybrid": sparse tf-idf and LSA cosines, weighted by the model's hybridWeight). */
   space?: SimilaritySpace;
-  /** artist-bios: LSA dimensions (default 100). */
+  /** artist-bios: LSA dimensions (default DEFAULT_LSA_DIMS, 100, as the product trains). */
   dims?: number;
   /** lastfm-2k: support shrinkage lambda (default 20). */
   shrinkage?: number;
@@ -34,7 +34,7 @@ export async function evaluateText(options: TextEvalOptions): Promise<TextEvalRe
       folder,
       seed,
       space: options.space ?? "hybrid",
-      dims: options.dims ?? 100,
+      dims: options.dims ?? DEFAULT_LSA_DIMS,
       model: options.model ?? {},
       onProgress: options.onProgress,
       signal: options.signal,

@@ -1,7 +1,7 @@
 export { CulturalModel } from "./model.ts";
 export type { TopTerm, TopTerms, CulturalVector, SharedTerm, SimilarEntity, SimilaritySpace, SimilarOptions, DenseFitOptions, AddOptions } from "./model.ts";
 export type { CulturalDocument, CulturalModelOptions, EntityKind, DocumentSource } from "./options.ts";
-export { DEFAULT_KIND_WEIGHTS, SECOND_ORDER_MAX_ENTITIES } from "./options.ts";
+export { DEFAULT_KIND_WEIGHTS, DEFAULT_LSA_DIMS, SECOND_ORDER_MAX_ENTITIES } from "./options.ts";
 export { TERM_KINDS, type TermKind } from "./extract.ts";
 export type { CulturalModelJson } from "./serialize.ts";
 export { cleanText } from "./clean.ts";

@@ -7,6 +7,7 @@ import { splitTermKey, termExtractor, type DocumentTerms, type TermKind } from "
 import { fitLsa, projectRows, type LsaSpace } from "./lsa.ts";
 import { loadNatural } from "./natural-lib.ts";
 import {
+  DEFAULT_LSA_DIMS,
   resolveOptions,
   SECOND_ORDER_MAX_ENTITIES,
   type CulturalDocument,
@@ -78,7 +79,7 @@ export interface SimilarOptions {
 }
 
 export interface DenseFitOptions {
-  /** Dimensions of the LSA space (default 200, capped by the data). */
+  /** Dimensions of the LSA space (default DEFAULT_LSA_DIMS, 100; capped by the data). */
   dims?: number;
   seed?: number;
   oversample?: number;
@@ -200,7 +201,7 @@ export class CulturalModel {
 
   /** Fits the LSA space by randomized truncated SVD of the current sparse vectors. */
   fitDense(options: DenseFitOptions = {}): { dims: number; singularValues: Float32Array } {
-    const dims = options.dims ?? 200;
+    const dims = options.dims ?? DEFAULT_LSA_DIMS;
     if (!Number.isInteger(dims) || dims < 1 || dims > 2048) throw new RangeError(`dims must be 1..2048, got ${dims}`);
     this.lsa = fitLsa(this.vectors().matrix, {
       dims,

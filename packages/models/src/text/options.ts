@@ -59,6 +59,14 @@ export interface ResolvedOptions {
 }
 
 /**
+ * Dimensions of the LSA space when none are named: what the artist-bios evaluation chose on the
+ * validation halves of its seed-7 split (75, 125, 150 and 200 each scored lower; docs/text.md),
+ * so the product trains the space its precision figures measure. The weekly run scores every
+ * track against this many text columns per listener (docs/benchmarks.md).
+ */
+export const DEFAULT_LSA_DIMS = 100;
+
+/**
  * Second-order similarity keeps one profile per entity against every entity (N x N floats, built
  * on the first query): above this many entities (64 MiB of profiles) it is not used.
  */
