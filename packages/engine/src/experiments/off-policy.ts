@@ -137,7 +137,7 @@ export async function offPolicyEstimate(db: Database, input: OffPolicyInput): Pr
   for (const s of slots) byPlaylist.set(s.playlist_id, [...(byPlaylist.get(s.playlist_id) ?? []), s]);
   const state = input.modelState ?? (await currentModelState(db));
   const userIds = [...new Set(slots.map((s) => s.user_id))];
-  const histories = await loadHistories(db, userIds);
+  const histories = await loadHistories(db, userIds, state);
   const seen = await firstSeen(db, userIds);
   const perListener = new Map<number, { a: number; b: number }>();
   let matched = 0,

@@ -94,6 +94,7 @@ export async function generateDuePlaylists(db: Database, options: GenerateOption
     const histories = await loadHistories(
       db,
       batch.map((u) => u.id),
+      state,
     );
     timings.load += lap();
     // Outside experiments the whole batch is scored at once (batch.ts: native matrix products

@@ -10,6 +10,6 @@ import { currentModelState } from "./load-model-state.ts";
 export async function previewPlaylist(db: Database, input: { userId: number; weights: BlendWeights; constraints: BlendConstraints }): Promise<PlaylistPick> {
   validateBlend(input.weights, input.constraints);
   const state = await currentModelState(db);
-  const histories = await loadHistories(db, [input.userId]);
+  const histories = await loadHistories(db, [input.userId], state);
   return pickForListener(state, histories.get(input.userId)!, input.weights, input.constraints);
 }

@@ -59,6 +59,24 @@ describe("mmrSelect", () => {
     expect(picked).toEqual([0, 2, 3]);
   });
 
+  it("never compares a candidate the constraints already refuse", () => {
+    // Items 0-4 by artist A lead the relevance, 5-9 by artist B follow; one track per artist.
+    const artist = (i: number) => (i < 5 ? "A" : "B");
+    const compared: [number, number][] = [];
+    const picked = mmrSelect({
+      candidates: Array.from({ length: 10 }, (_, i) => i),
+      relevance: Array.from({ length: 10 }, (_, i) => 1 - i / 20),
+      similarity: (a, b) => (compared.push([a, b]), artist(a) === artist(b) ? 0.9 : 0.1),
+      diversity: 0.5,
+      k: 3,
+      accept: (item, so) => !so.some((j) => artist(j) === artist(item)),
+    });
+    expect(picked).toEqual([0, 5]);
+    // Only item 5 is compared (with the pick before it); A's other tracks, refused once 0 is
+    // picked, are dropped without a comparison, as are B's once 5 is.
+    expect(compared).toEqual([[5, 0]]);
+  });
+
   /** The textbook loop: every candidate's max similarity brought up to date after every pick. */
   function eagerMmr(o: Parameters<typeof mmrSelect>[0]): number[] {
     const n = o.candidates.length;

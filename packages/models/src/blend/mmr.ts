@@ -9,7 +9,11 @@ export interface MmrOptions {
   diversity: number;
   /** How many to pick. */
   k: number;
-  /** Hard constraints (artist caps and the like): may `item` join the items picked so far? */
+  /**
+   * Hard constraints (artist caps and the like): may `item` join the items picked so far? Asked
+   * about a candidate as often as it leads (so it must not change anything), and taken to be
+   * monotone: refused beside some picks, refused beside any more (caps and quotas are).
+   */
   accept?: (item: number, picked: readonly number[]) => boolean;
 }
 
@@ -25,7 +29,9 @@ export interface MmrOptions {
  * is stale, it is compared with the newer picks until it is up to date or falls below the next
  * best, and goes back into the heap; when the top is up to date, it beats every other bound, so
  * it is the eager loop's pick (the same values, ties to the earlier candidate). Most candidates
- * are never compared with most picks.
+ * are never compared with most picks. A stale top that the constraints refuse is dropped before
+ * any comparison: it could never be picked (accept is monotone), and on weekly playlists a third
+ * of the comparisons went to such candidates (docs/weekly.md, step 4).
  */
 export function mmrSelect(options: MmrOptions): number[] {
   const { candidates, similarity } = options;
@@ -52,7 +58,8 @@ export function mmrSelect(options: MmrOptions): number[] {
   };
   for (let i = 0; i < n; i++) bound[i] = valueOf(i, 0);
   // A max-heap of candidate positions by bound, the earlier candidate first on ties.
-  const heap = Int32Array.from({ length: n }, (_, i) => i);
+  const heap = new Int32Array(n);
+  for (let i = 0; i < n; i++) heap[i] = i;
   let size = n;
   const before = (a: number, b: number) => bound[a] > bound[b] || (bound[a] === bound[b] && a < b);
   const siftDown = (at: number) => {
@@ -73,6 +80,11 @@ export function mmrSelect(options: MmrOptions): number[] {
     const best = heap[0];
     if (bound[best] === -Infinity) break;
     if (d > 0 && compared[best] < picked.length) {
+      if (options.accept && !options.accept(candidates[best], picked)) {
+        heap[0] = heap[--size];
+        siftDown(0);
+        continue;
+      }
       // Stale: compare it with the newer picks while it still leads the next best, then re-place it.
       const next = size > 2 && before(heap[2], heap[1]) ? heap[2] : size > 1 ? heap[1] : -1;
       let m = maxSim[best];

@@ -212,6 +212,38 @@ export function pickForListener(
   return finishPlaylist(state, setup, c, pool, (i) => total[i], partsOf, options.exploration);
 }
 
+/**
+ * The playlist's hard constraints as a test of one row beside the rows chosen so far: at most
+ * `artistCap` tracks by one artist, and (unless the listener is cold) at most the known-artist
+ * share by artists they know. Both only tighten as rows are added, so a row refused once is
+ * refused for good (maximal marginal relevance drops such a row without comparing it). The
+ * chosen rows are counted once per list: the callers ask about many rows against one list they
+ * only append to, or against a fresh list (withExploration, one per slot).
+ */
+function hardConstraints(state: ModelState, history: ListenerHistory, c: BlendConstraints, cold: boolean): (row: number, chosen: readonly number[]) => boolean {
+  const maxKnown = Math.floor(c.knownArtistShare * c.playlistSize);
+  const sameArtist = new Map<number, number>();
+  let countedList: readonly number[] | null = null,
+    countedLength = 0,
+    known = 0;
+  return (row, chosen) => {
+    if (chosen !== countedList || chosen.length < countedLength) {
+      countedList = chosen;
+      countedLength = 0;
+      known = 0;
+      sameArtist.clear();
+    }
+    for (; countedLength < chosen.length; countedLength++) {
+      const a = state.artistOf[chosen[countedLength]];
+      sameArtist.set(a, (sameArtist.get(a) ?? 0) + 1);
+      if (history.knownArtists.has(a)) known++;
+    }
+    const artist = state.artistOf[row];
+    if ((sameArtist.get(artist) ?? 0) >= c.artistCap) return false;
+    return !(history.knownArtists.has(artist) && !cold && known >= maxKnown);
+  };
+}
+
 /** How many of the blend's best candidates maximal marginal relevance re-ranks. */
 export function headSize(c: BlendConstraints): number {
   return Math.max(200, 10 * c.playlistSize);
@@ -234,9 +266,6 @@ export function finishPlaylist(
   const { history, basis, cold, effectiveWeights } = setup;
   const cf = state.collaborative;
   const similarityRows = cf ? cf.unitItems : state.text ? state.text.unitTracks : state.audio ? state.audio.unitTracks : null;
-  const perArtist = new Map<number, number>();
-  const maxKnown = Math.floor(c.knownArtistShare * c.playlistSize);
-  let known = 0;
   const picked = mmrSelect({
     candidates: pool,
     relevance: pool.map(total),
@@ -244,44 +273,14 @@ export function finishPlaylist(
       similarityRows ? dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols) : 0,
     diversity: similarityRows ? c.diversity : 0,
     k: c.playlistSize,
-    accept: (i) => {
-      const artist = state.artistOf[i];
-      if ((perArtist.get(artist) ?? 0) >= c.artistCap) return false;
-      const isKnown = history.knownArtists.has(artist);
-      if (isKnown && !cold && known >= maxKnown) return false;
-      perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
-      if (isKnown) known++;
-      return true;
-    },
+    accept: hardConstraints(state, history, c, cold),
   });
 
   const slots = exploration ? Math.min(c.explorationSlots ?? DEFAULT_EXPLORATION_SLOTS, c.playlistSize) : 0;
-  // The tracks chosen so far, counted once per list: withExploration asks about every row of the
-  // head against one list (a fresh array per slot), or against a list it only appends to.
-  let countedList: readonly number[] | null = null,
-    countedLength = 0,
-    knownSoFar = 0;
-  const sameArtist = new Map<number, number>();
   const chosen =
     slots === 0
       ? picked.map((row) => ({ row, explored: false, propensity: 1 }))
-      : withExploration(picked, pool, c.playlistSize, slots, exploration!, (row, so) => {
-          // The same hard constraints as the blend's picks, over the tracks chosen so far.
-          if (so !== countedList || so.length < countedLength) {
-            countedList = so;
-            countedLength = 0;
-            knownSoFar = 0;
-            sameArtist.clear();
-          }
-          for (; countedLength < so.length; countedLength++) {
-            const a = state.artistOf[so[countedLength]];
-            sameArtist.set(a, (sameArtist.get(a) ?? 0) + 1);
-            if (history.knownArtists.has(a)) knownSoFar++;
-          }
-          const artist = state.artistOf[row];
-          if ((sameArtist.get(artist) ?? 0) >= c.artistCap) return false;
-          return !(history.knownArtists.has(artist) && !cold && knownSoFar >= maxKnown);
-        });
+      : withExploration(picked, pool, c.playlistSize, slots, exploration!, hardConstraints(state, history, c, cold));
   const items = chosen.map(({ row: i, explored, propensity }) => {
     const scores = parts(i);
     return {
