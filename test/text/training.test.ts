@@ -71,7 +71,6 @@ describe.each<Target>(["embedded", "postgres"])("text model trained from the dat
     expect(version).toMatchObject({ kind: "TEXT", status: "READY", isActive: true });
     // The space the text evaluation measures (docs/text.md); four artists cap what is fitted.
     expect(version.params).toMatchObject({ dims: DEFAULT_LSA_DIMS });
-    expect(DEFAULT_LSA_DIMS).toBe(100);
     expect(metrics).toMatchObject({ documents: 9, newDocuments: 9, artists: 4, tracksWithText: 1, tracksInheriting: 2, incrementalFrom: null });
 
     const vectors = await t.db.query<{ entity_kind: string; entity_id: number; inherited: boolean; data: Uint8Array }>(

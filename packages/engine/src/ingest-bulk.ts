@@ -141,10 +141,11 @@ interface Stage {
 
 /**
  * The COPY path for an events file whose rows name listeners, tracks and artists by key. The
- * reader turns events into batches of COPY text (`EventBatchBuilder`) and hands them to `flushBatch`; it never waits for an id. Batches go to the
- * database by COPY while the reader parses on: the database work is a chain of jobs on the
- * transaction's connection, at most about one merge's worth of batches ahead of it (`flushBatch`
- * waits beyond that), so the reader's CPU and the server's overlap. Each `mergeEvery` events, one
+ * reader turns events into batches of COPY text (`EventBatchBuilder`) and hands them to
+ * `flushBatch`; it never waits for an id. Batches go to the database by COPY while the reader
+ * parses on: the database work is a chain of jobs on the transaction's connection, at most about
+ * one merge's worth of batches ahead of it (`flushBatch` waits beyond that), so the reader's CPU
+ * and the server's overlap. Each `mergeEvery` events, one
  * job creates the staged listeners, artists and tracks that do not exist yet (INSERT ... SELECT
  * DISTINCT ON ... ON CONFLICT DO NOTHING), fails the file at the first line naming an unknown
  * track without an artist, and merges the events joined to their ids by key (mergeEventsSql).
