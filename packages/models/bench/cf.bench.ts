@@ -1,9 +1,10 @@
 // `npm run bench:cf`: ALS iteration time on a synthetic 20,000 x 10,000 matrix (800,000 plays,
 // power-law popularity, 64 factors, CG) on 1 and 2 threads, GFLOP/s, and with --memory the peak
 // RSS of training on 10 million plays. It also justifies the generated WebAssembly kernels
-// (src/cf/wasm-cg.ts, wasm-simd.ts): each is timed in the same run against its alternatives,
-// the CG solve against the typed-array CG (`simd: false`), the Gram and scores kernels against the
-// typed-array loops and gpu.js, and the speed-up is printed.
+// (src/cf/wasm-cg.ts, wasm-simd.ts, wasm-dots.ts): each is timed in the same run against its
+// alternatives, the CG solve against the typed-array CG (`simd: false`), the Gram and scores
+// kernels against the typed-array loops and gpu.js, the weekly run's exact dot products against
+// core/vector.ts's `dot`, and the speed-up is printed.
 // Flags: see `usage` (--help). docs/bench-cf.md is what the script printed, nothing else, so a run
 // rewrites it without losing anything; what the figures mean and earlier runs are in docs/cf.md.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -20,6 +21,8 @@ import type { Csr } from "../src/core/matrix.ts";
 import { seededRandom } from "../src/core/random.ts";
 import { repositoryRoot } from "../src/datasets/shared-data.ts";
 import { syntheticPlays } from "./synthetic.ts";
+import { RowDots } from "../src/cf/wasm-dots.ts";
+import { dot } from "../src/core/vector.ts";
 
 const usage = `npm run bench:cf [-- flags]
   --iterations N   ALS iterations per timing (default 5; the first is left out of the median)
@@ -114,6 +117,32 @@ function kernelTimes(m: Csr, kernels: CfKernels): Record<string, number> {
   };
 }
 
+/**
+ * The weekly run's dot products (wasm-dots.ts): a listener's head of 300 rows drawn at random from
+ * a 50,000-track matrix against one query, in WebAssembly and with `dot`, nanoseconds per
+ * multiply-add (median of 3 timings of 2,000 heads).
+ */
+function dotTimes(k: number): { wasm: number; js: number } {
+  const random = seededRandom(k);
+  const m = { rows: 50_000, cols: k, data: Float32Array.from({ length: 50_000 * k }, () => random() - 0.5) };
+  const query = Float32Array.from({ length: k }, () => random() - 0.5);
+  const heads = Array.from({ length: 2000 }, () => Int32Array.from({ length: 300 }, () => Math.floor(random() * m.rows)));
+  const dots = RowDots.create([m])!;
+  const out = new Float64Array(300);
+  const perMadd = (seconds: number) => (seconds * 1e9) / (heads.length * 300 * k);
+  let sink = 0;
+  const wasm = timeKernel(() => {
+    for (const rows of heads) dots.dots(m, rows, 300, query, out);
+    sink += out[0];
+  });
+  const js = timeKernel(() => {
+    for (const rows of heads) for (let r = 0; r < 300; r++) out[r] = dot(m.data, rows[r] * k, query, 0, k);
+    sink += out[0];
+  });
+  if (!Number.isFinite(sink)) throw new Error("non-finite dot product");
+  return { wasm: perMadd(wasm), js: perMadd(js) };
+}
+
 function memoryChild(): void {
   // Runs in its own process so its peak RSS is not mixed with the rest of the bench.
   const m = syntheticPlays(400_000, 100_000, 10_000_000, 7);
@@ -174,6 +203,13 @@ async function main(): Promise<void> {
       say(`| ${name} | ${simdTimes[name].toFixed(4)} | ${loopTimes[name].toFixed(4)} | ${speedUp} | ${gpuTimes[name].toFixed(4)} |`);
     }
     gpu.dispose();
+    say("");
+    say("| exact dot products (wasm-dots.ts), 300 random rows of 50,000 against one query | WebAssembly ns per multiply-add | `dot` ns | speed-up |");
+    say("|---|---|---|---|");
+    for (const k of [64, 100]) {
+      const t = dotTimes(k);
+      say(`| k = ${k} | ${t.wasm.toFixed(3)} | ${t.js.toFixed(3)} | ${(t.js / t.wasm).toFixed(1)}x |`);
+    }
   }
   if (flag("--memory") && !alsOnly) {
     const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--memory-child"], { encoding: "utf8" });

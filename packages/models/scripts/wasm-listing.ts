@@ -1,5 +1,5 @@
-// Writes the readable listings of the generated WebAssembly kernels (src/cf/wasm-cg.ts and
-// wasm-simd.ts) beside them, in the WebAssembly text format, one file per module and variant:
+// Writes the readable listings of the generated WebAssembly kernels (src/cf/wasm-cg.ts,
+// wasm-simd.ts and wasm-dots.ts) beside them, in the WebAssembly text format, one file per module and variant:
 //   npm run wasm:listing -w @deepcuts/models     (or: node --import tsx packages/models/scripts/wasm-listing.ts)
 // src/cf/wasm-listing.test.ts regenerates them in memory and fails when a checked-in one differs,
 // so a change to the opcode builders shows up in review as a change to these listings.
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 import { cgModuleBytes } from "../src/cf/wasm-cg.ts";
 import { simdModuleBytes } from "../src/cf/wasm-simd.ts";
+import { dotsModuleBytes } from "../src/cf/wasm-dots.ts";
 
 export const listingDir = join(dirname(fileURLToPath(import.meta.url)), "../src/cf");
 
@@ -31,6 +32,9 @@ const summaries: Record<string, string> = {
   gram: "out = Y^T Y + reg I: upper triangle in 4 x 8 register tiles over L1-sized blocks of rows, then mirrored.",
   firstNonFinite: "Index of the first float of the first 4-float vector holding a NaN or an infinity, or -1.",
   scores: "out[u][i] = x_u . y_i + bias[i] for n queries and m items: a 4-accumulator dot product per pair.",
+  rowDots:
+    "out[r] = (row rows[r] of the k-column matrix at m) . q as float64, r < n: two f64x2 accumulators hold core/vector.ts's four sums, the tail goes into the first.",
+  pairDot: "The k floats at pa . the k floats at pb, as rowDots computes one.",
 };
 
 interface Listed {
@@ -53,6 +57,12 @@ function modules(): Listed[] {
     },
     { file: "wasm-simd.wat", source: "wasm-simd.ts (any k that is a multiple of 4)", variant: plain, bytes: simdModuleBytes(1, false, true) },
     { file: "wasm-simd.relaxed.wat", source: "wasm-simd.ts (any k that is a multiple of 4)", variant: relaxed, bytes: simdModuleBytes(1, true, true) },
+    {
+      file: "wasm-dots.wat",
+      source: "wasm-dots.ts (any k)",
+      variant: "plain SIMD (f64x2 from promoted float32 pairs): every Node version runs it, for results equal to the JavaScript loop's",
+      bytes: dotsModuleBytes(1, true),
+    },
   ];
 }
 

@@ -7,6 +7,7 @@ import {
   defaultBlendWeights,
   explorationRandom,
   pickForListener,
+  stateDots,
   type BlendWeights,
   type ListenerHistory,
 } from "@deepcuts/models/blend";
@@ -131,6 +132,28 @@ describe("pickForListeners (batched, native top-k)", () => {
     expect(state.versions.CO_MENTION).toBe(3);
     expect(changed).toBeGreaterThan(histories.length / 2);
     expect(explained).toBeGreaterThan(0);
+  });
+
+  it("makes the same playlists, to the last bit of every score, with the dot products in WebAssembly or in JavaScript", async () => {
+    const { state, histories } = await built;
+    const weights = { ...defaultBlendWeights, coMention: 0.8, novelty: 0.2 };
+    // Fresh seeded draws for each run (a Random moves on as it draws).
+    const exploration = () => histories.map((h) => explorationRandom(h.userId, "2026-12-07", 1));
+    const make = async () => ({
+      batched: await pickForListeners(state, histories, weights, defaultBlendConstraints, { exploration: exploration() }),
+      one: histories.map((h) => pickForListener(state, h, weights, defaultBlendConstraints)),
+    });
+    expect(stateDots(state)).not.toBeNull();
+    const inWasm = await make();
+    process.env.DEEPCUTS_WASM_DOTS = "0";
+    try {
+      expect(stateDots(state)).toBeNull();
+      const inJs = await make();
+      expect(inWasm).toEqual(inJs);
+    } finally {
+      delete process.env.DEEPCUTS_WASM_DOTS;
+    }
+    expect(inWasm.batched.flatMap((p) => p.items).filter((x) => x.explored).length).toBeGreaterThan(0);
   });
 
   it("draws the same exploration slots as the exhaustive path, and reports where its time went", async () => {

@@ -13,6 +13,8 @@ import {
   type ListenerSetup,
   type ModelState,
   type PlaylistPick,
+  stateDots,
+  type RowDots,
 } from "@deepcuts/models/blend";
 
 type VectorSource = "collaborative" | "text" | "audio" | "coMention";
@@ -148,6 +150,9 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
     audio: setup.audioProfile ?? undefined,
     coMention: setup.coMentionProfile ?? undefined,
   };
+  const dots = stateDots(state);
+  const ineligibleRows = dots ? Int32Array.from(ineligible) : null;
+  const raw = dots ? new Float64Array(ineligible.size) : null;
   for (const s of b.sources) {
     const u = vectors[s.name];
     if (!u || effectiveWeights[s.name] === 0) continue;
@@ -155,11 +160,19 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
     const all = s.moments.of(u);
     let sum = n * all.mean,
       sumSq = n * (all.std * all.std + all.mean * all.mean);
-    for (const i of ineligible) {
-      const v = score(s.matrix, i, u);
-      sum -= v;
-      sumSq -= v * v;
-    }
+    if (dots) {
+      dots.dots(s.matrix, ineligibleRows!, ineligibleRows!.length, u, raw!);
+      for (let r = 0; r < raw!.length; r++) {
+        const v = Math.fround(raw![r]);
+        sum -= v;
+        sumSq -= v * v;
+      }
+    } else
+      for (const i of ineligible) {
+        const v = score(s.matrix, i, u);
+        sum -= v;
+        sumSq -= v * v;
+      }
     scales[s.name] = eligibleScale(sum, sumSq, eligible, effectiveWeights[s.name]);
   }
   if (effectiveWeights.popularity !== 0) {
@@ -211,6 +224,23 @@ function partOf(state: ModelState, p: ListenerPlan, a: ActivePart, i: number): n
         ? 0
         : 1;
   return Math.fround(Math.fround((raw - a.mean) / a.std) * a.weight);
+}
+
+/**
+ * The blended score of each head row, as `partOf` summed in blend order gives it: each vector
+ * source's products for the whole head in one WebAssembly call (equal to `dotRow`'s bit for bit).
+ */
+function headTotals(state: ModelState, p: ListenerPlan, active: ActivePart[], rows: Int32Array, dots: RowDots): Float64Array {
+  const found = rows.length;
+  const totals = new Float64Array(found);
+  const raw = new Float64Array(found);
+  for (const a of active) {
+    if (a.matrix) {
+      dots.dots(a.matrix, rows, found, a.query!, raw);
+      for (let r = 0; r < found; r++) totals[r] = Math.fround(totals[r] + Math.fround(Math.fround((Math.fround(raw[r]) - a.mean) / a.std) * a.weight));
+    } else for (let r = 0; r < found; r++) totals[r] = Math.fround(totals[r] + partOf(state, p, a, rows[r]));
+  }
+  return totals;
 }
 
 export interface BatchPickOptions extends ScorerOptions {
@@ -296,6 +326,7 @@ export async function pickForListeners(
   if (timings) timings.scoring += since(clock);
 
   const matrixOf = new Map(b.sources.map((s) => [s.name, s.matrix]));
+  const dots = stateDots(state);
   // Blended scores by catalogue row, shared by the listeners in turn: each reads only its own head's rows.
   const totalOfRow = new Float64Array(state.trackIds.length);
   const totalOf = (i: number) => totalOfRow[i];
@@ -304,12 +335,13 @@ export async function pickForListeners(
     const found = top.found[q];
     const rows = top.items.subarray(q * k, q * k + found);
     const active = activeParts(p, matrixOf);
-    const totals = new Float64Array(found);
-    for (let r = 0; r < found; r++) {
-      let total = 0;
-      for (const a of active) total = Math.fround(total + partOf(state, p, a, rows[r]));
-      totals[r] = total;
-    }
+    const totals = dots ? headTotals(state, p, active, rows, dots) : new Float64Array(found);
+    if (!dots)
+      for (let r = 0; r < found; r++) {
+        let total = 0;
+        for (const a of active) total = Math.fround(total + partOf(state, p, a, rows[r]));
+        totals[r] = total;
+      }
     const order = Array.from({ length: found }, (_, r) => r).sort((x, y) => totals[y] - totals[x] || rows[x] - rows[y]);
     const pool = order.map((r) => rows[r]);
     for (let r = 0; r < found; r++) totalOfRow[rows[r]] = totals[r];

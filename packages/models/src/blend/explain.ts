@@ -1,6 +1,7 @@
 import { dot } from "../core/vector.ts";
 import type { ListenerHistory } from "./listener-history.ts";
-import type { ModelState } from "./model-state.ts";
+import type { RowDots } from "../cf/wasm-dots.ts";
+import { stateDots, type ModelState } from "./model-state.ts";
 import type { BlendSource } from "./weights.ts";
 
 /**
@@ -76,15 +77,26 @@ function gatherArtists(space: Map<number, Float32Array>, knownArtists: Map<numbe
   });
 }
 
+const similarities = new Float64Array(EXPLAIN_HISTORY_LIMIT);
+
 /** The listener's history item (of their most played) most similar to track i under `rows` (unit vectors), or -1. */
-function closestInHistory(rows: { cols: number; data: Float32Array } | null, basis: [number, number][], i: number, has?: Uint8Array): number {
+function closestInHistory(
+  rows: { cols: number; data: Float32Array } | null,
+  basis: [number, number][],
+  i: number,
+  dots: RowDots | null,
+  has?: Uint8Array,
+): number {
   if (!rows) return -1;
   const g = gather(rows, basis, has);
   const k = rows.cols;
+  // The same products in WebAssembly where the matrix is there (equal bit for bit).
+  const sims = dots?.holds(rows) ? similarities.subarray(0, g.rows.length) : null;
+  if (sims) dots!.dotsWithRow(rows, g.rows, g.rows.length, i, sims);
   let best = -1,
     bestSim = -Infinity;
   for (let r = 0; r < g.rows.length; r++) {
-    const sim = dot(rows.data, i * k, g.vectors, r * k, k) * g.boost[r];
+    const sim = (sims ? sims[r] : dot(rows.data, i * k, g.vectors, r * k, k)) * g.boost[r];
     if (sim > bestSim) {
       bestSim = sim;
       best = g.rows[r];
@@ -105,13 +117,14 @@ export function explain(
   const top = (Object.entries(scores) as [BlendSource, number][]).sort((a, b) => b[1] - a[1])[0][0];
   const artistOf = (j: number) => state.artistName.get(state.artistOf[j]) ?? "an artist you play";
   const brandNew = state.coldTrack[i] ? "brand new, " : "";
+  const dots = stateDots(state);
   if (cold && history.seedArtists.length) {
-    const j = closestInHistory(state.collaborative?.unitItems ?? state.text?.unitTracks ?? null, basis, i);
+    const j = closestInHistory(state.collaborative?.unitItems ?? state.text?.unitTracks ?? null, basis, i, dots);
     return `because you picked ${j >= 0 ? artistOf(j) : state.artistName.get(history.seedArtists[0])} when you joined`;
   }
   if (cold) return "popular with Deepcuts listeners: play a few songs and next week's list will be yours";
   if (top === "audio" && state.audio) {
-    const j = closestInHistory(state.audio.unitTracks, basis, i, state.audio.has);
+    const j = closestInHistory(state.audio.unitTracks, basis, i, dots, state.audio.has);
     if (j >= 0) return `${brandNew}sounds like "${state.trackTitle[j]}" by ${artistOf(j)}`;
   }
   if (top === "text" && state.text) {
@@ -147,7 +160,7 @@ export function explain(
     if (bestArtist >= 0) return `${brandNew}written about with the same artists as ${state.artistName.get(bestArtist)}`;
   }
   if ((top === "collaborative" || top === "text" || top === "audio" || top === "coMention") && state.collaborative) {
-    const j = closestInHistory(state.collaborative.unitItems, basis, i);
+    const j = closestInHistory(state.collaborative.unitItems, basis, i, dots);
     if (j >= 0) {
       if (state.collaborative.fromAudio[i]) return `brand new, and it sounds like what you play from ${artistOf(j)}`;
       return `because you play ${artistOf(j)} a lot`;

@@ -1,6 +1,9 @@
 import type { ImplicitAls } from "../cf/als.ts";
 import { normalisedRows } from "../cf/recommend.ts";
 import type { DenseMatrix } from "../core/matrix.ts";
+import { RowDots } from "../cf/wasm-dots.ts";
+
+export type { RowDots };
 
 // What the blend reads, laid out in catalogue order from the catalogue and each trained source
 // (`assembleModelState`); loading them from the database is the engine's (weekly/load-model-state.ts).
@@ -192,4 +195,23 @@ export function assembleModelState(input: ModelStateInput): ModelState {
     coMention,
     versions,
   };
+}
+
+const dotsOfState = new WeakMap<ModelState, RowDots | null>();
+
+/**
+ * The state's vector matrices in a WebAssembly memory (cf/wasm-dots.ts), built on first use: the
+ * re-scoring of a listener's head, maximal marginal relevance and the explanations run their dot
+ * products there, with the same results as core/vector.ts's `dot` bit for bit. Null where
+ * WebAssembly SIMD is missing or DEEPCUTS_WASM_DOTS=0 (the JavaScript loop then runs them).
+ */
+export function stateDots(state: ModelState): RowDots | null {
+  if (globalThis.process?.env?.DEEPCUTS_WASM_DOTS === "0") return null;
+  let dots = dotsOfState.get(state);
+  if (dots === undefined) {
+    const matrices = [state.collaborative?.items, state.collaborative?.unitItems, state.text?.unitTracks, state.audio?.unitTracks, state.coMention?.unitTracks];
+    dots = RowDots.create(matrices.filter((m): m is DenseMatrix => m !== undefined));
+    dotsOfState.set(state, dots);
+  }
+  return dots;
 }

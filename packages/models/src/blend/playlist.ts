@@ -5,7 +5,7 @@ import { explain } from "./explain.ts";
 import { DEFAULT_EXPLORATION_SLOTS, withExploration } from "./exploration.ts";
 import type { ListenerHistory } from "./listener-history.ts";
 import { mmrSelect } from "./mmr.ts";
-import type { ModelState } from "./model-state.ts";
+import { stateDots, type ModelState } from "./model-state.ts";
 import { blendZScores } from "./normalise.ts";
 import { BLEND_SOURCES, type BlendConstraints, type BlendSource, type BlendWeights } from "./weights.ts";
 
@@ -266,11 +266,16 @@ export function finishPlaylist(
   const { history, basis, cold, effectiveWeights } = setup;
   const cf = state.collaborative;
   const similarityRows = cf ? cf.unitItems : state.text ? state.text.unitTracks : state.audio ? state.audio.unitTracks : null;
+  const dots = stateDots(state);
   const picked = mmrSelect({
     candidates: pool,
     relevance: pool.map(total),
     similarity: (a, b) =>
-      similarityRows ? dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols) : 0,
+      !similarityRows
+        ? 0
+        : dots
+          ? dots.pair(similarityRows, a, b)
+          : dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols),
     diversity: similarityRows ? c.diversity : 0,
     k: c.playlistSize,
     accept: hardConstraints(state, history, c, cold),

@@ -6,21 +6,26 @@
  * How the generated kernels are made, tested and justified:
  * - Generated at run time, no build step and no toolchain: wasm-cg.ts writes the CG solve, Gram
  *   and finiteness kernels for one factor count k, wasm-simd.ts the scores kernel, each as bytes
- *   from these helpers, in a plain-SIMD and a relaxed-SIMD (fused multiply-add) variant; the
- *   product checks `WebAssembly.validate` first (`simdSupported`, `relaxedSimdSupported`) and
- *   uses the typed-array loops of kernels-cpu.ts and als-rows.ts where it fails.
+ *   from these helpers, in a plain-SIMD and a relaxed-SIMD (fused multiply-add) variant;
+ *   wasm-dots.ts writes the weekly run's float64 dot products, plain SIMD only (a fused
+ *   multiply-add would change their results). The product checks `WebAssembly.validate` first
+ *   (`simdSupported`, `relaxedSimdSupported`, `wasmDotsSupported`) and uses the typed-array loops
+ *   of kernels-cpu.ts and als-rows.ts, or core/vector.ts's `dot`, where it fails.
  * - Readable: each module and variant is listed in the WebAssembly text format beside these files
- *   (wasm-cg.k12.wat, wasm-cg.k12.relaxed.wat, wasm-simd.wat, wasm-simd.relaxed.wat), written by
- *   packages/models/scripts/wasm-listing.ts (`npm run wasm:listing -w @deepcuts/models`) from the
- *   same bytes plus a name section; wasm-listing.test.ts fails when a listing is not current.
- * - Tested against those float64 loops: wasm-cg.test.ts (every export, several k, both variants,
- *   NaN detection), wasm-simd.test.ts, kernels-cpu.test.ts (cpuKernels against typedArrayKernels) and
- *   als.test.ts (`simd: true` and `false` give the same factors within float32 rounding).
+ *   (wasm-cg.k12.wat, wasm-cg.k12.relaxed.wat, wasm-simd.wat, wasm-simd.relaxed.wat,
+ *   wasm-dots.wat), written by packages/models/scripts/wasm-listing.ts (`npm run wasm:listing -w
+ *   @deepcuts/models`) from the same bytes plus a name section; wasm-listing.test.ts fails when a
+ *   listing is not current.
+ * - Tested against those loops: wasm-cg.test.ts (every export, several k, both variants, NaN
+ *   detection), wasm-simd.test.ts, wasm-dots.test.ts (equal to `dot` bit for bit),
+ *   kernels-cpu.test.ts (cpuKernels against typedArrayKernels) and als.test.ts (`simd: true` and
+ *   `false` give the same factors within float32 rounding).
  * - Kept because `npm run bench:cf` times each against its alternatives in one run (figures in
  *   docs/cf.md, "Why the generated kernels stay"): on 2026-12-05 the CG solve took 20x
  *   fewer CPU seconds per ALS iteration than the typed-array CG, and the Gram and scores kernels
  *   ran 19x and 9x faster than the typed-array loops and 30x and 7x faster than gpu.js's
- *   WebAssembly backend. Where one stops winning there, delete it and keep the alternative.
+ *   WebAssembly backend; on 2026-12-07 the dot products ran 1.9-2.3x faster than `dot`. Where one
+ *   stops winning there, delete it and keep the alternative.
  */
 
 export type Code = number[];

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { listedFactors, listingDir, wasmListings } from "../../scripts/wasm-listing.ts";
 import { cgModuleBytes } from "./wasm-cg.ts";
 import { simdModuleBytes } from "./wasm-simd.ts";
+import { dotsModuleBytes } from "./wasm-dots.ts";
 
 describe("the readable listings of the generated WebAssembly kernels", () => {
   it("are current (regenerate: npm run wasm:listing -w @deepcuts/models)", async () => {
@@ -13,6 +14,7 @@ describe("the readable listings of the generated WebAssembly kernels", () => {
       `wasm-cg.k${listedFactors}.relaxed.wat`,
       "wasm-simd.wat",
       "wasm-simd.relaxed.wat",
+      "wasm-dots.wat",
     ]);
     for (const { file, text } of listings) expect(text, file).toBe(readFileSync(join(listingDir, file), "utf8"));
   });
@@ -22,6 +24,7 @@ describe("the readable listings of the generated WebAssembly kernels", () => {
       const pairs = [
         [cgModuleBytes(listedFactors, relaxed), cgModuleBytes(listedFactors, relaxed, true)],
         [simdModuleBytes(1, relaxed), simdModuleBytes(1, relaxed, true)],
+        [dotsModuleBytes(1), dotsModuleBytes(1, true)],
       ];
       for (const [run, listed] of pairs) {
         expect(listed.length).toBeGreaterThan(run.length);
