@@ -143,11 +143,11 @@ describe("pickForListeners (batched, native top-k)", () => {
       batched: await pickForListeners(state, histories, weights, defaultBlendConstraints, { exploration: exploration() }),
       one: histories.map((h) => pickForListener(state, h, weights, defaultBlendConstraints)),
     });
-    expect(stateDots(state)).not.toBeNull();
+    expect(stateDots(state).holds(state.collaborative!.unitItems)).toBe(true);
     const inWasm = await make();
     process.env.DEEPCUTS_WASM_DOTS = "0";
     try {
-      expect(stateDots(state)).toBeNull();
+      expect(stateDots(state).holds(state.collaborative!.unitItems)).toBe(false);
       const inJs = await make();
       expect(inWasm).toEqual(inJs);
     } finally {

@@ -151,8 +151,8 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
     coMention: setup.coMentionProfile ?? undefined,
   };
   const dots = stateDots(state);
-  const ineligibleRows = dots ? Int32Array.from(ineligible) : null;
-  const raw = dots ? new Float64Array(ineligible.size) : null;
+  const ineligibleRows = Int32Array.from(ineligible);
+  const raw = new Float64Array(ineligibleRows.length);
   for (const s of b.sources) {
     const u = vectors[s.name];
     if (!u || effectiveWeights[s.name] === 0) continue;
@@ -160,19 +160,12 @@ function plan(state: ModelState, b: BatchScoring, setup: ListenerSetup): Listene
     const all = s.moments.of(u);
     let sum = n * all.mean,
       sumSq = n * (all.std * all.std + all.mean * all.mean);
-    if (dots) {
-      dots.dots(s.matrix, ineligibleRows!, ineligibleRows!.length, u, raw!);
-      for (let r = 0; r < raw!.length; r++) {
-        const v = Math.fround(raw![r]);
-        sum -= v;
-        sumSq -= v * v;
-      }
-    } else
-      for (const i of ineligible) {
-        const v = score(s.matrix, i, u);
-        sum -= v;
-        sumSq -= v * v;
-      }
+    dots.dots(s.matrix, ineligibleRows, ineligibleRows.length, u, raw);
+    for (let r = 0; r < raw.length; r++) {
+      const v = Math.fround(raw[r]);
+      sum -= v;
+      sumSq -= v * v;
+    }
     scales[s.name] = eligibleScale(sum, sumSq, eligible, effectiveWeights[s.name]);
   }
   if (effectiveWeights.popularity !== 0) {
@@ -228,7 +221,7 @@ function partOf(state: ModelState, p: ListenerPlan, a: ActivePart, i: number): n
 
 /**
  * The blended score of each head row, as `partOf` summed in blend order gives it: each vector
- * source's products for the whole head in one WebAssembly call (equal to `dotRow`'s bit for bit).
+ * source's products for the whole head in one call (stateDots: equal to `dotRow`'s bit for bit).
  */
 function headTotals(state: ModelState, p: ListenerPlan, active: ActivePart[], rows: Int32Array, dots: RowDots): Float64Array {
   const found = rows.length;
@@ -335,13 +328,7 @@ export async function pickForListeners(
     const found = top.found[q];
     const rows = top.items.subarray(q * k, q * k + found);
     const active = activeParts(p, matrixOf);
-    const totals = dots ? headTotals(state, p, active, rows, dots) : new Float64Array(found);
-    if (!dots)
-      for (let r = 0; r < found; r++) {
-        let total = 0;
-        for (const a of active) total = Math.fround(total + partOf(state, p, a, rows[r]));
-        totals[r] = total;
-      }
+    const totals = headTotals(state, p, active, rows, dots);
     const order = Array.from({ length: found }, (_, r) => r).sort((x, y) => totals[y] - totals[x] || rows[x] - rows[y]);
     const pool = order.map((r) => rows[r]);
     for (let r = 0; r < found; r++) totalOfRow[rows[r]] = totals[r];

@@ -37,25 +37,16 @@ function oncePerListener<T>(listener: object, space: object, build: () => T): T 
   return bySpace.get(space) as T;
 }
 
-/** A listener's most played history rows gathered side by side (read once per pick), with their weights. */
+/** A listener's most played history rows (their catalogue rows, at most EXPLAIN_HISTORY_LIMIT), with their weights. */
 interface GatheredHistory {
   rows: Int32Array;
-  vectors: Float32Array;
   boost: Float64Array;
 }
 
 function gather(rows: { cols: number; data: Float32Array }, basis: [number, number][], has?: Uint8Array): GatheredHistory {
   return oncePerListener(basis, rows.data, () => {
-    const k = rows.cols;
     const kept = strongest(has ? basis.filter(([j]) => has[j]) : basis, ([, w]) => w, EXPLAIN_HISTORY_LIMIT);
-    const g = { rows: new Int32Array(kept.length), vectors: new Float32Array(kept.length * k), boost: new Float64Array(kept.length) };
-    for (let r = 0; r < kept.length; r++) {
-      const [j, w] = kept[r];
-      g.rows[r] = j;
-      g.vectors.set(rows.data.subarray(j * k, j * k + k), r * k);
-      g.boost[r] = 1 + 0.1 * w;
-    }
-    return g;
+    return { rows: Int32Array.from(kept, ([j]) => j), boost: Float64Array.from(kept, ([, w]) => 1 + 0.1 * w) };
   });
 }
 
@@ -80,23 +71,15 @@ function gatherArtists(space: Map<number, Float32Array>, knownArtists: Map<numbe
 const similarities = new Float64Array(EXPLAIN_HISTORY_LIMIT);
 
 /** The listener's history item (of their most played) most similar to track i under `rows` (unit vectors), or -1. */
-function closestInHistory(
-  rows: { cols: number; data: Float32Array } | null,
-  basis: [number, number][],
-  i: number,
-  dots: RowDots | null,
-  has?: Uint8Array,
-): number {
+function closestInHistory(rows: { cols: number; data: Float32Array } | null, basis: [number, number][], i: number, dots: RowDots, has?: Uint8Array): number {
   if (!rows) return -1;
   const g = gather(rows, basis, has);
-  const k = rows.cols;
-  // The same products in WebAssembly where the matrix is there (equal bit for bit).
-  const sims = dots?.holds(rows) ? similarities.subarray(0, g.rows.length) : null;
-  if (sims) dots!.dotsWithRow(rows, g.rows, g.rows.length, i, sims);
+  const sims = similarities.subarray(0, g.rows.length);
+  dots.dotsWithRow(rows, g.rows, g.rows.length, i, sims);
   let best = -1,
     bestSim = -Infinity;
   for (let r = 0; r < g.rows.length; r++) {
-    const sim = (sims ? sims[r] : dot(rows.data, i * k, g.vectors, r * k, k)) * g.boost[r];
+    const sim = sims[r] * g.boost[r];
     if (sim > bestSim) {
       bestSim = sim;
       best = g.rows[r];

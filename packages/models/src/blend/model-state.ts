@@ -197,16 +197,17 @@ export function assembleModelState(input: ModelStateInput): ModelState {
   };
 }
 
-const dotsOfState = new WeakMap<ModelState, RowDots | null>();
+const dotsOfState = new WeakMap<ModelState, RowDots>();
 
 /**
- * The state's vector matrices in a WebAssembly memory (cf/wasm-dots.ts), built on first use: the
- * re-scoring of a listener's head, maximal marginal relevance and the explanations run their dot
- * products there, with the same results as core/vector.ts's `dot` bit for bit. Null where
- * WebAssembly SIMD is missing or DEEPCUTS_WASM_DOTS=0 (the JavaScript loop then runs them).
+ * The dot products of the state's vector rows (cf/wasm-dots.ts): the re-scoring of a listener's
+ * head, maximal marginal relevance and the explanations run them. The state's vector matrices
+ * are copied into a WebAssembly memory on first use, and the products there equal
+ * core/vector.ts's `dot` bit for bit; with DEEPCUTS_WASM_DOTS=0, or without WebAssembly SIMD,
+ * `dot` itself runs them.
  */
-export function stateDots(state: ModelState): RowDots | null {
-  if (globalThis.process?.env?.DEEPCUTS_WASM_DOTS === "0") return null;
+export function stateDots(state: ModelState): RowDots {
+  if (globalThis.process?.env?.DEEPCUTS_WASM_DOTS === "0") return inJavaScript;
   let dots = dotsOfState.get(state);
   if (dots === undefined) {
     const matrices = [state.collaborative?.items, state.collaborative?.unitItems, state.text?.unitTracks, state.audio?.unitTracks, state.coMention?.unitTracks];
@@ -215,3 +216,5 @@ export function stateDots(state: ModelState): RowDots | null {
   }
   return dots;
 }
+
+const inJavaScript = RowDots.javascript();

@@ -80,6 +80,16 @@ function scoreAll(m: { rows: number; cols: number; data: Float32Array }, query: 
   return out;
 }
 
+/** The seed artists' tracks, most popular first (ties in catalogue order), five per artist. */
+function seedBasis(state: ModelState, seeds: Set<number>): [number, number][] {
+  const tracks: number[] = [];
+  for (let i = 0; i < state.artistOf.length; i++) if (seeds.has(state.artistOf[i])) tracks.push(i);
+  return tracks
+    .sort((a, b) => state.popularity[b] - state.popularity[a])
+    .slice(0, 5 * Math.max(1, seeds.size))
+    .map((i) => [i, 1]);
+}
+
 /** What both scoring paths need about one listener: the profiles (query vectors) and the rules. */
 export interface ListenerSetup {
   history: ListenerHistory;
@@ -99,7 +109,6 @@ export interface ListenerSetup {
 }
 
 export function listenerSetup(state: ModelState, history: ListenerHistory, weights: BlendWeights, c: BlendConstraints): ListenerSetup {
-  const n = state.trackIds.length;
   const played: [number, number][] = [];
   for (const [trackId, strength] of history.heard) {
     const i = state.indexOfTrack.get(trackId);
@@ -108,15 +117,7 @@ export function listenerSetup(state: ModelState, history: ListenerHistory, weigh
   const cold = played.length === 0;
   // A listener with no history but seed artists is profiled from those artists' most popular tracks.
   const seeds = new Set(history.seedArtists);
-  const basis: [number, number][] = played.length
-    ? played
-    : seeds.size === 0
-      ? []
-      : Array.from({ length: n }, (_, i) => i)
-          .filter((i) => seeds.has(state.artistOf[i]))
-          .sort((a, b) => state.popularity[b] - state.popularity[a])
-          .slice(0, 5 * Math.max(1, seeds.size))
-          .map((i) => [i, 1]);
+  const basis: [number, number][] = played.length ? played : seeds.size === 0 ? [] : seedBasis(state, seeds);
   const avoid = c.excludeSkipped ? new Set([...history.avoidArtists, ...history.skippedOnlyArtists]) : history.avoidArtists;
   const effectiveWeights: Record<BlendSource, number> = {
     collaborative: 0,
@@ -270,12 +271,7 @@ export function finishPlaylist(
   const picked = mmrSelect({
     candidates: pool,
     relevance: pool.map(total),
-    similarity: (a, b) =>
-      !similarityRows
-        ? 0
-        : dots
-          ? dots.pair(similarityRows, a, b)
-          : dot(similarityRows.data, a * similarityRows.cols, similarityRows.data, b * similarityRows.cols, similarityRows.cols),
+    similarity: (a, b) => (similarityRows ? dots.pair(similarityRows, a, b) : 0),
     diversity: similarityRows ? c.diversity : 0,
     k: c.playlistSize,
     accept: hardConstraints(state, history, c, cold),

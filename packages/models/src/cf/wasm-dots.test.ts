@@ -24,7 +24,7 @@ describe("exact dot products in WebAssembly", () => {
     it(`equals core/vector.ts's dot bit for bit, k = ${k}`, () => {
       const a = matrix(300, k, k),
         b = matrix(50, k, 1000 + k);
-      const dots = RowDots.create([a, b, a])!;
+      const dots = RowDots.create([a, b, a]);
       expect(dots.holds(a) && dots.holds(b)).toBe(true);
       const random = seededRandom(7 * k);
       const rows = Int32Array.from({ length: 5000 }, () => Math.floor(random() * a.rows));
@@ -49,14 +49,18 @@ describe("exact dot products in WebAssembly", () => {
     });
   }
 
-  it("falls back to dot for a matrix it does not hold", () => {
+  it("goes through dot for a matrix it does not hold, and for every matrix in JavaScript", () => {
     const held = matrix(10, 8, 1),
       other = matrix(20, 8, 2);
-    const dots = RowDots.create([held])!;
-    expect(dots.holds(other)).toBe(false);
-    const out = new Float64Array(3);
-    dots.dots(other, [4, 0, 19], 3, held.data.subarray(0, 8), out);
-    expect([...out]).toEqual([4, 0, 19].map((i) => dot(other.data, i * 8, held.data, 0, 8)));
-    expect(dots.pair(other, 1, 2)).toBe(dot(other.data, 8, other.data, 16, 8));
+    for (const dots of [RowDots.create([held]), RowDots.javascript()]) {
+      expect(dots.holds(other)).toBe(false);
+      const out = new Float64Array(3);
+      dots.dots(other, [4, 0, 19], 3, held.data.subarray(0, 8), out);
+      expect([...out]).toEqual([4, 0, 19].map((i) => dot(other.data, i * 8, held.data, 0, 8)));
+      dots.dotsWithRow(other, [4, 0, 19], 3, 7, out);
+      expect([...out]).toEqual([4, 0, 19].map((i) => dot(other.data, i * 8, other.data, 7 * 8, 8)));
+      expect(dots.pair(other, 1, 2)).toBe(dot(other.data, 8, other.data, 16, 8));
+    }
+    expect(RowDots.javascript().holds(held)).toBe(false);
   });
 });

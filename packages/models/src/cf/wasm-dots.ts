@@ -174,36 +174,44 @@ const CHUNK = 4096;
 /** Matrices larger than this in all are left to the JavaScript loop (the memory is a copy of them). */
 export const MAX_WASM_DOTS_BYTES = 2 ** 31;
 
+/** Where a RowDots keeps its copies: the memory's views, the kernels, the scratch areas' byte addresses. */
+interface Placement {
+  kernels: DotsKernels;
+  f32: Float32Array;
+  i32: Int32Array;
+  f64: Float64Array;
+  /** A query vector, row numbers, results. */
+  query: number;
+  rows: number;
+  out: number;
+}
+
 /**
  * Some matrices copied into a WebAssembly memory, and the exact dot products of their rows
  * (with each other, or with a query vector) through the kernels above. Every result equals what
- * `dot` gives for the same operands, bit for bit (wasm-dots.test.ts), so a caller may use this
- * or the JavaScript loop and make the same playlists.
+ * `dot` gives for the same operands, bit for bit (wasm-dots.test.ts), and a matrix that was not
+ * copied in goes through `dot` itself, so callers have one code path and make the same
+ * playlists either way.
  */
 export class RowDots {
-  private readonly f32: Float32Array;
-  private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
-
   private constructor(
-    private readonly kernels: DotsKernels,
-    memory: WebAssembly.Memory,
-    /** Byte address of each matrix's first row, by its data array. */
+    /** Byte address of each copied matrix's first row, by its data array. */
     private readonly placed: Map<Float32Array, number>,
-    /** Byte addresses of the scratch areas: a query vector, row numbers, results. */
-    private readonly scratch: { query: number; rows: number; out: number },
-  ) {
-    this.f32 = new Float32Array(memory.buffer);
-    this.i32 = new Int32Array(memory.buffer);
-    this.f64 = new Float64Array(memory.buffer);
+    private readonly at: Placement | null,
+  ) {}
+
+  /** Every product by `dot` in JavaScript (DEEPCUTS_WASM_DOTS=0, or no WebAssembly SIMD). */
+  static javascript(): RowDots {
+    return new RowDots(new Map(), null);
   }
 
   /**
-   * Copies the matrices (each once, however often listed) into a new memory. Null where the
-   * runtime lacks WebAssembly SIMD, or the copies would pass `MAX_WASM_DOTS_BYTES`.
+   * Copies the matrices (each once, however often listed) into a new memory. Where the runtime
+   * lacks WebAssembly SIMD, or the copies would pass `MAX_WASM_DOTS_BYTES`, it copies none: every
+   * product then goes through `dot`.
    */
-  static create(matrices: readonly DenseMatrix[]): RowDots | null {
-    if (!wasmDotsSupported()) return null;
+  static create(matrices: readonly DenseMatrix[]): RowDots {
+    if (!wasmDotsSupported()) return RowDots.javascript();
     const distinct = [...new Map(matrices.map((m) => [m.data, m])).values()];
     const align = (n: number) => Math.ceil(n / 16) * 16;
     let bytes = 0;
@@ -218,16 +226,16 @@ export class RowDots {
     const rows = align(query + widest * 4);
     const out = align(rows + CHUNK * 4);
     const total = out + CHUNK * 8;
-    if (total > MAX_WASM_DOTS_BYTES) return null;
+    if (total > MAX_WASM_DOTS_BYTES) return RowDots.javascript();
     const pages = Math.ceil(total / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const kernels = new WebAssembly.Instance(new WebAssembly.Module(dotsModuleBytes(pages)), { env: { memory } }).exports as unknown as DotsKernels;
-    const self = new RowDots(kernels, memory, placed, { query, rows, out });
-    for (const m of distinct) self.f32.set(m.data.subarray(0, m.rows * m.cols), placed.get(m.data)! / 4);
-    return self;
+    const f32 = new Float32Array(memory.buffer);
+    for (const m of distinct) f32.set(m.data.subarray(0, m.rows * m.cols), placed.get(m.data)! / 4);
+    return new RowDots(placed, { kernels, f32, i32: new Int32Array(memory.buffer), f64: new Float64Array(memory.buffer), query, rows, out });
   }
 
-  /** Whether `m` was copied in (the others fall back to `dot`). */
+  /** Whether `m` was copied in (the others go through `dot`). */
   holds(m: Rows): boolean {
     return this.placed.has(m.data);
   }
@@ -240,9 +248,8 @@ export class RowDots {
       for (let r = 0; r < n; r++) out[r] = dot(m.data, rows[r] * k, query, 0, k);
       return;
     }
-    const q = this.scratch.query;
-    this.f32.set(query.subarray(0, k), q / 4);
-    this.run(base, k, rows, n, q, out);
+    this.at!.f32.set(query.subarray(0, k), this.at!.query / 4);
+    this.run(base, k, rows, n, this.at!.query, out);
   }
 
   /** out[r] = dot(row rows[r] of m, row i of m) for r < n. */
@@ -252,14 +259,15 @@ export class RowDots {
     this.run(base, m.cols, rows, n, base + 4 * i * m.cols, out);
   }
 
+  /** Row numbers in, results out, CHUNK rows per kernel call; `q` is the query's byte address. */
   private run(base: number, k: number, rows: ArrayLike<number>, n: number, q: number, out: Float64Array): void {
-    const { rows: rowsAt, out: outAt } = this.scratch;
+    const { kernels, i32, f64, rows: rowsAt, out: outAt } = this.at!;
     for (let from = 0; from < n; from += CHUNK) {
       const count = Math.min(CHUNK, n - from);
       const i = rowsAt / 4;
-      for (let r = 0; r < count; r++) this.i32[i + r] = rows[from + r];
-      this.kernels.rowDots(base, k, rowsAt, count, q, outAt);
-      out.set(this.f64.subarray(outAt / 8, outAt / 8 + count), from);
+      for (let r = 0; r < count; r++) i32[i + r] = rows[from + r];
+      kernels.rowDots(base, k, rowsAt, count, q, outAt);
+      out.set(f64.subarray(outAt / 8, outAt / 8 + count), from);
     }
   }
 
@@ -268,6 +276,6 @@ export class RowDots {
     const base = this.placed.get(m.data);
     const k = m.cols;
     if (base === undefined) return dot(m.data, i * k, m.data, j * k, k);
-    return this.kernels.pairDot(base + 4 * i * k, base + 4 * j * k, k);
+    return this.at!.kernels.pairDot(base + 4 * i * k, base + 4 * j * k, k);
   }
 }
