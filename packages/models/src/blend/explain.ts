@@ -96,11 +96,11 @@ export function explain(
   i: number,
   scores: Record<BlendSource, number>,
   cold: boolean,
+  dots: RowDots = stateDots(state),
 ): string {
   const top = (Object.entries(scores) as [BlendSource, number][]).sort((a, b) => b[1] - a[1])[0][0];
   const artistOf = (j: number) => state.artistName.get(state.artistOf[j]) ?? "an artist you play";
   const brandNew = state.coldTrack[i] ? "brand new, " : "";
-  const dots = stateDots(state);
   if (cold && history.seedArtists.length) {
     const j = closestInHistory(state.collaborative?.unitItems ?? state.text?.unitTracks ?? null, basis, i, dots);
     return `because you picked ${j >= 0 ? artistOf(j) : state.artistName.get(history.seedArtists[0])} when you joined`;

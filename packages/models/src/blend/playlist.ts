@@ -288,7 +288,7 @@ export function finishPlaylist(
       trackId: state.trackIds[i],
       score: total(i),
       scores,
-      reason: explain(state, history, basis, i, scores, cold),
+      reason: explain(state, history, basis, i, scores, cold, dots),
       rank: pool.indexOf(i) + 1,
       explored,
       propensity,

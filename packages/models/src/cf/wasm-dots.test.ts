@@ -49,6 +49,17 @@ describe("exact dot products in WebAssembly", () => {
     });
   }
 
+  it("refuses a row number outside the matrix instead of reading another matrix's floats", () => {
+    const a = matrix(10, 4, 1),
+      b = matrix(10, 4, 2);
+    const dots = RowDots.create([a, b]);
+    const out = new Float64Array(2);
+    expect(() => dots.dots(a, [3, 10], 2, b.data.subarray(0, 4), out)).toThrow(/row 10 is not a row of a 10 x 4 matrix/);
+    expect(() => dots.dots(a, [-1], 1, b.data.subarray(0, 4), out)).toThrow(/row -1 is not a row/);
+    expect(() => dots.dotsWithRow(a, [3], 1, 12, out)).toThrow(/row 12 is not a row of the matrix/);
+    expect(() => dots.pair(a, 2, 10)).toThrow(/rows 2 and 10 are not both rows of a 10 x 4 matrix/);
+  });
+
   it("goes through dot for a matrix it does not hold, and for every matrix in JavaScript", () => {
     const held = matrix(10, 8, 1),
       other = matrix(20, 8, 2);

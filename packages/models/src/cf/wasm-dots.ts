@@ -172,7 +172,7 @@ export function wasmDotsSupported(): boolean {
 /** Rows handled per kernel call: the scratch area holds this many row numbers and results. */
 const CHUNK = 4096;
 /** Matrices larger than this in all are left to the JavaScript loop (the memory is a copy of them). */
-export const MAX_WASM_DOTS_BYTES = 2 ** 31;
+const MAX_WASM_DOTS_BYTES = 2 ** 31;
 
 /** Where a RowDots keeps its copies: the memory's views, the kernels, the scratch areas' byte addresses. */
 interface Placement {
@@ -249,23 +249,33 @@ export class RowDots {
       return;
     }
     this.at!.f32.set(query.subarray(0, k), this.at!.query / 4);
-    this.run(base, k, rows, n, this.at!.query, out);
+    this.run(m, base, rows, n, this.at!.query, out);
   }
 
   /** out[r] = dot(row rows[r] of m, row i of m) for r < n. */
   dotsWithRow(m: Rows, rows: ArrayLike<number>, n: number, i: number, out: Float64Array): void {
     const base = this.placed.get(m.data);
     if (base === undefined) return this.dots(m, rows, n, m.data.subarray(i * m.cols, (i + 1) * m.cols), out);
-    this.run(base, m.cols, rows, n, base + 4 * i * m.cols, out);
+    if (!(i >= 0 && i < m.data.length / m.cols && Number.isInteger(i))) throw new RangeError(`row ${i} is not a row of the matrix`);
+    this.run(m, base, rows, n, base + 4 * i * m.cols, out);
   }
 
-  /** Row numbers in, results out, CHUNK rows per kernel call; `q` is the query's byte address. */
-  private run(base: number, k: number, rows: ArrayLike<number>, n: number, q: number, out: Float64Array): void {
+  /**
+   * Row numbers in, results out, CHUNK rows per kernel call; `q` is the query's byte address. A
+   * row number outside the matrix is an error here (the kernel would read another matrix's floats).
+   */
+  private run(m: Rows, base: number, rows: ArrayLike<number>, n: number, q: number, out: Float64Array): void {
     const { kernels, i32, f64, rows: rowsAt, out: outAt } = this.at!;
+    const k = m.cols,
+      height = m.data.length / k;
     for (let from = 0; from < n; from += CHUNK) {
       const count = Math.min(CHUNK, n - from);
       const i = rowsAt / 4;
-      for (let r = 0; r < count; r++) i32[i + r] = rows[from + r];
+      for (let r = 0; r < count; r++) {
+        const row = rows[from + r];
+        if (!(row >= 0 && row < height && Number.isInteger(row))) throw new RangeError(`row ${row} is not a row of a ${height} x ${k} matrix`);
+        i32[i + r] = row;
+      }
       kernels.rowDots(base, k, rowsAt, count, q, outAt);
       out.set(f64.subarray(outAt / 8, outAt / 8 + count), from);
     }
@@ -276,6 +286,8 @@ export class RowDots {
     const base = this.placed.get(m.data);
     const k = m.cols;
     if (base === undefined) return dot(m.data, i * k, m.data, j * k, k);
+    const height = m.data.length / k;
+    if (!(i >= 0 && i < height && j >= 0 && j < height)) throw new RangeError(`rows ${i} and ${j} are not both rows of a ${height} x ${k} matrix`);
     return this.at!.kernels.pairDot(base + 4 * i * k, base + 4 * j * k, k);
   }
 }
