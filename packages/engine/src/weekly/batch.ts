@@ -216,6 +216,11 @@ function partOf(state: ModelState, p: ListenerPlan, a: ActivePart, i: number): n
       : p.setup.history.knownArtists.has(state.artistOf[i])
         ? 0
         : 1;
+  return weighted(a, raw);
+}
+
+/** A raw score as its weighted z-score, in float32 steps as blendZScores makes them. */
+function weighted(a: ZScale, raw: number): number {
   return Math.fround(Math.fround((raw - a.mean) / a.std) * a.weight);
 }
 
@@ -230,7 +235,7 @@ function headTotals(state: ModelState, p: ListenerPlan, active: ActivePart[], ro
   for (const a of active) {
     if (a.matrix) {
       dots.dots(a.matrix, rows, found, a.query!, raw);
-      for (let r = 0; r < found; r++) totals[r] = Math.fround(totals[r] + Math.fround(Math.fround((Math.fround(raw[r]) - a.mean) / a.std) * a.weight));
+      for (let r = 0; r < found; r++) totals[r] = Math.fround(totals[r] + weighted(a, Math.fround(raw[r])));
     } else for (let r = 0; r < found; r++) totals[r] = Math.fround(totals[r] + partOf(state, p, a, rows[r]));
   }
   return totals;

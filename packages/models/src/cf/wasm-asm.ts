@@ -87,6 +87,8 @@ export const i32ltU = [0x49],
   i32gtS = [0x4a],
   i32eqz = [0x45];
 export const f32add = [0x92];
+export const f64add = [0xa0],
+  f64mul = [0xa2];
 export const f64lt = [0x63],
   f64gt = [0x64],
   f64div = [0xa3];
@@ -95,6 +97,7 @@ export const f64promote = [0xbb],
 export const i32load = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
 export const f32load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 export const f32store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
+export const f64store = (offset = 0): Code => [0x39, 3, ...uleb(offset)];
 
 // Control flow. Branch depths count enclosing blocks outwards from 0.
 export const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
@@ -116,13 +119,20 @@ export function forLoop(counter: number, from: Code, limit: Code, step: number, 
 }
 
 // 128-bit SIMD, f32x4 lanes.
-const simd = (op: number, ...rest: number[]): Code => [0xfd, ...uleb(op), ...rest];
+export const simd = (op: number, ...rest: number[]): Code => [0xfd, ...uleb(op), ...rest];
 /** v128 load/store at the address on the stack plus a constant byte offset. */
 export const load = (offset = 0): Code => simd(0, 4, ...uleb(offset));
 export const store = (offset = 0): Code => simd(11, 4, ...uleb(offset));
 /** Loads one f32 and repeats it in all four lanes. */
 export const loadSplat = (offset = 0): Code => simd(9, 2, ...uleb(offset));
 export const zero = simd(12, ...new Array<number>(16).fill(0));
+/** v128.load64_zero: two floats into the low half, the high half zero. */
+export const loadHalf = (offset = 0): Code => simd(0x5d, 3, ...uleb(offset));
+// f64x2 lanes (wasm-dots.ts): the low two f32 lanes promoted, and float64 arithmetic per lane.
+export const promoteLow = simd(0x5f),
+  f64x2add = simd(240),
+  f64x2mul = simd(242);
+export const f64lane = (l: number): Code => simd(33, l);
 export const splat = simd(19);
 export const lane = (l: number): Code => simd(31, l);
 export const add = simd(228),

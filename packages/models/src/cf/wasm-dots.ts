@@ -19,7 +19,13 @@ import { dot } from "../core/vector.ts";
 import {
   f32load,
   f64,
+  f64add,
+  f64lane,
+  f64mul,
   f64promote,
+  f64store,
+  f64x2add,
+  f64x2mul,
   forLoop,
   get,
   i32,
@@ -29,25 +35,15 @@ import {
   i32load,
   i32mul,
   i32shl,
+  loadHalf,
   moduleBytes,
+  promoteLow,
   set,
-  uleb,
   v128,
   WasmFunction,
   zero,
   type Code,
 } from "./wasm-asm.ts";
-
-const simd = (op: number, ...rest: number[]): Code => [0xfd, ...uleb(op), ...rest];
-/** v128.load64_zero: two floats into the low half, the high half zero. */
-const loadHalf = (offset: number): Code => simd(0x5d, 3, ...uleb(offset));
-const promoteLow = simd(0x5f),
-  f64x2add = simd(240),
-  f64x2mul = simd(242);
-const f64lane = (l: number): Code => simd(33, l);
-const f64add = [0xa0],
-  f64mul = [0xa2];
-const f64store = (offset = 0): Code => [0x39, 3, ...uleb(offset)];
 
 /** Pushes base + 4 index (locals): the byte address of float `index` of the row at `base`. */
 const at = (base: number, index: number): Code => [...get(base), ...get(index), ...i32c(2), ...i32shl, ...i32add];
