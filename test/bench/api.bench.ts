@@ -6,7 +6,6 @@
 // scenarios run in turn `rounds` times, so a noisy neighbour shows up as round-to-round spread;
 // each round prints weeklyPlaylist's share of the bare server's req/s, and each row the load
 // average it ran under. The npm script runs it with NODE_ENV=production, as the API is deployed.
-import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
@@ -21,6 +20,7 @@ import { loadDemoWorld } from "@deepcuts/engine/demo-loader.ts";
 import { createApiKey } from "@deepcuts/engine/keys.ts";
 import { generateDuePlaylists } from "@deepcuts/engine/weekly/generate.ts";
 import { createTestDatabase, type Target } from "../support/databases.ts";
+import { cpuSeconds } from "../support/cpu.ts";
 import type { LoadJob, LoadResult } from "./api-load-worker.ts";
 
 const { values } = parseArgs({
@@ -67,20 +67,10 @@ function figures(r: LoadResult): Figures & { at: (p: number) => number; count: n
 
 const load1 = () => loadavg()[0].toFixed(1);
 
-/**
- * CPU time in ms a process (or one of its threads) has used, from /proc (Linux: null elsewhere,
- * and for a pid that is not `command`). CPU time is what a request costs whatever else runs on
- * the machine; wall-clock rates move with the neighbours' load.
- */
+/** CPU ms of a process or thread (cpuSeconds; null where /proc cannot tell). */
 function cpuMs(path: string, command?: string): number | null {
-  try {
-    const stat = readFileSync(`${path}/stat`, "utf8");
-    if (command && !stat.startsWith(`${path.split("/")[2]} (${command})`)) return null;
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
-  } catch {
-    return null;
-  }
+  const seconds = cpuSeconds(path, command);
+  return seconds === null ? null : seconds * 1000;
 }
 
 /** The API's main thread (the load runs in a worker thread) and the database's backends serving this bench. */

@@ -10,7 +10,7 @@
 // loadDemoWorld; --full (implies --world) loads the whole 10-million-event world, --keep (implies --world) leaves the PostgreSQL
 // database in place and prints its URL, for `npm run bench:weekly -- --database-url <url>`.
 import { execFileSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
@@ -23,6 +23,7 @@ import { MERGE_WORK_MEM } from "@deepcuts/engine/ingest-bulk.ts";
 import { MERGE_EVERY } from "@deepcuts/engine/importers/event-batches.ts";
 import type { Database } from "@deepcuts/db";
 import { createTestDatabase, migratedTemplate, postgresUnavailable, type Target } from "../support/databases.ts";
+import { cpuSeconds } from "../support/cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -75,18 +76,10 @@ async function writeEventsFile(path: string, n: number): Promise<void> {
  */
 async function databaseCpuSeconds(db: Database, pids: Set<number>): Promise<number> {
   for (const r of await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)) pids.add(r.pid);
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
-        .replace(/^.*\) /, "")
-        .split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
-    } catch {
-      // the process has ended (its time is lost) or /proc is not ours to read
-    }
-  }
-  return ticks / 100; // USER_HZ is 100 on Linux
+  let seconds = 0;
+  // A process that has ended adds nothing (its time is lost), nor one /proc does not show us.
+  for (const pid of pids) seconds += cpuSeconds(`/proc/${pid}`, "postgres") ?? 0;
+  return seconds;
 }
 
 /** Imports the file, measuring wall time and the CPU time of this process and of the database server. */
