@@ -23,7 +23,7 @@ import { MERGE_WORK_MEM } from "@deepcuts/engine/ingest-bulk.ts";
 import { MERGE_EVERY } from "@deepcuts/engine/importers/event-batches.ts";
 import type { Database } from "@deepcuts/db";
 import { createTestDatabase, migratedTemplate, postgresUnavailable, type Target } from "../support/databases.ts";
-import { cpuSeconds } from "../support/cpu.ts";
+import { cpuSeconds, postgresServerCpuSeconds } from "../support/cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -86,13 +86,17 @@ async function databaseCpuSeconds(db: Database, pids: Set<number>): Promise<numb
 async function timedImport(target: Target, db: Database, path: string) {
   const pids = new Set<number>();
   const dbBefore = target === "postgres" ? await databaseCpuSeconds(db, pids) : 0;
+  const serverBefore = await postgresServerCpuSeconds(db);
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const report = await importEvents(db, path);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const dbCpu = target === "postgres" ? (await databaseCpuSeconds(db, pids)) - dbBefore : 0;
-  return { report, seconds, nodeCpu: (cpu.user + cpu.system) / 1e6, dbCpu };
+  const serverAfter = await postgresServerCpuSeconds(db);
+  // The whole server: its backends, and the WAL writer, checkpointer and autovacuum the import keeps busy.
+  const serverCpu = serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : null;
+  return { report, seconds, nodeCpu: (cpu.user + cpu.system) / 1e6, dbCpu, serverCpu };
 }
 
 /** One target in this process: import the file, then import it again. */
@@ -100,7 +104,7 @@ async function importFile(target: Target, path: string): Promise<void> {
   const t = await createTestDatabase(target);
   try {
     const loadBefore = load();
-    const { report: first, seconds, nodeCpu, dbCpu } = await timedImport(target, t.db, path);
+    const { report: first, seconds, nodeCpu, dbCpu, serverCpu } = await timedImport(target, t.db, path);
     const stored = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events`))[0].n;
     const { report: second, seconds: secondsAgain } = await timedImport(target, t.db, path);
     const storedAfter = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events`))[0].n;
@@ -115,7 +119,8 @@ async function importFile(target: Target, path: string): Promise<void> {
     // with no overlap at all it is events / (both sides' CPU).
     const side =
       target === "postgres"
-        ? `this process ${nodeCpu.toFixed(1)} s, PostgreSQL server ${dbCpu.toFixed(1)} s`
+        ? `this process ${nodeCpu.toFixed(1)} s, PostgreSQL server ${dbCpu.toFixed(1)} s` +
+          (serverCpu === null ? "" : ` (its backends for this database; all its processes ${serverCpu.toFixed(1)} s)`)
         : `this process (PGlite included) ${nodeCpu.toFixed(1)} s`;
     console.log(
       `${target}: CPU time ${side}: ${Math.round(read / Math.max(nodeCpu, dbCpu)).toLocaleString("en")} events per CPU-second of the busier side, ` +
