@@ -137,7 +137,7 @@ try {
     console.log(
       `  CPU: this process ${own.toFixed(1)} s (every thread; ${split.setup.toFixed(1)} thread-s of setup)` +
         (server === null
-          ? `, the database server not measured (${t.url ? "not on this machine" : "embedded: it is this process"})`
+          ? `, the database server not measured (${t.url ? "not visible from this machine" : "embedded: it is this process"})`
           : `, PostgreSQL ${server.toFixed(1)} s (every process of the server: backends, WAL writer, checkpointer, autovacuum)`) +
         `: ${perListener(own - split.setup + (server ?? 0))} ms a listener beyond setup` +
         (server === null ? "" : `, PostgreSQL's ${perListener(server)}`) +
