@@ -2,6 +2,7 @@ import { CancelledError, NotFittedError } from "../core/errors.ts";
 import type { Csr } from "../core/matrix.ts";
 import { seededRandom } from "../core/random.ts";
 import { TopK } from "../core/topk.ts";
+import { dot } from "../core/vector.ts";
 import { TermCorpus } from "./corpus.ts";
 import { splitTermKey, termExtractor, type DocumentTerms, type TermKind } from "./extract.ts";
 import { fitLsa, projectRows, type LsaSpace } from "./lsa.ts";
@@ -99,6 +100,12 @@ interface Resolved {
   inherited: boolean;
 }
 
+/** What second-order queries read, per space (see `CulturalModel.profiles`). */
+interface SecondOrder {
+  first: Float32Array;
+  profiles: Float32Array;
+}
+
 /**
  * Cultural vectors in the Echo Nest manner: documents about artists and tracks become weighted
  * top terms per kind, a sparse tf-idf vector and, after `fitDense`, an LSA vector. Adding
@@ -116,7 +123,7 @@ export class CulturalModel {
   private lsa: LsaSpace | null = null;
   private denseCache: Float32Array | null = null;
   /** Similarity profiles by space (`profiles`), dropped with the vectors or the dense space they come from. */
-  private readonly profileCache = new Map<SimilaritySpace, Float32Array>();
+  private readonly profileCache = new Map<SimilaritySpace, SecondOrder>();
 
   constructor(options: CulturalModelOptions = {}) {
     this.options = resolveOptions(options);
@@ -303,25 +310,22 @@ export class CulturalModel {
   scoresFor(entityId: string, space: SimilaritySpace = "sparse"): Float32Array | null {
     const found = this.resolve(entityId);
     if (!found) return null;
-    const first = this.firstOrderScores(found.index, space);
     const w = this.options.secondOrderWeight;
-    const n = first.length;
-    if (w === 0 || n > SECOND_ORDER_MAX_ENTITIES) return first;
-    const profiles = this.profiles(space);
+    const n = this.corpus.entities.size;
+    if (w === 0 || n > SECOND_ORDER_MAX_ENTITIES) return this.firstOrderScores(found.index, (e) => this.cosines(e, space));
+    const { first, profiles } = this.profiles(space);
     const qo = found.index * n;
     const out = new Float32Array(n);
-    for (let e = 0; e < n; e++) {
-      let dot = 0;
-      const eo = e * n;
-      for (let j = 0; j < n; j++) dot += profiles[qo + j] * profiles[eo + j];
-      out[e] = (1 - w) * first[e] + w * dot;
-    }
+    for (let e = 0; e < n; e++) out[e] = (1 - w) * first[qo + e] + w * dot(profiles, qo, profiles, e * n, n);
     return out;
   }
 
-  /** First-order scores of the entity in row `index`: the cosines in `space`, with query expansion. */
-  private firstOrderScores(index: number, space: SimilaritySpace): Float32Array {
-    const scores = this.cosines(index, space);
+  /**
+   * First-order scores of the entity in row `index`: the cosines in `space` (`cosinesOf` gives an
+   * entity's row), with query expansion.
+   */
+  private firstOrderScores(index: number, cosinesOf: (e: number) => Float32Array): Float32Array {
+    const scores = cosinesOf(index);
     const { expansionNeighbours, expansionWeight } = this.options;
     if (expansionNeighbours === 0 || expansionWeight === 0) return scores;
     const nearest = new TopK(expansionNeighbours);
@@ -332,28 +336,37 @@ export class CulturalModel {
     if (neighbours.length === 0) return scores;
     const own = 1 / (1 + expansionWeight),
       each = expansionWeight / neighbours.length / (1 + expansionWeight);
-    const expanded = Float32Array.from(scores, (s) => own * s);
+    const expanded = new Float32Array(scores.length);
+    for (let j = 0; j < expanded.length; j++) expanded[j] = own * scores[j];
     for (const e of neighbours) {
-      const theirs = this.cosines(e, space);
+      const theirs = cosinesOf(e);
       for (let j = 0; j < expanded.length; j++) expanded[j] += each * theirs[j];
     }
     return expanded;
   }
 
   /**
-   * Every entity's similarity profile in `space` (entities x entities, row-major): its
-   * first-order scores against every entity, its own left at 0, minus their mean, scaled to unit
-   * length. Built on the first second-order query after the vectors or the dense space change
-   * (one first-order query per entity), then kept.
+   * Every entity's first-order scores and similarity profile in `space` (each entities x
+   * entities, row-major). A profile is the entity's first-order scores against every entity, its
+   * own left at 0, minus their mean, scaled to unit length. Built on the first second-order query
+   * after the vectors or the dense space change, then kept; each entity's cosines are computed
+   * once for the build (the expansion reuses its neighbours' rows), not once per entity that
+   * expands with it.
    */
-  private profiles(space: SimilaritySpace): Float32Array {
-    let profiles = this.profileCache.get(space);
-    if (profiles) return profiles;
+  private profiles(space: SimilaritySpace): SecondOrder {
+    let cached = this.profileCache.get(space);
+    if (cached) return cached;
     const n = this.corpus.entities.size;
-    profiles = new Float32Array(n * n);
+    const cosines = new Float32Array(n * n);
+    for (let e = 0; e < n; e++) cosines.set(this.cosines(e, space), e * n);
+    const cosinesOf = (e: number) => cosines.subarray(e * n, (e + 1) * n);
+    const first = new Float32Array(n * n);
+    const profiles = new Float32Array(n * n);
     for (let e = 0; e < n; e++) {
+      const scores = this.firstOrderScores(e, cosinesOf);
+      first.set(scores, e * n);
       const row = profiles.subarray(e * n, (e + 1) * n);
-      row.set(this.firstOrderScores(e, space));
+      row.set(scores);
       row[e] = 0;
       let mean = 0;
       for (let j = 0; j < n; j++) mean += row[j];
@@ -366,8 +379,9 @@ export class CulturalModel {
       norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < n; j++) row[j] /= norm;
     }
-    this.profileCache.set(space, profiles);
-    return profiles;
+    cached = { first, profiles };
+    this.profileCache.set(space, cached);
+    return cached;
   }
 
   /** Cosine scores of the entity in row `index` against every entity; NaN-free, self included. */

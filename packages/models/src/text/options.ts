@@ -67,8 +67,9 @@ export interface ResolvedOptions {
 export const DEFAULT_LSA_DIMS = 100;
 
 /**
- * Second-order similarity keeps one profile per entity against every entity (N x N floats, built
- * on the first query): above this many entities (64 MiB of profiles) it is not used.
+ * Second-order similarity keeps one profile and one row of first-order scores per entity against
+ * every entity (two N x N float arrays, built on the first query): above this many entities
+ * (128 MiB kept, 192 MiB while building) it is not used.
  */
 export const SECOND_ORDER_MAX_ENTITIES = 4096;
 
