@@ -1,10 +1,11 @@
 // `npm run bench:cf`: ALS iteration time on a synthetic 20,000 x 10,000 matrix (800,000 plays,
 // power-law popularity, 64 factors, CG) on 1 and 2 threads, GFLOP/s, and with --memory the peak
 // RSS of training on 10 million plays. It also justifies the generated WebAssembly kernels
-// (src/cf/wasm-cg.ts, wasm-simd.ts, wasm-dots.ts): each is timed in the same run against its
-// alternatives, the CG solve against the typed-array CG (`simd: false`), the Gram and scores
-// kernels against the typed-array loops and gpu.js, the weekly run's exact dot products against
-// core/vector.ts's `dot`, and the speed-up is printed.
+// (src/cf/wasm-cg.ts, wasm-simd.ts, wasm-dots.ts, wasm-spd.ts): each is timed in the same run
+// against its alternatives, the CG solve against the typed-array CG (`simd: false`), the Gram and
+// scores kernels against the typed-array loops and gpu.js, the weekly run's exact dot products
+// against core/vector.ts's `dot`, EASE's inverse against its JavaScript loops, and the speed-up is
+// printed.
 // Flags: see `usage` (--help). docs/bench-cf.md is what the script printed, nothing else, so a run
 // rewrites it without losing anything; what the figures mean and earlier runs are in docs/cf.md.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -22,6 +23,8 @@ import { seededRandom } from "../src/core/random.ts";
 import { repositoryRoot } from "../src/datasets/shared-data.ts";
 import { syntheticPlays } from "./synthetic.ts";
 import { RowDots } from "../src/cf/wasm-dots.ts";
+import { invertSpdInPlace } from "../src/cf/spd-inverse.ts";
+import { spdMatrix, spdPlacement } from "../src/cf/wasm-spd.ts";
 import { dot } from "../src/core/vector.ts";
 
 const usage = `npm run bench:cf [-- flags]
@@ -144,6 +147,35 @@ function dotTimes(k: number): { wasm: number; js: number } {
   return { wasm: perMadd(wasm), js: perMadd(js) };
 }
 
+/**
+ * EASE's inverse (spd-inverse.ts) of one n x n SPD matrix (a co-listening Gram matrix of random
+ * plays plus lambda 100 on the diagonal): in a `spdMatrix` (the WebAssembly kernels) and in an
+ * ordinary array (the JavaScript loops), seconds each (one timing: n^3/2 multiply-adds), and
+ * whether the two inverses are equal bit for bit.
+ */
+async function inverseTimes(n: number): Promise<{ wasm: number; js: number; equal: boolean }> {
+  const plays = syntheticPlays(4 * n, n, 40 * n, n);
+  const plain = new Float64Array(n * n);
+  for (let u = 0; u < plays.rows; u++) {
+    for (let p = plays.indptr[u]; p < plays.indptr[u + 1]; p++) {
+      const row = plays.indices[p] * n;
+      for (let q = plays.indptr[u]; q < plays.indptr[u + 1]; q++) plain[row + plays.indices[q]] += 1;
+    }
+  }
+  for (let d = 0; d < n; d++) plain[d * n + d] += 100;
+  const placed = spdMatrix(n);
+  if (!spdPlacement(placed, n)) throw new Error("this runtime lacks WebAssembly SIMD: the inverse runs in JavaScript either way");
+  placed.set(plain);
+  const time = async (a: Float64Array) => {
+    const t = performance.now();
+    await invertSpdInPlace(a, n);
+    return (performance.now() - t) / 1000;
+  };
+  const wasm = await time(placed);
+  const js = await time(plain);
+  return { wasm, js, equal: plain.every((x, i) => Object.is(x, placed[i])) };
+}
+
 function memoryChild(): void {
   // Runs in its own process so its peak RSS is not mixed with the rest of the bench.
   const m = syntheticPlays(400_000, 100_000, 10_000_000, 7);
@@ -210,6 +242,13 @@ async function main(): Promise<void> {
     for (const k of [64, 100]) {
       const t = dotTimes(k);
       say(`| k = ${k} | ${t.wasm.toFixed(3)} | ${t.js.toFixed(3)} | ${(t.js / t.wasm).toFixed(1)}x |`);
+    }
+    say("");
+    say("| EASE's inverse (wasm-spd.ts), n x n float64, one timing | WebAssembly s | JavaScript loops s | speed-up | inverses equal bit for bit |");
+    say("|---|---|---|---|---|");
+    for (const n of [1000, 3000]) {
+      const t = await inverseTimes(n);
+      say(`| n = ${n.toLocaleString("en-US")} | ${t.wasm.toFixed(2)} | ${t.js.toFixed(2)} | ${(t.js / t.wasm).toFixed(1)}x | ${t.equal ? "yes" : "NO"} |`);
     }
   }
   if (flag("--memory") && !alsOnly) {

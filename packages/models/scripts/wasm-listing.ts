@@ -1,5 +1,5 @@
 // Writes the readable listings of the generated WebAssembly kernels (src/cf/wasm-cg.ts,
-// wasm-simd.ts and wasm-dots.ts) beside them, in the WebAssembly text format, one file per module and variant:
+// wasm-simd.ts, wasm-dots.ts and wasm-spd.ts) beside them, in the WebAssembly text format, one file per module and variant:
 //   npm run wasm:listing -w @deepcuts/models     (or: node --import tsx packages/models/scripts/wasm-listing.ts)
 // src/cf/wasm-listing.test.ts regenerates them in memory and fails when a checked-in one differs,
 // so a change to the opcode builders shows up in review as a change to these listings.
@@ -12,6 +12,7 @@ import wabtInit from "wabt";
 import { cgModuleBytes } from "../src/cf/wasm-cg.ts";
 import { simdModuleBytes } from "../src/cf/wasm-simd.ts";
 import { dotsModuleBytes } from "../src/cf/wasm-dots.ts";
+import { spdModuleBytes } from "../src/cf/wasm-spd.ts";
 
 export const listingDir = join(dirname(fileURLToPath(import.meta.url)), "../src/cf");
 
@@ -35,6 +36,9 @@ const summaries: Record<string, string> = {
   rowDots:
     "out[r] = (row rows[r] of the k-column matrix at m) . q as float64, r < n: two f64x2 accumulators hold core/vector.ts's four sums, the tail goes into the first.",
   pairDot: "The k floats at pa . the k floats at pb, as rowDots computes one.",
+  cholRows: "Cholesky pass of spd-inverse.ts for the block of rows i0..i0+3, columns j < i0: four float64 sums in two f64x2, two streamed rows j a turn.",
+  invRows: "V = L^-T pass for V rows j0..j0+3, rows i >= j0+4 of L streamed two at a time; T holds the block's V rows interleaved.",
+  gramRows: "A^-1 = V V^T pass for columns c0..c0+3: T gathers their V rows interleaved, then rows b >= c0+4 stream past two at a time.",
 };
 
 interface Listed {
@@ -62,6 +66,12 @@ function modules(): Listed[] {
       source: "wasm-dots.ts (any k)",
       variant: "plain SIMD (f64x2 from promoted float32 pairs): every Node version runs it, for results equal to the JavaScript loop's",
       bytes: dotsModuleBytes(1, true),
+    },
+    {
+      file: "wasm-spd.wat",
+      source: "wasm-spd.ts (any n)",
+      variant: "plain SIMD (f64x2 multiply, then add, lanes never mixed): every Node version runs it, for an inverse equal to the JavaScript loops'",
+      bytes: spdModuleBytes(1, true),
     },
   ];
 }

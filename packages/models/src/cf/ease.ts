@@ -5,6 +5,7 @@ import { easeParams, type EaseParams } from "./params.ts";
 import { recommendByScores, selectTopN, type FitOptions, type Recommendations, type RecommendOptions, type Recommender } from "./recommend.ts";
 import { checkCsr } from "./signals.ts";
 import { invertSpdInPlace } from "./spd-inverse.ts";
+import { spdMatrix, spdPlacement } from "./wasm-spd.ts";
 
 /**
  * EASE, a closed-form item-item model (Steck 2019, "Embarrassingly Shallow Autoencoders for
@@ -61,11 +62,13 @@ export class Ease implements Recommender {
 
     let started = performance.now();
     const report = (step: number) => {
-      options.onIteration?.(step, 4, { seconds: (performance.now() - started) / 1000, device: "typed-array CPU" });
+      options.onIteration?.(step, 4, { seconds: (performance.now() - started) / 1000, device });
       started = performance.now();
     };
     // G = X^T X + lambda I over the kept items, one user's co-listened pairs at a time.
-    const g = new Float64Array(n * n);
+    // In a WebAssembly memory where the runtime allows, so the inversion runs its kernels in place.
+    const g = spdMatrix(n);
+    const device = spdPlacement(g, n) ? "WebAssembly SIMD" : "typed-array CPU";
     const row = new Int32Array(userItems.cols);
     for (let u = 0; u < userItems.rows; u++) {
       let m = 0;

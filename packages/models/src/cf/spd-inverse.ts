@@ -1,4 +1,5 @@
 import { CancelledError, ModelFitError } from "../core/errors.ts";
+import { spdPlacement } from "./wasm-spd.ts";
 
 /**
  * In-place inverse of a symmetric positive definite n x n matrix (row-major Float64Array, both
@@ -8,6 +9,8 @@ import { CancelledError, ModelFitError } from "../core/errors.ts";
  * Storage: L in the strict lower triangle with its diagonal aside, V in the upper triangle, then
  * A^-1 in the lower triangle, mirrored at the end; no second n x n buffer.
  * `onPass(pass, 3)` reports progress; `signal` is checked every few rows (the caller yields).
+ * On a matrix from `spdMatrix` (wasm-spd.ts) the four-row loops run in WebAssembly, with the same
+ * operations in the same order: the same inverse, bit for bit, about 5 times faster (bench:cf).
  */
 export async function invertSpdInPlace(
   a: Float64Array,
@@ -24,12 +27,15 @@ export async function invertSpdInPlace(
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) throw new CancelledError(what);
   };
-  const diagL = new Float64Array(n);
+  const wasm = spdPlacement(a, n);
+  const diagL = wasm?.diagonal ?? new Float64Array(n);
 
   // Pass 1, Cholesky-Crout by rows: L[i][j] = (A[i][j] - L[i][:j] . L[j][:j]) / L[j][j].
   for (let i0 = 0; i0 < n; i0 += 4) {
     const rows = Math.min(4, n - i0);
-    if (rows === 4) {
+    if (rows === 4 && wasm) {
+      wasm.kernels.cholRows(n, i0, wasm.t, wasm.d);
+    } else if (rows === 4) {
       const r0 = i0 * n,
         r1 = r0 + n,
         r2 = r1 + n,
@@ -88,7 +94,11 @@ export async function invertSpdInPlace(
         a[rj + i] = -s / diagL[i];
       }
     }
-    if (cols === 4) {
+    if (cols === 4 && wasm) {
+      // T[4k + c] = V[j0 + c][k] for the block's own columns k, zero where V is (k < j0 + c).
+      for (let k = j0; k < j0 + 4; k++) for (let c = 0; c < 4; c++) wasm.scratch[4 * k + c] = k >= j0 + c ? a[(j0 + c) * n + k] : 0;
+      wasm.kernels.invRows(n, j0, wasm.t, wasm.d);
+    } else if (cols === 4) {
       const v0 = j0 * n,
         v1 = v0 + n,
         v2 = v1 + n,
@@ -149,7 +159,9 @@ export async function invertSpdInPlace(
       }
     }
     const start = c0 + cols;
-    if (cols === 4) {
+    if (cols === 4 && wasm) {
+      wasm.kernels.gramRows(n, c0, wasm.t, wasm.d);
+    } else if (cols === 4) {
       const v0 = c0 * n,
         v1 = v0 + n,
         v2 = v1 + n,

@@ -7,24 +7,26 @@
  * - Generated at run time, no build step and no toolchain: wasm-cg.ts writes the CG solve, Gram
  *   and finiteness kernels for one factor count k, wasm-simd.ts the scores kernel, each as bytes
  *   from these helpers, in a plain-SIMD and a relaxed-SIMD (fused multiply-add) variant;
- *   wasm-dots.ts writes the weekly run's float64 dot products, plain SIMD only (a fused
- *   multiply-add would change their results). The product checks `WebAssembly.validate` first
+ *   wasm-dots.ts writes the weekly run's float64 dot products and wasm-spd.ts EASE's inverse,
+ *   plain SIMD only (a fused multiply-add would change their results). The product checks `WebAssembly.validate` first
  *   (`simdSupported`, `relaxedSimdSupported`, `wasmDotsSupported`) and uses the typed-array loops
  *   of kernels-cpu.ts and als-rows.ts, or core/vector.ts's `dot`, where it fails.
  * - Readable: each module and variant is listed in the WebAssembly text format beside these files
  *   (wasm-cg.k12.wat, wasm-cg.k12.relaxed.wat, wasm-simd.wat, wasm-simd.relaxed.wat,
- *   wasm-dots.wat), written by packages/models/scripts/wasm-listing.ts (`npm run wasm:listing -w
+ *   wasm-dots.wat, wasm-spd.wat), written by packages/models/scripts/wasm-listing.ts (`npm run wasm:listing -w
  *   @deepcuts/models`) from the same bytes plus a name section; wasm-listing.test.ts fails when a
  *   listing is not current.
  * - Tested against those loops: wasm-cg.test.ts (every export, several k, both variants, NaN
- *   detection), wasm-simd.test.ts, wasm-dots.test.ts (equal to `dot` bit for bit),
+ *   detection), wasm-simd.test.ts, wasm-dots.test.ts (equal to `dot` bit for bit), ease.test.ts
+ *   (the inverse equal to spd-inverse.ts's loops bit for bit),
  *   kernels-cpu.test.ts (cpuKernels against typedArrayKernels) and als.test.ts (`simd: true` and
  *   `false` give the same factors within float32 rounding).
  * - Kept because `npm run bench:cf` times each against its alternatives in one run (figures in
  *   docs/cf.md, "Why the generated kernels stay"): on 2026-12-05 the CG solve took 20x
  *   fewer CPU seconds per ALS iteration than the typed-array CG, and the Gram and scores kernels
  *   ran 19x and 9x faster than the typed-array loops and 30x and 7x faster than gpu.js's
- *   WebAssembly backend; on 2026-12-07 the dot products ran 1.9-2.3x faster than `dot`. Where one
+ *   WebAssembly backend; on 2026-12-07 the dot products ran 1.9-2.3x faster than `dot`; on
+ *   2026-12-08 EASE's inverse 5.4x faster than its loops. Where one
  *   stops winning there, delete it and keep the alternative.
  */
 
@@ -88,6 +90,7 @@ export const i32ltU = [0x49],
   i32eqz = [0x45];
 export const f32add = [0x92];
 export const f64add = [0xa0],
+  f64sub = [0xa1],
   f64mul = [0xa2];
 export const f64lt = [0x63],
   f64gt = [0x64],
@@ -97,6 +100,7 @@ export const f64promote = [0xbb],
 export const i32load = (offset = 0): Code => [0x28, 2, ...uleb(offset)];
 export const f32load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 export const f32store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
+export const f64load = (offset = 0): Code => [0x2b, 3, ...uleb(offset)];
 export const f64store = (offset = 0): Code => [0x39, 3, ...uleb(offset)];
 
 // Control flow. Branch depths count enclosing blocks outwards from 0.
@@ -131,8 +135,15 @@ export const loadHalf = (offset = 0): Code => simd(0x5d, 3, ...uleb(offset));
 // f64x2 lanes (wasm-dots.ts): the low two f32 lanes promoted, and float64 arithmetic per lane.
 export const promoteLow = simd(0x5f),
   f64x2add = simd(240),
+  f64x2sub = simd(241),
   f64x2mul = simd(242);
 export const f64lane = (l: number): Code => simd(33, l);
+/** f64x2.replace_lane: pops a vector and an f64, pushes the vector with lane `l` replaced. */
+export const f64replaceLane = (l: number): Code => simd(34, l);
+/** f64x2.splat: one f64 in both lanes. */
+export const f64splat = simd(20);
+/** v128.load64_splat: one f64 from memory in both lanes. */
+export const loadSplat64 = (offset = 0): Code => simd(10, 3, ...uleb(offset));
 export const splat = simd(19);
 export const lane = (l: number): Code => simd(31, l);
 export const add = simd(228),

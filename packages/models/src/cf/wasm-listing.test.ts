@@ -5,6 +5,7 @@ import { listedFactors, listingDir, wasmListings } from "../../scripts/wasm-list
 import { cgModuleBytes } from "./wasm-cg.ts";
 import { simdModuleBytes } from "./wasm-simd.ts";
 import { dotsModuleBytes } from "./wasm-dots.ts";
+import { spdModuleBytes } from "./wasm-spd.ts";
 
 describe("the readable listings of the generated WebAssembly kernels", () => {
   it("are current (regenerate: npm run wasm:listing -w @deepcuts/models)", async () => {
@@ -15,6 +16,7 @@ describe("the readable listings of the generated WebAssembly kernels", () => {
       "wasm-simd.wat",
       "wasm-simd.relaxed.wat",
       "wasm-dots.wat",
+      "wasm-spd.wat",
     ]);
     for (const { file, text } of listings) expect(text, file).toBe(readFileSync(join(listingDir, file), "utf8"));
   });
@@ -25,6 +27,7 @@ describe("the readable listings of the generated WebAssembly kernels", () => {
         [cgModuleBytes(listedFactors, relaxed), cgModuleBytes(listedFactors, relaxed, true)],
         [simdModuleBytes(1, relaxed), simdModuleBytes(1, relaxed, true)],
         [dotsModuleBytes(1), dotsModuleBytes(1, true)],
+        [spdModuleBytes(1), spdModuleBytes(1, true)],
       ];
       for (const [run, listed] of pairs) {
         expect(listed.length).toBeGreaterThan(run.length);
