@@ -8,7 +8,8 @@
  * the same operations in the same order, so the results are equal bit for bit (the tail of a
  * length that is not a multiple of 4 goes into s0 one float at a time, as in `dot`). The weekly
  * run's re-scoring of each listener's head, its maximal marginal relevance and its explanations
- * make hundreds of such products a listener; `npm run bench:cf` times this against `dot` on
+ * make hundreds of such products a listener (and the text model's second-order query one per
+ * entity, of profiles as long as the entity count); `npm run bench:cf` times this against `dot` on
  * random rows of a 50,000-track matrix (docs/architecture.md, "Scoring").
  *   rowDots(m, k, rows, n, q, out):  out[r] = row rows[r] of the k-column matrix at m . q, r < n
  *   pairDot(pa, pb, k):              the k floats at pa . the k floats at pb

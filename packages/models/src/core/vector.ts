@@ -1,8 +1,7 @@
 // Float32 vector primitives shared by the typed-array kernels (cf/kernels-cpu.ts and
 // audio/cnn/kernels-cpu.ts), the blend (blend/playlist.ts, blend/explain.ts), the exact scorer
-// (score/select.ts), the vector indexes (ann/vectors.ts) and the text model's second-order
-// scores (text/model.ts): the one place the summation order of a dot product is written. Small
-// enough for V8 to inline into their loops.
+// (score/select.ts) and the vector indexes (ann/vectors.ts): the one place the summation order
+// of a dot product is written. Small enough for V8 to inline into their loops.
 
 /** a[aOff ..] . b[bOff ..] over `length` values, four accumulators for instruction-level parallelism. */
 export function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number, length: number): number {

@@ -1,8 +1,8 @@
 import { CancelledError, NotFittedError } from "../core/errors.ts";
-import type { Csr } from "../core/matrix.ts";
+import type { Csr, DenseMatrix } from "../core/matrix.ts";
 import { seededRandom } from "../core/random.ts";
 import { TopK } from "../core/topk.ts";
-import { dot } from "../core/vector.ts";
+import { RowDots } from "../cf/wasm-dots.ts";
 import { TermCorpus } from "./corpus.ts";
 import { splitTermKey, termExtractor, type DocumentTerms, type TermKind } from "./extract.ts";
 import { fitLsa, projectRows, type LsaSpace } from "./lsa.ts";
@@ -103,7 +103,11 @@ interface Resolved {
 /** What second-order queries read, per space (see `CulturalModel.profiles`). */
 interface SecondOrder {
   first: Float32Array;
-  profiles: Float32Array;
+  profiles: DenseMatrix;
+  /** The profiles' cosines (core/vector.ts's `dot`, in WebAssembly where it runs: the same sums bit for bit). */
+  dots: RowDots;
+  /** 0, 1, ..., n - 1: every profile's row. */
+  everyRow: Int32Array;
 }
 
 /**
@@ -313,10 +317,12 @@ export class CulturalModel {
     const w = this.options.secondOrderWeight;
     const n = this.corpus.entities.size;
     if (w === 0 || n > SECOND_ORDER_MAX_ENTITIES) return this.firstOrderScores(found.index, (e) => this.cosines(e, space));
-    const { first, profiles } = this.profiles(space);
+    const { first, profiles, dots, everyRow } = this.profiles(space);
     const qo = found.index * n;
+    const cosines = new Float64Array(n);
+    dots.dotsWithRow(profiles, everyRow, n, found.index, cosines);
     const out = new Float32Array(n);
-    for (let e = 0; e < n; e++) out[e] = (1 - w) * first[qo + e] + w * dot(profiles, qo, profiles, e * n, n);
+    for (let e = 0; e < n; e++) out[e] = (1 - w) * first[qo + e] + w * cosines[e];
     return out;
   }
 
@@ -379,7 +385,8 @@ export class CulturalModel {
       norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < n; j++) row[j] /= norm;
     }
-    cached = { first, profiles };
+    const matrix = { rows: n, cols: n, data: profiles };
+    cached = { first, profiles: matrix, dots: RowDots.create([matrix]), everyRow: Int32Array.from({ length: n }, (_, e) => e) };
     this.profileCache.set(space, cached);
     return cached;
   }

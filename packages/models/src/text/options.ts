@@ -68,8 +68,9 @@ export const DEFAULT_LSA_DIMS = 100;
 
 /**
  * Second-order similarity keeps one profile and one row of first-order scores per entity against
- * every entity (two N x N float arrays, built on the first query): above this many entities
- * (128 MiB kept, 192 MiB while building) it is not used.
+ * every entity (two N x N float arrays, built on the first query, and the profiles' copy in the
+ * WebAssembly dot products' memory): above this many entities (192 MiB kept, 256 MiB while
+ * building) it is not used.
  */
 export const SECOND_ORDER_MAX_ENTITIES = 4096;
 
