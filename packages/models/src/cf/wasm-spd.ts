@@ -2,8 +2,9 @@
  * The inner loops of `invertSpdInPlace` (spd-inverse.ts) as a hand-assembled WebAssembly module
  * (wasm-asm.ts), with the same arithmetic: each of the inversion's sums is one float64
  * accumulator that adds its products in increasing k, as the JavaScript loops do; here the four
- * sums of a block of four rows sit in two f64x2 lanes pairs, so one pass over a streamed row
- * serves all four with two vector multiplies and two vector adds per element. Lanes never mix,
+ * sums of a block of four rows sit in the lanes of two f64x2, so one pass over a streamed row
+ * serves all four with two vector multiplies and two vector adds per element, and two streamed
+ * rows go at once, sharing each load of the block's two vectors. Lanes never mix,
  * and every multiply, add, subtract and divide is the IEEE operation the JavaScript performs on
  * the same operands in the same order, so the inverse is equal bit for bit (ease.test.ts
  * compares both paths). The block's four rows are first gathered into a scratch area T,
