@@ -36,9 +36,9 @@ const summaries: Record<string, string> = {
   rowDots:
     "out[r] = (row rows[r] of the k-column matrix at m) . q as float64, r < n: two f64x2 accumulators hold core/vector.ts's four sums, the tail goes into the first.",
   pairDot: "The k floats at pa . the k floats at pb, as rowDots computes one.",
-  cholRows: "Cholesky pass of spd-inverse.ts for the block of rows i0..i0+3, columns j < i0: four float64 sums in two f64x2, two streamed rows j a turn.",
-  invRows: "V = L^-T pass for V rows j0..j0+3, rows i >= j0+4 of L streamed two at a time; T holds the block's V rows interleaved.",
-  gramRows: "A^-1 = V V^T pass for columns c0..c0+3: T gathers their V rows interleaved, then rows b >= c0+4 stream past two at a time.",
+  cholRows: "Cholesky pass of spd-inverse.ts for the block of rows i0..i0+7, columns j < i0: eight float64 sums in four f64x2, two streamed rows j a turn.",
+  invRows: "V = L^-T pass for V rows j0..j0+7, rows i >= j0+8 of L streamed two at a time; T holds the block's V rows interleaved.",
+  gramRows: "A^-1 = V V^T pass for columns c0..c0+7: T gathers their V rows interleaved, then rows b >= c0+8 stream past two at a time.",
 };
 
 interface Listed {

@@ -41,9 +41,9 @@ describe("invertSpdInPlace", () => {
 
   it("gives the same inverse bit for bit in the WebAssembly kernels as in the JavaScript loops", async () => {
     expect(wasmSpdSupported()).toBe(true);
-    // Sizes that leave 0-3 rows after the last block of four, and an odd or even count of rows
-    // after each block (the kernels take the streamed rows in pairs).
-    for (const n of [4, 5, 6, 7, 8, 9, 13, 30, 61]) {
+    // Sizes with 0-7 rows after the last block of eight (the rest goes in blocks of four), and
+    // odd and even counts of rows after each block (the kernels take the streamed rows in pairs).
+    for (const n of [4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 20, 23, 24, 30, 61]) {
       const m = randomPlays(2 * n, n, 6, n + 1);
       const plain = new Float64Array(n * n);
       for (let u = 0; u < m.rows; u++) {

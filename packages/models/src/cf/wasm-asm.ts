@@ -26,7 +26,7 @@
  *   fewer CPU seconds per ALS iteration than the typed-array CG, and the Gram and scores kernels
  *   ran 19x and 9x faster than the typed-array loops and 30x and 7x faster than gpu.js's
  *   WebAssembly backend; on 2026-12-07 the dot products ran 1.9-2.3x faster than `dot`; on
- *   2026-12-08 EASE's inverse 5.4x faster than its loops. Where one
+ *   2026-12-08 EASE's inverse 5.1-7.3x faster than its loops. Where one
  *   stops winning there, delete it and keep the alternative.
  */
 

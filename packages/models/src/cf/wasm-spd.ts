@@ -1,19 +1,20 @@
 /**
  * The inner loops of `invertSpdInPlace` (spd-inverse.ts) as a hand-assembled WebAssembly module
  * (wasm-asm.ts), with the same arithmetic: each of the inversion's sums is one float64
- * accumulator that adds its products in increasing k, as the JavaScript loops do; here the four
- * sums of a block of four rows sit in the lanes of two f64x2, so one pass over a streamed row
- * serves all four with two vector multiplies and two vector adds per element, and two streamed
- * rows go at once, sharing each load of the block's two vectors. Lanes never mix,
- * and every multiply, add, subtract and divide is the IEEE operation the JavaScript performs on
- * the same operands in the same order, so the inverse is equal bit for bit (ease.test.ts
- * compares both paths). The block's four rows are first gathered into a scratch area T,
- * interleaved (T[4k + c] = row c's element k), so the two lane pairs load as two vectors.
- *   cholRows(n, i0, t, d):  pass 1 for rows i0..i0+3, columns j < i0 (L's entries, Cholesky-Crout)
- *   invRows(n, j0, t, d):   pass 2 for rows i >= j0 + 4 of the V rows j0..j0+3 (T prefilled for k < j0 + 4)
- *   gramRows(n, c0, t, d):  pass 3 for rows b >= c0 + 4 of columns c0..c0+3 of the inverse
+ * accumulator that adds its products in increasing k, as the JavaScript loops do; here the
+ * SPD_BLOCK (8) sums of a block of rows sit in the lanes of four f64x2, so one pass over a
+ * streamed row serves all eight with four vector multiplies and four vector adds per element, and
+ * two streamed rows go at once, sharing each load of the block's vectors. Lanes never mix, and
+ * every multiply, add, subtract and divide is the IEEE operation the JavaScript performs on the
+ * same operands in the same order, so the inverse is equal bit for bit (ease.test.ts compares
+ * both paths; spd-inverse.ts says which entries are a product by a reciprocal, which a quotient).
+ * The block's rows are first gathered into a scratch area T, interleaved (T[k][c] = row c's
+ * element k), so its lanes load as four vectors.
+ *   cholRows(n, i0, t, d):  pass 1 for rows i0..i0+7, columns j < i0 (L's entries, Cholesky-Crout)
+ *   invRows(n, j0, t, d):   pass 2 for rows i >= j0 + 8 of the V rows j0..j0+7 (T prefilled for k < j0 + 8)
+ *   gramRows(n, c0, t, d):  pass 3 for rows b >= c0 + 8 of columns c0..c0+7 of the inverse
  * The matrix sits at byte address 0 of the memory (n x n float64, row-major), T at byte address
- * `t` (4n float64), L's diagonal at byte address `d` (n float64).
+ * `t` (8n float64), L's diagonal at byte address `d` (n float64).
  */
 import {
   block as wasmBlock,
@@ -52,71 +53,52 @@ import {
   type Code,
 } from "./wasm-asm.ts";
 
+/**
+ * Rows in a block: each streamed element serves SPD_BLOCK sums, in SPD_BLOCK / 2 f64x2. Eight, not four:
+ * the passes stream the whole matrix once per block, so beyond the caches the memory traffic per
+ * product halves, and two streamed rows' eight accumulators, the block's four vectors and a splat
+ * still fit x86-64's sixteen vector registers.
+ */
+export const SPD_BLOCK = 8;
+const VECTORS = SPD_BLOCK / 2;
+/** log2 of a T row's bytes (SPD_BLOCK float64). */
+const T_SHIFT = Math.log2(8 * SPD_BLOCK);
+
 /** Pushes `base` + 8 `index` (locals or code): the byte address of float64 `index` after `base`. */
 const at8 = (base: Code, index: Code): Code => [...base, ...index, ...i32c(3), ...i32shl, ...i32add];
-/** Pushes `t` + 32 `k`: the byte address of T[4k] (local `t`, code `k`). */
-const tAt = (t: number, k: Code): Code => [...get(t), ...k, ...i32c(5), ...i32shl, ...i32add];
+/** Pushes the byte address of T's row k (local `t`, code `k`): its SPD_BLOCK values, one per row of the block. */
+const tAt = (t: number, k: Code): Code => [...get(t), ...k, ...i32c(T_SHIFT), ...i32shl, ...i32add];
 /** Pushes the byte address of row `base` + c of a block: local `block` + c x local `rowBytes`. */
 const blockRow = (block: number, rowBytes: number, c: number): Code => [...get(block), ...get(rowBytes), ...i32c(c), ...i32mul, ...i32add];
 
-/** The accumulators of one streamed row: its four sums as two f64x2 (lanes 0, 1 and 2, 3 of the block). */
-interface Sums {
-  s01: number;
-  s23: number;
-}
+/** The accumulators of one streamed row: its SPD_BLOCK sums as VECTORS f64x2 locals (lanes 2h and 2h + 1 of the block in vector h). */
+type Sums = number[];
 
-/** Sets each pair of sums to zero. */
-const clear = (...sums: Sums[]): Code => sums.flatMap((s) => [...zero, ...set(s.s01), ...zero, ...set(s.s23)]);
+/** Sets every sum to zero. */
+const clear = (...sums: Sums[]): Code => sums.flat().flatMap((v) => [...zero, ...set(v)]);
 
-/** s += T[q] x a[p] lane by lane for the two lane pairs (T's row at byte address q, code; a[p] at byte address p, code). */
-const accumulate = (s: Sums, q: Code, p: Code): Code => [
-  ...get(s.s01),
-  ...q,
-  ...load(0),
-  ...p,
-  ...loadSplat64(),
-  ...f64x2mul,
-  ...f64x2add,
-  ...set(s.s01),
-  ...get(s.s23),
-  ...q,
-  ...load(16),
-  ...p,
-  ...loadSplat64(),
-  ...f64x2mul,
-  ...f64x2add,
-  ...set(s.s23),
-];
+/** s += T[q] x a[p] lane by lane (T's row at byte address q, code; a[p] at byte address p, code). */
+const accumulate = (s: Sums, q: Code, p: Code): Code =>
+  s.flatMap((v, h) => [...get(v), ...q, ...load(16 * h), ...p, ...loadSplat64(), ...f64x2mul, ...f64x2add, ...set(v)]);
 
 /**
  * The block's sums over one or two streamed rows at once: for p from `from` to `end` (byte
  * addresses in the first row, code) by 8, the second row's element at p + `gap` (local, bytes),
- * and q from `tFrom` (T's byte address, code) by 32: each row's sums += T[q] x its element. The
- * second row shares each loaded T vector, so a turn loads two vectors for eight products.
+ * and q from `tFrom` (T's byte address, code) by a T row: each row's sums += T[q] x its element.
+ * The second row shares each loaded T vector, so a turn loads VECTORS vectors for 2 SPD_BLOCK
+ * products.
  */
 function blockSums(f: WasmFunction, rows: Sums[], from: Code, end: Code, tFrom: Code, gap?: number): Code {
   const p = f.local("p"),
     last = f.local("last"),
     q = f.local("q"),
-    t01 = f.local("t01", v128),
-    t23 = f.local("t23", v128),
     x = f.local("x", v128);
+  const tv = Array.from({ length: VECTORS }, (_, h) => f.local(`t${h}`, v128));
   const step = (s: Sums, element: Code): Code => [
     ...element,
     ...loadSplat64(),
     ...set(x),
-    ...get(s.s01),
-    ...get(t01),
-    ...get(x),
-    ...f64x2mul,
-    ...f64x2add,
-    ...set(s.s01),
-    ...get(s.s23),
-    ...get(t23),
-    ...get(x),
-    ...f64x2mul,
-    ...f64x2add,
-    ...set(s.s23),
+    ...s.flatMap((v, h) => [...get(v), ...get(tv[h]), ...get(x), ...f64x2mul, ...f64x2add, ...set(v)]),
   ];
   return [
     ...tFrom,
@@ -128,26 +110,31 @@ function blockSums(f: WasmFunction, rows: Sums[], from: Code, end: Code, tFrom: 
       from,
       get(last),
       8,
-      [...get(q), ...load(0), ...set(t01), ...get(q), ...load(16), ...set(t23)],
+      tv.flatMap((v, h) => [...get(q), ...load(16 * h), ...set(v)]),
       step(rows[0], get(p)),
       rows.length > 1 ? step(rows[1], [...get(p), ...get(gap!), ...i32add]) : [],
-      [...get(q), ...i32c(32), ...i32add, ...set(q)],
+      [...get(q), ...i32c(8 * SPD_BLOCK), ...i32add, ...set(q)],
     ),
   ];
 }
 
-/** Stores the four sums (lanes) at float64 `column` (code) of the block's rows. */
+/** Stores the sums (lanes) at float64 `column` (code) of the block's rows. */
 function storeLanes(block: number, rowBytes: number, column: Code, s: Sums): Code {
-  return [0, 1, 2, 3].flatMap((c) => [...at8(blockRow(block, rowBytes, c), column), ...get(c < 2 ? s.s01 : s.s23), ...f64lane(c % 2), ...f64store()]);
+  return Array.from({ length: SPD_BLOCK }, (_, c) => [
+    ...at8(blockRow(block, rowBytes, c), column),
+    ...get(s[c >> 1]),
+    ...f64lane(c & 1),
+    ...f64store(),
+  ]).flat();
 }
 
-/** Stores the sums as T[4k..4k + 3] (k code). */
-const storeT = (t: number, k: Code, s: Sums): Code => [...tAt(t, k), ...get(s.s01), ...store(0), ...tAt(t, k), ...get(s.s23), ...store(16)];
+/** Stores the sums as T's row k (k code). */
+const storeT = (t: number, k: Code, s: Sums): Code => s.flatMap((v, h) => [...tAt(t, k), ...get(v), ...store(16 * h)]);
 
-/** Multiplies both lane pairs of `s` by the f64x2 in local `by`. */
-const scale = (s: Sums, by: number): Code => [...get(s.s01), ...get(by), ...f64x2mul, ...set(s.s01), ...get(s.s23), ...get(by), ...f64x2mul, ...set(s.s23)];
+/** Multiplies every vector of `s` by the f64x2 in local `by`. */
+const scale = (s: Sums, by: number): Code => s.flatMap((v) => [...get(v), ...get(by), ...f64x2mul, ...set(v)]);
 
-/** A kernel over the block of four rows starting at row `first` (a parameter): its locals and the code that sets them. */
+/** A kernel over the block of SPD_BLOCK rows starting at row `first` (a parameter): its locals and the code that sets them. */
 function blockKernel(name: string, first: string) {
   const f = new WasmFunction(name, [
     ["n", i32],
@@ -159,7 +146,7 @@ function blockKernel(name: string, first: string) {
   const rowBytes = f.local("rowBytes"),
     block = f.local("block"),
     gap = f.local("gap");
-  const sums = (prefix: string): Sums => ({ s01: f.local(`${prefix}01`, v128), s23: f.local(`${prefix}23`, v128) });
+  const sums = (prefix: string): Sums => Array.from({ length: VECTORS }, (_, h) => f.local(`${prefix}${2 * h}${2 * h + 1}`, v128));
   // Row length in bytes; the block's first row's address; a second streamed row is one row further.
   const setup = [...get(n), ...i32c(3), ...i32shl, ...tee(rowBytes), ...set(gap), ...get(start), ...get(rowBytes), ...i32mul, ...set(block)];
   return { f, n, start, t, d, rowBytes, block, gap, a: sums("a"), b: sums("b"), setup };
@@ -214,16 +201,16 @@ export function spdModuleBytes(pages: number, names = false): Uint8Array<ArrayBu
       ...f64div,
       ...f64splat,
       ...set(inv),
-      ...[s.s01, s.s23].flatMap((sum, half) => [
-        ...at8(blockRow(block, rowBytes, 2 * half), col),
+      ...s.flatMap((v, h) => [
+        ...at8(blockRow(block, rowBytes, 2 * h), col),
         ...f64load(),
         ...f64splat,
-        ...at8(blockRow(block, rowBytes, 2 * half + 1), col),
+        ...at8(blockRow(block, rowBytes, 2 * h + 1), col),
         ...f64load(),
         ...f64replaceLane(1),
-        ...get(sum),
+        ...get(v),
         ...f64x2sub,
-        ...set(sum),
+        ...set(v),
       ]),
       ...scale(s, inv),
       ...storeT(t, col, s),
@@ -231,7 +218,7 @@ export function spdModuleBytes(pages: number, names = false): Uint8Array<ArrayBu
     ];
     f.body = [...setup, ...pairedRows(chol, i32c(0), get(i0), i32c(0), finish)];
   }
-  // Pass 2: for i >= j0 + 4, V[j0 + c][i] = -(L[i][j0:i] . V[j0 + c][j0:i]) / L[i][i].
+  // Pass 2: for i >= j0 + SPD_BLOCK, V[j0 + c][i] = -(L[i][j0:i] . V[j0 + c][j0:i]) / L[i][i].
   const inv = blockKernel("invRows", "j0");
   {
     const { f, n, start: j0, t, d, rowBytes, block, setup } = inv;
@@ -248,30 +235,36 @@ export function spdModuleBytes(pages: number, names = false): Uint8Array<ArrayBu
       ...storeT(t, row, s),
       ...storeLanes(block, rowBytes, row, s),
     ];
-    f.body = [...setup, ...pairedRows(inv, [...get(j0), ...i32c(4), ...i32add], get(n), get(j0), finish)];
+    f.body = [...setup, ...pairedRows(inv, [...get(j0), ...i32c(SPD_BLOCK), ...i32add], get(n), get(j0), finish)];
   }
-  // Pass 3: for b >= c0 + 4, inverse[b][c0 + c] = V[b][b:] . V[c0 + c][b:]; two b a turn.
+  // Pass 3: for b >= c0 + SPD_BLOCK, inverse[b][c0 + c] = V[b][b:] . V[c0 + c][b:]; two b a turn.
   const gram = blockKernel("gramRows", "c0");
   {
     const { f, n, start: c0, t, rowBytes, block, gap, a, b, setup } = gram;
     const k = f.local("k"),
       r = f.local("r"),
       row = f.local("row");
-    const start = [...get(c0), ...i32c(4), ...i32add];
+    const start = [...get(c0), ...i32c(SPD_BLOCK), ...i32add];
     const element = (c: number): Code => [...at8(blockRow(block, rowBytes, c), get(k)), ...f64load()];
     const next = [...get(r), ...i32c(1), ...i32add];
     const rowEnd = [...get(row), ...get(rowBytes), ...i32add];
-    const storeRow = (s: Sums, at: Code): Code => [...at8(at, get(c0)), ...get(s.s01), ...store(0), ...at8(at, get(c0)), ...get(s.s23), ...store(16)];
+    const storeRow = (s: Sums, at: Code): Code => s.flatMap((v, h) => [...at8(at, get(c0)), ...get(v), ...store(16 * h)]);
     f.body = [
       ...setup,
-      // T[4k + c] = V[c0 + c][k] for k >= c0 + 4.
+      // T[k][c] = V[c0 + c][k] for k >= c0 + SPD_BLOCK.
       ...forLoop(
         k,
         start,
         get(n),
         1,
-        [...tAt(t, get(k)), ...element(0), ...f64splat, ...element(1), ...f64replaceLane(1), ...store(0)],
-        [...tAt(t, get(k)), ...element(2), ...f64splat, ...element(3), ...f64replaceLane(1), ...store(16)],
+        ...Array.from({ length: VECTORS }, (_, h) => [
+          ...tAt(t, get(k)),
+          ...element(2 * h),
+          ...f64splat,
+          ...element(2 * h + 1),
+          ...f64replaceLane(1),
+          ...store(16 * h),
+        ]),
       ),
       // Pairs (r, r + 1): r's first term (k = r) alone, then both over k > r.
       ...start,
@@ -314,7 +307,7 @@ export interface SpdPlacement {
   /** Byte addresses of T and of L's diagonal. */
   t: number;
   d: number;
-  /** Views of T (4n float64) and of L's diagonal (n float64). */
+  /** Views of T (SPD_BLOCK n float64) and of L's diagonal (n float64). */
   scratch: Float64Array;
   diagonal: Float64Array;
 }
@@ -346,7 +339,7 @@ const MAX_PAGES = 65536;
  */
 export function spdMatrix(n: number): Float64Array {
   const t = Math.ceil((n * n * 8) / 16) * 16;
-  const d = t + 32 * n;
+  const d = t + 8 * SPD_BLOCK * n;
   const pages = Math.ceil((d + 8 * n) / 65536);
   if (pages > MAX_PAGES || !wasmSpdSupported()) return new Float64Array(n * n);
   let memory: WebAssembly.Memory;
@@ -357,7 +350,7 @@ export function spdMatrix(n: number): Float64Array {
   }
   const kernels = new WebAssembly.Instance(new WebAssembly.Module(spdModuleBytes(pages)), { env: { memory } }).exports as unknown as SpdKernels;
   const buffer = memory.buffer;
-  placements.set(buffer, { kernels, t, d, scratch: new Float64Array(buffer, t, 4 * n), diagonal: new Float64Array(buffer, d, n) });
+  placements.set(buffer, { kernels, t, d, scratch: new Float64Array(buffer, t, SPD_BLOCK * n), diagonal: new Float64Array(buffer, d, n) });
   return new Float64Array(buffer, 0, n * n);
 }
 

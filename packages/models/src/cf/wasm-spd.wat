@@ -7,9 +7,9 @@
   (type $t1 (func (param i32 i32 i32 i32)))
   (type $t2 (func (param i32 i32 i32 i32)))
   (import "env" "memory" (memory $env.memory 1 1 shared))
-  ;; cholRows: Cholesky pass of spd-inverse.ts for the block of rows i0..i0+3, columns j < i0: four float64 sums in two f64x2, two streamed rows j a turn.
+  ;; cholRows: Cholesky pass of spd-inverse.ts for the block of rows i0..i0+7, columns j < i0: eight float64 sums in four f64x2, two streamed rows j a turn.
   (func $cholRows (type $t0) (param $n i32) (param $i0 i32) (param $t i32) (param $d i32)
-    (local $rowBytes i32) (local $block i32) (local $gap i32) (local $a01 v128) (local $a23 v128) (local $b01 v128) (local $b23 v128) (local $inv v128) (local $r i32) (local $row i32) (local $p i32) (local $last i32) (local $q i32) (local $t01 v128) (local $t23 v128) (local $x v128)
+    (local $rowBytes i32) (local $block i32) (local $gap i32) (local $a01 v128) (local $a23 v128) (local $a45 v128) (local $a67 v128) (local $b01 v128) (local $b23 v128) (local $b45 v128) (local $b67 v128) (local $inv v128) (local $r i32) (local $row i32) (local $p i32) (local $last i32) (local $q i32) (local $x v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $gap
       (local.tee $rowBytes
         (i32.shl
@@ -37,16 +37,24 @@
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $a23
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a67
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $b01
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $b23
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $b45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $b67
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $q
           (i32.add
             (local.get $t)
             (i32.shl
               (i32.const 0)
-              (i32.const 5))))
+              (i32.const 6))))
         (local.set $last
           (i32.add
             (local.get $row)
@@ -65,11 +73,17 @@
               (i32.ge_u
                 (local.get $p)
                 (local.get $last)))
-            (local.set $t01
+            (local.set $t0
               (v128.load
                 (local.get $q)))
-            (local.set $t23
+            (local.set $t1
               (v128.load offset=16
+                (local.get $q)))
+            (local.set $t2
+              (v128.load offset=32
+                (local.get $q)))
+            (local.set $t3
+              (v128.load offset=48
                 (local.get $q)))
             (local.set $x
               (v128.load64_splat
@@ -78,13 +92,25 @@
               (f64x2.add
                 (local.get $a01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $a23
               (f64x2.add
                 (local.get $a23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $a45
+              (f64x2.add
+                (local.get $a45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $a67
+              (f64x2.add
+                (local.get $a67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $x
               (v128.load64_splat
@@ -95,18 +121,30 @@
               (f64x2.add
                 (local.get $b01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $b23
               (f64x2.add
                 (local.get $b23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $b45
+              (f64x2.add
+                (local.get $b45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $b67
+              (f64x2.add
+                (local.get $b67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $q
               (i32.add
                 (local.get $q)
-                (i32.const 32)))
+                (i32.const 64)))
             (local.set $p
               (i32.add
                 (local.get $p)
@@ -172,6 +210,56 @@
                     (local.get $r)
                     (i32.const 3)))))
             (local.get $a23)))
+        (local.set $a45
+          (f64x2.sub
+            (f64x2.replace_lane 1
+              (f64x2.splat
+                (f64.load
+                  (i32.add
+                    (i32.add
+                      (local.get $block)
+                      (i32.mul
+                        (local.get $rowBytes)
+                        (i32.const 4)))
+                    (i32.shl
+                      (local.get $r)
+                      (i32.const 3)))))
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 5)))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))
+            (local.get $a45)))
+        (local.set $a67
+          (f64x2.sub
+            (f64x2.replace_lane 1
+              (f64x2.splat
+                (f64.load
+                  (i32.add
+                    (i32.add
+                      (local.get $block)
+                      (i32.mul
+                        (local.get $rowBytes)
+                        (i32.const 6)))
+                    (i32.shl
+                      (local.get $r)
+                      (i32.const 3)))))
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 7)))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))
+            (local.get $a67)))
         (local.set $a01
           (f64x2.mul
             (local.get $a01)
@@ -180,20 +268,42 @@
           (f64x2.mul
             (local.get $a23)
             (local.get $inv)))
+        (local.set $a45
+          (f64x2.mul
+            (local.get $a45)
+            (local.get $inv)))
+        (local.set $a67
+          (f64x2.mul
+            (local.get $a67)
+            (local.get $inv)))
         (v128.store
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a01))
         (v128.store offset=16
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a67))
         (f64.store
           (i32.add
             (i32.add
@@ -242,6 +352,54 @@
               (i32.const 3)))
           (f64x2.extract_lane 1
             (local.get $a23)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 4)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 5)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 6)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a67)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 7)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a67)))
         (local.set $b01
           (f64x2.add
             (local.get $b01)
@@ -251,7 +409,7 @@
                   (local.get $t)
                   (i32.shl
                     (local.get $r)
-                    (i32.const 5))))
+                    (i32.const 6))))
               (v128.load64_splat
                 (i32.add
                   (i32.add
@@ -269,7 +427,43 @@
                   (local.get $t)
                   (i32.shl
                     (local.get $r)
-                    (i32.const 5))))
+                    (i32.const 6))))
+              (v128.load64_splat
+                (i32.add
+                  (i32.add
+                    (local.get $row)
+                    (local.get $rowBytes))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))))
+        (local.set $b45
+          (f64x2.add
+            (local.get $b45)
+            (f64x2.mul
+              (v128.load offset=32
+                (i32.add
+                  (local.get $t)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 6))))
+              (v128.load64_splat
+                (i32.add
+                  (i32.add
+                    (local.get $row)
+                    (local.get $rowBytes))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))))
+        (local.set $b67
+          (f64x2.add
+            (local.get $b67)
+            (f64x2.mul
+              (v128.load offset=48
+                (i32.add
+                  (local.get $t)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 6))))
               (v128.load64_splat
                 (i32.add
                   (i32.add
@@ -348,6 +542,64 @@
                       (i32.const 1))
                     (i32.const 3)))))
             (local.get $b23)))
+        (local.set $b45
+          (f64x2.sub
+            (f64x2.replace_lane 1
+              (f64x2.splat
+                (f64.load
+                  (i32.add
+                    (i32.add
+                      (local.get $block)
+                      (i32.mul
+                        (local.get $rowBytes)
+                        (i32.const 4)))
+                    (i32.shl
+                      (i32.add
+                        (local.get $r)
+                        (i32.const 1))
+                      (i32.const 3)))))
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 5)))
+                  (i32.shl
+                    (i32.add
+                      (local.get $r)
+                      (i32.const 1))
+                    (i32.const 3)))))
+            (local.get $b45)))
+        (local.set $b67
+          (f64x2.sub
+            (f64x2.replace_lane 1
+              (f64x2.splat
+                (f64.load
+                  (i32.add
+                    (i32.add
+                      (local.get $block)
+                      (i32.mul
+                        (local.get $rowBytes)
+                        (i32.const 6)))
+                    (i32.shl
+                      (i32.add
+                        (local.get $r)
+                        (i32.const 1))
+                      (i32.const 3)))))
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 7)))
+                  (i32.shl
+                    (i32.add
+                      (local.get $r)
+                      (i32.const 1))
+                    (i32.const 3)))))
+            (local.get $b67)))
         (local.set $b01
           (f64x2.mul
             (local.get $b01)
@@ -356,6 +608,14 @@
           (f64x2.mul
             (local.get $b23)
             (local.get $inv)))
+        (local.set $b45
+          (f64x2.mul
+            (local.get $b45)
+            (local.get $inv)))
+        (local.set $b67
+          (f64x2.mul
+            (local.get $b67)
+            (local.get $inv)))
         (v128.store
           (i32.add
             (local.get $t)
@@ -363,7 +623,7 @@
               (i32.add
                 (local.get $r)
                 (i32.const 1))
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $b01))
         (v128.store offset=16
           (i32.add
@@ -372,8 +632,26 @@
               (i32.add
                 (local.get $r)
                 (i32.const 1))
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $b23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 6)))
+          (local.get $b45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 6)))
+          (local.get $b67))
         (f64.store
           (i32.add
             (i32.add
@@ -430,6 +708,62 @@
               (i32.const 3)))
           (f64x2.extract_lane 1
             (local.get $b23)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 4)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $b45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 5)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $b45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 6)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $b67)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 7)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $b67)))
         (local.set $r
           (i32.add
             (local.get $r)
@@ -448,12 +782,16 @@
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $a23
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a67
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $q
           (i32.add
             (local.get $t)
             (i32.shl
               (i32.const 0)
-              (i32.const 5))))
+              (i32.const 6))))
         (local.set $last
           (i32.add
             (local.get $row)
@@ -472,11 +810,17 @@
               (i32.ge_u
                 (local.get $p)
                 (local.get $last)))
-            (local.set $t01
+            (local.set $t0
               (v128.load
                 (local.get $q)))
-            (local.set $t23
+            (local.set $t1
               (v128.load offset=16
+                (local.get $q)))
+            (local.set $t2
+              (v128.load offset=32
+                (local.get $q)))
+            (local.set $t3
+              (v128.load offset=48
                 (local.get $q)))
             (local.set $x
               (v128.load64_splat
@@ -485,18 +829,30 @@
               (f64x2.add
                 (local.get $a01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $a23
               (f64x2.add
                 (local.get $a23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $a45
+              (f64x2.add
+                (local.get $a45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $a67
+              (f64x2.add
+                (local.get $a67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $q
               (i32.add
                 (local.get $q)
-                (i32.const 32)))
+                (i32.const 64)))
             (local.set $p
               (i32.add
                 (local.get $p)
@@ -562,6 +918,56 @@
                     (local.get $r)
                     (i32.const 3)))))
             (local.get $a23)))
+        (local.set $a45
+          (f64x2.sub
+            (f64x2.replace_lane 1
+              (f64x2.splat
+                (f64.load
+                  (i32.add
+                    (i32.add
+                      (local.get $block)
+                      (i32.mul
+                        (local.get $rowBytes)
+                        (i32.const 4)))
+                    (i32.shl
+                      (local.get $r)
+                      (i32.const 3)))))
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 5)))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))
+            (local.get $a45)))
+        (local.set $a67
+          (f64x2.sub
+            (f64x2.replace_lane 1
+              (f64x2.splat
+                (f64.load
+                  (i32.add
+                    (i32.add
+                      (local.get $block)
+                      (i32.mul
+                        (local.get $rowBytes)
+                        (i32.const 6)))
+                    (i32.shl
+                      (local.get $r)
+                      (i32.const 3)))))
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 7)))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))
+            (local.get $a67)))
         (local.set $a01
           (f64x2.mul
             (local.get $a01)
@@ -570,20 +976,42 @@
           (f64x2.mul
             (local.get $a23)
             (local.get $inv)))
+        (local.set $a45
+          (f64x2.mul
+            (local.get $a45)
+            (local.get $inv)))
+        (local.set $a67
+          (f64x2.mul
+            (local.get $a67)
+            (local.get $inv)))
         (v128.store
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a01))
         (v128.store offset=16
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a67))
         (f64.store
           (i32.add
             (i32.add
@@ -631,10 +1059,58 @@
               (local.get $r)
               (i32.const 3)))
           (f64x2.extract_lane 1
-            (local.get $a23))))))
-  ;; invRows: V = L^-T pass for V rows j0..j0+3, rows i >= j0+4 of L streamed two at a time; T holds the block's V rows interleaved.
+            (local.get $a23)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 4)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 5)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 6)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a67)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 7)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a67))))))
+  ;; invRows: V = L^-T pass for V rows j0..j0+7, rows i >= j0+8 of L streamed two at a time; T holds the block's V rows interleaved.
   (func $invRows (type $t1) (param $n i32) (param $j0 i32) (param $t i32) (param $d i32)
-    (local $rowBytes i32) (local $block i32) (local $gap i32) (local $a01 v128) (local $a23 v128) (local $b01 v128) (local $b23 v128) (local $by v128) (local $r i32) (local $row i32) (local $p i32) (local $last i32) (local $q i32) (local $t01 v128) (local $t23 v128) (local $x v128)
+    (local $rowBytes i32) (local $block i32) (local $gap i32) (local $a01 v128) (local $a23 v128) (local $a45 v128) (local $a67 v128) (local $b01 v128) (local $b23 v128) (local $b45 v128) (local $b67 v128) (local $by v128) (local $r i32) (local $row i32) (local $p i32) (local $last i32) (local $q i32) (local $x v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $gap
       (local.tee $rowBytes
         (i32.shl
@@ -647,7 +1123,7 @@
     (local.set $r
       (i32.add
         (local.get $j0)
-        (i32.const 4)))
+        (i32.const 8)))
     (block $B0
       (loop $L1
         (br_if $B0
@@ -664,16 +1140,24 @@
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $a23
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a67
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $b01
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $b23
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $b45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $b67
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $q
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $j0)
-              (i32.const 5))))
+              (i32.const 6))))
         (local.set $last
           (i32.add
             (local.get $row)
@@ -692,11 +1176,17 @@
               (i32.ge_u
                 (local.get $p)
                 (local.get $last)))
-            (local.set $t01
+            (local.set $t0
               (v128.load
                 (local.get $q)))
-            (local.set $t23
+            (local.set $t1
               (v128.load offset=16
+                (local.get $q)))
+            (local.set $t2
+              (v128.load offset=32
+                (local.get $q)))
+            (local.set $t3
+              (v128.load offset=48
                 (local.get $q)))
             (local.set $x
               (v128.load64_splat
@@ -705,13 +1195,25 @@
               (f64x2.add
                 (local.get $a01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $a23
               (f64x2.add
                 (local.get $a23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $a45
+              (f64x2.add
+                (local.get $a45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $a67
+              (f64x2.add
+                (local.get $a67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $x
               (v128.load64_splat
@@ -722,18 +1224,30 @@
               (f64x2.add
                 (local.get $b01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $b23
               (f64x2.add
                 (local.get $b23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $b45
+              (f64x2.add
+                (local.get $b45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $b67
+              (f64x2.add
+                (local.get $b67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $q
               (i32.add
                 (local.get $q)
-                (i32.const 32)))
+                (i32.const 64)))
             (local.set $p
               (i32.add
                 (local.get $p)
@@ -757,20 +1271,42 @@
           (f64x2.mul
             (local.get $a23)
             (local.get $by)))
+        (local.set $a45
+          (f64x2.mul
+            (local.get $a45)
+            (local.get $by)))
+        (local.set $a67
+          (f64x2.mul
+            (local.get $a67)
+            (local.get $by)))
         (v128.store
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a01))
         (v128.store offset=16
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a67))
         (f64.store
           (i32.add
             (i32.add
@@ -819,6 +1355,54 @@
               (i32.const 3)))
           (f64x2.extract_lane 1
             (local.get $a23)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 4)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 5)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 6)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a67)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 7)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a67)))
         (local.set $b01
           (f64x2.add
             (local.get $b01)
@@ -828,7 +1412,7 @@
                   (local.get $t)
                   (i32.shl
                     (local.get $r)
-                    (i32.const 5))))
+                    (i32.const 6))))
               (v128.load64_splat
                 (i32.add
                   (i32.add
@@ -846,7 +1430,43 @@
                   (local.get $t)
                   (i32.shl
                     (local.get $r)
-                    (i32.const 5))))
+                    (i32.const 6))))
+              (v128.load64_splat
+                (i32.add
+                  (i32.add
+                    (local.get $row)
+                    (local.get $rowBytes))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))))
+        (local.set $b45
+          (f64x2.add
+            (local.get $b45)
+            (f64x2.mul
+              (v128.load offset=32
+                (i32.add
+                  (local.get $t)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 6))))
+              (v128.load64_splat
+                (i32.add
+                  (i32.add
+                    (local.get $row)
+                    (local.get $rowBytes))
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))))
+        (local.set $b67
+          (f64x2.add
+            (local.get $b67)
+            (f64x2.mul
+              (v128.load offset=48
+                (i32.add
+                  (local.get $t)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 6))))
               (v128.load64_splat
                 (i32.add
                   (i32.add
@@ -875,6 +1495,14 @@
           (f64x2.mul
             (local.get $b23)
             (local.get $by)))
+        (local.set $b45
+          (f64x2.mul
+            (local.get $b45)
+            (local.get $by)))
+        (local.set $b67
+          (f64x2.mul
+            (local.get $b67)
+            (local.get $by)))
         (v128.store
           (i32.add
             (local.get $t)
@@ -882,7 +1510,7 @@
               (i32.add
                 (local.get $r)
                 (i32.const 1))
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $b01))
         (v128.store offset=16
           (i32.add
@@ -891,8 +1519,26 @@
               (i32.add
                 (local.get $r)
                 (i32.const 1))
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $b23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 6)))
+          (local.get $b45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 6)))
+          (local.get $b67))
         (f64.store
           (i32.add
             (i32.add
@@ -949,6 +1595,62 @@
               (i32.const 3)))
           (f64x2.extract_lane 1
             (local.get $b23)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 4)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $b45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 5)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $b45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 6)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $b67)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 7)))
+            (i32.shl
+              (i32.add
+                (local.get $r)
+                (i32.const 1))
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $b67)))
         (local.set $r
           (i32.add
             (local.get $r)
@@ -967,12 +1669,16 @@
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $a23
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a67
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $q
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $j0)
-              (i32.const 5))))
+              (i32.const 6))))
         (local.set $last
           (i32.add
             (local.get $row)
@@ -991,11 +1697,17 @@
               (i32.ge_u
                 (local.get $p)
                 (local.get $last)))
-            (local.set $t01
+            (local.set $t0
               (v128.load
                 (local.get $q)))
-            (local.set $t23
+            (local.set $t1
               (v128.load offset=16
+                (local.get $q)))
+            (local.set $t2
+              (v128.load offset=32
+                (local.get $q)))
+            (local.set $t3
+              (v128.load offset=48
                 (local.get $q)))
             (local.set $x
               (v128.load64_splat
@@ -1004,18 +1716,30 @@
               (f64x2.add
                 (local.get $a01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $a23
               (f64x2.add
                 (local.get $a23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $a45
+              (f64x2.add
+                (local.get $a45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $a67
+              (f64x2.add
+                (local.get $a67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $q
               (i32.add
                 (local.get $q)
-                (i32.const 32)))
+                (i32.const 64)))
             (local.set $p
               (i32.add
                 (local.get $p)
@@ -1039,20 +1763,42 @@
           (f64x2.mul
             (local.get $a23)
             (local.get $by)))
+        (local.set $a45
+          (f64x2.mul
+            (local.get $a45)
+            (local.get $by)))
+        (local.set $a67
+          (f64x2.mul
+            (local.get $a67)
+            (local.get $by)))
         (v128.store
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a01))
         (v128.store offset=16
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5)))
+              (i32.const 6)))
           (local.get $a23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $r)
+              (i32.const 6)))
+          (local.get $a67))
         (f64.store
           (i32.add
             (i32.add
@@ -1100,10 +1846,58 @@
               (local.get $r)
               (i32.const 3)))
           (f64x2.extract_lane 1
-            (local.get $a23))))))
-  ;; gramRows: A^-1 = V V^T pass for columns c0..c0+3: T gathers their V rows interleaved, then rows b >= c0+4 stream past two at a time.
+            (local.get $a23)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 4)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 5)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a45)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 6)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 0
+            (local.get $a67)))
+        (f64.store
+          (i32.add
+            (i32.add
+              (local.get $block)
+              (i32.mul
+                (local.get $rowBytes)
+                (i32.const 7)))
+            (i32.shl
+              (local.get $r)
+              (i32.const 3)))
+          (f64x2.extract_lane 1
+            (local.get $a67))))))
+  ;; gramRows: A^-1 = V V^T pass for columns c0..c0+7: T gathers their V rows interleaved, then rows b >= c0+8 stream past two at a time.
   (func $gramRows (type $t2) (param $n i32) (param $c0 i32) (param $t i32) (param $d i32)
-    (local $rowBytes i32) (local $block i32) (local $gap i32) (local $a01 v128) (local $a23 v128) (local $b01 v128) (local $b23 v128) (local $k i32) (local $r i32) (local $row i32) (local $p i32) (local $last i32) (local $q i32) (local $t01 v128) (local $t23 v128) (local $x v128)
+    (local $rowBytes i32) (local $block i32) (local $gap i32) (local $a01 v128) (local $a23 v128) (local $a45 v128) (local $a67 v128) (local $b01 v128) (local $b23 v128) (local $b45 v128) (local $b67 v128) (local $k i32) (local $r i32) (local $row i32) (local $p i32) (local $last i32) (local $q i32) (local $x v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $gap
       (local.tee $rowBytes
         (i32.shl
@@ -1116,7 +1910,7 @@
     (local.set $k
       (i32.add
         (local.get $c0)
-        (i32.const 4)))
+        (i32.const 8)))
     (block $B0
       (loop $L1
         (br_if $B0
@@ -1128,7 +1922,7 @@
             (local.get $t)
             (i32.shl
               (local.get $k)
-              (i32.const 5)))
+              (i32.const 6)))
           (f64x2.replace_lane 1
             (f64x2.splat
               (f64.load
@@ -1156,7 +1950,7 @@
             (local.get $t)
             (i32.shl
               (local.get $k)
-              (i32.const 5)))
+              (i32.const 6)))
           (f64x2.replace_lane 1
             (f64x2.splat
               (f64.load
@@ -1179,6 +1973,62 @@
                 (i32.shl
                   (local.get $k)
                   (i32.const 3))))))
+        (v128.store offset=32
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $k)
+              (i32.const 6)))
+          (f64x2.replace_lane 1
+            (f64x2.splat
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 4)))
+                  (i32.shl
+                    (local.get $k)
+                    (i32.const 3)))))
+            (f64.load
+              (i32.add
+                (i32.add
+                  (local.get $block)
+                  (i32.mul
+                    (local.get $rowBytes)
+                    (i32.const 5)))
+                (i32.shl
+                  (local.get $k)
+                  (i32.const 3))))))
+        (v128.store offset=48
+          (i32.add
+            (local.get $t)
+            (i32.shl
+              (local.get $k)
+              (i32.const 6)))
+          (f64x2.replace_lane 1
+            (f64x2.splat
+              (f64.load
+                (i32.add
+                  (i32.add
+                    (local.get $block)
+                    (i32.mul
+                      (local.get $rowBytes)
+                      (i32.const 6)))
+                  (i32.shl
+                    (local.get $k)
+                    (i32.const 3)))))
+            (f64.load
+              (i32.add
+                (i32.add
+                  (local.get $block)
+                  (i32.mul
+                    (local.get $rowBytes)
+                    (i32.const 7)))
+                (i32.shl
+                  (local.get $k)
+                  (i32.const 3))))))
         (local.set $k
           (i32.add
             (local.get $k)
@@ -1187,7 +2037,7 @@
     (local.set $r
       (i32.add
         (local.get $c0)
-        (i32.const 4)))
+        (i32.const 8)))
     (block $B2
       (loop $L3
         (br_if $B2
@@ -1204,9 +2054,17 @@
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $a23
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a67
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $b01
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $b23
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $b45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $b67
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $a01
           (f64x2.add
@@ -1217,7 +2075,7 @@
                   (local.get $t)
                   (i32.shl
                     (local.get $r)
-                    (i32.const 5))))
+                    (i32.const 6))))
               (v128.load64_splat
                 (i32.add
                   (local.get $row)
@@ -1233,7 +2091,39 @@
                   (local.get $t)
                   (i32.shl
                     (local.get $r)
-                    (i32.const 5))))
+                    (i32.const 6))))
+              (v128.load64_splat
+                (i32.add
+                  (local.get $row)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))))
+        (local.set $a45
+          (f64x2.add
+            (local.get $a45)
+            (f64x2.mul
+              (v128.load offset=32
+                (i32.add
+                  (local.get $t)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 6))))
+              (v128.load64_splat
+                (i32.add
+                  (local.get $row)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 3)))))))
+        (local.set $a67
+          (f64x2.add
+            (local.get $a67)
+            (f64x2.mul
+              (v128.load offset=48
+                (i32.add
+                  (local.get $t)
+                  (i32.shl
+                    (local.get $r)
+                    (i32.const 6))))
               (v128.load64_splat
                 (i32.add
                   (local.get $row)
@@ -1247,7 +2137,7 @@
               (i32.add
                 (local.get $r)
                 (i32.const 1))
-              (i32.const 5))))
+              (i32.const 6))))
         (local.set $last
           (i32.add
             (local.get $row)
@@ -1266,11 +2156,17 @@
               (i32.ge_u
                 (local.get $p)
                 (local.get $last)))
-            (local.set $t01
+            (local.set $t0
               (v128.load
                 (local.get $q)))
-            (local.set $t23
+            (local.set $t1
               (v128.load offset=16
+                (local.get $q)))
+            (local.set $t2
+              (v128.load offset=32
+                (local.get $q)))
+            (local.set $t3
+              (v128.load offset=48
                 (local.get $q)))
             (local.set $x
               (v128.load64_splat
@@ -1279,13 +2175,25 @@
               (f64x2.add
                 (local.get $a01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $a23
               (f64x2.add
                 (local.get $a23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $a45
+              (f64x2.add
+                (local.get $a45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $a67
+              (f64x2.add
+                (local.get $a67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $x
               (v128.load64_splat
@@ -1296,18 +2204,30 @@
               (f64x2.add
                 (local.get $b01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $b23
               (f64x2.add
                 (local.get $b23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $b45
+              (f64x2.add
+                (local.get $b45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $b67
+              (f64x2.add
+                (local.get $b67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $q
               (i32.add
                 (local.get $q)
-                (i32.const 32)))
+                (i32.const 64)))
             (local.set $p
               (i32.add
                 (local.get $p)
@@ -1327,6 +2247,20 @@
               (local.get $c0)
               (i32.const 3)))
           (local.get $a23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $row)
+            (i32.shl
+              (local.get $c0)
+              (i32.const 3)))
+          (local.get $a45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $row)
+            (i32.shl
+              (local.get $c0)
+              (i32.const 3)))
+          (local.get $a67))
         (v128.store
           (i32.add
             (i32.add
@@ -1345,6 +2279,24 @@
               (local.get $c0)
               (i32.const 3)))
           (local.get $b23))
+        (v128.store offset=32
+          (i32.add
+            (i32.add
+              (local.get $row)
+              (local.get $rowBytes))
+            (i32.shl
+              (local.get $c0)
+              (i32.const 3)))
+          (local.get $b45))
+        (v128.store offset=48
+          (i32.add
+            (i32.add
+              (local.get $row)
+              (local.get $rowBytes))
+            (i32.shl
+              (local.get $c0)
+              (i32.const 3)))
+          (local.get $b67))
         (local.set $r
           (i32.add
             (local.get $r)
@@ -1363,12 +2315,16 @@
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $a23
           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a45
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
+        (local.set $a67
+          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000))
         (local.set $q
           (i32.add
             (local.get $t)
             (i32.shl
               (local.get $r)
-              (i32.const 5))))
+              (i32.const 6))))
         (local.set $last
           (i32.add
             (local.get $row)
@@ -1385,11 +2341,17 @@
               (i32.ge_u
                 (local.get $p)
                 (local.get $last)))
-            (local.set $t01
+            (local.set $t0
               (v128.load
                 (local.get $q)))
-            (local.set $t23
+            (local.set $t1
               (v128.load offset=16
+                (local.get $q)))
+            (local.set $t2
+              (v128.load offset=32
+                (local.get $q)))
+            (local.set $t3
+              (v128.load offset=48
                 (local.get $q)))
             (local.set $x
               (v128.load64_splat
@@ -1398,18 +2360,30 @@
               (f64x2.add
                 (local.get $a01)
                 (f64x2.mul
-                  (local.get $t01)
+                  (local.get $t0)
                   (local.get $x))))
             (local.set $a23
               (f64x2.add
                 (local.get $a23)
                 (f64x2.mul
-                  (local.get $t23)
+                  (local.get $t1)
+                  (local.get $x))))
+            (local.set $a45
+              (f64x2.add
+                (local.get $a45)
+                (f64x2.mul
+                  (local.get $t2)
+                  (local.get $x))))
+            (local.set $a67
+              (f64x2.add
+                (local.get $a67)
+                (f64x2.mul
+                  (local.get $t3)
                   (local.get $x))))
             (local.set $q
               (i32.add
                 (local.get $q)
-                (i32.const 32)))
+                (i32.const 64)))
             (local.set $p
               (i32.add
                 (local.get $p)
@@ -1428,7 +2402,21 @@
             (i32.shl
               (local.get $c0)
               (i32.const 3)))
-          (local.get $a23)))))
+          (local.get $a23))
+        (v128.store offset=32
+          (i32.add
+            (local.get $row)
+            (i32.shl
+              (local.get $c0)
+              (i32.const 3)))
+          (local.get $a45))
+        (v128.store offset=48
+          (i32.add
+            (local.get $row)
+            (i32.shl
+              (local.get $c0)
+              (i32.const 3)))
+          (local.get $a67)))))
   (export "cholRows" (func $cholRows))
   (export "invRows" (func $invRows))
   (export "gramRows" (func $gramRows)))
