@@ -9,8 +9,9 @@
  *   from these helpers, in a plain-SIMD and a relaxed-SIMD (fused multiply-add) variant;
  *   wasm-dots.ts writes the weekly run's float64 dot products and wasm-spd.ts EASE's inverse,
  *   plain SIMD only (a fused multiply-add would change their results). The product checks `WebAssembly.validate` first
- *   (`simdSupported`, `relaxedSimdSupported`, `wasmDotsSupported`) and uses the typed-array loops
- *   of kernels-cpu.ts and als-rows.ts, or core/vector.ts's `dot`, where it fails.
+ *   (`simdSupported`, `wasmDotsSupported` and `wasmSpdSupported`, each made by `validatesOnce`;
+ *   `relaxedSimdSupported`) and uses the typed-array loops of kernels-cpu.ts and als-rows.ts,
+ *   core/vector.ts's `dot` or spd-inverse.ts's loops where it fails.
  * - Readable: each module and variant is listed in the WebAssembly text format beside these files
  *   (wasm-cg.k12.wat, wasm-cg.k12.relaxed.wat, wasm-simd.wat, wasm-simd.relaxed.wat,
  *   wasm-dots.wat, wasm-spd.wat), written by packages/models/scripts/wasm-listing.ts (`npm run wasm:listing -w
@@ -90,7 +91,6 @@ export const i32ltU = [0x49],
   i32eqz = [0x45];
 export const f32add = [0x92];
 export const f64add = [0xa0],
-  f64sub = [0xa1],
   f64mul = [0xa2];
 export const f64lt = [0x63],
   f64gt = [0x64],
@@ -200,6 +200,25 @@ export function relaxedSimdProbeBytes(): Uint8Array<ArrayBuffer> {
     ...section(3, [uleb(0)]),
     ...section(10, [vec([0x00, ...body, 0x0b])]),
   ]);
+}
+
+/**
+ * A check, run once per thread on first call, that this runtime validates every module the
+ * builders give (a builder that throws counts as not validating): how each kernel family decides
+ * between its WebAssembly and its JavaScript path.
+ */
+export function validatesOnce(...builders: (() => Uint8Array<ArrayBuffer>)[]): () => boolean {
+  let valid: boolean | undefined;
+  return () => {
+    if (valid === undefined) {
+      try {
+        valid = builders.every((build) => WebAssembly.validate(build()));
+      } catch {
+        valid = false;
+      }
+    }
+    return valid;
+  };
 }
 
 let relaxed: boolean | undefined;

@@ -38,6 +38,7 @@ import {
   i32shl,
   loadHalf,
   moduleBytes,
+  validatesOnce,
   promoteLow,
   set,
   v128,
@@ -152,19 +153,8 @@ interface DotsKernels {
   pairDot(a: number, b: number, k: number): number;
 }
 
-let supported: boolean | undefined;
-
 /** Whether this runtime validates the module (WebAssembly SIMD with shared memory); checked once. */
-export function wasmDotsSupported(): boolean {
-  if (supported === undefined) {
-    try {
-      supported = WebAssembly.validate(dotsModuleBytes(1));
-    } catch {
-      supported = false;
-    }
-  }
-  return supported;
-}
+export const wasmDotsSupported = validatesOnce(() => dotsModuleBytes(1));
 
 /** Rows handled per kernel call: the scratch area holds this many row numbers and results. */
 const CHUNK = 4096;

@@ -25,6 +25,7 @@ import {
   load,
   madd,
   moduleBytes,
+  validatesOnce,
   relaxedSimdSupported,
   set,
   v128,
@@ -183,19 +184,11 @@ export function instantiateSimd(memory: WebAssembly.Memory, pages: number, relax
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
 }
 
-let supported: boolean | undefined;
-
 /**
  * Whether this runtime runs WebAssembly SIMD with shared memory (checked once, on the plain SIMD
  * modules; relaxed SIMD is checked apart, by `relaxedSimdSupported`).
  */
-export function simdSupported(): boolean {
-  if (supported === undefined) {
-    try {
-      supported = WebAssembly.validate(simdModuleBytes(1, false)) && WebAssembly.validate(cgModuleBytes(4, false));
-    } catch {
-      supported = false;
-    }
-  }
-  return supported;
-}
+export const simdSupported = validatesOnce(
+  () => simdModuleBytes(1, false),
+  () => cgModuleBytes(4, false),
+);

@@ -45,6 +45,7 @@ import {
   load,
   loadSplat64,
   moduleBytes,
+  validatesOnce,
   set,
   store,
   v128,
@@ -314,19 +315,8 @@ export interface SpdPlacement {
 
 const placements = new WeakMap<ArrayBufferLike, SpdPlacement>();
 
-let supported: boolean | undefined;
-
 /** Whether this runtime validates the module (WebAssembly SIMD with shared memory); checked once. */
-export function wasmSpdSupported(): boolean {
-  if (supported === undefined) {
-    try {
-      supported = WebAssembly.validate(spdModuleBytes(1));
-    } catch {
-      supported = false;
-    }
-  }
-  return supported;
-}
+export const wasmSpdSupported = validatesOnce(() => spdModuleBytes(1));
 
 /** A WebAssembly memory holds at most 65,536 pages of 64 KiB (4 GiB) with 32-bit addresses. */
 const MAX_PAGES = 65536;
